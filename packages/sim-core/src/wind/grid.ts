@@ -1,0 +1,717 @@
+import { invalid } from '../errors.js';
+import type { WindCoverage, WindField } from './wind-field.js';
+
+/** A regular axis: `count` values start, start + step, … (degrees; step may be negative for latitude). */
+export interface GridAxis {
+  start: number;
+  step: number;
+  count: number;
+}
+
+/** Vertical levels of a grid: fixed altitudes, or isobaric levels carrying geopotential height. */
+export type GridLevels =
+  | { kind: 'altitude'; altitudesM: readonly number[] }
+  | {
+      kind: 'pressure';
+      pressuresHpa: readonly number[];
+      /** Geopotential height (m) per node, laid out like u and v. */
+      geopotentialHeightM: Float32Array;
+    };
+
+/**
+ * Everything a gridded field is made from. Node values are laid out time-major:
+ * index = ((t·nLevels + k)·nLat + j)·nLon + i, with i along `lon`, j along `lat`, k along the levels
+ * in the order given, t along `timesSec`.
+ */
+export interface GridWindInit {
+  lon: GridAxis;
+  lat: GridAxis;
+  levels: GridLevels;
+  /** Valid times (s since the Unix epoch), strictly increasing. */
+  timesSec: readonly number[];
+  u: Float32Array;
+  v: Float32Array;
+  /** Ground elevation (m AMSL) per column, index j·nLon + i, where the source carries orography. */
+  orographyM?: Float32Array;
+  description: string;
+}
+
+const WRAP_TOLERANCE_DEG = 1e-6;
+
+/**
+ * Validates an init and puts it in the form the samplers want: longitude ascending, levels ascending
+ * in height, u and v interleaved in one float32 array (the two are always read together, so one cache
+ * line serves both).
+ */
+function normalise(init: GridWindInit) {
+  const { lon, lat, timesSec } = init;
+  for (const [name, axis] of [
+    ['lon', lon],
+    ['lat', lat],
+  ] as const) {
+    if (!Number.isInteger(axis.count) || axis.count < 1)
+      invalid(`${name}.count`, 'must be an integer >= 1', axis.count);
+    if (!Number.isFinite(axis.start)) invalid(`${name}.start`, 'must be a finite number', axis.start);
+    if (!(Number.isFinite(axis.step) && (axis.step !== 0 || axis.count === 1)))
+      invalid(`${name}.step`, 'must be finite and non-zero', axis.step);
+  }
+  if (timesSec.length < 1) invalid('timesSec', 'must hold at least one time', timesSec);
+  for (let n = 1; n < timesSec.length; n++) {
+    if (!(timesSec[n] > timesSec[n - 1]))
+      invalid(`timesSec[${n}]`, 'must be greater than the time before', timesSec[n]);
+  }
+  const nLevels =
+    init.levels.kind === 'altitude' ? init.levels.altitudesM.length : init.levels.pressuresHpa.length;
+  if (nLevels < 1) invalid('levels', 'must hold at least one level', nLevels);
+  const nx = lon.count;
+  const ny = lat.count;
+  const nodes = nx * ny * nLevels * timesSec.length;
+  for (const name of ['u', 'v'] as const) {
+    if (init[name].length !== nodes)
+      invalid(`${name}.length`, `must be ${nodes} (lon × lat × levels × times)`, init[name].length);
+  }
+  if (init.levels.kind === 'pressure' && init.levels.geopotentialHeightM.length !== nodes)
+    invalid('geopotentialHeightM.length', `must be ${nodes}`, init.levels.geopotentialHeightM.length);
+  if (init.orographyM && init.orographyM.length !== nx * ny)
+    invalid('orographyM.length', `must be ${nx * ny}`, init.orographyM.length);
+
+  // Level order: ascending height. Altitudes sort directly; pressures sort descending.
+  const levelKey =
+    init.levels.kind === 'altitude'
+      ? init.levels.altitudesM.map((z) => z)
+      : init.levels.pressuresHpa.map((p) => -p);
+  levelKey.forEach((key, k) => {
+    if (!Number.isFinite(key)) invalid(`levels[${k}]`, 'must be a finite number', Math.abs(key));
+  });
+  const levelOrder = levelKey.map((_, k) => k).sort((a, b) => levelKey[a] - levelKey[b]);
+  for (let k = 1; k < levelOrder.length; k++) {
+    if (levelKey[levelOrder[k]] === levelKey[levelOrder[k - 1]])
+      invalid('levels', 'must not repeat a level', Math.abs(levelKey[levelOrder[k]]));
+  }
+  const flipLon = lon.step < 0;
+  const layer = nx * ny;
+  const reorder = (src: Float32Array, interleave: Float32Array | null, component: number) => {
+    const dst = interleave ?? new Float32Array(src.length);
+    const stride = interleave ? 2 : 1;
+    for (let n = 0; n < timesSec.length; n++) {
+      for (let k = 0; k < nLevels; k++) {
+        const from = (n * nLevels + levelOrder[k]) * layer;
+        const to = (n * nLevels + k) * layer;
+        for (let j = 0; j < ny; j++) {
+          for (let i = 0; i < nx; i++) {
+            const srcI = flipLon ? nx - 1 - i : i;
+            dst[(to + j * nx + i) * stride + component] = src[from + j * nx + srcI];
+          }
+        }
+      }
+    }
+    return dst;
+  };
+  const uv = new Float32Array(nodes * 2);
+  reorder(init.u, uv, 0);
+  reorder(init.v, uv, 1);
+  const gh = init.levels.kind === 'pressure' ? reorder(init.levels.geopotentialHeightM, null, 0) : null;
+  let orography: Float32Array | null = null;
+  if (init.orographyM) {
+    orography = new Float32Array(layer);
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++)
+        orography[j * nx + i] = init.orographyM[j * nx + (flipLon ? nx - 1 - i : i)];
+  }
+  const lonStart = flipLon ? lon.start + lon.step * (nx - 1) : lon.start;
+  const lonStep = Math.abs(lon.step);
+  const levelValues =
+    init.levels.kind === 'altitude'
+      ? levelOrder.map((k) => (init.levels as { altitudesM: readonly number[] }).altitudesM[k])
+      : levelOrder.map((k) => (init.levels as { pressuresHpa: readonly number[] }).pressuresHpa[k]);
+  return { nx, ny, nz: nLevels, nt: timesSec.length, uv, gh, orography, lonStart, lonStep, levelValues };
+}
+
+/**
+ * Shared horizontal and time location for gridded fields: bilinear weights in lon/lat, linear in time.
+ * `locate` leaves its results in fields (no allocation), read at once by the subclass's sampler.
+ */
+abstract class GridWindBase {
+  readonly description: string;
+  readonly nLon: number;
+  readonly nLat: number;
+  readonly nLevels: number;
+  readonly timesSec: Float64Array;
+  readonly lonAxis: GridAxis;
+  readonly latAxis: GridAxis;
+  /** Interleaved u, v node values (float32), ascending levels, ascending longitude. */
+  protected readonly uv: Float32Array;
+  protected readonly orography: Float32Array | null;
+  protected readonly wrapsLon: boolean;
+  protected readonly lon0: number;
+  protected readonly invDLon: number;
+  protected readonly maxFx: number;
+  protected readonly lonSpan: number;
+  protected readonly lat0: number;
+  protected readonly invDLat: number;
+  protected readonly maxFy: number;
+  protected readonly t0: number;
+  protected readonly invDt: number;
+  protected readonly uniformTimes: boolean;
+  protected readonly levelStride: number;
+  protected readonly timeStride: number;
+  /* Results of `locate`: node index of the lower corner, offsets to the neighbours, weights. */
+  protected base = 0;
+  protected column = 0;
+  protected timeBase = 0;
+  protected di = 0;
+  protected dj = 0;
+  protected dn = 0;
+  protected wx = 0;
+  protected wy = 0;
+  protected wt = 0;
+
+  constructor(init: GridWindInit, norm: ReturnType<typeof normalise>) {
+    this.description = init.description;
+    this.nLon = norm.nx;
+    this.nLat = norm.ny;
+    this.nLevels = norm.nz;
+    this.uv = norm.uv;
+    this.orography = norm.orography;
+    this.lonAxis = { start: norm.lonStart, step: norm.lonStep, count: norm.nx };
+    this.latAxis = { ...init.lat };
+    this.lon0 = norm.lonStart;
+    this.invDLon = norm.nx > 1 ? 1 / norm.lonStep : 0;
+    this.wrapsLon = norm.nx > 1 && Math.abs(norm.nx * norm.lonStep - 360) < WRAP_TOLERANCE_DEG;
+    this.maxFx = this.wrapsLon ? norm.nx : norm.nx - 1;
+    this.lonSpan = (norm.nx - 1) * norm.lonStep;
+    this.lat0 = init.lat.start;
+    this.invDLat = norm.ny > 1 ? 1 / init.lat.step : 0;
+    this.maxFy = norm.ny - 1;
+    this.timesSec = Float64Array.from(init.timesSec);
+    this.t0 = this.timesSec[0];
+    const nt = this.timesSec.length;
+    const dt = nt > 1 ? (this.timesSec[nt - 1] - this.t0) / (nt - 1) : 1;
+    this.invDt = 1 / dt;
+    this.uniformTimes = this.timesSec.every(
+      (t, n) => Math.abs(t - (this.t0 + n * dt)) < 1e-6 * Math.max(1, dt),
+    );
+    this.levelStride = norm.nx * norm.ny;
+    this.timeStride = norm.nz * this.levelStride;
+  }
+
+  /** The lon/lat box and time range; subclasses add the altitude range. */
+  protected horizontalCoverage() {
+    const lat1 = this.lat0 + (this.nLat - 1) * this.latAxis.step;
+    return {
+      lonMin: this.wrapsLon ? -180 : this.lon0,
+      lonMax: this.wrapsLon ? 180 : this.lon0 + this.lonSpan,
+      wrapsLon: this.wrapsLon,
+      latMin: Math.min(this.lat0, lat1),
+      latMax: Math.max(this.lat0, lat1),
+      tMinSec: this.nTimes > 1 ? this.timesSec[0] : Number.NEGATIVE_INFINITY,
+      tMaxSec: this.nTimes > 1 ? this.timesSec[this.nTimes - 1] : Number.POSITIVE_INFINITY,
+    };
+  }
+
+  get nTimes(): number {
+    return this.timesSec.length;
+  }
+
+  /** Fractional column index along longitude of a longitude outside the stored range. */
+  protected foldLon(lon: number): number {
+    const east = lon - this.lon0 - 360 * Math.floor((lon - this.lon0) / 360); // 0 ≤ east < 360
+    if (this.wrapsLon || east <= this.lonSpan) return east * this.invDLon;
+    // Outside a regional grid: hold the value of the nearer edge.
+    return east - this.lonSpan < 360 - east ? this.maxFx : 0;
+  }
+
+  /** Locates (lon, lat, t) in the grid: sets base, di, dj, dn and the weights wx, wy, wt. */
+  protected locate(lon: number, lat: number, tSec: number): void {
+    this.locateColumn(lon, lat);
+    this.locateTime(tSec);
+    this.base = this.timeBase + this.column;
+  }
+
+  /** Sets column (node index j·nLon + i of the south-west corner), di, dj, wx, wy. */
+  protected locateColumn(lon: number, lat: number): void {
+    let fx = (lon - this.lon0) * this.invDLon;
+    if (!(fx >= 0 && fx <= this.maxFx)) fx = this.foldLon(lon);
+    let i = fx | 0; // fx ≥ 0 here, so truncation is floor
+    if (this.wrapsLon) {
+      if (i >= this.nLon) i = 0;
+      this.di = i === this.nLon - 1 ? 1 - this.nLon : 1;
+    } else {
+      if (i > this.nLon - 2) i = this.nLon > 1 ? this.nLon - 2 : 0;
+      this.di = this.nLon > 1 ? 1 : 0;
+    }
+    this.wx = fx - i;
+
+    let fy = (lat - this.lat0) * this.invDLat;
+    if (!(fy >= 0)) fy = 0;
+    else if (fy > this.maxFy) fy = this.maxFy;
+    let j = fy | 0;
+    if (j > this.nLat - 2) j = this.nLat > 1 ? this.nLat - 2 : 0;
+    this.dj = this.nLat > 1 ? this.nLon : 0;
+    this.wy = fy - j;
+    this.column = j * this.nLon + i;
+  }
+
+  /** Sets timeBase (node index of the earlier time), dn and wt. */
+  protected locateTime(tSec: number): void {
+    const nt = this.timesSec.length;
+    let n = 0;
+    let ft = 0;
+    if (nt > 1) {
+      ft = this.uniformTimes ? (tSec - this.t0) * this.invDt : this.timeIndex(tSec);
+      if (!(ft >= 0)) ft = 0;
+      else if (ft > nt - 1) ft = nt - 1;
+      n = ft | 0;
+      if (n > nt - 2) n = nt - 2;
+    }
+    this.wt = ft - n;
+    this.dn = nt > 1 ? this.timeStride : 0;
+    this.timeBase = n * this.timeStride;
+  }
+
+  /**
+   * Writes into `slab` the field interpolated to one time: interleaved u, v for every node of one
+   * time, in float64 so that interpolating it again in space gives the same values as the 16-node path.
+   */
+  fillTimeSlab(tSec: number, slab: Float64Array): void {
+    this.locateTime(tSec);
+    const uv = this.uv;
+    const a = 2 * this.timeBase;
+    const b = a + 2 * this.dn;
+    const wt = this.wt;
+    for (let e = 0; e < slab.length; e++) slab[e] = uv[a + e] + wt * (uv[b + e] - uv[a + e]);
+  }
+
+  /** Fractional time index on irregular times (binary search). */
+  protected timeIndex(tSec: number): number {
+    const times = this.timesSec;
+    let lo = 0;
+    let hi = times.length - 1;
+    if (tSec <= times[0]) return 0;
+    if (tSec >= times[hi]) return hi;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid] <= tSec) lo = mid;
+      else hi = mid;
+    }
+    return lo + (tSec - times[lo]) / (times[hi] - times[lo]);
+  }
+
+  /** Ground elevation (m AMSL) from the grid's orography, bilinear; NaN where there is none. */
+  groundElevationM(lon: number, lat: number): number {
+    const oro = this.orography;
+    if (!oro) return Number.NaN;
+    this.locate(lon, lat, this.timesSec[0]);
+    const c = this.base; // first time, first level: the node index is the column index
+    const x = this.wx;
+    const y = this.wy;
+    const s0 = oro[c] + x * (oro[c + this.di] - oro[c]);
+    const s1 = oro[c + this.dj] + x * (oro[c + this.dj + this.di] - oro[c + this.dj]);
+    return s0 + y * (s1 - s0);
+  }
+}
+
+/**
+ * Time-interpolated copies of a grid ("slabs"). All members of a run are evaluated at the same few
+ * times (t, t + dt/2, t + dt for RK4), so interpolating the whole grid once to each of those times
+ * halves the nodes every later sample reads (8 instead of 16). A time gets a slab once enough points
+ * have been asked for at it, so small runs and scattered times never pay for one. The node values are
+ * computed exactly as the 16-node path computes them, so using a slab or not never changes a result.
+ * The least recently used of four slots is reused.
+ */
+class TimeSlabCache {
+  private static readonly SLOTS = 4;
+  private readonly times = new Float64Array(TimeSlabCache.SLOTS).fill(Number.NaN);
+  private readonly points = new Float64Array(TimeSlabCache.SLOTS);
+  private readonly lastUse = new Float64Array(TimeSlabCache.SLOTS);
+  private readonly built = new Uint8Array(TimeSlabCache.SLOTS);
+  private readonly slabs: Float64Array[] = [];
+  private clock = 0;
+
+  constructor(
+    private readonly slabLength: number,
+    /** Points that must be asked for at one time before its slab is built. */
+    private readonly threshold: number,
+    private readonly grid: { fillTimeSlab(tSec: number, slab: Float64Array): void },
+  ) {}
+
+  /** The slab of time tSec if it is built or now worth building; else null. Counts the points asked. */
+  get(tSec: number, points: number): Float64Array | null {
+    const clock = ++this.clock;
+    let slot = -1;
+    for (let s = 0; s < TimeSlabCache.SLOTS; s++) {
+      if (this.times[s] === tSec) {
+        slot = s;
+        break;
+      }
+    }
+    if (slot < 0) {
+      slot = 0;
+      for (let s = 1; s < TimeSlabCache.SLOTS; s++) if (this.lastUse[s] < this.lastUse[slot]) slot = s;
+      this.times[slot] = tSec;
+      this.points[slot] = 0;
+      this.built[slot] = 0;
+    }
+    this.lastUse[slot] = clock;
+    if (this.built[slot]) return this.slabs[slot];
+    this.points[slot] += points;
+    if (this.points[slot] < this.threshold) return null;
+    if (!this.slabs[slot]) this.slabs[slot] = new Float64Array(this.slabLength);
+    this.grid.fillTimeSlab(tSec, this.slabs[slot]);
+    this.built[slot] = 1;
+    return this.slabs[slot];
+  }
+}
+
+/** Slabs are used while four of them take at most this many bytes. */
+const SLAB_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
+
+/** Builds a lookup from altitude bins to the level just below, so locating a level costs O(1). */
+function buildLevelLookup(altitudesM: readonly number[]) {
+  const z0 = altitudesM[0];
+  const span = altitudesM[altitudesM.length - 1] - z0;
+  const bins = Math.max(1, Math.min(65_536, Math.ceil(span)));
+  const binM = span > 0 ? span / bins : 1;
+  const table = new Int32Array(bins + 1);
+  let k = 0;
+  for (let b = 0; b <= bins; b++) {
+    const z = z0 + b * binM;
+    while (k < altitudesM.length - 2 && altitudesM[k + 1] <= z) k++;
+    table[b] = k;
+  }
+  return { table, invBinM: 1 / binM, maxBin: bins };
+}
+
+/**
+ * A gridded field on fixed altitude levels (m AMSL). Sampling is linear in time, bilinear in lon/lat and
+ * linear in altitude between the bracketing levels: 16 nodes per point, or 8 from a time slab when
+ * many points are sampled at one time. Beyond the edges of the grid, the lowest/highest level and the
+ * first/last time, the edge values hold.
+ */
+export class AltitudeGridWind extends GridWindBase implements WindField {
+  readonly coverage: WindCoverage;
+  readonly altitudesM: Float64Array;
+  private readonly lowestM: number;
+  private readonly highestM: number;
+  private readonly levelTable: Int32Array;
+  private readonly invBinM: number;
+  private readonly maxBin: number;
+  private readonly slabs: TimeSlabCache | null = null;
+  /** Scratch for single samples: lon, lat, alt in, u, v out. */
+  private readonly point = new Float64Array(5);
+
+  constructor(init: GridWindInit) {
+    if (init.levels.kind !== 'altitude')
+      invalid('levels.kind', 'must be "altitude" for AltitudeGridWind', init.levels.kind);
+    const norm = normalise(init);
+    super(init, norm);
+    this.altitudesM = Float64Array.from(norm.levelValues);
+    this.lowestM = this.altitudesM[0];
+    this.highestM = this.altitudesM[this.altitudesM.length - 1];
+    const lookup = buildLevelLookup(norm.levelValues);
+    this.levelTable = lookup.table;
+    this.invBinM = lookup.invBinM;
+    this.maxBin = lookup.maxBin;
+    this.coverage = { ...this.horizontalCoverage(), altMinM: this.lowestM, altMaxM: this.highestM };
+    const slabLength = 2 * this.timeStride;
+    // Building a slab costs about one interpolation per node; a slab sample saves about eight.
+    if (this.nTimes > 1 && 4 * 8 * slabLength <= SLAB_MEMORY_LIMIT_BYTES) {
+      const threshold = Math.max(256, this.timeStride / 8);
+      this.slabs = new TimeSlabCache(slabLength, threshold, this);
+    }
+  }
+
+  sample(lon: number, lat: number, altM: number, tSec: number, out: Float64Array): void {
+    const q = this.point;
+    q[0] = lon;
+    q[1] = lat;
+    q[2] = altM;
+    this.sampleMany(
+      1,
+      q.subarray(0, 1),
+      q.subarray(1, 2),
+      q.subarray(2, 3),
+      tSec,
+      q.subarray(3, 4),
+      q.subarray(4, 5),
+    );
+    out[0] = q[3];
+    out[1] = q[4];
+  }
+
+  /**
+   * Samples n points at one time into u[p], v[p] (m/s): the solver's call, once per RK stage. Node
+   * values are interpolated in time first, then bilinearly at the two bracketing levels, then in
+   * altitude. From a slab or not, the arithmetic is the same, so results agree to the bit.
+   */
+  sampleMany(
+    n: number,
+    lonIn: Float64Array,
+    latIn: Float64Array,
+    altIn: Float64Array,
+    tSec: number,
+    uOut: Float64Array,
+    vOut: Float64Array,
+  ): void {
+    const slab = this.slabs === null ? null : this.slabs.get(tSec, n);
+    this.locateTime(tSec);
+    // Fields copied into locals before the loop (the loop runs for every member and RK stage).
+    const uv = this.uv;
+    const t0 = 2 * this.timeBase;
+    const t1 = t0 + 2 * this.dn;
+    const wt = this.wt;
+    const nx = this.nLon;
+    const ny = this.nLat;
+    const lon0 = this.lon0;
+    const invDLon = this.invDLon;
+    const maxFx = this.maxFx;
+    const wraps = this.wrapsLon;
+    const lat0 = this.lat0;
+    const invDLat = this.invDLat;
+    const maxFy = this.maxFy;
+    const alts = this.altitudesM;
+    const nz = alts.length;
+    const lowest = this.lowestM;
+    const highest = this.highestM;
+    const table = this.levelTable;
+    const invBin = this.invBinM;
+    const maxBin = this.maxBin;
+    const levelEntries = 2 * this.levelStride;
+    const dj = ny > 1 ? 2 * nx : 0;
+    for (let p = 0; p < n; p++) {
+      const lon = lonIn[p];
+      let fx = (lon - lon0) * invDLon;
+      if (!(fx >= 0 && fx <= maxFx)) fx = this.foldLon(lon);
+      let i = fx | 0; // fx ≥ 0 here, so truncation is floor
+      let di = 2;
+      if (wraps) {
+        if (i >= nx) i = 0;
+        if (i === nx - 1) di = 2 - 2 * nx;
+      } else if (i > nx - 2) {
+        i = nx > 1 ? nx - 2 : 0;
+        if (nx === 1) di = 0;
+      }
+      const wx = fx - i;
+      let fy = (latIn[p] - lat0) * invDLat;
+      if (!(fy >= 0)) fy = 0;
+      else if (fy > maxFy) fy = maxFy;
+      let j = fy | 0;
+      if (j > ny - 2) j = ny > 1 ? ny - 2 : 0;
+      const wy = fy - j;
+      // Vertical: level k below and weight wz toward k + 1.
+      const altM = altIn[p];
+      let k = 0;
+      let wz = 0;
+      if (nz > 1) {
+        if (altM >= highest) {
+          k = nz - 2;
+          wz = 1;
+        } else if (altM > lowest) {
+          let bin = ((altM - lowest) * invBin) | 0;
+          if (bin > maxBin) bin = maxBin;
+          k = table[bin];
+          while (alts[k + 1] <= altM) k++;
+          wz = (altM - alts[k]) / (alts[k + 1] - alts[k]);
+        }
+      }
+      const dk = nz > 1 ? levelEntries : 0;
+      // Entry offsets (interleaved u, v) of the four columns at level k.
+      const a = 2 * (j * nx + i) + k * levelEntries;
+      const b = a + di;
+      const c = a + dj;
+      const d = c + di;
+      let u00: number;
+      let u01: number;
+      let u10: number;
+      let u11: number;
+      let v00: number;
+      let v01: number;
+      let v10: number;
+      let v11: number;
+      let U00: number;
+      let U01: number;
+      let U10: number;
+      let U11: number;
+      let V00: number;
+      let V01: number;
+      let V10: number;
+      let V11: number;
+      if (slab !== null) {
+        u00 = slab[a];
+        u01 = slab[b];
+        u10 = slab[c];
+        u11 = slab[d];
+        v00 = slab[a + 1];
+        v01 = slab[b + 1];
+        v10 = slab[c + 1];
+        v11 = slab[d + 1];
+        U00 = slab[a + dk];
+        U01 = slab[b + dk];
+        U10 = slab[c + dk];
+        U11 = slab[d + dk];
+        V00 = slab[a + dk + 1];
+        V01 = slab[b + dk + 1];
+        V10 = slab[c + dk + 1];
+        V11 = slab[d + dk + 1];
+      } else {
+        u00 = uv[t0 + a] + wt * (uv[t1 + a] - uv[t0 + a]);
+        u01 = uv[t0 + b] + wt * (uv[t1 + b] - uv[t0 + b]);
+        u10 = uv[t0 + c] + wt * (uv[t1 + c] - uv[t0 + c]);
+        u11 = uv[t0 + d] + wt * (uv[t1 + d] - uv[t0 + d]);
+        v00 = uv[t0 + a + 1] + wt * (uv[t1 + a + 1] - uv[t0 + a + 1]);
+        v01 = uv[t0 + b + 1] + wt * (uv[t1 + b + 1] - uv[t0 + b + 1]);
+        v10 = uv[t0 + c + 1] + wt * (uv[t1 + c + 1] - uv[t0 + c + 1]);
+        v11 = uv[t0 + d + 1] + wt * (uv[t1 + d + 1] - uv[t0 + d + 1]);
+        const e = t0 + dk;
+        const f = t1 + dk;
+        U00 = uv[e + a] + wt * (uv[f + a] - uv[e + a]);
+        U01 = uv[e + b] + wt * (uv[f + b] - uv[e + b]);
+        U10 = uv[e + c] + wt * (uv[f + c] - uv[e + c]);
+        U11 = uv[e + d] + wt * (uv[f + d] - uv[e + d]);
+        V00 = uv[e + a + 1] + wt * (uv[f + a + 1] - uv[e + a + 1]);
+        V01 = uv[e + b + 1] + wt * (uv[f + b + 1] - uv[e + b + 1]);
+        V10 = uv[e + c + 1] + wt * (uv[f + c + 1] - uv[e + c + 1]);
+        V11 = uv[e + d + 1] + wt * (uv[f + d + 1] - uv[e + d + 1]);
+      }
+      // Bilinear at level k and k + 1, then linear in altitude.
+      let lo = u00 + wx * (u01 - u00);
+      let hi = u10 + wx * (u11 - u10);
+      const uLow = lo + wy * (hi - lo);
+      lo = U00 + wx * (U01 - U00);
+      hi = U10 + wx * (U11 - U10);
+      const uHigh = lo + wy * (hi - lo);
+      lo = v00 + wx * (v01 - v00);
+      hi = v10 + wx * (v11 - v10);
+      const vLow = lo + wy * (hi - lo);
+      lo = V00 + wx * (V01 - V00);
+      hi = V10 + wx * (V11 - V10);
+      const vHigh = lo + wy * (hi - lo);
+      uOut[p] = uLow + wz * (uHigh - uLow);
+      vOut[p] = vLow + wz * (vHigh - vLow);
+    }
+  }
+}
+
+/**
+ * A gridded field on isobaric levels with geopotential height at every node. The altitude of a point
+ * is placed between levels separately in each of the (up to eight) grid columns around it, using that
+ * column's heights at that time; wind is then linear in height between the two levels. Between
+ * levels, height is close to linear in log-pressure (hypsometric equation, exact for an isothermal
+ * layer), so linear in height is linear in log-pressure to that accuracy, without needing temperature.
+ */
+export class PressureGridWind extends GridWindBase implements WindField {
+  readonly coverage: WindCoverage;
+  /** Levels (hPa) from the bottom (highest pressure) up. */
+  readonly pressuresHpa: Float64Array;
+  private readonly gh: Float32Array;
+  private readonly logP: Float64Array;
+  private kGuess = 0;
+
+  constructor(init: GridWindInit) {
+    if (init.levels.kind !== 'pressure')
+      invalid('levels.kind', 'must be "pressure" for PressureGridWind', init.levels.kind);
+    const norm = normalise(init);
+    super(init, norm);
+    this.pressuresHpa = Float64Array.from(norm.levelValues);
+    this.gh = norm.gh!;
+    this.logP = this.pressuresHpa.map((p) => Math.log(p));
+    // Altitudes covered everywhere: from the highest bottom-level height to the lowest top-level height.
+    let bottom = Number.NEGATIVE_INFINITY;
+    let top = Number.POSITIVE_INFINITY;
+    const layer = this.levelStride;
+    for (let n = 0; n < this.nTimes; n++) {
+      const b = n * this.timeStride;
+      const t = b + (this.nLevels - 1) * layer;
+      for (let c = 0; c < layer; c++) {
+        if (this.gh[b + c] > bottom) bottom = this.gh[b + c];
+        if (this.gh[t + c] < top) top = this.gh[t + c];
+      }
+    }
+    this.coverage = { ...this.horizontalCoverage(), altMinM: bottom, altMaxM: top };
+  }
+
+  /** Wind of one column (node index `node` at level 0) at altitude altM, added with weight w into acc. */
+  private addColumn(node: number, altM: number, w: number, acc: Float64Array): void {
+    if (w === 0) return;
+    const gh = this.gh;
+    const stride = this.levelStride;
+    const nz = this.nLevels;
+    const uv = this.uv;
+    if (nz === 1 || altM <= gh[node]) {
+      acc[0] += w * uv[2 * node];
+      acc[1] += w * uv[2 * node + 1];
+      return;
+    }
+    const topNode = node + (nz - 1) * stride;
+    if (altM >= gh[topNode]) {
+      acc[0] += w * uv[2 * topNode];
+      acc[1] += w * uv[2 * topNode + 1];
+      return;
+    }
+    let k = this.kGuess < nz - 1 ? this.kGuess : nz - 2;
+    while (k > 0 && gh[node + k * stride] > altM) k--;
+    while (k < nz - 2 && gh[node + (k + 1) * stride] <= altM) k++;
+    this.kGuess = k;
+    const lower = node + k * stride;
+    const upper = lower + stride;
+    const wz = (altM - gh[lower]) / (gh[upper] - gh[lower]);
+    acc[0] += w * (uv[2 * lower] + wz * (uv[2 * upper] - uv[2 * lower]));
+    acc[1] += w * (uv[2 * lower + 1] + wz * (uv[2 * upper + 1] - uv[2 * lower + 1]));
+  }
+
+  sample(lon: number, lat: number, altM: number, tSec: number, out: Float64Array): void {
+    this.locate(lon, lat, tSec);
+    out[0] = 0;
+    out[1] = 0;
+    const { base, di, dj, dn, wx, wy, wt } = this;
+    for (let slab = 0; slab < 2; slab++) {
+      const b = base + slab * dn;
+      const wTime = slab === 0 ? 1 - wt : wt;
+      if (wTime === 0) continue;
+      this.addColumn(b, altM, wTime * (1 - wx) * (1 - wy), out);
+      this.addColumn(b + di, altM, wTime * wx * (1 - wy), out);
+      this.addColumn(b + dj, altM, wTime * (1 - wx) * wy, out);
+      this.addColumn(b + dj + di, altM, wTime * wx * wy, out);
+    }
+  }
+
+  /** Height (m) of a pressure surface at a point: heights interpolated linearly in log-pressure. */
+  pressureLevelAltitudeM(lon: number, lat: number, pressureHpa: number, tSec: number): number {
+    const logP = Math.log(pressureHpa);
+    const lp = this.logP;
+    const nz = this.nLevels;
+    let k = 0;
+    let wz = 0;
+    if (nz > 1) {
+      if (logP >= lp[0]) {
+        wz = (logP - lp[0]) / (lp[1] - lp[0]); // extrapolate below the bottom level
+      } else if (logP <= lp[nz - 1]) {
+        k = nz - 2;
+        wz = (logP - lp[k]) / (lp[k + 1] - lp[k]);
+      } else {
+        while (lp[k + 1] > logP) k++;
+        wz = (logP - lp[k]) / (lp[k + 1] - lp[k]);
+      }
+    }
+    this.locate(lon, lat, tSec);
+    const { base, di, dj, dn, wx, wy, wt } = this;
+    const gh = this.gh;
+    const dk = nz > 1 ? this.levelStride : 0;
+    let sum = 0;
+    for (let slab = 0; slab < 2; slab++) {
+      const wTime = slab === 0 ? 1 - wt : wt;
+      if (wTime === 0) continue;
+      const b = base + slab * dn + k * this.levelStride;
+      const corner = (c: number) => gh[c] + wz * (gh[c + dk] - gh[c]);
+      const lo = corner(b) + wx * (corner(b + di) - corner(b));
+      const hi = corner(b + dj) + wx * (corner(b + dj + di) - corner(b + dj));
+      sum += wTime * (lo + wy * (hi - lo));
+    }
+    return sum;
+  }
+}
+
+/** Builds the right gridded field for the kind of levels given. */
+export function gridWind(init: GridWindInit): AltitudeGridWind | PressureGridWind {
+  return init.levels.kind === 'altitude' ? new AltitudeGridWind(init) : new PressureGridWind(init);
+}

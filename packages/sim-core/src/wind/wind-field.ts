@@ -1,0 +1,76 @@
+/**
+ * What a wind field covers: a lon/lat box, an altitude range and a time range. A run refuses launches
+ * outside it before it starts; a member that leaves the box during a run stops as "left-domain".
+ */
+export interface WindCoverage {
+  /** West and east edges (degrees). `lonMax` may exceed 180 for grids stored as 0..360. */
+  readonly lonMin: number;
+  readonly lonMax: number;
+  /** True when the field covers every longitude (a global grid or an analytic field). */
+  readonly wrapsLon: boolean;
+  readonly latMin: number;
+  readonly latMax: number;
+  /** Altitudes (m above mean sea level) inside which the field holds data. */
+  readonly altMinM: number;
+  readonly altMaxM: number;
+  /** Valid times (s since the Unix epoch); ±Infinity for a steady field. */
+  readonly tMinSec: number;
+  readonly tMaxSec: number;
+}
+
+/**
+ * A source of horizontal wind. `sample` is the hot call of every run: it must not allocate.
+ */
+export interface WindField {
+  readonly coverage: WindCoverage;
+  /** One line saying what the field is and where it came from (shown in summaries). */
+  readonly description: string;
+  /**
+   * Writes u (eastward, m/s) into out[0] and v (northward, m/s) into out[1] at a point:
+   * lon, lat in degrees, altitude in m above mean sea level, time in s since the Unix epoch.
+   * Outside the coverage the value of the nearest edge is used.
+   */
+  sample(lon: number, lat: number, altM: number, tSec: number, out: Float64Array): void;
+  /**
+   * Optional batch form of `sample`: n points at one time, u[p] and v[p] for (lon[p], lat[p], altM[p]).
+   * The solver calls it once per integrator stage for all members; a field can then locate the time
+   * once. Results must equal `sample`'s to the bit.
+   */
+  sampleMany?(
+    n: number,
+    lon: Float64Array,
+    lat: Float64Array,
+    altM: Float64Array,
+    tSec: number,
+    u: Float64Array,
+    v: Float64Array,
+  ): void;
+  /**
+   * Altitude (m above mean sea level) of an isobaric surface at a point, for balloons floating on a
+   * pressure level. Fields without geopotential height leave it out and the ISA is used.
+   */
+  pressureLevelAltitudeM?(lon: number, lat: number, pressureHpa: number, tSec: number): number;
+  /** Ground elevation (m above mean sea level) where the field carries orography. */
+  groundElevationM?(lon: number, lat: number): number;
+}
+
+/** Coverage of a field defined everywhere and at all times (analytic fields). */
+export const EVERYWHERE: WindCoverage = Object.freeze({
+  lonMin: -180,
+  lonMax: 180,
+  wrapsLon: true,
+  latMin: -90,
+  latMax: 90,
+  altMinM: -500,
+  altMaxM: 50_000,
+  tMinSec: Number.NEGATIVE_INFINITY,
+  tMaxSec: Number.POSITIVE_INFINITY,
+});
+
+/** True when (lon, lat) lies inside the coverage box; longitudes in any convention. */
+export function coversLonLat(c: WindCoverage, lon: number, lat: number): boolean {
+  if (!(lat >= c.latMin && lat <= c.latMax)) return false;
+  if (c.wrapsLon) return Number.isFinite(lon);
+  const east = lon - c.lonMin - 360 * Math.floor((lon - c.lonMin) / 360);
+  return east <= c.lonMax - c.lonMin;
+}
