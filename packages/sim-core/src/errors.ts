@@ -33,3 +33,22 @@ export function describeValue(value: unknown): string {
 export function invalid(field: string, requirement: string, value: unknown): never {
   throw new InputError(`${field} ${requirement}, got ${describeValue(value)}`, field, value);
 }
+
+/**
+ * A file that cannot be decoded: truncated, foreign, corrupted or using an unsupported feature.
+ * Names the file, the part (GRIB2 section, NetCDF variable…) and the byte offset where it failed.
+ */
+export class DecodeError extends InputError {
+  override name = 'DecodeError';
+  constructor(
+    readonly reason: string,
+    readonly source: string,
+    readonly part?: string,
+    readonly offset?: number,
+  ) {
+    super(
+      `${source}: ${part ? `${part}: ` : ''}${reason}${offset === undefined ? '' : ` (at byte ${offset})`}`,
+      part ?? source,
+    );
+  }
+}
