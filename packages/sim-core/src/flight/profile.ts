@@ -11,8 +11,6 @@ import { ISA_SEA_LEVEL_DENSITY, isaDensity } from '../atmosphere.js';
  * velocity of a drag-dominated body.
  */
 export interface FlightProfile {
-  /** Launch altitude (m AMSL); the ground when absent. */
-  launchAltitudeM?: number;
   /** Ascent rate (m/s); without it the balloon starts at its float altitude. */
   ascentRateMps?: number;
   /** Float at a fixed altitude (m AMSL)… */

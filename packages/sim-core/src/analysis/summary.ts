@@ -1,0 +1,146 @@
+import { distanceM } from '../earth.js';
+import type { RunResult } from '../scenario/run.js';
+import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
+import { median, quantile, rounded } from './stats.js';
+
+/** Per launch site: how far its members went and how they ended. */
+export interface SiteSummary {
+  id: string;
+  name?: string;
+  members: number;
+  status: Partial<Record<MemberStatusName, number>>;
+  /** Median end position (degrees): landing point, or last position when still flying. */
+  medianEndLon: number | null;
+  medianEndLat: number | null;
+  /** Great-circle distance from launch to end (km). */
+  medianDistanceKm: number | null;
+  p90DistanceKm: number | null;
+  maxDistanceKm: number | null;
+  /** Time from launch to end of flight (h), for members that ended (landed, left…). */
+  medianFlightHours: number | null;
+}
+
+/** What a run tells, in a form for people (table) and programs (JSON). */
+export interface RunSummary {
+  name: string | null;
+  wind: string;
+  direction: 'forward' | 'backward';
+  method: string;
+  dtSec: number;
+  /** Start and end of the run (ISO 8601). */
+  start: string;
+  end: string;
+  members: number;
+  status: Record<MemberStatusName, number>;
+  sites: SiteSummary[];
+  warnings: string[];
+}
+
+const iso = (tSec: number) => new Date(tSec * 1000).toISOString();
+
+/** Summarises a finished run; `runEndSec` is the time the run reached. */
+export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: number): RunSummary {
+  const { prepared, status, endLon, endLat, endTSec } = result;
+  const { members } = prepared.simulation;
+  const status0 = Object.fromEntries(STATUS_NAMES.map((n) => [n, 0])) as Record<MemberStatusName, number>;
+  const bySite = prepared.sites.map(() => ({
+    status: {} as Partial<Record<MemberStatusName, number>>,
+    lon: [] as number[],
+    lat: [] as number[],
+    distanceKm: [] as number[],
+    flightHours: [] as number[],
+    members: 0,
+  }));
+  for (let i = 0; i < members.count; i++) {
+    const name = STATUS_NAMES[status[i]];
+    status0[name]++;
+    const site = bySite[prepared.memberSite[i]];
+    site.members++;
+    site.status[name] = (site.status[name] ?? 0) + 1;
+    if (status[i] === MemberStatus.pending) continue;
+    site.lon.push(endLon[i]);
+    site.lat.push(endLat[i]);
+    site.distanceKm.push(distanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]) / 1000);
+    if (!Number.isNaN(endTSec[i])) site.flightHours.push(Math.abs(endTSec[i] - members.launchTSec[i]) / 3600);
+  }
+  const sim = prepared.simulation;
+  return {
+    name: prepared.scenario.name ?? null,
+    wind: prepared.wind.description,
+    direction: sim.direction,
+    method: sim.method,
+    dtSec: sim.dtSec,
+    start: iso(sim.startSec ?? 0),
+    end: iso(runEndSec),
+    members: members.count,
+    status: status0,
+    sites: prepared.sites.map((s, k) => {
+      const b = bySite[k];
+      return {
+        id: s.id,
+        ...(s.name ? { name: s.name } : {}),
+        members: b.members,
+        status: b.status,
+        medianEndLon: rounded(median(b.lon), 4),
+        medianEndLat: rounded(median(b.lat), 4),
+        medianDistanceKm: rounded(median(b.distanceKm), 1),
+        p90DistanceKm: rounded(quantile(b.distanceKm, 0.9), 1),
+        maxDistanceKm: rounded(b.distanceKm.length ? Math.max(...b.distanceKm) : Number.NaN, 1),
+        medianFlightHours: rounded(median(b.flightHours), 2),
+      };
+    }),
+    warnings: prepared.warnings,
+  };
+}
+
+/** The summary as a plain-text table for a terminal. */
+export function formatSummary(summary: RunSummary): string {
+  const lines: string[] = [];
+  lines.push(
+    `${summary.name ?? 'run'}: ${summary.members} members, ${summary.direction} ${summary.method} dt=${summary.dtSec} s`,
+  );
+  lines.push(`  ${summary.start} → ${summary.end}`);
+  lines.push(`  wind: ${summary.wind}`);
+  const counts = Object.entries(summary.status)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
+  lines.push(`  status: ${counts}`);
+  lines.push('');
+  const header = [
+    'site',
+    'members',
+    'landed',
+    'flying',
+    'left',
+    'median end (lon, lat)',
+    'dist km p50/p90/max',
+    'hours p50',
+  ];
+  const rows = summary.sites.map((s) => [
+    s.id,
+    String(s.members),
+    String(s.status.landed ?? 0),
+    String(s.status.active ?? 0),
+    String((s.status['left-domain'] ?? 0) + (s.status['wind-ended'] ?? 0)),
+    s.medianEndLon === null ? '-' : `${s.medianEndLon.toFixed(3)}, ${s.medianEndLat?.toFixed(3)}`,
+    `${fmt(s.medianDistanceKm)}/${fmt(s.p90DistanceKm)}/${fmt(s.maxDistanceKm)}`,
+    fmt(s.medianFlightHours),
+  ]);
+  lines.push(...table([header, ...rows]));
+  for (const w of summary.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+const fmt = (x: number | null) => (x === null ? '-' : String(x));
+
+/** Left-aligned text columns separated by two spaces. */
+export function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd(),
+  );
+}

@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { DecodeError, InputError } from '../errors.js';
+import { type Scenario, validateScenario } from '../index.js';
+
+/** Reads a file, turning "not found" and friends into an InputError naming the file. */
+export async function readInput(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : `cannot be read (${(error as Error).message})`;
+    throw new InputError(`${what} ${path} ${reason}`, path, path);
+  }
+}
+
+/** Parses JSON text, reporting the line and column of a syntax error. */
+export function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    if (at) {
+      const offset = Number(at[1]);
+      const before = text.slice(0, offset);
+      const line = before.split('\n').length;
+      const column = offset - before.lastIndexOf('\n');
+      throw new DecodeError(
+        `is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`,
+        source,
+        undefined,
+        offset,
+      );
+    }
+    throw new DecodeError(`is not valid JSON: ${message}`, source);
+  }
+}
+
+/** A scenario file, validated, with the folder its relative paths are resolved against. */
+export interface ScenarioFile {
+  path: string;
+  baseDir: string;
+  scenario: Scenario;
+}
+
+/** Reads and validates a scenario file. */
+export async function readScenarioFile(path: string): Promise<ScenarioFile> {
+  const text = (await readInput(path, 'scenario file')).toString('utf8');
+  const scenario = validateScenario(parseJson(text, path));
+  return { path, baseDir: dirname(resolve(path)), scenario };
+}

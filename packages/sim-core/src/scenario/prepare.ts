@@ -1,0 +1,284 @@
+import { M_PER_DEG } from '../earth.js';
+import { gaussian, memberRng, RngStream } from '../ensemble/random.js';
+import { MemberSet } from '../solver/members.js';
+import type { SimulationOptions, SolverMethod } from '../solver/simulation.js';
+import { coversLonLat, type WindField } from '../wind/wind-field.js';
+import type { LaunchSite, Scenario } from './schema.js';
+import { ScenarioError, type ValidationIssue, validateScenario } from './validate.js';
+
+/** Defaults of optional scenario fields. */
+export const SCENARIO_DEFAULTS = {
+  method: 'rk4' as SolverMethod,
+  dtSec: 60,
+  direction: 'forward' as const,
+  outputIntervalSec: 600,
+  members: 1,
+  seed: 1,
+  windCorrelationSec: 3600,
+  groundElevationM: 0,
+};
+
+/** Hard limits that keep one run within one machine's memory. */
+export const RUN_LIMITS = { maxMembers: 5_000_000, maxLaunchTimes: 100_000 };
+
+/** A validated scenario turned into what the solver runs, with each member's origin. */
+export interface PreparedRun {
+  scenario: Scenario;
+  wind: WindField;
+  sites: LaunchSite[];
+  /** Launch times of the scenario (s since the Unix epoch), before perturbation. */
+  launchTimesSec: number[];
+  membersPerLaunch: number;
+  /** Per member: index into sites, into launchTimesSec, and the member's number in its ensemble. */
+  memberSite: Uint32Array;
+  memberLaunch: Uint32Array;
+  memberNumber: Uint32Array;
+  simulation: SimulationOptions;
+  outputEverySteps: number;
+  warnings: string[];
+}
+
+function launchTimes(scenario: Scenario, issues: ValidationIssue[]): number[] {
+  const { start, end, everySec } = scenario.launch.times;
+  const t0 = Date.parse(start) / 1000;
+  const t1 = end === undefined ? t0 : Date.parse(end) / 1000;
+  if (t1 < t0) {
+    issues.push({
+      path: 'launch.times.end',
+      message: `must not be before launch.times.start (${start})`,
+      value: end,
+    });
+    return [t0];
+  }
+  if (t1 === t0) return [t0];
+  if (everySec === undefined) {
+    issues.push({
+      path: 'launch.times.everySec',
+      message: 'is required when launch.times.end is after start',
+    });
+    return [t0];
+  }
+  const count = Math.floor((t1 - t0) / everySec + 1e-9) + 1;
+  if (count > RUN_LIMITS.maxLaunchTimes) {
+    issues.push({
+      path: 'launch.times.everySec',
+      message: `gives ${count} launch times, more than ${RUN_LIMITS.maxLaunchTimes}`,
+      value: everySec,
+    });
+    return [t0];
+  }
+  return Array.from({ length: count }, (_, k) => t0 + k * everySec);
+}
+
+function flightIssues(scenario: Scenario, wind: WindField, issues: ValidationIssue[]): void {
+  const f = scenario.flight;
+  const top = wind.coverage.altMaxM;
+  const backward = scenario.solver.direction === 'backward';
+  const floats = f.floatAltitudeM !== undefined || f.floatPressureHpa !== undefined;
+  if (f.floatAltitudeM !== undefined && f.floatPressureHpa !== undefined)
+    issues.push({
+      path: 'flight.floatPressureHpa',
+      message: 'cannot be given together with flight.floatAltitudeM',
+    });
+  if (!floats && f.burstAltitudeM === undefined)
+    issues.push({ path: 'flight', message: 'needs floatAltitudeM, floatPressureHpa or burstAltitudeM' });
+  if (f.ascentRateMps === undefined && !floats && !backward)
+    issues.push({
+      path: 'flight.ascentRateMps',
+      message: 'is required when the balloon does not start floating',
+    });
+  const descends =
+    !backward &&
+    (f.floatDurationSec !== undefined || f.burstAltitudeM !== undefined || f.releaseAfterSec !== undefined);
+  if (descends && f.descentRateMps === undefined)
+    issues.push({
+      path: 'flight.descentRateMps',
+      message: 'is required with floatDurationSec, burstAltitudeM or releaseAfterSec',
+    });
+  if (backward && (f.burstAltitudeM !== undefined || f.releaseAfterSec !== undefined))
+    issues.push({
+      path: 'solver.direction',
+      message: 'backward runs trace a float (and its ascent) back; burst and release are forward-only',
+      value: 'backward',
+    });
+  for (const key of ['floatAltitudeM', 'burstAltitudeM'] as const) {
+    const alt = f[key];
+    if (alt !== undefined && alt > top)
+      issues.push({
+        path: `flight.${key}`,
+        message: `is above the top of the wind data (${top.toFixed(0)} m)`,
+        value: alt,
+      });
+  }
+  for (const site of scenario.launch.sites) {
+    if (site.altM !== undefined && site.altM > top) {
+      const i = scenario.launch.sites.indexOf(site);
+      issues.push({
+        path: `launch.sites[${i}].altM`,
+        message: `is above the top of the wind data (${top.toFixed(0)} m)`,
+        value: site.altM,
+      });
+    }
+  }
+}
+
+/**
+ * Validates a scenario against the schema and against its wind field (launches inside the field's
+ * coverage, altitudes below its top, a consistent flight profile and step sizes), then builds the
+ * members: sites × launch times × ensemble members, each with its own perturbations drawn from a
+ * generator seeded by (seed, member index) — so a member does not depend on how many others run.
+ * Throws ScenarioError listing every problem.
+ */
+export function prepareRun(doc: unknown, wind: WindField): PreparedRun {
+  const scenario = validateScenario(doc);
+  const issues: ValidationIssue[] = [];
+  const warnings: string[] = [];
+  const solver = scenario.solver;
+  const dtSec = solver.dtSec ?? SCENARIO_DEFAULTS.dtSec;
+  const durationSec = solver.durationSec;
+  const steps = Math.round(durationSec / dtSec);
+  if (Math.abs(steps * dtSec - durationSec) > 1e-9 * durationSec)
+    issues.push({
+      path: 'solver.durationSec',
+      message: `must be a whole number of steps of ${dtSec} s`,
+      value: durationSec,
+    });
+  const intervalSec = scenario.output?.intervalSec ?? SCENARIO_DEFAULTS.outputIntervalSec;
+  const outputEverySteps = Math.round(intervalSec / dtSec);
+  if (outputEverySteps < 1 || Math.abs(outputEverySteps * dtSec - intervalSec) > 1e-9 * intervalSec)
+    issues.push({
+      path: 'output.intervalSec',
+      message: `must be a whole number of steps of ${dtSec} s`,
+      value: intervalSec,
+    });
+
+  const times = launchTimes(scenario, issues);
+  const c = wind.coverage;
+  scenario.launch.sites.forEach((site, i) => {
+    if (!coversLonLat(c, site.lon, site.lat))
+      issues.push({
+        path: `launch.sites[${i}]`,
+        message: `lies outside the wind data (lon ${c.lonMin}..${c.lonMax}, lat ${c.latMin}..${c.latMax})`,
+        value: { lon: site.lon, lat: site.lat },
+      });
+  });
+  const iso = (t: number) => new Date(t * 1000).toISOString();
+  const first = times[0];
+  const last = times[times.length - 1];
+  if (first < c.tMinSec || last > c.tMaxSec)
+    issues.push({
+      path: 'launch.times',
+      message: `must lie inside the wind data's times (${iso(c.tMinSec)} to ${iso(c.tMaxSec)})`,
+      value: first < c.tMinSec ? iso(first) : iso(last),
+    });
+  flightIssues(scenario, wind, issues);
+
+  const membersPerLaunch = scenario.ensemble?.members ?? SCENARIO_DEFAULTS.members;
+  const total = scenario.launch.sites.length * times.length * membersPerLaunch;
+  if (total > RUN_LIMITS.maxMembers)
+    issues.push({
+      path: 'ensemble.members',
+      message: `gives ${total} members (sites × launch times × members), more than ${RUN_LIMITS.maxMembers}`,
+      value: membersPerLaunch,
+    });
+  if (issues.length > 0) throw new ScenarioError(issues);
+
+  const direction = solver.direction ?? SCENARIO_DEFAULTS.direction;
+  const runEnd = direction === 'forward' ? first + durationSec : last - durationSec;
+  if (direction === 'forward' ? runEnd > c.tMaxSec : runEnd < c.tMinSec)
+    warnings.push(
+      `the wind data end at ${iso(direction === 'forward' ? c.tMaxSec : c.tMinSec)}, before the run does: members still flying then stop as "wind-ended"`,
+    );
+
+  const members = new MemberSet(total);
+  const memberSite = new Uint32Array(total);
+  const memberLaunch = new Uint32Array(total);
+  const memberNumber = new Uint32Array(total);
+  const f = scenario.flight;
+  const perturb = membersPerLaunch > 1 ? (scenario.ensemble?.perturb ?? {}) : {};
+  const seed = scenario.ensemble?.seed ?? SCENARIO_DEFAULTS.seed;
+  let clampedTimes = 0;
+  let index = 0;
+  scenario.launch.sites.forEach((site, s) => {
+    times.forEach((t, k) => {
+      for (let e = 0; e < membersPerLaunch; e++, index++) {
+        const rng = memberRng(seed, RngStream.launch, index);
+        // Always draw every deviate, so enabling one perturbation never shifts another's draws.
+        const dNorthM = gaussian(rng) * (perturb.positionM ?? 0);
+        const dEastM = gaussian(rng) * (perturb.positionM ?? 0);
+        const dTimeSec = gaussian(rng) * (perturb.launchTimeSec ?? 0);
+        const dAltM = gaussian(rng) * (perturb.floatAltitudeM ?? 0);
+        const dPressure = gaussian(rng) * (perturb.floatPressureHpa ?? 0);
+        const ascentFactor = Math.max(0.1, 1 + gaussian(rng) * (perturb.ascentRateFraction ?? 0));
+        const descentFactor = Math.max(0.1, 1 + gaussian(rng) * (perturb.descentRateFraction ?? 0));
+        const lat = Math.max(-89.9, Math.min(89.9, site.lat + dNorthM / M_PER_DEG));
+        members.lat[index] = lat;
+        members.lon[index] = site.lon + dEastM / (M_PER_DEG * Math.cos((site.lat * Math.PI) / 180));
+        let launchT = t + dTimeSec;
+        if (launchT < c.tMinSec || launchT > c.tMaxSec) {
+          launchT = Math.min(c.tMaxSec, Math.max(c.tMinSec, launchT));
+          clampedTimes++;
+        }
+        members.launchTSec[index] = launchT;
+        if (site.altM !== undefined) members.launchAltM[index] = site.altM;
+        if (f.ascentRateMps !== undefined) members.ascentRateMps[index] = f.ascentRateMps * ascentFactor;
+        if (f.floatAltitudeM !== undefined)
+          members.floatAltM[index] = Math.min(c.altMaxM, f.floatAltitudeM + dAltM);
+        if (f.floatPressureHpa !== undefined)
+          members.floatPressureHpa[index] = Math.max(1, f.floatPressureHpa + dPressure);
+        if (f.floatDurationSec !== undefined) members.floatDurationSec[index] = f.floatDurationSec;
+        if (f.burstAltitudeM !== undefined) members.burstAltM[index] = f.burstAltitudeM;
+        if (f.descentRateMps !== undefined) members.descentRateMps[index] = f.descentRateMps * descentFactor;
+        if (f.releaseAfterSec !== undefined) members.releaseAfterSec[index] = f.releaseAfterSec;
+        memberSite[index] = s;
+        memberLaunch[index] = k;
+        memberNumber[index] = e;
+      }
+    });
+  });
+  if (clampedTimes > 0)
+    warnings.push(
+      `${clampedTimes} perturbed launch times fell outside the wind data and were moved to its edge`,
+    );
+
+  const windSigma = perturb.windSigmaMps ?? 0;
+  const simulation: SimulationOptions = {
+    wind,
+    members,
+    method: solver.method ?? SCENARIO_DEFAULTS.method,
+    dtSec,
+    direction,
+    durationSec,
+    startSec: direction === 'forward' ? first : last,
+    groundElevationM: scenario.groundElevationM ?? SCENARIO_DEFAULTS.groundElevationM,
+    windError:
+      windSigma > 0
+        ? {
+            sigmaMps: windSigma,
+            correlationSec: perturb.windCorrelationSec ?? SCENARIO_DEFAULTS.windCorrelationSec,
+            seed,
+          }
+        : undefined,
+  };
+  // A perturbed launch before the nominal first one moves the start back by whole steps, so output
+  // times stay on the nominal launch time's grid.
+  const sign = direction === 'forward' ? 1 : -1;
+  let earliest = 0; // s before the nominal start, along the run's direction
+  for (let i = 0; i < total; i++)
+    earliest = Math.max(earliest, sign * (simulation.startSec! - members.launchTSec[i]));
+  simulation.startSec! -= sign * Math.ceil(earliest / dtSec - 1e-9) * dtSec;
+  if (wind.description.includes('ILLUSTRATIVE')) warnings.push('the wind is illustrative, not real weather');
+  return {
+    scenario,
+    wind,
+    sites: scenario.launch.sites,
+    launchTimesSec: times,
+    membersPerLaunch,
+    memberSite,
+    memberLaunch,
+    memberNumber,
+    simulation,
+    outputEverySteps,
+    warnings,
+  };
+}

@@ -1,0 +1,123 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { describeValue, InputError } from '../errors.js';
+import { Scenario } from './schema.js';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+
+/** One problem in a document: where (a JSON path such as `solver.dtSec`), what, and what was received. */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+  value?: unknown;
+}
+
+/** A scenario that does not validate: every problem found, each with its path. */
+export class ScenarioError extends InputError {
+  override name = 'ScenarioError';
+  constructor(readonly issues: ValidationIssue[]) {
+    super(
+      issues.length === 1
+        ? formatIssue(issues[0])
+        : `scenario has ${issues.length} problems:\n${issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}`,
+      issues[0]?.path,
+      issues[0]?.value,
+    );
+  }
+}
+
+export function formatIssue(issue: ValidationIssue): string {
+  const got = 'value' in issue ? `, got ${describeValue(issue.value)}` : '';
+  return `${issue.path || 'scenario'} ${issue.message}${got}`;
+}
+
+const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false });
+addFormats(ajv);
+const checkScenario = ajv.compile(Scenario);
+
+/** JSON pointer (/launch/sites/0/lon) to the dotted form users read (launch.sites[0].lon). */
+function jsonPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+function valueAt(doc: unknown, pointer: string): unknown {
+  let node: unknown = doc;
+  for (const part of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
+}
+
+function toIssue(doc: unknown, e: ErrorObject): ValidationIssue {
+  const path = jsonPath(e.instancePath);
+  const value = valueAt(doc, e.instancePath);
+  const join = (field: string) => (path ? `${path}.${field}` : field);
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return { path: join(String(e.params.additionalProperty)), message: 'is not a known field' };
+    case 'required':
+      return { path: join(String(e.params.missingProperty)), message: 'is required' };
+    case 'discriminator':
+      return {
+        path: join('type'),
+        message: `must be one of: ${(e.schema as { oneOf?: { properties: { type: { const: string } } }[] } | undefined)?.oneOf?.map((v) => v.properties.type.const).join(', ') ?? 'a known wind type'}`,
+        value: valueAt(doc, `${e.instancePath}/type`),
+      };
+    case 'enum':
+      return { path, message: `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`, value };
+    case 'format':
+      return e.params.format === 'date-time'
+        ? {
+            path,
+            message: 'must be an ISO 8601 date-time with a time zone (e.g. 2025-10-24T19:00:00Z)',
+            value,
+          }
+        : { path, message: `must be a ${e.params.format}`, value };
+    default:
+      return { path, message: e.message ?? 'is invalid', value };
+  }
+}
+
+/** Numbers JSON cannot hold but code can pass (NaN, ±Infinity) are refused everywhere. */
+function nonFiniteNumbers(node: unknown, pointer: string, out: ValidationIssue[]): void {
+  if (typeof node === 'number') {
+    if (!Number.isFinite(node))
+      out.push({ path: jsonPath(pointer), message: 'must be a finite number', value: node });
+  } else if (Array.isArray(node)) {
+    node.forEach((item, i) => nonFiniteNumbers(item, `${pointer}/${i}`, out));
+  } else if (node && typeof node === 'object') {
+    for (const [key, item] of Object.entries(node)) nonFiniteNumbers(item, `${pointer}/${key}`, out);
+  }
+}
+
+/** Schema problems of a document, [] when it is a valid scenario. */
+export function scenarioIssues(doc: unknown): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  nonFiniteNumbers(doc, '', issues);
+  if (!checkScenario(doc)) {
+    // With a discriminator, Ajv also reports the union itself; keep the specific errors.
+    const errors = (checkScenario.errors ?? []).filter((e) => !(e.keyword === 'oneOf'));
+    for (const e of errors) issues.push(toIssue(doc, e));
+  }
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}|${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Checks a document against the scenario schema; throws ScenarioError listing every problem. */
+export function validateScenario(doc: unknown): Scenario {
+  const issues = scenarioIssues(doc);
+  if (issues.length > 0) throw new ScenarioError(issues);
+  return doc as Scenario;
+}
