@@ -1,15 +1,31 @@
 /**
  * drift-bench v1 (../shared/bench/WORKLOAD.md) through the core's public API: a GFS-like regional
  * grid on altitude levels, 10 000 balloons floating at fixed altitudes, RK4, dt = 60 s, 12 h.
- * Prints one JSON line: particleStepsPerSec and the check values meanLon, meanLat, active.
- * Usage: node dist/bench/drift.js [particles] [steps] [repeats]
+ * Each round runs our core once and then the plain-C yardstick (../shared/bench/ref.sh) once, so the
+ * two are measured alternately under the same machine load; the best round of each is reported.
+ * Prints one JSON line: particleStepsPerSec, the check values meanLon, meanLat, active, and
+ * refParticleStepsPerSec and ratio when the yardstick ran.
+ * Usage: node dist/bench/drift.js [--particles N] [--steps N] [--rounds N] [--no-ref]
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { AltitudeGridWind, MemberSet, MemberStatus, Simulation } from '../index.js';
 
-const particles = Number(process.argv[2] ?? 10_000);
-const steps = Number(process.argv[3] ?? 720);
-const repeats = Number(process.argv[4] ?? 3);
+const { values } = parseArgs({
+  options: {
+    particles: { type: 'string', default: '10000' },
+    steps: { type: 'string', default: '720' },
+    rounds: { type: 'string', default: '5' },
+    'no-ref': { type: 'boolean', default: false },
+  },
+});
+const particles = Number(values.particles);
+const steps = Number(values.steps);
+const rounds = Number(values.rounds);
+const refScript = resolve(import.meta.dirname, '../../../../../shared/bench/ref.sh');
 
 const NX = 89;
 const NY = 41;
@@ -79,21 +95,43 @@ function runOnce(wind: AltitudeGridWind) {
   return { seconds, meanLon: sumLon / particles, meanLat: sumLat / particles, active };
 }
 
+/** One run of the C yardstick: its particle-steps per second, or null when it cannot run here. */
+function runReference(): number | null {
+  const r = spawnSync('bash', [refScript, String(particles), String(steps)], { encoding: 'utf8' });
+  if (r.status !== 0) return null;
+  return (
+    (JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { particleStepsPerSec?: number })
+      .particleStepsPerSec ?? null
+  );
+}
+
 const wind = buildWind();
+runOnce(wind); // warm-up: let the JIT compile the hot loop before anything is timed
+const withRef = !values['no-ref'] && existsSync(refScript);
 let best = runOnce(wind);
-for (let r = 1; r < repeats; r++) {
+let bestRef: number | null = withRef ? runReference() : null;
+for (let r = 1; r < rounds; r++) {
   const next = runOnce(wind);
   if (next.seconds < best.seconds) best = next;
+  if (withRef) {
+    const ref = runReference();
+    if (ref !== null && (bestRef === null || ref > bestRef)) bestRef = ref;
+  }
 }
+const rate = Math.round((particles * steps) / best.seconds);
 console.log(
   JSON.stringify({
     bench: 'drift-bench-v1',
     particles,
     steps,
+    rounds,
     seconds: Number(best.seconds.toFixed(4)),
-    particleStepsPerSec: Math.round((particles * steps) / best.seconds),
+    particleStepsPerSec: rate,
     active: best.active,
     meanLon: Number(best.meanLon.toFixed(9)),
     meanLat: Number(best.meanLat.toFixed(9)),
+    ...(bestRef === null
+      ? {}
+      : { refParticleStepsPerSec: bestRef, ratio: Number((rate / bestRef).toFixed(3)) }),
   }),
 );

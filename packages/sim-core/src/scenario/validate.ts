@@ -55,6 +55,16 @@ function valueAt(doc: unknown, pointer: string): unknown {
   return node;
 }
 
+/** The `type` values a discriminated union accepts. */
+function variantTags(e: ErrorObject): string[] {
+  // schemaPath is like #/properties/wind/discriminator: the union is the schema that holds it.
+  let node: unknown = Scenario;
+  for (const part of e.schemaPath.split('/').slice(1, -1))
+    node = (node as Record<string, unknown> | undefined)?.[part];
+  const variants = (node as { oneOf?: { properties?: { type?: { const?: string } } }[] } | undefined)?.oneOf;
+  return (variants ?? []).map((v) => v.properties?.type?.const ?? '?');
+}
+
 function toIssue(doc: unknown, e: ErrorObject): ValidationIssue {
   const path = jsonPath(e.instancePath);
   const value = valueAt(doc, e.instancePath);
@@ -67,7 +77,7 @@ function toIssue(doc: unknown, e: ErrorObject): ValidationIssue {
     case 'discriminator':
       return {
         path: join('type'),
-        message: `must be one of: ${(e.schema as { oneOf?: { properties: { type: { const: string } } }[] } | undefined)?.oneOf?.map((v) => v.properties.type.const).join(', ') ?? 'a known wind type'}`,
+        message: `must be one of: ${variantTags(e).join(', ')}`,
         value: valueAt(doc, `${e.instancePath}/type`),
       };
     case 'enum':

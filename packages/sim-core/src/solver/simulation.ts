@@ -38,6 +38,16 @@ const DEG_PER_M = DEG_PER_RAD / EARTH_RADIUS_M;
 /** Event location: stop when the event function is this close to zero (m) or the bracket this short (s). */
 const EVENT_TOLERANCE_M = 1e-9;
 const EVENT_TOLERANCE_SEC = 1e-7;
+/**
+ * Butcher tableaus of the explicit methods, all with one non-zero entry per row of A (aᵢ on the
+ * sub-diagonal): nodes c, weights b, and a (a[0] unused). Index = SOLVER_METHODS order.
+ */
+const TABLEAUS = [
+  { c: [0], a: [0], b: [1] }, // Euler
+  { c: [0, 1], a: [0, 1], b: [0.5, 0.5] }, // Heun (explicit trapezoid)
+  { c: [0, 0.5, 0.5, 1], a: [0, 0.5, 0.5, 1], b: [1 / 6, 1 / 3, 1 / 3, 1 / 6] }, // classic RK4
+];
+
 /** Members integrated together: small enough for the batch arrays to stay in the L1 cache. */
 const BATCH_SIZE = 128;
 /** A step is split at most this many times by events (launch, float, release, landing…). */
@@ -55,9 +65,6 @@ class Batch {
   readonly xs: Float64Array;
   readonly ys: Float64Array;
   readonly zs: Float64Array;
-  readonly kx: Float64Array;
-  readonly ky: Float64Array;
-  readonly kz: Float64Array;
   readonly sx: Float64Array;
   readonly sy: Float64Array;
   readonly sz: Float64Array;
@@ -72,9 +79,6 @@ class Batch {
     this.xs = f();
     this.ys = f();
     this.zs = f();
-    this.kx = f();
-    this.ky = f();
-    this.kz = f();
     this.sx = f();
     this.sy = f();
     this.sz = f();
@@ -134,15 +138,14 @@ export class Simulation {
   private readonly noisePhi: number;
   private readonly noiseInnovation: number;
   private readonly noiseSigma: number;
-  private readonly domain: {
-    lonMin: number;
-    lonSpan: number;
-    wrapsLon: boolean;
-    latMin: number;
-    latMax: number;
-    tMin: number;
-    tMax: number;
-  };
+  /** The wind's lon/lat box (see WindCoverage) and time range, copied out for the per-step checks. */
+  private readonly lonMin: number;
+  private readonly lonSpan: number;
+  private readonly wrapsLon: boolean;
+  private readonly latMin: number;
+  private readonly latMax: number;
+  private readonly windStartSec: number;
+  private readonly windEndSec: number;
 
   /* Scratch: all members' batch, a one-member batch for events, the result of `integrate`. */
   private readonly batch: Batch;
@@ -178,15 +181,13 @@ export class Simulation {
     this.hasPressureLevels = typeof wind.pressureLevelAltitudeM === 'function';
     this.hasSurfaceFloats = members.floatPressureHpa.some((p) => !Number.isNaN(p));
     const c = wind.coverage;
-    this.domain = {
-      lonMin: c.lonMin,
-      lonSpan: c.lonMax - c.lonMin,
-      wrapsLon: c.wrapsLon,
-      latMin: c.latMin,
-      latMax: c.latMax,
-      tMin: c.tMinSec,
-      tMax: c.tMaxSec,
-    };
+    this.lonMin = c.lonMin;
+    this.lonSpan = c.lonMax - c.lonMin;
+    this.wrapsLon = c.wrapsLon;
+    this.latMin = c.latMin;
+    this.latMax = c.latMax;
+    this.windStartSec = c.tMinSec;
+    this.windEndSec = c.tMaxSec;
 
     const n = members.count;
     this.batch = new Batch(Math.min(n, BATCH_SIZE));
@@ -273,7 +274,7 @@ export class Simulation {
     const t = this.tSec;
     let tEnd = this.startSec + (this.stepIndex + 1) * this.dtSec;
     // The wind's time range ends inside this step: go to its end, then stop whoever is still flying.
-    const windEnd = this.sign > 0 ? this.domain.tMax : this.domain.tMin;
+    const windEnd = this.sign > 0 ? this.windEndSec : this.windStartSec;
     const windEnds = this.sign * (tEnd - windEnd) > 0;
     if (windEnds) tEnd = windEnd;
     if (this.noiseSigma > 0) this.updateWindError();
@@ -350,15 +351,16 @@ export class Simulation {
   /** After a member's step: wrap its longitude, stop it if it left the domain or the wind ended. */
   private endOfStep(i: number, tEnd: number, windEnds: boolean): void {
     if (this.status[i] !== MemberStatus.active) return;
-    const { lonMin, lonSpan, wrapsLon, latMin, latMax } = this.domain;
+    const lonMin = this.lonMin;
+    const lonSpan = this.lonSpan;
     let lon = this.lon[i];
     if (!(lon >= -180 && lon < 180)) {
       lon -= 360 * Math.floor((lon + 180) / 360);
       this.lon[i] = lon;
     }
     const lat = this.lat[i];
-    let inside = lat >= latMin && lat <= latMax;
-    if (inside && !wrapsLon && !(lon >= lonMin && lon <= lonMin + lonSpan)) {
+    let inside = lat >= this.latMin && lat <= this.latMax;
+    if (inside && !this.wrapsLon && !(lon >= lonMin && lon <= lonMin + lonSpan)) {
       inside = lon - lonMin - 360 * Math.floor((lon - lonMin) / 360) <= lonSpan; // grids stored as 0..360
     }
     if (!inside) this.finish(i, MemberStatus.leftDomain, 'left-domain', tEnd);
@@ -629,76 +631,46 @@ export class Simulation {
    * each in its current stage, with the run's method; the result is left in (xs, ys, zs).
    * Horizontal motion on the sphere: dlon/dt = u / (R·cos lat), dlat/dt = v / R (radians, converted to
    * degrees), each evaluation at its own latitude and time.
+   *
+   * Euler, Heun and classic RK4 are all explicit Runge–Kutta methods whose stage i is evaluated at
+   * y₀ + aᵢ·h·kᵢ₋₁ and time t + cᵢ·h, so one loop per stage serves the three: it evaluates k at the
+   * stage point, adds bᵢ·k to the running sum and places the next stage point.
    */
   private integrateBatch(b: Batch, count: number, t: number, h: number): void {
-    const { x0, y0, z0, xs, ys, zs, kx, ky, kz, sx, sy, sz } = b;
+    const { idx, x0, y0, z0, xs, ys, zs, sx, sy, sz, u, v } = b;
+    const tableau = TABLEAUS[this.order];
+    const noiseU = this.noiseU;
+    const noiseV = this.noiseV;
+    const stage = this.stage;
     for (let p = 0; p < count; p++) {
       xs[p] = x0[p];
       ys[p] = y0[p];
       zs[p] = z0[p];
     }
-    this.derivatives(b, count, t);
-    if (this.order === 0) {
+    const stages = tableau.b.length;
+    for (let s = 0; s < stages; s++) {
+      const tStage = t + tableau.c[s] * h;
+      if (s > 0) this.followSurfaces(b, count, tStage);
+      this.sampleWind(b, count, tStage);
+      const weight = tableau.b[s];
+      const last = s === stages - 1;
+      const step = last ? h : tableau.a[s + 1] * h;
       for (let p = 0; p < count; p++) {
-        xs[p] = x0[p] + h * kx[p];
-        ys[p] = y0[p] + h * ky[p];
-        zs[p] = z0[p] + h * kz[p];
-      }
-    } else if (this.order === 1) {
-      for (let p = 0; p < count; p++) {
-        sx[p] = kx[p];
-        sy[p] = ky[p];
-        sz[p] = kz[p];
-        xs[p] = x0[p] + h * kx[p];
-        ys[p] = y0[p] + h * ky[p];
-        zs[p] = z0[p] + h * kz[p];
-      }
-      this.followSurfaces(b, count, t + h);
-      this.derivatives(b, count, t + h);
-      const halfH = 0.5 * h;
-      for (let p = 0; p < count; p++) {
-        xs[p] = x0[p] + halfH * (sx[p] + kx[p]);
-        ys[p] = y0[p] + halfH * (sy[p] + ky[p]);
-        zs[p] = z0[p] + halfH * (sz[p] + kz[p]);
-      }
-    } else {
-      const halfH = 0.5 * h;
-      const tMid = t + halfH;
-      for (let p = 0; p < count; p++) {
-        sx[p] = kx[p];
-        sy[p] = ky[p];
-        sz[p] = kz[p];
-        xs[p] = x0[p] + halfH * kx[p];
-        ys[p] = y0[p] + halfH * ky[p];
-        zs[p] = z0[p] + halfH * kz[p];
-      }
-      this.followSurfaces(b, count, tMid);
-      this.derivatives(b, count, tMid);
-      for (let p = 0; p < count; p++) {
-        sx[p] += 2 * kx[p];
-        sy[p] += 2 * ky[p];
-        sz[p] += 2 * kz[p];
-        xs[p] = x0[p] + halfH * kx[p];
-        ys[p] = y0[p] + halfH * ky[p];
-        zs[p] = z0[p] + halfH * kz[p];
-      }
-      this.followSurfaces(b, count, tMid);
-      this.derivatives(b, count, tMid);
-      for (let p = 0; p < count; p++) {
-        sx[p] += 2 * kx[p];
-        sy[p] += 2 * ky[p];
-        sz[p] += 2 * kz[p];
-        xs[p] = x0[p] + h * kx[p];
-        ys[p] = y0[p] + h * ky[p];
-        zs[p] = z0[p] + h * kz[p];
-      }
-      this.followSurfaces(b, count, t + h);
-      this.derivatives(b, count, t + h);
-      const sixthH = h / 6;
-      for (let p = 0; p < count; p++) {
-        xs[p] = x0[p] + sixthH * (sx[p] + kx[p]);
-        ys[p] = y0[p] + sixthH * (sy[p] + ky[p]);
-        zs[p] = z0[p] + sixthH * (sz[p] + kz[p]);
+        const i = idx[p];
+        const kx = ((u[p] + noiseU[i]) * DEG_PER_M) / cosDeg(ys[p]);
+        const ky = (v[p] + noiseV[i]) * DEG_PER_M;
+        const sg = stage[i];
+        const kz = sg === Stage.float ? 0 : this.verticalSpeed(i, sg, zs[p]);
+        // Running sum Σ bᵢ·kᵢ; after the last stage the new state is y₀ + h·Σ bᵢ·kᵢ.
+        const ax = s === 0 ? weight * kx : sx[p] + weight * kx;
+        const ay = s === 0 ? weight * ky : sy[p] + weight * ky;
+        const az = s === 0 ? weight * kz : sz[p] + weight * kz;
+        sx[p] = ax;
+        sy[p] = ay;
+        sz[p] = az;
+        xs[p] = x0[p] + step * (last ? ax : kx);
+        ys[p] = y0[p] + step * (last ? ay : ky);
+        zs[p] = z0[p] + step * (last ? az : kz);
       }
     }
     this.followSurfaces(b, count, t + h);
@@ -726,22 +698,6 @@ export class Simulation {
       this.wind.sample(b.xs[p], b.ys[p], b.zs[p], t, out);
       b.u[p] = out[0];
       b.v[p] = out[1];
-    }
-  }
-
-  /** Derivatives at the evaluation points (xs, ys, zs): kx, ky in deg/s, kz in m/s. */
-  private derivatives(b: Batch, count: number, t: number): void {
-    this.sampleWind(b, count, t);
-    const { idx, ys, zs, kx, ky, kz, u, v } = b;
-    const noiseU = this.noiseU;
-    const noiseV = this.noiseV;
-    const stage = this.stage;
-    for (let p = 0; p < count; p++) {
-      const i = idx[p];
-      kx[p] = ((u[p] + noiseU[i]) * DEG_PER_M) / cosDeg(ys[p]);
-      ky[p] = (v[p] + noiseV[i]) * DEG_PER_M;
-      const sg = stage[i];
-      kz[p] = sg === Stage.float ? 0 : this.verticalSpeed(i, sg, zs[p]);
     }
   }
 

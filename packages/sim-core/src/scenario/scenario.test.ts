@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import { distanceM } from '../earth.js';
+import { MemberStatus } from '../solver/status.js';
+import { AltitudeGridWind } from '../wind/grid.js';
+import { prepareRun } from './prepare.js';
+import { runScenario } from './run.js';
+import type { Scenario } from './schema.js';
+import { ScenarioError, scenarioIssues, validateScenario } from './validate.js';
+
+const base = (): Scenario => ({
+  name: 'test',
+  wind: { type: 'uniform', uMps: 10, vMps: 5 },
+  launch: {
+    sites: [{ id: 'a', lon: 25.9, lat: 54.4 }],
+    times: { start: '2025-10-24T17:00:00Z' },
+  },
+  flight: { ascentRateMps: 3, floatAltitudeM: 3000 },
+  solver: { durationSec: 3 * 3600 },
+});
+
+/** The message validateScenario throws for a document. */
+function problem(doc: unknown): string {
+  try {
+    validateScenario(doc);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the scenario to be refused');
+}
+
+describe('scenario validation', () => {
+  it('accepts the base scenario', () => {
+    expect(scenarioIssues(base())).toEqual([]);
+  });
+
+  it('names the field and the value for a bad step', () => {
+    const s = base();
+    s.solver.dtSec = -3;
+    expect(problem(s)).toBe('solver.dtSec must be > 0, got -3');
+    s.solver.dtSec = 0;
+    expect(problem(s)).toBe('solver.dtSec must be > 0, got 0');
+  });
+
+  it('refuses NaN coordinates', () => {
+    const s = base();
+    s.launch.sites[0].lat = Number.NaN;
+    expect(problem(s)).toContain('launch.sites[0].lat must be a finite number, got NaN');
+  });
+
+  it('refuses unknown fields with their path', () => {
+    const s = base() as unknown as { flight: Record<string, unknown> };
+    s.flight.ascentRate = 3;
+    expect(problem(s)).toBe('flight.ascentRate is not a known field');
+  });
+
+  it('reports a missing field and an unknown wind type', () => {
+    const s = base() as unknown as Record<string, unknown>;
+    delete s.solver;
+    expect(problem(s)).toBe('solver is required');
+    expect(problem({ ...base(), wind: { type: 'tornado' } })).toMatch(
+      /^wind\.type must be one of: uniform, shear, rotation, oscillating, sounding, file, got "tornado"$/,
+    );
+  });
+
+  it('reports errors inside the wind variant the type names', () => {
+    expect(problem({ ...base(), wind: { type: 'uniform', uMps: 'fast', vMps: 1 } })).toBe(
+      'wind.uMps must be number, got "fast"',
+    );
+  });
+
+  it('reports a bad date', () => {
+    const s = base();
+    s.launch.times.start = 'tonight';
+    expect(problem(s)).toMatch(/^launch\.times\.start must be an ISO 8601 date-time/);
+  });
+
+  it('lists every problem at once', () => {
+    const s = base();
+    s.solver.dtSec = -1;
+    s.launch.sites[0].lon = 400;
+    const message = problem(s);
+    expect(message).toContain('scenario has 2 problems');
+    expect(message).toContain('launch.sites[0].lon must be <= 360, got 400');
+  });
+});
+
+describe('checks against the wind field', () => {
+  const grid = new AltitudeGridWind({
+    lon: { start: 22, step: 1, count: 7 },
+    lat: { start: 52, step: 1, count: 5 },
+    levels: { kind: 'altitude', altitudesM: [0, 4000] },
+    timesSec: [Date.parse('2025-10-24T12:00:00Z') / 1000, Date.parse('2025-10-25T00:00:00Z') / 1000],
+    u: new Float32Array(140).fill(5),
+    v: new Float32Array(140).fill(5),
+    description: 'small grid',
+  });
+  const refused = (s: Scenario) => {
+    try {
+      prepareRun(s, grid);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ScenarioError);
+      return (error as Error).message;
+    }
+    throw new Error('expected refusal');
+  };
+
+  it('refuses a launch outside the field', () => {
+    const s = base();
+    s.launch.sites[0].lon = 30;
+    expect(refused(s)).toBe(
+      'launch.sites[0] lies outside the wind data (lon 22..28, lat 52..56), got {"lon":30,"lat":54.4}',
+    );
+  });
+
+  it('refuses a launch time outside the field', () => {
+    const s = base();
+    s.launch.times.start = '2025-10-25T03:00:00Z';
+    expect(refused(s)).toMatch(/^launch\.times must lie inside the wind data's times/);
+  });
+
+  it('refuses a float altitude above the top of the field', () => {
+    const s = base();
+    s.flight.floatAltitudeM = 6000;
+    expect(refused(s)).toBe('flight.floatAltitudeM is above the top of the wind data (4000 m), got 6000');
+  });
+
+  it('refuses an output interval that is not a whole number of steps', () => {
+    const s = base();
+    s.output = { intervalSec: 90 };
+    expect(refused(s)).toBe('output.intervalSec must be a whole number of steps of 60 s, got 90');
+  });
+
+  it('refuses a profile that would need a descent rate it lacks', () => {
+    const s = base();
+    s.flight.floatDurationSec = 600;
+    expect(refused(s)).toMatch(/^flight\.descentRateMps is required/);
+  });
+
+  it('warns when the run outlasts the wind data', () => {
+    const s = base();
+    s.solver.durationSec = 12 * 3600;
+    expect(prepareRun(s, grid).warnings[0]).toMatch(/wind data end at 2025-10-25T00:00:00.000Z/);
+  });
+});
+
+describe('ensembles', () => {
+  const ensemble = (seed: number): Scenario => ({
+    ...base(),
+    launch: {
+      sites: [
+        { id: 'a', lon: 25.9, lat: 54.4 },
+        { id: 'b', lon: 25.3, lat: 54.1 },
+      ],
+      times: { start: '2025-10-24T17:00:00Z', end: '2025-10-24T19:00:00Z', everySec: 3600 },
+    },
+    ensemble: {
+      members: 40,
+      seed,
+      perturb: {
+        positionM: 1000,
+        launchTimeSec: 300,
+        floatAltitudeM: 200,
+        ascentRateFraction: 0.1,
+        windSigmaMps: 1.5,
+        windCorrelationSec: 1800,
+      },
+    },
+  });
+
+  it('makes sites × launch times × members', () => {
+    const prepared = prepareRun(ensemble(1), { ...runScenario(base()).prepared.wind });
+    expect(prepared.simulation.members.count).toBe(2 * 3 * 40);
+    expect(Array.from(prepared.memberSite.slice(0, 3))).toEqual([0, 0, 0]);
+    expect(prepared.memberSite[120]).toBe(1);
+    expect(prepared.memberLaunch[40]).toBe(1);
+  });
+
+  it('is the same bit for bit for the same seed, and differs for another seed', () => {
+    const a = runScenario(ensemble(7));
+    const b = runScenario(ensemble(7));
+    const c = runScenario(ensemble(8));
+    expect(b.endLon).toEqual(a.endLon);
+    expect(b.endLat).toEqual(a.endLat);
+    expect(b.endAltM).toEqual(a.endAltM);
+    expect(b.frames.map((f) => Array.from(f.positions))).toEqual(
+      a.frames.map((f) => Array.from(f.positions)),
+    );
+    expect(c.endLon).not.toEqual(a.endLon);
+  });
+
+  it('spreads launch positions with the standard deviation asked for', () => {
+    const s = ensemble(3);
+    s.ensemble!.members = 2000;
+    s.launch.sites = [s.launch.sites[0]];
+    s.launch.times = { start: '2025-10-24T17:00:00Z' };
+    const m = prepareRun(s, runScenario(base()).prepared.wind).simulation.members;
+    const north = Array.from(m.lat, (lat) => (lat - 54.4) * 111_195);
+    const mean = north.reduce((x, y) => x + y) / north.length;
+    const sd = Math.sqrt(north.reduce((x, y) => x + (y - mean) ** 2, 0) / north.length);
+    // 2000 draws: the sample sd of a normal is within ±5 % of σ with probability > 0.99.
+    expect(sd).toBeGreaterThan(950);
+    expect(sd).toBeLessThan(1050);
+    expect(Math.abs(mean)).toBeLessThan(100);
+  });
+
+  it('a single member is not perturbed', () => {
+    const s = ensemble(3);
+    s.ensemble!.members = 1;
+    const m = prepareRun(s, runScenario(base()).prepared.wind).simulation.members;
+    expect(m.lon[0]).toBe(25.9);
+    expect(m.floatAltM[0]).toBe(3000);
+  });
+});
+
+describe('runScenario', () => {
+  it('runs an analytic scenario end to end and summarises it', () => {
+    const result = runScenario(base());
+    expect(result.status[0]).toBe(MemberStatus.active);
+    // Ascent 1000 s, then the uniform wind carries the balloon 11.18 m/s for 3 h in total.
+    const d = distanceM(25.9, 54.4, result.endLon[0], result.endLat[0]);
+    expect(d / 1000).toBeCloseTo((Math.hypot(10, 5) * 3 * 3600) / 1000, 0);
+    expect(result.frames.length).toBe(3 * 6 + 1);
+    expect(result.summary.sites[0]).toMatchObject({ id: 'a', members: 1, status: { active: 1 } });
+    expect(result.summary.start).toBe('2025-10-24T17:00:00.000Z');
+    expect(result.summary.end).toBe('2025-10-24T20:00:00.000Z');
+  });
+});

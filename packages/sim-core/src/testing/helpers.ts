@@ -1,0 +1,40 @@
+/** Shared test helpers: a seeded generator that prints its seed, and member sets for the solver. */
+import { memberRng, uniform } from '../ensemble/random.js';
+import { MemberSet } from '../solver/members.js';
+
+/** A seeded uniform generator for property tests; the seed is printed so a failure can be replayed. */
+export function seededRandom(name: string, seed = Number(process.env.TEST_SEED ?? 20251024)): () => number {
+  console.info(`[${name}] seed ${seed} (set TEST_SEED to replay)`);
+  const rng = memberRng(seed, 99, 0);
+  return () => uniform(rng);
+}
+
+/** One member per point, launched at tSec, floating at its altitude unless `profile` says otherwise. */
+export function membersAt(
+  points: { lon: number; lat: number; altM: number }[],
+  tSec = 0,
+  profile: Partial<
+    Record<
+      | 'ascentRateMps'
+      | 'floatAltM'
+      | 'floatDurationSec'
+      | 'burstAltM'
+      | 'descentRateMps'
+      | 'releaseAfterSec'
+      | 'floatPressureHpa'
+      | 'launchAltM',
+      number
+    >
+  > = {},
+): MemberSet {
+  const m = new MemberSet(points.length);
+  points.forEach((p, i) => {
+    m.lon[i] = p.lon;
+    m.lat[i] = p.lat;
+    m.launchTSec[i] = tSec;
+    m.floatAltM[i] = p.altM;
+    for (const [key, value] of Object.entries(profile))
+      (m[key as keyof typeof profile] as Float64Array)[i] = value;
+  });
+  return m;
+}
