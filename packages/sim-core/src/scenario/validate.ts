@@ -101,7 +101,9 @@ function nonFiniteNumbers(node: unknown, pointer: string, out: ValidationIssue[]
     if (!Number.isFinite(node))
       out.push({ path: jsonPath(pointer), message: 'must be a finite number', value: node });
   } else if (Array.isArray(node)) {
-    node.forEach((item, i) => nonFiniteNumbers(item, `${pointer}/${i}`, out));
+    node.forEach((item, i) => {
+      nonFiniteNumbers(item, `${pointer}/${i}`, out);
+    });
   } else if (node && typeof node === 'object') {
     for (const [key, item] of Object.entries(node)) nonFiniteNumbers(item, `${pointer}/${key}`, out);
   }
