@@ -66,7 +66,7 @@ describe.runIf(hasSharedData)('balloon-sim wind fetch against a local server', (
   const failuresLeft = new Map<string, number>();
 
   beforeAll(async () => {
-    ({ server, base } = await fakeServer((req, res, url) => {
+    ({ server, base } = await fakeServer((_req, res, url) => {
       requests.push(url.pathname + url.search);
       if (url.pathname === '/cgi-bin/filter_gfs_0p25.pl') {
         const file = url.searchParams.get('file') ?? '';
