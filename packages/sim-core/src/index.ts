@@ -1,3 +1,6 @@
+export * from './analysis/area-mask.js';
+export * from './analysis/ensemble-stats.js';
+export * from './analysis/observer.js';
 export * from './analysis/stats.js';
 export * from './analysis/summary.js';
 export * from './atmosphere.js';

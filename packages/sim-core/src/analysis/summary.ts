@@ -1,6 +1,7 @@
 import { distanceM } from '../earth.js';
 import type { RunResult } from '../scenario/run.js';
 import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
+import { type BorderSummary, borderSummary, type ZoneSummary, zoneSummaries } from './ensemble-stats.js';
 import { median, quantile, rounded } from './stats.js';
 
 /** Per launch site: how far its members went and how they ended. */
@@ -33,7 +34,31 @@ export interface RunSummary {
   members: number;
   status: Record<MemberStatusName, number>;
   sites: SiteSummary[];
+  /** Border crossing into the home country (absent when the run has no border target). */
+  border: BorderSummary | null;
+  /** One entry per zone analysed. */
+  zones: ZoneSummary[];
+  /** Where payloads came down (members that landed). */
+  landings: LandingSummary;
+  /** Per launch site and launch time: border and zone probabilities, earliest entry. */
+  risk: RiskRow[];
   warnings: string[];
+}
+
+export interface LandingSummary {
+  count: number;
+  medianLon: number | null;
+  medianLat: number | null;
+  /** Landings inside the home country (Lithuania), when the run has that target. */
+  inHomeCountry: number | null;
+}
+
+export interface RiskRow {
+  site: string;
+  launch: string;
+  members: number;
+  borderProbability: number | null;
+  zones: { id: string; probability: number; earliestEntry: string | null }[];
 }
 
 const iso = (tSec: number) => new Date(tSec * 1000).toISOString();
@@ -64,6 +89,38 @@ export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: numb
     if (!Number.isNaN(endTSec[i])) site.flightHours.push(Math.abs(endTSec[i] - members.launchTSec[i]) / 3600);
   }
   const sim = prepared.simulation;
+  const observer = result.observer;
+  const hasBorder = Boolean(observer.targets.home && observer.targets.origin);
+  const landedLon: number[] = [];
+  const landedLat: number[] = [];
+  let inHome = 0;
+  for (let i = 0; i < members.count; i++) {
+    if (status[i] !== MemberStatus.landed) continue;
+    landedLon.push(endLon[i]);
+    landedLat.push(endLat[i]);
+    if (observer.targets.home?.contains(endLon[i], endLat[i])) inHome++;
+  }
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < members.count; i++) {
+    const key = `${prepared.memberSite[i]}:${prepared.memberLaunch[i]}`;
+    const list = groups.get(key);
+    if (list) list.push(i);
+    else groups.set(key, [i]);
+  }
+  const risk: RiskRow[] = [...groups.entries()].map(([key, list]) => {
+    const [s, k] = key.split(':').map(Number);
+    return {
+      site: prepared.sites[s].id,
+      launch: iso(prepared.launchTimesSec[k]),
+      members: list.length,
+      borderProbability: hasBorder ? rounded(borderSummary(observer, list).probability, 4) : null,
+      zones: zoneSummaries(observer, runEndSec, list).map((z) => ({
+        id: z.id,
+        probability: rounded(z.probability, 4) ?? 0,
+        earliestEntry: z.earliestEntry,
+      })),
+    };
+  });
   return {
     name: prepared.scenario.name ?? null,
     wind: prepared.wind.description,
@@ -89,6 +146,15 @@ export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: numb
         medianFlightHours: rounded(median(b.flightHours), 2),
       };
     }),
+    border: hasBorder ? borderSummary(observer) : null,
+    zones: zoneSummaries(observer, runEndSec),
+    landings: {
+      count: landedLon.length,
+      medianLon: rounded(median(landedLon), 4),
+      medianLat: rounded(median(landedLat), 4),
+      inHomeCountry: observer.targets.home ? inHome : null,
+    },
+    risk,
     warnings: prepared.warnings,
   };
 }
@@ -128,11 +194,47 @@ export function formatSummary(summary: RunSummary): string {
     fmt(s.medianFlightHours),
   ]);
   lines.push(...table([header, ...rows]));
+  if (summary.border) {
+    const b = summary.border;
+    lines.push('');
+    lines.push(
+      `border crossing into Lithuania: ${percent(b.probability)} of members (95 % CI ${percent(b.ci95[0])}–${percent(b.ci95[1])}), earliest ${clock(b.earliest)}, median ${clock(b.median)}`,
+    );
+  }
+  if (summary.zones.length > 0) {
+    lines.push('');
+    const zoneRows = summary.zones.map((z) => [
+      z.id,
+      `${z.lowerM}–${z.upperM ?? 'UNL'} m`,
+      percent(z.probability),
+      `${percent(z.ci95[0])}–${percent(z.ci95[1])}`,
+      clock(z.earliestEntry),
+      clock(z.medianEntry),
+      z.closureWindow ? `${clock(z.closureWindow.start)}–${clock(z.closureWindow.end)}` : '-',
+      z.closestApproachKm ? fmt(z.closestApproachKm.min) : '-',
+    ]);
+    lines.push(
+      ...table([
+        ['zone', 'limits', 'P(enter)', '95 % CI', 'earliest', 'median', 'closure window (UTC)', 'closest km'],
+        ...zoneRows,
+      ]),
+    );
+  }
+  if (summary.landings.count > 0) {
+    const l = summary.landings;
+    const home = l.inHomeCountry === null ? '' : `, ${l.inHomeCountry} of them in Lithuania`;
+    lines.push('');
+    lines.push(`landings: ${l.count} payloads came down${home}; median point ${l.medianLon}, ${l.medianLat}`);
+  }
   for (const w of summary.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
 }
 
 const fmt = (x: number | null) => (x === null ? '-' : String(x));
+const percent = (p: number) => `${(100 * p).toFixed(p > 0 && p < 0.01 ? 1 : 0)} %`;
+/** "2025-10-24 21:37Z" from an ISO time; "-" for none. */
+const clock = (isoTime: string | null) =>
+  isoTime ? `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)}Z` : '-';
 
 /** Left-aligned text columns separated by two spaces. */
 export function table(rows: string[][]): string[] {

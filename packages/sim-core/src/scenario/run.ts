@@ -1,3 +1,4 @@
+import { type AnalysisEvent, type AnalysisTargets, RunObserver } from '../analysis/observer.js';
 import { type RunSummary, summarizeRun } from '../analysis/summary.js';
 import { type Frame, Simulation } from '../solver/simulation.js';
 import { type SimEvent, STATUS_NAMES } from '../solver/status.js';
@@ -19,10 +20,18 @@ export interface RunResult {
   endLat: Float64Array;
   endAltM: Float64Array;
   endTSec: Float64Array;
+  /** Per-member analysis: border crossings, zone entries and exits, closest approaches. */
+  observer: RunObserver;
+  /** Border crossings and zone entries/exits, in the order found. */
+  analysisEvents: AnalysisEvent[];
   summary: RunSummary;
 }
 
 export interface RunHooks {
+  /** Zones and border to analyse against; without them the run reports no zones. */
+  targets?: AnalysisTargets;
+  /** Called with analysis events (border crossings, zone entries and exits) as they are found. */
+  onAnalysisEvents?: (events: AnalysisEvent[]) => void;
   /** Called with each frame as the run advances (before it is stored). */
   onFrame?: (frame: Frame) => void;
   /** Called with the events of each output interval. */
@@ -34,18 +43,31 @@ export interface RunHooks {
 /** Runs a prepared scenario to the end. */
 export function runPrepared(prepared: PreparedRun, hooks: RunHooks = {}): RunResult {
   const sim = new Simulation(prepared.simulation);
+  const observer = new RunObserver(hooks.targets ?? { zones: [] }, prepared.simulation.members);
   const frames: Frame[] = [];
   const events: SimEvent[] = [];
+  const analysisEvents: AnalysisEvent[] = [];
   const keep = hooks.keepFrames ?? true;
-  sim.run(prepared.outputEverySteps, (frame) => {
+  const onFrame = (frame: Frame) => {
     const fresh = sim.drainEvents();
     if (fresh.length > 0) {
       for (const e of fresh) events.push(e);
       hooks.onEvents?.(fresh);
     }
+    const found = observer.drainEvents();
+    if (found.length > 0) {
+      for (const e of found) analysisEvents.push(e);
+      hooks.onAnalysisEvents?.(found);
+    }
     hooks.onFrame?.(frame);
     if (keep) frames.push(frame);
-  });
+  };
+  onFrame(sim.frame());
+  while (!sim.done) {
+    sim.step();
+    observer.observe(sim);
+    if (sim.stepsTaken % prepared.outputEverySteps === 0 || sim.done) onFrame(sim.frame());
+  }
   const endTSec = Float64Array.from(sim.endTSec);
   const result: Omit<RunResult, 'summary'> = {
     prepared,
@@ -56,6 +78,8 @@ export function runPrepared(prepared: PreparedRun, hooks: RunHooks = {}): RunRes
     endLat: Float64Array.from(sim.lat),
     endAltM: Float64Array.from(sim.altM),
     endTSec,
+    observer,
+    analysisEvents,
   };
   return { ...result, summary: summarizeRun(result, sim.tSec) };
 }
