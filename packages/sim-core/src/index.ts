@@ -1,4 +1,5 @@
 export * from './analysis/area-mask.js';
+export * from './analysis/backtrack.js';
 export * from './analysis/ensemble-stats.js';
 export * from './analysis/observer.js';
 export * from './analysis/stats.js';

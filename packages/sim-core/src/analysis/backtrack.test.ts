@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { distanceM } from '../earth.js';
+import { Simulation } from '../solver/simulation.js';
+import { membersAt } from '../testing/helpers.js';
+import { OscillatingWind, SoundingWind } from '../wind/analytic.js';
+import { backtrack, fitFloatAltitude } from './backtrack.js';
+
+const T0 = Date.parse('2025-10-24T18:00:00Z') / 1000;
+
+/** Where a balloon launched from (lon, lat) at T0, ascending at 3 m/s to altM, is after `sec`. */
+function forward(wind: SoundingWind | OscillatingWind, lon: number, lat: number, altM: number, sec: number) {
+  const sim = new Simulation({
+    wind,
+    members: membersAt([{ lon, lat, altM }], T0, { ascentRateMps: 3, launchAltM: 0 }),
+    method: 'rk4',
+    dtSec: 60,
+    direction: 'forward',
+    durationSec: sec,
+  });
+  while (!sim.done) sim.step();
+  return { lon: sim.lon[0], lat: sim.lat[0], tSec: sim.tSec };
+}
+
+describe('backtrack', () => {
+  // Wind turning and strengthening with height: the altitude matters for where a balloon goes.
+  const wind = new SoundingWind([
+    { altM: 0, directionDeg: 120, speedMps: 5 },
+    { altM: 2000, directionDeg: 140, speedMps: 10 },
+    { altM: 4000, directionDeg: 170, speedMps: 16 },
+  ]);
+
+  it('recovers the launch site of a simulated detection within the ensemble spread', () => {
+    const site = { lon: 25.9, lat: 54.4 };
+    const det = forward(wind, site.lon, site.lat, 3000, 3 * 3600);
+    const result = backtrack({
+      wind,
+      detections: [
+        { lon: det.lon, lat: det.lat, altM: 3000, tSec: det.tSec, sigmaPositionM: 1000, sigmaAltM: 100 },
+      ],
+      members: 400,
+      maxFloatSec: 4 * 3600,
+      seed: 3,
+    });
+    expect(result.reachedGround).toBe(400);
+    // The true site lies on the curve of launch points (one per float time); the closest member
+    // launch point is within a few km, and the true launch time is within the launch times found.
+    let closest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < result.members; i++)
+      closest = Math.min(closest, distanceM(site.lon, site.lat, result.launchLon[i], result.launchLat[i]));
+    expect(closest).toBeLessThan(3000);
+    const times = Array.from(result.launchTSec).sort((a, b) => a - b);
+    expect(times[0]).toBeLessThan(T0);
+    expect(times.at(-1)!).toBeGreaterThan(T0);
+    expect(result.mostLikely.length).toBeGreaterThan(0);
+  });
+
+  it('with a plausibility area, counts only launch points inside it', () => {
+    const det = forward(wind, 25.9, 54.4, 3000, 2 * 3600);
+    const result = backtrack({
+      wind,
+      detections: [{ lon: det.lon, lat: det.lat, altM: 3000, tSec: det.tSec }],
+      members: 200,
+      maxFloatSec: 3 * 3600,
+      plausible: (lon) => lon > 25.95,
+    });
+    expect(result.plausible).toBeGreaterThan(0);
+    expect(result.plausible).toBeLessThan(result.reachedGround);
+    for (let i = 0; i < result.members; i++)
+      if (result.plausibleMember[i]) expect(result.launchLon[i]).toBeGreaterThan(25.95);
+  });
+
+  it('fits the float altitude of a balloon seen several times', () => {
+    // Launched at T0, seen at 2, 3 and 4 h while floating at 2600 m.
+    const dets = [2, 3, 4].map((h) => {
+      const p = forward(wind, 25.9, 54.4, 2600, h * 3600);
+      return { lon: p.lon, lat: p.lat, altM: 2000, tSec: p.tSec };
+    });
+    const fit = fitFloatAltitude(wind, dets, [1000, 1800, 2600, 3400]);
+    const best = fit.reduce((a, b) => (a.rmsKm < b.rmsKm ? a : b));
+    expect(best.altM).toBe(2600);
+    expect(best.rmsKm).toBeLessThan(0.01);
+    const result = backtrack({ wind, detections: dets, members: 50, maxFloatSec: 3 * 3600 });
+    expect(result.floatAltitudeM).toBeGreaterThanOrEqual(2500);
+    expect(result.floatAltitudeM).toBeLessThanOrEqual(2700);
+  });
+
+  it('refuses detections outside the wind data or with bad values, naming them', () => {
+    const small = new OscillatingWind(5, 5, 1, 3600);
+    expect(() => backtrack({ wind: small, detections: [] })).toThrow(
+      /detections must hold at least one detection/,
+    );
+    expect(() =>
+      backtrack({ wind: small, detections: [{ lon: 25, lat: 95, altM: 1000, tSec: T0 }] }),
+    ).toThrow(/detections\[0\]\.lat must be a latitude/);
+    expect(() =>
+      backtrack({ wind: small, detections: [{ lon: 25, lat: 54, altM: Number.NaN, tSec: T0 }] }),
+    ).toThrow(/detections\[0\]\.altM/);
+  });
+});
