@@ -171,7 +171,7 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
   const { wind, detections } = options;
   if (!Array.isArray(detections) || detections.length === 0)
     invalid('detections', 'must hold at least one detection', detections);
-  detections.forEach((d, k) => checkDetection(d, k, wind));
+  for (const [k, d] of detections.entries()) checkDetection(d, k, wind);
   const n = options.members ?? 500;
   if (!(Number.isInteger(n) && n >= 1 && n <= 1_000_000))
     invalid('members', 'must be an integer from 1 to 1000000', n);
