@@ -9,6 +9,7 @@ export * from './earth.js';
 export * from './ensemble/random.js';
 export * from './errors.js';
 export * from './flight/profile.js';
+export * from './output/formats.js';
 export * from './scenario/prepare.js';
 export * from './scenario/run.js';
 export * from './scenario/schema.js';

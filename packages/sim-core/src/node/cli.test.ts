@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,5 +90,66 @@ describe('balloon-sim command line', () => {
     const r = cli('validate', 'fixtures/scenarios/default.json');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('ok: 600 members');
+  });
+
+  it('writes tracks in every format asked for', () => {
+    const dir = mkdtempSync(join(tmp, 'out-'));
+    const files = ['t.geojson', 't.csv', 't.ndjson', 't.kml', 's.json'].map((f) => join(dir, f));
+    const r = cli('run', 'fixtures/scenarios/default.json', ...files.flatMap((f) => ['--out', f]));
+    expect(r.code).toBe(0);
+    for (const f of files) expect(r.stdout).toContain(`wrote ${f}`);
+    const geo = JSON.parse(readFileSync(files[0], 'utf8'));
+    expect(
+      geo.features.filter((f: { geometry: { type: string } | null }) => f.geometry?.type === 'LineString'),
+    ).toHaveLength(600);
+    expect(readFileSync(files[1], 'utf8').split('\n')[0]).toBe(
+      'member,site,launch,ensemble_member,time,lon,lat,alt_m',
+    );
+    expect(JSON.parse(readFileSync(files[4], 'utf8')).members).toBe(600);
+    expect(readdirSync(dir).sort()).toEqual(['s.json', 't.csv', 't.geojson', 't.kml', 't.ndjson']);
+  });
+
+  it('exits 2 for an unwritable output path or an unknown format, before running', () => {
+    const r = cli('run', 'fixtures/scenarios/default.json', '--out', join(tmp, 'no/such/folder/t.csv'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write .*t\.csv: its folder does not exist/);
+    const f = cli('run', 'fixtures/scenarios/default.json', '--out', join(tmp, 't.xyz'));
+    expect(f.code).toBe(2);
+    expect(f.stderr).toContain('cannot tell the format');
+  });
+
+  it('stops cleanly on Ctrl-C and leaves no partial output file', async () => {
+    const dir = mkdtempSync(join(tmp, 'int-'));
+    const scenario = write(
+      'big.json',
+      JSON.stringify({
+        wind: { type: 'uniform', uMps: 8, vMps: 3 },
+        launch: { sites: [{ id: 'a', lon: 25, lat: 54 }], times: { start: '2025-10-24T18:00:00Z' } },
+        flight: { floatAltitudeM: 2000 },
+        solver: { durationSec: 48 * 3600 },
+        ensemble: { members: 100000, seed: 1, perturb: { positionM: 1000, windSigmaMps: 1 } },
+      }),
+    );
+    const child = spawn(process.execPath, [
+      resolve(REPO_ROOT, 'packages/sim-core/dist/node/cli.js'),
+      'run',
+      scenario,
+      '--out',
+      join(dir, 'tracks.csv'),
+    ]);
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    // Interrupt once the run is under way (the temporary file exists).
+    const started = Date.now();
+    while (!readdirSync(dir).some((f) => f.includes('.part-')) && Date.now() - started < 20_000)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted');
+    expect(readdirSync(dir)).toEqual([]);
+    expect(existsSync(join(dir, 'tracks.csv'))).toBe(false);
   });
 });

@@ -260,13 +260,13 @@ export function prepareRun(doc: unknown, wind: WindField): PreparedRun {
           }
         : undefined,
   };
-  // A perturbed launch before the nominal first one moves the start back by whole steps, so output
-  // times stay on the nominal launch time's grid.
+  // A perturbed launch before the nominal first one moves the start back by whole output intervals,
+  // so output times stay on the nominal launch time's grid (16:50, 17:00… not 16:53, 17:03…).
   const sign = direction === 'forward' ? 1 : -1;
   let earliest = 0; // s before the nominal start, along the run's direction
   for (let i = 0; i < total; i++)
     earliest = Math.max(earliest, sign * (simulation.startSec! - members.launchTSec[i]));
-  simulation.startSec! -= sign * Math.ceil(earliest / dtSec - 1e-9) * dtSec;
+  simulation.startSec! -= sign * Math.ceil(earliest / intervalSec - 1e-9) * intervalSec;
   if (wind.description.includes('ILLUSTRATIVE')) warnings.push('the wind is illustrative, not real weather');
   return {
     scenario,

@@ -40,8 +40,12 @@ export interface RunHooks {
   keepFrames?: boolean;
 }
 
-/** Runs a prepared scenario to the end. */
-export function runPrepared(prepared: PreparedRun, hooks: RunHooks = {}): RunResult {
+/**
+ * Runs a prepared scenario, yielding after each output frame the fraction of the run done (0..1),
+ * and returning the result. Callers that must stay responsive (a command line watching for Ctrl-C,
+ * a server) drive it and pause between frames; `runPrepared` drives it to the end at once.
+ */
+export function* runSteps(prepared: PreparedRun, hooks: RunHooks = {}): Generator<number, RunResult, void> {
   const sim = new Simulation(prepared.simulation);
   const observer = new RunObserver(hooks.targets ?? { zones: [] }, prepared.simulation.members);
   const frames: Frame[] = [];
@@ -66,9 +70,11 @@ export function runPrepared(prepared: PreparedRun, hooks: RunHooks = {}): RunRes
   while (!sim.done) {
     sim.step();
     observer.observe(sim);
-    if (sim.stepsTaken % prepared.outputEverySteps === 0 || sim.done) onFrame(sim.frame());
+    if (sim.stepsTaken % prepared.outputEverySteps === 0 || sim.done) {
+      onFrame(sim.frame());
+      yield sim.done ? 1 : sim.stepsTaken / sim.stepCount;
+    }
   }
-  const endTSec = Float64Array.from(sim.endTSec);
   const result: Omit<RunResult, 'summary'> = {
     prepared,
     frames,
@@ -77,11 +83,20 @@ export function runPrepared(prepared: PreparedRun, hooks: RunHooks = {}): RunRes
     endLon: Float64Array.from(sim.lon),
     endLat: Float64Array.from(sim.lat),
     endAltM: Float64Array.from(sim.altM),
-    endTSec,
+    endTSec: Float64Array.from(sim.endTSec),
     observer,
     analysisEvents,
   };
   return { ...result, summary: summarizeRun(result, sim.tSec) };
+}
+
+/** Runs a prepared scenario to the end. */
+export function runPrepared(prepared: PreparedRun, hooks: RunHooks = {}): RunResult {
+  const steps = runSteps(prepared, hooks);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }
 
 /**

@@ -1,23 +1,50 @@
-import { formatSummary, prepareRun, runPrepared } from '../../index.js';
+import { formatSummary, prepareRun, runSteps } from '../../index.js';
 import { readScenarioFile } from '../files.js';
 import { loadScenarioWind } from '../load-wind.js';
 import { type Command, parse, UsageError } from './command.js';
+import { OutputSet } from './outputs.js';
+import { drive } from './progress.js';
 
 export const runCommand: Command = {
-  summary: 'simulate a scenario and print its summary',
-  usage: `usage: balloon-sim run <scenario.json> [--json]
+  summary: 'simulate a scenario, print its summary and write tracks',
+  usage: `usage: balloon-sim run <scenario.json> [--json] [--out FILE ...] [--format FORMAT]
 
 Runs the scenario (wind, launch sites and times, flight profile, solver, ensemble) and prints a
-summary table per launch site: how members ended, where, how far they went.
-  --json   print the summary as one JSON document instead`,
-  async run(args, { out }) {
-    const parsed = parse(args, { json: { type: 'boolean' } }, this.usage);
+summary: per launch site, per zone (probability of entry, when, closure window) and the landings.
+  --json           print the summary as one JSON document instead of tables
+  --out FILE       write tracks; the format follows the extension, repeat for several files:
+                     .geojson  RFC 7946 FeatureCollection, a LineString per member + event points
+                     .csv      one row per member and output time (streamed)
+                     .ndjson   one JSON record per output step (streamed)
+                     .kml      Google Earth
+                     .json     the summary
+  --format FORMAT  geojson, csv, ndjson, kml or summary, for files without those extensions
+Files appear only when the run succeeds; an interrupted run leaves none.`,
+  async run(args, { out, signal }) {
+    const parsed = parse(
+      args,
+      { json: { type: 'boolean' }, out: { type: 'string', multiple: true }, format: { type: 'string' } },
+      this.usage,
+    );
     if (parsed.values.help) return out(this.usage);
     if (parsed.positionals.length !== 1) throw new UsageError(`run takes one scenario file\n\n${this.usage}`);
     const file = await readScenarioFile(parsed.positionals[0]);
     const wind = await loadScenarioWind(file.scenario.wind, file.baseDir);
-    const result = runPrepared(prepareRun(file.scenario, wind), { keepFrames: false });
-    out(parsed.values.json ? JSON.stringify(result.summary) : formatSummary(result.summary));
+    const prepared = prepareRun(file.scenario, wind);
+    const outputs = new OutputSet(
+      (parsed.values.out as string[] | undefined) ?? [],
+      parsed.values.format as string | undefined,
+    );
+    try {
+      const steps = runSteps(prepared, { keepFrames: outputs.needsFrames, ...outputs.hooks(prepared) });
+      const result = await drive(steps, signal, 'simulating');
+      const written = outputs.finish(result);
+      out(parsed.values.json ? JSON.stringify(result.summary) : formatSummary(result.summary));
+      if (!parsed.values.json) for (const path of written) out(`wrote ${path}`);
+    } catch (error) {
+      outputs.abandon();
+      throw error;
+    }
   },
 };
 
