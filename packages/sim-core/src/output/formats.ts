@@ -151,7 +151,7 @@ export function kml(result: RunResult): string {
     '<kml xmlns="http://www.opengis.net/kml/2.2">',
     `<Document><name>${xml(prepared.scenario.name ?? 'balloon-sim run')}</name>`,
   ];
-  prepared.sites.forEach((site, s) => {
+  prepared.sites.forEach((_, s) => {
     parts.push(
       `<Style id="site${s}"><LineStyle><color>${colours[s % colours.length]}</color><width>1.5</width></LineStyle></Style>`,
     );
