@@ -25,6 +25,12 @@ export interface SimulationOptions {
   groundElevationM?: number;
   /** Stochastic wind error: AR(1) per member and component, σ (m/s) and correlation time (s). */
   windError?: { sigmaMps: number; correlationSec: number; seed: number };
+  /**
+   * Each member's index in the whole run, which seeds its random wind error. A run split across
+   * workers or shards passes the global indices of its part, so every member draws the same numbers
+   * whichever part it runs in. Default: 0, 1, 2…
+   */
+  memberIds?: Uint32Array;
 }
 
 /** Positions of every member at one time: lon, lat, alt interleaved; NaN where not flying. */
@@ -219,7 +225,9 @@ export class Simulation {
       if (!(err.correlationSec > 0)) invalid('windError.correlationSec', 'must be > 0', err.correlationSec);
       this.noisePhi = Math.exp(-dtSec / err.correlationSec);
       this.noiseInnovation = this.noiseSigma * Math.sqrt(1 - this.noisePhi * this.noisePhi);
-      this.noiseRngs = Array.from({ length: n }, (_, i) => memberRng(err.seed, RngStream.wind, i));
+      const ids = options.memberIds;
+      if (ids && ids.length !== n) invalid('memberIds.length', `must equal the member count ${n}`, ids.length);
+      this.noiseRngs = Array.from({ length: n }, (_, i) => memberRng(err.seed, RngStream.wind, ids ? ids[i] : i));
     } else {
       this.noisePhi = 0;
       this.noiseInnovation = 0;

@@ -195,15 +195,20 @@ abstract class GridWindBase {
     this.timeStride = norm.nz * this.levelStride;
   }
 
-  /** The lon/lat box and time range; subclasses add the altitude range. */
+  /**
+   * The lon/lat box and time range; subclasses add the altitude range. An axis of one value (a single
+   * column, e.g. a point forecast) makes the field horizontally uniform along it: it covers every
+   * longitude (or latitude) instead of a box of zero width.
+   */
   protected horizontalCoverage() {
     const lat1 = this.lat0 + (this.nLat - 1) * this.latAxis.step;
+    const allLon = this.wrapsLon || this.nLon === 1;
     return {
-      lonMin: this.wrapsLon ? -180 : this.lon0,
-      lonMax: this.wrapsLon ? 180 : this.lon0 + this.lonSpan,
-      wrapsLon: this.wrapsLon,
-      latMin: Math.min(this.lat0, lat1),
-      latMax: Math.max(this.lat0, lat1),
+      lonMin: allLon ? -180 : this.lon0,
+      lonMax: allLon ? 180 : this.lon0 + this.lonSpan,
+      wrapsLon: allLon,
+      latMin: this.nLat === 1 ? -90 : Math.min(this.lat0, lat1),
+      latMax: this.nLat === 1 ? 90 : Math.max(this.lat0, lat1),
       tMinSec: this.nTimes > 1 ? this.timesSec[0] : Number.NEGATIVE_INFINITY,
       tMaxSec: this.nTimes > 1 ? this.timesSec[this.nTimes - 1] : Number.POSITIVE_INFINITY,
     };
