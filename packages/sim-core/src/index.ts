@@ -22,3 +22,6 @@ export * from './wind/analytic.js';
 export * from './wind/grid.js';
 export * from './wind/grid-json.js';
 export * from './wind/wind-field.js';
+export * from './geo/openair.js';
+export * from './geo/sphere.js';
+export * from './geo/zones.js';

@@ -680,24 +680,48 @@ export class PressureGridWind extends GridWindBase implements WindField {
     }
   }
 
-  /** Height (m) of a pressure surface at a point: heights interpolated linearly in log-pressure. */
-  pressureLevelAltitudeM(lon: number, lat: number, pressureHpa: number, tSec: number): number {
+  /**
+   * u, v (m/s) on a pressure surface at a point: bilinear on the level, linear in time, and linear in
+   * log-pressure between levels (exact node values on a level). What `wind sample --level` prints.
+   */
+  sampleOnLevel(lon: number, lat: number, pressureHpa: number, tSec: number, out: Float64Array): void {
+    const { k, wz } = this.levelWeight(pressureHpa);
+    this.locate(lon, lat, tSec);
+    const { base, di, dj, dn, wx, wy, wt } = this;
+    const uv = this.uv;
+    const dk = this.nLevels > 1 ? this.levelStride : 0;
+    for (let c = 0; c < 2; c++) {
+      let sum = 0;
+      for (let slab = 0; slab < 2; slab++) {
+        const wTime = slab === 0 ? 1 - wt : wt;
+        if (wTime === 0) continue;
+        const b = base + slab * dn + k * this.levelStride;
+        const node = (n: number) => uv[2 * n + c] + wz * (uv[2 * (n + dk) + c] - uv[2 * n + c]);
+        const lo = node(b) + wx * (node(b + di) - node(b));
+        const hi = node(b + dj) + wx * (node(b + dj + di) - node(b + dj));
+        sum += wTime * (lo + wy * (hi - lo));
+      }
+      out[c] = sum;
+    }
+  }
+
+  /** The level below a pressure and the log-pressure weight toward the next level up. */
+  private levelWeight(pressureHpa: number): { k: number; wz: number } {
     const logP = Math.log(pressureHpa);
     const lp = this.logP;
     const nz = this.nLevels;
+    if (nz === 1) return { k: 0, wz: 0 };
+    if (logP >= lp[0]) return { k: 0, wz: (logP - lp[0]) / (lp[1] - lp[0]) };
+    if (logP <= lp[nz - 1]) return { k: nz - 2, wz: (logP - lp[nz - 2]) / (lp[nz - 1] - lp[nz - 2]) };
     let k = 0;
-    let wz = 0;
-    if (nz > 1) {
-      if (logP >= lp[0]) {
-        wz = (logP - lp[0]) / (lp[1] - lp[0]); // extrapolate below the bottom level
-      } else if (logP <= lp[nz - 1]) {
-        k = nz - 2;
-        wz = (logP - lp[k]) / (lp[k + 1] - lp[k]);
-      } else {
-        while (lp[k + 1] > logP) k++;
-        wz = (logP - lp[k]) / (lp[k + 1] - lp[k]);
-      }
-    }
+    while (lp[k + 1] > logP) k++;
+    return { k, wz: (logP - lp[k]) / (lp[k + 1] - lp[k]) };
+  }
+
+  /** Height (m) of a pressure surface at a point: heights interpolated linearly in log-pressure. */
+  pressureLevelAltitudeM(lon: number, lat: number, pressureHpa: number, tSec: number): number {
+    const { k, wz } = this.levelWeight(pressureHpa); // beyond the end levels: extrapolated
+    const nz = this.nLevels;
     this.locate(lon, lat, tSec);
     const { base, di, dj, dn, wx, wy, wt } = this;
     const gh = this.gh;
