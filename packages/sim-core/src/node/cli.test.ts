@@ -30,6 +30,9 @@ describe('balloon-sim command line', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Border night (illustrative wind): 600 members');
     expect(r.stdout).toMatch(/^ashmyany\s+200\s+/m);
+    expect(r.stdout).toMatch(/^EYVI-APPROACH\s+457\.2–5943\.6 m\s+\d+ %/m);
+    expect(r.stdout).toMatch(/^EYKA-CTR\s+0–762 m/m);
+    expect(r.stdout).toContain('border crossing into Lithuania:');
     expect(r.stdout).toContain('warning: the wind is illustrative, not real weather');
   });
 
@@ -38,6 +41,14 @@ describe('balloon-sim command line', () => {
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.members).toBe(600);
+    // Every zone with its id and a probability in 0..1, the bundled EYVI and EYKA zones among them.
+    const zones = summary.zones as { id: string; probability: number }[];
+    expect(zones.map((z) => z.id)).toEqual(
+      expect.arrayContaining(['EYVI-CTR', 'EYVI-APPROACH', 'EYKA-CTR', 'EYKA-APPROACH']),
+    );
+    for (const z of zones) expect(z.probability).toBeGreaterThanOrEqual(0);
+    for (const z of zones) expect(z.probability).toBeLessThanOrEqual(1);
+    expect(summary.border.probability).toBeGreaterThan(0);
     expect(summary.sites.map((s: { id: string }) => s.id)).toEqual(['ashmyany', 'voranava', 'hrodna']);
   });
 

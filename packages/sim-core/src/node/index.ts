@@ -1,2 +1,3 @@
 export * from './files.js';
+export * from './geography.js';
 export * from './load-wind.js';

@@ -216,6 +216,24 @@ export const Scenario = strictObject(
     solver: Solver,
     ensemble: Type.Optional(Ensemble),
     output: Type.Optional(Output),
+    zones: Type.Optional(
+      strictObject(
+        {
+          files: Type.Optional(
+            Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), {
+              maxItems: 100,
+              description: 'airspace files (GeoJSON or OpenAir), relative to the scenario file',
+            }),
+          ),
+          bundled: Type.Optional(
+            Type.Boolean({
+              description: 'include the bundled EYVI/EYKA/border approximations (default true)',
+            }),
+          ),
+        },
+        { description: 'airspace zones the run is analysed against' },
+      ),
+    ),
     groundElevationM: Type.Optional(
       Type.Number({
         description: 'ground elevation, m AMSL, where the wind carries no orography (default 0)',

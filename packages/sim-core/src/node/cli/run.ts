@@ -1,5 +1,6 @@
 import { formatSummary, prepareRun, runSteps } from '../../index.js';
 import { readScenarioFile } from '../files.js';
+import { loadScenarioTargets } from '../geography.js';
 import { loadScenarioWind } from '../load-wind.js';
 import { type Command, parse, UsageError } from './command.js';
 import { OutputSet } from './outputs.js';
@@ -31,12 +32,17 @@ Files appear only when the run succeeds; an interrupted run leaves none.`,
     const file = await readScenarioFile(parsed.positionals[0]);
     const wind = await loadScenarioWind(file.scenario.wind, file.baseDir);
     const prepared = prepareRun(file.scenario, wind);
+    const targets = await loadScenarioTargets(file.scenario, file.baseDir);
     const outputs = new OutputSet(
       (parsed.values.out as string[] | undefined) ?? [],
       parsed.values.format as string | undefined,
     );
     try {
-      const steps = runSteps(prepared, { keepFrames: outputs.needsFrames, ...outputs.hooks(prepared) });
+      const steps = runSteps(prepared, {
+        targets,
+        keepFrames: outputs.needsFrames,
+        ...outputs.hooks(prepared),
+      });
       const result = await drive(steps, signal, 'simulating');
       const written = outputs.finish(result);
       out(parsed.values.json ? JSON.stringify(result.summary) : formatSummary(result.summary));
