@@ -6,6 +6,7 @@ export * from './analysis/stats.js';
 export * from './analysis/summary.js';
 export * from './analysis/targets.js';
 export * from './atmosphere.js';
+export * from './decode/grib2/index.js';
 export * from './earth.js';
 export * from './ensemble/random.js';
 export * from './errors.js';
