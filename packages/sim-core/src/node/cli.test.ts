@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../testing/shared-data.js';
+import { hasSharedData, REPO_ROOT, sharedDataPath } from '../testing/shared-data.js';
 
 /** Runs the built command line as a user would (the test command builds it first). */
 function cli(...args: string[]) {
@@ -162,5 +162,94 @@ describe('balloon-sim command line', () => {
     expect(stderr).toContain('interrupted');
     expect(readdirSync(dir)).toEqual([]);
     expect(existsSync(join(dir, 'tracks.csv'))).toBe(false);
+  });
+});
+
+describe.runIf(hasSharedData)('balloon-sim on real GFS data (../shared/data)', () => {
+  it('runs the Grodno 2020-08-04 scenario and reports Vilnius approach entries', () => {
+    const r = cli('run', 'fixtures/scenarios/grodno-2020-08-04.json', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.wind).toContain('GRIB2 NCEP run 2020-08-04T12:00:00Z');
+    const approach = summary.zones.find((z: { id: string }) => z.id === 'EYVI-APPROACH');
+    // South-westerly winds aloft carry most members toward Vilnius that evening.
+    expect(approach.probability).toBeGreaterThan(0.3);
+    expect(summary.border.probability).toBeGreaterThan(0.5);
+  });
+
+  it('wind sample prints the decoded value at a node (ecCodes: u = -2.5774877930 at 925 hPa, 53 N 22 E)', () => {
+    const files = ['000', '006', '012'].map((h) => sharedDataPath('gfs-0p25-poland', `20200804_f${h}.grib2`));
+    const r = cli(
+      'wind',
+      'sample',
+      ...files,
+      '--lon',
+      '22',
+      '--lat',
+      '53',
+      '--level',
+      '925',
+      '--time',
+      '2020-08-04T12:00:00Z',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const { u, v } = JSON.parse(r.stdout);
+    expect(u).toBeCloseTo(-2.577487793, 5);
+    expect(v).toBeCloseTo(-3.3910400391, 5);
+  });
+
+  it('wind inspect lists the wind fields and the coverage', () => {
+    const r = cli('wind', 'inspect', sharedDataPath('gfs-0p25-poland', '20200804_f000.grib2'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/u on isobaric: 1…1000 \(31 levels\); grid 49×33, packing 5\.0/);
+    expect(r.stdout).toContain('lon 13..25, lat 48..56');
+  });
+
+  it('backtrack recovers the launch area of a balloon simulated from near Hrodna', () => {
+    const files = ['000', '006', '012'].map((h) => sharedDataPath('gfs-0p25-poland', `20200804_f${h}.grib2`));
+    // Where a balloon launched at 17:00 from 23.85 E 53.75 N (3 m/s to 3000 m) is at 18:15.
+    const scenario = write(
+      'one.json',
+      JSON.stringify({
+        wind: { type: 'file', paths: files },
+        launch: { sites: [{ id: 'x', lon: 23.85, lat: 53.75 }], times: { start: '2020-08-04T17:00:00Z' } },
+        flight: { ascentRateMps: 3, floatAltitudeM: 3000 },
+        solver: { durationSec: 4500 },
+        zones: { bundled: false },
+      }),
+    );
+    const fwd = JSON.parse(cli('run', scenario, '--json').stdout);
+    const end = fwd.sites[0];
+    expect(fwd.status, JSON.stringify(fwd.sites)).toMatchObject({ active: 1 });
+    const r = cli(
+      'backtrack',
+      ...files.flatMap((f) => ['--wind', f]),
+      '--detection',
+      `${end.medianEndLon},${end.medianEndLat},3000,2020-08-04T18:15:00Z`,
+      '--members',
+      '400',
+      '--max-float-hours',
+      '3',
+      '--sigma-position-m',
+      '500',
+      '--sigma-alt-m',
+      '100',
+      '--json',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.plausible).toBeGreaterThan(50);
+    // The true launch site lies inside the launch-area grid: its cell or a neighbour holds launch points.
+    const { lon0, lat0, cellDeg, nx, ny, counts } = result.grid;
+    const i = Math.floor((23.85 - lon0) / cellDeg);
+    const j = Math.floor((53.75 - lat0) / cellDeg);
+    let near = 0;
+    for (let dj = -1; dj <= 1; dj++)
+      for (let di = -1; di <= 1; di++)
+        if (i + di >= 0 && i + di < nx && j + dj >= 0 && j + dj < ny) near += counts[(j + dj) * nx + i + di];
+    expect(near).toBeGreaterThan(0);
   });
 });

@@ -17,7 +17,12 @@ export async function readInput(path: string, what: string): Promise<Buffer> {
           : code === 'EISDIR'
             ? 'is a directory'
             : `cannot be read (${(error as Error).message})`;
-    throw new InputError(`${what} ${path} ${reason}`, path, path);
+    // The real-data scenarios read ../shared/data beside the repository; say so when it is missing.
+    const hint =
+      code === 'ENOENT' && /[/\\]shared[/\\]data[/\\]/.test(path)
+        ? ' (real-data scenarios need the ../shared/data folder beside the repository)'
+        : '';
+    throw new InputError(`${what} ${path} ${reason}${hint}`, path, path);
   }
 }
 

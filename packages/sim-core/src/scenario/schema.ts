@@ -97,9 +97,33 @@ export const FileWindSource = strictObject(
       description: 'wind files, relative to the scenario file; several for several forecast steps',
     }),
     format: Type.Optional(
-      Type.Union([Type.Literal('grid-json')], {
-        description: 'file format; detected from the content when absent',
-      }),
+      Type.Union(
+        [
+          Type.Literal('grib2'),
+          Type.Literal('netcdf'),
+          Type.Literal('grib2json'),
+          Type.Literal('open-meteo'),
+          Type.Literal('wyoming'),
+          Type.Literal('grid-json'),
+        ],
+        { description: 'file format; detected from the content when absent' },
+      ),
+    ),
+    bbox: Type.Optional(
+      strictObject(
+        { lonMin: Lon, lonMax: Lon, latMin: Lat, latMax: Lat },
+        {
+          description: 'keep only this region of the files (degrees): a global file then costs little memory',
+        },
+      ),
+    ),
+    levelType: Type.Optional(
+      Type.Union(
+        [Type.Literal('isobaric'), Type.Literal('height-above-sea'), Type.Literal('height-above-ground')],
+        {
+          description: 'which levels to take the wind from when a file holds several kinds',
+        },
+      ),
     ),
   },
   { description: 'wind read from files' },

@@ -226,8 +226,11 @@ export class Simulation {
       this.noisePhi = Math.exp(-dtSec / err.correlationSec);
       this.noiseInnovation = this.noiseSigma * Math.sqrt(1 - this.noisePhi * this.noisePhi);
       const ids = options.memberIds;
-      if (ids && ids.length !== n) invalid('memberIds.length', `must equal the member count ${n}`, ids.length);
-      this.noiseRngs = Array.from({ length: n }, (_, i) => memberRng(err.seed, RngStream.wind, ids ? ids[i] : i));
+      if (ids && ids.length !== n)
+        invalid('memberIds.length', `must equal the member count ${n}`, ids.length);
+      this.noiseRngs = Array.from({ length: n }, (_, i) =>
+        memberRng(err.seed, RngStream.wind, ids ? ids[i] : i),
+      );
     } else {
       this.noisePhi = 0;
       this.noiseInnovation = 0;

@@ -280,7 +280,14 @@ describe('PressureGridWind', () => {
 
 describe('single-column grids', () => {
   it('a 1×1 grid (a point forecast) is horizontally uniform and covers every place', () => {
-    const w = new AltitudeGridWind(makeInit({ lon: { start: 24, step: 0, count: 1 }, lat: { start: 55, step: 0, count: 1 }, levels: [0, 3000], times: [0, 3600] }));
+    const w = new AltitudeGridWind(
+      makeInit({
+        lon: { start: 24, step: 0, count: 1 },
+        lat: { start: 55, step: 0, count: 1 },
+        levels: [0, 3000],
+        times: [0, 3600],
+      }),
+    );
     expect(w.coverage).toMatchObject({ lonMin: -180, lonMax: 180, wrapsLon: true, latMin: -90, latMax: 90 });
     expect(sample(w, 10, 40, 1500, 1800)).toEqual(sample(w, 24, 55, 1500, 1800));
   });

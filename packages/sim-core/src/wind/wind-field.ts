@@ -1,3 +1,11 @@
+/** A lon/lat box (degrees), e.g. to cut a region out of a global file. */
+export interface LonLatBox {
+  lonMin: number;
+  lonMax: number;
+  latMin: number;
+  latMax: number;
+}
+
 /**
  * What a wind field covers: a lon/lat box, an altitude range and a time range. A run refuses launches
  * outside it before it starts; a member that leaves the box during a run stops as "left-domain".

@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { backtrackCommand } from './backtrack.js';
 import { type Command, type CommandContext, UsageError } from './command.js';
 import { runCommand, validateCommand } from './run.js';
 import { windCommand } from './wind.js';
@@ -6,6 +7,7 @@ import { windCommand } from './wind.js';
 const commands: Record<string, Command> = {
   run: runCommand,
   validate: validateCommand,
+  backtrack: backtrackCommand,
   wind: windCommand,
 };
 
