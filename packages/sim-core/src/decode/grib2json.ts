@@ -1,5 +1,6 @@
 import { DecodeError, describeValue, invalid } from '../errors.js';
 import type { GridAxis, GridLevels, GridWindInit } from '../wind/grid.js';
+import { checkLonLatBox, type LonLatBox } from '../wind/wind-field.js';
 
 /**
  * grib2json: the JSON written by Cameron Beccario's grib2json tool (https://github.com/cambecc/grib2json)
@@ -33,13 +34,6 @@ export type Grib2JsonSurface = keyof typeof SURFACES;
 const SURFACE_BY_CODE = new Map(
   Object.entries(SURFACES).map(([name, s]) => [s.code as number, name as Grib2JsonSurface]),
 );
-
-export interface LonLatBox {
-  lonMin: number;
-  lonMax: number;
-  latMin: number;
-  latMax: number;
-}
 
 export interface ReadGrib2JsonOptions {
   /** Name of the input, used in error messages and the description. */
@@ -251,14 +245,6 @@ function cropAxis(axis: GridAxis, min: number, max: number, wraps: boolean) {
   return { indices, start: start + i0 * step };
 }
 
-function checkBox(box: LonLatBox): void {
-  for (const key of ['lonMin', 'lonMax', 'latMin', 'latMax'] as const)
-    if (!Number.isFinite(box[key])) invalid(`bbox.${key}`, 'must be a finite number', box[key]);
-  if (!(box.lonMin <= box.lonMax && box.lonMax - box.lonMin <= 360))
-    invalid('bbox.lonMax', `must be from lonMin (${box.lonMin}) to lonMin + 360`, box.lonMax);
-  if (!(box.latMin <= box.latMax)) invalid('bbox.latMax', `must be >= latMin (${box.latMin})`, box.latMax);
-}
-
 const formatList = (values: number[]) => values.map((x) => String(Math.round(x * 1000) / 1000)).join(', ');
 
 /**
@@ -356,7 +342,7 @@ export function readGrib2Json(json: unknown, options: ReadGrib2JsonOptions): Gri
   let latIndices = Array.from({ length: g.ny }, (_, j) => j);
   if (options.bbox) {
     const box = options.bbox;
-    checkBox(box);
+    checkLonLatBox(box);
     // On a regional grid, move the box by whole turns to where it is nearest the grid (a box at -10..5
     // and a grid stored as 330..359 meet at 350..359).
     const gridMidLon = lon.start + (lon.step * (g.nx - 1)) / 2;

@@ -7,6 +7,7 @@
  */
 import { DecodeError, InputError, invalid } from '../errors.js';
 import type { GridAxis, GridWindInit } from '../wind/grid.js';
+import { checkLonLatBox, type LonLatBox } from '../wind/wind-field.js';
 import { cfTimesToUnixSec, parseCfTimeUnits } from './netcdf/cf-time.js';
 import { openClassic } from './netcdf/classic.js';
 import { openHdf5 } from './netcdf/hdf5.js';
@@ -14,13 +15,6 @@ import { type NcFile, type NcRange, type NcVariable, numbersOf, textOf } from '.
 
 /** Standard gravity (m/s²), by which ECMWF divides geopotential to get geopotential height. */
 export const STANDARD_GRAVITY_M_S2 = 9.80665;
-
-export interface LonLatBox {
-  lonMin: number;
-  lonMax: number;
-  latMin: number;
-  latMax: number;
-}
 
 export interface NetcdfWindOptions {
   /** File name or URL, used in error messages and the field's description. */
@@ -77,7 +71,7 @@ export interface NetcdfDescription {
  */
 export async function readNetcdfWind(bytes: Uint8Array, options: NetcdfWindOptions): Promise<GridWindInit> {
   const { source, bbox } = options;
-  if (bbox) checkBox(bbox);
+  if (bbox) checkLonLatBox(bbox);
   return withNcFile(bytes, source, (file) => {
     const plan = planWind(file, source);
     const selection = selectBox(plan, bbox);
@@ -468,16 +462,6 @@ interface Selection {
   lat: GridAxis;
   latRange: NcRange;
   lonRuns: { range: NcRange; outColumns: number[] }[];
-}
-
-function checkBox(bbox: LonLatBox): void {
-  for (const key of ['lonMin', 'lonMax', 'latMin', 'latMax'] as const) {
-    if (!Number.isFinite(bbox[key])) invalid(`bbox.${key}`, 'must be a finite number', bbox[key]);
-  }
-  if (!(bbox.latMin <= bbox.latMax))
-    invalid('bbox.latMax', `must be >= latMin (${bbox.latMin})`, bbox.latMax);
-  if (!(bbox.lonMin <= bbox.lonMax))
-    invalid('bbox.lonMax', `must be >= lonMin (${bbox.lonMin})`, bbox.lonMax);
 }
 
 function selectBox(plan: WindPlan, bbox: LonLatBox | undefined): Selection {

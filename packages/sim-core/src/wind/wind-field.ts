@@ -1,9 +1,20 @@
+import { invalid } from '../errors.js';
+
 /** A lon/lat box (degrees), e.g. to cut a region out of a global file. */
 export interface LonLatBox {
   lonMin: number;
   lonMax: number;
   latMin: number;
   latMax: number;
+}
+
+/** Checks a box: finite edges, min ≤ max, at most 360° of longitude (InputError naming the edge). */
+export function checkLonLatBox(box: LonLatBox): void {
+  for (const key of ['lonMin', 'lonMax', 'latMin', 'latMax'] as const)
+    if (!Number.isFinite(box[key])) invalid(`bbox.${key}`, 'must be a finite number', box[key]);
+  if (!(box.lonMin <= box.lonMax && box.lonMax - box.lonMin <= 360))
+    invalid('bbox.lonMax', `must be from lonMin (${box.lonMin}) to lonMin + 360`, box.lonMax);
+  if (!(box.latMin <= box.latMax)) invalid('bbox.latMax', `must be >= latMin (${box.latMin})`, box.latMax);
 }
 
 /**

@@ -1,14 +1,11 @@
 import type { GridAxis } from '../../wind/grid.js';
+import type { LonLatBox } from '../../wind/wind-field.js';
 import type { LatLonGrid } from './latlon-grid.js';
 import type { Section } from './section.js';
 
 /** A lon/lat box (degrees). Longitudes in any convention; lonMin > lonMax means across the 180° line. */
-export interface Grib2Bbox {
-  lonMin: number;
-  lonMax: number;
-  latMin: number;
-  latMax: number;
-}
+/** The region to keep, in degrees. */
+export type Grib2Bbox = LonLatBox;
 
 /**
  * The part of a grid kept while decoding: output axes and, for every column i and row j of the file's

@@ -1,3 +1,4 @@
+import type { LonLatBox } from '../../wind/wind-field.js';
 /**
  * GFS 0.25° regional subsets from NOAA's "grib filter" service (NOMADS filter_gfs_0p25.pl): the
  * server cuts levels, variables and a lon/lat box out of a forecast file before sending it.
@@ -11,12 +12,7 @@ export const NOMADS_BASE_URL = 'https://nomads.ncep.noaa.gov';
 /** Pressure levels fetched by default (hPa): the layer smuggling balloons fly in, and a margin. */
 export const GFS_LEVELS_HPA = [1000, 975, 950, 925, 900, 850, 800, 750, 700, 650, 600, 550, 500];
 
-export interface BoundingBox {
-  lonMin: number;
-  lonMax: number;
-  latMin: number;
-  latMax: number;
-}
+export type BoundingBox = LonLatBox;
 
 /** A GFS cycle: its date and hour (00, 06, 12, 18 UTC). */
 export interface GfsCycle {
