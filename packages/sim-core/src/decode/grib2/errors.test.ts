@@ -39,7 +39,7 @@ describe('GRIB2 refusals on an empty file', () => {
 });
 
 describe.runIf(hasSharedData)('GRIB2 refusals on a damaged real file (gfs-1p0)', () => {
-  const bytes = load();
+  const bytes = hasSharedData ? load() : new Uint8Array(); // describe bodies run even when skipped
   const fields = splitFields(bytes, NAME);
   const ends = fields.map((f) => f.s7.offset + f.s7.length + 4);
 
