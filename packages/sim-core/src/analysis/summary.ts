@@ -1,7 +1,14 @@
 import { distanceM } from '../earth.js';
 import type { RunResult } from '../scenario/run.js';
 import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
-import { type BorderSummary, borderSummary, type ZoneSummary, zoneSummaries } from './ensemble-stats.js';
+import {
+  type BorderSummary,
+  borderSummary,
+  type DensityGrid,
+  densityGrid,
+  type ZoneSummary,
+  zoneSummaries,
+} from './ensemble-stats.js';
 import { median, quantile, rounded } from './stats.js';
 
 /** Per launch site: how far its members went and how they ended. */
@@ -51,6 +58,8 @@ export interface LandingSummary {
   medianLat: number | null;
   /** Landings inside the home country (Lithuania), when the run has that target. */
   inHomeCountry: number | null;
+  /** The landing footprint: landings per 0.05° cell. */
+  grid: DensityGrid | null;
 }
 
 export interface RiskRow {
@@ -153,6 +162,7 @@ export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: numb
       medianLon: rounded(median(landedLon), 4),
       medianLat: rounded(median(landedLat), 4),
       inHomeCountry: observer.targets.home ? inHome : null,
+      grid: densityGrid(landedLon, landedLat, 0.05),
     },
     risk,
     warnings: prepared.warnings,
@@ -217,6 +227,29 @@ export function formatSummary(summary: RunSummary): string {
       ...table([
         ['zone', 'limits', 'P(enter)', '95 % CI', 'earliest', 'median', 'closure window (UTC)', 'closest km'],
         ...zoneRows,
+      ]),
+    );
+  }
+  if (summary.risk.length > 1 && summary.risk.length <= 60) {
+    // Which launch sites and hours threaten which zones: zones no member entered are left out.
+    const zoneIds = summary.zones.filter((z) => z.membersEntered > 0).map((z) => z.id);
+    lines.push('');
+    lines.push(
+      ...table([
+        [
+          'site',
+          'launch (UTC)',
+          'members',
+          ...(summary.border ? ['P(border)'] : []),
+          ...zoneIds.map((id) => `P(${id})`),
+        ],
+        ...summary.risk.map((r) => [
+          r.site,
+          clock(r.launch),
+          String(r.members),
+          ...(summary.border ? [percent(r.borderProbability ?? 0)] : []),
+          ...zoneIds.map((id) => percent(r.zones.find((z) => z.id === id)?.probability ?? 0)),
+        ]),
       ]),
     );
   }

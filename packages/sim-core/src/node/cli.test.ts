@@ -97,6 +97,19 @@ describe('balloon-sim command line', () => {
     expect(cli('run', '--help').stdout).toContain('--json');
   });
 
+  it('samples launch points in the bundled Belarusian border strip', () => {
+    const r = cli('run', 'fixtures/scenarios/border-strip.json', '--json');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.sites).toHaveLength(40);
+    expect(summary.sites[0].id).toBe('strip-001');
+    expect(summary.members).toBe(40 * 6 * 10);
+    // Every sampled site lies in Belarus: all their members start on the Belarusian side.
+    expect(summary.border.probability).toBeGreaterThan(0.5);
+    expect(summary.risk).toHaveLength(40 * 6);
+    expect(summary.landings.grid.total).toBe(summary.landings.count);
+  });
+
   it('validate says ok with the member count', () => {
     const r = cli('validate', 'fixtures/scenarios/default.json');
     expect(r.code).toBe(0);

@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { DecodeError, InputError } from '../errors.js';
-import { type Scenario, validateScenario } from '../index.js';
 
 /** Reads a file, turning "not found" and friends into an InputError naming the file. */
 export async function readInput(path: string, what: string): Promise<Buffer> {
@@ -47,18 +45,4 @@ export function parseJson(text: string, source: string): unknown {
     }
     throw new DecodeError(`is not valid JSON: ${message}`, source);
   }
-}
-
-/** A scenario file, validated, with the folder its relative paths are resolved against. */
-export interface ScenarioFile {
-  path: string;
-  baseDir: string;
-  scenario: Scenario;
-}
-
-/** Reads and validates a scenario file. */
-export async function readScenarioFile(path: string): Promise<ScenarioFile> {
-  const text = (await readInput(path, 'scenario file')).toString('utf8');
-  const scenario = validateScenario(parseJson(text, path));
-  return { path, baseDir: dirname(resolve(path)), scenario };
 }

@@ -1,3 +1,4 @@
 export * from './files.js';
 export * from './geography.js';
 export * from './load-wind.js';
+export * from './scenario-file.js';

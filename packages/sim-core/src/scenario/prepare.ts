@@ -110,9 +110,8 @@ function flightIssues(scenario: Scenario, wind: WindField, issues: ValidationIss
         value: alt,
       });
   }
-  for (const site of scenario.launch.sites) {
+  for (const [i, site] of (scenario.launch.sites ?? []).entries()) {
     if (site.altM !== undefined && site.altM > top) {
-      const i = scenario.launch.sites.indexOf(site);
       issues.push({
         path: `launch.sites[${i}].altM`,
         message: `is above the top of the wind data (${top.toFixed(0)} m)`,
@@ -132,6 +131,16 @@ function flightIssues(scenario: Scenario, wind: WindField, issues: ValidationIss
 export function prepareRun(doc: unknown, wind: WindField): PreparedRun {
   const scenario = validateScenario(doc);
   const issues: ValidationIssue[] = [];
+  if (scenario.launch.area)
+    throw new ScenarioError([
+      {
+        path: 'launch.area',
+        message: 'must be turned into sites first (withAreaSites; the command line does it)',
+      },
+    ]);
+  if (!scenario.launch.sites)
+    throw new ScenarioError([{ path: 'launch.sites', message: 'is required (or launch.area)' }]);
+  const sites = scenario.launch.sites;
   const warnings: string[] = [];
   const solver = scenario.solver;
   const dtSec = solver.dtSec ?? SCENARIO_DEFAULTS.dtSec;
@@ -154,7 +163,7 @@ export function prepareRun(doc: unknown, wind: WindField): PreparedRun {
 
   const times = launchTimes(scenario, issues);
   const c = wind.coverage;
-  scenario.launch.sites.forEach((site, i) => {
+  sites.forEach((site, i) => {
     if (!coversLonLat(c, site.lon, site.lat))
       issues.push({
         path: `launch.sites[${i}]`,
@@ -174,7 +183,7 @@ export function prepareRun(doc: unknown, wind: WindField): PreparedRun {
   flightIssues(scenario, wind, issues);
 
   const membersPerLaunch = scenario.ensemble?.members ?? SCENARIO_DEFAULTS.members;
-  const total = scenario.launch.sites.length * times.length * membersPerLaunch;
+  const total = sites.length * times.length * membersPerLaunch;
   if (total > RUN_LIMITS.maxMembers)
     issues.push({
       path: 'ensemble.members',
@@ -199,7 +208,7 @@ export function prepareRun(doc: unknown, wind: WindField): PreparedRun {
   const seed = scenario.ensemble?.seed ?? SCENARIO_DEFAULTS.seed;
   let clampedTimes = 0;
   let index = 0;
-  scenario.launch.sites.forEach((site, s) => {
+  sites.forEach((site, s) => {
     times.forEach((t, k) => {
       for (let e = 0; e < membersPerLaunch; e++, index++) {
         const rng = memberRng(seed, RngStream.launch, index);
@@ -271,7 +280,7 @@ export function prepareRun(doc: unknown, wind: WindField): PreparedRun {
   return {
     scenario,
     wind,
-    sites: scenario.launch.sites,
+    sites,
     launchTimesSec: times,
     membersPerLaunch,
     memberSite,

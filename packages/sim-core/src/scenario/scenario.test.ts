@@ -44,7 +44,7 @@ describe('scenario validation', () => {
 
   it('refuses NaN coordinates', () => {
     const s = base();
-    s.launch.sites[0].lat = Number.NaN;
+    s.launch.sites![0].lat = Number.NaN;
     expect(problem(s)).toContain('launch.sites[0].lat must be a finite number, got NaN');
   });
 
@@ -78,7 +78,7 @@ describe('scenario validation', () => {
   it('lists every problem at once', () => {
     const s = base();
     s.solver.dtSec = -1;
-    s.launch.sites[0].lon = 400;
+    s.launch.sites![0].lon = 400;
     const message = problem(s);
     expect(message).toContain('scenario has 2 problems');
     expect(message).toContain('launch.sites[0].lon must be <= 360, got 400');
@@ -107,7 +107,7 @@ describe('checks against the wind field', () => {
 
   it('refuses a launch outside the field', () => {
     const s = base();
-    s.launch.sites[0].lon = 30;
+    s.launch.sites![0].lon = 30;
     expect(refused(s)).toBe(
       'launch.sites[0] lies outside the wind data (lon 22..28, lat 52..56), got {"lon":30,"lat":54.4}',
     );
@@ -192,7 +192,7 @@ describe('ensembles', () => {
   it('spreads launch positions with the standard deviation asked for', () => {
     const s = ensemble(3);
     s.ensemble!.members = 2000;
-    s.launch.sites = [s.launch.sites[0]];
+    s.launch.sites = [s.launch.sites![0]];
     s.launch.times = { start: '2025-10-24T17:00:00Z' };
     const m = prepareRun(s, runScenario(base()).prepared.wind).simulation.members;
     const north = Array.from(m.lat, (lat) => (lat - 54.4) * 111_195);

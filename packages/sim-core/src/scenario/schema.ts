@@ -151,8 +151,35 @@ export const LaunchSite = strictObject({
   ),
 });
 
+export const LaunchArea = strictObject(
+  {
+    file: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1024,
+        description: 'GeoJSON (Multi)Polygon file, relative to the scenario',
+      }),
+    ),
+    bundled: Type.Optional(
+      Type.Literal('by-border-strip', {
+        description: 'the bundled strip 2–30 km inside Belarus along the LT border',
+      }),
+    ),
+    points: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      description: 'launch points sampled uniformly in the area',
+    }),
+    seed: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: 'sampling seed (default 1)' }),
+    ),
+  },
+  { description: 'launch points sampled in an area (one of file or bundled)' },
+);
+
 export const Launch = strictObject({
-  sites: Type.Array(LaunchSite, { minItems: 1, maxItems: 10_000 }),
+  sites: Type.Optional(Type.Array(LaunchSite, { minItems: 1, maxItems: 10_000 })),
+  area: Type.Optional(LaunchArea),
   times: strictObject(
     {
       start: IsoTime,
@@ -273,5 +300,6 @@ export const Scenario = strictObject(
 export type Scenario = Static<typeof Scenario>;
 export type WindSource = Static<typeof WindSource>;
 export type LaunchSite = Static<typeof LaunchSite>;
+export type LaunchArea = Static<typeof LaunchArea>;
 export type Flight = Static<typeof Flight>;
 export type Perturbations = Static<typeof Perturbations>;

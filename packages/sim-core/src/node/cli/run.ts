@@ -1,7 +1,7 @@
 import { formatSummary, prepareRun, runSteps } from '../../index.js';
-import { readScenarioFile } from '../files.js';
 import { loadScenarioTargets } from '../geography.js';
 import { loadScenarioWind } from '../load-wind.js';
+import { readScenarioFile } from '../scenario-file.js';
 import { type Command, parse, UsageError } from './command.js';
 import { OutputSet } from './outputs.js';
 import { drive } from './progress.js';
