@@ -22,6 +22,7 @@ export * from './geo/sphere.js';
 export * from './geo/zones.js';
 export * from './output/formats.js';
 export * from './scenario/launch-area.js';
+export * from './scenario/merge.js';
 export * from './scenario/prepare.js';
 export * from './scenario/run.js';
 export * from './scenario/schema.js';

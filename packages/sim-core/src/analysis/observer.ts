@@ -24,6 +24,21 @@ export interface AnalysisTargets {
   home?: { id: string; contains(lon: number, lat: number): boolean };
 }
 
+/** A RunObserver's per-member arrays (see RunObserver for their meaning). */
+export interface ObserverRecords {
+  borderTSec: Float64Array;
+  borderLon: Float64Array;
+  borderLat: Float64Array;
+  borderAltM: Float64Array;
+  entryTSec: Float64Array;
+  exitTSec: Float64Array;
+  insideSec: Float64Array;
+  closestM: Float64Array;
+  closestTSec: Float64Array;
+  closestAltM: Float64Array;
+  inside: Uint8Array;
+}
+
 /** Something the analysis found, at the time it happened (located inside the step). */
 export interface AnalysisEvent {
   member: number;
@@ -266,6 +281,45 @@ export class RunObserver {
     this.prevLat[i] = lat1;
     this.prevAlt[i] = alt1;
     this.prevT[i] = t1;
+  }
+
+  /** The per-member records, in a form that crosses threads (typed arrays only). */
+  records(): ObserverRecords {
+    return {
+      borderTSec: this.borderTSec,
+      borderLon: this.borderLon,
+      borderLat: this.borderLat,
+      borderAltM: this.borderAltM,
+      entryTSec: this.entryTSec,
+      exitTSec: this.exitTSec,
+      insideSec: this.insideSec,
+      closestM: this.closestM,
+      closestTSec: this.closestTSec,
+      closestAltM: this.closestAltM,
+      inside: this.inside,
+    };
+  }
+
+  /** Takes the records of another observer whose member p is member ids[p] here (merging parts of a run). */
+  absorb(part: ObserverRecords, ids: ArrayLike<number>): void {
+    const z = this.zoneCount;
+    for (let p = 0; p < ids.length; p++) {
+      const i = ids[p];
+      for (const key of ['borderTSec', 'borderLon', 'borderLat', 'borderAltM'] as const)
+        this[key][i] = part[key][p];
+      for (let k = 0; k < z; k++) {
+        for (const key of [
+          'entryTSec',
+          'exitTSec',
+          'insideSec',
+          'closestM',
+          'closestTSec',
+          'closestAltM',
+        ] as const)
+          this[key][i * z + k] = part[key][p * z + k];
+        this.inside[i * z + k] = part.inside[p * z + k];
+      }
+    }
   }
 
   /** Members still inside a zone at the end of the run have no exit; their last time is the run's end. */

@@ -291,3 +291,39 @@ export function prepareRun(doc: unknown, wind: WindField): PreparedRun {
     warnings,
   };
 }
+
+/**
+ * The part of a prepared run made of some of its members (global indices, ascending): the same time
+ * grid, each member with its own perturbations and its global index for its random wind error. Runs
+ * of the parts, merged, equal the whole run (workers, shards).
+ */
+export function selectMembers(prepared: PreparedRun, ids: Uint32Array): PreparedRun {
+  const all = prepared.simulation.members;
+  const part = new MemberSet(ids.length);
+  const arrays = [
+    'lon',
+    'lat',
+    'launchAltM',
+    'launchTSec',
+    'ascentRateMps',
+    'floatAltM',
+    'floatPressureHpa',
+    'floatDurationSec',
+    'burstAltM',
+    'descentRateMps',
+    'releaseAfterSec',
+  ] as const;
+  for (let p = 0; p < ids.length; p++) {
+    const i = ids[p];
+    if (!(i < all.count)) throw new RangeError(`member ${i} is not in the run (${all.count} members)`);
+    for (const key of arrays) part[key][p] = all[key][i];
+  }
+  const pick = (a: Uint32Array) => Uint32Array.from(ids, (i) => a[i]);
+  return {
+    ...prepared,
+    memberSite: pick(prepared.memberSite),
+    memberLaunch: pick(prepared.memberLaunch),
+    memberNumber: pick(prepared.memberNumber),
+    simulation: { ...prepared.simulation, members: part, memberIds: Uint32Array.from(ids) },
+  };
+}

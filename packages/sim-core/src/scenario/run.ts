@@ -52,13 +52,20 @@ export function* runSteps(prepared: PreparedRun, hooks: RunHooks = {}): Generato
   const events: SimEvent[] = [];
   const analysisEvents: AnalysisEvent[] = [];
   const keep = hooks.keepFrames ?? true;
+  // Events carry each member's index in the whole run, and come in time order (then member order),
+  // so a run split into parts reports exactly what the whole run does.
+  const ids = prepared.simulation.memberIds;
+  const ordered = <E extends { member: number; tSec: number }>(list: E[]): E[] => {
+    if (ids) for (const e of list) e.member = ids[e.member];
+    return list.sort(byTimeThenMember);
+  };
   const onFrame = (frame: Frame) => {
-    const fresh = sim.drainEvents();
+    const fresh = ordered(sim.drainEvents());
     if (fresh.length > 0) {
       for (const e of fresh) events.push(e);
       hooks.onEvents?.(fresh);
     }
-    const found = observer.drainEvents();
+    const found = ordered(observer.drainEvents());
     if (found.length > 0) {
       for (const e of found) analysisEvents.push(e);
       hooks.onAnalysisEvents?.(found);
@@ -89,6 +96,10 @@ export function* runSteps(prepared: PreparedRun, hooks: RunHooks = {}): Generato
   };
   return { ...result, summary: summarizeRun(result, sim.tSec) };
 }
+
+/** Order of events: by time, then member (the order within one step is otherwise arbitrary). */
+export const byTimeThenMember = (a: { tSec: number; member: number }, b: { tSec: number; member: number }) =>
+  a.tSec - b.tSec || a.member - b.member;
 
 /** Runs a prepared scenario to the end. */
 export function runPrepared(prepared: PreparedRun, hooks: RunHooks = {}): RunResult {

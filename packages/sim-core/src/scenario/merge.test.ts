@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { AnalysisTargets } from '../analysis/observer.js';
+import { SoundingWind } from '../wind/analytic.js';
+import { mergeFrames, mergeRunParts, runPart } from './merge.js';
+import { prepareRun, selectMembers } from './prepare.js';
+import { runPrepared } from './run.js';
+import type { Scenario } from './schema.js';
+
+const wind = new SoundingWind([
+  { altM: 0, directionDeg: 140, speedMps: 6 },
+  { altM: 4000, directionDeg: 170, speedMps: 15 },
+]);
+const scenario: Scenario = {
+  wind: { type: 'file', paths: ['unused'] },
+  launch: {
+    sites: [
+      { id: 'a', lon: 25.9, lat: 54.4 },
+      { id: 'b', lon: 25.3, lat: 54.1 },
+    ],
+    times: { start: '2025-10-24T17:00:00Z', end: '2025-10-24T19:00:00Z', everySec: 3600 },
+  },
+  flight: { ascentRateMps: 3, floatAltitudeM: 3000, floatDurationSec: 3600, descentRateMps: 4 },
+  solver: { durationSec: 4 * 3600 },
+  ensemble: {
+    members: 30,
+    seed: 9,
+    perturb: { positionM: 2000, launchTimeSec: 600, floatAltitudeM: 300, windSigmaMps: 1.5 },
+  },
+};
+const targets: AnalysisTargets = {
+  zones: [
+    {
+      id: 'z',
+      name: 'z',
+      kind: 'other',
+      lowerM: 0,
+      upperM: 9000,
+      contains: (lon, lat) => lat > 54.6 && lon < 25.6,
+      airport: { icao: 'Z', lon: 25.3, lat: 54.7 },
+    },
+  ],
+  origin: { id: 'BY', contains: (_lon, lat) => lat < 54.5 },
+  home: { id: 'LT', contains: (_lon, lat) => lat >= 54.5 },
+};
+
+describe('a run split into parts', () => {
+  it('merges into exactly the whole run: end states, events, frames, summary', () => {
+    const prepared = prepareRun(scenario, wind);
+    const whole = runPrepared(prepared, { targets });
+    const n = prepared.simulation.members.count;
+    // Three interleaved parts, as shards would take them.
+    const partsIds = [0, 1, 2].map((k) =>
+      Uint32Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 === k),
+    );
+    const partResults = partsIds.map((ids) => runPrepared(selectMembers(prepared, ids), { targets }));
+    const merged = mergeRunParts(
+      prepared,
+      targets,
+      partResults.map((r) => runPart(r, Date.parse(whole.summary.end) / 1000)),
+    );
+    expect(merged.status).toEqual(whole.status);
+    expect(merged.endLon).toEqual(whole.endLon);
+    expect(merged.endLat).toEqual(whole.endLat);
+    expect(merged.endTSec).toEqual(whole.endTSec);
+    expect(merged.events).toEqual(whole.events);
+    expect(merged.analysisEvents).toEqual(whole.analysisEvents);
+    expect(merged.summary).toEqual(whole.summary);
+    expect(whole.summary.zones[0].membersEntered).toBeGreaterThan(0);
+    whole.frames.forEach((frame, k) => {
+      const f = mergeFrames(
+        n,
+        partResults.map((r, p) => ({ ids: partsIds[p], frame: r.frames[k] })),
+      );
+      expect(f.tSec).toBe(frame.tSec);
+      expect(Array.from(f.positions)).toEqual(Array.from(frame.positions));
+    });
+  });
+});

@@ -1,0 +1,101 @@
+import type { AnalysisEvent, AnalysisTargets, ObserverRecords } from '../analysis/observer.js';
+import { RunObserver } from '../analysis/observer.js';
+import { summarizeRun } from '../analysis/summary.js';
+import type { Frame } from '../solver/simulation.js';
+import type { SimEvent } from '../solver/status.js';
+import type { PreparedRun } from './prepare.js';
+import { byTimeThenMember, type RunResult } from './run.js';
+
+/** What a run of some members (a worker's or a shard's part) sends back: plain typed arrays. */
+export interface RunPart {
+  /** Global indices of the part's members, ascending; the arrays below follow this order. */
+  ids: Uint32Array;
+  status: Uint8Array;
+  endLon: Float64Array;
+  endLat: Float64Array;
+  endAltM: Float64Array;
+  endTSec: Float64Array;
+  observer: ObserverRecords;
+  /** Events with global member indices. */
+  events: SimEvent[];
+  analysisEvents: AnalysisEvent[];
+  /** Time the run reached (the same for every part). */
+  runEndSec: number;
+}
+
+/** The plain parts of a finished run, for sending to another thread. */
+export function runPart(result: RunResult, runEndSec: number): RunPart {
+  const ids =
+    result.prepared.simulation.memberIds ?? Uint32Array.from({ length: result.status.length }, (_, i) => i);
+  return {
+    ids,
+    status: result.status,
+    endLon: result.endLon,
+    endLat: result.endLat,
+    endAltM: result.endAltM,
+    endTSec: result.endTSec,
+    observer: result.observer.records(),
+    events: result.events,
+    analysisEvents: result.analysisEvents,
+    runEndSec,
+  };
+}
+
+/** One frame of the whole run from the same frame of each part. */
+export function mergeFrames(memberCount: number, parts: { ids: ArrayLike<number>; frame: Frame }[]): Frame {
+  const positions = new Float32Array(3 * memberCount).fill(Number.NaN);
+  for (const { ids, frame } of parts) {
+    for (let p = 0; p < ids.length; p++) {
+      const i = ids[p];
+      positions[3 * i] = frame.positions[3 * p];
+      positions[3 * i + 1] = frame.positions[3 * p + 1];
+      positions[3 * i + 2] = frame.positions[3 * p + 2];
+    }
+  }
+  return { tSec: parts[0]?.frame.tSec ?? Number.NaN, positions };
+}
+
+/** The result of the whole run from its parts: identical to running it in one piece. */
+export function mergeRunParts(
+  prepared: PreparedRun,
+  targets: AnalysisTargets,
+  parts: RunPart[],
+  frames: Frame[] = [],
+): RunResult {
+  const n = prepared.simulation.members.count;
+  const status = new Uint8Array(n);
+  const endLon = new Float64Array(n);
+  const endLat = new Float64Array(n);
+  const endAltM = new Float64Array(n);
+  const endTSec = new Float64Array(n);
+  const observer = new RunObserver(targets, prepared.simulation.members);
+  const events: SimEvent[] = [];
+  const analysisEvents: AnalysisEvent[] = [];
+  for (const part of parts) {
+    part.ids.forEach((i, p) => {
+      status[i] = part.status[p];
+      endLon[i] = part.endLon[p];
+      endLat[i] = part.endLat[p];
+      endAltM[i] = part.endAltM[p];
+      endTSec[i] = part.endTSec[p];
+    });
+    observer.absorb(part.observer, part.ids);
+    events.push(...part.events);
+    analysisEvents.push(...part.analysisEvents);
+  }
+  events.sort(byTimeThenMember);
+  analysisEvents.sort(byTimeThenMember);
+  const result = {
+    prepared,
+    frames,
+    events,
+    status,
+    endLon,
+    endLat,
+    endAltM,
+    endTSec,
+    observer,
+    analysisEvents,
+  };
+  return { ...result, summary: summarizeRun(result, parts[0]?.runEndSec ?? Number.NaN) };
+}
