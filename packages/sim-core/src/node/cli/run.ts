@@ -2,9 +2,10 @@ import { formatSummary, prepareRun, runSteps } from '../../index.js';
 import { loadScenarioTargets } from '../geography.js';
 import { loadScenarioWind } from '../load-wind.js';
 import { readScenarioFile } from '../scenario-file.js';
+import { runInWorkers } from '../workers/pool.js';
 import { type Command, parse, UsageError } from './command.js';
 import { OutputSet } from './outputs.js';
-import { drive } from './progress.js';
+import { drive, progressBar, workerCount } from './progress.js';
 
 export const runCommand: Command = {
   summary: 'simulate a scenario, print its summary and write tracks',
@@ -20,11 +21,17 @@ summary: per launch site, per zone (probability of entry, when, closure window) 
                      .kml      Google Earth
                      .json     the summary
   --format FORMAT  geojson, csv, ndjson, kml or summary, for files without those extensions
+  --workers N      worker threads (default: every core, one for small runs); same result for any N
 Files appear only when the run succeeds; an interrupted run leaves none.`,
   async run(args, { out, signal }) {
     const parsed = parse(
       args,
-      { json: { type: 'boolean' }, out: { type: 'string', multiple: true }, format: { type: 'string' } },
+      {
+        json: { type: 'boolean' },
+        out: { type: 'string', multiple: true },
+        format: { type: 'string' },
+        workers: { type: 'string' },
+      },
       this.usage,
     );
     if (parsed.values.help) return out(this.usage);
@@ -37,13 +44,22 @@ Files appear only when the run succeeds; an interrupted run leaves none.`,
       (parsed.values.out as string[] | undefined) ?? [],
       parsed.values.format as string | undefined,
     );
+    const sim = prepared.simulation;
+    const workers = workerCount(parsed.values.workers, sim.members.count * (sim.durationSec / sim.dtSec));
     try {
-      const steps = runSteps(prepared, {
-        targets,
-        keepFrames: outputs.needsFrames,
-        ...outputs.hooks(prepared),
-      });
-      const result = await drive(steps, signal, 'simulating');
+      const hooks = { targets, keepFrames: outputs.needsFrames, ...outputs.hooks(prepared) };
+      const result =
+        workers > 1 && prepared.simulation.members.count > 1
+          ? await runInWorkers({
+              scenario: file.scenario,
+              baseDir: file.baseDir,
+              prepared,
+              workers,
+              signal,
+              onProgress: progressBar('simulating'),
+              ...hooks,
+            })
+          : await drive(runSteps(prepared, hooks), signal, 'simulating');
       const written = outputs.finish(result);
       out(parsed.values.json ? JSON.stringify(result.summary) : formatSummary(result.summary));
       if (!parsed.values.json) for (const path of written) out(`wrote ${path}`);
