@@ -21,6 +21,8 @@ export * from './geo/polygons.js';
 export * from './geo/sphere.js';
 export * from './geo/zones.js';
 export * from './output/formats.js';
+export * from './scenario/entry.js';
+export * from './scenario/issues.js';
 export * from './scenario/launch-area.js';
 export * from './scenario/merge.js';
 export * from './scenario/prepare.js';

@@ -1,7 +1,7 @@
 import { booleanPointInPolygon, circle, point } from '@turf/turf';
 import { describe, expect, it } from 'vitest';
 import { M_PER_DEG } from '../earth.js';
-import { runScenario } from '../scenario/run.js';
+import { runScenario } from '../scenario/entry.js';
 import type { Scenario } from '../scenario/schema.js';
 import { seededRandom } from '../testing/helpers.js';
 import { AreaMask } from './area-mask.js';

@@ -60,14 +60,31 @@ export class AreaMask {
           this.markBoundary(x0 + ((x1 - x0) * s) / steps, y0 + ((y1 - y0) * s) / steps);
       }
     }
-    for (let j = 0; j < this.ny; j++)
+    // The other cells by scanlines through the cell centres (even–odd rule, as the exact test uses):
+    // O(rows × edges) instead of an exact test per cell.
+    const crossings: number[] = [];
+    for (let j = 0; j < this.ny; j++) {
+      const y = latMin + (j + 0.5) * cellDeg;
+      crossings.length = 0;
+      for (const ring of rings)
+        for (let k = 0; k + 1 < ring.length; k++) {
+          const [x0, y0] = ring[k];
+          const [x1, y1] = ring[k + 1];
+          if (y0 > y !== y1 > y) crossings.push(x0 + ((y - y0) * (x1 - x0)) / (y1 - y0));
+        }
+      crossings.sort((a, b) => a - b);
+      let q = 0;
+      let inside = false;
       for (let i = 0; i < this.nx; i++) {
+        const x = lonMin + (i + 0.5) * cellDeg;
+        while (q < crossings.length && crossings[q] <= x) {
+          inside = !inside;
+          q++;
+        }
         const c = j * this.nx + i;
-        if (this.cells[c] !== BOUNDARY)
-          this.cells[c] = exact(lonMin + (i + 0.5) * cellDeg, latMin + (j + 0.5) * cellDeg)
-            ? INSIDE
-            : OUTSIDE;
+        if (this.cells[c] !== BOUNDARY) this.cells[c] = inside ? INSIDE : OUTSIDE;
       }
+    }
   }
 
   private markBoundary(lon: number, lat: number): void {

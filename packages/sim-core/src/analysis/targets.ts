@@ -29,12 +29,17 @@ export interface CountryArea {
   polygons: number[][][][];
 }
 
-/** Reads the countries of a FeatureCollection of (Multi)Polygons with properties { id, name }. */
-export function countryAreas(doc: unknown, source: string): CountryArea[] {
+/**
+ * Reads the countries of a FeatureCollection of (Multi)Polygons with properties { id, name }; with
+ * `ids`, only those (each area builds a raster, so unused countries are skipped).
+ */
+export function countryAreas(doc: unknown, source: string, ids?: readonly string[]): CountryArea[] {
   const features = (doc as { type?: string; features?: unknown[] } | null)?.features;
   if ((doc as { type?: string } | null)?.type !== 'FeatureCollection' || !Array.isArray(features))
     throw new DecodeError('must be a GeoJSON FeatureCollection', source);
-  return features.map((f, k) => {
+  const wanted = (f: unknown) =>
+    !ids || ids.includes((f as { properties?: { id?: unknown } }).properties?.id as string);
+  return features.filter(wanted).map((f, k) => {
     const feature = f as {
       properties?: { id?: unknown; name?: unknown };
       geometry?: { type?: string; coordinates?: unknown };

@@ -26,6 +26,7 @@ export async function loadScenarioTargets(scenario: Scenario, baseDir: string): 
   const countries = countryAreas(
     parseJson((await readInput(countriesPath, 'geography file')).toString('utf8'), countriesPath),
     countriesPath,
+    ['LT', 'BY'],
   );
   return analysisTargets(zones, countries);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisTargets } from '../analysis/observer.js';
-import { runScenario } from '../scenario/run.js';
+import { runScenario } from '../scenario/entry.js';
 import type { Scenario } from '../scenario/schema.js';
 import { CSV_HEADER, csvRows, formatOfPath, geoJson, kml, ndjsonRecord } from './formats.js';
 

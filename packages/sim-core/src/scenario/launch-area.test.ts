@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UniformWind } from '../wind/analytic.js';
+import { prepareRun } from './entry.js';
 import { sampleLaunchSites, withAreaSites } from './launch-area.js';
-import { prepareRun } from './prepare.js';
 import type { Scenario } from './schema.js';
 
 // An L-shaped area: the square 24–25 E × 54–55 N without its north-east quarter.

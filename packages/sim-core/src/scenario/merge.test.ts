@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisTargets } from '../analysis/observer.js';
 import { SoundingWind } from '../wind/analytic.js';
+import { prepareRun } from './entry.js';
 import { mergeFrames, mergeRunParts, runPart } from './merge.js';
-import { prepareRun, selectMembers } from './prepare.js';
+import { selectMembers } from './prepare.js';
 import { runPrepared } from './run.js';
 import type { Scenario } from './schema.js';
 

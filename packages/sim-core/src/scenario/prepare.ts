@@ -3,8 +3,8 @@ import { gaussian, memberRng, RngStream } from '../ensemble/random.js';
 import { MemberSet } from '../solver/members.js';
 import type { SimulationOptions, SolverMethod } from '../solver/simulation.js';
 import { coversLonLat, type WindField } from '../wind/wind-field.js';
+import { ScenarioError, type ValidationIssue } from './issues.js';
 import type { LaunchSite, Scenario } from './schema.js';
-import { ScenarioError, type ValidationIssue, validateScenario } from './validate.js';
 
 /** Defaults of optional scenario fields. */
 export const SCENARIO_DEFAULTS = {
@@ -122,14 +122,13 @@ function flightIssues(scenario: Scenario, wind: WindField, issues: ValidationIss
 }
 
 /**
- * Validates a scenario against the schema and against its wind field (launches inside the field's
+ * Checks a scenario (already valid against the schema: see prepareRun) against its wind field (launches inside the field's
  * coverage, altitudes below its top, a consistent flight profile and step sizes), then builds the
  * members: sites × launch times × ensemble members, each with its own perturbations drawn from a
  * generator seeded by (seed, member index) — so a member does not depend on how many others run.
  * Throws ScenarioError listing every problem.
  */
-export function prepareRun(doc: unknown, wind: WindField): PreparedRun {
-  const scenario = validateScenario(doc);
+export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRun {
   const issues: ValidationIssue[] = [];
   if (scenario.launch.area)
     throw new ScenarioError([

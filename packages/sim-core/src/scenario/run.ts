@@ -2,10 +2,7 @@ import { type AnalysisEvent, type AnalysisTargets, RunObserver } from '../analys
 import { type RunSummary, summarizeRun } from '../analysis/summary.js';
 import { type Frame, Simulation } from '../solver/simulation.js';
 import { type SimEvent, STATUS_NAMES } from '../solver/status.js';
-import type { WindField } from '../wind/wind-field.js';
-import { type PreparedRun, prepareRun } from './prepare.js';
-import { validateScenario } from './validate.js';
-import { analyticWind } from './wind-source.js';
+import type { PreparedRun } from './prepare.js';
 
 /** Everything a finished run produced. Positions in degrees and m AMSL, times in s since the epoch. */
 export interface RunResult {
@@ -108,16 +105,6 @@ export function runPrepared(prepared: PreparedRun, hooks: RunHooks = {}): RunRes
     const next = steps.next();
     if (next.done) return next.value;
   }
-}
-
-/**
- * Validates and runs a scenario. Analytic wind sources are built here; for file sources pass the wind
- * field (e.g. from `loadScenarioWind` in `@balloon-sim/sim-core/node`).
- */
-export function runScenario(scenario: unknown, options: { wind?: WindField } & RunHooks = {}): RunResult {
-  const valid = validateScenario(scenario);
-  const wind = options.wind ?? analyticWind(valid.wind);
-  return runPrepared(prepareRun(valid, wind), options);
 }
 
 /** The status name of each member. */

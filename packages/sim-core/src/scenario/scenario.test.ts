@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { distanceM } from '../earth.js';
 import { MemberStatus } from '../solver/status.js';
 import { AltitudeGridWind } from '../wind/grid.js';
-import { prepareRun } from './prepare.js';
-import { runScenario } from './run.js';
+import { prepareRun, runScenario } from './entry.js';
+import { ScenarioError } from './issues.js';
 import type { Scenario } from './schema.js';
-import { ScenarioError, scenarioIssues, validateScenario } from './validate.js';
+import { scenarioIssues, validateScenario } from './validate.js';
 
 const base = (): Scenario => ({
   name: 'test',

@@ -1,37 +1,11 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { describeValue, InputError } from '../errors.js';
+import { ScenarioError, type ValidationIssue } from './issues.js';
 import { Scenario } from './schema.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
   addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
-
-/** One problem in a document: where (a JSON path such as `solver.dtSec`), what, and what was received. */
-export interface ValidationIssue {
-  path: string;
-  message: string;
-  value?: unknown;
-}
-
-/** A scenario that does not validate: every problem found, each with its path. */
-export class ScenarioError extends InputError {
-  override name = 'ScenarioError';
-  constructor(readonly issues: ValidationIssue[]) {
-    super(
-      issues.length === 1
-        ? formatIssue(issues[0])
-        : `scenario has ${issues.length} problems:\n${issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}`,
-      issues[0]?.path,
-      issues[0]?.value,
-    );
-  }
-}
-
-export function formatIssue(issue: ValidationIssue): string {
-  const got = 'value' in issue ? `, got ${describeValue(issue.value)}` : '';
-  return `${issue.path || 'scenario'} ${issue.message}${got}`;
-}
 
 const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false });
 addFormats(ajv);

@@ -91,6 +91,7 @@ export const backtrackCommand: Command = {
     const belarus = countryAreas(
       parseJson((await readInput(countriesPath, 'geography file')).toString('utf8'), countriesPath),
       countriesPath,
+      ['BY'],
     ).find((c) => c.id === 'BY');
     const result = backtrack({
       wind,

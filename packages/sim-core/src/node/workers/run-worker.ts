@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AnalysisEvent } from '../../analysis/observer.js';
 import { InputError } from '../../errors.js';
 import { runPart } from '../../scenario/merge.js';
-import { prepareRun, selectMembers } from '../../scenario/prepare.js';
+import { prepareValidRun, selectMembers } from '../../scenario/prepare.js';
 import { runSteps } from '../../scenario/run.js';
 import type { SimEvent } from '../../solver/status.js';
 import { loadScenarioTargets } from '../geography.js';
@@ -17,7 +17,7 @@ async function main(request: RunRequest): Promise<void> {
   const { scenario, baseDir, ids } = request;
   const wind = await loadScenarioWind(scenario.wind, baseDir);
   const targets = await loadScenarioTargets(scenario, baseDir);
-  const prepared = selectMembers(prepareRun(scenario, wind), ids);
+  const prepared = selectMembers(prepareValidRun(scenario, wind), ids);
   let events: SimEvent[] = [];
   let analysisEvents: AnalysisEvent[] = [];
   let index = 0;
