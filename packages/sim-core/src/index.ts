@@ -4,6 +4,7 @@ export * from './analysis/ensemble-stats.js';
 export * from './analysis/observer.js';
 export * from './analysis/stats.js';
 export * from './analysis/summary.js';
+export * from './analysis/sweep.js';
 export * from './analysis/targets.js';
 export * from './atmosphere.js';
 export * from './decode/grib2/index.js';

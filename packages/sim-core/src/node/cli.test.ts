@@ -110,6 +110,35 @@ describe('balloon-sim command line', () => {
     expect(summary.landings.grid.total).toBe(summary.landings.count);
   });
 
+  it('gives the same summary with 1 and 2 worker threads', () => {
+    const one = cli('run', 'fixtures/scenarios/default.json', '--json', '--workers', '1');
+    const two = cli('run', 'fixtures/scenarios/default.json', '--json', '--workers', '2');
+    expect(two.stderr).toBe('');
+    expect(two.stdout).toBe(one.stdout);
+  });
+
+  it('sweep shards merge into exactly the table of one sweep; merge refuses gaps and strangers', () => {
+    const dir = mkdtempSync(join(tmp, 'sweep-'));
+    const window = ['--start', '2025-10-24T16:00:00Z', '--end', '2025-10-24T20:00:00Z', '--every', '7200'];
+    const whole = cli('sweep', 'fixtures/scenarios/default.json', ...window, '--out', join(dir, 'whole.json'), '--workers', '1');
+    expect(whole.code).toBe(0);
+    for (const i of [1, 2]) {
+      const r = cli('sweep', 'fixtures/scenarios/default.json', ...window, '--shard', `${i}/2`, '--out', join(dir, `s${i}.json`), '--workers', '2');
+      expect(r.code).toBe(0);
+    }
+    const merged = cli('merge', join(dir, 's2.json'), join(dir, 's1.json'), '--out', join(dir, 'merged.json'));
+    expect(merged.code).toBe(0);
+    expect(readFileSync(join(dir, 'merged.json'), 'utf8')).toBe(readFileSync(join(dir, 'whole.json'), 'utf8'));
+    const table = JSON.parse(readFileSync(join(dir, 'whole.json'), 'utf8'));
+    expect(table.rows).toHaveLength(3 * 3);
+    expect(table.rows[0]).toMatchObject({ site: 'ashmyany', launch: '2025-10-24T16:00:00.000Z', members: 50 });
+    const gap = cli('merge', join(dir, 's1.json'));
+    expect(gap.code).toBe(2);
+    expect(gap.stderr).toContain('shards 2/2 are missing');
+    const csv = cli('sweep', 'fixtures/scenarios/default.json', ...window, '--workers', '1');
+    expect(csv.stdout.split('\n')[0]).toMatch(/^site,launch,members,p_border,p_EYVI-CTR,earliest_EYVI-CTR/);
+  });
+
   it('validate says ok with the member count', () => {
     const r = cli('validate', 'fixtures/scenarios/default.json');
     expect(r.code).toBe(0);

@@ -3,7 +3,7 @@ import { RunObserver } from '../analysis/observer.js';
 import { summarizeRun } from '../analysis/summary.js';
 import type { Frame } from '../solver/simulation.js';
 import type { SimEvent } from '../solver/status.js';
-import type { PreparedRun } from './prepare.js';
+import { type PreparedRun, selectMembers } from './prepare.js';
 import { byTimeThenMember, type RunResult } from './run.js';
 
 /** What a run of some members (a worker's or a shard's part) sends back: plain typed arrays. */
@@ -55,13 +55,20 @@ export function mergeFrames(memberCount: number, parts: { ids: ArrayLike<number>
   return { tSec: parts[0]?.frame.tSec ?? Number.NaN, positions };
 }
 
-/** The result of the whole run from its parts: identical to running it in one piece. */
+/**
+ * The result of the whole run from its parts: identical to running it in one piece. With `subset`
+ * (global indices, ascending), the result is that of those members only (a shard), indexed as they
+ * are listed there; events keep their global member indices.
+ */
 export function mergeRunParts(
-  prepared: PreparedRun,
+  whole: PreparedRun,
   targets: AnalysisTargets,
   parts: RunPart[],
   frames: Frame[] = [],
+  subset?: Uint32Array,
 ): RunResult {
+  const prepared = subset ? selectMembers(whole, subset) : whole;
+  const localOf = subset ? new Map(Array.from(subset, (g, l) => [g, l])) : null;
   const n = prepared.simulation.members.count;
   const status = new Uint8Array(n);
   const endLon = new Float64Array(n);
@@ -72,14 +79,15 @@ export function mergeRunParts(
   const events: SimEvent[] = [];
   const analysisEvents: AnalysisEvent[] = [];
   for (const part of parts) {
-    part.ids.forEach((i, p) => {
+    const ids = localOf ? Uint32Array.from(part.ids, (g) => localOf.get(g) ?? 0) : part.ids;
+    ids.forEach((i, p) => {
       status[i] = part.status[p];
       endLon[i] = part.endLon[p];
       endLat[i] = part.endLat[p];
       endAltM[i] = part.endAltM[p];
       endTSec[i] = part.endTSec[p];
     });
-    observer.absorb(part.observer, part.ids);
+    observer.absorb(part.observer, ids);
     events.push(...part.events);
     analysisEvents.push(...part.analysisEvents);
   }

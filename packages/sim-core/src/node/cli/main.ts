@@ -2,11 +2,14 @@ import { InputError } from '../../errors.js';
 import { backtrackCommand } from './backtrack.js';
 import { type Command, type CommandContext, UsageError } from './command.js';
 import { runCommand, validateCommand } from './run.js';
+import { mergeCommand, sweepCommand } from './sweep.js';
 import { windCommand } from './wind.js';
 
 const commands: Record<string, Command> = {
   run: runCommand,
   validate: validateCommand,
+  sweep: sweepCommand,
+  merge: mergeCommand,
   backtrack: backtrackCommand,
   wind: windCommand,
 };

@@ -28,7 +28,7 @@ export interface ParallelRunOptions {
   prepared: PreparedRun;
   targets: AnalysisTargets;
   workers: number;
-  /** Members to run (global indices, ascending); default all. */
+  /** Members to run (global indices, ascending); default all. The result then holds these only. */
   ids?: Uint32Array;
   keepFrames?: boolean;
   onFrame?: (frame: Frame) => void;
@@ -124,7 +124,10 @@ export function runInWorkers(options: ParallelRunOptions): Promise<RunResult> {
             parts[w] = reply.part;
             if (parts.every((p) => p !== null)) {
               flush();
-              finish(null, mergeRunParts(options.prepared, options.targets, parts as RunPart[], frames));
+              finish(
+                null,
+                mergeRunParts(options.prepared, options.targets, parts as RunPart[], frames, options.ids),
+              );
             }
         }
       });

@@ -1,0 +1,122 @@
+import { InputError } from '../errors.js';
+import type { RiskRow, RunSummary } from './summary.js';
+
+/**
+ * A sweep: the risk table of a run over many launch sites and times — per site and launch time, the
+ * probability of crossing the border and of entering each zone, and the earliest entry. A large
+ * sweep splits into shards (rows r with r mod n = i − 1) that run anywhere and merge back into
+ * exactly the table one run gives.
+ */
+export interface SweepTable {
+  format: 'balloon-sim-sweep';
+  version: 1;
+  scenario: string | null;
+  /** Identifies the scenario and wind: shards merge only with shards of the same sweep. */
+  fingerprint: string;
+  /** This table's shard, or null for a whole sweep. */
+  shard: { index: number; count: number } | null;
+  sites: string[];
+  zones: string[];
+  rows: RiskRow[];
+}
+
+/** The sweep table of a run's summary. */
+export function sweepTable(
+  summary: RunSummary,
+  sites: string[],
+  fingerprint: string,
+  shard: SweepTable['shard'],
+): SweepTable {
+  return {
+    format: 'balloon-sim-sweep',
+    version: 1,
+    scenario: summary.name,
+    fingerprint,
+    shard,
+    sites,
+    zones: summary.zones.map((z) => z.id),
+    rows: summary.risk,
+  };
+}
+
+/** Member indices of shard `index` (1-based) of `count`, for groups of `perGroup` consecutive members. */
+export function shardMembers(groups: number, perGroup: number, index: number, count: number): Uint32Array {
+  const ids: number[] = [];
+  for (let g = index - 1; g < groups; g += count)
+    for (let e = 0; e < perGroup; e++) ids.push(g * perGroup + e);
+  return Uint32Array.from(ids);
+}
+
+/** Parses "i/n" (1 ≤ i ≤ n). */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || index < 1 || count < 1 || index > count)
+    throw new InputError(`--shard must be i/n with 1 ≤ i ≤ n (e.g. 2/8), got "${text}"`, 'shard', text);
+  return { index, count };
+}
+
+/** Merges the shards of one sweep into the whole table; refuses shards of different sweeps or gaps. */
+export function mergeSweeps(tables: SweepTable[], names: string[] = []): SweepTable {
+  const name = (k: number) => names[k] ?? `table ${k + 1}`;
+  tables.forEach((t, k) => {
+    if (t?.format !== 'balloon-sim-sweep' || t.version !== 1)
+      throw new InputError(`${name(k)} is not a balloon-sim sweep table (version 1)`, name(k));
+    if (!t.shard) throw new InputError(`${name(k)} is a whole sweep, not a shard`, name(k));
+  });
+  if (tables.length === 0) throw new InputError('merge needs the shard files of one sweep', 'shards');
+  const first = tables[0];
+  const count = first.shard!.count;
+  const seen = new Set<number>();
+  tables.forEach((t, k) => {
+    if (t.fingerprint !== first.fingerprint)
+      throw new InputError(
+        `${name(k)} belongs to another sweep (scenario or wind differ from ${name(0)})`,
+        name(k),
+      );
+    if (t.shard!.count !== count)
+      throw new InputError(
+        `${name(k)} is shard ${t.shard!.index}/${t.shard!.count}, the others are of ${count}`,
+        name(k),
+      );
+    if (seen.has(t.shard!.index))
+      throw new InputError(`shard ${t.shard!.index}/${count} is given twice (${name(k)})`, name(k));
+    seen.add(t.shard!.index);
+  });
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0)
+    throw new InputError(`shards ${missing.map((i) => `${i}/${count}`).join(', ')} are missing`, 'shards');
+  const siteOrder = new Map(first.sites.map((s, i) => [s, i]));
+  const rows = tables
+    .flatMap((t) => t.rows)
+    .sort(
+      (a, b) =>
+        (siteOrder.get(a.site) ?? 0) - (siteOrder.get(b.site) ?? 0) || a.launch.localeCompare(b.launch),
+    );
+  return { ...first, shard: null, rows };
+}
+
+/** The table as CSV: one row per site and launch time, a probability and earliest entry per zone. */
+export function sweepCsv(table: SweepTable): string {
+  const header = [
+    'site',
+    'launch',
+    'members',
+    'p_border',
+    ...table.zones.flatMap((z) => [`p_${z}`, `earliest_${z}`]),
+  ];
+  const lines = table.rows.map((r) =>
+    [
+      r.site,
+      r.launch,
+      r.members,
+      r.borderProbability ?? '',
+      ...table.zones.flatMap((id) => {
+        const z = r.zones.find((x) => x.id === id);
+        return [z?.probability ?? 0, z?.earliestEntry ?? ''];
+      }),
+    ].join(','),
+  );
+  return `${[header.join(','), ...lines].join('\n')}\n`;
+}
