@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AnalysisTargets } from '../analysis/observer.js';
 import { analysisTargets, countryAreas } from '../analysis/targets.js';
@@ -6,8 +7,15 @@ import { type Zone, zonesFromGeoJson } from '../geo/zones.js';
 import type { Scenario } from '../scenario/schema.js';
 import { parseJson, readInput } from './files.js';
 
-/** The geography the project derives and ships (pnpm fixtures): zones, country outlines, border. */
-export const BUNDLED_GEOGRAPHY_DIR = resolve(import.meta.dirname, '../../../../fixtures/geo');
+/**
+ * The geography the project derives and ships (pnpm fixtures): zones, country outlines, border. An
+ * installed package carries a copy in its geo/ folder (made when packed); the repository reads
+ * fixtures/geo.
+ */
+export const BUNDLED_GEOGRAPHY_DIR =
+  [resolve(import.meta.dirname, '../../geo'), resolve(import.meta.dirname, '../../../../fixtures/geo')].find(
+    (dir) => existsSync(resolve(dir, 'zones.json')),
+  ) ?? resolve(import.meta.dirname, '../../../../fixtures/geo');
 
 /** Reads an airspace file: GeoJSON zones, or OpenAir text (by content). */
 export async function loadZoneFile(path: string): Promise<Zone[]> {
