@@ -120,18 +120,48 @@ describe('balloon-sim command line', () => {
   it('sweep shards merge into exactly the table of one sweep; merge refuses gaps and strangers', () => {
     const dir = mkdtempSync(join(tmp, 'sweep-'));
     const window = ['--start', '2025-10-24T16:00:00Z', '--end', '2025-10-24T20:00:00Z', '--every', '7200'];
-    const whole = cli('sweep', 'fixtures/scenarios/default.json', ...window, '--out', join(dir, 'whole.json'), '--workers', '1');
+    const whole = cli(
+      'sweep',
+      'fixtures/scenarios/default.json',
+      ...window,
+      '--out',
+      join(dir, 'whole.json'),
+      '--workers',
+      '1',
+    );
     expect(whole.code).toBe(0);
     for (const i of [1, 2]) {
-      const r = cli('sweep', 'fixtures/scenarios/default.json', ...window, '--shard', `${i}/2`, '--out', join(dir, `s${i}.json`), '--workers', '2');
+      const r = cli(
+        'sweep',
+        'fixtures/scenarios/default.json',
+        ...window,
+        '--shard',
+        `${i}/2`,
+        '--out',
+        join(dir, `s${i}.json`),
+        '--workers',
+        '2',
+      );
       expect(r.code).toBe(0);
     }
-    const merged = cli('merge', join(dir, 's2.json'), join(dir, 's1.json'), '--out', join(dir, 'merged.json'));
+    const merged = cli(
+      'merge',
+      join(dir, 's2.json'),
+      join(dir, 's1.json'),
+      '--out',
+      join(dir, 'merged.json'),
+    );
     expect(merged.code).toBe(0);
-    expect(readFileSync(join(dir, 'merged.json'), 'utf8')).toBe(readFileSync(join(dir, 'whole.json'), 'utf8'));
+    expect(readFileSync(join(dir, 'merged.json'), 'utf8')).toBe(
+      readFileSync(join(dir, 'whole.json'), 'utf8'),
+    );
     const table = JSON.parse(readFileSync(join(dir, 'whole.json'), 'utf8'));
     expect(table.rows).toHaveLength(3 * 3);
-    expect(table.rows[0]).toMatchObject({ site: 'ashmyany', launch: '2025-10-24T16:00:00.000Z', members: 50 });
+    expect(table.rows[0]).toMatchObject({
+      site: 'ashmyany',
+      launch: '2025-10-24T16:00:00.000Z',
+      members: 50,
+    });
     const gap = cli('merge', join(dir, 's1.json'));
     expect(gap.code).toBe(2);
     expect(gap.stderr).toContain('shards 2/2 are missing');
