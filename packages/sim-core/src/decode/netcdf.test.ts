@@ -215,6 +215,47 @@ function syntheticEra5(options: { dropLatitude?: boolean; vDims?: string[] } = {
   );
 }
 
+/**
+ * A NetCDF4 file laid out as the new ERA5 (CDS, 2024–) downloads are, written with h5wasm the way
+ * h5netcdf writes: HDF5 dimension scales but no netCDF-C _Netcdf4Coordinates, unpacked float32 values
+ * with _FillValue NaN, int64 valid_time in seconds since 1970, pressure_level in hPa, geopotential z.
+ */
+async function hdf5Era5(): Promise<Uint8Array> {
+  const h5 = await import('h5wasm');
+  const { FS } = await h5.ready;
+  const path = '/test-era5.nc';
+  const file = new h5.File(path, 'w');
+  const coordinates: [string, Float64Array | BigInt64Array, string][] = [
+    ['valid_time', new BigInt64Array([1_596_542_400n, 1_596_564_000n]), 'seconds since 1970-01-01'],
+    ['pressure_level', new Float64Array([500, 850]), 'hPa'],
+    ['latitude', new Float64Array([55, 54.75]), 'degrees_north'],
+    ['longitude', new Float64Array([23, 23.25, 23.5]), 'degrees_east'],
+  ];
+  for (const [name, data, units] of coordinates) {
+    const dataset = file.create_dataset({ name, data });
+    dataset.create_attribute('units', units);
+    dataset.make_scale(name);
+  }
+  const values = (f: (e: number) => number) => Float32Array.from({ length: 24 }, (_, e) => f(e));
+  const fields: [string, Float32Array][] = [
+    ['u', values((e) => (e === 7 ? Number.NaN : e))],
+    ['v', values((e) => -e)],
+    ['z', values((e) => (e % 12 < 6 ? 5500 : 1500) * STANDARD_GRAVITY_M_S2)],
+  ];
+  for (const [name, data] of fields) {
+    const dataset = file.create_dataset({ name, data, shape: [2, 2, 2, 3] });
+    dataset.create_attribute('_FillValue', new Float32Array([Number.NaN]));
+    coordinates.forEach(([scale], d) => {
+      dataset.attach_scale(d, scale);
+    });
+  }
+  file.create_dataset({ name: 'number', data: new BigInt64Array([0n]), shape: [] });
+  file.close();
+  const bytes = FS!.readFile(path);
+  FS!.unlink(path);
+  return bytes;
+}
+
 // -------------------------------------------------------------------------------------------------
 
 describe('CF time units', () => {
@@ -333,6 +374,31 @@ describe('readNetcdfWind on NetCDF3 files written by the test', () => {
       'header',
     );
     expect(cdf5.reason).toMatch(/CDF-5/);
+  });
+});
+
+describe('readNetcdfWind on a NetCDF4 file written by the test with h5wasm', () => {
+  it('reads the new ERA5 layout: dimension scales only, float32, int64 seconds, hPa, z', async () => {
+    const f = await readNetcdfWind(await hdf5Era5(), { source: 'era5-new.nc' });
+    expect(f.lon).toEqual({ start: 23, step: 0.25, count: 3 });
+    expect(f.lat).toEqual({ start: 55, step: -0.25, count: 2 });
+    expect(f.timesSec).toEqual([1_596_542_400, 1_596_564_000]);
+    expect(f.levels.kind === 'pressure' && f.levels.pressuresHpa).toEqual([500, 850]);
+    expect(f.u[6]).toBe(6);
+    expect(f.u[7]).toBeNaN(); // _FillValue NaN
+    expect(f.v[23]).toBe(-23);
+    expect(heightOf(f)[0]).toBeCloseTo(5500, 3);
+    expect(heightOf(f)[6]).toBeCloseTo(1500, 3);
+    const d = await describeNetcdf(await hdf5Era5(), 'era5-new.nc');
+    expect(d.format).toBe('NetCDF4/HDF5');
+    expect(d.variables.find((v) => v.name === 'u')?.dims).toEqual([
+      'valid_time',
+      'pressure_level',
+      'latitude',
+      'longitude',
+    ]);
+    expect(d.variables.find((v) => v.name === 'valid_time')?.type).toBe('int64');
+    expect(d.coverage?.times).toEqual(['2020-08-04T12:00:00.000Z', '2020-08-04T18:00:00.000Z']);
   });
 });
 

@@ -9,7 +9,7 @@
  * library's in-memory file system.
  */
 import { DecodeError } from '../../errors.js';
-import type { NcAttributeValue, NcFile, NcVariable } from './model.js';
+import { type NcAttributeValue, type NcFile, type NcVariable, numbersOf } from './model.js';
 
 type H5wasm = typeof import('h5wasm');
 type H5Dataset = InstanceType<H5wasm['Dataset']>;
@@ -88,8 +88,9 @@ function toNumbers(value: unknown): ArrayLike<number> {
 
 /**
  * Opens an HDF5 file from memory. HDF5 errors are turned into exceptions (h5wasm's "throwing error
- * handler") only while the file is open, and the default is put back on close; the caller must
- * therefore use the file synchronously and close it (../netcdf.ts does, in a finally).
+ * handler") only while a file is open, and the library's default (print to stderr, return -1) is put
+ * back when the last one closes, so other users of h5wasm see it as they left it. The caller must
+ * close the file (../netcdf.ts does, in a finally): that also frees its in-memory copy.
  */
 export async function openHdf5(bytes: Uint8Array, source: string): Promise<NcFile> {
   let h5: Awaited<ReturnType<typeof loadH5wasm>>;
@@ -144,48 +145,64 @@ function describeFile(
   close: () => void,
 ): NcFile {
   const dimensions: { name: string; size: number; id: number }[] = [];
-  const variables: NcVariable[] = [];
-  const datasets = new Map<NcVariable, H5Dataset>();
+  const found: { dataset: H5Dataset; variable: NcVariable; dimIds: number[]; isScale: boolean }[] = [];
+  const metadataError = (name: string, error: unknown) =>
+    error instanceof DecodeError
+      ? error
+      : new DecodeError(`cannot read its HDF5 metadata: ${hdf5Message(error)}`, source, `variable "${name}"`);
   // Only the root group: CF wind files (ERA5, grib_to_netcdf) do not use NetCDF4 groups.
   for (const key of file.keys()) {
-    const dataset = file.get(key);
-    if (!(dataset instanceof lib.Dataset)) continue;
-    const part = `variable "${key}"`;
+    const name = key.startsWith(NON_COORD_PREFIX) ? key.slice(NON_COORD_PREFIX.length) : key;
     try {
+      const dataset = file.get(key);
+      if (!(dataset instanceof lib.Dataset)) continue;
       const attrs = dataset.attrs; // each access of .attrs lists them again through HDF5
       const names = Object.keys(attrs);
-      const attr = (name: string) => (names.includes(name) ? attrs[name].value : undefined);
+      const attr = (a: string) => (names.includes(a) ? attributeValue(attrs[a].value) : undefined);
       const shape = dataset.shape ?? [];
       const isScale = attr('CLASS') === 'DIMENSION_SCALE';
-      const name = key.startsWith(NON_COORD_PREFIX) ? key.slice(NON_COORD_PREFIX.length) : key;
       if (isScale) {
-        const id = Number(attributeValue(attr('_Netcdf4Dimid')) ?? dimensions.length);
-        dimensions.push({ name, size: shape[0] ?? 0, id });
-        const label = attr('NAME');
-        if (typeof label === 'string' && label.startsWith(PURE_DIMENSION_NAME)) continue;
-        if (key.startsWith(NON_COORD_PREFIX)) continue;
+        dimensions.push({ name, size: shape[0] ?? 0, id: numbersOf(attr('_Netcdf4Dimid'))[0] ?? -1 });
+        if (String(attr('NAME')).startsWith(PURE_DIMENSION_NAME) || key !== name) continue;
       }
-      const dims = shape.map((_, d) => {
-        if (isScale && shape.length === 1) return name;
-        const scales = dataset.get_attached_scales(d);
-        const scale = scales[0]?.split('/').pop();
-        if (!scale) return `phony_dim_${d}`; // the name netCDF-4 gives an unnamed dimension
-        return scale.startsWith(NON_COORD_PREFIX) ? scale.slice(NON_COORD_PREFIX.length) : scale;
-      });
       const attributes = new Map<string, NcAttributeValue>();
       for (const a of names) {
         if (INTERNAL_ATTRIBUTES.has(a)) continue;
-        const value = attributeValue(attrs[a].value);
+        const value = attr(a);
         if (value !== undefined) attributes.set(a, value);
       }
-      const variable: NcVariable = { name, dims, shape, type: typeName(dataset.metadata), attributes };
-      variables.push(variable);
-      datasets.set(variable, dataset);
+      const variable: NcVariable = { name, dims: [], shape, type: typeName(dataset.metadata), attributes };
+      found.push({ dataset, variable, dimIds: numbersOf(attr('_Netcdf4Coordinates')), isScale });
     } catch (error) {
-      if (error instanceof DecodeError) throw error;
-      throw new DecodeError(`cannot read its HDF5 metadata: ${hdf5Message(error)}`, source, part);
+      throw metadataError(name, error);
     }
   }
+
+  // Dimension names: netCDF-C lists a variable's dimension ids in _Netcdf4Coordinates and each
+  // dimension's id in _Netcdf4Dimid. Those are plain attributes; the HDF5 dimension-scale API
+  // (get_attached_scales) is the fallback for files written otherwise (h5netcdf), because on a
+  // corrupted DIMENSION_LIST it can loop for ever.
+  const nameById = new Map(dimensions.map((d) => [d.id, d.name]));
+  const datasets = new Map<NcVariable, H5Dataset>();
+  for (const { dataset, variable, dimIds, isScale } of found) {
+    try {
+      const fromIds = dimIds.map((id) => nameById.get(id));
+      variable.dims =
+        isScale && variable.shape.length === 1
+          ? [variable.name]
+          : fromIds.length === variable.shape.length && fromIds.every((n) => n !== undefined)
+            ? (fromIds as string[])
+            : variable.shape.map((_, d) => {
+                const scale = dataset.get_attached_scales(d)[0]?.split('/').pop();
+                if (!scale) return `phony_dim_${d}`; // the name netCDF-4 gives an unnamed dimension
+                return scale.startsWith(NON_COORD_PREFIX) ? scale.slice(NON_COORD_PREFIX.length) : scale;
+              });
+    } catch (error) {
+      throw metadataError(variable.name, error);
+    }
+    datasets.set(variable, dataset);
+  }
+  const variables = found.map((f) => f.variable);
   dimensions.sort((a, b) => a.id - b.id);
   return {
     format: 'NetCDF4/HDF5',

@@ -2,7 +2,7 @@ import { formatSummary, prepareRun, runSteps } from '../../index.js';
 import { loadScenarioTargets } from '../geography.js';
 import { loadScenarioWind } from '../load-wind.js';
 import { readScenarioFile } from '../scenario-file.js';
-import { runInWorkers } from '../workers/pool.js';
+import { WorkerPool } from '../workers/pool.js';
 import { type Command, parse, UsageError } from './command.js';
 import { OutputSet } from './outputs.js';
 import { drive, progressBar, workerCount } from './progress.js';
@@ -39,33 +39,37 @@ Files appear only when the run succeeds; an interrupted run leaves none.`,
     const file = await readScenarioFile(parsed.positionals[0]);
     const wind = await loadScenarioWind(file.scenario.wind, file.baseDir);
     const prepared = prepareRun(file.scenario, wind);
-    const targets = await loadScenarioTargets(file.scenario, file.baseDir);
-    const outputs = new OutputSet(
-      (parsed.values.out as string[] | undefined) ?? [],
-      parsed.values.format as string | undefined,
-    );
     const sim = prepared.simulation;
     const workers = workerCount(parsed.values.workers, sim.members.count * (sim.durationSec / sim.dtSec));
+    // Workers start now, while this thread reads the geography and opens the outputs.
+    const pool = workers > 1 && sim.members.count > 1 ? new WorkerPool(workers) : null;
+    let outputs: OutputSet | null = null;
     try {
+      const targets = await loadScenarioTargets(file.scenario, file.baseDir);
+      outputs = new OutputSet(
+        (parsed.values.out as string[] | undefined) ?? [],
+        parsed.values.format as string | undefined,
+      );
       const hooks = { targets, keepFrames: outputs.needsFrames, ...outputs.hooks(prepared) };
-      const result =
-        workers > 1 && prepared.simulation.members.count > 1
-          ? await runInWorkers({
-              scenario: file.scenario,
-              baseDir: file.baseDir,
-              prepared,
-              workers,
-              signal,
-              onProgress: progressBar('simulating'),
-              ...hooks,
-            })
-          : await drive(runSteps(prepared, hooks), signal, 'simulating');
+      const result = pool
+        ? await pool.run({
+            scenario: file.scenario,
+            baseDir: file.baseDir,
+            prepared,
+            workers,
+            signal,
+            onProgress: progressBar('simulating'),
+            ...hooks,
+          })
+        : await drive(runSteps(prepared, hooks), signal, 'simulating');
       const written = outputs.finish(result);
       out(parsed.values.json ? JSON.stringify(result.summary) : formatSummary(result.summary));
       if (!parsed.values.json) for (const path of written) out(`wrote ${path}`);
     } catch (error) {
-      outputs.abandon();
+      outputs?.abandon();
       throw error;
+    } finally {
+      await pool?.close();
     }
   },
 };

@@ -10,7 +10,7 @@ import { byTimeThenMember, type RunResult } from '../../scenario/run.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { Frame } from '../../solver/simulation.js';
 import type { SimEvent } from '../../solver/status.js';
-import type { RunReply, RunRequest } from './protocol.js';
+import type { RunReply, RunRequest, WorkerCommand } from './protocol.js';
 
 /** The compiled worker script (tests run from the sources, so fall back to the build). */
 function workerScript(): string {
@@ -38,104 +38,234 @@ export interface ParallelRunOptions {
   signal?: AbortSignal;
 }
 
+/** A worker of the pool and whether it is free. */
+interface PooledWorker {
+  worker: Worker;
+  ready: Promise<void>;
+}
+
 /**
- * Runs a scenario's members on worker threads, each a contiguous share, and merges frames (in time
- * order, as soon as every worker has sent one) and results. The same seed gives the same result for
- * any number of workers. Aborting terminates the workers.
+ * Worker threads kept ready for runs. Starting a worker costs ~0.2–0.4 s (modules, then each run's
+ * wind and geography), so a command line starts its pool before it reads its own inputs, and a
+ * server keeps one for its lifetime. A run takes as many free workers as it asks for (waiting for
+ * them when all are busy), gives each a contiguous share of the members, merges frames (in time
+ * order, as soon as every share has sent one) and results. The same seed gives the same result for
+ * any number of workers. Aborting a run cancels it in its workers, which then serve the next run.
  */
-export function runInWorkers(options: ParallelRunOptions): Promise<RunResult> {
-  const n = options.prepared.simulation.members.count;
-  const all = options.ids ?? Uint32Array.from({ length: n }, (_, i) => i);
-  const count = Math.max(1, Math.min(options.workers, all.length || 1));
-  const shares = Array.from({ length: count }, (_, w) =>
-    all.slice(Math.floor((w * all.length) / count), Math.floor(((w + 1) * all.length) / count)),
-  );
-  const wantFrames = Boolean(options.onFrame || options.keepFrames);
-  return new Promise<RunResult>((resolvePromise, reject) => {
-    const workers: Worker[] = [];
-    const parts: (RunPart | null)[] = shares.map(() => null);
-    const progress = shares.map(() => 0);
-    const pending = new Map<
-      number,
-      { frames: (Extract<RunReply, { type: 'frame' }> | null)[]; arrived: number }
-    >();
-    const frames: Frame[] = [];
-    let nextFrame = 0;
-    let settled = false;
-    const finish = (error: Error | null, result?: RunResult) => {
-      if (settled) return;
-      settled = true;
-      for (const w of workers) void w.terminate();
-      options.signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolvePromise(result!);
-    };
-    const onAbort = () =>
-      finish(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
-    options.signal?.addEventListener('abort', onAbort);
-    // Frames leave in order, each once every worker has sent it.
-    const flush = () => {
-      for (;;) {
-        const entry = pending.get(nextFrame);
-        if (!entry || entry.arrived < shares.length) return;
-        pending.delete(nextFrame);
-        const replies = entry.frames as Extract<RunReply, { type: 'frame' }>[];
-        const frame = mergeFrames(
-          n,
-          replies.map((r, w) => ({ ids: shares[w], frame: { tSec: r.tSec, positions: r.positions } })),
-        );
-        const events = replies.flatMap((r) => r.events).sort(byTimeThenMember);
-        const analysisEvents = replies.flatMap((r) => r.analysisEvents).sort(byTimeThenMember);
-        if (events.length) options.onEvents?.(events);
-        if (analysisEvents.length) options.onAnalysisEvents?.(analysisEvents);
-        options.onFrame?.(frame);
-        if (options.keepFrames) frames.push(frame);
-        nextFrame++;
-      }
-    };
-    shares.forEach((ids, w) => {
-      const request: RunRequest = {
-        scenario: options.scenario,
-        baseDir: options.baseDir,
-        ids,
-        frames: wantFrames,
+export class WorkerPool {
+  private readonly free: PooledWorker[] = [];
+  private readonly waiting: { count: number; take: (workers: PooledWorker[]) => void }[] = [];
+  private readonly all = new Set<PooledWorker>();
+  private closed = false;
+
+  constructor(readonly size = defaultWorkers()) {
+    for (let k = 0; k < size; k++) this.free.push(this.spawn());
+  }
+
+  private spawn(): PooledWorker {
+    const worker = new Worker(workerScript());
+    const ready = new Promise<void>((resolveReady, rejectReady) => {
+      worker.once('message', () => resolveReady());
+      worker.once('error', rejectReady);
+    });
+    ready.catch(() => {});
+    const pooled = { worker, ready };
+    this.all.add(pooled);
+    return pooled;
+  }
+
+  /** Workers currently running something. */
+  get busy(): number {
+    return this.all.size - this.free.length;
+  }
+
+  private acquire(count: number): Promise<PooledWorker[]> {
+    if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
+    if (this.free.length >= count) return Promise.resolve(this.free.splice(0, count));
+    return new Promise((take) => this.waiting.push({ count, take }));
+  }
+
+  private release(workers: PooledWorker[]): void {
+    for (const w of workers) {
+      w.worker.removeAllListeners('message');
+      w.worker.removeAllListeners('error');
+      w.worker.removeAllListeners('exit');
+      if (this.closed) void w.worker.terminate();
+      else this.free.push(w);
+    }
+    while (this.waiting.length > 0 && this.free.length >= this.waiting[0].count) {
+      const next = this.waiting.shift()!;
+      next.take(this.free.splice(0, next.count));
+    }
+  }
+
+  /** A worker that died is replaced, so the pool keeps its size. */
+  private replace(dead: PooledWorker): PooledWorker {
+    this.all.delete(dead);
+    void dead.worker.terminate();
+    return this.spawn();
+  }
+
+  /** Runs a scenario on `options.workers` of the pool's workers (at most the pool's size). */
+  async run(options: ParallelRunOptions): Promise<RunResult> {
+    const n = options.prepared.simulation.members.count;
+    const all = options.ids ?? Uint32Array.from({ length: n }, (_, i) => i);
+    const count = Math.max(1, Math.min(options.workers, this.size, all.length || 1));
+    const shares = Array.from({ length: count }, (_, w) =>
+      all.slice(Math.floor((w * all.length) / count), Math.floor(((w + 1) * all.length) / count)),
+    );
+    if (options.signal?.aborted) throw options.signal.reason;
+    const workers = await this.acquire(count);
+    try {
+      await Promise.all(workers.map((w) => w.ready));
+    } catch (error) {
+      this.release(workers.map((w) => this.replace(w)));
+      throw error;
+    }
+    return this.runShares(options, shares, workers);
+  }
+
+  private runShares(
+    options: ParallelRunOptions,
+    shares: Uint32Array[],
+    workers: PooledWorker[],
+  ): Promise<RunResult> {
+    const n = options.prepared.simulation.members.count;
+    const wantFrames = Boolean(options.onFrame || options.keepFrames);
+    return new Promise<RunResult>((resolvePromise, reject) => {
+      const parts: (RunPart | null)[] = shares.map(() => null);
+      const stopped = shares.map(() => false);
+      const progress = shares.map(() => 0);
+      const pending = new Map<
+        number,
+        { frames: (Extract<RunReply, { type: 'frame' }> | null)[]; arrived: number }
+      >();
+      const frames: Frame[] = [];
+      let nextFrame = 0;
+      let outcome: { error: Error | null; result?: RunResult } | null = null;
+      // The run settles once every worker has stopped (done, cancelled or failed): only then are
+      // the workers free for the next run.
+      const settleIfStopped = () => {
+        if (!outcome || stopped.some((s) => !s)) return;
+        options.signal?.removeEventListener('abort', onAbort);
+        this.release(workers);
+        if (outcome.error) reject(outcome.error);
+        else resolvePromise(outcome.result!);
       };
-      const worker = new Worker(workerScript(), { workerData: request });
-      workers.push(worker);
-      worker.on('message', (reply: RunReply) => {
-        if (settled) return;
-        switch (reply.type) {
-          case 'frame': {
-            const entry = pending.get(reply.index) ?? { frames: shares.map(() => null), arrived: 0 };
-            entry.frames[w] = reply;
-            entry.arrived++;
-            pending.set(reply.index, entry);
-            flush();
-            return;
-          }
-          case 'progress':
-            progress[w] = reply.fraction;
-            options.onProgress?.(Math.min(...progress));
-            return;
-          case 'error':
-            finish(reply.input ? new InputError(reply.message) : new Error(`worker ${w}: ${reply.message}`));
-            return;
-          case 'done':
-            parts[w] = reply.part;
-            if (parts.every((p) => p !== null)) {
-              flush();
-              finish(
-                null,
-                mergeRunParts(options.prepared, options.targets, parts as RunPart[], frames, options.ids),
-              );
-            }
+      const fail = (error: Error) => {
+        if (outcome) return;
+        outcome = { error };
+        workers.forEach((w, k) => {
+          if (!stopped[k]) w.worker.postMessage({ type: 'cancel' } satisfies WorkerCommand);
+        });
+        settleIfStopped();
+      };
+      const onAbort = () =>
+        fail(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
+      options.signal?.addEventListener('abort', onAbort);
+      // Aborted while waiting for free workers: the 'abort' event has already fired.
+      if (options.signal?.aborted) queueMicrotask(onAbort);
+      const flush = () => {
+        for (;;) {
+          const entry = pending.get(nextFrame);
+          if (!entry || entry.arrived < shares.length) return;
+          pending.delete(nextFrame);
+          const replies = entry.frames as Extract<RunReply, { type: 'frame' }>[];
+          const frame = mergeFrames(
+            n,
+            replies.map((r, w) => ({ ids: shares[w], frame: { tSec: r.tSec, positions: r.positions } })),
+          );
+          const events = replies.flatMap((r) => r.events).sort(byTimeThenMember);
+          const analysisEvents = replies.flatMap((r) => r.analysisEvents).sort(byTimeThenMember);
+          if (events.length) options.onEvents?.(events);
+          if (analysisEvents.length) options.onAnalysisEvents?.(analysisEvents);
+          options.onFrame?.(frame);
+          if (options.keepFrames) frames.push(frame);
+          nextFrame++;
         }
-      });
-      worker.on('error', (error) => finish(error));
-      worker.on('exit', (code) => {
-        if (!settled && parts[w] === null)
-          finish(new Error(`worker ${w} stopped (exit code ${code}) before finishing`));
+      };
+      workers.forEach((pooled, w) => {
+        const { worker } = pooled;
+        worker.on('message', (reply: RunReply) => {
+          switch (reply.type) {
+            case 'frame': {
+              if (outcome) return;
+              const entry = pending.get(reply.index) ?? { frames: shares.map(() => null), arrived: 0 };
+              entry.frames[w] = reply;
+              entry.arrived++;
+              pending.set(reply.index, entry);
+              flush();
+              return;
+            }
+            case 'progress':
+              progress[w] = reply.fraction;
+              if (!outcome) options.onProgress?.(Math.min(...progress));
+              return;
+            case 'cancelled':
+              stopped[w] = true;
+              settleIfStopped();
+              return;
+            case 'error':
+              stopped[w] = true;
+              fail(reply.input ? new InputError(reply.message) : new Error(`worker ${w}: ${reply.message}`));
+              settleIfStopped();
+              return;
+            case 'done':
+              stopped[w] = true;
+              parts[w] = reply.part;
+              if (!outcome && parts.every((p) => p !== null)) {
+                flush();
+                outcome = {
+                  error: null,
+                  result: mergeRunParts(
+                    options.prepared,
+                    options.targets,
+                    parts as RunPart[],
+                    frames,
+                    options.ids,
+                  ),
+                };
+              }
+              settleIfStopped();
+              return;
+          }
+        });
+        const died = (error: Error) => {
+          stopped[w] = true;
+          workers[w] = this.replace(pooled);
+          fail(error);
+          settleIfStopped();
+        };
+        worker.on('error', died);
+        worker.on('exit', (code) => {
+          if (!stopped[w]) died(new Error(`worker ${w} stopped (exit code ${code}) before finishing`));
+        });
+        const request: RunRequest = {
+          scenario: options.scenario,
+          baseDir: options.baseDir,
+          ids: shares[w],
+          frames: wantFrames,
+        };
+        worker.postMessage({ type: 'run', request } satisfies WorkerCommand);
       });
     });
-  });
+  }
+
+  /** Terminates every worker; runs still going fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.all].map((w) => w.worker.terminate()));
+    this.all.clear();
+    this.free.length = 0;
+  }
+}
+
+/** Runs a scenario on a pool made for this run alone (see WorkerPool). */
+export async function runInWorkers(options: ParallelRunOptions): Promise<RunResult> {
+  const pool = new WorkerPool(Math.max(1, options.workers));
+  try {
+    return await pool.run(options);
+  } finally {
+    await pool.close();
+  }
 }

@@ -14,8 +14,13 @@ export interface RunRequest {
   frames: boolean;
 }
 
+/** What the main thread sends a pooled worker. */
+export type WorkerCommand = { type: 'run'; request: RunRequest } | { type: 'cancel' };
+
 /** What a run worker sends back. */
 export type RunReply =
+  | { type: 'ready' }
+  | { type: 'cancelled' }
   | {
       type: 'frame';
       index: number;

@@ -1,5 +1,10 @@
-/** A worker thread running some members of a scenario (see pool.ts); posts frames, then its part. */
-import { parentPort, workerData } from 'node:worker_threads';
+/**
+ * A pooled worker thread (see pool.ts): it waits for run requests, runs some members of a scenario,
+ * posts frames, progress and finally its part; between frames it lets messages in, so a 'cancel'
+ * stops the run at once and the worker is free for the next one.
+ */
+import { performance } from 'node:perf_hooks';
+import { parentPort } from 'node:worker_threads';
 import type { AnalysisEvent } from '../../analysis/observer.js';
 import { InputError } from '../../errors.js';
 import { runPart } from '../../scenario/merge.js';
@@ -8,12 +13,13 @@ import { runSteps } from '../../scenario/run.js';
 import type { SimEvent } from '../../solver/status.js';
 import { loadScenarioTargets } from '../geography.js';
 import { loadScenarioWind } from '../load-wind.js';
-import type { RunReply, RunRequest } from './protocol.js';
+import type { RunReply, RunRequest, WorkerCommand } from './protocol.js';
 
 const port = parentPort!;
 const post = (reply: RunReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
+let cancelled = false;
 
-async function main(request: RunRequest): Promise<void> {
+async function run(request: RunRequest): Promise<void> {
   const { scenario, baseDir, ids } = request;
   const wind = await loadScenarioWind(scenario.wind, baseDir);
   const targets = await loadScenarioTargets(scenario, baseDir);
@@ -37,22 +43,39 @@ async function main(request: RunRequest): Promise<void> {
       index++;
     },
   });
+  let paused = performance.now();
   for (;;) {
+    if (cancelled) {
+      post({ type: 'cancelled' });
+      return;
+    }
     const next = steps.next();
     if (next.done) {
       const result = next.value;
-      const part = runPart(result, Date.parse(result.summary.end) / 1000);
-      post({ type: 'done', part });
+      post({ type: 'done', part: runPart(result, Date.parse(result.summary.end) / 1000) });
       return;
     }
     post({ type: 'progress', fraction: next.value });
+    // Let a 'cancel' in every ~20 ms.
+    if (performance.now() - paused > 20) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      paused = performance.now();
+    }
   }
 }
 
-main(workerData as RunRequest).catch((error: unknown) => {
-  post({
-    type: 'error',
-    message: (error as Error)?.message ?? String(error),
-    input: error instanceof InputError,
+port.on('message', (command: WorkerCommand) => {
+  if (command.type === 'cancel') {
+    cancelled = true;
+    return;
+  }
+  cancelled = false;
+  run(command.request).catch((error: unknown) => {
+    post({
+      type: 'error',
+      message: (error as Error)?.message ?? String(error),
+      input: error instanceof InputError,
+    });
   });
 });
+post({ type: 'ready' });
