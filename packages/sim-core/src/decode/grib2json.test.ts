@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DecodeError, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
+import { decodeError } from '../testing/errors.js';
 import { hasSharedData, sharedDataPath } from '../testing/shared-data.js';
 import { type GridWindInit, gridWind } from '../wind/grid.js';
 import { type Grib2JsonRecord, readGrib2Json, writeGrib2Json } from './grib2json.js';
@@ -8,18 +9,6 @@ import { type Grib2JsonRecord, readGrib2Json, writeGrib2Json } from './grib2json
 const GFS_FILE = 'gfs.t12z.pgrb2.1p00.f000.grib2json.json';
 const LEAFLET_FILE = 'leaflet-velocity-wind-global.json';
 const loadJson = (name: string): unknown => JSON.parse(readFileSync(sharedDataPath('gfs-1p0', name), 'utf8'));
-
-/** The error thrown by fn, checked to be a DecodeError naming `part`. */
-function decodeError(fn: () => unknown, part?: string): DecodeError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecodeError);
-    if (part !== undefined) expect((e as DecodeError).part).toBe(part);
-    return e as DecodeError;
-  }
-  throw new Error('expected a DecodeError');
-}
 
 /** Node (i, j) of level k at time n of a field. */
 const node = (f: GridWindInit, i: number, j: number, k = 0, n = 0) => {

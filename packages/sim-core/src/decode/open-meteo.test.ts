@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../errors.js';
+import { decodeError } from '../testing/errors.js';
 import { REPO_ROOT } from '../testing/shared-data.js';
 import { windFromDirection } from '../wind/analytic.js';
 import { gridWind } from '../wind/grid.js';
@@ -9,17 +9,6 @@ import { readOpenMeteo } from './open-meteo.js';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(resolve(REPO_ROOT, 'fixtures/decode', name), 'utf8'));
-
-function decodeError(fn: () => unknown, part?: string): DecodeError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecodeError);
-    if (part !== undefined) expect((e as DecodeError).part).toBe(part);
-    return e as DecodeError;
-  }
-  throw new Error('expected a DecodeError');
-}
 
 const T0 = Date.parse('2020-08-05T00:00:00Z') / 1000;
 

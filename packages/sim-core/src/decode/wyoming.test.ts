@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../errors.js';
+import { decodeError } from '../testing/errors.js';
 import { REPO_ROOT } from '../testing/shared-data.js';
 import { windFromDirection } from '../wind/analytic.js';
 import { readWyomingSounding, wyomingWind } from './wyoming.js';
@@ -9,17 +9,6 @@ import { readWyomingSounding, wyomingWind } from './wyoming.js';
 /** Synthetic sounding in the Wyoming TEXT:LIST layout (see fixtures/decode/README.md). */
 const SAMPLE = readFileSync(resolve(REPO_ROOT, 'fixtures/decode/wyoming-26629-sample.txt'), 'utf8');
 const KNOT_MPS = 1852 / 3600;
-
-function decodeError(fn: () => unknown, part?: string): DecodeError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecodeError);
-    if (part !== undefined) expect((e as DecodeError).part).toBe(part);
-    return e as DecodeError;
-  }
-  throw new Error('expected a DecodeError');
-}
 
 /** The sample with line `n` (1-based) replaced, or removed when `text` is null. */
 function edit(n: number, text: string | null): string {

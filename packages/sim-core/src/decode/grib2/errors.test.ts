@@ -5,23 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../errors.js';
+import type { DecodeError } from '../../errors.js';
+import { rejection } from '../../testing/errors.js';
 import { hasSharedData, sharedDataPath } from '../../testing/shared-data.js';
 import { decodeGrib2 } from './decode.js';
 import { splitFields } from './messages.js';
 
 const NAME = 'gfs.t12z.pgrb2.1p00.f000.grib2';
 const load = () => new Uint8Array(readFileSync(sharedDataPath('gfs-1p0', NAME)));
-
-async function rejection(promise: Promise<unknown>): Promise<DecodeError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DecodeError);
-    return error as DecodeError;
-  }
-  throw new Error('expected a DecodeError');
-}
 
 function expectLocated(error: DecodeError, length: number) {
   expect(error.source).toBe(NAME);

@@ -4,7 +4,7 @@
  * lengths), bit-map reuse, constant fields, boxes across the 0/360° seam, and refusals.
  */
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../errors.js';
+import { rejection } from '../../testing/errors.js';
 import { decodeGrib2, type Grib2Field } from './decode.js';
 import { describeGrib2 } from './describe.js';
 
@@ -277,16 +277,6 @@ function bitmapSection(present: boolean[] | 'none' | 'reuse'): number[] {
 const expected = (x: number, s: Scaling) => Math.fround((Math.fround(s.r) + x * 2 ** s.e) / 10 ** s.d);
 const decode = (bytes: Uint8Array, options = {}) =>
   decodeGrib2(bytes, { source: 'synthetic.grib2', ...options });
-
-async function rejection(promise: Promise<unknown>): Promise<DecodeError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DecodeError);
-    return error as DecodeError;
-  }
-  throw new Error('expected a DecodeError');
-}
 
 /** Value at output node (i, j) and its coordinates. */
 const at = (f: Grib2Field, i: number, j: number) => ({

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../errors.js';
+import { rejection } from '../../testing/errors.js';
 import { hasSharedData, sharedDataPath } from '../../testing/shared-data.js';
 import { gridWind, type PressureGridWind } from '../../wind/grid.js';
 import { decodeGrib2 } from './decode.js';
@@ -38,16 +38,6 @@ function withoutMessages(
     at += b.length;
   }
   return { name: file.name, bytes };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DecodeError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DecodeError);
-    return error as DecodeError;
-  }
-  throw new Error('expected a DecodeError');
 }
 
 describe.runIf(hasSharedData)('grib2Wind on GFS 0.25° over Poland', () => {
