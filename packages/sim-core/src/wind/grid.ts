@@ -689,24 +689,41 @@ export class PressureGridWind extends GridWindBase implements WindField {
    * log-pressure between levels (exact node values on a level). What `wind sample --level` prints.
    */
   sampleOnLevel(lon: number, lat: number, pressureHpa: number, tSec: number, out: Float64Array): void {
+    out[0] = this.onLevel(this.uv, 2, 0, lon, lat, pressureHpa, tSec);
+    out[1] = this.onLevel(this.uv, 2, 1, lon, lat, pressureHpa, tSec);
+  }
+
+  /**
+   * One node quantity on a pressure surface: entry `stride·node + offset` of `values`, bilinear on the
+   * level, linear in time, linear in log-pressure between levels (extrapolated beyond the end levels).
+   */
+  private onLevel(
+    values: Float32Array,
+    stride: number,
+    offset: number,
+    lon: number,
+    lat: number,
+    pressureHpa: number,
+    tSec: number,
+  ): number {
     const { k, wz } = this.levelWeight(pressureHpa);
     this.locate(lon, lat, tSec);
     const { base, di, dj, dn, wx, wy, wt } = this;
-    const uv = this.uv;
     const dk = this.nLevels > 1 ? this.levelStride : 0;
-    for (let c = 0; c < 2; c++) {
-      let sum = 0;
-      for (let slab = 0; slab < 2; slab++) {
-        const wTime = slab === 0 ? 1 - wt : wt;
-        if (wTime === 0) continue;
-        const b = base + slab * dn + k * this.levelStride;
-        const node = (n: number) => uv[2 * n + c] + wz * (uv[2 * (n + dk) + c] - uv[2 * n + c]);
-        const lo = node(b) + wx * (node(b + di) - node(b));
-        const hi = node(b + dj) + wx * (node(b + dj + di) - node(b + dj));
-        sum += wTime * (lo + wy * (hi - lo));
-      }
-      out[c] = sum;
+    const at = (node: number) => {
+      const e = stride * node + offset;
+      return values[e] + wz * (values[e + stride * dk] - values[e]);
+    };
+    let sum = 0;
+    for (let slab = 0; slab < 2; slab++) {
+      const wTime = slab === 0 ? 1 - wt : wt;
+      if (wTime === 0) continue;
+      const n = base + slab * dn + k * this.levelStride;
+      const lo = at(n) + wx * (at(n + di) - at(n));
+      const hi = at(n + dj) + wx * (at(n + dj + di) - at(n + dj));
+      sum += wTime * (lo + wy * (hi - lo));
     }
+    return sum;
   }
 
   /** The level below a pressure and the log-pressure weight toward the next level up. */
@@ -724,23 +741,7 @@ export class PressureGridWind extends GridWindBase implements WindField {
 
   /** Height (m) of a pressure surface at a point: heights interpolated linearly in log-pressure. */
   pressureLevelAltitudeM(lon: number, lat: number, pressureHpa: number, tSec: number): number {
-    const { k, wz } = this.levelWeight(pressureHpa); // beyond the end levels: extrapolated
-    const nz = this.nLevels;
-    this.locate(lon, lat, tSec);
-    const { base, di, dj, dn, wx, wy, wt } = this;
-    const gh = this.gh;
-    const dk = nz > 1 ? this.levelStride : 0;
-    let sum = 0;
-    for (let slab = 0; slab < 2; slab++) {
-      const wTime = slab === 0 ? 1 - wt : wt;
-      if (wTime === 0) continue;
-      const b = base + slab * dn + k * this.levelStride;
-      const corner = (c: number) => gh[c] + wz * (gh[c + dk] - gh[c]);
-      const lo = corner(b) + wx * (corner(b + di) - corner(b));
-      const hi = corner(b + dj) + wx * (corner(b + dj + di) - corner(b + dj));
-      sum += wTime * (lo + wy * (hi - lo));
-    }
-    return sum;
+    return this.onLevel(this.gh, 1, 0, lon, lat, pressureHpa, tSec);
   }
 }
 
