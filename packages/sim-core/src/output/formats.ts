@@ -61,16 +61,22 @@ export function csvRows(prepared: PreparedRun, frame: Frame): string {
   return out;
 }
 
-/** One NDJSON record per output step: positions as [lon, lat, alt] per member (null when not flying). */
-export function ndjsonRecord(frame: Frame, events: (SimEvent | AnalysisEvent)[]): string {
+/** A frame's positions as JSON: [lon, lat, alt] per member (1e-6°, 0.1 m), null where not flying. */
+export function positionsJson(frame: Frame): ([number, number, number] | null)[] {
   const p = frame.positions;
-  const positions: ([number, number, number] | null)[] = [];
-  for (let i = 0; i < p.length / 3; i++)
-    positions.push(Number.isNaN(p[3 * i]) ? null : [r6(p[3 * i]), r6(p[3 * i + 1]), r1(p[3 * i + 2])]);
-  return `${JSON.stringify({ time: iso(frame.tSec), positions, events: events.map(eventJson) })}\n`;
+  const positions: ([number, number, number] | null)[] = new Array(p.length / 3);
+  for (let i = 0; i < positions.length; i++)
+    positions[i] = Number.isNaN(p[3 * i]) ? null : [r6(p[3 * i]), r6(p[3 * i + 1]), r1(p[3 * i + 2])];
+  return positions;
 }
 
-function eventJson(e: SimEvent | AnalysisEvent) {
+/** One NDJSON record per output step: positions as [lon, lat, alt] per member (null when not flying). */
+export function ndjsonRecord(frame: Frame, events: (SimEvent | AnalysisEvent)[]): string {
+  return `${JSON.stringify({ time: iso(frame.tSec), positions: positionsJson(frame), events: events.map(eventJson) })}\n`;
+}
+
+/** An event as JSON records carry it (NDJSON, GeoJSON properties, the server's stream). */
+export function eventJson(e: SimEvent | AnalysisEvent) {
   return {
     member: e.member,
     kind: e.kind,

@@ -30,8 +30,13 @@ async function run(request: RunRequest): Promise<void> {
   const steps = runSteps(prepared, {
     targets,
     keepFrames: false,
-    onEvents: (e) => events.push(...e),
-    onAnalysisEvents: (e) => analysisEvents.push(...e),
+    // A loop, not push(...e): a spread of a very large array overflows the argument stack.
+    onEvents: (e) => {
+      for (const x of e) events.push(x);
+    },
+    onAnalysisEvents: (e) => {
+      for (const x of e) analysisEvents.push(x);
+    },
     onFrame: (frame) => {
       if (request.frames) {
         post({ type: 'frame', index, tSec: frame.tSec, positions: frame.positions, events, analysisEvents }, [

@@ -1,0 +1,121 @@
+import { Scenario, ScenarioError, scenarioIssues } from '@balloon-sim/sim-core';
+import { AjvCompiler } from '@fastify/ajv-compiler';
+import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifySchemaCompiler } from 'fastify';
+import { checkDepth } from './checked-run.js';
+import { createContext, type ServerContext } from './context.js';
+import { errorReply } from './errors.js';
+import { type AppOptions, type Limits, resolveOptions } from './options.js';
+import { backtrackRoutes } from './routes/backtrack.js';
+import { geographyRoutes } from './routes/geography.js';
+import { healthRoutes } from './routes/health.js';
+import { runRoutes } from './routes/runs.js';
+import { scenarioRoutes } from './routes/scenarios.js';
+import { streamRoutes } from './routes/stream.js';
+import { validateRoutes } from './routes/validate.js';
+import { viewerRoutes } from './routes/viewer.js';
+import { windRoutes } from './routes/winds.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The server's state (for tests and the start script): runs, catalog, limits. */
+    balloonSim: ServerContext;
+  }
+}
+
+/**
+ * Scenario bodies are checked by sim-core (its Ajv setup, its error paths and messages: the same as
+ * the command line prints), after a depth check; every other schema by Fastify's own compiler.
+ */
+function validatorFactory(limits: Limits) {
+  const standardFactory = AjvCompiler();
+  return (externalSchemas: unknown, ajvOptions: unknown): FastifySchemaCompiler<unknown> => {
+    const standard = standardFactory(
+      externalSchemas as never,
+      ajvOptions as never,
+    ) as FastifySchemaCompiler<unknown>;
+    return (route) => {
+      if (route.httpPart !== 'body' || (route.schema as { title?: string })?.title !== Scenario.title)
+        return standard(route);
+      return (data: unknown) => {
+        try {
+          checkDepth(data, limits);
+          const issues = scenarioIssues(data);
+          return issues.length > 0 ? { error: new ScenarioError(issues) } : { value: data };
+        } catch (error) {
+          return { error: error as Error };
+        }
+      };
+    };
+  };
+}
+
+/**
+ * The server as a Fastify instance, not listening: `app.inject()` in tests, `app.listen()` in main.ts.
+ * `app.close()` tells open streams the server is shutting down, cancels every run and terminates
+ * their workers.
+ */
+export function buildApp(options: AppOptions = {}): FastifyInstance {
+  const resolved = resolveOptions(options);
+  const { limits } = resolved;
+  const ctx = createContext(resolved);
+  const app = Fastify({
+    logger: resolved.logger,
+    bodyLimit: limits.bodyLimitBytes,
+    // Unknown fields are refused, not silently removed (Fastify's default removes them).
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    // (Typed loosely: Fastify's types describe Ajv's compile function, not a route-aware one.)
+    schemaController: { compilersFactory: { buildValidator: validatorFactory(limits) as never } },
+  });
+  app.decorate('balloonSim', ctx);
+  ctx.log = (error) => app.log.error(error);
+
+  app.setErrorHandler((error, request, reply) => {
+    const { statusCode, body } = errorReply(error, ctx.redact);
+    if (statusCode >= 500) request.log.error(error);
+    if (statusCode === 413)
+      body.error = `request body is larger than this server's limit (bodyLimitBytes = ${limits.bodyLimitBytes})`;
+    reply.code(statusCode).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0].slice(0, 200)}` });
+  });
+
+  // Before the WebSocket plugin closes the sockets: tell each stream why, and stop every run.
+  app.addHook('preClose', async () => {
+    for (const stream of ctx.streams) stream.shutdown();
+    await ctx.runs.close();
+  });
+
+  app.register(rateLimit, {
+    max: limits.rateLimitMax,
+    timeWindow: limits.rateLimitWindowMs,
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(
+        new Error(
+          `too many requests: limit rateLimitMax = ${limits.rateLimitMax} per ${limits.rateLimitWindowMs} ms; retry in ${context.after}`,
+        ),
+        { statusCode: context.statusCode },
+      ),
+  });
+  app.register(websocket, {
+    options: { maxPayload: limits.maxMessageBytes },
+    // A client error on an open socket, e.g. a message over maxPayload: ws has already closed it
+    // (code 1009), nothing more to do.
+    errorHandler: (error) => app.log.info({ err: error }, 'websocket closed on a client error'),
+  });
+  for (const routes of [
+    healthRoutes,
+    scenarioRoutes,
+    windRoutes,
+    geographyRoutes,
+    validateRoutes,
+    backtrackRoutes,
+    runRoutes,
+    streamRoutes,
+    viewerRoutes,
+  ])
+    app.register(routes, { ctx });
+  return app;
+}

@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+
+/** Limits that keep one client, or many, from exhausting the machine. Every one is configurable. */
+export interface Limits {
+  /** Members of one run (preparing them takes the main thread ~0.5 µs each, 100 bytes each). */
+  maxMembers: number;
+  /** Members × solver steps of one run (the work it costs). */
+  maxMemberSteps: number;
+  /** Members × output frames of one run (the memory its tracks take: 12 bytes each). */
+  maxMemberFrames: number;
+  /** Runs computing at once, over all clients; more wait in a queue. */
+  maxActiveRuns: number;
+  /** Runs waiting for a slot, over all clients; beyond this a run is refused. */
+  maxQueuedRuns: number;
+  /** Runs (computing or waiting) of one client (one IP address). */
+  maxRunsPerClient: number;
+  /** Worker threads kept for runs (started with the first run, or before listening in main.ts). */
+  poolWorkers: number;
+  /** Worker threads one run may ask for (at most poolWorkers). */
+  maxWorkersPerRun: number;
+  /** Wall-clock bound of a run started by POST /api/runs, ms. */
+  runTimeoutMs: number;
+  /** Largest WebSocket message a client may send, bytes (ws `maxPayload`; larger: closed with 1009). */
+  maxMessageBytes: number;
+  /** Largest HTTP request body, bytes (larger: 413). */
+  bodyLimitBytes: number;
+  /** Requests (including WebSocket upgrades) per client per window; /api/health is exempt. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  /** Backpressure: above this many bytes waiting in a socket, frames are held back in a buffer... */
+  socketHighWaterBytes: number;
+  /** ...of at most this many bytes; a client that lets it fill up has its run cancelled. */
+  maxPendingBytes: number;
+  /** A client that reads nothing for this long while messages wait has its run cancelled, ms. */
+  stallTimeoutMs: number;
+  /** Frames of runs with at least this many members are sent binary (see README), smaller ones JSON. */
+  binaryFrameMembers: number;
+  /** Finished runs kept for GET /api/runs/:id…, oldest evicted first, by count and by bytes. */
+  maxStoredRuns: number;
+  maxStoredBytes: number;
+  /** Nesting depth of a JSON document a client sends (a scenario nests 4 levels). */
+  maxJsonDepth: number;
+  /** Values of one GET /api/winds/:id/grid answer (nx × ny). */
+  maxGridPoints: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxMembers: 100_000,
+  maxMemberSteps: 10_000_000,
+  maxMemberFrames: 1_000_000,
+  // One core stays free for the event loop, which merges the workers' frames and summarises runs:
+  // on 2 cores, 2 runs at once made both slower and health answers 8× later (see README).
+  maxActiveRuns: Math.max(1, availableParallelism() - 1),
+  maxQueuedRuns: 200,
+  maxRunsPerClient: 8,
+  poolWorkers: availableParallelism(),
+  maxWorkersPerRun: availableParallelism(),
+  runTimeoutMs: 120_000,
+  maxMessageBytes: 1024 * 1024,
+  bodyLimitBytes: 1024 * 1024,
+  rateLimitMax: 600,
+  rateLimitWindowMs: 60_000,
+  socketHighWaterBytes: 1024 * 1024,
+  maxPendingBytes: 8 * 1024 * 1024,
+  stallTimeoutMs: 30_000,
+  binaryFrameMembers: 500,
+  maxStoredRuns: 32,
+  maxStoredBytes: 256 * 1024 * 1024,
+  maxJsonDepth: 32,
+  maxGridPoints: 200_000,
+};
+
+/** Where bundled data live. Defaults: the repository this package sits in, and ../shared/data beside it. */
+export interface DataDirs {
+  /** The repository's fixtures/ (scenarios, wind, geo). */
+  fixturesDir: string;
+  /** Real wind data kept beside the repository (may be absent). */
+  sharedDataDir: string;
+  /** The built viewer, served at / when it exists. */
+  viewerDir: string;
+}
+
+export interface AppOptions extends Partial<DataDirs> {
+  limits?: Partial<Limits>;
+  /** Fastify's logger option (default off). */
+  logger?: boolean | { level: string };
+}
+
+export interface ResolvedOptions extends DataDirs {
+  limits: Limits;
+  logger: boolean | { level: string };
+}
+
+// This file runs from packages/server/src (tests) or packages/server/dist: the repository is 3 up.
+const REPO_DIR = resolve(import.meta.dirname, '../../..');
+
+export function resolveOptions(options: AppOptions = {}): ResolvedOptions {
+  return {
+    fixturesDir: resolve(options.fixturesDir ?? resolve(REPO_DIR, 'fixtures')),
+    sharedDataDir: resolve(options.sharedDataDir ?? resolve(REPO_DIR, '../shared/data')),
+    viewerDir: resolve(options.viewerDir ?? resolve(REPO_DIR, 'packages/viewer/dist')),
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    logger: options.logger ?? false,
+  };
+}
+
+/** True when the folder exists (the viewer is built, the shared data are present). */
+export const hasDir = (path: string) => existsSync(path);

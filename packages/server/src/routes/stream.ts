@@ -1,0 +1,24 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { StreamSession } from '../stream.js';
+
+/** GET /api/stream (WebSocket): run scenarios and receive their frames as they are computed (see README). */
+export const streamRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  app.get(
+    '/api/stream',
+    {
+      websocket: true,
+      schema: { querystring: { type: 'object', additionalProperties: false } },
+    },
+    (socket, request) => {
+      // Handlers attached synchronously, so no early message is lost.
+      const session = new StreamSession(socket, request.ip, ctx);
+      ctx.streams.add(session);
+      socket.on('message', (data, isBinary) => session.onMessage(data, isBinary));
+      socket.on('close', () => {
+        session.onClose();
+        ctx.streams.delete(session);
+      });
+    },
+  );
+};

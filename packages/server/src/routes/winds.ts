@@ -1,0 +1,251 @@
+import {
+  AltitudeGridWind,
+  isaAltitudeM,
+  PressureGridWind,
+  type WindCoverage,
+  type WindField,
+} from '@balloon-sim/sim-core';
+import type { FastifyPluginAsync } from 'fastify';
+import type { BundledWind } from '../catalog.js';
+import type { ServerContext } from '../context.js';
+import { ClientError } from '../errors.js';
+import { anyObject, errorResponses, NameParams } from '../schemas.js';
+
+const iso = (tSec: number) => (Number.isFinite(tSec) ? new Date(tSec * 1000).toISOString() : null);
+const nullable = (type: string) => ({ type: [type, 'null'] });
+
+const WindSummary = {
+  id: { type: 'string' },
+  files: { type: 'array', items: { type: 'string' }, description: 'its files (fixtures/…, shared-data/…)' },
+  scenarios: { type: 'array', items: { type: 'string' }, description: 'bundled scenarios using it' },
+  source: anyObject('the `wind` of a scenario that runs on it'),
+} as const;
+
+const GridAxes = {
+  lon0: { type: 'number', description: 'longitude of column 0, degrees' },
+  lat0: { type: 'number', description: 'latitude of row 0, degrees' },
+  dLon: { type: 'number', description: 'degrees between columns' },
+  dLat: { type: 'number', description: 'degrees between rows (negative: rows run north to south)' },
+  nx: { type: 'integer' },
+  ny: { type: 'integer' },
+} as const;
+
+const WindMeta = {
+  type: 'object',
+  required: ['id', 'description', 'files', 'coverage', 'levels', 'times', 'grid'],
+  properties: {
+    ...WindSummary,
+    description: { type: 'string' },
+    coverage: {
+      type: 'object',
+      properties: {
+        lonMin: { type: 'number' },
+        lonMax: { type: 'number' },
+        latMin: { type: 'number' },
+        latMax: { type: 'number' },
+        altMinM: { type: 'number' },
+        altMaxM: { type: 'number' },
+        start: { ...nullable('string'), description: 'first valid time; null: steady' },
+        end: nullable('string'),
+      },
+      additionalProperties: false,
+    },
+    levels: {
+      type: ['object', 'null'],
+      properties: {
+        kind: { type: 'string', enum: ['pressure', 'altitude'] },
+        values: {
+          type: 'array',
+          items: { type: 'number' },
+          description: 'hPa (pressure) or m AMSL (altitude)',
+        },
+      },
+      additionalProperties: false,
+    },
+    times: { type: 'array', items: { type: 'string' } },
+    grid: { type: ['object', 'null'], properties: GridAxes, additionalProperties: false },
+  },
+  additionalProperties: false,
+} as const;
+
+const GridQuery = {
+  type: 'object',
+  properties: {
+    level: { type: 'number', exclusiveMinimum: 0, maximum: 1100, description: 'pressure level, hPa' },
+    alt: { type: 'number', minimum: -500, maximum: 50_000, description: 'altitude, m AMSL' },
+    time: { type: 'string', format: 'date-time', description: 'default: the first time of the wind' },
+    stride: { type: 'integer', minimum: 1, maximum: 100, default: 1, description: 'keep every n-th node' },
+  },
+  additionalProperties: false,
+} as const;
+
+const GridReply = {
+  type: 'object',
+  required: ['lon0', 'lat0', 'dLon', 'dLat', 'nx', 'ny', 'time', 'u', 'v'],
+  properties: {
+    ...GridAxes,
+    time: { type: 'string' },
+    level: { type: 'number', description: 'hPa, when asked by level' },
+    altM: { type: 'number', description: 'm AMSL, when asked by altitude' },
+    u: { type: 'array', items: { type: 'number' }, description: 'eastward wind, m/s, index j·nx + i' },
+    v: { type: 'array', items: { type: 'number' }, description: 'northward wind, m/s' },
+  },
+  additionalProperties: false,
+} as const;
+
+type GridField = AltitudeGridWind | PressureGridWind;
+const isGrid = (field: WindField): field is GridField =>
+  field instanceof AltitudeGridWind || field instanceof PressureGridWind;
+
+function coverageJson(c: WindCoverage) {
+  return {
+    lonMin: c.lonMin,
+    lonMax: c.lonMax,
+    latMin: c.latMin,
+    latMax: c.latMax,
+    altMinM: c.altMinM,
+    altMaxM: c.altMaxM,
+    start: iso(c.tMinSec),
+    end: iso(c.tMaxSec),
+  };
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * The wind at every `stride`-th node of a field's own grid, on a pressure level or at an altitude, at
+ * one time: sim-core's samplers do the interpolation (on a level: linear in log-pressure; a field on
+ * altitude levels places the pressure level at its ISA altitude).
+ */
+function sampleGrid(field: GridField, q: { level?: number; alt?: number; tSec: number; stride: number }) {
+  const lon = field.lonAxis;
+  const lat = field.latAxis;
+  const nx = Math.ceil(lon.count / q.stride);
+  const ny = Math.ceil(lat.count / q.stride);
+  const u: number[] = new Array(nx * ny);
+  const v: number[] = new Array(nx * ny);
+  const out = new Float64Array(2);
+  const altM = q.level === undefined ? q.alt! : isaAltitudeM(q.level * 100);
+  for (let j = 0; j < ny; j++) {
+    const y = lat.start + j * q.stride * lat.step;
+    for (let i = 0; i < nx; i++) {
+      const x = lon.start + i * q.stride * lon.step;
+      if (q.level !== undefined && field instanceof PressureGridWind)
+        field.sampleOnLevel(x, y, q.level, q.tSec, out);
+      else field.sample(x, y, altM, q.tSec, out);
+      u[j * nx + i] = r2(out[0]);
+      v[j * nx + i] = r2(out[1]);
+    }
+  }
+  return {
+    lon0: lon.start,
+    lat0: lat.start,
+    dLon: lon.step * q.stride,
+    dLat: lat.step * q.stride,
+    nx,
+    ny,
+    u,
+    v,
+  };
+}
+
+/** The bundled winds: a list, each one's metadata, and down-sampled grids for drawing on a map. */
+export const windRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  const { catalog, redact } = ctx;
+  const summary = (w: BundledWind) => ({
+    id: w.id,
+    files: w.files.map(redact),
+    scenarios: w.scenarios,
+    source: catalog.windSource(w),
+  });
+  const find = async (id: string) => {
+    const wind = await catalog.wind(id);
+    if (!wind) throw new ClientError(404, `no bundled wind "${id}" (see GET /api/winds)`);
+    return { wind, field: await catalog.windField({ ...catalog.windSource(wind), paths: wind.files }) };
+  };
+
+  app.get(
+    '/api/winds',
+    {
+      schema: {
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'files'],
+              properties: WindSummary,
+              additionalProperties: false,
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async () => (await catalog.winds()).map(summary),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/winds/:id',
+    { schema: { params: NameParams, response: { 200: WindMeta, ...errorResponses } } },
+    async (request) => {
+      const { wind, field } = await find(request.params.id);
+      const grid = isGrid(field) ? field : null;
+      return {
+        ...summary(wind),
+        description: field.description,
+        coverage: coverageJson(field.coverage),
+        levels:
+          field instanceof PressureGridWind
+            ? { kind: 'pressure', values: [...field.pressuresHpa] }
+            : field instanceof AltitudeGridWind
+              ? { kind: 'altitude', values: [...field.altitudesM] }
+              : null,
+        times: grid ? [...grid.timesSec].map((t) => iso(t)) : [],
+        grid: grid && {
+          lon0: grid.lonAxis.start,
+          lat0: grid.latAxis.start,
+          dLon: grid.lonAxis.step,
+          dLat: grid.latAxis.step,
+          nx: grid.lonAxis.count,
+          ny: grid.latAxis.count,
+        },
+      };
+    },
+  );
+
+  app.get<{
+    Params: { id: string };
+    Querystring: { level?: number; alt?: number; time?: string; stride: number };
+  }>(
+    '/api/winds/:id/grid',
+    {
+      schema: { params: NameParams, querystring: GridQuery, response: { 200: GridReply, ...errorResponses } },
+    },
+    async (request) => {
+      const { level, alt, time, stride } = request.query;
+      if ((level === undefined) === (alt === undefined))
+        throw new ClientError(400, 'give one of level (pressure, hPa) or alt (altitude, m AMSL)');
+      const { wind, field } = await find(request.params.id);
+      if (!isGrid(field)) throw new ClientError(400, `wind "${wind.id}" is not on a grid`);
+      const tSec = time === undefined ? field.timesSec[0] : Date.parse(time) / 1000;
+      const c = field.coverage;
+      if (tSec < c.tMinSec || tSec > c.tMaxSec)
+        throw new ClientError(
+          400,
+          `time must lie inside the wind's times (${iso(c.tMinSec)} to ${iso(c.tMaxSec)})`,
+        );
+      const points = Math.ceil(field.lonAxis.count / stride) * Math.ceil(field.latAxis.count / stride);
+      if (points > ctx.limits.maxGridPoints)
+        throw new ClientError(
+          400,
+          `${points} grid points, more than this server's limit (maxGridPoints = ${ctx.limits.maxGridPoints}): give a larger stride`,
+        );
+      return {
+        ...sampleGrid(field, { level, alt, tSec, stride }),
+        time: iso(tSec)!,
+        ...(level === undefined ? { altM: alt } : { level }),
+      };
+    },
+  );
+};

@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AnalysisEvent,
+  byTimeThenMember,
+  type Frame,
+  type PreparedRun,
+  prepareRun,
+  type RunResult,
+  type SimEvent,
+} from '@balloon-sim/sim-core';
+import { WorkerPool } from '@balloon-sim/sim-core/node';
+import type { CheckedRun } from './checked-run.js';
+import { ClientError, RunCancelled } from './errors.js';
+import type { Limits } from './options.js';
+
+/** What a streaming client is told while its run goes. */
+export interface RunHooks {
+  /** A frame, with the events (simulation and analysis, in time order) found since the previous one. */
+  onFrame?(index: number, frame: Frame, events: (SimEvent | AnalysisEvent)[]): void;
+  onProgress?(fraction: number): void;
+}
+
+export interface RunRequest {
+  checked: CheckedRun;
+  /** Who asked (an IP address): the per-client limit counts by it. */
+  clientId: string;
+  workers: number;
+  hooks?: RunHooks;
+  /** Aborting it cancels the run (queued or running). */
+  signal?: AbortSignal;
+}
+
+export type RunStatus = 'queued' | 'running' | 'done';
+
+/** What GET /api/runs/:id says about a run. */
+export interface RunInfo {
+  id: string;
+  status: RunStatus;
+  members: number;
+  steps: number;
+  frames: number;
+  workers: number;
+  warnings: string[];
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+interface Job {
+  info: RunInfo;
+  clientId: string;
+  hooks?: RunHooks;
+  /** What the workers need; `prepared` is let go while the run waits (see submit). */
+  work: Pick<CheckedRun, 'scenario' | 'baseDir' | 'wind' | 'targets'> & { prepared: PreparedRun | null };
+  controller: AbortController;
+  resolve(result: RunResult): void;
+  reject(error: Error): void;
+}
+
+/** Finished runs, oldest evicted first once there are more than `maxRuns` or they weigh more than `maxBytes`. */
+export class RunStore {
+  private readonly runs = new Map<string, { info: RunInfo; result: RunResult; bytes: number }>();
+  private bytes = 0;
+  constructor(private readonly limits: Pick<Limits, 'maxStoredRuns' | 'maxStoredBytes'>) {}
+
+  add(info: RunInfo, result: RunResult): void {
+    // Frames dominate (12 bytes per member and frame); events and per-member records are small change.
+    const n = result.status.length;
+    const bytes =
+      12 * n * result.frames.length + 100 * n + 64 * (result.events.length + result.analysisEvents.length);
+    this.runs.set(info.id, { info, result, bytes });
+    this.bytes += bytes;
+    while (
+      this.runs.size > 0 &&
+      (this.runs.size > this.limits.maxStoredRuns || this.bytes > this.limits.maxStoredBytes)
+    ) {
+      const [oldest, entry] = this.runs.entries().next().value!;
+      this.runs.delete(oldest);
+      this.bytes -= entry.bytes;
+    }
+  }
+
+  get(id: string): { info: RunInfo; result: RunResult } | undefined {
+    return this.runs.get(id);
+  }
+
+  get size(): number {
+    return this.runs.size;
+  }
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * Runs clients' scenarios on worker threads — sim-core's WorkerPool, kept for the server's lifetime
+ * (`poolWorkers` threads, started with the first run or by `startPool`), so a run does not pay for
+ * starting threads; the event loop only merges frames and summarises. At most `maxActiveRuns` run
+ * at once; the rest wait in a first-come queue of bounded length. Each client (IP address) may have
+ * `maxRunsPerClient` runs waiting or running. Cancelling a run stops it in its workers (between
+ * frames), which then serve the next run; closing terminates them all.
+ */
+export class RunManager {
+  readonly store: RunStore;
+  private readonly queue: Job[] = [];
+  private readonly active = new Map<string, Job>();
+  private readonly settling = new Set<Promise<unknown>>();
+  private pool: WorkerPool | null = null;
+  private closed = false;
+
+  constructor(private readonly limits: Limits) {
+    this.store = new RunStore(limits);
+  }
+
+  counts(): { active: number; queued: number } {
+    return { active: this.active.size, queued: this.queue.length };
+  }
+
+  /** Worker threads running something now. */
+  get busyWorkers(): number {
+    return this.pool?.busy ?? 0;
+  }
+
+  /** The pool's threads, started now if they are not yet. */
+  startPool(): WorkerPool {
+    if (this.closed) throw new ClientError(503, 'server shutting down');
+    this.pool ??= new WorkerPool(this.limits.poolWorkers);
+    return this.pool;
+  }
+
+  /** Queues a run (or starts it at once when a slot is free). Throws ClientError over a limit. */
+  submit(request: RunRequest): { info: RunInfo; result: Promise<RunResult> } {
+    if (this.closed) throw new ClientError(503, 'server shutting down');
+    const { limits } = this;
+    const mine = [...this.active.values(), ...this.queue].filter(
+      (j) => j.clientId === request.clientId,
+    ).length;
+    if (mine >= limits.maxRunsPerClient)
+      throw new ClientError(
+        429,
+        `too many runs for this client: limit maxRunsPerClient = ${limits.maxRunsPerClient} (running or queued)`,
+      );
+    if (this.active.size >= limits.maxActiveRuns && this.queue.length >= limits.maxQueuedRuns)
+      throw new ClientError(503, `run queue is full: limit maxQueuedRuns = ${limits.maxQueuedRuns}`);
+    if (request.signal?.aborted) throw new RunCancelled('run cancelled');
+    const { checked } = request;
+    const info: RunInfo = {
+      id: randomUUID(),
+      status: 'queued',
+      members: checked.members,
+      steps: checked.steps,
+      frames: checked.frames,
+      workers: Math.max(
+        1,
+        Math.min(request.workers, limits.maxWorkersPerRun, limits.poolWorkers, checked.members),
+      ),
+      warnings: checked.warnings,
+      createdAt: now(),
+      startedAt: null,
+      finishedAt: null,
+    };
+    const { scenario, baseDir, wind, targets, prepared } = checked;
+    let job!: Job;
+    const result = new Promise<RunResult>((resolve, reject) => {
+      job = {
+        info,
+        clientId: request.clientId,
+        hooks: request.hooks,
+        work: { scenario, baseDir, wind, targets, prepared },
+        controller: new AbortController(),
+        resolve,
+        reject,
+      };
+    });
+    const onAbort = () => this.cancel(info.id);
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    const forget = () => request.signal?.removeEventListener('abort', onAbort);
+    result.then(forget, forget);
+    this.queue.push(job);
+    this.pump();
+    // A waiting run keeps its document, not its members (≈100 bytes each): the queue's memory stays
+    // that of its documents, and preparing again when it starts gives the same members (seeded).
+    if (info.status === 'queued') job.work.prepared = null;
+    return { info, result };
+  }
+
+  /** Cancels a queued or running run; its workers stop it. False when there is no such run. */
+  cancel(id: string, reason = 'run cancelled'): boolean {
+    const queued = this.queue.findIndex((j) => j.info.id === id);
+    if (queued >= 0) {
+      const [job] = this.queue.splice(queued, 1);
+      job.reject(new RunCancelled(reason));
+      return true;
+    }
+    const job = this.active.get(id);
+    if (!job) return false;
+    job.controller.abort(new RunCancelled(reason));
+    return true;
+  }
+
+  info(id: string): RunInfo | undefined {
+    return (
+      this.active.get(id)?.info ?? this.queue.find((j) => j.info.id === id)?.info ?? this.store.get(id)?.info
+    );
+  }
+
+  /** Cancels everything, waits until every run has stopped, then terminates the worker threads. */
+  async close(reason = 'server shutting down'): Promise<void> {
+    this.closed = true;
+    for (const job of [...this.queue]) this.cancel(job.info.id, reason);
+    for (const id of [...this.active.keys()]) this.cancel(id, reason);
+    await Promise.allSettled([...this.settling]);
+    await this.pool?.close();
+  }
+
+  private pump(): void {
+    while (this.active.size < this.limits.maxActiveRuns && this.queue.length > 0)
+      this.start(this.queue.shift()!);
+  }
+
+  private start(job: Job): void {
+    const { info, hooks, work, controller } = job;
+    info.status = 'running';
+    info.startedAt = now();
+    this.active.set(info.id, job);
+    let index = 0;
+    let events: (SimEvent | AnalysisEvent)[] = [];
+    // A loop, not push(...found): a frame of a large run can hold more events than a call has arguments.
+    const collect = (found: (SimEvent | AnalysisEvent)[]) => {
+      for (const e of found) events.push(e);
+    };
+    // Async, so that anything thrown while starting rejects this run instead of escaping from submit.
+    const running = (async () =>
+      this.startPool().run({
+        scenario: work.scenario,
+        baseDir: work.baseDir,
+        prepared: work.prepared ?? prepareRun(work.scenario, work.wind),
+        targets: work.targets,
+        workers: info.workers,
+        keepFrames: true,
+        signal: controller.signal,
+        onEvents: collect,
+        onAnalysisEvents: collect,
+        onFrame: (frame) => {
+          const found = events.sort(byTimeThenMember);
+          events = [];
+          hooks?.onFrame?.(index++, frame, found);
+        },
+        onProgress: hooks?.onProgress,
+      }))().then(
+      (result) => {
+        info.status = 'done';
+        info.finishedAt = now();
+        this.store.add(info, result);
+        job.resolve(result);
+      },
+      (error: Error) => job.reject(error),
+    );
+    const settled = running.finally(() => {
+      this.active.delete(info.id);
+      this.settling.delete(settled);
+      if (!this.closed) this.pump();
+    });
+    this.settling.add(settled);
+  }
+}

@@ -1,0 +1,236 @@
+/// <reference lib="dom" />
+/**
+ * Back-track mode: from radar detections (lon, lat, altitude, time) of one balloon, where was it
+ * probably launched? The detections are typed in the form or picked on the map; the server traces
+ * members backwards (sim-core `backtrack`) and answers
+ *
+ *   POST /api/backtrack { detections: [{ lon, lat, altM, time }], members?, maxFloatHours?, wind? }
+ *   → { floatAltitudeM, mostLikely: [{ lon, lat, probability, medianLaunch }],
+ *       grid: { lon0, lat0, cellDeg, nx, ny, counts } | null }
+ *
+ * drawn as the regions holding 50 % and 90 % of the plausible launch points, and the most likely
+ * cells labelled with their probability. `wind` is the wind chosen in the scenario form, as a
+ * scenario's `wind` (`{ type: 'file', paths: ['wind:<id>'] }`): a back-track needs one.
+ */
+import type * as d3 from 'd3';
+import { ApiError, postJson } from './api.js';
+import { clearError, showError, showFailure } from './banner.js';
+import { type CountGrid, drawDensity } from './contours.js';
+import type { MapView, Pin } from './map.js';
+import { clock, percent } from './results.js';
+
+export interface Detection {
+  lon: number;
+  lat: number;
+  altM: number;
+  /** ISO 8601, UTC. */
+  time: string;
+}
+
+export interface BacktrackAnswer {
+  floatAltitudeM: number;
+  mostLikely: { lon: number; lat: number; probability: number; medianLaunch: string | null }[];
+  grid: CountGrid | null;
+  members?: number;
+  reachedGround?: number;
+  plausible?: number;
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+export class Backtrack {
+  detections: Detection[] = [];
+  private answer: BacktrackAnswer | null = null;
+  private readonly region: d3.Selection<SVGGElement, unknown, null, undefined>;
+  private readonly pinsLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+
+  constructor(
+    private readonly view: MapView,
+    region: d3.Selection<SVGGElement, unknown, null, undefined>,
+    private readonly options: {
+      /** Default time of a new detection (e.g. three hours after the scenario's first launch). */
+      defaultTime: () => string;
+      /** The wind to trace back through (the form's choice). */
+      wind: () => Record<string, unknown> | undefined;
+    },
+  ) {
+    this.region = region;
+    this.pinsLayer = view.pins.append('g').attr('class', 'backtrack');
+    view.on('resize', () => this.drawAnswer());
+    $('detection-add').addEventListener('click', () => {
+      // A first detection in the Vilnius approach area, the case the tool is for; later ones
+      // continue from the last.
+      const last = this.detections.at(-1);
+      this.add(last ? last.lon + 0.1 : 25.0, last ? last.lat + 0.05 : 54.55);
+      $<HTMLUListElement>('detection-list').querySelector<HTMLInputElement>('li:last-child input')?.focus();
+    });
+    $('backtrack-clear').addEventListener('click', () => this.clear());
+    $<HTMLFormElement>('backtrack-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.run();
+    });
+    this.render();
+  }
+
+  /** Adds a detection at a point (from the map or the Add button). */
+  add(lon: number, lat: number): void {
+    const last = this.detections.at(-1);
+    this.detections.push({
+      lon: Math.round(lon * 1e4) / 1e4,
+      lat: Math.round(lat * 1e4) / 1e4,
+      altM: last?.altM ?? 3000,
+      time: last ? new Date(Date.parse(last.time) + 600_000).toISOString() : this.options.defaultTime(),
+    });
+    this.render();
+  }
+
+  clear(): void {
+    this.detections = [];
+    this.answer = null;
+    $('backtrack-result').replaceChildren();
+    this.render();
+    this.drawAnswer();
+  }
+
+  async run(): Promise<BacktrackAnswer | null> {
+    if (this.detections.length === 0) {
+      showError('Back-track', 'Add a detection first (Add detection, or Pick on the map).');
+      return null;
+    }
+    const form = $<HTMLFormElement>('backtrack-form');
+    if (!form.checkValidity()) {
+      form.reportValidity();
+      return null;
+    }
+    const body = {
+      detections: this.detections,
+      members: $<HTMLInputElement>('bt-members').valueAsNumber || 500,
+      maxFloatHours: $<HTMLInputElement>('bt-hours').valueAsNumber || 8,
+      wind: this.options.wind(),
+    };
+    $('backtrack-result').textContent = 'Tracing back…';
+    try {
+      this.answer = await postJson<BacktrackAnswer>('api/backtrack', body);
+      clearError();
+    } catch (error) {
+      this.answer = null;
+      $('backtrack-result').textContent = '';
+      if (error instanceof ApiError && error.status === 404 && /no route/i.test(error.message))
+        showError('Back-track', 'This server has no back-track endpoint (POST /api/backtrack).');
+      else showFailure('Back-track', error);
+    }
+    this.drawAnswer();
+    return this.answer;
+  }
+
+  private render(): void {
+    const list = $<HTMLUListElement>('detection-list');
+    list.replaceChildren(
+      ...this.detections.map((d, index) => {
+        const li = document.createElement('li');
+        li.className = 'detection';
+        const field = (
+          label: string,
+          type: string,
+          value: string,
+          attrs: Record<string, string>,
+          set: (v: string) => void,
+        ) => {
+          const wrap = document.createElement('label');
+          wrap.className = 'coord';
+          wrap.append(`${label} `);
+          const box = document.createElement('input');
+          box.type = type;
+          box.required = true;
+          box.value = value;
+          for (const [k, v] of Object.entries(attrs)) box.setAttribute(k, v);
+          box.addEventListener('change', () => {
+            set(box.value);
+            this.drawPins();
+          });
+          wrap.append(box);
+          return wrap;
+        };
+        const remove = document.createElement('button');
+        remove.type = 'button';
+        remove.className = 'small';
+        remove.textContent = 'Remove';
+        remove.setAttribute('aria-label', `Remove detection ${index + 1}`);
+        remove.addEventListener('click', () => {
+          this.detections.splice(index, 1);
+          this.render();
+          $('detection-add').focus();
+        });
+        li.append(
+          field('lon', 'number', String(d.lon), { step: '0.01', min: '-180', max: '360' }, (v) => {
+            d.lon = Number(v);
+          }),
+          field('lat', 'number', String(d.lat), { step: '0.01', min: '-90', max: '90' }, (v) => {
+            d.lat = Number(v);
+          }),
+          field('altitude (m)', 'number', String(d.altM), { step: '50', min: '0', max: '20000' }, (v) => {
+            d.altM = Number(v);
+          }),
+          field('time (UTC)', 'datetime-local', d.time.slice(0, 16), {}, (v) => {
+            d.time = `${v}:00Z`;
+          }),
+          remove,
+        );
+        return li;
+      }),
+    );
+    this.drawPins();
+  }
+
+  private drawPins(): void {
+    const data = this.detections.map((d, i) => ({ ...d, label: `D${i + 1}` }));
+    this.pinsLayer
+      .selectAll<SVGGElement, (typeof data)[number]>('g.detection')
+      .data(data)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'pin detection');
+        g.append('circle').attr('r', 6);
+        g.append('path').attr('d', 'M-9,0H9M0,-9V9');
+        g.append('text').attr('x', 10).attr('dy', '-0.4em');
+        return g;
+      })
+      .call((g) => g.select('text').text((d) => `${d.label} ${d.altM} m ${d.time.slice(11, 16)}Z`));
+    this.view.placePins(this.pinsLayer.selectAll<SVGGElement, Pin>('g.detection'));
+  }
+
+  private drawAnswer(): void {
+    const answer = this.answer;
+    drawDensity(this.region, this.view, answer?.grid ?? null, 'launch-region');
+    const top = (answer?.mostLikely ?? []).slice(0, 5).map((c, i) => ({ ...c, rank: i + 1 }));
+    this.pinsLayer
+      .selectAll<SVGGElement, (typeof top)[number]>('g.likely')
+      .data(top)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'pin likely');
+        g.append('circle').attr('r', 4);
+        // The rank only: cells lie close together; their probabilities are in the list.
+        g.append('text').attr('x', 6).attr('dy', '-0.3em');
+        return g;
+      })
+      .call((g) => g.select('text').text((d) => String(d.rank)));
+    this.view.placePins(this.pinsLayer.selectAll<SVGGElement, Pin>('g.likely'));
+    const result = $('backtrack-result');
+    if (!answer) return;
+    const head = document.createElement('p');
+    const counted =
+      answer.plausible !== undefined && answer.members !== undefined
+        ? ` ${answer.plausible} of ${answer.members} members reached a plausible launch point.`
+        : '';
+    head.textContent = `Float altitude ${Math.round(answer.floatAltitudeM)} m.${counted} Most likely launch cells:`;
+    const list = document.createElement('ol');
+    list.className = 'likely-list';
+    list.replaceChildren(
+      ...top.map((c) => {
+        const li = document.createElement('li');
+        li.textContent = `${c.lon.toFixed(2)} E, ${c.lat.toFixed(2)} N — ${percent(c.probability)}, launched ≈ ${clock(c.medianLaunch)}`;
+        return li;
+      }),
+    );
+    result.replaceChildren(head, list);
+  }
+}

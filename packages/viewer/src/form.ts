@@ -1,0 +1,209 @@
+/// <reference lib="dom" />
+/**
+ * The scenario form. A bundled scenario is the template: its values fill the form, and whatever the
+ * form does not show (solver method and step, other perturbations, zones, ground elevation) is
+ * kept from it. `scenario()` builds the document the server runs (the shape of
+ * packages/sim-core/scenario.schema.json); `layout()` says which member is which.
+ */
+import type { Scenario } from '@balloon-sim/sim-core';
+import type { WindListItem } from './api.js';
+import type { SiteStore } from './sites.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const input = (id: string) => $<HTMLInputElement>(id);
+
+/** "2025-10-24T17:00:00Z" → "2025-10-24T17:00" (a datetime-local input's value, read as UTC). */
+const toLocalInput = (iso: string) => new Date(iso).toISOString().slice(0, 16);
+/** The other way: the input's value is UTC by the label's word. */
+const fromLocalInput = (value: string) => (value ? `${value}:00Z` : '');
+
+/** A number input's value, or undefined when empty. */
+function numberOf(id: string): number | undefined {
+  const value = input(id).valueAsNumber;
+  return Number.isFinite(value) ? value : undefined;
+}
+
+function setNumber(id: string, value: number | undefined, scale = 1): void {
+  input(id).value = value === undefined ? '' : String(Math.round((value / scale) * 1000) / 1000);
+}
+
+/** Which member is which: members are ordered by site, then launch time, then ensemble number. */
+export interface RunLayout {
+  /** Explicit sites, then the points sampled in the launch area (named when the summary comes). */
+  siteIds: string[];
+  launchTimesSec: number[];
+  membersPerLaunch: number;
+}
+
+export function memberSite(layout: RunLayout, member: number): number {
+  return Math.floor(member / (layout.launchTimesSec.length * layout.membersPerLaunch));
+}
+
+export function memberLaunch(layout: RunLayout, member: number): number {
+  return Math.floor(member / layout.membersPerLaunch) % layout.launchTimesSec.length;
+}
+
+/** Launch times as sim-core counts them: start, then every everySec up to end. */
+export function launchTimes(times: { start: string; end?: string; everySec?: number }): number[] {
+  const t0 = Date.parse(times.start) / 1000;
+  const t1 = times.end ? Date.parse(times.end) / 1000 : t0;
+  if (!(t1 > t0) || !times.everySec) return [t0];
+  const count = Math.floor((t1 - t0) / times.everySec + 1e-9) + 1;
+  return Array.from({ length: count }, (_, k) => t0 + k * times.everySec!);
+}
+
+export class ScenarioForm {
+  private template: Scenario | null = null;
+  private winds: WindListItem[] = [];
+
+  constructor(private readonly sites: SiteStore) {
+    const update = () => this.updateCount();
+    for (const id of ['t-start', 't-end', 't-every', 'e-members', 'area-use', 'area-points'])
+      input(id).addEventListener('input', update);
+    sites.onChange(update);
+  }
+
+  setWinds(winds: WindListItem[]): void {
+    this.winds = winds;
+    const select = $<HTMLSelectElement>('wind');
+    select.replaceChildren(
+      ...winds.map((w) => {
+        const option = document.createElement('option');
+        option.value = w.id;
+        option.textContent = w.id;
+        return option;
+      }),
+    );
+  }
+
+  /** The wind chosen in the form (its id), for the wind layer. */
+  get windId(): string {
+    return $<HTMLSelectElement>('wind').value;
+  }
+
+  /** The chosen wind as a scenario's `wind` (for the back-track request). */
+  get windSource(): Record<string, unknown> | undefined {
+    return this.winds.find((w) => w.id === this.windId)?.source;
+  }
+
+  /** Fills the form from a bundled scenario (`id` picks its wind in the list). */
+  load(doc: Scenario, id: string): void {
+    this.template = doc;
+    const wind = this.winds.find((w) => w.scenarios.includes(id));
+    if (wind) $<HTMLSelectElement>('wind').value = wind.id;
+    const launch = doc.launch;
+    this.sites.set((launch.sites ?? []).map((s) => ({ id: s.id, name: s.name, lon: s.lon, lat: s.lat })));
+    input('area-use').checked = Boolean(launch.area?.bundled);
+    setNumber('area-points', launch.area?.points ?? 40);
+    input('t-start').value = toLocalInput(launch.times.start);
+    input('t-end').value = launch.times.end ? toLocalInput(launch.times.end) : '';
+    setNumber('t-every', launch.times.everySec, 60);
+    const f = doc.flight;
+    setNumber('f-float', f.floatAltitudeM);
+    setNumber('f-ascent', f.ascentRateMps);
+    setNumber('f-float-time', f.floatDurationSec, 60);
+    setNumber('f-descent', f.descentRateMps);
+    setNumber('f-release', f.releaseAfterSec, 60);
+    setNumber('r-hours', doc.solver.durationSec, 3600);
+    const e = doc.ensemble;
+    setNumber('e-members', e?.members ?? 1);
+    setNumber('e-pos', e?.perturb?.positionM);
+    setNumber('e-wind', e?.perturb?.windSigmaMps);
+    setNumber('e-seed', e?.seed);
+    $('wind-note').textContent = doc.description ?? '';
+    this.updateCount();
+  }
+
+  /** The scenario document from the form, or null (with the browser's messages shown) when invalid. */
+  scenario(): Scenario | null {
+    const form = $<HTMLFormElement>('scenario-form');
+    if (!form.checkValidity()) {
+      form.reportValidity();
+      return null;
+    }
+    const base: Scenario = this.template ?? ({ solver: {}, flight: {}, launch: {} } as unknown as Scenario);
+    const wind = this.winds.find((w) => w.id === this.windId);
+    const start = fromLocalInput(input('t-start').value);
+    const end = fromLocalInput(input('t-end').value);
+    const everyMin = numberOf('t-every');
+    const times: Scenario['launch']['times'] = { start };
+    if (end && end !== start) {
+      times.end = end;
+      if (everyMin !== undefined) times.everySec = everyMin * 60;
+    }
+    const launch: Scenario['launch'] = { times };
+    if (this.sites.sites.length > 0)
+      launch.sites = this.sites.sites.map((s) => ({
+        id: s.id,
+        ...(s.name ? { name: s.name } : {}),
+        lon: s.lon,
+        lat: s.lat,
+      }));
+    if (input('area-use').checked)
+      launch.area = {
+        ...base.launch.area,
+        bundled: 'by-border-strip',
+        points: numberOf('area-points') ?? 40,
+      };
+
+    const flight: Scenario['flight'] = {};
+    const set = <K extends keyof Scenario['flight']>(key: K, value: number | undefined) => {
+      if (value !== undefined) flight[key] = value as Scenario['flight'][K];
+    };
+    set('ascentRateMps', numberOf('f-ascent'));
+    set('floatAltitudeM', numberOf('f-float'));
+    set('floatDurationSec', minutes(numberOf('f-float-time')));
+    set('descentRateMps', numberOf('f-descent'));
+    set('releaseAfterSec', minutes(numberOf('f-release')));
+    if (base.flight.burstAltitudeM !== undefined) flight.burstAltitudeM = base.flight.burstAltitudeM;
+
+    const perturb = { ...base.ensemble?.perturb };
+    const positionM = numberOf('e-pos');
+    const windSigmaMps = numberOf('e-wind');
+    if (positionM !== undefined) perturb.positionM = positionM;
+    else delete perturb.positionM;
+    if (windSigmaMps !== undefined) perturb.windSigmaMps = windSigmaMps;
+    else delete perturb.windSigmaMps;
+    const ensemble: NonNullable<Scenario['ensemble']> = { members: numberOf('e-members') ?? 1, perturb };
+    const seed = numberOf('e-seed');
+    if (seed !== undefined) ensemble.seed = seed;
+
+    const { $schema: _schema, ...rest } = base;
+    return {
+      ...rest,
+      ...(wind ? { wind: wind.source as Scenario['wind'] } : {}),
+      launch,
+      flight,
+      solver: { ...base.solver, durationSec: Math.round((numberOf('r-hours') ?? 8) * 3600) },
+      ensemble,
+    };
+  }
+
+  /** Which member is which in the run of `doc`. */
+  layout(doc: Scenario): RunLayout {
+    const siteIds = (doc.launch.sites ?? []).map((s) => s.id);
+    const areaPoints = doc.launch.area?.points ?? 0;
+    for (let k = 1; k <= areaPoints; k++) siteIds.push(`strip point ${k}`);
+    return {
+      siteIds,
+      launchTimesSec: launchTimes(doc.launch.times),
+      membersPerLaunch: doc.ensemble?.members ?? 1,
+    };
+  }
+
+  /** "3 sites × 4 launch times × 50 = 600 members", live as the form changes. */
+  private updateCount(): void {
+    const sites = this.sites.sites.length + (input('area-use').checked ? (numberOf('area-points') ?? 0) : 0);
+    const start = fromLocalInput(input('t-start').value);
+    const end = fromLocalInput(input('t-end').value);
+    const every = numberOf('t-every');
+    let launches = 1;
+    if (start && end && every) launches = launchTimes({ start, end, everySec: every * 60 }).length;
+    const members = numberOf('e-members') ?? 1;
+    $('member-count').textContent = `${sites} site${sites === 1 ? '' : 's'} × ${launches} launch time${
+      launches === 1 ? '' : 's'
+    } × ${members} = ${(sites * launches * members).toLocaleString('en')} members`;
+  }
+}
+
+const minutes = (value: number | undefined) => (value === undefined ? undefined : Math.round(value * 60));

@@ -1,0 +1,400 @@
+/// <reference lib="dom" />
+/**
+ * The page: wires the map, its layers, the form, the stream and the results together. Each piece
+ * lives in its own module; this file only says what happens when.
+ */
+import type { RunSummary, Scenario } from '@balloon-sim/sim-core';
+import * as d3 from 'd3';
+import { type Geography, getJson, type ScenarioListItem, type WindListItem, type Zones } from './api.js';
+import { Backtrack } from './backtrack.js';
+import { clearError, initBanner, showError, showFailure } from './banner.js';
+import { BaseMap } from './basemap.js';
+import { drawDensity } from './contours.js';
+import { exportRun, type RunRecord } from './export.js';
+import { memberSite, ScenarioForm } from './form.js';
+import { graticuleLabels } from './graticule-labels.js';
+import { type MemberFacts, memberLines, showCard, zoneLines } from './hover.js';
+import { trackLegend } from './legend.js';
+import { MapView } from './map.js';
+import { Playback } from './playback.js';
+import { clearResults, clock, showResults } from './results.js';
+import { scaleBar } from './scalebar.js';
+import { SiteStore, siteList, siteMarkers } from './sites.js';
+import { StreamClient, streamUrl } from './stream.js';
+import { type ColourMode, TrackLayer } from './tracks.js';
+import { WindLayer } from './wind-layer.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** What the page shows in its status line (also read by the browser tests). */
+type RunState = 'idle' | 'submitting' | 'queued' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
+
+function setStatus(state: RunState, text: string): void {
+  const status = $('status');
+  status.dataset.state = state;
+  status.textContent = text;
+  const busy = state === 'submitting' || state === 'queued' || state === 'running' || state === 'cancelling';
+  $<HTMLButtonElement>('run').disabled = busy;
+  $<HTMLButtonElement>('cancel').disabled = !busy || state === 'cancelling';
+}
+
+// ---- the map and its layers ----
+initBanner();
+const view = new MapView($('map-wrap'));
+const basemap = new BaseMap(view);
+const landingLayer = basemap.layerAbove('landings');
+const launchRegionLayer = basemap.layerAbove('launch-regions');
+scaleBar(view);
+graticuleLabels(view);
+const wind = new WindLayer(view);
+const headsCanvas = $<HTMLCanvasElement>('track-heads');
+const tracks = new TrackLayer(view.canvas, headsCanvas, {
+  projection: (p) => view.projection(p),
+  get transform() {
+    return view.transform;
+  },
+  get pixelRatio() {
+    return view.pixelRatio;
+  },
+});
+/** The heads canvas takes the size the map gives the trails canvas. */
+function syncHeadsCanvas(): void {
+  headsCanvas.width = view.canvas.width;
+  headsCanvas.height = view.canvas.height;
+  headsCanvas.style.width = view.canvas.style.width;
+  headsCanvas.style.height = view.canvas.style.height;
+}
+syncHeadsCanvas();
+view.on('resize', syncHeadsCanvas);
+
+/** One redraw per animation frame, however many frames or zoom events arrive in between. */
+let drawQueued = false;
+function drawSoon(): void {
+  if (drawQueued) return;
+  drawQueued = true;
+  requestAnimationFrame(() => {
+    drawQueued = false;
+    tracks.draw();
+  });
+}
+view.on('zoom', drawSoon);
+view.on('resize', () => {
+  tracks.reproject();
+  drawSoon();
+  drawDensity(landingLayer, view, run?.summary?.landings.grid ?? null, 'landing-region');
+});
+
+// ---- the scenario form and launch sites ----
+const sites = new SiteStore();
+siteMarkers(view, sites);
+siteList($<HTMLUListElement>('site-list'), sites);
+const form = new ScenarioForm(sites);
+const backtrack = new Backtrack(view, launchRegionLayer, {
+  defaultTime: () => {
+    // Three hours after the first launch: balloons reach the airports in 2–4 h.
+    const start = Date.parse(`${$<HTMLInputElement>('t-start').value}:00Z`);
+    return new Date((Number.isFinite(start) ? start : Date.now()) + 3 * 3600_000).toISOString();
+  },
+  wind: () => form.windSource,
+});
+
+// ---- clicking the map: add a site or a detection ----
+type ClickMode = 'none' | 'site' | 'detection';
+let clickMode: ClickMode = 'none';
+function setClickMode(mode: ClickMode): void {
+  clickMode = mode;
+  $('site-pick').setAttribute('aria-pressed', String(mode === 'site'));
+  $('detection-pick').setAttribute('aria-pressed', String(mode === 'detection'));
+  const hint = $('mode-hint');
+  hint.hidden = mode === 'none';
+  hint.textContent =
+    mode === 'site'
+      ? 'Click the map to add a launch site (Esc to stop)'
+      : 'Click the map to add a radar detection (Esc to stop)';
+  $('map-wrap').classList.toggle('picking', mode !== 'none');
+}
+$('site-pick').addEventListener('click', () => setClickMode(clickMode === 'site' ? 'none' : 'site'));
+$('detection-pick').addEventListener('click', () =>
+  setClickMode(clickMode === 'detection' ? 'none' : 'detection'),
+);
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && clickMode !== 'none') setClickMode('none');
+});
+$('site-add').addEventListener('click', () => {
+  // From the keyboard: a site at the centre of the view, its fields focused for typing.
+  const centre = view.toLonLat(view.width / 2, view.height / 2) ?? [25, 54];
+  sites.add(centre[0], centre[1], 'form');
+  $('site-list').querySelector<HTMLInputElement>('li:last-child input')?.focus();
+});
+view.overlay.on('click', (event: MouseEvent) => {
+  if (clickMode === 'none' || event.defaultPrevented) return;
+  const [x, y] = d3.pointer(event);
+  const p = view.toLonLat(x, y);
+  if (!p) return;
+  if (clickMode === 'site') sites.add(p[0], p[1], 'map');
+  else backtrack.add(p[0], p[1]);
+});
+
+// ---- zoom buttons ----
+$('zoom-in').addEventListener('click', () => view.zoomBy(1.6));
+$('zoom-out').addEventListener('click', () => view.zoomBy(1 / 1.6));
+$('zoom-reset').addEventListener('click', () => view.resetZoom());
+
+// ---- the run ----
+interface Run extends RunRecord, MemberFacts {
+  scenario: Scenario;
+  summary: RunSummary | null;
+}
+let run: Run | null = null;
+
+const playback = new Playback(
+  (index) => {
+    tracks.shown = index;
+    drawSoon();
+  },
+  (index) => {
+    const t = tracks.timeOf(index);
+    return Number.isFinite(t) ? clock(new Date(t * 1000).toISOString()) : '--';
+  },
+);
+
+const stream = new StreamClient(streamUrl(), {
+  accepted(info) {
+    if (!run) return;
+    run.runId = info.runId;
+    run.members = info.members;
+    const siteOf = Uint32Array.from({ length: info.members }, (_, i) => memberSite(run!.layout, i));
+    tracks.reset(info.members, siteOf);
+    run.launchTSec = new Float64Array(info.members).fill(Number.NaN);
+    setStatus(
+      info.queued ? 'queued' : 'running',
+      `${info.queued ? 'Queued' : 'Running'}: ${info.members.toLocaleString('en')} members, ${info.frames} frames`,
+    );
+    if (info.warnings?.length) $('warnings').replaceChildren(...info.warnings.map(listItem));
+    updateTrackLegend();
+  },
+  progress(fraction) {
+    $<HTMLProgressElement>('progress').value = fraction;
+    if (run && $('status').dataset.state === 'queued')
+      setStatus('running', `Running: ${run.members} members`);
+  },
+  frame(index, tSec, positions) {
+    if (!run) return;
+    run.frames[index] = { tSec, positions };
+    tracks.addFrame(index, tSec, positions);
+    playback.frames(tracks.frameCount);
+  },
+  events(events) {
+    if (!run) return;
+    run.events.push(...events);
+    const crossings: { lon: number; lat: number; tSec: number }[] = [];
+    for (const e of events) {
+      const tSec = Date.parse(e.time) / 1000;
+      if (e.kind === 'launch') run.launchTSec[e.member] = tSec;
+      else if (e.kind === 'border-crossing') crossings.push({ lon: e.lon, lat: e.lat, tSec });
+      else if (e.kind === 'landing' || e.kind === 'left-domain' || e.kind === 'wind-ended')
+        run.end.set(e.member, { kind: e.kind, time: e.time });
+    }
+    tracks.addMarkers(crossings);
+    drawSoon();
+  },
+  summary(summary) {
+    if (!run) return;
+    run.summary = summary;
+    // Sampled launch points get their names (strip-1…) from the summary.
+    run.layout.siteIds = summary.sites.map((s) => s.id);
+    showResults(summary);
+    drawDensity(landingLayer, view, summary.landings.grid, 'landing-region');
+    updateTrackLegend();
+  },
+  done() {
+    if (run) run.finished = true;
+    $('export-row').hidden = false;
+    $<HTMLProgressElement>('progress').value = 1;
+    setStatus('done', `Done: ${run?.members.toLocaleString('en') ?? ''} members`);
+  },
+  cancelled() {
+    setStatus('cancelled', `Cancelled after ${tracks.frameCount} frames`);
+    $('results-empty').textContent =
+      'Cancelled: the run stopped before its summary. The frames received can be replayed and exported.';
+    $('export-row').hidden = tracks.frameCount === 0;
+  },
+  error(message, issues) {
+    // A cancel that crossed the run's end on the wire: nothing went wrong.
+    if (/^no run to cancel/.test(message)) return;
+    setStatus('failed', 'Failed');
+    showError('The server refused or stopped the run', message, issues);
+  },
+});
+
+function listItem(text: string): HTMLLIElement {
+  const li = document.createElement('li');
+  li.textContent = text;
+  return li;
+}
+
+$<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const scenario = form.scenario();
+  if (!scenario) return;
+  clearError();
+  clearResults();
+  $('export-row').hidden = true;
+  drawDensity(landingLayer, view, null, 'landing-region');
+  run = {
+    runId: null,
+    finished: false,
+    scenario,
+    layout: form.layout(scenario),
+    members: 0,
+    frames: [],
+    events: [],
+    summary: null,
+    launchTSec: new Float64Array(0),
+    end: new Map(),
+  };
+  tracks.reset(0, []);
+  playback.reset();
+  drawSoon();
+  $<HTMLProgressElement>('progress').value = 0;
+  setStatus('submitting', 'Submitting…');
+  try {
+    await stream.run(scenario);
+  } catch (error) {
+    setStatus('failed', 'Failed');
+    showFailure('Cannot reach the server', error);
+  }
+});
+
+$('cancel').addEventListener('click', () => {
+  stream.cancel();
+  setStatus('cancelling', 'Cancelling…');
+});
+
+for (const format of ['geojson', 'csv'] as const)
+  $(`export-${format}`).addEventListener('click', async () => {
+    if (!run) return;
+    try {
+      await exportRun(run, format);
+    } catch (error) {
+      showFailure('Export', error);
+    }
+  });
+
+// ---- colours and legend ----
+for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="colour"]'))
+  radio.addEventListener('change', () => {
+    tracks.mode = radio.value as ColourMode;
+    updateTrackLegend();
+    drawSoon();
+  });
+
+function updateTrackLegend(): void {
+  trackLegend($('track-legend'), tracks.mode, run?.layout.siteIds ?? sites.sites.map((s) => s.id));
+}
+
+// ---- hover: a track's member, or the zones under the pointer ----
+let hoverQueued = false;
+let lastPointer: [number, number] | null = null;
+view.overlay.on('pointermove', (event: PointerEvent) => {
+  lastPointer = d3.pointer(event);
+  if (hoverQueued) return;
+  hoverQueued = true;
+  requestAnimationFrame(() => {
+    hoverQueued = false;
+    if (lastPointer) hover(lastPointer[0], lastPointer[1]);
+  });
+});
+view.overlay.on('pointerleave', () => {
+  lastPointer = null;
+  $('tooltip').hidden = true;
+  if (tracks.highlight !== -1) {
+    tracks.highlight = -1;
+    drawSoon();
+  }
+});
+
+function hover(x: number, y: number): void {
+  const hit = run && tracks.members > 0 ? tracks.pick(x, y) : null;
+  if (tracks.highlight !== (hit?.member ?? -1)) {
+    tracks.highlight = hit?.member ?? -1;
+    drawSoon();
+  }
+  const p = view.toLonLat(x, y);
+  const lines =
+    hit && run
+      ? memberLines(run, tracks, hit.member, hit.frame)
+      : p
+        ? zoneLines(basemap.zonesAt(p[0], p[1]))
+        : [];
+  showCard($('tooltip'), lines, x, y, view.width, view.height);
+}
+
+// ---- loading what the server bundles ----
+async function start(): Promise<void> {
+  setStatus('idle', 'Loading map…');
+  try {
+    const [geography, zones] = await Promise.all([
+      getJson<Geography>('api/geography'),
+      getJson<Zones>('api/zones'),
+    ]);
+    basemap.setGeography(geography);
+    basemap.setZones(zones);
+  } catch (error) {
+    showFailure('Cannot load the map', error);
+  }
+  try {
+    const [scenarios, winds] = await Promise.all([
+      getJson<ScenarioListItem[]>('api/scenarios'),
+      getJson<WindListItem[]>('api/winds'),
+    ]);
+    form.setWinds(winds);
+    const select = $<HTMLSelectElement>('template');
+    select.replaceChildren(
+      ...scenarios.map((s) => {
+        const option = document.createElement('option');
+        option.value = s.id;
+        option.textContent = s.available ? s.name : `${s.name} (wind data missing)`;
+        option.disabled = !s.available;
+        return option;
+      }),
+    );
+    const initial =
+      scenarios.find((s) => s.id === 'default' && s.available) ?? scenarios.find((s) => s.available);
+    if (initial) {
+      select.value = initial.id;
+      await loadTemplate(initial.id);
+    }
+    select.addEventListener('change', () => void loadTemplate(select.value));
+    $<HTMLSelectElement>('wind').addEventListener('change', () => void showWind());
+    setStatus('idle', 'Ready');
+  } catch (error) {
+    setStatus('failed', 'Not ready');
+    showFailure('Cannot load the bundled scenarios', error);
+  }
+  updateTrackLegend();
+}
+
+async function loadTemplate(id: string): Promise<void> {
+  try {
+    const doc = await getJson<Scenario>(`api/scenarios/${encodeURIComponent(id)}`);
+    form.load(doc, id);
+    updateTrackLegend();
+    await showWind();
+  } catch (error) {
+    showFailure(`Cannot load scenario ${id}`, error);
+  }
+}
+
+/** The wind layer on the chosen wind, at the level nearest the float altitude, at the first launch. */
+function showWind(): Promise<void> {
+  const altM = $<HTMLInputElement>('f-float').valueAsNumber;
+  const startSec = Date.parse(`${$<HTMLInputElement>('t-start').value}:00Z`) / 1000;
+  return wind.setWind(
+    form.windId,
+    Number.isFinite(altM) ? altM : undefined,
+    Number.isFinite(startSec) ? startSec : undefined,
+  );
+}
+
+void start();
