@@ -5,12 +5,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
-import type { AnalysisEvent } from '../../analysis/observer.js';
+import type { AnalysisEvent, AnalysisTargets } from '../../analysis/observer.js';
 import { InputError } from '../../errors.js';
 import { runPart } from '../../scenario/merge.js';
 import { prepareValidRun, selectMembers } from '../../scenario/prepare.js';
 import { runSteps } from '../../scenario/run.js';
+import type { Scenario } from '../../scenario/schema.js';
 import type { SimEvent } from '../../solver/status.js';
+import type { WindField } from '../../wind/wind-field.js';
 import { loadScenarioTargets } from '../geography.js';
 import { loadScenarioWind } from '../load-wind.js';
 import type { RunReply, RunRequest, WorkerCommand } from './protocol.js';
@@ -19,10 +21,27 @@ const port = parentPort!;
 const post = (reply: RunReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 let cancelled = false;
 
+/** The last wind and zones read: a pooled worker serving the same scenario again skips the files. */
+let lastInputs: { key: string; value: Promise<{ wind: WindField; targets: AnalysisTargets }> } | null = null;
+
+function inputs(scenario: Scenario, baseDir: string) {
+  const key = JSON.stringify([baseDir, scenario.wind, scenario.zones ?? null]);
+  if (lastInputs?.key !== key) {
+    const value = (async () => ({
+      wind: await loadScenarioWind(scenario.wind, baseDir),
+      targets: await loadScenarioTargets(scenario, baseDir),
+    }))();
+    value.catch(() => {
+      lastInputs = null;
+    });
+    lastInputs = { key, value };
+  }
+  return lastInputs.value;
+}
+
 async function run(request: RunRequest): Promise<void> {
   const { scenario, baseDir, ids } = request;
-  const wind = await loadScenarioWind(scenario.wind, baseDir);
-  const targets = await loadScenarioTargets(scenario, baseDir);
+  const { wind, targets } = await inputs(scenario, baseDir);
   const prepared = selectMembers(prepareValidRun(scenario, wind), ids);
   let events: SimEvent[] = [];
   let analysisEvents: AnalysisEvent[] = [];
