@@ -1,4 +1,9 @@
-import { backtrack, type Scenario as ScenarioDoc, validateScenario } from '@balloon-sim/sim-core';
+import {
+  backtrack,
+  backtrackSummary,
+  type Scenario as ScenarioDoc,
+  validateScenario,
+} from '@balloon-sim/sim-core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { errorResponses } from '../schemas.js';
@@ -91,16 +96,7 @@ export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
         seed: body.seed,
         plausible: targets.origin ? (lon, lat) => targets.origin!.contains(lon, lat) : undefined,
       });
-      return {
-        floatAltitudeM: result.floatAltitudeM,
-        altitudeFit: result.altitudeFit,
-        members: result.members,
-        reachedGround: result.reachedGround,
-        plausible: result.plausible,
-        medianLaunch: result.medianLaunch,
-        mostLikely: result.mostLikely,
-        grid: result.grid,
-      };
+      return backtrackSummary(result);
     },
   );
 };

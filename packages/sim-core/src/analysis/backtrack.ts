@@ -296,3 +296,17 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
     medianLaunch: iso(median(gT)),
   };
 }
+
+/** What a back-track tells, without the per-member arrays: the command line's --json, the server's answer. */
+export function backtrackSummary(result: BacktrackResult) {
+  return {
+    floatAltitudeM: result.floatAltitudeM,
+    altitudeFit: result.altitudeFit,
+    members: result.members,
+    reachedGround: result.reachedGround,
+    plausible: result.plausible,
+    medianLaunch: result.medianLaunch,
+    mostLikely: result.mostLikely,
+    grid: result.grid,
+  };
+}

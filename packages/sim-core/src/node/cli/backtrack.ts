@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { backtrack, type Detection } from '../../analysis/backtrack.js';
+import { backtrack, backtrackSummary, type Detection } from '../../analysis/backtrack.js';
 import { countryAreas } from '../../analysis/targets.js';
 import { parseJson, readInput } from '../files.js';
 import { BUNDLED_GEOGRAPHY_DIR } from '../geography.js';
@@ -102,16 +102,7 @@ export const backtrackCommand: Command = {
       seed: Math.round(num(v.seed, 'seed', 1)),
       plausible: belarus ? (lon, lat) => belarus.contains(lon, lat) : undefined,
     });
-    const summary = {
-      floatAltitudeM: result.floatAltitudeM,
-      altitudeFit: result.altitudeFit,
-      members: result.members,
-      reachedGround: result.reachedGround,
-      plausible: result.plausible,
-      medianLaunch: result.medianLaunch,
-      mostLikely: result.mostLikely,
-      grid: result.grid,
-    };
+    const summary = backtrackSummary(result);
     if (v.json) return out(JSON.stringify(summary));
     const lines = [
       `float altitude ${result.floatAltitudeM} m${result.altitudeFit ? ` (fitted to ${detections.length} detections, RMS ${Math.min(...result.altitudeFit.map((f) => f.rmsKm)).toFixed(1)} km)` : ''}`,
