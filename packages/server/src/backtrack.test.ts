@@ -1,14 +1,8 @@
-import { afterEach, expect, it } from 'vitest';
-import { buildApp } from './app.js';
-
-const apps: ReturnType<typeof buildApp>[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+import { expect, it } from 'vitest';
+import { openApp } from './testing/apps.js';
 
 it('POST /api/backtrack traces a detection near Vilnius back to launch cells in Belarus', async () => {
-  const app = buildApp({});
-  apps.push(app);
+  const app = openApp();
   const response = await app.inject({
     method: 'POST',
     url: '/api/backtrack',
@@ -30,8 +24,7 @@ it('POST /api/backtrack traces a detection near Vilnius back to launch cells in 
 });
 
 it('POST /api/backtrack refuses bad detections and paths outside the data folders with a 400', async () => {
-  const app = buildApp({});
-  apps.push(app);
+  const app = openApp();
   const bad = await app.inject({
     method: 'POST',
     url: '/api/backtrack',

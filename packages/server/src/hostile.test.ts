@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from './app.js';
-import type { AppOptions } from './options.js';
+import { openApp } from './testing/apps.js';
 import { StreamClient, startServer } from './testing/client.js';
 
 /** A valid scenario to spoil: one balloon afloat in a uniform wind. */
@@ -13,16 +12,7 @@ const scenario = () => ({
 });
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
-const apps: FastifyInstance[] = [];
-/** A new app, closed after the test. */
-const open = (options: AppOptions = {}) => {
-  const app = buildApp(options);
-  apps.push(app);
-  return app;
-};
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const open = openApp;
 
 async function post(a: FastifyInstance, url: string, payload: unknown, contentType = 'application/json') {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);

@@ -3,24 +3,15 @@ import { resolve } from 'node:path';
 import { prepareRun, runPrepared, type Scenario } from '@balloon-sim/sim-core';
 import { loadScenarioTargets, loadScenarioWind, readScenarioFile } from '@balloon-sim/sim-core/node';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
-import type { AppOptions } from './options.js';
+import { openApp } from './testing/apps.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const SHARED_DATA = resolve(REPO, '../shared/data');
 const hasSharedData = existsSync(SHARED_DATA);
 
-const apps: FastifyInstance[] = [];
-/** A new app, closed after the test. */
-const open = (options: AppOptions = {}) => {
-  const app = buildApp(options);
-  apps.push(app);
-  return app;
-};
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const open = openApp;
 
 /** The default scenario made small: 10 members per site and launch time (120 in all). */
 async function smallDefault(a: FastifyInstance): Promise<Scenario> {
