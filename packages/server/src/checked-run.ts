@@ -2,9 +2,10 @@ import {
   type AnalysisTargets,
   type PreparedRun,
   prepareRun,
-  SCENARIO_DEFAULTS,
+  type RunSize,
   type Scenario,
   ScenarioError,
+  scenarioSize,
   validateScenario,
   type WindField,
 } from '@balloon-sim/sim-core';
@@ -50,32 +51,6 @@ export function checkDepth(doc: unknown, limits: Pick<Limits, 'maxJsonDepth'>): 
     ]);
 }
 
-/** Members, solver steps and output frames (the launch frame included) of a run. */
-interface RunSize {
-  members: number;
-  steps: number;
-  frames: number;
-}
-
-/**
- * An upper bound of a run's size from the document alone, to refuse a run too large before
- * `prepareRun` allocates its members (sim-core counts them only while building them).
- */
-function roughSize(scenario: Scenario): RunSize {
-  const sites = (scenario.launch.sites?.length ?? 0) + (scenario.launch.area?.points ?? 0);
-  const { start, end, everySec } = scenario.launch.times;
-  const spanSec = end === undefined ? 0 : (Date.parse(end) - Date.parse(start)) / 1000;
-  const launches = spanSec > 0 && everySec ? Math.floor(spanSec / everySec) + 1 : 1;
-  const members = sites * launches * (scenario.ensemble?.members ?? SCENARIO_DEFAULTS.members);
-  const dtSec = scenario.solver.dtSec ?? SCENARIO_DEFAULTS.dtSec;
-  const steps = Math.ceil(scenario.solver.durationSec / dtSec);
-  const every = Math.max(
-    1,
-    Math.round((scenario.output?.intervalSec ?? SCENARIO_DEFAULTS.outputIntervalSec) / dtSec),
-  );
-  return { members, steps, frames: 1 + Math.ceil(steps / every) };
-}
-
 /** Refuses a run over maxMembers, maxMemberSteps or maxMemberFrames, naming the limit. */
 function checkSize({ members, steps, frames }: RunSize, limits: Limits, about: string): void {
   const over = (path: string, what: string, limit: keyof Limits) =>
@@ -100,7 +75,7 @@ function checkSize({ members, steps, frames }: RunSize, limits: Limits, about: s
 export async function checkRun(doc: unknown, catalog: Catalog, limits: Limits): Promise<CheckedRun> {
   checkDepth(doc, limits);
   const valid = validateScenario(doc);
-  checkSize(roughSize(valid), limits, 'about ');
+  checkSize(scenarioSize(valid), limits, 'about ');
   const scenario = await resolveLaunchArea(await catalog.confineScenario(valid), catalog.scenariosDir);
   const wind = await catalog.windField(scenario.wind);
   const prepared = prepareRun(scenario, wind);

@@ -21,6 +21,32 @@ export const SCENARIO_DEFAULTS = {
 /** Hard limits that keep one run within one machine's memory. */
 export const RUN_LIMITS = { maxMembers: 5_000_000, maxLaunchTimes: 100_000 };
 
+/** How big a run is: members, solver steps, output frames (the launch frame included). */
+export interface RunSize {
+  members: number;
+  steps: number;
+  frames: number;
+}
+
+/**
+ * The size of a scenario's run from the document alone, before any member is built — for refusing
+ * runs too large for a machine or a server. A launch area counts its sampled points as sites.
+ */
+export function scenarioSize(scenario: Scenario): RunSize {
+  const sites = (scenario.launch.sites?.length ?? 0) + (scenario.launch.area?.points ?? 0);
+  const { start, end, everySec } = scenario.launch.times;
+  const spanSec = end === undefined ? 0 : (Date.parse(end) - Date.parse(start)) / 1000;
+  const launches = spanSec > 0 && everySec ? Math.floor(spanSec / everySec + 1e-9) + 1 : 1;
+  const members = sites * launches * (scenario.ensemble?.members ?? SCENARIO_DEFAULTS.members);
+  const dtSec = scenario.solver.dtSec ?? SCENARIO_DEFAULTS.dtSec;
+  const steps = Math.ceil(scenario.solver.durationSec / dtSec - 1e-9);
+  const every = Math.max(
+    1,
+    Math.round((scenario.output?.intervalSec ?? SCENARIO_DEFAULTS.outputIntervalSec) / dtSec),
+  );
+  return { members, steps, frames: 1 + Math.ceil(steps / every) };
+}
+
 /** A validated scenario turned into what the solver runs, with each member's origin. */
 export interface PreparedRun {
   scenario: Scenario;

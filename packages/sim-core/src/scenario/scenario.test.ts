@@ -4,6 +4,7 @@ import { MemberStatus } from '../solver/status.js';
 import { AltitudeGridWind } from '../wind/grid.js';
 import { prepareRun, runScenario } from './entry.js';
 import { ScenarioError } from './issues.js';
+import { scenarioSize } from './prepare.js';
 import type { Scenario } from './schema.js';
 import { scenarioIssues, validateScenario } from './validate.js';
 
@@ -166,6 +167,15 @@ describe('ensembles', () => {
         windCorrelationSec: 1800,
       },
     },
+  });
+
+  it('scenarioSize counts what prepareRun builds, before building it', () => {
+    const s = ensemble(1);
+    const prepared = prepareRun(s, runScenario(base()).prepared.wind);
+    const size = scenarioSize(s);
+    expect(size.members).toBe(prepared.simulation.members.count);
+    expect(size.steps).toBe(prepared.simulation.durationSec / prepared.simulation.dtSec);
+    expect(size.frames).toBe(runScenario(s).frames.length);
   });
 
   it('makes sites × launch times × members', () => {
