@@ -10,8 +10,6 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { backtrack, countryAreas } from '@balloon-sim/sim-core';
-import { loadWindFiles, parseJson } from '@balloon-sim/sim-core/node';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,36 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/src/index.js';
 import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
 
-const FIXTURES = resolve(import.meta.dirname, '../../../fixtures');
-
-/** sim-core's backtrack on the illustrative wind, answering the viewer's documented request. */
-async function answerBacktrack(body: {
-  detections: { lon: number; lat: number; altM: number; time: string }[];
-  members?: number;
-  maxFloatHours?: number;
-}) {
-  const wind = await loadWindFiles([resolve(FIXTURES, 'wind/illustrative-border-night.json')]);
-  const countries = resolve(FIXTURES, 'geo/countries.json');
-  const belarus = countryAreas(
-    parseJson((await readFile(countries)).toString('utf8'), countries),
-    countries,
-    ['BY'],
-  )[0];
-  const result = backtrack({
-    wind,
-    detections: body.detections.map((d) => ({
-      lon: d.lon,
-      lat: d.lat,
-      altM: d.altM,
-      tSec: Date.parse(d.time) / 1000,
-    })),
-    members: body.members ?? 500,
-    maxFloatSec: (body.maxFloatHours ?? 8) * 3600,
-    plausible: (lon, lat) => belarus.contains(lon, lat),
-  });
-  const { floatAltitudeM, members, reachedGround, plausible, mostLikely, grid } = result;
-  return { floatAltitudeM, members, reachedGround, plausible, mostLikely, grid };
-}
+const _FIXTURES = resolve(import.meta.dirname, '../../../fixtures');
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
@@ -330,22 +299,7 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
   });
 
   it('back-tracks a radar detection near Vilnius to a launch area in Belarus', async () => {
-    // Until the server has POST /api/backtrack (see backtrack.ts for the shape), the browser's
-    // request is answered here by sim-core's own backtrack — what the endpoint will run — on the
-    // same illustrative wind and Belarus outline.
-    const probe = await fetch(`${origin}/api/backtrack`, {
-      method: 'POST',
-      body: '{}',
-      headers: { 'content-type': 'application/json' },
-    });
-    if (probe.status === 404)
-      await page.route('**/api/backtrack', (route) =>
-        answerBacktrack(route.request().postDataJSON()).then(
-          (json) => route.fulfill({ json }),
-          (error: Error) => route.fulfill({ status: 500, json: { error: error.message } }),
-        ),
-      );
-
+    // The server's POST /api/backtrack answers (sim-core's backtrack on the form's wind).
     await page.click('#detection-add');
     const fields = page.locator('#detection-list li').last().locator('input');
     await fields.nth(0).fill('25.05');
