@@ -10,14 +10,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildApp } from '@balloon-sim/server';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The server package has no `exports` yet; its source entry is imported directly.
-import { buildApp } from '../../server/src/index.js';
 import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
-
-const _FIXTURES = resolve(import.meta.dirname, '../../../fixtures');
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
