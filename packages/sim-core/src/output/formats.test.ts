@@ -63,6 +63,7 @@ describe('output formats', () => {
       }
       expect([...times].sort()).toEqual(times);
       expect(f.properties.status).toBe('landed');
+      expect(f.properties.reason).toBe('reached the ground');
       // the landing point ends the line
       const last = f.geometry.coordinates.at(-1)!;
       expect(last[2]).toBe(0);

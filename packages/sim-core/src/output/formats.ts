@@ -2,7 +2,7 @@ import type { AnalysisEvent } from '../analysis/observer.js';
 import type { PreparedRun } from '../scenario/prepare.js';
 import type { RunResult } from '../scenario/run.js';
 import type { Frame } from '../solver/simulation.js';
-import { type SimEvent, STATUS_NAMES } from '../solver/status.js';
+import { type SimEvent, STATUS_NAMES, STATUS_REASONS } from '../solver/status.js';
 
 /**
  * Output formats of a run. CSV and NDJSON are written frame by frame as the run goes (memory stays
@@ -130,6 +130,7 @@ export function geoJson(result: RunResult): object {
       member: i,
       ...origin(prepared, i),
       status: STATUS_NAMES[result.status[i]],
+      reason: STATUS_REASONS[STATUS_NAMES[result.status[i]]],
       times: track.times,
     },
   }));

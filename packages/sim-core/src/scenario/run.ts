@@ -1,7 +1,7 @@
 import { type AnalysisEvent, type AnalysisTargets, RunObserver } from '../analysis/observer.js';
 import { type RunSummary, summarizeRun } from '../analysis/summary.js';
 import { type Frame, Simulation } from '../solver/simulation.js';
-import { type SimEvent, STATUS_NAMES } from '../solver/status.js';
+import type { SimEvent } from '../solver/status.js';
 import type { PreparedRun } from './prepare.js';
 
 /** Everything a finished run produced. Positions in degrees and m AMSL, times in s since the epoch. */
@@ -105,9 +105,4 @@ export function runPrepared(prepared: PreparedRun, hooks: RunHooks = {}): RunRes
     const next = steps.next();
     if (next.done) return next.value;
   }
-}
-
-/** The status name of each member. */
-export function statusNames(result: Pick<RunResult, 'status'>): string[] {
-  return Array.from(result.status, (code) => STATUS_NAMES[code]);
 }

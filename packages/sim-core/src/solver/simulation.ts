@@ -378,15 +378,6 @@ export class Simulation {
     else if (windEnds) this.finish(i, MemberStatus.windEnded, 'wind-ended', tEnd);
   }
 
-  /** Runs to the end; `onFrame` is called at the start and after every `outputEverySteps` steps. */
-  run(outputEverySteps: number, onFrame?: (frame: Frame) => void): void {
-    onFrame?.(this.frame());
-    while (!this.done) {
-      this.step();
-      if (onFrame && (this.stepIndex % outputEverySteps === 0 || this.done)) onFrame(this.frame());
-    }
-  }
-
   // ---- one member ---------------------------------------------------------------------------
 
   private launch(i: number): void {
