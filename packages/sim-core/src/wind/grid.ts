@@ -158,13 +158,13 @@ abstract class GridWindBase {
   /* Results of `locate`: node index of the lower corner, offsets to the neighbours, weights. */
   protected base = 0;
   protected column = 0;
-  protected timeBase = 0;
+  timeBase = 0;
   protected di = 0;
   protected dj = 0;
-  protected dn = 0;
+  dn = 0;
   protected wx = 0;
   protected wy = 0;
-  protected wt = 0;
+  wt = 0;
 
   constructor(init: GridWindInit, norm: ReturnType<typeof normalise>) {
     this.description = init.description;
@@ -258,7 +258,7 @@ abstract class GridWindBase {
   }
 
   /** Sets timeBase (node index of the earlier time), dn and wt. */
-  protected locateTime(tSec: number): void {
+  locateTime(tSec: number): void {
     const nt = this.timesSec.length;
     let n = 0;
     let ft = 0;
@@ -275,16 +275,19 @@ abstract class GridWindBase {
   }
 
   /**
-   * Writes into `slab` the field interpolated to one time: interleaved u, v for every node of one
-   * time, rounded to float32 as the 16-node path rounds its time-interpolated nodes.
+   * Fills one row (level k, latitude j: r = k·nLat + j) of a slab: interleaved u, v at the slab's time,
+   * rounded to float32 as the 16-node path rounds its time-interpolated nodes.
    */
-  fillTimeSlab(tSec: number, slab: Float32Array): void {
-    this.locateTime(tSec);
+  fillSlabRow(view: SlabView, row: number): void {
+    const n = 2 * this.nLon;
+    const a = 2 * view.timeBase + row * n;
+    const b = a + 2 * view.dn;
     const uv = this.uv;
-    const a = 2 * this.timeBase;
-    const b = a + 2 * this.dn;
-    const wt = this.wt;
-    for (let e = 0; e < slab.length; e++) slab[e] = uv[a + e] + wt * (uv[b + e] - uv[a + e]);
+    const out = view.data;
+    const o = row * n;
+    const wt = view.wt;
+    for (let e = 0; e < n; e++) out[o + e] = uv[a + e] + wt * (uv[b + e] - uv[a + e]);
+    view.stamps[row] = view.generation;
   }
 
   /** Fractional time index on irregular times (binary search). */
@@ -318,32 +321,46 @@ abstract class GridWindBase {
 
 /**
  * Time-interpolated copies of a grid ("slabs"). All members of a run are evaluated at the same few
- * times (t, t + dt/2, t + dt for RK4), so interpolating the whole grid once to each of those times
- * halves the nodes every later sample reads (8 instead of 16). A time gets a slab once enough points
- * have been asked for at it, so small runs and scattered times never pay for one. Slab values are
- * float32, the precision the grid is stored in (half the memory traffic of float64: ~12 % faster on
- * drift-bench); the 16-node path rounds its time-interpolated nodes to float32 the same way, so using
- * a slab or not never changes a result.
- * The least recently used of four slots is reused.
+ * times (t, t + dt/2, t + dt for RK4), so interpolating the grid to each of those times halves the
+ * nodes every later sample reads (8 instead of 16). A time gets a slab once enough points have been
+ * asked for at it, so small runs and scattered times never pay for one; its rows (one level, one
+ * latitude) are filled when a sample first needs them, so only the part of the grid the balloons
+ * are in is interpolated. Slab values are float32, the precision the grid is stored in (half the
+ * memory traffic of float64); the 16-node path rounds its time-interpolated nodes to float32 the
+ * same way, so using a slab or not never changes a result. The least recently used of four slots
+ * is reused.
  */
+/** A slab of one time, filled a grid row (one level, one latitude) at a time as samples need it. */
+interface SlabView {
+  data: Float32Array;
+  /** Row r (level·nLat + j) holds this time's values when stamps[r] === generation. */
+  stamps: Uint32Array;
+  generation: number;
+  /* Where the time falls between the grid's times (see locateTime). */
+  timeBase: number;
+  dn: number;
+  wt: number;
+}
+
 class TimeSlabCache {
   private static readonly SLOTS = 4;
   private readonly times = new Float64Array(TimeSlabCache.SLOTS).fill(Number.NaN);
   private readonly points = new Float64Array(TimeSlabCache.SLOTS);
   private readonly lastUse = new Float64Array(TimeSlabCache.SLOTS);
   private readonly built = new Uint8Array(TimeSlabCache.SLOTS);
-  private readonly slabs: Float32Array[] = [];
+  private readonly views: (SlabView | null)[] = [null, null, null, null];
   private clock = 0;
 
   constructor(
     private readonly slabLength: number,
-    /** Points that must be asked for at one time before its slab is built. */
+    private readonly rows: number,
+    /** Points that must be asked for at one time before its slab is used. */
     private readonly threshold: number,
-    private readonly grid: { fillTimeSlab(tSec: number, slab: Float32Array): void },
+    private readonly grid: { locateTime(tSec: number): void; timeBase: number; dn: number; wt: number },
   ) {}
 
-  /** The slab of time tSec if it is built or now worth building; else null. Counts the points asked. */
-  get(tSec: number, points: number): Float32Array | null {
+  /** The slab of time tSec if it is in use or now worth using; else null. Counts the points asked. */
+  get(tSec: number, points: number): SlabView | null {
     const clock = ++this.clock;
     let slot = -1;
     for (let s = 0; s < TimeSlabCache.SLOTS; s++) {
@@ -360,13 +377,29 @@ class TimeSlabCache {
       this.built[slot] = 0;
     }
     this.lastUse[slot] = clock;
-    if (this.built[slot]) return this.slabs[slot];
+    if (this.built[slot]) return this.views[slot];
     this.points[slot] += points;
     if (this.points[slot] < this.threshold) return null;
-    if (!this.slabs[slot]) this.slabs[slot] = new Float32Array(this.slabLength);
-    this.grid.fillTimeSlab(tSec, this.slabs[slot]);
+    let view = this.views[slot];
+    if (!view) {
+      view = {
+        data: new Float32Array(this.slabLength),
+        stamps: new Uint32Array(this.rows),
+        generation: 0,
+        timeBase: 0,
+        dn: 0,
+        wt: 0,
+      };
+      this.views[slot] = view;
+    }
+    // A new generation makes every row stale: rows are filled when first sampled.
+    view.generation++;
+    this.grid.locateTime(tSec);
+    view.timeBase = this.grid.timeBase;
+    view.dn = this.grid.dn;
+    view.wt = this.grid.wt;
     this.built[slot] = 1;
-    return this.slabs[slot];
+    return view;
   }
 }
 
@@ -427,7 +460,7 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
     // Building a slab costs about one interpolation per node; a slab sample saves about eight.
     if (this.nTimes > 1 && 4 * 8 * slabLength <= SLAB_MEMORY_LIMIT_BYTES) {
       const threshold = Math.max(256, this.timeStride / 8);
-      this.slabs = new TimeSlabCache(slabLength, threshold, this);
+      this.slabs = new TimeSlabCache(slabLength, this.nLevels * this.nLat, threshold, this);
     }
   }
 
@@ -463,7 +496,8 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
     uOut: Float64Array,
     vOut: Float64Array,
   ): void {
-    const slab = this.slabs === null ? null : this.slabs.get(tSec, n);
+    const view = this.slabs === null ? null : this.slabs.get(tSec, n);
+    const slab = view === null ? null : view.data;
     this.locateTime(tSec);
     // Fields copied into locals before the loop (the loop runs for every member and RK stage).
     const uv = this.uv;
@@ -548,6 +582,16 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
       let V10: number;
       let V11: number;
       if (slab !== null) {
+        // Rows of the four (level, latitude) pairs around the point: filled on first use.
+        const row = k * ny + j;
+        const stamps = view!.stamps;
+        const gen = view!.generation;
+        if (stamps[row] !== gen) this.fillSlabRow(view!, row);
+        if (dj !== 0 && stamps[row + 1] !== gen) this.fillSlabRow(view!, row + 1);
+        if (dk !== 0) {
+          if (stamps[row + ny] !== gen) this.fillSlabRow(view!, row + ny);
+          if (dj !== 0 && stamps[row + ny + 1] !== gen) this.fillSlabRow(view!, row + ny + 1);
+        }
         u00 = slab[a];
         u01 = slab[b];
         u10 = slab[c];
