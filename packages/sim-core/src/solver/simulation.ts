@@ -297,6 +297,12 @@ export class Simulation {
     const launchT = this.m.launchTSec;
     const sign = this.sign;
     const b = this.batch;
+    const { idx, x0, y0, z0 } = b;
+    const lon = this.lon;
+    const lat = this.lat;
+    const alt = this.altM;
+    const stageEnd = this.stageEndTSec;
+    const release = this.releaseTSec;
     let count = 0;
     for (let i = 0; i < n; i++) {
       if (count === BATCH_SIZE) {
@@ -315,8 +321,8 @@ export class Simulation {
       if (st !== MemberStatus.active) continue;
       const sg = stage[i];
       if (sg === Stage.float || sg === Stage.ascent) {
-        const te = this.stageEndTSec[i];
-        const tr = this.releaseTSec[i];
+        const te = stageEnd[i];
+        const tr = release[i];
         if (
           (sign * (te - t) > 0 && sign * (te - tEnd) <= 0) ||
           (sign * (tr - t) > 0 && sign * (tr - tEnd) <= 0)
@@ -326,10 +332,10 @@ export class Simulation {
           continue;
         }
       }
-      b.idx[count] = i;
-      b.x0[count] = this.lon[i];
-      b.y0[count] = this.lat[i];
-      b.z0[count] = this.altM[i];
+      idx[count] = i;
+      x0[count] = lon[i];
+      y0[count] = lat[i];
+      z0[count] = alt[i];
       count++;
     }
     this.finishBatch(count, t, tEnd, windEnds);
@@ -344,16 +350,20 @@ export class Simulation {
     this.integrateBatch(b, count, t, tEnd - t);
     const flatGround = !this.hasOrography;
     const pressure = this.m.floatPressureHpa;
+    const { idx, xs, ys, zs } = b;
+    const lon = this.lon;
+    const lat = this.lat;
+    const alt = this.altM;
     for (let p = 0; p < count; p++) {
-      const i = b.idx[p];
+      const i = idx[p];
       // A float at a fixed altitude over flat ground meets no altitude event.
       const level = flatGround && stage[i] === Stage.float && Number.isNaN(pressure[i]);
-      if (!level && this.altitudeEvent(i, stage[i], b.xs[p], b.ys[p], b.zs[p], tEnd) >= 0) {
+      if (!level && this.altitudeEvent(i, stage[i], xs[p], ys[p], zs[p], tEnd) >= 0) {
         this.advance(i, t, tEnd); // redo this member alone, locating its event
       } else {
-        this.lon[i] = b.xs[p];
-        this.lat[i] = b.ys[p];
-        this.altM[i] = b.zs[p];
+        lon[i] = xs[p];
+        lat[i] = ys[p];
+        alt[i] = zs[p];
       }
       this.endOfStep(i, tEnd, windEnds);
     }
