@@ -1,86 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { type Grib2Sections, gridIndex, walkGrib2 } from '../testing/grib2-walk.js';
 import { hasSharedData, sharedDataPath } from '../testing/shared-data.js';
 import { decodeJpeg2000, Jpeg2000Error } from './jpeg2000.js';
 
-interface Grib2Jpeg2000Message {
-  ni: number;
-  nj: number;
-  lat1: number;
-  lon1: number;
-  di: number;
-  dj: number;
-  scanningMode: number;
-  numberOfValues: number;
-  template5: number;
-  reference: number;
-  binaryScale: number;
-  decimalScale: number;
-  bitsPerValue: number;
-  bitmapIndicator: number;
-  codestream: Uint8Array;
-}
-
-/** GRIB2 signed integers are sign-and-magnitude (WMO Manual on Codes, regulation 92.1.5). */
-function signMagnitude(raw: number, bits: number): number {
-  const sign = 2 ** (bits - 1);
-  return raw >= sign ? -(raw - sign) : raw;
-}
-
-/** Minimal GRIB2 walker for one-message files: sections 3 (template 3.0), 5 (5.40), 6 and 7. */
-function walkGrib2(file: Uint8Array): Grib2Jpeg2000Message {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  expect(String.fromCharCode(...file.subarray(0, 4))).toBe('GRIB');
-  expect(file[7]).toBe(2);
-  const total = Number(view.getBigUint64(8));
-  expect(total).toBe(file.length);
-  const m = {} as Grib2Jpeg2000Message;
-  let p = 16;
-  while (p + 4 <= total && String.fromCharCode(...file.subarray(p, p + 4)) !== '7777') {
-    const length = view.getUint32(p);
-    const section = file[p + 4];
-    if (section === 3) {
-      expect(view.getUint16(p + 12)).toBe(0);
-      m.ni = view.getUint32(p + 30);
-      m.nj = view.getUint32(p + 34);
-      m.lat1 = signMagnitude(view.getUint32(p + 46), 32) / 1e6;
-      m.lon1 = signMagnitude(view.getUint32(p + 50), 32) / 1e6;
-      m.di = view.getUint32(p + 63) / 1e6;
-      m.dj = view.getUint32(p + 67) / 1e6;
-      m.scanningMode = file[p + 71];
-    } else if (section === 5) {
-      m.numberOfValues = view.getUint32(p + 5);
-      m.template5 = view.getUint16(p + 9);
-      m.reference = view.getFloat32(p + 11);
-      m.binaryScale = signMagnitude(view.getUint16(p + 15), 16);
-      m.decimalScale = signMagnitude(view.getUint16(p + 17), 16);
-      m.bitsPerValue = file[p + 19];
-    } else if (section === 6) {
-      m.bitmapIndicator = file[p + 5];
-    } else if (section === 7) {
-      m.codestream = file.subarray(p + 5, p + length);
-    }
-    p += length;
-  }
-  return m;
-}
-
-function gridIndex(m: Grib2Jpeg2000Message, lat: number, lon: number): number {
-  expect(m.scanningMode & 0x20).toBe(0); // rows along i
-  const iFromFirst = (((m.scanningMode & 0x80 ? m.lon1 - lon : lon - m.lon1) % 360) + 360) % 360;
-  const jFromFirst = m.scanningMode & 0x40 ? lat - m.lat1 : m.lat1 - lat;
-  const i = Math.round(iFromFirst / m.di);
-  const j = Math.round(jFromFirst / m.dj);
-  expect(Math.abs(i * m.di - iFromFirst)).toBeLessThan(1e-6);
-  expect(Math.abs(j * m.dj - jFromFirst)).toBeLessThan(1e-6);
-  return j * m.ni + i;
+/** The one message of a CMC file, read by the test's own GRIB2 walker. */
+function onlyMessage(file: Uint8Array): Grib2Sections {
+  const messages = walkGrib2(file);
+  expect(messages.length).toBe(1);
+  return messages[0];
 }
 
 const CMC_FILE = 'cmc-jpeg2000/CMC_glb_TMP_ISBL_1_latlon.24x.24_2021051800_P000.grib2';
 
 describe.runIf(hasSharedData)('decodeJpeg2000 on CMC GDPS (GRIB2 5.40) against ecCodes', () => {
   it('decodes the field and matches every row of the ecCodes reference CSV', async () => {
-    const m = walkGrib2(new Uint8Array(readFileSync(sharedDataPath(CMC_FILE))));
+    const m = onlyMessage(new Uint8Array(readFileSync(sharedDataPath(CMC_FILE))));
     expect(m.template5).toBe(40);
     expect(m.bitmapIndicator).toBe(255);
     expect(m.numberOfValues).toBe(m.ni * m.nj);
@@ -90,7 +25,7 @@ describe.runIf(hasSharedData)('decodeJpeg2000 on CMC GDPS (GRIB2 5.40) against e
     ]);
 
     const started = performance.now();
-    const packed = await decodeJpeg2000(m.codestream);
+    const packed = await decodeJpeg2000(m.data);
     console.log(
       `[jpeg2000.test] decoded ${packed.length} values in ${(performance.now() - started).toFixed(0)} ms`,
     );
@@ -122,15 +57,15 @@ describe.runIf(hasSharedData)('decodeJpeg2000 on CMC GDPS (GRIB2 5.40) against e
     expect(rows.length).toBe(425);
 
     // A second decode reuses the cached module and gives the same samples.
-    const again = await decodeJpeg2000(m.codestream);
+    const again = await decodeJpeg2000(m.data);
     expect(again.length).toBe(packed.length);
     expect(again.every((x, i) => x === packed[i])).toBe(true);
   });
 
   it('throws Jpeg2000Error on a truncated codestream', async () => {
-    const m = walkGrib2(new Uint8Array(readFileSync(sharedDataPath(CMC_FILE))));
-    for (const length of [10, 100, m.codestream.length >> 1]) {
-      await expect(decodeJpeg2000(m.codestream.subarray(0, length))).rejects.toThrow(Jpeg2000Error);
+    const m = onlyMessage(new Uint8Array(readFileSync(sharedDataPath(CMC_FILE))));
+    for (const length of [10, 100, m.data.length >> 1]) {
+      await expect(decodeJpeg2000(m.data.subarray(0, length))).rejects.toThrow(Jpeg2000Error);
     }
   });
 });

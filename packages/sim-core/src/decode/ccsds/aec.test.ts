@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { type Grib2Sections, gridIndex, walkGrib2 } from '../../testing/grib2-walk.js';
 import { hasSharedData, sharedDataPath } from '../../testing/shared-data.js';
 import { AecError, aecDecode } from './aec.js';
 
@@ -419,109 +420,21 @@ describe('aecDecode round trips through a reference encoder', () => {
 // ---------------------------------------------------------------------------------------------------
 // The real ECMWF file (GRIB2 template 5.42), checked against ecCodes.
 
-interface Grib2Message {
-  /** Template 3.0 grid. */
-  ni: number;
-  nj: number;
-  lat1: number;
-  lon1: number;
-  di: number;
-  dj: number;
-  scanningMode: number;
-  /** Template 4.0: first fixed surface value in its unit (Pa for isobaric levels). */
-  level: number;
-  numberOfValues: number;
-  template5: number;
-  reference: number;
-  binaryScale: number;
-  decimalScale: number;
-  bitsPerValue: number;
-  ccsdsFlags: number;
-  blockSize: number;
-  rsi: number;
-  bitmapIndicator: number;
-  data: Uint8Array;
-}
-
-/** GRIB2 signed integers are sign-and-magnitude (WMO Manual on Codes, regulation 92.1.5). */
-function signMagnitude(raw: number, bits: number): number {
-  const sign = 2 ** (bits - 1);
-  return raw >= sign ? -(raw - sign) : raw;
-}
-
-/** Minimal GRIB2 walker: sections 3, 4, 5, 6 and 7 of each message, nothing else. */
-function walkGrib2(file: Uint8Array): Grib2Message[] {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const messages: Grib2Message[] = [];
-  let start = 0;
-  while (start + 16 <= file.length) {
-    expect(String.fromCharCode(...file.subarray(start, start + 4))).toBe('GRIB');
-    expect(file[start + 7]).toBe(2);
-    const total = Number(view.getBigUint64(start + 8));
-    const m = {} as Grib2Message;
-    let p = start + 16;
-    while (p + 4 <= start + total && String.fromCharCode(...file.subarray(p, p + 4)) !== '7777') {
-      const length = view.getUint32(p);
-      const section = file[p + 4];
-      if (section === 3) {
-        expect(view.getUint16(p + 12)).toBe(0); // template 3.0
-        m.ni = view.getUint32(p + 30);
-        m.nj = view.getUint32(p + 34);
-        m.lat1 = signMagnitude(view.getUint32(p + 46), 32) / 1e6;
-        m.lon1 = signMagnitude(view.getUint32(p + 50), 32) / 1e6;
-        m.di = view.getUint32(p + 63) / 1e6;
-        m.dj = view.getUint32(p + 67) / 1e6;
-        m.scanningMode = file[p + 71];
-      } else if (section === 4) {
-        const scale = signMagnitude(file[p + 23], 8);
-        m.level = view.getUint32(p + 24) / 10 ** scale;
-      } else if (section === 5) {
-        m.numberOfValues = view.getUint32(p + 5);
-        m.template5 = view.getUint16(p + 9);
-        m.reference = view.getFloat32(p + 11);
-        m.binaryScale = signMagnitude(view.getUint16(p + 15), 16);
-        m.decimalScale = signMagnitude(view.getUint16(p + 17), 16);
-        m.bitsPerValue = file[p + 19];
-        m.ccsdsFlags = file[p + 21];
-        m.blockSize = file[p + 22];
-        m.rsi = view.getUint16(p + 23);
-      } else if (section === 6) {
-        m.bitmapIndicator = file[p + 5];
-      } else if (section === 7) {
-        m.data = file.subarray(p + 5, p + length);
-      }
-      p += length;
-    }
-    messages.push(m);
-    start += total;
-  }
-  return messages;
+/** The CCSDS options of a template 5.42 message: octets 22, 23 and 24–25 of section 5. */
+function ccsdsOptions(m: Grib2Sections) {
+  const s5 = m.section5;
+  return { bitsPerSample: m.bitsPerValue, flags: s5[21], blockSize: s5[22], rsi: (s5[23] << 8) | s5[24] };
 }
 
 /** Y = (R + X·2^E) / 10^D (GRIB2 regulation 92.9.4). */
-function unpackValues(m: Grib2Message): Float64Array {
+function unpackValues(m: Grib2Sections): Float64Array {
   const values = new Float64Array(m.numberOfValues);
   if (m.bitsPerValue === 0) return values.fill(m.reference / 10 ** m.decimalScale);
-  const packed = aecDecode(
-    m.data,
-    { bitsPerSample: m.bitsPerValue, blockSize: m.blockSize, rsi: m.rsi, flags: m.ccsdsFlags },
-    m.numberOfValues,
-  );
+  const packed = aecDecode(m.data, ccsdsOptions(m), m.numberOfValues);
   const binary = 2 ** m.binaryScale;
   const decimal = 10 ** m.decimalScale;
   for (let i = 0; i < packed.length; i++) values[i] = (m.reference + packed[i] * binary) / decimal;
   return values;
-}
-
-function gridIndex(m: Grib2Message, lat: number, lon: number): number {
-  expect(m.scanningMode & 0x20).toBe(0); // rows along i
-  const iFromFirst = (((m.scanningMode & 0x80 ? m.lon1 - lon : lon - m.lon1) % 360) + 360) % 360;
-  const jFromFirst = m.scanningMode & 0x40 ? lat - m.lat1 : m.lat1 - lat;
-  const i = Math.round(iFromFirst / m.di);
-  const j = Math.round(jFromFirst / m.dj);
-  expect(Math.abs(i * m.di - iFromFirst)).toBeLessThan(1e-6);
-  expect(Math.abs(j * m.dj - jFromFirst)).toBeLessThan(1e-6);
-  return j * m.ni + i;
 }
 
 function captureError(run: () => unknown): unknown {
@@ -580,12 +493,7 @@ describe.runIf(hasSharedData)('aecDecode on ECMWF open data (GRIB2 5.42) against
   it('throws AecError on random truncations of real data, never hangs', () => {
     const random = xorshift32(SEED ^ 0x5eed);
     const m = messages[0];
-    const options = {
-      bitsPerSample: m.bitsPerValue,
-      blockSize: m.blockSize,
-      rsi: m.rsi,
-      flags: m.ccsdsFlags,
-    };
+    const options = ccsdsOptions(m);
     const cuts = [0, 1, 2, m.data.length - 1];
     for (let i = 0; i < 40; i++) cuts.push(Math.floor(random() * m.data.length));
     for (const cut of cuts) {
@@ -598,12 +506,7 @@ describe.runIf(hasSharedData)('aecDecode on ECMWF open data (GRIB2 5.42) against
   it('corrupted real data either throws AecError or returns a full result, never hangs', () => {
     const random = xorshift32(SEED ^ 0xbad);
     const m = messages[1];
-    const options = {
-      bitsPerSample: m.bitsPerValue,
-      blockSize: m.blockSize,
-      rsi: m.rsi,
-      flags: m.ccsdsFlags,
-    };
+    const options = ccsdsOptions(m);
     let threw = 0;
     for (let i = 0; i < 30; i++) {
       const copy = m.data.slice();
