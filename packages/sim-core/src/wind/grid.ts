@@ -457,9 +457,12 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
     this.maxBin = lookup.maxBin;
     this.coverage = { ...this.horizontalCoverage(), altMinM: this.lowestM, altMaxM: this.highestM };
     const slabLength = 2 * this.timeStride;
-    // Building a slab costs about one interpolation per node; a slab sample saves about eight.
+    // A slab sample saves eight interpolations; filling one of the (up to four) rows it reads costs
+    // 2·nLon. Rows are filled on first use and shared by nearby points, so a time gets its slab once
+    // as many points as a row holds (and at least 256) have been asked for at it. For the solver's
+    // thousands of members that is within the first few batches of each stage time.
     if (this.nTimes > 1 && 4 * 8 * slabLength <= SLAB_MEMORY_LIMIT_BYTES) {
-      const threshold = Math.max(256, this.timeStride / 8);
+      const threshold = Math.max(256, this.nLon);
       this.slabs = new TimeSlabCache(slabLength, this.nLevels * this.nLat, threshold, this);
     }
   }
