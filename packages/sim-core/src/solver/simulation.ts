@@ -654,10 +654,15 @@ export class Simulation {
     const noiseU = this.noiseU;
     const noiseV = this.noiseV;
     const stage = this.stage;
+    // Most batches are all floating members without wind error: their altitude stays and their
+    // derivative needs no per-member lookups, so those parts of the stage loop are skipped.
+    const noisy = this.noiseSigma > 0;
+    let vertical = false;
     for (let p = 0; p < count; p++) {
       xs[p] = x0[p];
       ys[p] = y0[p];
       zs[p] = z0[p];
+      if (stage[idx[p]] !== Stage.float) vertical = true;
     }
     const stages = tableau.b.length;
     for (let s = 0; s < stages; s++) {
@@ -668,21 +673,31 @@ export class Simulation {
       const last = s === stages - 1;
       const step = last ? h : tableau.a[s + 1] * h;
       for (let p = 0; p < count; p++) {
-        const i = idx[p];
-        const kx = ((u[p] + noiseU[i]) * DEG_PER_M) / cosDeg(ys[p]);
-        const ky = (v[p] + noiseV[i]) * DEG_PER_M;
-        const sg = stage[i];
-        const kz = sg === Stage.float ? 0 : this.verticalSpeed(i, sg, zs[p]);
+        let windU = u[p];
+        let windV = v[p];
+        if (noisy) {
+          windU += noiseU[idx[p]];
+          windV += noiseV[idx[p]];
+        }
+        const kx = (windU * DEG_PER_M) / cosDeg(ys[p]);
+        const ky = windV * DEG_PER_M;
         // Running sum Σ bᵢ·kᵢ; after the last stage the new state is y₀ + h·Σ bᵢ·kᵢ.
         const ax = s === 0 ? weight * kx : sx[p] + weight * kx;
         const ay = s === 0 ? weight * ky : sy[p] + weight * ky;
-        const az = s === 0 ? weight * kz : sz[p] + weight * kz;
         sx[p] = ax;
         sy[p] = ay;
-        sz[p] = az;
         xs[p] = x0[p] + step * (last ? ax : kx);
         ys[p] = y0[p] + step * (last ? ay : ky);
-        zs[p] = z0[p] + step * (last ? az : kz);
+      }
+      if (vertical) {
+        for (let p = 0; p < count; p++) {
+          const i = idx[p];
+          const sg = stage[i];
+          const kz = sg === Stage.float ? 0 : this.verticalSpeed(i, sg, zs[p]);
+          const az = s === 0 ? weight * kz : sz[p] + weight * kz;
+          sz[p] = az;
+          zs[p] = z0[p] + step * (last ? az : kz);
+        }
       }
     }
     this.followSurfaces(b, count, t + h);
