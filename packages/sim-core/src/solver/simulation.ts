@@ -1,5 +1,5 @@
 import { isaAltitudeM } from '../atmosphere.js';
-import { cosDeg, DEG_PER_RAD, EARTH_RADIUS_M } from '../earth.js';
+import { DEG_PER_RAD, EARTH_RADIUS_M, RAD_PER_DEG } from '../earth.js';
 import { gaussian, memberRng, type Rng, RngStream } from '../ensemble/random.js';
 import { invalid } from '../errors.js';
 import { descentSpeedFactor, Stage } from '../flight/profile.js';
@@ -58,10 +58,12 @@ const TABLEAUS = [
 const BATCH_SIZE = 128;
 /** A step is split at most this many times by events (launch, float, release, landing…). */
 const MAX_EVENTS_PER_STEP = 8;
+/** The largest double below 180: longitudes are kept in [−180, 180). */
+const LARGEST_BELOW_180 = 180 - 2 ** -45;
 
 /**
  * Packed working arrays for integrating a set of members together: member indices, start state,
- * evaluation point, derivatives, the running RK sum and the wind samples. Allocated once per run.
+ * evaluation point, the running RK sum and the wind samples. Allocated once per run.
  */
 class Batch {
   readonly idx: Int32Array;
@@ -76,6 +78,8 @@ class Batch {
   readonly sz: Float64Array;
   readonly u: Float64Array;
   readonly v: Float64Array;
+  /** Whether a member of the batch is ascending or descending (else all float: altitude is held). */
+  vertical = false;
   constructor(size: number) {
     this.idx = new Int32Array(size);
     const f = () => new Float64Array(size);
@@ -152,6 +156,12 @@ export class Simulation {
   private readonly latMax: number;
   private readonly windStartSec: number;
   private readonly windEndSec: number;
+  /**
+   * The box's longitudes as one interval inside [−180, 180), for the batch's quick "still inside" test;
+   * NaN (the test always fails, `endOfStep` decides) when they are not one, as for 0..360 grids.
+   */
+  private readonly quickWest: number;
+  private readonly quickEast: number;
 
   /* Scratch: all members' batch, a one-member batch for events, the result of `integrate`. */
   private readonly batch: Batch;
@@ -194,6 +204,9 @@ export class Simulation {
     this.latMax = c.latMax;
     this.windStartSec = c.tMinSec;
     this.windEndSec = c.tMaxSec;
+    const simpleBox = !c.wrapsLon && c.lonMin >= -180 && c.lonMax < 180;
+    this.quickWest = c.wrapsLon ? -180 : simpleBox ? c.lonMin : Number.NaN;
+    this.quickEast = c.wrapsLon ? LARGEST_BELOW_180 : simpleBox ? c.lonMax : Number.NaN;
 
     const n = members.count;
     this.batch = new Batch(Math.min(n, BATCH_SIZE));
@@ -332,6 +345,7 @@ export class Simulation {
           continue;
         }
       }
+      if (sg !== Stage.float) b.vertical = true;
       idx[count] = i;
       x0[count] = lon[i];
       y0[count] = lat[i];
@@ -349,24 +363,35 @@ export class Simulation {
     const stage = this.stage;
     this.integrateBatch(b, count, t, tEnd - t);
     const flatGround = !this.hasOrography;
+    // A float at a fixed altitude over flat ground meets no altitude event.
+    const allLevel = flatGround && !b.vertical && !this.hasSurfaceFloats;
     const pressure = this.m.floatPressureHpa;
     const { idx, xs, ys, zs } = b;
     const lon = this.lon;
     const lat = this.lat;
     const alt = this.altM;
+    const south = this.latMin;
+    const north = this.latMax;
+    const west = this.quickWest;
+    const east = this.quickEast;
     for (let p = 0; p < count; p++) {
       const i = idx[p];
-      // A float at a fixed altitude over flat ground meets no altitude event.
-      const level = flatGround && stage[i] === Stage.float && Number.isNaN(pressure[i]);
+      const level = allLevel || (flatGround && stage[i] === Stage.float && Number.isNaN(pressure[i]));
       if (!level && this.altitudeEvent(i, stage[i], xs[p], ys[p], zs[p], tEnd) >= 0) {
         this.advance(i, t, tEnd); // redo this member alone, locating its event
-      } else {
-        lon[i] = xs[p];
-        lat[i] = ys[p];
-        alt[i] = zs[p];
+        this.endOfStep(i, tEnd, windEnds);
+        continue;
       }
-      this.endOfStep(i, tEnd, windEnds);
+      const x = xs[p];
+      const y = ys[p];
+      lon[i] = x;
+      lat[i] = y;
+      alt[i] = zs[p];
+      // Most members are still inside the box and the wind goes on: nothing else to do.
+      if (windEnds || !(y >= south && y <= north && x >= west && x <= east))
+        this.endOfStep(i, tEnd, windEnds);
     }
+    b.vertical = false;
   }
 
   /** After a member's step: wrap its longitude, stop it if it left the domain or the wind ended. */
@@ -629,6 +654,7 @@ export class Simulation {
   private integrate(i: number, lon: number, lat: number, alt: number, t: number, h: number): void {
     const b = this.single;
     b.idx[0] = i;
+    b.vertical = this.stage[i] !== Stage.float;
     b.x0[0] = lon;
     b.y0[0] = lat;
     b.z0[0] = alt;
@@ -657,12 +683,11 @@ export class Simulation {
     // Most batches are all floating members without wind error: their altitude stays and their
     // derivative needs no per-member lookups, so those parts of the stage loop are skipped.
     const noisy = this.noiseSigma > 0;
-    let vertical = false;
+    const vertical = b.vertical;
     for (let p = 0; p < count; p++) {
       xs[p] = x0[p];
       ys[p] = y0[p];
       zs[p] = z0[p];
-      if (stage[idx[p]] !== Stage.float) vertical = true;
     }
     const stages = tableau.b.length;
     for (let s = 0; s < stages; s++) {
@@ -679,7 +704,7 @@ export class Simulation {
           windU += noiseU[idx[p]];
           windV += noiseV[idx[p]];
         }
-        const kx = (windU * DEG_PER_M) / cosDeg(ys[p]);
+        const kx = (windU * DEG_PER_M) / Math.cos(ys[p] * RAD_PER_DEG);
         const ky = windV * DEG_PER_M;
         // Running sum Σ bᵢ·kᵢ; after the last stage the new state is y₀ + h·Σ bᵢ·kᵢ.
         const ax = s === 0 ? weight * kx : sx[p] + weight * kx;
