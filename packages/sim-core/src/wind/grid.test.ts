@@ -185,14 +185,17 @@ describe('AltitudeGridWind', () => {
 });
 
 describe('global grids and longitude wrap', () => {
-  const global = makeInit({
+  const globalOptions = {
     lon: { start: 0, step: 2.5, count: 144 },
     lat: { start: 90, step: -2.5, count: 73 },
     levels: [0, 3000],
     times: [0],
-    value: (x, y, z) => [Math.sin((x * Math.PI) / 180) * 10 + z / 1000, Math.cos((y * Math.PI) / 180) * 5],
-  });
-  const wind = new AltitudeGridWind(global);
+    value: (x: number, y: number, z: number, t: number): [number, number] => [
+      Math.sin((x * Math.PI) / 180) * 10 + z / 1000 + t / 3600,
+      Math.cos((y * Math.PI) / 180) * 5,
+    ],
+  };
+  const wind = new AltitudeGridWind(makeInit(globalOptions));
 
   it('covers every longitude', () => {
     expect(wind.coverage.wrapsLon).toBe(true);
@@ -217,6 +220,23 @@ describe('global grids and longitude wrap', () => {
     const first = sample(wind, 0, 50, 0, 0)[0];
     expect(sample(wind, 358.75, 50, 0, 0)[0]).toBeCloseTo((last + first) / 2, 5);
     expect(sample(wind, -1.25, 50, 0, 0)[0]).toBeCloseTo((last + first) / 2, 5);
+  });
+
+  it('reads lon0 + 360 exactly as the first column, from the grid or from a slab', () => {
+    expect(sample(wind, 360, 50, 1000, 0)).toEqual(sample(wind, 0, 50, 1000, 0));
+    const twoTimes = new AltitudeGridWind(makeInit({ ...globalOptions, times: [0, 3600] }));
+    const lons = [360, 0, 359, 358.75, -1.25, 179.99, -180, 1e-9];
+    const n = 400; // enough points at one time for a slab
+    const lon = Float64Array.from({ length: n }, (_, p) => lons[p % lons.length]);
+    const lat = Float64Array.from({ length: n }, (_, p) => -89 + (p * 178) / n);
+    const alt = Float64Array.from({ length: n }, (_, p) => (p * 3000) / n);
+    const u = new Float64Array(n);
+    const v = new Float64Array(n);
+    for (let rep = 0; rep < 2; rep++) {
+      twoTimes.sampleMany(n, lon, lat, alt, 1800, u, v);
+      for (let p = 0; p < n; p++)
+        expect([u[p], v[p]]).toEqual(sample(twoTimes, lon[p], lat[p], alt[p], 1800));
+    }
   });
 
   it('reads a regional grid stored as 0..360 at longitudes given as −180..180', () => {

@@ -239,7 +239,10 @@ abstract class GridWindBase {
     if (!(fx >= 0 && fx <= this.maxFx)) fx = this.foldLon(lon);
     let i = fx | 0; // fx ≥ 0 here, so truncation is floor
     if (this.wrapsLon) {
-      if (i >= this.nLon) i = 0;
+      if (i >= this.nLon) {
+        i = 0; // fx = nLon: the first column again
+        fx = 0;
+      }
       this.di = i === this.nLon - 1 ? 1 - this.nLon : 1;
     } else {
       if (i > this.nLon - 2) i = this.nLon > 1 ? this.nLon - 2 : 0;
@@ -290,6 +293,20 @@ abstract class GridWindBase {
     view.stamps[row] = view.generation;
   }
 
+  /**
+   * Fills the stale rows among the four a sample in cell `row` reads; rowDj and rowDk are the row
+   * offsets of the next latitude and the next level (0 on an axis of one value).
+   */
+  fillSlabCell(view: SlabView, row: number, rowDj: number, rowDk: number): void {
+    const gen = view.generation;
+    const stamps = view.stamps;
+    if (stamps[row] !== gen) this.fillSlabRow(view, row);
+    if (stamps[row + rowDj] !== gen) this.fillSlabRow(view, row + rowDj);
+    if (stamps[row + rowDk] !== gen) this.fillSlabRow(view, row + rowDk);
+    if (stamps[row + rowDk + rowDj] !== gen) this.fillSlabRow(view, row + rowDk + rowDj);
+    view.cellStamps[row] = gen;
+  }
+
   /** Fractional time index on irregular times (binary search). */
   protected timeIndex(tSec: number): number {
     const times = this.timesSec;
@@ -335,6 +352,11 @@ interface SlabView {
   data: Float32Array;
   /** Row r (level·nLat + j) holds this time's values when stamps[r] === generation. */
   stamps: Uint32Array;
+  /**
+   * The four rows a sample in cell r reads (r, the next latitude, and both one level up) are filled
+   * when cellStamps[r] === generation: one check per sample instead of four.
+   */
+  cellStamps: Uint32Array;
   generation: number;
   /* Where the time falls between the grid's times (see locateTime). */
   timeBase: number;
@@ -385,6 +407,7 @@ class TimeSlabCache {
       view = {
         data: new Float32Array(this.slabLength),
         stamps: new Uint32Array(this.rows),
+        cellStamps: new Uint32Array(this.rows),
         generation: 0,
         timeBase: 0,
         dn: 0,
@@ -406,22 +429,6 @@ class TimeSlabCache {
 /** Slabs are used while four of them take at most this many bytes. */
 const SLAB_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
 
-/** Builds a lookup from altitude bins to the level just below, so locating a level costs O(1). */
-function buildLevelLookup(altitudesM: readonly number[]) {
-  const z0 = altitudesM[0];
-  const span = altitudesM[altitudesM.length - 1] - z0;
-  const bins = Math.max(1, Math.min(65_536, Math.ceil(span)));
-  const binM = span > 0 ? span / bins : 1;
-  const table = new Int32Array(bins + 1);
-  let k = 0;
-  for (let b = 0; b <= bins; b++) {
-    const z = z0 + b * binM;
-    while (k < altitudesM.length - 2 && altitudesM[k + 1] <= z) k++;
-    table[b] = k;
-  }
-  return { table, invBinM: 1 / binM, maxBin: bins };
-}
-
 /**
  * A gridded field on fixed altitude levels (m AMSL). Sampling is linear in time, bilinear in lon/lat and
  * linear in altitude between the bracketing levels: 16 nodes per point, or 8 from a time slab when
@@ -433,14 +440,13 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
   readonly altitudesM: Float64Array;
   private readonly lowestM: number;
   private readonly highestM: number;
-  private readonly levelTable: Int32Array;
   /** 1 / (altitude of level k + 1 − altitude of level k): a multiply instead of a divide per sample. */
   private readonly invDz: Float64Array;
-  private readonly invBinM: number;
-  private readonly maxBin: number;
   private readonly slabs: TimeSlabCache | null = null;
-  /** Scratch for single samples: lon, lat, alt in, u, v out. */
-  private readonly point = new Float64Array(5);
+  /* Result of `locateLevel`: the level below and the weight toward the level above. */
+  private level = 0;
+  private wz = 0;
+  private readonly scratch = new Float64Array(2);
 
   constructor(init: GridWindInit) {
     if (init.levels.kind !== 'altitude')
@@ -450,11 +456,7 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
     this.altitudesM = Float64Array.from(norm.levelValues);
     this.lowestM = this.altitudesM[0];
     this.highestM = this.altitudesM[this.altitudesM.length - 1];
-    const lookup = buildLevelLookup(norm.levelValues);
-    this.levelTable = lookup.table;
     this.invDz = this.altitudesM.map((z, k, all) => (k + 1 < all.length ? 1 / (all[k + 1] - z) : 0));
-    this.invBinM = lookup.invBinM;
-    this.maxBin = lookup.maxBin;
     this.coverage = { ...this.horizontalCoverage(), altMinM: this.lowestM, altMaxM: this.highestM };
     const slabLength = 2 * this.timeStride;
     // A slab sample saves eight interpolations; filling one of the (up to four) rows it reads costs
@@ -467,28 +469,63 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
     }
   }
 
-  sample(lon: number, lat: number, altM: number, tSec: number, out: Float64Array): void {
-    const q = this.point;
-    q[0] = lon;
-    q[1] = lat;
-    q[2] = altM;
-    this.sampleMany(
-      1,
-      q.subarray(0, 1),
-      q.subarray(1, 2),
-      q.subarray(2, 3),
-      tSec,
-      q.subarray(3, 4),
-      q.subarray(4, 5),
-    );
-    out[0] = q[3];
-    out[1] = q[4];
+  /**
+   * Sets level (the level below altM) and wz (weight toward the one above). The scan starts at the
+   * bottom: balloons fly in the lowest levels, and a short scan whose branches the CPU predicts
+   * measured faster than a lookup table, whose load the sample's addresses would wait for.
+   */
+  private locateLevel(altM: number): void {
+    const alts = this.altitudesM;
+    let k = 0;
+    let wz = 0;
+    if (altM >= this.highestM) {
+      k = alts.length > 1 ? alts.length - 2 : 0;
+      wz = 1;
+    } else if (altM > this.lowestM) {
+      while (alts[k + 1] <= altM) k++;
+      wz = (altM - alts[k]) * this.invDz[k];
+    }
+    this.level = k;
+    this.wz = wz;
+  }
+
+  /** Grid entry e (interleaved u, v) at the located time, rounded to float32 as a slab stores it. */
+  private atTime(e: number): number {
+    const uv = this.uv;
+    const e0 = 2 * this.timeBase + e;
+    const e1 = e0 + 2 * this.dn;
+    return Math.fround(uv[e0] + this.wt * (uv[e1] - uv[e0]));
   }
 
   /**
-   * Samples n points at one time into u[p], v[p] (m/s): the solver's call, once per RK stage. Node
-   * values are interpolated in time first, then bilinearly at the two bracketing levels, then in
-   * altitude. From a slab or not, the arithmetic is the same, so results agree to the bit.
+   * One point from the 16 grid nodes around it: nodes interpolated in time first, then bilinearly at
+   * the two bracketing levels, then in altitude — the slab path's arithmetic, so results agree to the bit.
+   */
+  sample(lon: number, lat: number, altM: number, tSec: number, out: Float64Array): void {
+    this.locate(lon, lat, tSec);
+    this.locateLevel(altM);
+    const levelEntries = 2 * this.levelStride;
+    const a = 2 * this.column + this.level * levelEntries;
+    const b = a + 2 * this.di;
+    const c = a + 2 * this.dj;
+    const d = c + 2 * this.di;
+    const dk = this.nLevels > 1 ? levelEntries : 0;
+    const { wx, wy, wz } = this;
+    for (let comp = 0; comp < 2; comp++) {
+      let lo = this.atTime(a + comp) + wx * (this.atTime(b + comp) - this.atTime(a + comp));
+      let hi = this.atTime(c + comp) + wx * (this.atTime(d + comp) - this.atTime(c + comp));
+      const low = lo + wy * (hi - lo);
+      const e = dk + comp;
+      lo = this.atTime(a + e) + wx * (this.atTime(b + e) - this.atTime(a + e));
+      hi = this.atTime(c + e) + wx * (this.atTime(d + e) - this.atTime(c + e));
+      const high = lo + wy * (hi - lo);
+      out[comp] = low + wz * (high - low);
+    }
+  }
+
+  /**
+   * Samples n points at one time into u[p], v[p] (m/s): the solver's call, once per RK stage. From the
+   * time's slab when it has one (8 nodes per point), else point by point from the grid (16 nodes).
    */
   sampleMany(
     n: number,
@@ -500,13 +537,36 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
     vOut: Float64Array,
   ): void {
     const view = this.slabs === null ? null : this.slabs.get(tSec, n);
-    const slab = view === null ? null : view.data;
-    this.locateTime(tSec);
-    // Fields copied into locals before the loop (the loop runs for every member and RK stage).
-    const uv = this.uv;
-    const t0 = 2 * this.timeBase;
-    const t1 = t0 + 2 * this.dn;
-    const wt = this.wt;
+    if (view !== null) {
+      this.sampleSlab(view, n, lonIn, latIn, altIn, uOut, vOut);
+      return;
+    }
+    const out = this.scratch;
+    for (let p = 0; p < n; p++) {
+      this.sample(lonIn[p], latIn[p], altIn[p], tSec, out);
+      uOut[p] = out[0];
+      vOut[p] = out[1];
+    }
+  }
+
+  /**
+   * The hot loop: n points from a slab. Locating the column and the level is written out here rather
+   * than calling locateColumn and locateLevel, whose results would go through the object's fields;
+   * the bit-for-bit test against `sample` keeps the two in step.
+   */
+  private sampleSlab(
+    view: SlabView,
+    n: number,
+    lonIn: Float64Array,
+    latIn: Float64Array,
+    altIn: Float64Array,
+    uOut: Float64Array,
+    vOut: Float64Array,
+  ): void {
+    // Fields and the offsets of degenerate axes (one column, row or level: offset 0) in locals.
+    const slab = view.data;
+    const cells = view.cellStamps;
+    const gen = view.generation;
     const nx = this.nLon;
     const ny = this.nLat;
     const lon0 = this.lon0;
@@ -520,129 +580,67 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
     const nz = alts.length;
     const lowest = this.lowestM;
     const highest = this.highestM;
-    const table = this.levelTable;
     const invDz = this.invDz;
-    const invBin = this.invBinM;
-    const maxBin = this.maxBin;
+    const lastI = nx > 1 ? nx - 2 : 0;
+    const lastJ = ny > 1 ? ny - 2 : 0;
+    const lastK = nz > 1 ? nz - 2 : 0;
     const levelEntries = 2 * this.levelStride;
+    const eastEntries = nx > 1 ? 2 : 0;
     const dj = ny > 1 ? 2 * nx : 0;
+    const dk = nz > 1 ? levelEntries : 0;
+    const rowDj = ny > 1 ? 1 : 0;
+    const rowDk = nz > 1 ? ny : 0;
     for (let p = 0; p < n; p++) {
       const lon = lonIn[p];
       let fx = (lon - lon0) * invDLon;
       if (!(fx >= 0 && fx <= maxFx)) fx = this.foldLon(lon);
       let i = fx | 0; // fx ≥ 0 here, so truncation is floor
-      let di = 2;
-      if (wraps) {
-        if (i >= nx) i = 0;
-        if (i === nx - 1) di = 2 - 2 * nx;
-      } else if (i > nx - 2) {
-        i = nx > 1 ? nx - 2 : 0;
-        if (nx === 1) di = 0;
+      let di = eastEntries;
+      if (i > lastI) {
+        if (!wraps) i = lastI;
+        else if (i === nx - 1)
+          di = 2 - 2 * nx; // the cell across the seam of a global grid
+        else {
+          i = 0; // fx = nx: the first column again
+          fx = 0;
+        }
       }
       const wx = fx - i;
       let fy = (latIn[p] - lat0) * invDLat;
       if (!(fy >= 0)) fy = 0;
       else if (fy > maxFy) fy = maxFy;
       let j = fy | 0;
-      if (j > ny - 2) j = ny > 1 ? ny - 2 : 0;
+      if (j > lastJ) j = lastJ;
       const wy = fy - j;
-      // Vertical: level k below and weight wz toward k + 1.
       const altM = altIn[p];
       let k = 0;
       let wz = 0;
-      if (nz > 1) {
-        if (altM >= highest) {
-          k = nz - 2;
-          wz = 1;
-        } else if (altM > lowest) {
-          let bin = ((altM - lowest) * invBin) | 0;
-          if (bin > maxBin) bin = maxBin;
-          k = table[bin];
-          while (alts[k + 1] <= altM) k++;
-          wz = (altM - alts[k]) * invDz[k];
-        }
+      if (altM >= highest) {
+        k = lastK;
+        wz = 1;
+      } else if (altM > lowest) {
+        while (alts[k + 1] <= altM) k++;
+        wz = (altM - alts[k]) * invDz[k];
       }
-      const dk = nz > 1 ? levelEntries : 0;
+      const row = k * ny + j;
+      if (cells[row] !== gen) this.fillSlabCell(view, row, rowDj, rowDk);
       // Entry offsets (interleaved u, v) of the four columns at level k.
       const a = 2 * (j * nx + i) + k * levelEntries;
       const b = a + di;
       const c = a + dj;
       const d = c + di;
-      let u00: number;
-      let u01: number;
-      let u10: number;
-      let u11: number;
-      let v00: number;
-      let v01: number;
-      let v10: number;
-      let v11: number;
-      let U00: number;
-      let U01: number;
-      let U10: number;
-      let U11: number;
-      let V00: number;
-      let V01: number;
-      let V10: number;
-      let V11: number;
-      if (slab !== null) {
-        // Rows of the four (level, latitude) pairs around the point: filled on first use.
-        const row = k * ny + j;
-        const stamps = view!.stamps;
-        const gen = view!.generation;
-        if (stamps[row] !== gen) this.fillSlabRow(view!, row);
-        if (dj !== 0 && stamps[row + 1] !== gen) this.fillSlabRow(view!, row + 1);
-        if (dk !== 0) {
-          if (stamps[row + ny] !== gen) this.fillSlabRow(view!, row + ny);
-          if (dj !== 0 && stamps[row + ny + 1] !== gen) this.fillSlabRow(view!, row + ny + 1);
-        }
-        u00 = slab[a];
-        u01 = slab[b];
-        u10 = slab[c];
-        u11 = slab[d];
-        v00 = slab[a + 1];
-        v01 = slab[b + 1];
-        v10 = slab[c + 1];
-        v11 = slab[d + 1];
-        U00 = slab[a + dk];
-        U01 = slab[b + dk];
-        U10 = slab[c + dk];
-        U11 = slab[d + dk];
-        V00 = slab[a + dk + 1];
-        V01 = slab[b + dk + 1];
-        V10 = slab[c + dk + 1];
-        V11 = slab[d + dk + 1];
-      } else {
-        u00 = Math.fround(uv[t0 + a] + wt * (uv[t1 + a] - uv[t0 + a]));
-        u01 = Math.fround(uv[t0 + b] + wt * (uv[t1 + b] - uv[t0 + b]));
-        u10 = Math.fround(uv[t0 + c] + wt * (uv[t1 + c] - uv[t0 + c]));
-        u11 = Math.fround(uv[t0 + d] + wt * (uv[t1 + d] - uv[t0 + d]));
-        v00 = Math.fround(uv[t0 + a + 1] + wt * (uv[t1 + a + 1] - uv[t0 + a + 1]));
-        v01 = Math.fround(uv[t0 + b + 1] + wt * (uv[t1 + b + 1] - uv[t0 + b + 1]));
-        v10 = Math.fround(uv[t0 + c + 1] + wt * (uv[t1 + c + 1] - uv[t0 + c + 1]));
-        v11 = Math.fround(uv[t0 + d + 1] + wt * (uv[t1 + d + 1] - uv[t0 + d + 1]));
-        const e = t0 + dk;
-        const f = t1 + dk;
-        U00 = Math.fround(uv[e + a] + wt * (uv[f + a] - uv[e + a]));
-        U01 = Math.fround(uv[e + b] + wt * (uv[f + b] - uv[e + b]));
-        U10 = Math.fround(uv[e + c] + wt * (uv[f + c] - uv[e + c]));
-        U11 = Math.fround(uv[e + d] + wt * (uv[f + d] - uv[e + d]));
-        V00 = Math.fround(uv[e + a + 1] + wt * (uv[f + a + 1] - uv[e + a + 1]));
-        V01 = Math.fround(uv[e + b + 1] + wt * (uv[f + b + 1] - uv[e + b + 1]));
-        V10 = Math.fround(uv[e + c + 1] + wt * (uv[f + c + 1] - uv[e + c + 1]));
-        V11 = Math.fround(uv[e + d + 1] + wt * (uv[f + d + 1] - uv[e + d + 1]));
-      }
       // Bilinear at level k and k + 1, then linear in altitude.
-      let lo = u00 + wx * (u01 - u00);
-      let hi = u10 + wx * (u11 - u10);
+      let lo = slab[a] + wx * (slab[b] - slab[a]);
+      let hi = slab[c] + wx * (slab[d] - slab[c]);
       const uLow = lo + wy * (hi - lo);
-      lo = U00 + wx * (U01 - U00);
-      hi = U10 + wx * (U11 - U10);
+      lo = slab[a + dk] + wx * (slab[b + dk] - slab[a + dk]);
+      hi = slab[c + dk] + wx * (slab[d + dk] - slab[c + dk]);
       const uHigh = lo + wy * (hi - lo);
-      lo = v00 + wx * (v01 - v00);
-      hi = v10 + wx * (v11 - v10);
+      lo = slab[a + 1] + wx * (slab[b + 1] - slab[a + 1]);
+      hi = slab[c + 1] + wx * (slab[d + 1] - slab[c + 1]);
       const vLow = lo + wy * (hi - lo);
-      lo = V00 + wx * (V01 - V00);
-      hi = V10 + wx * (V11 - V10);
+      lo = slab[a + dk + 1] + wx * (slab[b + dk + 1] - slab[a + dk + 1]);
+      hi = slab[c + dk + 1] + wx * (slab[d + dk + 1] - slab[c + dk + 1]);
       const vHigh = lo + wy * (hi - lo);
       uOut[p] = uLow + wz * (uHigh - uLow);
       vOut[p] = vLow + wz * (vHigh - vLow);
