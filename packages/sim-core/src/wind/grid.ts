@@ -447,6 +447,9 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
   private level = 0;
   private wz = 0;
   private readonly scratch = new Float64Array(2);
+  /* Scratch of `sample`: entry offsets of the 8 corners, their time-interpolated u, v. */
+  private readonly corners = new Int32Array(8);
+  private readonly nodes = new Float64Array(16);
 
   constructor(init: GridWindInit) {
     if (init.levels.kind !== 'altitude')
@@ -489,35 +492,42 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
     this.wz = wz;
   }
 
-  /** Grid entry e (interleaved u, v) at the located time, rounded to float32 as a slab stores it. */
-  private atTime(e: number): number {
-    const uv = this.uv;
-    const e0 = 2 * this.timeBase + e;
-    const e1 = e0 + 2 * this.dn;
-    return Math.fround(uv[e0] + this.wt * (uv[e1] - uv[e0]));
-  }
-
   /**
-   * One point from the 16 grid nodes around it: nodes interpolated in time first, then bilinearly at
-   * the two bracketing levels, then in altitude — the slab path's arithmetic, so results agree to the bit.
+   * One point from the 16 grid nodes around it: nodes interpolated in time first (rounded to float32
+   * as a slab stores them), then bilinearly at the two bracketing levels, then in altitude — the slab
+   * path's arithmetic, so results agree to the bit. The nodes go through a typed array rather than a
+   * helper returning each one: V8 boxes a double returned from a call it does not inline.
    */
   sample(lon: number, lat: number, altM: number, tSec: number, out: Float64Array): void {
     this.locate(lon, lat, tSec);
     this.locateLevel(altM);
     const levelEntries = 2 * this.levelStride;
-    const a = 2 * this.column + this.level * levelEntries;
-    const b = a + 2 * this.di;
-    const c = a + 2 * this.dj;
-    const d = c + 2 * this.di;
+    const corners = this.corners;
+    corners[0] = 2 * this.column + this.level * levelEntries;
+    corners[1] = corners[0] + 2 * this.di;
+    corners[2] = corners[0] + 2 * this.dj;
+    corners[3] = corners[2] + 2 * this.di;
     const dk = this.nLevels > 1 ? levelEntries : 0;
-    const { wx, wy, wz } = this;
+    for (let q = 0; q < 4; q++) corners[4 + q] = corners[q] + dk;
+    // nodes[2·q + comp]: corner q (a, b, c, d at level k, then at level k + 1), u (0) or v (1).
+    const uv = this.uv;
+    const t0 = 2 * this.timeBase;
+    const t1 = t0 + 2 * this.dn;
+    const wt = this.wt;
+    const nodes = this.nodes;
+    for (let q = 0; q < 16; q++) {
+      const e = corners[q >> 1] + (q & 1);
+      nodes[q] = Math.fround(uv[t0 + e] + wt * (uv[t1 + e] - uv[t0 + e]));
+    }
+    const wx = this.wx;
+    const wy = this.wy;
+    const wz = this.wz;
     for (let comp = 0; comp < 2; comp++) {
-      let lo = this.atTime(a + comp) + wx * (this.atTime(b + comp) - this.atTime(a + comp));
-      let hi = this.atTime(c + comp) + wx * (this.atTime(d + comp) - this.atTime(c + comp));
+      let lo = nodes[comp] + wx * (nodes[2 + comp] - nodes[comp]);
+      let hi = nodes[4 + comp] + wx * (nodes[6 + comp] - nodes[4 + comp]);
       const low = lo + wy * (hi - lo);
-      const e = dk + comp;
-      lo = this.atTime(a + e) + wx * (this.atTime(b + e) - this.atTime(a + e));
-      hi = this.atTime(c + e) + wx * (this.atTime(d + e) - this.atTime(c + e));
+      lo = nodes[8 + comp] + wx * (nodes[10 + comp] - nodes[8 + comp]);
+      hi = nodes[12 + comp] + wx * (nodes[14 + comp] - nodes[12 + comp]);
       const high = lo + wy * (hi - lo);
       out[comp] = low + wz * (high - low);
     }
