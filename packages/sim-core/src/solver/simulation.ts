@@ -82,6 +82,7 @@ class Batch {
   readonly sz: Float64Array;
   readonly u: Float64Array;
   readonly v: Float64Array;
+  readonly cosLat: Float64Array;
   /** Whether a member of the batch is ascending or descending (else all float: altitude is held). */
   vertical = false;
   constructor(size: number) {
@@ -98,6 +99,7 @@ class Batch {
     this.sz = f();
     this.u = f();
     this.v = f();
+    this.cosLat = f();
   }
 }
 
@@ -679,7 +681,7 @@ export class Simulation {
    * stage point, adds bᵢ·k to the running sum and places the next stage point.
    */
   private integrateBatch(b: Batch, count: number, t: number, h: number): void {
-    const { idx, x0, y0, z0, xs, ys, zs, sx, sy, sz, u, v } = b;
+    const { idx, x0, y0, z0, xs, ys, zs, sx, sy, sz, u, v, cosLat } = b;
     const tableau = TABLEAUS[this.order];
     const noiseU = this.noiseU;
     const noiseV = this.noiseV;
@@ -701,6 +703,9 @@ export class Simulation {
       const weight = tableau.b[s];
       const last = s === stages - 1;
       const step = last ? h : tableau.a[s + 1] * h;
+      // cos of each stage latitude first, in a loop of its own: Math.cos is a call that makes the
+      // compiled loop save every live double around it.
+      for (let p = 0; p < count; p++) cosLat[p] = Math.cos(ys[p] * RAD_PER_DEG);
       for (let p = 0; p < count; p++) {
         let windU = u[p];
         let windV = v[p];
@@ -708,7 +713,7 @@ export class Simulation {
           windU += noiseU[idx[p]];
           windV += noiseV[idx[p]];
         }
-        const kx = (windU * DEG_PER_M) / Math.cos(ys[p] * RAD_PER_DEG);
+        const kx = (windU * DEG_PER_M) / cosLat[p];
         const ky = windV * DEG_PER_M;
         // Running sum Σ bᵢ·kᵢ; after the last stage the new state is y₀ + h·Σ bᵢ·kᵢ.
         const ax = s === 0 ? weight * kx : sx[p] + weight * kx;
