@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cosDeg, distanceM, EARTH_RADIUS_M, wrapLon } from './earth.js';
-import { seededRandom } from './testing/helpers.js';
+import { distanceM, EARTH_RADIUS_M, wrapLon } from './earth.js';
 
 describe('earth', () => {
-  // The reference Math.cos((deg·π)/180) itself carries the rounding of its argument (≈ 1e-16·|rad|).
-  it('cosDeg agrees with Math.cos to 2e-15 over all angles the solver meets (property)', () => {
-    const rand = seededRandom('cosDeg');
-    for (let trial = 0; trial < 100_000; trial++) {
-      const deg = -400 + rand() * 800;
-      expect(Math.abs(cosDeg(deg) - Math.cos((deg * Math.PI) / 180))).toBeLessThan(2e-15);
-    }
-  });
-
   it('wrapLon maps into [-180, 180)', () => {
     expect([wrapLon(180), wrapLon(-180), wrapLon(540), wrapLon(359.5), wrapLon(25)]).toEqual([
       -180, -180, -180, -0.5, 25,

@@ -5,7 +5,7 @@
  * and C. Veness, "Calculate distance, bearing and more between latitude/longitude points"
  * (movable-type.co.uk/scripts/latlong.html).
  */
-import { cosDeg, DEG_PER_RAD, distanceM, EARTH_RADIUS_M, RAD_PER_DEG } from '../earth.js';
+import { DEG_PER_RAD, distanceM, EARTH_RADIUS_M, RAD_PER_DEG } from '../earth.js';
 
 /** The point reached from (lon, lat) going distM metres along the great circle of initial bearing bearingDeg (clockwise from true north). */
 export function destinationLonLat(
@@ -73,7 +73,7 @@ export function distanceToEdgesM(
   let bestLat = lats[0];
   for (let i = 0; i + 1 < lons.length; i++) {
     if (edgeStarts && !edgeStarts[i]) continue;
-    const kx = cosDeg((lat + (lats[i] + lats[i + 1]) / 2) / 2);
+    const kx = Math.cos(((lat + (lats[i] + lats[i + 1]) / 2) / 2) * RAD_PER_DEG);
     // The edge relative to the point, in degrees of latitude (an equal-scale plane).
     const ax = (lons[i] - lon) * kx;
     const ay = lats[i] - lat;
