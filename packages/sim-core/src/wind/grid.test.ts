@@ -222,20 +222,24 @@ describe('global grids and longitude wrap', () => {
     expect(sample(wind, -1.25, 50, 0, 0)[0]).toBeCloseTo((last + first) / 2, 5);
   });
 
-  it('reads lon0 + 360 exactly as the first column, from the grid or from a slab', () => {
+  it('reads lon0 + 360 exactly as the first column, from the grid, a slab or a one-time grid', () => {
     expect(sample(wind, 360, 50, 1000, 0)).toEqual(sample(wind, 0, 50, 1000, 0));
     const twoTimes = new AltitudeGridWind(makeInit({ ...globalOptions, times: [0, 3600] }));
     const lons = [360, 0, 359, 358.75, -1.25, 179.99, -180, 1e-9];
     const n = 400; // enough points at one time for a slab
     const lon = Float64Array.from({ length: n }, (_, p) => lons[p % lons.length]);
     const lat = Float64Array.from({ length: n }, (_, p) => -89 + (p * 178) / n);
-    const alt = Float64Array.from({ length: n }, (_, p) => (p * 3000) / n);
+    const alt = Float64Array.from({ length: n }, (_, p) => -100 + (p * 3200) / n);
     const u = new Float64Array(n);
     const v = new Float64Array(n);
-    for (let rep = 0; rep < 2; rep++) {
-      twoTimes.sampleMany(n, lon, lat, alt, 1800, u, v);
-      for (let p = 0; p < n; p++)
-        expect([u[p], v[p]]).toEqual(sample(twoTimes, lon[p], lat[p], alt[p], 1800));
+    // `wind` has one time: sampleMany reads the grid itself as its slab.
+    for (const [field, t] of [
+      [twoTimes, 1800],
+      [twoTimes, 1800],
+      [wind, 777],
+    ] as const) {
+      field.sampleMany(n, lon, lat, alt, t, u, v);
+      for (let p = 0; p < n; p++) expect([u[p], v[p]]).toEqual(sample(field, lon[p], lat[p], alt[p], t));
     }
   });
 

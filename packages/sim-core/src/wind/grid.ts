@@ -443,6 +443,8 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
   /** 1 / (altitude of level k + 1 − altitude of level k): a multiply instead of a divide per sample. */
   private readonly invDz: Float64Array;
   private readonly slabs: TimeSlabCache | null = null;
+  /** A field of one time is its own slab: this view reads the grid itself, every row already filled. */
+  private readonly onlyTime: SlabView | null = null;
   /* Result of `locateLevel`: the level below and the weight toward the level above. */
   private level = 0;
   private wz = 0;
@@ -462,11 +464,23 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
     this.invDz = this.altitudesM.map((z, k, all) => (k + 1 < all.length ? 1 / (all[k + 1] - z) : 0));
     this.coverage = { ...this.horizontalCoverage(), altMinM: this.lowestM, altMaxM: this.highestM };
     const slabLength = 2 * this.timeStride;
-    // A slab sample saves eight interpolations; filling one of the (up to four) rows it reads costs
-    // 2·nLon. Rows are filled on first use and shared by nearby points, so a time gets its slab once
-    // as many points as a row holds (and at least 256) have been asked for at it. For the solver's
-    // thousands of members that is within the first few batches of each stage time.
-    if (this.nTimes > 1 && 4 * 8 * slabLength <= SLAB_MEMORY_LIMIT_BYTES) {
+    if (this.nTimes === 1) {
+      // Generation 0 and stamps of 0: every cell reads as filled, so nothing is ever written here.
+      const rows = this.nLevels * this.nLat;
+      this.onlyTime = {
+        data: this.uv,
+        stamps: new Uint32Array(rows),
+        cellStamps: new Uint32Array(rows),
+        generation: 0,
+        timeBase: 0,
+        dn: 0,
+        wt: 0,
+      };
+    } else if (4 * 8 * slabLength <= SLAB_MEMORY_LIMIT_BYTES) {
+      // A slab sample saves eight interpolations; filling one of the (up to four) rows it reads
+      // costs 2·nLon. Rows are filled on first use and shared by nearby points, so a time gets its
+      // slab once as many points as a row holds (and at least 256) have been asked for at it. For
+      // the solver's thousands of members that is within the first few batches of each stage time.
       const threshold = Math.max(256, this.nLon);
       this.slabs = new TimeSlabCache(slabLength, this.nLevels * this.nLat, threshold, this);
     }
@@ -535,7 +549,8 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
 
   /**
    * Samples n points at one time into u[p], v[p] (m/s): the solver's call, once per RK stage. From the
-   * time's slab when it has one (8 nodes per point), else point by point from the grid (16 nodes).
+   * time's slab when it has one, or from the grid itself when it has one time (8 nodes per point),
+   * else point by point from the grid (16 nodes).
    */
   sampleMany(
     n: number,
@@ -546,7 +561,7 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
     uOut: Float64Array,
     vOut: Float64Array,
   ): void {
-    const view = this.slabs === null ? null : this.slabs.get(tSec, n);
+    const view = this.slabs === null ? this.onlyTime : this.slabs.get(tSec, n);
     if (view !== null) {
       this.sampleSlab(view, n, lonIn, latIn, altIn, uOut, vOut);
       return;
