@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../testing/helpers.js';
-import { AltitudeGridWind, type GridWindInit, gridWind, type PressureGridWind } from './grid.js';
+import { AltitudeGridWind, type GridWindInit, gridWind, PressureGridWind } from './grid.js';
 
 /** A grid whose node values are a known function of (i, j, k, n), so expected values are exact. */
 function makeInit(options: {
@@ -299,6 +299,46 @@ describe('PressureGridWind', () => {
   it('reports the altitudes covered in every column', () => {
     expect(wind.coverage.altMinM).toBe(300);
     expect(wind.coverage.altMaxM).toBe(3000);
+  });
+
+  it('sampleMany: wind linear in height is reproduced, whatever the heights of each column (property)', () => {
+    // Heights differ by column and time; u and v are linear in height, so interpolating each column in
+    // height and then bilinearly and in time must give u(altM), v(altM) everywhere.
+    const nx = 5;
+    const ny = 4;
+    const levels = [1000, 925, 850, 700, 500];
+    const nodes = nx * ny * levels.length * 2;
+    const heights = new Float32Array(nodes);
+    const uu = new Float32Array(nodes);
+    const vv = new Float32Array(nodes);
+    const rand = seededRandom('pressure linear');
+    for (let e = 0; e < nodes; e++) {
+      const k = Math.floor(e / (nx * ny)) % levels.length;
+      heights[e] = [100, 750, 1450, 3000, 5600][k] + 80 * rand();
+      uu[e] = 3 + 0.002 * heights[e];
+      vv[e] = -1 + 0.001 * heights[e];
+    }
+    const field = new PressureGridWind({
+      lon: { start: 22, step: 0.5, count: nx },
+      lat: { start: 53, step: 0.5, count: ny },
+      levels: { kind: 'pressure', pressuresHpa: levels, geopotentialHeightM: heights },
+      timesSec: [0, 3600],
+      u: uu,
+      v: vv,
+      description: 'linear in height',
+    });
+    const n = 500;
+    const lonP = Float64Array.from({ length: n }, () => 22 + 2 * rand());
+    const latP = Float64Array.from({ length: n }, () => 53 + 1.5 * rand());
+    const altP = Float64Array.from({ length: n }, () => 200 + 5300 * rand());
+    const uOut = new Float64Array(n);
+    const vOut = new Float64Array(n);
+    field.sampleMany(n, lonP, latP, altP, 1234, uOut, vOut);
+    for (let p = 0; p < n; p++) {
+      expect(uOut[p]).toBeCloseTo(3 + 0.002 * altP[p], 4);
+      expect(vOut[p]).toBeCloseTo(-1 + 0.001 * altP[p], 4);
+      expect([uOut[p], vOut[p]]).toEqual(sample(field, lonP[p], latP[p], altP[p], 1234));
+    }
   });
 });
 

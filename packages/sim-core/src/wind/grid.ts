@@ -688,6 +688,14 @@ export class PressureGridWind extends GridWindBase implements WindField {
   private readonly gh: Float32Array;
   private readonly logP: Float64Array;
   private kGuess = 0;
+  /** `sample`'s point and result, as the one-element arrays `samplePoint` reads and writes. */
+  private readonly one = {
+    lon: new Float64Array(1),
+    lat: new Float64Array(1),
+    alt: new Float64Array(1),
+    u: new Float64Array(1),
+    v: new Float64Array(1),
+  };
 
   constructor(init: GridWindInit) {
     if (init.levels.kind !== 'pressure')
@@ -712,49 +720,84 @@ export class PressureGridWind extends GridWindBase implements WindField {
     this.coverage = { ...this.horizontalCoverage(), altMinM: bottom, altMaxM: top };
   }
 
-  /** Wind of one column (node index `node` at level 0) at altitude altM, added with weight w into acc. */
-  private addColumn(node: number, altM: number, w: number, acc: Float64Array): void {
-    if (w === 0) return;
-    const gh = this.gh;
-    const stride = this.levelStride;
-    const nz = this.nLevels;
-    const uv = this.uv;
-    if (nz === 1 || altM <= gh[node]) {
-      acc[0] += w * uv[2 * node];
-      acc[1] += w * uv[2 * node + 1];
-      return;
-    }
-    const topNode = node + (nz - 1) * stride;
-    if (altM >= gh[topNode]) {
-      acc[0] += w * uv[2 * topNode];
-      acc[1] += w * uv[2 * topNode + 1];
-      return;
-    }
-    let k = this.kGuess < nz - 1 ? this.kGuess : nz - 2;
-    while (k > 0 && gh[node + k * stride] > altM) k--;
-    while (k < nz - 2 && gh[node + (k + 1) * stride] <= altM) k++;
-    this.kGuess = k;
-    const lower = node + k * stride;
-    const upper = lower + stride;
-    const wz = (altM - gh[lower]) / (gh[upper] - gh[lower]);
-    acc[0] += w * (uv[2 * lower] + wz * (uv[2 * upper] - uv[2 * lower]));
-    acc[1] += w * (uv[2 * lower + 1] + wz * (uv[2 * upper + 1] - uv[2 * lower + 1]));
+  sample(lon: number, lat: number, altM: number, tSec: number, out: Float64Array): void {
+    const one = this.one;
+    one.lon[0] = lon;
+    one.lat[0] = lat;
+    one.alt[0] = altM;
+    this.locateTime(tSec);
+    this.samplePoint(0, one.lon, one.lat, one.alt, one.u, one.v);
+    out[0] = one.u[0];
+    out[1] = one.v[0];
   }
 
-  sample(lon: number, lat: number, altM: number, tSec: number, out: Float64Array): void {
-    this.locate(lon, lat, tSec);
-    out[0] = 0;
-    out[1] = 0;
-    const { base, di, dj, dn, wx, wy, wt } = this;
-    for (let slab = 0; slab < 2; slab++) {
-      const b = base + slab * dn;
-      const wTime = slab === 0 ? 1 - wt : wt;
-      if (wTime === 0) continue;
-      this.addColumn(b, altM, wTime * (1 - wx) * (1 - wy), out);
-      this.addColumn(b + di, altM, wTime * wx * (1 - wy), out);
-      this.addColumn(b + dj, altM, wTime * (1 - wx) * wy, out);
-      this.addColumn(b + dj + di, altM, wTime * wx * wy, out);
+  /** n points at one time (the solver's call, once per RK stage): `sample`'s arithmetic, point by point. */
+  sampleMany(
+    n: number,
+    lonIn: Float64Array,
+    latIn: Float64Array,
+    altIn: Float64Array,
+    tSec: number,
+    uOut: Float64Array,
+    vOut: Float64Array,
+  ): void {
+    this.locateTime(tSec);
+    for (let p = 0; p < n; p++) this.samplePoint(p, lonIn, latIn, altIn, uOut, vOut);
+  }
+
+  /**
+   * Point p at the located time: each of the eight columns around it (two times, four corners) is
+   * interpolated linearly in height at the point's altitude, by that column's geopotential heights,
+   * then the columns are weighted bilinearly and in time. Points come in arrays, and the work is one
+   * loop, because V8 boxes every double passed to or returned from a call it does not inline.
+   */
+  private samplePoint(
+    p: number,
+    lonIn: Float64Array,
+    latIn: Float64Array,
+    altIn: Float64Array,
+    uOut: Float64Array,
+    vOut: Float64Array,
+  ): void {
+    this.locateColumn(lonIn[p], latIn[p]);
+    const altM = altIn[p];
+    const { column, timeBase, di, dj, dn, wx, wy, wt } = this;
+    const gh = this.gh;
+    const uv = this.uv;
+    const stride = this.levelStride;
+    const nz = this.nLevels;
+    let u = 0;
+    let v = 0;
+    // Column q: time q >> 2 (0 earlier, 1 later), corner q & 3 (west/east bit 1, south/north bit 2).
+    for (let q = 0; q < 8; q++) {
+      const later = q >> 2;
+      const east = q & 1;
+      const north = q & 2;
+      const w = (later ? wt : 1 - wt) * (east ? wx : 1 - wx) * (north ? wy : 1 - wy);
+      if (w === 0) continue;
+      const node = timeBase + column + later * dn + (east ? di : 0) + (north ? dj : 0);
+      const topNode = node + (nz - 1) * stride;
+      if (nz === 1 || altM <= gh[node]) {
+        u += w * uv[2 * node];
+        v += w * uv[2 * node + 1];
+      } else if (altM >= gh[topNode]) {
+        u += w * uv[2 * topNode];
+        v += w * uv[2 * topNode + 1];
+      } else {
+        // Neighbouring columns have their levels at similar heights: start from the last one found.
+        let k = this.kGuess < nz - 1 ? this.kGuess : nz - 2;
+        while (k > 0 && gh[node + k * stride] > altM) k--;
+        while (k < nz - 2 && gh[node + (k + 1) * stride] <= altM) k++;
+        this.kGuess = k;
+        const lower = node + k * stride;
+        const upper = lower + stride;
+        const wz = (altM - gh[lower]) / (gh[upper] - gh[lower]);
+        u += w * (uv[2 * lower] + wz * (uv[2 * upper] - uv[2 * lower]));
+        v += w * (uv[2 * lower + 1] + wz * (uv[2 * upper + 1] - uv[2 * lower + 1]));
+      }
     }
+    uOut[p] = u;
+    vOut[p] = v;
   }
 
   /**
