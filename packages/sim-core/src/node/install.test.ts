@@ -86,6 +86,24 @@ describe('installing and running balloon-sim', () => {
     expect(r.stderr).toContain(`${join(bare, 'dist/node/cli.js')} is missing: run the build first`);
   });
 
+  it('the command line as the README documents it prints clean JSON on stdout with --json', () => {
+    const readme = readFileSync(resolve(REPO_ROOT, 'README.md'), 'utf8');
+    const prefix = /Run from the repository root as `([^`]+) <command>`/.exec(readme)?.[1];
+    expect(prefix, 'the README says how to run the command line').toBeDefined();
+    // The documented way with the default scenario, then every example that redirects --json output
+    // to a file, run without the redirection.
+    const commands = new Set([`${prefix} run fixtures/scenarios/default.json --json`]);
+    const examples = [...readme.matchAll(/`(npx -y pnpm@10 [^`]*--json) > [^`\s]+`/g)].map((m) => m[1]);
+    for (const command of examples) commands.add(command);
+    for (const command of commands) {
+      const r = run(command.split(' '), REPO_ROOT);
+      expect(r.code, `${command}: ${r.stderr}`).toBe(0);
+      expect(() => JSON.parse(r.stdout), `${command} printed:\n${r.stdout.slice(0, 300)}`).not.toThrow();
+      expect(JSON.parse(r.stdout).members).toBe(600);
+    }
+    expect(examples.length).toBeGreaterThan(0);
+  });
+
   it('the packed tarball holds the bin, the build and the geography, and its balloon-sim runs', () => {
     // Packed from a copy of the package, not in place: prepack copies fixtures/geo into the package's
     // geo/, which the command line prefers while it exists, and other tests run the command line now.
