@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisTargets } from '../analysis/observer.js';
-import { runScenario } from '../scenario/entry.js';
+import { EARTH_RADIUS_M } from '../earth.js';
+import { prepareRun, runScenario } from '../scenario/entry.js';
+import { runPrepared } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
-import { CSV_HEADER, csvRows, formatOfPath, geoJson, kml, ndjsonRecord } from './formats.js';
+import type { SimEvent } from '../solver/status.js';
+import { UniformWind } from '../wind/analytic.js';
+import { CSV_HEADER, csvChunks, csvRows, formatOfPath, geoJson, kml, ndjsonRecord } from './formats.js';
 
 const scenario: Scenario = {
   name: 'formats',
@@ -117,5 +121,91 @@ describe('output formats', () => {
         text.split(`</${tag}>`).length,
       );
     }
+  });
+});
+
+describe('every track starts at its launch position and time', () => {
+  // Two launches from one site, at 18:00 (an output time) and 18:05 (between output times, as a
+  // perturbed launch time usually is), in a uniform 10 m/s west wind, climbing at 4 m/s from the
+  // ground at 120 m. The launch point is the site; 300 s later, at the 18:10 output, the second
+  // balloon is 1200 m higher and 3000 m east along the parallel (no north wind: dlat/dt = 0).
+  const uMps = 10;
+  const site = { id: 'a', lon: 25, lat: 54 };
+  const launchScenario: Scenario = {
+    name: 'launch',
+    wind: { type: 'uniform', uMps, vMps: 0 },
+    launch: {
+      sites: [site],
+      times: { start: '2025-10-24T18:00:00Z', end: '2025-10-24T18:05:00Z', everySec: 300 },
+    },
+    flight: { ascentRateMps: 4, floatAltitudeM: 2000 },
+    solver: { durationSec: 3600 },
+    output: { intervalSec: 600 },
+    groundElevationM: 120,
+  };
+  const lonAfter300Sec =
+    site.lon + ((uMps * 300) / (EARTH_RADIUS_M * Math.cos((site.lat * Math.PI) / 180))) * (180 / Math.PI);
+  const prepared = prepareRun(launchScenario, new UniformWind(uMps, 0));
+  // As the command line streams CSV: each frame with the events of the steps before it.
+  let pending: SimEvent[] = [];
+  let streamed = CSV_HEADER;
+  const launchResult = runPrepared(prepared, {
+    onEvents: (events) => pending.push(...events),
+    onFrame: (frame) => {
+      streamed += csvRows(prepared, frame, pending);
+      pending = [];
+    },
+  });
+
+  it('GeoJSON: the LineString begins at the launch, then the first output time', () => {
+    const doc = geoJson(launchResult) as {
+      features: {
+        geometry: { type: string; coordinates: number[][] };
+        properties: Record<string, unknown>;
+      }[];
+    };
+    const [first, second] = doc.features.filter((f) => f.geometry?.type === 'LineString');
+    expect((first.properties.times as string[]).slice(0, 2)).toEqual([
+      '2025-10-24T18:00:00.000Z',
+      '2025-10-24T18:10:00.000Z',
+    ]);
+    expect(first.geometry.coordinates[0]).toEqual([25, 54, 120]);
+
+    expect((second.properties.times as string[]).slice(0, 2)).toEqual([
+      '2025-10-24T18:05:00.000Z',
+      '2025-10-24T18:10:00.000Z',
+    ]);
+    expect(second.geometry.coordinates[0]).toEqual([25, 54, 120]);
+    const [lon, lat, altM] = second.geometry.coordinates[1];
+    expect(lon).toBeCloseTo(lonAfter300Sec, 5);
+    expect(lat).toBeCloseTo(54, 5);
+    expect(altM).toBeCloseTo(120 + 4 * 300, 0);
+  });
+
+  it('KML: the track of the 18:05 launch begins at 18:05 at the launch site', () => {
+    const placemark = kml(launchResult)
+      .split('\n')
+      .find((line) => line.includes('<name>a 18:05Z #0</name>'));
+    expect(placemark).toBeDefined();
+    expect(placemark).toContain('<begin>2025-10-24T18:05:00.000Z</begin>');
+    expect(placemark).toMatch(/<coordinates>25,54,120 /);
+  });
+
+  it('CSV: the first row of each member is its launch, streamed or written from a finished run', () => {
+    const firstRows = (csv: string) => {
+      const rows = csv.trim().split('\n').slice(1);
+      return [0, 1].map((m) => rows.find((r) => r.startsWith(`${m},`)));
+    };
+    expect(firstRows(streamed)).toEqual([
+      '0,a,2025-10-24T18:00:00.000Z,0,2025-10-24T18:00:00.000Z,25,54,120',
+      '1,a,2025-10-24T18:05:00.000Z,0,2025-10-24T18:05:00.000Z,25,54,120',
+    ]);
+    // One launch row more than the frames hold (the 18:00 launch is the 18:00 frame's row).
+    const frameRows = launchResult.frames.reduce(
+      (sum, f) => sum + f.positions.filter((x, k) => k % 3 === 0 && !Number.isNaN(x)).length,
+      0,
+    );
+    expect(streamed.trim().split('\n')).toHaveLength(1 + frameRows + 1);
+    expect([...csvChunks(launchResult)].join('')).toBe(streamed);
   });
 });

@@ -7,6 +7,8 @@ import { type SimEvent, STATUS_NAMES, STATUS_REASONS } from '../solver/status.js
 /**
  * Output formats of a run. CSV and NDJSON are written frame by frame as the run goes (memory stays
  * bounded); GeoJSON and KML need each member's whole track, so they are built from a finished run.
+ * A track begins at its member's launch (position and time of the launch event, usually between two
+ * output times) and ends where the member ended; NDJSON records carry the launch among their events.
  * Coordinates: degrees (WGS 84) and metres above mean sea level; times ISO 8601 UTC.
  */
 export const OUTPUT_FORMATS = ['geojson', 'csv', 'ndjson', 'kml', 'summary'] as const;
@@ -47,18 +49,61 @@ function origin(prepared: PreparedRun, i: number) {
 
 export const CSV_HEADER = 'member,site,launch,ensemble_member,time,lon,lat,alt_m\n';
 
-/** CSV rows of one frame: one per member flying at that time. */
-export function csvRows(prepared: PreparedRun, frame: Frame): string {
+function csvRow(
+  prepared: PreparedRun,
+  i: number,
+  time: string,
+  lon: number,
+  lat: number,
+  altM: number,
+): string {
+  const o = origin(prepared, i);
+  return `${i},${o.site},${o.launch},${o.number},${time},${r6(lon)},${r6(lat)},${r1(altM)}\n`;
+}
+
+/**
+ * CSV rows of one frame: one per member flying at that time, preceded by a row at the exact launch
+ * position and time of each member launched since the previous frame, so that every member's rows
+ * start where and when it was launched, not at the first output time after it (a launch perturbed to
+ * 17:03 would otherwise first appear at 17:10, already kilometres downwind). `events` are the run's
+ * events since the previous frame (RunHooks.onEvents); without them only the frame's rows are written.
+ */
+export function csvRows(
+  prepared: PreparedRun,
+  frame: Frame,
+  events: readonly (SimEvent | AnalysisEvent)[] = [],
+): string {
   const p = frame.positions;
   const time = iso(frame.tSec);
   let out = '';
+  // A launch at the frame's own time is the frame's row already.
+  for (const e of events)
+    if (e.kind === 'launch' && iso(e.tSec) !== time)
+      out += csvRow(prepared, e.member, iso(e.tSec), e.lon, e.lat, e.altM);
   for (let i = 0; i < p.length / 3; i++) {
     const lon = p[3 * i];
     if (Number.isNaN(lon)) continue;
-    const o = origin(prepared, i);
-    out += `${i},${o.site},${o.launch},${o.number},${time},${r6(lon)},${r6(p[3 * i + 1])},${r1(p[3 * i + 2])}\n`;
+    out += csvRow(prepared, i, time, lon, p[3 * i + 1], p[3 * i + 2]);
   }
   return out;
+}
+
+/**
+ * The whole CSV of a finished run (header first), in pieces: each frame's rows with the launch rows
+ * of the members launched since the frame before (see csvRows).
+ */
+export function* csvChunks(result: RunResult): Generator<string, void, undefined> {
+  yield CSV_HEADER;
+  const sign = result.prepared.simulation.direction === 'backward' ? -1 : 1;
+  const launches = result.events
+    .filter((e) => e.kind === 'launch')
+    .sort((a, b) => sign * (a.tSec - b.tSec) || a.member - b.member);
+  let next = 0;
+  for (const frame of result.frames) {
+    const from = next;
+    while (next < launches.length && sign * (launches[next].tSec - frame.tSec) <= 0) next++;
+    yield csvRows(result.prepared, frame, launches.slice(from, next));
+  }
 }
 
 /** A frame's positions as JSON: [lon, lat, alt] per member (1e-6°, 0.1 m), null where not flying. */
@@ -88,15 +133,25 @@ export function eventJson(e: SimEvent | AnalysisEvent) {
   };
 }
 
-/** Each member's track from the frames, plus its end point when it ended between frames. */
+/**
+ * Each member's track: its launch (the exact position and time of its launch event), the frames it
+ * flies in, and its end point when it ended between frames. Without the launch vertex a track would
+ * begin at the first output time after the launch, up to an output interval downwind of it.
+ */
 function tracks(result: RunResult): { coords: number[][]; times: string[] }[] {
   const n = result.status.length;
   const out = Array.from({ length: n }, () => ({ coords: [] as number[][], times: [] as string[] }));
+  for (const e of result.events) {
+    if (e.kind !== 'launch' || e.member >= n || out[e.member].times.length > 0) continue;
+    out[e.member].coords.push([r6(e.lon), r6(e.lat), r1(e.altM)]);
+    out[e.member].times.push(iso(e.tSec));
+  }
   for (const frame of result.frames) {
     const p = frame.positions;
     const time = iso(frame.tSec);
     for (let i = 0; i < n; i++) {
-      if (Number.isNaN(p[3 * i])) continue;
+      // A frame at the launch time would repeat the launch vertex.
+      if (Number.isNaN(p[3 * i]) || out[i].times.at(-1) === time) continue;
       out[i].coords.push([r6(p[3 * i]), r6(p[3 * i + 1]), r1(p[3 * i + 2])]);
       out[i].times.push(time);
     }

@@ -117,14 +117,30 @@ function roundLine(line: number[][]): number[][] {
   return out;
 }
 
-/** Polygons rounded; rings left with fewer than 4 positions (slivers) dropped, then empty polygons. */
+/**
+ * The geometry wound as RFC 7946 §3.1.6 asks: exterior rings counterclockwise, holes clockwise.
+ * topojson-client's `feature` returns d3-geo's spherical winding (exterior clockwise), the opposite,
+ * and served as it was that made /api/geography's countries wrong for any RFC 7946 reader; turf's
+ * buffer, circle and boolean operations return RFC winding, but nothing in their contract says so.
+ * (d3-geo readers, such as the viewer, rewind to their own convention.)
+ */
+export function rfc7946Winding<G extends Polygon | MultiPolygon>(geometry: G): G {
+  return turf.rewind(geometry, { mutate: false }) as G;
+}
+
+/**
+ * Polygons rounded; rings left with fewer than 4 positions (slivers) dropped, then empty polygons;
+ * then wound as RFC 7946 asks (after rounding, which moves vertices).
+ */
 function roundArea(geometry: Polygon | MultiPolygon): Polygon | MultiPolygon {
   const polygons = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates)
     .map((rings) => rings.map(roundLine).filter((ring) => ring.length >= 4))
     .filter((rings) => rings.length > 0);
-  return polygons.length === 1
-    ? { type: 'Polygon', coordinates: polygons[0] }
-    : { type: 'MultiPolygon', coordinates: polygons };
+  return rfc7946Winding(
+    polygons.length === 1
+      ? { type: 'Polygon', coordinates: polygons[0] }
+      : { type: 'MultiPolygon', coordinates: polygons },
+  );
 }
 
 function geometryById(topology: Topology, numeric: string): GeometryObject {
