@@ -102,6 +102,9 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     // The default scenario's three sites are on the map and in the form.
     expect(await page.locator('g.site').count()).toBe(3);
     expect(await page.locator('#site-list li').count()).toBe(3);
+    // Nothing to export before a run: the buttons are not shown (a display rule once beat `hidden`).
+    expect(await page.locator('#export-row').isHidden()).toBe(true);
+    expect(await page.locator('#export-csv').isHidden()).toBe(true);
 
     // Hovering Vilnius airport shows the limits of the zones there.
     const eyvi = await pinPosition('g.airport', 'Vilnius EYVI');
@@ -151,7 +154,8 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     await shot('03-hover-track');
     await page.mouse.move(5, 5);
 
-    // Exports: the server's CSV and GeoJSON of the finished run.
+    // Exports: the server's CSV and GeoJSON of the finished run, offered once it is done.
+    expect(await page.locator('#export-csv').isVisible()).toBe(true);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     const csvText = await readFile((await csv.path())!, 'utf8');
     expect(csvText.split('\n')[0]).toBe('member,site,launch,ensemble_member,time,lon,lat,alt_m');
