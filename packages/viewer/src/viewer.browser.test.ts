@@ -45,6 +45,36 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
       return n;
     }, selector);
 
+  /**
+   * Characters of the elements' visible text that no installed font can draw (they would show as an
+   * empty box): each is drawn on a canvas in the element's font and compared with U+0378, a code
+   * point that is unassigned and so falls to the font's missing-glyph box.
+   */
+  const missingGlyphs = (selector: string) =>
+    page.evaluate((sel) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 48;
+      canvas.height = 48;
+      const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+      const draw = (font: string, text: string) => {
+        ctx.clearRect(0, 0, 48, 48);
+        ctx.font = font;
+        ctx.fillText(text, 8, 32);
+        return ctx.getImageData(0, 0, 48, 48).data.join();
+      };
+      const missing: string[] = [];
+      for (const el of document.querySelectorAll<HTMLElement>(sel)) {
+        const style = getComputedStyle(el);
+        const font = `${style.fontSize} ${style.fontFamily}`;
+        const box = draw(font, '\u0378');
+        const text = el.textContent ?? '';
+        for (const ch of new Set(text.replace(/\s/g, '')))
+          if (draw(font, ch) === box)
+            missing.push(`${el.id}: U+${ch.codePointAt(0)!.toString(16).toUpperCase()} in "${text}"`);
+      }
+      return missing;
+    }, selector);
+
   /** Screen position (page pixels) of a pin of the map overlay, the first whose text contains `text`. */
   const pinPosition = async (selector: string, text = '') =>
     page.evaluate(
@@ -197,6 +227,18 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     await expect.poll(() => paintedPixels('#tracks')).toBeGreaterThan(500);
     await shot('04-replay-by-site');
     await page.check('#colour-alt');
+
+    // Play, from the first frame: the button now says Pause, in characters the page's fonts have
+    // (a pause glyph once showed as an empty box); every button's label is drawn.
+    await page.locator('#frame').fill('0');
+    await page.click('#play');
+    const play = page.locator('#play');
+    expect(await play.textContent()).toBe('Pause');
+    expect(await missingGlyphs('#play')).toEqual([]);
+    await shot('09-replay-playing');
+    await page.click('#play');
+    expect(await play.textContent()).toBe('Play');
+    expect(await missingGlyphs('button')).toEqual([]);
   });
 
   it('cancels a long run: the page says cancelled and the server stops it', async () => {
