@@ -16,6 +16,7 @@ import { graticuleLabels } from './graticule-labels.js';
 import { type MemberFacts, memberLines, showCard, zoneLines } from './hover.js';
 import { trackLegend } from './legend.js';
 import { MapView } from './map.js';
+import { numberOrUndefined } from './numbers.js';
 import { Playback } from './playback.js';
 import { clearResults, clock, showResults } from './results.js';
 import { scaleBar } from './scalebar.js';
@@ -235,8 +236,12 @@ function listItem(text: string): HTMLLIElement {
 
 $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const scenario = form.scenario();
-  if (!scenario) return;
+  const { scenario, issues } = form.read();
+  if (!scenario) {
+    // In the page's banner, every problem at once: the form has novalidate, so no browser popup.
+    showError('The scenario cannot run: fix these fields', '', issues);
+    return;
+  }
   clearError();
   clearResults();
   $('export-row').hidden = true;
@@ -388,7 +393,7 @@ async function loadTemplate(id: string): Promise<void> {
 
 /** The wind layer on the chosen wind, at the level nearest the float altitude, at the first launch. */
 function showWind(): Promise<void> {
-  const altM = $<HTMLInputElement>('f-float').valueAsNumber;
+  const altM = numberOrUndefined($<HTMLInputElement>('f-float')) ?? Number.NaN;
   const startSec = Date.parse(`${$<HTMLInputElement>('t-start').value}:00Z`) / 1000;
   return wind.setWind(
     form.windId,
