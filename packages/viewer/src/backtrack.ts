@@ -42,6 +42,8 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 export class Backtrack {
   detections: Detection[] = [];
   private answer: BacktrackAnswer | null = null;
+  /** What the answer on screen was asked for (see `request`), to tell when it no longer fits. */
+  private answeredFor: string | null = null;
   private readonly region: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly pinsLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
 
@@ -66,6 +68,7 @@ export class Backtrack {
       $<HTMLUListElement>('detection-list').querySelector<HTMLInputElement>('li:last-child input')?.focus();
     });
     $('backtrack-clear').addEventListener('click', () => this.clear());
+    $('backtrack-form').addEventListener('input', () => this.markStale());
     $<HTMLFormElement>('backtrack-form').addEventListener('submit', (event) => {
       event.preventDefault();
       void this.run();
@@ -83,6 +86,32 @@ export class Backtrack {
       time: last ? new Date(Date.parse(last.time) + 600_000).toISOString() : this.options.defaultTime(),
     });
     this.render();
+    this.markStale();
+  }
+
+  /**
+   * The request the form would send now, as text: the fields as typed (a field being corrected
+   * differs from the answer's too), members, float time and wind.
+   */
+  private request(): string {
+    const fields = $('detection-list').querySelectorAll<HTMLInputElement>('input');
+    return JSON.stringify({
+      detections: [...fields].map((box) => box.value.trim()),
+      members: $<HTMLInputElement>('bt-members').value.trim(),
+      maxFloatHours: $<HTMLInputElement>('bt-hours').value.trim(),
+      wind: this.options.wind(),
+    });
+  }
+
+  /**
+   * Marks the answer on screen stale (a note, the launch area and cells dimmed) once the
+   * detections, the settings or the wind differ from what it was asked for, as the scenario's
+   * results are (main.ts); unmarks it when they are back.
+   */
+  markStale(): void {
+    const stale = this.answer !== null && this.request() !== this.answeredFor;
+    $('backtrack-stale').hidden = !stale;
+    $('map-wrap').classList.toggle('backtrack-stale', stale);
   }
 
   clear(): void {
@@ -91,6 +120,7 @@ export class Backtrack {
     $('backtrack-result').replaceChildren();
     this.render();
     this.drawAnswer();
+    this.markStale();
   }
 
   async run(): Promise<BacktrackAnswer | null> {
@@ -113,9 +143,11 @@ export class Backtrack {
       return null;
     }
     const body = { detections: this.detections, members, maxFloatHours, wind: this.options.wind() };
+    const asked = this.request();
     $('backtrack-result').textContent = 'Tracing back…';
     try {
       this.answer = await postJson<BacktrackAnswer>('api/backtrack', body);
+      this.answeredFor = asked;
       clearError();
     } catch (error) {
       this.answer = null;
@@ -125,6 +157,7 @@ export class Backtrack {
       else showFailure('Back-track', error);
     }
     this.drawAnswer();
+    this.markStale();
     return this.answer;
   }
 
@@ -180,6 +213,7 @@ export class Backtrack {
         remove.addEventListener('click', () => {
           this.detections.splice(index, 1);
           this.render();
+          this.markStale();
           $('detection-add').focus();
         });
         li.append(

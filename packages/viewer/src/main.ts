@@ -148,6 +148,26 @@ interface Run extends RunRecord, MemberFacts {
 }
 let run: Run | null = null;
 
+/**
+ * Results on screen belong to the scenario that was run. Once the form describes another (a field
+ * typed, a site moved on the map, another bundled scenario or wind) they are marked — a note on the
+ * map and above the table, the tracks and landing regions dimmed — until the form is back to that
+ * scenario or a new run starts: an earlier scenario's answer must not pass for this one's. A form
+ * that does not read (a bad field) is not that scenario either.
+ */
+function markStale(): void {
+  const stale = run !== null && JSON.stringify(form.read().scenario) !== JSON.stringify(run.scenario);
+  $('results').classList.toggle('stale', stale);
+  $('map-wrap').classList.toggle('stale', stale);
+  $('results-stale').hidden = !stale;
+  $('map-stale').hidden = !stale;
+  // The back-track traces through the form's wind.
+  backtrack.markStale();
+}
+for (const type of ['input', 'change']) $('scenario-form').addEventListener(type, markStale);
+// Sites dragged or added on the map change no form field.
+sites.onChange(markStale);
+
 const playback = new Playback(
   (index) => {
     tracks.shown = index;
@@ -258,6 +278,7 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
     launchTSec: new Float64Array(0),
     end: new Map(),
   };
+  markStale();
   tracks.reset(0, []);
   playback.reset();
   drawSoon();
@@ -384,6 +405,8 @@ async function loadTemplate(id: string): Promise<void> {
   try {
     const doc = await getJson<Scenario>(`api/scenarios/${encodeURIComponent(id)}`);
     form.load(doc, id);
+    // Filled by code, the form fired no input event.
+    markStale();
     updateTrackLegend();
     await showWind();
   } catch (error) {

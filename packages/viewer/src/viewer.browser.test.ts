@@ -364,6 +364,55 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     await shot('10-placed-site-run');
   });
 
+  it('marks the results stale once the scenario changes, and not once it is changed back', async () => {
+    const stale = page.locator('#results-stale');
+    const tracksOpacity = () =>
+      page.evaluate(() => Number(getComputedStyle(document.querySelector('#tracks')!).opacity));
+    expect(await stale.isHidden()).toBe(true);
+    expect(await tracksOpacity()).toBe(1);
+
+    // A typed change: the float altitude.
+    await page.fill('#f-float', '3000');
+    expect(await stale.isVisible()).toBe(true);
+    expect(await stale.textContent()).toMatch(/results are from an earlier scenario.*run again/i);
+    expect(await page.locator('#results').getAttribute('class')).toMatch(/\bstale\b/);
+    expect(await tracksOpacity()).toBeLessThan(0.5);
+    expect(await page.locator('#map-stale').isVisible()).toBe(true);
+    await page.fill('#f-float', '3500');
+    expect(await stale.isHidden()).toBe(true);
+    expect(await tracksOpacity()).toBe(1);
+
+    // A site dragged on the map.
+    const marker = await pinPosition('g.site', 'site-');
+    await page.mouse.move(marker.x, marker.y);
+    await page.mouse.down();
+    await page.mouse.move(marker.x, marker.y + 30, { steps: 5 });
+    await page.mouse.up();
+    await page.evaluate(() => new Promise((done) => setTimeout(done, 20)));
+    expect(await stale.isVisible()).toBe(true);
+    expect(await tracksOpacity()).toBeLessThan(0.5);
+    await page.evaluate(() => document.querySelector('#results')!.scrollIntoView());
+    await shot('11-results-stale');
+
+    // Another bundled scenario: stale too; a new run clears the mark.
+    await page.selectOption('#template', 'default');
+    await page.waitForFunction(() => document.querySelectorAll('#site-list li').length === 3);
+    expect(await stale.isVisible()).toBe(true);
+    await page.fill('#e-members', '5');
+    await page.click('#run');
+    expect(await stale.isHidden()).toBe(true);
+    await page.waitForFunction(
+      () => document.querySelector('#status')?.getAttribute('data-state') === 'done',
+      undefined,
+      { timeout: 40_000 },
+    );
+    expect(await stale.isHidden()).toBe(true);
+    expect(await tracksOpacity()).toBe(1);
+    await page.fill('#e-members', '50');
+    // The members field differs from the run's (5): stale again.
+    expect(await stale.isVisible()).toBe(true);
+  });
+
   it('shows every bad field in the error banner, naming it and quoting the value, and runs nothing', async () => {
     await page.selectOption('#template', 'default');
     await page.waitForFunction(() => document.querySelectorAll('#site-list li').length === 3);
@@ -513,6 +562,20 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     expect(await page.locator('#banner').isHidden()).toBe(true);
     expect(await page.locator('g.likely').count()).toBeGreaterThan(0);
     await shot('13-backtrack-picked');
+
+    // The detection changed after the answer: the answer is marked, its launch area dimmed.
+    const note = page.locator('#backtrack-stale');
+    const regionOpacity = () =>
+      page.evaluate(() => Number(getComputedStyle(document.querySelector('path.launch-region')!).opacity));
+    expect(await note.isHidden()).toBe(true);
+    expect(await regionOpacity()).toBe(1);
+    await fields.nth(2).fill('2500');
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toMatch(/from earlier detections.*back-track again/);
+    expect(await regionOpacity()).toBeLessThan(0.5);
+    await fields.nth(2).fill('3500');
+    expect(await note.isHidden()).toBe(true);
+    expect(await regionOpacity()).toBe(1);
   });
 
   it('logs no errors to the browser console', () => {
