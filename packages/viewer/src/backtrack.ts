@@ -17,7 +17,7 @@ import { ApiError, type Issue, postJson } from './api.js';
 import { clearError, showError, showFailure } from './banner.js';
 import { type CountGrid, drawDensity } from './contours.js';
 import type { MapView, Pin } from './map.js';
-import { checkNumber, fieldName, readNumber, ruleOf } from './numbers.js';
+import { checkNumber, readDateTime, readNumber, ruleOf } from './numbers.js';
 import { clock, percent } from './results.js';
 
 export interface Detection {
@@ -134,8 +134,7 @@ export class Backtrack {
     for (const box of $('detection-list').querySelectorAll<HTMLInputElement>('input[inputmode]'))
       readNumber(box, issues);
     for (const box of $('detection-list').querySelectorAll<HTMLInputElement>('input[type="datetime-local"]'))
-      if (!box.value)
-        issues.push({ path: box.dataset.path ?? '', field: fieldName(box), message: 'must be given' });
+      readDateTime(box, issues);
     const members = readNumber($<HTMLInputElement>('bt-members'), issues);
     const maxFloatHours = readNumber($<HTMLInputElement>('bt-hours'), issues);
     if (issues.length > 0) {

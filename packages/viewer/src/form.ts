@@ -7,7 +7,7 @@
  */
 import type { Scenario } from '@balloon-sim/sim-core';
 import type { Issue, WindListItem } from './api.js';
-import { fieldName, numberOrUndefined, readNumber } from './numbers.js';
+import { numberOrUndefined, readDateTime, readNumber } from './numbers.js';
 import type { SiteStore } from './sites.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -127,14 +127,8 @@ export class ScenarioForm {
     const points = useArea ? readNumber(input('area-points'), issues, { required: true }) : undefined;
     const base: Scenario = this.template ?? ({ solver: {}, flight: {}, launch: {} } as unknown as Scenario);
     const wind = this.winds.find((w) => w.id === this.windId);
-    const start = fromLocalInput(input('t-start').value);
-    if (!start)
-      issues.push({
-        path: 'launch.times.start',
-        field: fieldName(input('t-start')),
-        message: 'must be given',
-      });
-    const end = fromLocalInput(input('t-end').value);
+    const start = fromLocalInput(readDateTime(input('t-start'), issues));
+    const end = fromLocalInput(readDateTime(input('t-end'), issues));
     const everyMin = num('t-every');
     const times: Scenario['launch']['times'] = { start };
     if (end && end !== start) {

@@ -103,3 +103,19 @@ export function numberOrUndefined(input: HTMLInputElement): number | undefined {
   const checked = checkNumber(input.value, ruleOf(input));
   return checked.ok ? checked.value : undefined;
 }
+
+/**
+ * A date-and-time field's value ("2025-10-24T17:00", read as UTC by its label), '' when empty and
+ * allowed. A field typed only in part (a segment cleared) reads as '' in the browser, like an
+ * empty one: `validity.badInput` tells them apart, so that a half-typed last launch is refused
+ * instead of silently meaning a single launch.
+ */
+export function readDateTime(input: HTMLInputElement, issues: Issue[]): string {
+  const problem = input.validity.badInput
+    ? 'is not a complete date and time'
+    : input.required && input.value === ''
+      ? 'must be given'
+      : null;
+  if (problem) issues.push({ path: input.dataset.path ?? '', field: fieldName(input), message: problem });
+  return problem ? '' : input.value;
+}

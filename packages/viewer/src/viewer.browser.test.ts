@@ -425,17 +425,25 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     await typeInto(page.locator('#e-members'), '12e');
     await typeInto(page.locator('#site-list li').first().locator('input').nth(1), '95');
     await typeInto(page.locator('#r-hours'), '8,5');
+    // A date typed in part (its first segment cleared) reads as "" like an empty field: it once
+    // meant "no last launch", a single launch time, without a word.
+    const tEnd = await page.locator('#t-end').inputValue();
+    await page.focus('#t-end');
+    await page.keyboard.press('Backspace');
+    expect(await page.locator('#t-end').inputValue()).toBe('');
     await page.click('#run');
     const banner = page.locator('#banner');
     expect(await banner.isVisible()).toBe(true);
     const issues = await page.locator('#banner-issues li').allTextContents();
     expect(issues).toEqual([
       'Site ashmyany latitude: must be at most 90, got "95"',
+      'Last launch: is not a complete date and time',
       'Run length (h): must be a number written with a decimal point, got "8,5"',
       'Members per launch: must be a number, got "12e"',
     ]);
     expect(await page.locator('#e-members').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#r-hours').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#t-end').getAttribute('aria-invalid')).toBe('true');
     expect(
       await page.locator('#site-list li').first().locator('input').nth(1).getAttribute('aria-invalid'),
     ).toBe('true');
@@ -448,6 +456,7 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     await page.fill('#e-members', '50');
     await page.locator('#site-list li').first().locator('input').nth(1).fill('54.42');
     await page.fill('#r-hours', '8');
+    await page.fill('#t-end', tEnd);
     await page.click('#banner-close');
     expect(await page.locator('#e-members').getAttribute('aria-invalid')).toBe(null);
   });
