@@ -153,10 +153,12 @@ let run: Run | null = null;
  * typed, a site moved on the map, another bundled scenario or wind) they are marked — a note on the
  * map and above the table, the tracks and landing regions dimmed — until the form is back to that
  * scenario or a new run starts: an earlier scenario's answer must not pass for this one's. A form
- * that does not read (a bad field) is not that scenario either.
+ * that does not read (a bad field) is not that scenario either. A run the server refused shows
+ * nothing, so nothing is marked (it was accepted once it has members).
  */
 function markStale(): void {
-  const stale = run !== null && JSON.stringify(form.read().scenario) !== JSON.stringify(run.scenario);
+  const stale =
+    run !== null && run.members > 0 && JSON.stringify(form.read().scenario) !== JSON.stringify(run.scenario);
   $('results').classList.toggle('stale', stale);
   $('map-wrap').classList.toggle('stale', stale);
   $('results-stale').hidden = !stale;
@@ -193,6 +195,8 @@ const stream = new StreamClient(streamUrl(), {
     );
     if (info.warnings?.length) $('warnings').replaceChildren(...info.warnings.map(listItem));
     updateTrackLegend();
+    // The form may have changed while the run was submitted.
+    markStale();
   },
   progress(fraction) {
     $<HTMLProgressElement>('progress').value = fraction;

@@ -474,6 +474,11 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     await shot('07-error-banner');
     await page.click('#banner-close');
     expect(await page.locator('#banner').isVisible()).toBe(false);
+    // A refused run leaves no results on screen, so a change of the form marks nothing stale.
+    await page.fill('#f-float', '3000');
+    expect(await page.locator('#results-stale').isHidden()).toBe(true);
+    expect(await page.locator('#map-stale').isHidden()).toBe(true);
+    await page.fill('#f-float', '3500');
   });
 
   it('is usable from the keyboard: Tab reaches the form in order and Enter runs', async () => {
