@@ -9,6 +9,8 @@ import type { FeatureCollection, Geometry } from 'geojson';
 export interface Issue {
   path: string;
   message: string;
+  /** The field's name as the page labels it ("Members per launch"), for problems found in the page. */
+  field?: string;
 }
 
 export class ApiError extends Error {

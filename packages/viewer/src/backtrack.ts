@@ -13,10 +13,11 @@
  * scenario's `wind` (`{ type: 'file', paths: ['wind:<id>'] }`): a back-track needs one.
  */
 import type * as d3 from 'd3';
-import { ApiError, postJson } from './api.js';
+import { ApiError, type Issue, postJson } from './api.js';
 import { clearError, showError, showFailure } from './banner.js';
 import { type CountGrid, drawDensity } from './contours.js';
 import type { MapView, Pin } from './map.js';
+import { checkNumber, readDateTime, readNumber, ruleOf } from './numbers.js';
 import { clock, percent } from './results.js';
 
 export interface Detection {
@@ -41,6 +42,8 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 export class Backtrack {
   detections: Detection[] = [];
   private answer: BacktrackAnswer | null = null;
+  /** What the answer on screen was asked for (see `request`), to tell when it no longer fits. */
+  private answeredFor: string | null = null;
   private readonly region: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly pinsLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
 
@@ -65,6 +68,7 @@ export class Backtrack {
       $<HTMLUListElement>('detection-list').querySelector<HTMLInputElement>('li:last-child input')?.focus();
     });
     $('backtrack-clear').addEventListener('click', () => this.clear());
+    $('backtrack-form').addEventListener('input', () => this.markStale());
     $<HTMLFormElement>('backtrack-form').addEventListener('submit', (event) => {
       event.preventDefault();
       void this.run();
@@ -82,6 +86,32 @@ export class Backtrack {
       time: last ? new Date(Date.parse(last.time) + 600_000).toISOString() : this.options.defaultTime(),
     });
     this.render();
+    this.markStale();
+  }
+
+  /**
+   * The request the form would send now, as text: the fields as typed (a field being corrected
+   * differs from the answer's too), members, float time and wind.
+   */
+  private request(): string {
+    const fields = $('detection-list').querySelectorAll<HTMLInputElement>('input');
+    return JSON.stringify({
+      detections: [...fields].map((box) => box.value.trim()),
+      members: $<HTMLInputElement>('bt-members').value.trim(),
+      maxFloatHours: $<HTMLInputElement>('bt-hours').value.trim(),
+      wind: this.options.wind(),
+    });
+  }
+
+  /**
+   * Marks the answer on screen stale (a note, the launch area and cells dimmed) once the
+   * detections, the settings or the wind differ from what it was asked for, as the scenario's
+   * results are (main.ts); unmarks it when they are back.
+   */
+  markStale(): void {
+    const stale = this.answer !== null && this.request() !== this.answeredFor;
+    $('backtrack-stale').hidden = !stale;
+    $('map-wrap').classList.toggle('backtrack-stale', stale);
   }
 
   clear(): void {
@@ -90,6 +120,7 @@ export class Backtrack {
     $('backtrack-result').replaceChildren();
     this.render();
     this.drawAnswer();
+    this.markStale();
   }
 
   async run(): Promise<BacktrackAnswer | null> {
@@ -97,20 +128,25 @@ export class Backtrack {
       showError('Back-track', 'Add a detection first (Add detection, or Pick on the map).');
       return null;
     }
-    const form = $<HTMLFormElement>('backtrack-form');
-    if (!form.checkValidity()) {
-      form.reportValidity();
+    // Every field checked from its text, every problem shown in the banner (the form has
+    // novalidate: no browser popup), and nothing sent until all are right.
+    const issues: Issue[] = [];
+    for (const box of $('detection-list').querySelectorAll<HTMLInputElement>('input[inputmode]'))
+      readNumber(box, issues);
+    for (const box of $('detection-list').querySelectorAll<HTMLInputElement>('input[type="datetime-local"]'))
+      readDateTime(box, issues);
+    const members = readNumber($<HTMLInputElement>('bt-members'), issues);
+    const maxFloatHours = readNumber($<HTMLInputElement>('bt-hours'), issues);
+    if (issues.length > 0) {
+      showError('The back-track cannot run: fix these fields', '', issues);
       return null;
     }
-    const body = {
-      detections: this.detections,
-      members: $<HTMLInputElement>('bt-members').valueAsNumber || 500,
-      maxFloatHours: $<HTMLInputElement>('bt-hours').valueAsNumber || 8,
-      wind: this.options.wind(),
-    };
+    const body = { detections: this.detections, members, maxFloatHours, wind: this.options.wind() };
+    const asked = this.request();
     $('backtrack-result').textContent = 'Tracing back…';
     try {
       this.answer = await postJson<BacktrackAnswer>('api/backtrack', body);
+      this.answeredFor = asked;
       clearError();
     } catch (error) {
       this.answer = null;
@@ -120,6 +156,7 @@ export class Backtrack {
       else showFailure('Back-track', error);
     }
     this.drawAnswer();
+    this.markStale();
     return this.answer;
   }
 
@@ -129,23 +166,39 @@ export class Backtrack {
       ...this.detections.map((d, index) => {
         const li = document.createElement('li');
         li.className = 'detection';
-        const field = (
-          label: string,
-          type: string,
-          value: string,
-          attrs: Record<string, string>,
-          set: (v: string) => void,
-        ) => {
+        const path = `detections[${index}]`;
+        /**
+         * A field of the detection: a number is text read strictly (numbers.ts) within `bounds`, any
+         * number of decimals; a valid value moves the pin as it is typed, a bad one is left for
+         * run() to report.
+         */
+        const field = (label: string, key: 'lon' | 'lat' | 'altM' | 'time', bounds?: [number, number]) => {
           const wrap = document.createElement('label');
           wrap.className = 'coord';
           wrap.append(`${label} `);
           const box = document.createElement('input');
-          box.type = type;
           box.required = true;
-          box.value = value;
-          for (const [k, v] of Object.entries(attrs)) box.setAttribute(k, v);
-          box.addEventListener('change', () => {
-            set(box.value);
+          box.dataset.path = `${path}.${key}`;
+          box.dataset.field = `Detection D${index + 1} ${label}`;
+          if (key === 'time') {
+            box.type = 'datetime-local';
+            box.value = d.time.slice(0, 16);
+          } else {
+            box.type = 'text';
+            box.inputMode = 'decimal';
+            box.dataset.min = String(bounds![0]);
+            box.dataset.max = String(bounds![1]);
+            box.value = String(d[key]);
+          }
+          box.addEventListener('input', () => {
+            if (key === 'time') {
+              if (!box.value) return;
+              d.time = `${box.value}:00Z`;
+            } else {
+              const checked = checkNumber(box.value, ruleOf(box));
+              if (!checked.ok || checked.value === undefined) return;
+              d[key] = checked.value;
+            }
             this.drawPins();
           });
           wrap.append(box);
@@ -159,21 +212,15 @@ export class Backtrack {
         remove.addEventListener('click', () => {
           this.detections.splice(index, 1);
           this.render();
+          this.markStale();
           $('detection-add').focus();
         });
         li.append(
-          field('lon', 'number', String(d.lon), { step: '0.01', min: '-180', max: '360' }, (v) => {
-            d.lon = Number(v);
-          }),
-          field('lat', 'number', String(d.lat), { step: '0.01', min: '-90', max: '90' }, (v) => {
-            d.lat = Number(v);
-          }),
-          field('altitude (m)', 'number', String(d.altM), { step: '50', min: '0', max: '20000' }, (v) => {
-            d.altM = Number(v);
-          }),
-          field('time (UTC)', 'datetime-local', d.time.slice(0, 16), {}, (v) => {
-            d.time = `${v}:00Z`;
-          }),
+          field('lon', 'lon', [-180, 360]),
+          field('lat', 'lat', [-90, 90]),
+          // The server's limits (POST /api/backtrack).
+          field('altitude (m)', 'altM', [-500, 30_000]),
+          field('time (UTC)', 'time'),
           remove,
         );
         return li;

@@ -17,7 +17,8 @@ export function showError(title: string, message: string, issues: Issue[] = []):
   list.replaceChildren(
     ...issues.map((issue) => {
       const li = document.createElement('li');
-      li.textContent = issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+      const where = issue.field ?? issue.path;
+      li.textContent = where ? `${where}: ${issue.message}` : issue.message;
       return li;
     }),
   );
@@ -36,18 +37,24 @@ export function clearError(): void {
   markFields([]);
 }
 
+/** True when one path lies inside the other (or they are equal): `launch.times` and `launch.times.end`. */
+const nested = (outer: string, inner: string) =>
+  inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+
 /**
- * Marks the fields an issue names (`launch.sites[1]` marks launch.sites), so a keyboard or screen
- * reader user finds the field to fix; clears the marks of the others.
+ * Marks the fields an issue names, so a keyboard or screen reader user finds the field to fix;
+ * clears the marks of the others. An issue marks its own field, the fields under it (launch.times →
+ * start, end…) and above it (launch.sites[1].lon → the site list). Indices are compared where the
+ * field has them (a site's lon field is `launch.sites[1].lon`), ignored where it has none.
  */
 function markFields(issues: Issue[]): void {
-  const paths = issues.map((i) => i.path.replace(/\[\d+\]/g, ''));
+  const paths = issues.map((i) => i.path).filter((p) => p !== '');
   for (const field of document.querySelectorAll<HTMLElement>('[data-path]')) {
     const path = field.dataset.path!;
-    // An issue marks its own field, the fields under it (launch.times → start, end…) and above it.
-    const bad = paths.some(
-      (p) => p !== '' && (p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`)),
-    );
+    const bad = paths.some((p) => {
+      const q = /\[\d+\]/.test(path) ? p : p.replace(/\[\d+\]/g, '');
+      return nested(q, path) || nested(path, q);
+    });
     if (bad) field.setAttribute('aria-invalid', 'true');
     else field.removeAttribute('aria-invalid');
   }

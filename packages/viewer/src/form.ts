@@ -2,11 +2,12 @@
 /**
  * The scenario form. A bundled scenario is the template: its values fill the form, and whatever the
  * form does not show (solver method and step, other perturbations, zones, ground elevation) is
- * kept from it. `scenario()` builds the document the server runs (the shape of
+ * kept from it. `read()` builds the document the server runs (the shape of
  * packages/sim-core/scenario.schema.json); `layout()` says which member is which.
  */
 import type { Scenario } from '@balloon-sim/sim-core';
-import type { WindListItem } from './api.js';
+import type { Issue, WindListItem } from './api.js';
+import { numberOrUndefined, readDateTime, readNumber } from './numbers.js';
 import type { SiteStore } from './sites.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -17,11 +18,8 @@ const toLocalInput = (iso: string) => new Date(iso).toISOString().slice(0, 16);
 /** The other way: the input's value is UTC by the label's word. */
 const fromLocalInput = (value: string) => (value ? `${value}:00Z` : '');
 
-/** A number input's value, or undefined when empty. */
-function numberOf(id: string): number | undefined {
-  const value = input(id).valueAsNumber;
-  return Number.isFinite(value) ? value : undefined;
-}
+/** A number field's value when valid, else undefined (for live displays; `read` reports problems). */
+const numberOf = (id: string) => numberOrUndefined(input(id));
 
 function setNumber(id: string, value: number | undefined, scale = 1): void {
   input(id).value = value === undefined ? '' : String(Math.round((value / scale) * 1000) / 1000);
@@ -114,18 +112,24 @@ export class ScenarioForm {
     this.updateCount();
   }
 
-  /** The scenario document from the form, or null (with the browser's messages shown) when invalid. */
-  scenario(): Scenario | null {
-    const form = $<HTMLFormElement>('scenario-form');
-    if (!form.checkValidity()) {
-      form.reportValidity();
-      return null;
-    }
+  /**
+   * The scenario document from the form, or (scenario null) every problem of its fields, each
+   * naming the field and quoting what was typed, for the banner. Nothing is shown here: the page
+   * also reads the form silently, to tell whether the results on screen are still its scenario's.
+   */
+  read(): { scenario: Scenario; issues: [] } | { scenario: null; issues: Issue[] } {
+    const issues: Issue[] = [];
+    const num = (id: string) => readNumber(input(id), issues);
+    // A site's fields move its marker only when valid: a bad one is found here, in its text.
+    for (const box of $('site-list').querySelectorAll<HTMLInputElement>('input')) readNumber(box, issues);
+    // The strip's point count is needed only when the strip is sampled.
+    const useArea = input('area-use').checked;
+    const points = useArea ? readNumber(input('area-points'), issues, { required: true }) : undefined;
     const base: Scenario = this.template ?? ({ solver: {}, flight: {}, launch: {} } as unknown as Scenario);
     const wind = this.winds.find((w) => w.id === this.windId);
-    const start = fromLocalInput(input('t-start').value);
-    const end = fromLocalInput(input('t-end').value);
-    const everyMin = numberOf('t-every');
+    const start = fromLocalInput(readDateTime(input('t-start'), issues));
+    const end = fromLocalInput(readDateTime(input('t-end'), issues));
+    const everyMin = num('t-every');
     const times: Scenario['launch']['times'] = { start };
     if (end && end !== start) {
       times.end = end;
@@ -139,43 +143,45 @@ export class ScenarioForm {
         lon: s.lon,
         lat: s.lat,
       }));
-    if (input('area-use').checked)
-      launch.area = {
-        ...base.launch.area,
-        bundled: 'by-border-strip',
-        points: numberOf('area-points') ?? 40,
-      };
+    if (useArea) launch.area = { ...base.launch.area, bundled: 'by-border-strip', points: points ?? 40 };
 
     const flight: Scenario['flight'] = {};
     const set = <K extends keyof Scenario['flight']>(key: K, value: number | undefined) => {
       if (value !== undefined) flight[key] = value as Scenario['flight'][K];
     };
-    set('ascentRateMps', numberOf('f-ascent'));
-    set('floatAltitudeM', numberOf('f-float'));
-    set('floatDurationSec', minutes(numberOf('f-float-time')));
-    set('descentRateMps', numberOf('f-descent'));
-    set('releaseAfterSec', minutes(numberOf('f-release')));
+    // Read in the page's order, so that the banner lists problems as the form shows the fields.
+    set('floatAltitudeM', num('f-float'));
+    set('ascentRateMps', num('f-ascent'));
+    set('floatDurationSec', minutes(num('f-float-time')));
+    set('descentRateMps', num('f-descent'));
+    set('releaseAfterSec', minutes(num('f-release')));
     if (base.flight.burstAltitudeM !== undefined) flight.burstAltitudeM = base.flight.burstAltitudeM;
 
+    const hours = num('r-hours');
+    const members = num('e-members');
     const perturb = { ...base.ensemble?.perturb };
-    const positionM = numberOf('e-pos');
-    const windSigmaMps = numberOf('e-wind');
+    const positionM = num('e-pos');
+    const windSigmaMps = num('e-wind');
     if (positionM !== undefined) perturb.positionM = positionM;
     else delete perturb.positionM;
     if (windSigmaMps !== undefined) perturb.windSigmaMps = windSigmaMps;
     else delete perturb.windSigmaMps;
-    const ensemble: NonNullable<Scenario['ensemble']> = { members: numberOf('e-members') ?? 1, perturb };
-    const seed = numberOf('e-seed');
+    const ensemble: NonNullable<Scenario['ensemble']> = { members: members ?? 1, perturb };
+    const seed = num('e-seed');
     if (seed !== undefined) ensemble.seed = seed;
 
+    if (issues.length > 0) return { scenario: null, issues };
     const { $schema: _schema, ...rest } = base;
     return {
-      ...rest,
-      ...(wind ? { wind: wind.source as Scenario['wind'] } : {}),
-      launch,
-      flight,
-      solver: { ...base.solver, durationSec: Math.round((numberOf('r-hours') ?? 8) * 3600) },
-      ensemble,
+      scenario: {
+        ...rest,
+        ...(wind ? { wind: wind.source as Scenario['wind'] } : {}),
+        launch,
+        flight,
+        solver: { ...base.solver, durationSec: Math.round((hours ?? 8) * 3600) },
+        ensemble,
+      },
+      issues: [],
     };
   }
 
@@ -199,10 +205,11 @@ export class ScenarioForm {
     const every = numberOf('t-every');
     let launches = 1;
     if (start && end && every) launches = launchTimes({ start, end, everySec: every * 60 }).length;
-    const members = numberOf('e-members') ?? 1;
+    const members = numberOf('e-members');
+    const count = members === undefined ? '?' : (sites * launches * members).toLocaleString('en');
     $('member-count').textContent = `${sites} site${sites === 1 ? '' : 's'} × ${launches} launch time${
       launches === 1 ? '' : 's'
-    } × ${members} = ${(sites * launches * members).toLocaleString('en')} members`;
+    } × ${members ?? '?'} = ${count} members`;
   }
 }
 

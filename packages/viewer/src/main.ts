@@ -16,6 +16,7 @@ import { graticuleLabels } from './graticule-labels.js';
 import { type MemberFacts, memberLines, showCard, zoneLines } from './hover.js';
 import { trackLegend } from './legend.js';
 import { MapView } from './map.js';
+import { numberOrUndefined } from './numbers.js';
 import { Playback } from './playback.js';
 import { clearResults, clock, showResults } from './results.js';
 import { scaleBar } from './scalebar.js';
@@ -147,6 +148,28 @@ interface Run extends RunRecord, MemberFacts {
 }
 let run: Run | null = null;
 
+/**
+ * Results on screen belong to the scenario that was run. Once the form describes another (a field
+ * typed, a site moved on the map, another bundled scenario or wind) they are marked — a note on the
+ * map and above the table, the tracks and landing regions dimmed — until the form is back to that
+ * scenario or a new run starts: an earlier scenario's answer must not pass for this one's. A form
+ * that does not read (a bad field) is not that scenario either. A run the server refused shows
+ * nothing, so nothing is marked (it was accepted once it has members).
+ */
+function markStale(): void {
+  const stale =
+    run !== null && run.members > 0 && JSON.stringify(form.read().scenario) !== JSON.stringify(run.scenario);
+  $('results').classList.toggle('stale', stale);
+  $('map-wrap').classList.toggle('stale', stale);
+  $('results-stale').hidden = !stale;
+  $('map-stale').hidden = !stale;
+  // The back-track traces through the form's wind.
+  backtrack.markStale();
+}
+for (const type of ['input', 'change']) $('scenario-form').addEventListener(type, markStale);
+// Sites dragged or added on the map change no form field.
+sites.onChange(markStale);
+
 const playback = new Playback(
   (index) => {
     tracks.shown = index;
@@ -172,6 +195,8 @@ const stream = new StreamClient(streamUrl(), {
     );
     if (info.warnings?.length) $('warnings').replaceChildren(...info.warnings.map(listItem));
     updateTrackLegend();
+    // The form may have changed while the run was submitted.
+    markStale();
   },
   progress(fraction) {
     $<HTMLProgressElement>('progress').value = fraction;
@@ -235,8 +260,12 @@ function listItem(text: string): HTMLLIElement {
 
 $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const scenario = form.scenario();
-  if (!scenario) return;
+  const { scenario, issues } = form.read();
+  if (!scenario) {
+    // In the page's banner, every problem at once: the form has novalidate, so no browser popup.
+    showError('The scenario cannot run: fix these fields', '', issues);
+    return;
+  }
   clearError();
   clearResults();
   $('export-row').hidden = true;
@@ -253,6 +282,7 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
     launchTSec: new Float64Array(0),
     end: new Map(),
   };
+  markStale();
   tracks.reset(0, []);
   playback.reset();
   drawSoon();
@@ -379,6 +409,8 @@ async function loadTemplate(id: string): Promise<void> {
   try {
     const doc = await getJson<Scenario>(`api/scenarios/${encodeURIComponent(id)}`);
     form.load(doc, id);
+    // Filled by code, the form fired no input event.
+    markStale();
     updateTrackLegend();
     await showWind();
   } catch (error) {
@@ -388,7 +420,7 @@ async function loadTemplate(id: string): Promise<void> {
 
 /** The wind layer on the chosen wind, at the level nearest the float altitude, at the first launch. */
 function showWind(): Promise<void> {
-  const altM = $<HTMLInputElement>('f-float').valueAsNumber;
+  const altM = numberOrUndefined($<HTMLInputElement>('f-float')) ?? Number.NaN;
   const startSec = Date.parse(`${$<HTMLInputElement>('t-start').value}:00Z`) / 1000;
   return wind.setWind(
     form.windId,

@@ -2,7 +2,8 @@
 /**
  * The time slider and Play/Pause: replays the frames the page holds. While a run streams, the
  * slider follows the newest frame unless the user moved it back; moving it to the end follows
- * again.
+ * again. The button says Play or Pause in words: the pause sign (U+23F8) is missing from common
+ * Linux fonts (DejaVu, Liberation) and showed as an empty box.
  */
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -59,8 +60,7 @@ export class Playback {
     if (max < 1) return;
     if (this.index >= max) this.update(0);
     this.follow = false;
-    this.button.textContent = '⏸';
-    this.button.setAttribute('aria-label', 'Pause');
+    this.button.textContent = 'Pause';
     this.timer = window.setInterval(() => {
       const next = this.index + 1;
       const last = Number(this.slider.max);
@@ -75,8 +75,7 @@ export class Playback {
   pause(): void {
     if (this.timer !== null) window.clearInterval(this.timer);
     this.timer = null;
-    this.button.textContent = '▶';
-    this.button.setAttribute('aria-label', 'Play');
+    this.button.textContent = 'Play';
   }
 
   private update(index: number): void {

@@ -6,6 +6,7 @@
  */
 import * as d3 from 'd3';
 import type { MapView } from './map.js';
+import { checkNumber, ruleOf } from './numbers.js';
 
 export interface Site {
   id: string;
@@ -39,11 +40,12 @@ export class SiteStore {
     return site;
   }
 
+  /** Moves a site: a point from the map is rounded (a pixel is ≈ 100 m), a typed one kept as typed. */
   move(index: number, lon: number, lat: number, origin: 'map' | 'form'): void {
     const site = this.sites[index];
     if (!site) return;
-    site.lon = round4(lon);
-    site.lat = round4(lat);
+    site.lon = origin === 'map' ? round4(lon) : lon;
+    site.lat = origin === 'map' ? round4(lat) : lat;
     this.emit(origin);
   }
 
@@ -107,26 +109,37 @@ export function siteMarkers(view: MapView, store: SiteStore): void {
 }
 
 /**
- * The sites in the form: id, longitude and latitude fields, a Remove button each. Typing a
- * coordinate moves the marker; the list is rebuilt on every other change.
+ * The sites in the form: id, longitude and latitude fields, a Remove button each. Typing a valid
+ * coordinate moves the marker (any number of decimals: the form checks the text when it runs, see
+ * numbers.ts); the list is rebuilt on every other change.
  */
 export function siteList(list: HTMLUListElement, store: SiteStore): void {
   let typing = false;
-  const field = (label: string, value: number, min: number, max: number, onInput: (v: number) => void) => {
+  const field = (
+    label: string,
+    name: string,
+    path: string,
+    value: number,
+    bounds: { min: number; max: number },
+    onInput: (v: number) => void,
+  ) => {
     const wrap = document.createElement('label');
     wrap.className = 'coord';
     wrap.append(`${label} `);
     const box = document.createElement('input');
-    box.type = 'number';
-    box.step = '0.01';
-    box.min = String(min);
-    box.max = String(max);
+    box.type = 'text';
+    box.inputMode = 'decimal';
+    box.dataset.min = String(bounds.min);
+    box.dataset.max = String(bounds.max);
+    box.dataset.path = path;
+    box.dataset.field = name;
     box.required = true;
     box.value = String(value);
     box.addEventListener('input', () => {
-      if (!Number.isFinite(box.valueAsNumber)) return;
+      const checked = checkNumber(box.value, ruleOf(box));
+      if (!checked.ok || checked.value === undefined) return;
       typing = true;
-      onInput(box.valueAsNumber);
+      onInput(checked.value);
       typing = false;
     });
     wrap.append(box);
@@ -152,10 +165,15 @@ export function siteList(list: HTMLUListElement, store: SiteStore): void {
           const buttons = list.querySelectorAll<HTMLButtonElement>('button');
           (buttons[Math.min(index, buttons.length - 1)] ?? document.getElementById('site-add'))?.focus();
         });
+        const path = `launch.sites[${index}]`;
         li.append(
           name,
-          field('lon', site.lon, -180, 360, (lon) => store.move(index, lon, store.sites[index].lat, 'form')),
-          field('lat', site.lat, -90, 90, (lat) => store.move(index, store.sites[index].lon, lat, 'form')),
+          field('lon', `Site ${site.id} longitude`, `${path}.lon`, site.lon, { min: -180, max: 360 }, (lon) =>
+            store.move(index, lon, store.sites[index].lat, 'form'),
+          ),
+          field('lat', `Site ${site.id} latitude`, `${path}.lat`, site.lat, { min: -90, max: 90 }, (lat) =>
+            store.move(index, store.sites[index].lon, lat, 'form'),
+          ),
           remove,
         );
         return li;
