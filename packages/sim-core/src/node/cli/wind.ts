@@ -3,7 +3,7 @@ import { directionOfWind } from '../../wind/analytic.js';
 import { PressureGridWind } from '../../wind/grid.js';
 import type { WindCoverage } from '../../wind/wind-field.js';
 import { fetchGfs, fetchOpenMeteo } from '../fetch/fetch-wind.js';
-import { parseBox, parseHours } from '../fetch/gfs.js';
+import { parseBox, parseCycle, parseHours } from '../fetch/gfs.js';
 import { loadWindFiles, readWindFiles } from '../load-wind.js';
 import { type Command, type CommandContext, option, parse, required, UsageError } from './command.js';
 
@@ -19,7 +19,9 @@ common options:
   --base-url URL      another server (a mirror, or a local one in tests)
   --timeout-sec N     per attempt, default 60
   --attempts N        for network errors and 5xx answers, default 3
-Files are written atomically: an interrupted fetch leaves no partial file.`;
+Files are written atomically: an interrupted fetch leaves no partial file.
+Proxies: HTTPS_PROXY / HTTP_PROXY (or https_proxy / http_proxy) name one, NO_PROXY lists hosts that
+bypass it. Exit 1 when the network or the server fails (the cause is named), 2 for bad options.`;
 
 const common = {
   bbox: { type: 'string' },
@@ -61,10 +63,13 @@ async function fetchCommand(args: string[], context: CommandContext): Promise<vo
     log: context.note,
   };
   if (source === 'gfs') {
+    const cycle = parsed.values.cycle as string;
+    // Checked before any request: a malformed cycle is bad usage (exit 2), not a failed download.
+    if (cycle !== 'latest') option(() => parseCycle(cycle));
     const hours = option(() => parseHours(required(parsed, 'hours', fetchUsage)));
     const result = await fetchGfs({
       ...shared,
-      cycle: parsed.values.cycle as string,
+      cycle,
       hours,
       box,
       outDir: required(parsed, 'out', fetchUsage),
