@@ -302,6 +302,7 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
     earliest = Math.max(earliest, sign * (simulation.startSec! - members.launchTSec[i]));
   simulation.startSec! -= sign * Math.ceil(earliest / intervalSec - 1e-9) * intervalSec;
   if (wind.description.includes('ILLUSTRATIVE')) warnings.push('the wind is illustrative, not real weather');
+  for (const w of wind.warnings ?? []) warnings.push(w);
   return {
     scenario,
     wind,

@@ -125,6 +125,12 @@ export const FileWindSource = strictObject(
         },
       ),
     ),
+    mixedRuns: Type.Optional(
+      Type.Union([Type.Literal('refuse'), Type.Literal('allow')], {
+        description:
+          'files of different forecast runs (reference times): refused by default, since their times would be interpolated across runs as one forecast; "allow" merges them with a warning',
+      }),
+    ),
   },
   { description: 'wind read from files' },
 );

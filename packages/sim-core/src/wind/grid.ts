@@ -1,4 +1,5 @@
 import { invalid } from '../errors.js';
+import { timeGapWarning } from './time-gaps.js';
 import type { WindCoverage, WindField } from './wind-field.js';
 
 /** A regular axis: `count` values start, start + step, … (degrees; step may be negative for latitude). */
@@ -34,6 +35,8 @@ export interface GridWindInit {
   /** Ground elevation (m AMSL) per column, index j·nLon + i, where the source carries orography. */
   orographyM?: Float32Array;
   description: string;
+  /** What a decoder found that users must know (e.g. files of several forecast runs, allowed). */
+  warnings?: readonly string[];
 }
 
 const WRAP_TOLERANCE_DEG = 1e-6;
@@ -133,6 +136,8 @@ function normalise(init: GridWindInit) {
  */
 abstract class GridWindBase {
   readonly description: string;
+  /** The decoder's warnings, and the gaps between time steps (see WindField.warnings). */
+  readonly warnings: readonly string[];
   readonly nLon: number;
   readonly nLat: number;
   readonly nLevels: number;
@@ -168,6 +173,8 @@ abstract class GridWindBase {
 
   constructor(init: GridWindInit, norm: ReturnType<typeof normalise>) {
     this.description = init.description;
+    const gap = timeGapWarning(init.timesSec);
+    this.warnings = [...(init.warnings ?? []), ...(gap ? [gap] : [])];
     this.nLon = norm.nx;
     this.nLat = norm.ny;
     this.nLevels = norm.nz;
