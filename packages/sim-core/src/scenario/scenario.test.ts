@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { distanceM } from '../earth.js';
 import { MemberStatus } from '../solver/status.js';
+import { UniformWind } from '../wind/analytic.js';
 import { AltitudeGridWind } from '../wind/grid.js';
 import { prepareRun, runScenario } from './entry.js';
 import { ScenarioError } from './issues.js';
@@ -234,5 +235,63 @@ describe('runScenario', () => {
     expect(result.summary.sites[0]).toMatchObject({ id: 'a', members: 1, status: { active: 1 } });
     expect(result.summary.start).toBe('2025-10-24T17:00:00.000Z');
     expect(result.summary.end).toBe('2025-10-24T20:00:00.000Z');
+  });
+});
+
+describe('a launch below the ground is refused', () => {
+  // Terrain rising eastward: 100 m at 22° E to 700 m at 28° E (100 m per degree), the same at every latitude.
+  const orographyM = new Float32Array(35);
+  for (let j = 0; j < 5; j++) for (let i = 0; i < 7; i++) orographyM[j * 7 + i] = 100 + 100 * i;
+  const hilly = new AltitudeGridWind({
+    lon: { start: 22, step: 1, count: 7 },
+    lat: { start: 52, step: 1, count: 5 },
+    levels: { kind: 'altitude', altitudesM: [0, 4000] },
+    timesSec: [Date.parse('2025-10-24T12:00:00Z') / 1000, Date.parse('2025-10-25T00:00:00Z') / 1000],
+    u: new Float32Array(140).fill(5),
+    v: new Float32Array(140).fill(5),
+    orographyM,
+    description: 'hilly grid',
+  });
+  const at = (altM: number, extra: Partial<Scenario> = {}): Scenario => ({
+    ...base(),
+    launch: { sites: [{ id: 'lida', lon: 25.5, lat: 53.9, altM }], times: { start: '2025-10-24T17:00:00Z' } },
+    ...extra,
+  });
+
+  it('names the site, its altM and the terrain height of the wind data there', () => {
+    // At 25.5° E the terrain is 100 + 3.5·100 = 450 m.
+    expect(() => prepareRun(at(200), hilly)).toThrow(ScenarioError);
+    try {
+      prepareRun(at(200), hilly);
+    } catch (error) {
+      const issue = (error as ScenarioError).issues[0];
+      expect(issue.path).toBe('launch.sites[0].altM');
+      expect(issue.value).toBe(200);
+      expect(issue.message).toContain('site "lida" below the ground there (450.0 m AMSL');
+    }
+    expect(prepareRun(at(450), hilly).simulation.members.launchAltM[0]).toBe(450);
+  });
+
+  it('without orography, checks against groundElevationM', () => {
+    expect(() => prepareRun(at(100, { groundElevationM: 150 }), new UniformWind(5, 5))).toThrow(
+      /launch\.sites\[0\]\.altM puts site "lida" below the ground there \(150\.0 m AMSL, groundElevationM 150 m\)/,
+    );
+    expect(() => prepareRun(at(150, { groundElevationM: 150 }), new UniformWind(5, 5))).not.toThrow();
+  });
+
+  it('perturbed positions on rising ground start on the ground, counted in a warning', () => {
+    const s = at(450, { ensemble: { members: 200, seed: 3, perturb: { positionM: 20_000 } } });
+    const prepared = prepareRun(s, hilly);
+    const m = prepared.simulation.members;
+    let lifted = 0;
+    for (let i = 0; i < m.count; i++) {
+      const groundM = 100 + 100 * (m.lon[i] - 22);
+      expect(m.launchAltM[i]).toBeCloseTo(Math.max(450, groundM), 3);
+      if (groundM > 450) lifted++;
+    }
+    expect(lifted).toBeGreaterThan(50); // about half the members lie east of the site
+    expect(prepared.warnings).toContain(
+      `${lifted} perturbed launch positions lay below the ground at their site's altM and start on the ground instead`,
+    );
   });
 });
