@@ -77,6 +77,22 @@ function normalise(init: GridWindInit) {
     invalid('geopotentialHeightM.length', `must be ${nodes}`, init.levels.geopotentialHeightM.length);
   if (init.orographyM && init.orographyM.length !== nx * ny)
     invalid('orographyM.length', `must be ${nx * ny}`, init.orographyM.length);
+  // An infinity is no missing-value mark of any format: it is a value beyond float32 (1e39 in a JSON
+  // file, a corrupted packing) and would send every member near it to an infinite position.
+  const arrays: [string, Float32Array | undefined][] = [
+    ['u', init.u],
+    ['v', init.v],
+    ['geopotentialHeightM', init.levels.kind === 'pressure' ? init.levels.geopotentialHeightM : undefined],
+    ['orographyM', init.orographyM],
+  ];
+  for (const [name, values] of arrays) {
+    if (!values) continue;
+    for (let e = 0; e < values.length; e++) {
+      const x = values[e];
+      if (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY)
+        invalid(`${name}[${e}]`, `must be a finite number (${init.description})`, x);
+    }
+  }
 
   // Level order: ascending height. Altitudes sort directly; pressures sort descending.
   const levelKey =

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -172,5 +172,39 @@ describe.runIf(hasSharedData)('balloon-sim wind inspect: forecast runs and gaps'
   it('evenly spaced steps of one run (f000, f012): no warning', () => {
     const even = cli(['wind', 'inspect', ...gfs('20200804_f000', '20200804_f012'), '--json']);
     expect(JSON.parse(even.stdout).field.warnings).toEqual([]);
+  });
+});
+
+describe.runIf(hasSharedData)('balloon-sim wind sample on a NetCDF file whose packing is not finite', () => {
+  it('exits 2 naming the file, the variable and the attribute (it printed {"u": null} and exit 0)', () => {
+    // The real NetCDF3 file with the first scale_factor (u's) overwritten by NaN. A NetCDF3 attribute
+    // is its name padded to 4 bytes, its type (6: double), its count, then the values big-endian.
+    const bytes = readFileSync(sharedDataPath('netcdf', 'gfs-2p5-uvz-1000-500hPa.nc3.nc'));
+    const name = bytes.indexOf('scale_factor');
+    expect(name).toBeGreaterThan(0);
+    const value = name + 12 + 8; // "scale_factor" is 12 bytes, no padding; then type and count
+    expect(bytes.readUInt32BE(name + 12)).toBe(6);
+    bytes.writeDoubleBE(Number.NaN, value);
+    const path = join(mkdtempSync(join(tmpdir(), 'nan-scale-')), 'nan-scale.nc');
+    writeFileSync(path, bytes);
+    const r = cli([
+      'wind',
+      'sample',
+      path,
+      '--lon',
+      '25',
+      '--lat',
+      '55',
+      '--level',
+      '850',
+      '--time',
+      '2011-01-15T12:00:00Z',
+      '--json',
+    ]);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /nan-scale\.nc: variable "\w+": attribute scale_factor is NaN, not a finite number/,
+    );
   });
 });
