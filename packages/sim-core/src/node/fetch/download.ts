@@ -88,6 +88,7 @@ export function describeNetworkError(error: unknown, timeoutMs: number): string 
   const e = error as { name?: string; message?: string; code?: string; cause?: unknown };
   if (e?.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
   let node: unknown = error;
+  const messages: string[] = [];
   for (let depth = 0; depth < 4 && node && typeof node === 'object'; depth++) {
     const { code, message, cause } = node as { code?: unknown; message?: unknown; cause?: unknown };
     if (typeof code === 'string') {
@@ -97,9 +98,11 @@ export function describeNetworkError(error: unknown, timeoutMs: number): string 
       return `${code}${detail}`;
     }
     if ((node as { name?: string }).name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+    if (typeof message === 'string' && message && !messages.includes(message)) messages.push(message);
     node = cause;
   }
-  return e?.message ?? String(error);
+  // No code: every message down the chain ("fetch failed: bad port" for a port fetch refuses).
+  return messages.length > 0 ? messages.join(': ') : String(error);
 }
 
 /** One attempt: the whole body, or an error saying why not. */

@@ -283,6 +283,8 @@ describe('download failures name their cause and are not bad input', () => {
     expect(
       describeNetworkError(failed({ code: 'CERT_HAS_EXPIRED', message: 'certificate has expired' }), 1),
     ).toBe('TLS failure (CERT_HAS_EXPIRED: certificate has expired)');
+    // Without a code, the messages down the chain (undici refuses ports such as 9 this way).
+    expect(describeNetworkError(failed(new Error('bad port')), 1)).toBe('fetch failed: bad port');
     expect(describeNetworkError(failed({ code: 'UND_ERR_CONNECT_TIMEOUT', message: '' }), 1)).toBe(
       'connection timed out (UND_ERR_CONNECT_TIMEOUT)',
     );
