@@ -165,8 +165,17 @@ export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: numb
       grid: densityGrid(landedLon, landedLat, 0.05),
     },
     risk,
-    warnings: prepared.warnings,
+    warnings: [...prepared.warnings, ...statusWarnings(status0)],
   };
+}
+
+/** Warnings a run's end states call for: members stopped because their state was not finite. */
+function statusWarnings(status: Record<MemberStatusName, number>): string[] {
+  const n = status['non-finite'];
+  if (!n) return [];
+  return [
+    `${n} member${n > 1 ? 's' : ''} stopped because ${n > 1 ? 'their' : 'its'} position or altitude became non-finite (NaN or infinite): the wind data or the flight profile gave no finite value (events "non-finite" say where and when)`,
+  ];
 }
 
 /** The summary as a plain-text table for a terminal. */

@@ -384,3 +384,26 @@ describe('readGrib2Json refuses malformed input with a DecodeError naming the re
     expect(f.lon).toEqual({ start: 20, step: 0.5, count: 2 });
   });
 });
+
+describe('readGrib2Json and records of several forecast runs', () => {
+  // Two documents the project's own writer makes from one field, stamped with runs 24 h apart, put in
+  // one file: the second run's valid times follow the first's, so they would be merged into one field.
+  const field = syntheticPressureField();
+  const later = { ...field, timesSec: field.timesSec.map((t) => t + 86_400) };
+  const records = [
+    ...writeGrib2Json(field),
+    ...writeGrib2Json(later, { refTimeSec: field.timesSec[0] + 86_400 }),
+  ];
+
+  it('refuses them, naming each refTime', () => {
+    const error = decodeError(() => readGrib2Json(records, { source: 'two-runs.json' }));
+    expect(error.reason).toMatch(/holds records of 2 forecast runs \(refTime 2020-08-04T12:00Z: 12 records/);
+    expect(error.reason).toContain('refTime 2020-08-05T12:00Z: 12 records from record[12]');
+  });
+
+  it('reads them with mixedRuns "allow", with a warning', () => {
+    const init = readGrib2Json(records, { source: 'two-runs.json', mixedRuns: 'allow' });
+    expect(init.timesSec).toHaveLength(4);
+    expect(init.warnings?.[0]).toMatch(/^the wind mixes 2 forecast runs/);
+  });
+});

@@ -48,6 +48,11 @@ export interface ReadGrib2JsonOptions {
    * isobaric, above-ground and above-sea winds). Without it such a file is refused rather than guessed.
    */
   surface?: Grib2JsonSurface;
+  /**
+   * Records of several forecast runs (refTime): refused (default), since their times would be
+   * interpolated across runs as one forecast; "allow" merges them with a warning.
+   */
+  mixedRuns?: 'refuse' | 'allow';
 }
 
 /** One record as written by grib2json (and by writeGrib2Json). */
@@ -74,6 +79,8 @@ interface Parsed {
   /** surface1Value as stored: Pa for isobaric levels, m otherwise. */
   level: number;
   validTimeSec: number;
+  /** refTime: the forecast run (s since the epoch). */
+  refTimeSec: number;
   grid: Grid;
   data: unknown;
   centerName?: string;
@@ -189,7 +196,17 @@ function parseRecord(record: unknown, index: number, source: string): Parsed | n
       );
   }
   const centerName = typeof header.centerName === 'string' ? header.centerName : undefined;
-  return { index, kind: parameter.kind, surface, level, validTimeSec, grid, data: record.data, centerName };
+  return {
+    index,
+    kind: parameter.kind,
+    surface,
+    level,
+    validTimeSec,
+    refTimeSec: refMs / 1000,
+    grid,
+    data: record.data,
+    centerName,
+  };
 }
 
 /** The data of a record, checked: nx·ny finite numbers. */
@@ -288,6 +305,20 @@ export function readGrib2Json(json: unknown, options: ReadGrib2JsonOptions): Gri
     (r): r is Parsed => r !== null && r.surface === surface && (r.kind !== 'gh' || isobaric),
   );
   const ref = used.find((r) => r.kind !== 'gh')!;
+  const runs = new Map<number, number[]>(); // refTime → record indices
+  for (const r of used) runs.set(r.refTimeSec, [...(runs.get(r.refTimeSec) ?? []), r.index]);
+  const runList = [...runs]
+    .sort(([a], [b]) => a - b)
+    .map(
+      ([t, records]) =>
+        `refTime ${isoTime(t)}: ${records.length} record${records.length > 1 ? 's' : ''} from record[${records[0]}]`,
+    )
+    .join('; ');
+  if (runs.size > 1 && options.mixedRuns !== 'allow')
+    throw new DecodeError(
+      `holds records of ${runs.size} forecast runs (${runList}): their times would be interpolated across runs as if they were one forecast. Give the records of one run, or allow it (scenario wind.mixedRuns "allow", command line --allow-mixed-runs)`,
+      source,
+    );
   // Levels and times come from the winds; gh records elsewhere are simply not needed.
   const levelValues = [...new Set(winds.filter((r) => r.surface === surface).map((r) => r.level))].sort(
     (a, b) => (isobaric ? b - a : a - b), // bottom first: highest pressure, lowest height
@@ -403,6 +434,12 @@ export function readGrib2Json(json: unknown, options: ReadGrib2JsonOptions): Gri
     timesSec: times,
     u,
     v,
+    warnings:
+      runs.size > 1
+        ? [
+            `the wind mixes ${runs.size} forecast runs (${runList}), allowed by mixedRuns: times of different runs are interpolated as one forecast`,
+          ]
+        : [],
     description: `grib2json ${source}${ref.centerName ? ` (${ref.centerName})` : ''}: ${what}; ${where}; ${when}`,
   };
 }

@@ -5,6 +5,7 @@ import { hasSharedData, sharedDataPath } from '../testing/shared-data.js';
 import { type GridWindInit, gridWind } from '../wind/grid.js';
 import { parseCfTimeUnits } from './netcdf/cf-time.js';
 import { describeNetcdf, readNetcdfWind, STANDARD_GRAVITY_M_S2 } from './netcdf.js';
+import { decodeWind } from './wind-file.js';
 
 const NC3 = 'gfs-2p5-uvz-1000-500hPa.nc3.nc';
 const NC4 = 'gfs-2p5-uvz-1000-500hPa.nc4.nc';
@@ -165,7 +166,9 @@ function netcdf3(dims: [string, number][], variables: TestVariable[], numRecords
  * A small ERA5-like file: 3 lon × 2 lat × 2 levels × 2 times, time as the record dimension, levels in
  * Pa, geopotential z (m²/s²), variables found by standard_name, one u value missing.
  */
-function syntheticEra5(options: { dropLatitude?: boolean; vDims?: string[] } = {}) {
+function syntheticEra5(
+  options: { dropLatitude?: boolean; vDims?: string[]; uAttrs?: Record<string, number> } = {},
+) {
   const nodes = 3 * 2 * 2 * 2;
   const u = Array.from({ length: nodes }, (_, e) => e - 10);
   u[5] = -32767; // _FillValue
@@ -195,7 +198,13 @@ function syntheticEra5(options: { dropLatitude?: boolean; vDims?: string[] } = {
         name: 'eastward',
         dims: windDims,
         type: 'short',
-        attrs: { standard_name: 'eastward_wind', scale_factor: 0.5, add_offset: 1, _FillValue: -32767 },
+        attrs: {
+          standard_name: 'eastward_wind',
+          scale_factor: 0.5,
+          add_offset: 1,
+          _FillValue: -32767,
+          ...options.uAttrs,
+        },
         data: u.slice(0, count),
       },
       {
@@ -606,5 +615,41 @@ describe.runIf(hasSharedData)('readNetcdfWind on the GFS 2.5° NetCDF files (../
     expect(error.reason).toMatch(/H5Dread/);
     const f = await readNetcdfWind(bytes, { source: NC4 });
     expect(f.u.length).toBe(144 * 73 * 13);
+  });
+});
+
+describe('readNetcdfWind refuses packing that gives no finite wind', () => {
+  for (const [name, value] of [
+    ['scale_factor', Number.NaN],
+    ['scale_factor', Number.POSITIVE_INFINITY],
+    ['add_offset', Number.NEGATIVE_INFINITY],
+  ] as const) {
+    it(`${name} ${value}: DecodeError naming the file, the variable and the attribute`, async () => {
+      const bytes = syntheticEra5({ uAttrs: { [name]: value } });
+      const error = await decodeError(
+        readNetcdfWind(bytes, { source: 'packed.nc' }),
+        'packed.nc',
+        'variable "eastward"',
+      );
+      expect(error.reason).toBe(
+        `attribute ${name} is ${value}, not a finite number: the values cannot be unpacked`,
+      );
+      // Through the whole decoding path too (what wind sample and run use).
+      await expect(decodeWind([{ name: 'packed.nc', bytes }])).rejects.toThrow(
+        /packed\.nc: variable "eastward": attribute/,
+      );
+    });
+  }
+
+  it('a finite scale_factor whose values overflow float32: DecodeError naming the element', async () => {
+    // 3e38 · stored values up to 13 (+ 1) leaves float32 range (3.4e38) at the second node.
+    const error = await decodeError(
+      readNetcdfWind(syntheticEra5({ uAttrs: { scale_factor: 3e38 } }), { source: 'huge.nc' }),
+      'huge.nc',
+      'variable "eastward"',
+    );
+    expect(error.reason).toMatch(
+      /^value at \(time 0, level 0, latitude 0, longitude \d\) is -?\d+ stored, -?Infinity unpacked/,
+    );
   });
 });

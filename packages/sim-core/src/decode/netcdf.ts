@@ -429,7 +429,7 @@ function readAll(file: NcFile, variable: NcVariable, source: string): Float64Arr
       source,
       `variable "${variable.name}"`,
     );
-  const unpack = unpacker(variable, 1);
+  const unpack = unpacker(variable, 1, source);
   return Float64Array.from(raw, unpack);
 }
 
@@ -522,11 +522,24 @@ function selectBox(plan: WindPlan, bbox: LonLatBox | undefined): Selection {
 
 /**
  * Stored value → physical value: stored · scale_factor + add_offset (CF packing), then · factor;
- * _FillValue and missing_value (compared with the stored value, as CF says) become NaN.
+ * _FillValue and missing_value (compared with the stored value, as CF says) become NaN. Packing
+ * attributes that are not finite numbers are refused: they would turn every value into NaN or
+ * infinity, a field that reads as wind but is none.
  */
-function unpacker(variable: NcVariable, factor: number): (stored: number) => number {
-  const scale = numbersOf(variable.attributes.get('scale_factor'))[0] ?? 1;
-  const offset = numbersOf(variable.attributes.get('add_offset'))[0] ?? 0;
+function unpacker(variable: NcVariable, factor: number, source: string): (stored: number) => number {
+  const attribute = (name: string, fallback: number) => {
+    if (!variable.attributes.has(name)) return fallback;
+    const x = numbersOf(variable.attributes.get(name))[0];
+    if (x === undefined || !Number.isFinite(x))
+      throw new DecodeError(
+        `attribute ${name} is ${x === undefined ? 'not a number' : String(x)}, not a finite number: the values cannot be unpacked`,
+        source,
+        `variable "${variable.name}"`,
+      );
+    return x;
+  };
+  const scale = attribute('scale_factor', 1);
+  const offset = attribute('add_offset', 0);
   const fills = [
     ...numbersOf(variable.attributes.get('_FillValue')),
     ...numbersOf(variable.attributes.get('missing_value')),
@@ -548,7 +561,9 @@ function readField(
   // Rows of the output: every (time, level, latitude) in the file's order, the dimensions being ordered.
   const nRows = plan.timesSec.length * plan.pressuresHpa.length * selection.lat.count;
   const out = new Float32Array(nRows * nx);
-  const unpack = unpacker(variable, factor);
+  const unpack = unpacker(variable, factor, source);
+  const nLat = selection.lat.count;
+  const nLevels = plan.pressuresHpa.length;
   for (const run of selection.lonRuns) {
     const ranges = variable.shape.map((n, d): NcRange => {
       if (d === plan.axisDim.lat) return selection.latRange;
@@ -564,7 +579,22 @@ function readField(
         `variable "${variable.name}"`,
       );
     for (let r = 0; r < nRows; r++) {
-      for (let c = 0; c < width; c++) out[r * nx + run.outColumns[c]] = unpack(raw[r * width + c]);
+      for (let c = 0; c < width; c++) {
+        const at = r * nx + run.outColumns[c];
+        out[at] = unpack(raw[r * width + c]);
+        // NetCDF marks missing values with _FillValue (NaN here); an infinity is no such mark: a stored
+        // infinity, or a value beyond float32 after unpacking, is a corrupted file or packing.
+        if (out[at] === Number.POSITIVE_INFINITY || out[at] === Number.NEGATIVE_INFINITY) {
+          const j = selection.latRange[0] + (r % nLat);
+          const k = Math.floor(r / nLat) % nLevels;
+          const n = Math.floor(r / (nLat * nLevels));
+          throw new DecodeError(
+            `value at (time ${n}, level ${k}, latitude ${j}, longitude ${run.range[0] + c}) is ${raw[r * width + c]} stored, ${out[at]} unpacked: not a finite number`,
+            source,
+            `variable "${variable.name}"`,
+          );
+        }
+      }
     }
   }
   return out;

@@ -29,6 +29,11 @@ export interface DecodeWindOptions {
   /** Keep only this region (GRIB2, NetCDF, grib2json). */
   bbox?: LonLatBox;
   levelType?: WindLevelType;
+  /**
+   * Files (or records) of different forecast runs (reference times): refused by default, since their
+   * times would be interpolated across runs as one forecast; "allow" merges them with a warning.
+   */
+  mixedRuns?: 'refuse' | 'allow';
 }
 
 const startsWith = (bytes: Uint8Array, text: string) =>
@@ -106,7 +111,13 @@ export async function decodeWind(files: WindFile[], options: DecodeWindOptions =
   const file = files[0];
   switch (format) {
     case 'grib2':
-      return gridWind(await grib2Wind(files, { bbox: options.bbox, levelType: options.levelType }));
+      return gridWind(
+        await grib2Wind(files, {
+          bbox: options.bbox,
+          levelType: options.levelType,
+          mixedRuns: options.mixedRuns,
+        }),
+      );
     case 'netcdf':
       return gridWind(await readNetcdfWind(file.bytes, { source: file.name, bbox: options.bbox }));
     case 'grib2json': {
@@ -116,7 +127,14 @@ export async function decodeWind(files: WindFile[], options: DecodeWindOptions =
           : options.levelType === 'height-above-ground'
             ? 'above-ground'
             : options.levelType;
-      return gridWind(readGrib2Json(parse(file), { source: file.name, bbox: options.bbox, surface }));
+      return gridWind(
+        readGrib2Json(parse(file), {
+          source: file.name,
+          bbox: options.bbox,
+          surface,
+          mixedRuns: options.mixedRuns,
+        }),
+      );
     }
     case 'open-meteo':
       return gridWind(readOpenMeteo(parse(file), { source: file.name }));

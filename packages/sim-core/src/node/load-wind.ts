@@ -74,6 +74,6 @@ export async function loadScenarioWind(source: WindSource, baseDir: string): Pro
   if (source.type !== 'file') return analyticWind(source);
   return loadWindFiles(
     source.paths.map((p) => resolve(baseDir, p)),
-    { format: source.format, bbox: source.bbox, levelType: source.levelType },
+    { format: source.format, bbox: source.bbox, levelType: source.levelType, mixedRuns: source.mixedRuns },
   );
 }

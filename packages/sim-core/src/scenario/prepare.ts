@@ -136,6 +136,7 @@ function flightIssues(scenario: Scenario, wind: WindField, issues: ValidationIss
         value: alt,
       });
   }
+  const ground = groundOf(scenario, wind);
   for (const [i, site] of (scenario.launch.sites ?? []).entries()) {
     if (site.altM !== undefined && site.altM > top) {
       issues.push({
@@ -144,7 +145,34 @@ function flightIssues(scenario: Scenario, wind: WindField, issues: ValidationIss
         value: site.altM,
       });
     }
+    // A launch below the ground would start underground: refused rather than silently lifted, since
+    // a wrong altM (a height above ground given as AMSL, a typo) is the likely cause.
+    const groundM = site.altM === undefined ? Number.NaN : ground.at(site.lon, site.lat);
+    if (site.altM !== undefined && site.altM < groundM) {
+      issues.push({
+        path: `launch.sites[${i}].altM`,
+        message: `puts site "${site.id}" below the ground there (${groundM.toFixed(1)} m AMSL, ${ground.source}): give altM at or above it, or leave it out to launch from the ground`,
+        value: site.altM,
+      });
+    }
   }
+}
+
+/** Ground elevation (m AMSL) as the solver sees it: the wind's orography, else groundElevationM. */
+function groundOf(
+  scenario: Scenario,
+  wind: WindField,
+): { at(lon: number, lat: number): number; source: string } {
+  const flat = scenario.groundElevationM ?? SCENARIO_DEFAULTS.groundElevationM;
+  const carries = typeof wind.groundElevationM === 'function' && !Number.isNaN(wind.groundElevationM(0, 0));
+  if (!carries) return { at: () => flat, source: `groundElevationM ${flat} m` };
+  return {
+    at: (lon, lat) => {
+      const z = wind.groundElevationM!(lon, lat);
+      return Number.isNaN(z) ? flat : z;
+    },
+    source: "the terrain height of the wind data's orography",
+  };
 }
 
 /**
@@ -232,6 +260,8 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
   const perturb = membersPerLaunch > 1 ? (scenario.ensemble?.perturb ?? {}) : {};
   const seed = scenario.ensemble?.seed ?? SCENARIO_DEFAULTS.seed;
   let clampedTimes = 0;
+  let liftedLaunches = 0;
+  const ground = groundOf(scenario, wind);
   let index = 0;
   sites.forEach((site, s) => {
     times.forEach((t, k) => {
@@ -254,7 +284,13 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
           clampedTimes++;
         }
         members.launchTSec[index] = launchT;
-        if (site.altM !== undefined) members.launchAltM[index] = site.altM;
+        if (site.altM !== undefined) {
+          // A perturbed position may lie where the ground is higher than at the site: start there on
+          // the ground rather than underground (the site itself was checked above).
+          const groundM = ground.at(members.lon[index], lat);
+          members.launchAltM[index] = Math.max(site.altM, groundM);
+          if (site.altM < groundM) liftedLaunches++;
+        }
         if (f.ascentRateMps !== undefined) members.ascentRateMps[index] = f.ascentRateMps * ascentFactor;
         if (f.floatAltitudeM !== undefined)
           members.floatAltM[index] = Math.min(c.altMaxM, f.floatAltitudeM + dAltM);
@@ -270,6 +306,10 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
       }
     });
   });
+  if (liftedLaunches > 0)
+    warnings.push(
+      `${liftedLaunches} perturbed launch positions lay below the ground at their site's altM and start on the ground instead`,
+    );
   if (clampedTimes > 0)
     warnings.push(
       `${clampedTimes} perturbed launch times fell outside the wind data and were moved to its edge`,
@@ -302,6 +342,7 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
     earliest = Math.max(earliest, sign * (simulation.startSec! - members.launchTSec[i]));
   simulation.startSec! -= sign * Math.ceil(earliest / intervalSec - 1e-9) * intervalSec;
   if (wind.description.includes('ILLUSTRATIVE')) warnings.push('the wind is illustrative, not real weather');
+  for (const w of wind.warnings ?? []) warnings.push(w);
   return {
     scenario,
     wind,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { distanceM } from '../earth.js';
+import { geoJson } from '../output/formats.js';
 import { MemberStatus } from '../solver/status.js';
+import { UniformWind } from '../wind/analytic.js';
 import { AltitudeGridWind } from '../wind/grid.js';
 import { prepareRun, runScenario } from './entry.js';
 import { ScenarioError } from './issues.js';
@@ -38,9 +40,9 @@ describe('scenario validation', () => {
   it('names the field and the value for a bad step', () => {
     const s = base();
     s.solver.dtSec = -3;
-    expect(problem(s)).toBe('solver.dtSec must be > 0, got -3');
+    expect(problem(s)).toBe('solver.dtSec must be >= 1, got -3');
     s.solver.dtSec = 0;
-    expect(problem(s)).toBe('solver.dtSec must be > 0, got 0');
+    expect(problem(s)).toBe('solver.dtSec must be >= 1, got 0');
   });
 
   it('refuses NaN coordinates', () => {
@@ -234,5 +236,184 @@ describe('runScenario', () => {
     expect(result.summary.sites[0]).toMatchObject({ id: 'a', members: 1, status: { active: 1 } });
     expect(result.summary.start).toBe('2025-10-24T17:00:00.000Z');
     expect(result.summary.end).toBe('2025-10-24T20:00:00.000Z');
+  });
+});
+
+describe('a launch below the ground is refused', () => {
+  // Terrain rising eastward: 100 m at 22° E to 700 m at 28° E (100 m per degree), the same at every latitude.
+  const orographyM = new Float32Array(35);
+  for (let j = 0; j < 5; j++) for (let i = 0; i < 7; i++) orographyM[j * 7 + i] = 100 + 100 * i;
+  const hilly = new AltitudeGridWind({
+    lon: { start: 22, step: 1, count: 7 },
+    lat: { start: 52, step: 1, count: 5 },
+    levels: { kind: 'altitude', altitudesM: [0, 4000] },
+    timesSec: [Date.parse('2025-10-24T12:00:00Z') / 1000, Date.parse('2025-10-25T00:00:00Z') / 1000],
+    u: new Float32Array(140).fill(5),
+    v: new Float32Array(140).fill(5),
+    orographyM,
+    description: 'hilly grid',
+  });
+  const at = (altM: number, extra: Partial<Scenario> = {}): Scenario => ({
+    ...base(),
+    launch: { sites: [{ id: 'lida', lon: 25.5, lat: 53.9, altM }], times: { start: '2025-10-24T17:00:00Z' } },
+    ...extra,
+  });
+
+  it('names the site, its altM and the terrain height of the wind data there', () => {
+    // At 25.5° E the terrain is 100 + 3.5·100 = 450 m.
+    expect(() => prepareRun(at(200), hilly)).toThrow(ScenarioError);
+    try {
+      prepareRun(at(200), hilly);
+    } catch (error) {
+      const issue = (error as ScenarioError).issues[0];
+      expect(issue.path).toBe('launch.sites[0].altM');
+      expect(issue.value).toBe(200);
+      expect(issue.message).toContain('site "lida" below the ground there (450.0 m AMSL');
+    }
+    expect(prepareRun(at(450), hilly).simulation.members.launchAltM[0]).toBe(450);
+  });
+
+  it('without orography, checks against groundElevationM', () => {
+    expect(() => prepareRun(at(100, { groundElevationM: 150 }), new UniformWind(5, 5))).toThrow(
+      /launch\.sites\[0\]\.altM puts site "lida" below the ground there \(150\.0 m AMSL, groundElevationM 150 m\)/,
+    );
+    expect(() => prepareRun(at(150, { groundElevationM: 150 }), new UniformWind(5, 5))).not.toThrow();
+  });
+
+  it('perturbed positions on rising ground start on the ground, counted in a warning', () => {
+    const s = at(450, { ensemble: { members: 200, seed: 3, perturb: { positionM: 20_000 } } });
+    const prepared = prepareRun(s, hilly);
+    const m = prepared.simulation.members;
+    let lifted = 0;
+    for (let i = 0; i < m.count; i++) {
+      const groundM = 100 + 100 * (m.lon[i] - 22);
+      expect(m.launchAltM[i]).toBeCloseTo(Math.max(450, groundM), 3);
+      if (groundM > 450) lifted++;
+    }
+    expect(lifted).toBeGreaterThan(50); // about half the members lie east of the site
+    expect(prepared.warnings).toContain(
+      `${lifted} perturbed launch positions lay below the ground at their site's altM and start on the ground instead`,
+    );
+  });
+});
+
+describe('every physical quantity has a plausible range', () => {
+  // Each value is beyond its bound: the schema names its path, where the old one let it through to
+  // the solver (1e307 m/s of descent gave NaN altitudes and null coordinates in GeoJSON).
+  const cases: [string, (s: Scenario) => void, string][] = [
+    ['flight.descentRateMps', (s) => (s.flight.descentRateMps = 1e307), 'must be <= 100, got 1e+307'],
+    ['flight.ascentRateMps', (s) => (s.flight.ascentRateMps = 1e6), 'must be <= 50'],
+    ['flight.floatAltitudeM', (s) => (s.flight.floatAltitudeM = 1e9), 'must be <= 50000'],
+    ['flight.burstAltitudeM', (s) => (s.flight.burstAltitudeM = -1e5), 'must be >= -500'],
+    ['flight.floatDurationSec', (s) => (s.flight.floatDurationSec = 1e12), 'must be <= 2592000'],
+    ['flight.releaseAfterSec', (s) => (s.flight.releaseAfterSec = 1e12), 'must be <= 2592000'],
+    ['launch.sites[0].altM', (s) => (s.launch.sites![0].altM = 1e20), 'must be <= 50000'],
+    ['launch.times.everySec', (s) => (s.launch.times.everySec = 1e-9), 'must be >= 1'],
+    [
+      'launch.times.start',
+      (s) => (s.launch.times.start = '1066-10-14T09:00:00Z'),
+      'must be at or after 1900-01-01T00:00:00Z',
+    ],
+    ['solver.dtSec', (s) => (s.solver.dtSec = 1e-300), 'must be >= 1'],
+    ['solver.dtSec', (s) => (s.solver.dtSec = 86_400), 'must be <= 3600'],
+    ['solver.durationSec', (s) => (s.solver.durationSec = 1e300), 'must be <= 2592000'],
+    ['output.intervalSec', (s) => (s.output = { intervalSec: 1e300 }), 'must be <= 86400'],
+    ['ensemble.members', (s) => (s.ensemble = { members: 1e9 }), 'must be <= 1000000'],
+    [
+      'ensemble.perturb.positionM',
+      (s) => (s.ensemble = { perturb: { positionM: 1e12 } }),
+      'must be <= 100000',
+    ],
+    [
+      'ensemble.perturb.launchTimeSec',
+      (s) => (s.ensemble = { perturb: { launchTimeSec: 1e12 } }),
+      'must be <= 86400',
+    ],
+    [
+      'ensemble.perturb.floatAltitudeM',
+      (s) => (s.ensemble = { perturb: { floatAltitudeM: 1e12 } }),
+      'must be <= 10000',
+    ],
+    [
+      'ensemble.perturb.windSigmaMps',
+      (s) => (s.ensemble = { perturb: { windSigmaMps: 1e12 } }),
+      'must be <= 50',
+    ],
+    [
+      'ensemble.perturb.windCorrelationSec',
+      (s) => (s.ensemble = { perturb: { windCorrelationSec: 1e-12 } }),
+      'must be >= 1',
+    ],
+    ['groundElevationM', (s) => (s.groundElevationM = 1e6), 'must be <= 9000'],
+    ['wind.uMps', (s) => (s.wind = { type: 'uniform', uMps: 1e6, vMps: 0 }), 'must be <= 200'],
+    [
+      'wind.duDzPerSec',
+      (s) => (s.wind = { type: 'shear', u0Mps: 0, v0Mps: 0, duDzPerSec: 5, dvDzPerSec: 0 }),
+      'must be <= 0.05',
+    ],
+    [
+      'wind.periodSec',
+      (s) => (s.wind = { type: 'rotation', centerLon: 25, centerLat: 54, periodSec: 0 }),
+      'must not lie strictly between -3600 and 3600, got 0',
+    ],
+    [
+      'wind.amplitudeMps',
+      (s) => (s.wind = { type: 'oscillating', u0Mps: 0, v0Mps: 0, amplitudeMps: 1e9, periodSec: 3600 }),
+      'must be <= 200',
+    ],
+    [
+      'wind.levels[0].speedMps',
+      (s) => (s.wind = { type: 'sounding', levels: [{ altM: 0, directionDeg: 90, speedMps: 1e9 }] }),
+      'must be <= 200',
+    ],
+  ];
+  it.each(cases)('%s: %s', (path, set, message) => {
+    const s = base();
+    set(s);
+    const issues = scenarioIssues(s);
+    expect(issues.map((i) => `${i.path} ${i.message}`).join('\n')).toContain(
+      `${path} ${message.replace(/, got .*$/, '')}`,
+    );
+    if (message.includes(', got ')) expect(problem(s)).toContain(`${path} ${message}`);
+  });
+
+  it('values at the bounds are accepted', () => {
+    const s = base();
+    s.flight = {
+      ascentRateMps: 50,
+      floatAltitudeM: 50_000,
+      floatDurationSec: 2_592_000,
+      descentRateMps: 100,
+    };
+    s.solver = { dtSec: 3600, durationSec: 2_592_000 };
+    s.groundElevationM = -500;
+    expect(scenarioIssues(s)).toEqual([]);
+  });
+});
+
+describe('members whose state turns non-finite are counted in the summary', () => {
+  it('stopped with their reason, counted in a warning, and written nowhere as NaN or null', () => {
+    // A fake field with a hole: 10 m/s eastward west of 26° E, no value east of it.
+    const hole = {
+      coverage: new UniformWind(0, 0).coverage,
+      description: 'NaN east of 26 E',
+      sample(lon: number, _lat: number, _alt: number, _t: number, out: Float64Array) {
+        out[0] = lon > 26 ? Number.NaN : 10;
+        out[1] = lon > 26 ? Number.NaN : 0;
+      },
+    };
+    const s = base();
+    s.launch.sites = [{ id: 'a', lon: 25.5, lat: 54 }];
+    s.flight = { floatAltitudeM: 1000 };
+    s.ensemble = { members: 3, perturb: { positionM: 500 } };
+    const result = runScenario(s, { wind: hole });
+    expect(result.summary.status['non-finite']).toBe(3);
+    expect(result.summary.warnings).toContain(
+      '3 members stopped because their position or altitude became non-finite (NaN or infinite): the wind data or the flight profile gave no finite value (events "non-finite" say where and when)',
+    );
+    for (let i = 0; i < 3; i++) expect(result.endLon[i]).toBeLessThanOrEqual(26);
+    const text = JSON.stringify(geoJson(result));
+    expect(text).not.toContain('null');
+    expect(text).toContain('"non-finite"');
   });
 });

@@ -13,12 +13,27 @@ const strictObject = <T extends Parameters<typeof Type.Object>[0]>(
 
 const Lon = Type.Number({ minimum: -180, maximum: 360, description: 'longitude, degrees east' });
 const Lat = Type.Number({ minimum: -90, maximum: 90, description: 'latitude, degrees north' });
+/*
+ * Every physical quantity has a plausible range, so that a typo (1e307 for 3) is refused with its
+ * path instead of running into infinities and NaN positions. The reason for each bound is beside it.
+ */
+/** 1900: before any reanalysis wind; 2200: beyond any forecast or climate run. */
 const IsoTime = Type.String({
   format: 'date-time',
-  description: 'ISO 8601 date-time with a time zone, e.g. 2025-10-24T19:00:00Z',
+  formatMinimum: '1900-01-01T00:00:00Z',
+  formatMaximum: '2200-01-01T00:00:00Z',
+  description: 'ISO 8601 date-time with a time zone, e.g. 2025-10-24T19:00:00Z (1900 to 2200)',
 });
-const Positive = (description: string) => Type.Number({ exclusiveMinimum: 0, description });
-const NonNegative = (description: string) => Type.Number({ minimum: 0, description });
+/** Wind components, m/s: the strongest jet streams reach ≈ 110 m/s; 200 leaves room for made-up fields. */
+const WindMps = (description: string) => Type.Number({ minimum: -200, maximum: 200, description });
+/** Altitudes, m AMSL: the Dead Sea shore is at −430 m; latex balloons burst below 50 km (record ≈ 53 km). */
+const AltitudeM = (description: string) => Type.Number({ minimum: -500, maximum: 50_000, description });
+/** Durations, s: 30 days is longer than any flight this tool models and than any forecast (16 days). */
+const DAYS_30_SEC = 30 * 86_400;
+const Positive = (description: string, maximum: number) =>
+  Type.Number({ exclusiveMinimum: 0, maximum, description });
+const NonNegative = (description: string, maximum: number) =>
+  Type.Number({ minimum: 0, maximum, description });
 
 /** A discriminated union on `type`: Ajv reports errors of the variant the `type` names. */
 function tagged<T extends TSchema[]>(variants: [...T], description: string) {
@@ -34,8 +49,8 @@ function tagged<T extends TSchema[]>(variants: [...T], description: string) {
 export const UniformWindSource = strictObject(
   {
     type: Type.Literal('uniform'),
-    uMps: Type.Number({ description: 'eastward wind, m/s' }),
-    vMps: Type.Number({ description: 'northward wind, m/s' }),
+    uMps: WindMps('eastward wind, m/s'),
+    vMps: WindMps('northward wind, m/s'),
   },
   { description: 'the same wind everywhere' },
 );
@@ -43,10 +58,19 @@ export const UniformWindSource = strictObject(
 export const ShearWindSource = strictObject(
   {
     type: Type.Literal('shear'),
-    u0Mps: Type.Number({ description: 'eastward wind at sea level, m/s' }),
-    v0Mps: Type.Number({ description: 'northward wind at sea level, m/s' }),
-    duDzPerSec: Type.Number({ description: 'increase of u with altitude, (m/s)/m' }),
-    dvDzPerSec: Type.Number({ description: 'increase of v with altitude, (m/s)/m' }),
+    u0Mps: WindMps('eastward wind at sea level, m/s'),
+    v0Mps: WindMps('northward wind at sea level, m/s'),
+    // Real shear is below 0.01 (m/s)/m even in jet streams; 0.05 keeps |u| under ≈ 2500 m/s at 50 km.
+    duDzPerSec: Type.Number({
+      minimum: -0.05,
+      maximum: 0.05,
+      description: 'increase of u with altitude, (m/s)/m',
+    }),
+    dvDzPerSec: Type.Number({
+      minimum: -0.05,
+      maximum: 0.05,
+      description: 'increase of v with altitude, (m/s)/m',
+    }),
   },
   { description: 'wind changing linearly with altitude' },
 );
@@ -56,7 +80,14 @@ export const RotationWindSource = strictObject(
     type: Type.Literal('rotation'),
     centerLon: Lon,
     centerLat: Lat,
-    periodSec: Type.Number({ description: 'time of one turn, s (negative: clockwise)' }),
+    // At least an hour either way: one turn an hour already moves a point 100 km from the centre at
+    // 175 m/s; zero would be an infinite speed. At most ≈ 30 years, beyond which it is still air.
+    periodSec: Type.Number({
+      minimum: -1e9,
+      maximum: 1e9,
+      not: { exclusiveMinimum: -3600, exclusiveMaximum: 3600 },
+      description: 'time of one turn, s (negative: clockwise); at least 3600 s either way',
+    }),
   },
   { description: 'solid-body rotation about a point' },
 );
@@ -64,10 +95,11 @@ export const RotationWindSource = strictObject(
 export const OscillatingWindSource = strictObject(
   {
     type: Type.Literal('oscillating'),
-    u0Mps: Type.Number({ description: 'mean eastward wind, m/s' }),
-    v0Mps: Type.Number({ description: 'mean northward wind, m/s' }),
-    amplitudeMps: NonNegative('amplitude of the turning component, m/s'),
-    periodSec: Positive('period of one turn, s'),
+    u0Mps: WindMps('mean eastward wind, m/s'),
+    v0Mps: WindMps('mean northward wind, m/s'),
+    amplitudeMps: NonNegative('amplitude of the turning component, m/s', 200),
+    // A minute: a turn faster than the solver's steps (≥ 1 s) could resolve is no longer a wind.
+    periodSec: Type.Number({ minimum: 60, maximum: 1e9, description: 'period of one turn, s' }),
     epoch: Type.Optional(IsoTime),
   },
   { description: 'a mean wind plus a component turning in time' },
@@ -78,9 +110,9 @@ export const SoundingWindSource = strictObject(
     type: Type.Literal('sounding'),
     levels: Type.Array(
       strictObject({
-        altM: Type.Number({ description: 'altitude above mean sea level, m' }),
+        altM: AltitudeM('altitude above mean sea level, m'),
         directionDeg: Type.Number({ minimum: 0, maximum: 360, description: 'direction the wind blows from' }),
-        speedMps: NonNegative('wind speed, m/s'),
+        speedMps: NonNegative('wind speed, m/s', 200),
       }),
       { minItems: 1, maxItems: 10_000 },
     ),
@@ -125,6 +157,12 @@ export const FileWindSource = strictObject(
         },
       ),
     ),
+    mixedRuns: Type.Optional(
+      Type.Union([Type.Literal('refuse'), Type.Literal('allow')], {
+        description:
+          'files of different forecast runs (reference times): refused by default, since their times would be interpolated across runs as one forecast; "allow" merges them with a warning',
+      }),
+    ),
   },
   { description: 'wind read from files' },
 );
@@ -147,7 +185,9 @@ export const LaunchSite = strictObject({
   lon: Lon,
   lat: Lat,
   altM: Type.Optional(
-    Type.Number({ description: 'launch altitude above mean sea level, m; default: the ground' }),
+    AltitudeM(
+      'launch altitude above mean sea level, m (backward runs: where it was seen); default: the ground',
+    ),
   ),
 });
 
@@ -184,7 +224,14 @@ export const Launch = strictObject({
     {
       start: IsoTime,
       end: Type.Optional(IsoTime),
-      everySec: Type.Optional(Positive('interval between launches from start to end, s')),
+      // A second: closer launches are one launch; a year: the launch window is bounded by the times' range.
+      everySec: Type.Optional(
+        Type.Number({
+          minimum: 1,
+          maximum: 366 * 86_400,
+          description: 'interval between launches from start to end, s',
+        }),
+      ),
     },
     { description: 'launch times: start, or start to end every everySec' },
   ),
@@ -192,32 +239,45 @@ export const Launch = strictObject({
 
 export const Flight = strictObject(
   {
-    ascentRateMps: Type.Optional(Positive('ascent rate, m/s; absent: the balloon starts floating')),
-    floatAltitudeM: Type.Optional(Type.Number({ description: 'float altitude above mean sea level, m' })),
+    // Latex balloons rise at 1–8 m/s; 50 m/s is beyond any balloon.
+    ascentRateMps: Type.Optional(Positive('ascent rate, m/s; absent: the balloon starts floating', 50)),
+    floatAltitudeM: Type.Optional(AltitudeM('float altitude above mean sea level, m')),
     floatPressureHpa: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, maximum: 1100, description: 'float on this pressure level, hPa' }),
     ),
-    floatDurationSec: Type.Optional(NonNegative('time afloat before descent, s; absent: floats to the end')),
-    burstAltitudeM: Type.Optional(Type.Number({ description: 'burst altitude during ascent, m' })),
-    descentRateMps: Type.Optional(Positive('descent speed at sea level, m/s (faster aloft: ∝ 1/√density)')),
-    releaseAfterSec: Type.Optional(NonNegative('payload released this long after launch, s')),
+    floatDurationSec: Type.Optional(
+      NonNegative('time afloat before descent, s; absent: floats to the end', DAYS_30_SEC),
+    ),
+    burstAltitudeM: Type.Optional(AltitudeM('burst altitude during ascent, m')),
+    // Payloads under a parachute land at 3–10 m/s, a free-falling one at a few tens; 100 m/s is
+    // beyond both (aloft the speed grows as 1/√density, ≈ 10× at 30 km).
+    descentRateMps: Type.Optional(
+      Positive('descent speed at sea level, m/s (faster aloft: ∝ 1/√density)', 100),
+    ),
+    releaseAfterSec: Type.Optional(NonNegative('payload released this long after launch, s', DAYS_30_SEC)),
   },
   { description: 'vertical motion of the balloon' },
 );
 
 export const Solver = strictObject({
   method: Type.Optional(Type.Union([Type.Literal('euler'), Type.Literal('heun'), Type.Literal('rk4')])),
-  dtSec: Type.Optional(Positive('time step, s (default 60)')),
-  durationSec: Positive('length of the run from the first launch, s'),
+  // 1 s is finer than any wind data resolve (grids of kilometres and hours); an hour is the coarsest
+  // step that still follows a wind changing every few hours.
+  dtSec: Type.Optional(Type.Number({ minimum: 1, maximum: 3600, description: 'time step, s (default 60)' })),
+  durationSec: Positive('length of the run from the first launch, s (at most 30 days)', DAYS_30_SEC),
   direction: Type.Optional(Type.Union([Type.Literal('forward'), Type.Literal('backward')])),
 });
 
 export const Perturbations = strictObject(
   {
-    positionM: Type.Optional(NonNegative('standard deviation of the launch position, m (each axis)')),
-    launchTimeSec: Type.Optional(NonNegative('standard deviation of the launch time, s')),
-    floatAltitudeM: Type.Optional(NonNegative('standard deviation of the float altitude, m')),
-    floatPressureHpa: Type.Optional(NonNegative('standard deviation of the float pressure, hPa')),
+    // 100 km: a wider spread is no longer one launch site. A day: the same for a launch time.
+    positionM: Type.Optional(
+      NonNegative('standard deviation of the launch position, m (each axis)', 100_000),
+    ),
+    launchTimeSec: Type.Optional(NonNegative('standard deviation of the launch time, s', 86_400)),
+    // 10 km of altitude, 500 hPa: half the layer balloons fly in either way.
+    floatAltitudeM: Type.Optional(NonNegative('standard deviation of the float altitude, m', 10_000)),
+    floatPressureHpa: Type.Optional(NonNegative('standard deviation of the float pressure, hPa', 500)),
     ascentRateFraction: Type.Optional(
       Type.Number({
         minimum: 0,
@@ -232,8 +292,17 @@ export const Perturbations = strictObject(
         description: 'relative standard deviation of the descent rate',
       }),
     ),
-    windSigmaMps: Type.Optional(NonNegative('stochastic wind error: standard deviation per component, m/s')),
-    windCorrelationSec: Type.Optional(Positive('stochastic wind error: correlation time, s (default 3600)')),
+    // Forecast wind errors are a few m/s; 50 m/s is a jet stream's whole speed.
+    windSigmaMps: Type.Optional(
+      NonNegative('stochastic wind error: standard deviation per component, m/s', 50),
+    ),
+    windCorrelationSec: Type.Optional(
+      Type.Number({
+        minimum: 1,
+        maximum: DAYS_30_SEC,
+        description: 'stochastic wind error: correlation time, s (default 3600)',
+      }),
+    ),
   },
   { description: 'how ensemble members differ' },
 );
@@ -253,7 +322,10 @@ export const Ensemble = strictObject({
 });
 
 export const Output = strictObject({
-  intervalSec: Type.Optional(Positive('track output interval, s; a whole number of steps (default 600)')),
+  // At most a day: a track with fewer points says nothing of its path.
+  intervalSec: Type.Optional(
+    Positive('track output interval, s; a whole number of steps (default 600)', 86_400),
+  ),
 });
 
 export const Scenario = strictObject(
@@ -285,8 +357,11 @@ export const Scenario = strictObject(
         { description: 'airspace zones the run is analysed against' },
       ),
     ),
+    // The Dead Sea shore (−430 m) to the top of Everest (8849 m).
     groundElevationM: Type.Optional(
       Type.Number({
+        minimum: -500,
+        maximum: 9000,
         description: 'ground elevation, m AMSL, where the wind carries no orography (default 0)',
       }),
     ),

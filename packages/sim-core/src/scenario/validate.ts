@@ -29,6 +29,14 @@ function valueAt(doc: unknown, pointer: string): unknown {
   return node;
 }
 
+/** The schema node at an Ajv schemaPath (#/properties/wind/…). */
+function schemaAt(schemaPath: string): unknown {
+  let node: unknown = Scenario;
+  for (const part of schemaPath.split('/').slice(1))
+    node = (node as Record<string, unknown> | undefined)?.[decodeURIComponent(part)];
+  return node;
+}
+
 /** The `type` values a discriminated union accepts. */
 function variantTags(e: ErrorObject): string[] {
   // schemaPath is like #/properties/wind/discriminator: the union is the schema that holds it.
@@ -64,6 +72,22 @@ function toIssue(doc: unknown, e: ErrorObject): ValidationIssue {
             value,
           }
         : { path, message: `must be a ${e.params.format}`, value };
+    case 'not': {
+      // The only `not` in the schema excludes a band around zero (a rotation period): say which.
+      const band = schemaAt(e.schemaPath) as { exclusiveMinimum?: number; exclusiveMaximum?: number };
+      return {
+        path,
+        message: `must not lie strictly between ${band.exclusiveMinimum} and ${band.exclusiveMaximum}`,
+        value,
+      };
+    }
+    case 'formatMinimum':
+    case 'formatMaximum':
+      return {
+        path,
+        message: `must be ${e.keyword === 'formatMinimum' ? 'at or after' : 'at or before'} ${e.params.limit}`,
+        value,
+      };
     default:
       return { path, message: e.message ?? 'is invalid', value };
   }

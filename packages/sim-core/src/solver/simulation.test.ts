@@ -261,3 +261,67 @@ describe('Simulation: flight stages', () => {
     expect(distanceM(24, 54, back.sim.lon[0], back.sim.lat[0])).toBeLessThan(0.01);
   });
 });
+
+/** A test fake: 10 m/s eastward west of 26° E, no value (NaN) east of it, as a field with a hole. */
+class HoleEastOf26 implements WindField {
+  readonly coverage = new UniformWind(0, 0).coverage;
+  readonly description = 'NaN east of 26 E';
+  sample(lon: number, _lat: number, _altM: number, _tSec: number, out: Float64Array): void {
+    out[0] = lon > 26 ? Number.NaN : 10;
+    out[1] = lon > 26 ? Number.NaN : 0;
+  }
+}
+
+/** Every position of every frame is a whole finite triple or a whole NaN one (not flying). */
+function expectNoPartialOrNaNFlight(sim: Simulation, frames: Float32Array[]) {
+  for (const p of frames)
+    for (let i = 0; i < sim.count; i++) {
+      const triple = [p[3 * i], p[3 * i + 1], p[3 * i + 2]];
+      const finite = triple.every(Number.isFinite);
+      expect(finite || triple.every(Number.isNaN), `member ${i}: ${triple}`).toBe(true);
+    }
+}
+
+describe('Simulation: a state that turns non-finite stops the member with its reason', () => {
+  it('a wind without a value stops the member at its last finite position, event "non-finite"', () => {
+    const sim = new Simulation({
+      wind: new HoleEastOf26(),
+      members: membersAt([
+        { lon: 25.9, lat: 54, altM: 1000 },
+        { lon: 25, lat: 54, altM: 1000 },
+      ]),
+      method: 'rk4',
+      dtSec: 60,
+      direction: 'forward',
+      durationSec: 3 * 3600,
+    });
+    const frames: Float32Array[] = [];
+    const events: SimEvent[] = [];
+    while (!sim.done) {
+      sim.step();
+      frames.push(sim.frame().positions);
+      events.push(...sim.drainEvents());
+    }
+    expectNoPartialOrNaNFlight(sim, frames);
+    for (let i = 0; i < 2; i++) {
+      expect(sim.status[i]).toBe(MemberStatus.nonFinite);
+      // Stopped in the step where an RK stage first met the hole: within one step (600 m) of 26° E.
+      expect(sim.lon[i]).toBeGreaterThan(25.99);
+      expect(sim.lon[i]).toBeLessThanOrEqual(26);
+      expect(Number.isFinite(sim.endTSec[i])).toBe(true);
+    }
+    const stops = events.filter((e) => e.kind === 'non-finite');
+    expect(stops.map((e) => e.member).sort()).toEqual([0, 1]);
+    for (const e of stops) expect([e.lon, e.lat, e.altM].every(Number.isFinite)).toBe(true);
+  });
+
+  it('a descent rate of 1e307 m/s gives no NaN altitude: the member lands or stops, never flies on NaN', () => {
+    const { sim } = run({
+      wind: new UniformWind(5, 0),
+      members: membersAt([at], 0, { floatAltM: 3000, floatDurationSec: 600, descentRateMps: 1e307 }),
+      durationSec: 3600,
+    });
+    expect([MemberStatus.landed, MemberStatus.nonFinite]).toContain(sim.status[0]);
+    expect([sim.lon[0], sim.lat[0], sim.altM[0]].every(Number.isFinite)).toBe(true);
+  });
+});

@@ -390,9 +390,15 @@ export class Simulation {
       }
       const x = xs[p];
       const y = ys[p];
+      const z = zs[p];
+      // x − x is 0 for every finite number and NaN for NaN and ±∞: one subtraction per coordinate.
+      if (!(x - x === 0 && y - y === 0 && z - z === 0)) {
+        this.stopNonFinite(i, t); // the state stays that of the step's start, its last finite one
+        continue;
+      }
       lon[i] = x;
       lat[i] = y;
-      alt[i] = zs[p];
+      alt[i] = z;
       // Most members are still inside the box and the wind goes on: nothing else to do.
       if (windEnds || !(y >= south && y <= north && x >= west && x <= east))
         this.endOfStep(i, tEnd, windEnds);
@@ -406,6 +412,10 @@ export class Simulation {
     const lonMin = this.lonMin;
     const lonSpan = this.lonSpan;
     let lon = this.lon[i];
+    if (!(Number.isFinite(lon) && Number.isFinite(this.lat[i]) && Number.isFinite(this.altM[i]))) {
+      this.finish(i, MemberStatus.nonFinite, 'non-finite', tEnd); // e.g. a launch at a NaN altitude
+      return;
+    }
     if (!(lon >= -180 && lon < 180)) {
       lon -= 360 * Math.floor((lon + 180) / 360);
       this.lon[i] = lon;
@@ -486,6 +496,10 @@ export class Simulation {
       }
       const h = tStop - t;
       this.integrate(i, lon, lat, alt, t, h);
+      if (!(Number.isFinite(this.nLon) && Number.isFinite(this.nLat) && Number.isFinite(this.nAlt))) {
+        this.stopNonFinite(i, t);
+        return;
+      }
       const gEnd = this.altitudeEvent(i, stage, this.nLon, this.nLat, this.nAlt, tStop);
       if (gEnd >= 0) {
         const g0 = this.altitudeEvent(i, stage, lon, lat, alt, t);
@@ -619,6 +633,15 @@ export class Simulation {
   private requireDescent(i: number): void {
     if (Number.isNaN(this.m.descentRateMps[i]))
       invalid(`members[${i}].descentRateMps`, 'is needed to descend', Number.NaN);
+  }
+
+  /**
+   * A member whose next state is not finite (NaN or ±∞: a wind or vertical speed with no finite
+   * value) stops at its current, last finite state at time t, with its reason: it is never written
+   * as a NaN position, and the run's summary counts it.
+   */
+  private stopNonFinite(i: number, t: number): void {
+    this.finish(i, MemberStatus.nonFinite, 'non-finite', t);
   }
 
   private finish(i: number, status: number, kind: SimEventKind, t: number): void {

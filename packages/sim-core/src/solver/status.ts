@@ -12,6 +12,11 @@ export const MemberStatus = {
   windEnded: 4,
   /** Backward run: reached the ground, i.e. the launch point was found. */
   launchPoint: 5,
+  /**
+   * Stopped because its position or altitude became NaN or infinite (a wind or a vertical speed
+   * without a finite value): kept at its last finite state, never written as a NaN position.
+   */
+  nonFinite: 6,
 } as const;
 
 export type MemberStatusCode = (typeof MemberStatus)[keyof typeof MemberStatus];
@@ -23,6 +28,7 @@ export const STATUS_NAMES = [
   'left-domain',
   'wind-ended',
   'launch-point',
+  'non-finite',
 ] as const;
 export type MemberStatusName = (typeof STATUS_NAMES)[number];
 
@@ -33,6 +39,8 @@ export const STATUS_REASONS: Record<MemberStatusName, string> = {
   'left-domain': 'left the wind field',
   'wind-ended': 'the wind data ended',
   'launch-point': 'traced back to the ground (launch point)',
+  'non-finite':
+    'its position or altitude became non-finite (NaN or infinite): stopped at its last finite state',
 };
 
 /** Things that happen to a member, located in time inside the step where they occur. */
@@ -46,6 +54,7 @@ export const EVENT_KINDS = [
   'left-domain',
   'wind-ended',
   'launch-point',
+  'non-finite',
 ] as const;
 export type SimEventKind = (typeof EVENT_KINDS)[number];
 

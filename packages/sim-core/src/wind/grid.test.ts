@@ -356,3 +356,16 @@ describe('single-column grids', () => {
     expect(sample(w, 10, 40, 1500, 1800)).toEqual(sample(w, 24, 55, 1500, 1800));
   });
 });
+
+describe('gridWind refuses infinite node values', () => {
+  it('names the array, the node and the field (a value beyond float32, e.g. 1e39 in a JSON file)', () => {
+    const init = makeInit({
+      lon: { start: 20, step: 1, count: 2 },
+      lat: { start: 50, step: 1, count: 2 },
+      levels: [0, 1000],
+      times: [0],
+    });
+    init.v[5] = 1e39; // stored as float32: Infinity
+    expect(() => gridWind(init)).toThrow('v[5] must be a finite number (test grid), got Infinity');
+  });
+});

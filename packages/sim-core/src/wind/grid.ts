@@ -1,4 +1,5 @@
 import { invalid } from '../errors.js';
+import { timeGapWarning } from './time-gaps.js';
 import type { WindCoverage, WindField } from './wind-field.js';
 
 /** A regular axis: `count` values start, start + step, … (degrees; step may be negative for latitude). */
@@ -34,6 +35,8 @@ export interface GridWindInit {
   /** Ground elevation (m AMSL) per column, index j·nLon + i, where the source carries orography. */
   orographyM?: Float32Array;
   description: string;
+  /** What a decoder found that users must know (e.g. files of several forecast runs, allowed). */
+  warnings?: readonly string[];
 }
 
 const WRAP_TOLERANCE_DEG = 1e-6;
@@ -74,6 +77,22 @@ function normalise(init: GridWindInit) {
     invalid('geopotentialHeightM.length', `must be ${nodes}`, init.levels.geopotentialHeightM.length);
   if (init.orographyM && init.orographyM.length !== nx * ny)
     invalid('orographyM.length', `must be ${nx * ny}`, init.orographyM.length);
+  // An infinity is no missing-value mark of any format: it is a value beyond float32 (1e39 in a JSON
+  // file, a corrupted packing) and would send every member near it to an infinite position.
+  const arrays: [string, Float32Array | undefined][] = [
+    ['u', init.u],
+    ['v', init.v],
+    ['geopotentialHeightM', init.levels.kind === 'pressure' ? init.levels.geopotentialHeightM : undefined],
+    ['orographyM', init.orographyM],
+  ];
+  for (const [name, values] of arrays) {
+    if (!values) continue;
+    for (let e = 0; e < values.length; e++) {
+      const x = values[e];
+      if (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY)
+        invalid(`${name}[${e}]`, `must be a finite number (${init.description})`, x);
+    }
+  }
 
   // Level order: ascending height. Altitudes sort directly; pressures sort descending.
   const levelKey =
@@ -133,6 +152,8 @@ function normalise(init: GridWindInit) {
  */
 abstract class GridWindBase {
   readonly description: string;
+  /** The decoder's warnings, and the gaps between time steps (see WindField.warnings). */
+  readonly warnings: readonly string[];
   readonly nLon: number;
   readonly nLat: number;
   readonly nLevels: number;
@@ -168,6 +189,8 @@ abstract class GridWindBase {
 
   constructor(init: GridWindInit, norm: ReturnType<typeof normalise>) {
     this.description = init.description;
+    const gap = timeGapWarning(init.timesSec);
+    this.warnings = [...(init.warnings ?? []), ...(gap ? [gap] : [])];
     this.nLon = norm.nx;
     this.nLat = norm.ny;
     this.nLevels = norm.nz;

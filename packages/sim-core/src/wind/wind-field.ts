@@ -45,6 +45,11 @@ export interface WindField {
   /** One line saying what the field is and where it came from (shown in summaries). */
   readonly description: string;
   /**
+   * What the data hold that a user must know before trusting an answer: gaps between time steps,
+   * files of several forecast runs. `validate`, `wind inspect` and every run's summary show them.
+   */
+  readonly warnings?: readonly string[];
+  /**
    * Writes u (eastward, m/s) into out[0] and v (northward, m/s) into out[1] at a point:
    * lon, lat in degrees, altitude in m above mean sea level, time in s since the Unix epoch.
    * Outside the coverage the value of the nearest edge is used.
@@ -92,4 +97,15 @@ export function coversLonLat(c: WindCoverage, lon: number, lat: number): boolean
   if (c.wrapsLon) return Number.isFinite(lon);
   const east = lon - c.lonMin - 360 * Math.floor((lon - c.lonMin) / 360);
   return east <= c.lonMax - c.lonMin;
+}
+
+/**
+ * The nearest point of the coverage box to (lon, lat): latitude clamped, and a longitude outside a
+ * regional box moved to the nearer of its edges (measured round the globe).
+ */
+export function nearestInBox(c: WindCoverage, lon: number, lat: number): { lon: number; lat: number } {
+  const nearLat = Math.min(c.latMax, Math.max(c.latMin, lat));
+  if (c.wrapsLon || coversLonLat(c, lon, c.latMin)) return { lon, lat: nearLat };
+  const east = lon - c.lonMin - 360 * Math.floor((lon - c.lonMin) / 360); // beyond lonMax, < 360
+  return { lon: east - (c.lonMax - c.lonMin) < 360 - east ? c.lonMax : c.lonMin, lat: nearLat };
 }

@@ -609,4 +609,30 @@ describe('GRIB2 refusals on written messages', () => {
     );
     expect(e4.reason).toContain('float32 range');
   });
+
+  it('packing parameters that are not finite: a NaN or infinite reference value, scales beyond range', async () => {
+    // R, E and D give Y = (R + X·2^E) / 10^D: each must leave every value finite, or the field is refused.
+    const withScaling = (s: Scaling) =>
+      decode(
+        message([
+          section1(),
+          section3(grid),
+          section4(),
+          ...simple([1, 2, 3, 4], s).slice(0, 1),
+          bitmapSection('none'),
+          s7,
+        ]),
+      );
+    for (const r of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const e = await rejection(withScaling({ r, e: 0, d: 0 }));
+      expect(e.part).toBe('section 5 (message 1)');
+      expect(e.reason).toBe(`reference value ${r} (octets 12-15) is not a finite number`);
+    }
+    expect((await rejection(withScaling({ r: 0, e: 2000, d: 0 }))).reason).toContain(
+      'binary scale factor 2000',
+    );
+    expect((await rejection(withScaling({ r: 0, e: 0, d: -400 }))).reason).toContain(
+      'decimal scale factor -400',
+    );
+  });
 });

@@ -137,3 +137,35 @@ describe.runIf(hasSharedData)('grib2Wind on GFS 0.25° over Poland', () => {
     expect(noWind.reason).toContain('no wind found');
   });
 });
+
+describe.runIf(hasSharedData)('grib2Wind refuses files of different forecast runs unless allowed', () => {
+  const mixed = () =>
+    ['20200804_f000.grib2', '20200804_f006.grib2', '20200815_f000.grib2'].map((n) => load(n));
+
+  it('refuses a 2020-08-04 and a 2020-08-15 run together, naming each run and its files', async () => {
+    const error = await rejection(grib2Wind(mixed()));
+    expect(error.part).toBe('wind assembly');
+    expect(error.reason).toContain('come from 2 forecast runs');
+    expect(error.reason).toContain(
+      'run 2020-08-04T12:00:00Z: 20200804_f000.grib2, 20200804_f006.grib2; run 2020-08-15T12:00:00Z: 20200815_f000.grib2',
+    );
+    expect(error.reason).toContain('mixedRuns "allow"');
+  });
+
+  it('merges them when allowed, and the field warns of the mixture and of the gap between steps', async () => {
+    const field = gridWind(await grib2Wind(mixed(), { mixedRuns: 'allow' }));
+    expect(field.warnings).toHaveLength(2);
+    expect(field.warnings[0]).toMatch(
+      /^the wind mixes 2 forecast runs \(run 2020-08-04T12:00:00Z: .*\), allowed/,
+    );
+    // Steps 12, 18 UTC on the 4th, then 12 UTC on the 15th: one gap of 10 d 18 h after 6 h steps.
+    expect(field.warnings[1]).toBe(
+      "1 gap between the wind's time steps (the other steps are 6 h), interpolated across as if the wind changed linearly: 2020-08-04T18:00:00.000Z to 2020-08-15T12:00:00.000Z (10 d 18 h)",
+    );
+  });
+
+  it('one run, every step: no warning', async () => {
+    const field = gridWind(await grib2Wind(RUN_0804.map((n) => load(n))));
+    expect(field.warnings).toEqual([]);
+  });
+});

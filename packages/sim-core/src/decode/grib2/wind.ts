@@ -17,6 +17,8 @@ export interface Grib2WindOptions {
    * in every file, else heights above mean sea level.
    */
   levelType?: Grib2WindLevelType;
+  /** Files of several forecast runs: refused (default) or merged with a warning ("allow"). */
+  mixedRuns?: 'refuse' | 'allow';
 }
 
 /** Type of first fixed surface for each level type (code table 4.5). */
@@ -99,6 +101,16 @@ export async function grib2Wind(
       slot[key] = field;
     }
   }
+  // After the grid checks: files on other grids are refused for that, the more basic reason.
+  const runs = forecastRuns(files, headers, (f) => wanted(f) && !isOrography(f));
+  const mixed = runs.size > 1;
+  if (mixed && options.mixedRuns !== 'allow') {
+    throw new DecodeError(
+      `come from ${runs.size} forecast runs (${runsText(runs)}): their times would be interpolated across runs as if they were one forecast. Give the files of one run, or allow it (scenario wind.mixedRuns "allow", command line --allow-mixed-runs)`,
+      names,
+      PART,
+    );
+  }
   if (!reference) {
     throw new DecodeError(
       `no u, v${needsGh ? ', gh' : ''} on ${levelType} levels in these files`,
@@ -138,6 +150,11 @@ export async function grib2Wind(
     });
   });
 
+  const warnings = mixed
+    ? [
+        `the wind mixes ${runs.size} forecast runs (${runsText(runs)}), allowed by mixedRuns: times of different runs are interpolated as one forecast`,
+      ]
+    : [];
   const orographyM = orographyOf(orography, reference);
   const run = describeRuns(reference.field, slots);
   const fileList = files.map((f) => f.name).join(', ');
@@ -159,6 +176,7 @@ export async function grib2Wind(
       u: resampled.u,
       v: resampled.v,
       orographyM,
+      warnings,
       description: `GRIB2 ${run}: u, v at ${levels.length} heights above ground (${levels[0]}–${levels[levels.length - 1]} m, resampled to ${resampled.altitudesM.length} altitudes with the file's orography), ${span}; files ${fileList}`,
     };
   }
@@ -175,10 +193,36 @@ export async function grib2Wind(
     timesSec,
     u,
     v,
+    warnings,
     description: `GRIB2 ${run}: ${levelSummary}, ${span}${orographyM ? ', with orography' : ''}; files ${fileList}`,
   };
   if (orographyM) init.orographyM = orographyM;
   return init;
+}
+
+/** Forecast runs (reference times, s) of the wind fields, each with the files that hold it. */
+function forecastRuns(
+  files: readonly { name: string }[],
+  headers: FieldEntry[][],
+  wind: (f: Grib2FieldInfo) => boolean,
+): Map<number, Set<string>> {
+  const runs = new Map<number, Set<string>>();
+  headers.forEach((entries, n) => {
+    for (const { info } of entries) {
+      if (!wind(info)) continue;
+      if (!runs.has(info.referenceTimeSec)) runs.set(info.referenceTimeSec, new Set());
+      runs.get(info.referenceTimeSec)!.add(files[n].name);
+    }
+  });
+  return runs;
+}
+
+/** "run 2020-08-04T12:00:00Z: a.grib2, b.grib2; run 2020-08-15T12:00:00Z: c.grib2" */
+function runsText(runs: Map<number, Set<string>>): string {
+  return [...runs]
+    .sort(([a], [b]) => a - b)
+    .map(([t, names]) => `run ${isoTime(t)}: ${[...names].join(', ')}`)
+    .join('; ');
 }
 
 /** Isobaric when u, v and gh share ≥ 2 isobaric levels in every file; else heights above sea level. */

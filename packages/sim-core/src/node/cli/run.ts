@@ -1,5 +1,10 @@
+import { resolve } from 'node:path';
+import { DecodeError, InputError } from '../../errors.js';
 import { formatSummary, prepareRun, runSteps } from '../../index.js';
-import { loadScenarioTargets } from '../geography.js';
+import { ScenarioError, type ValidationIssue } from '../../scenario/issues.js';
+import type { WindSource } from '../../scenario/schema.js';
+import type { WindField } from '../../wind/wind-field.js';
+import { loadScenarioTargets, loadZoneFile } from '../geography.js';
 import { loadScenarioWind } from '../load-wind.js';
 import { readScenarioFile } from '../scenario-file.js';
 import { WorkerPool } from '../workers/pool.js';
@@ -75,20 +80,82 @@ Files appear only when the run succeeds; an interrupted run leaves none.`,
 };
 
 export const validateCommand: Command = {
-  summary: 'check a scenario file (schema, wind coverage, flight profile)',
+  summary: 'check a scenario file (schema, wind files and coverage, zone files, flight profile)',
   usage: `usage: balloon-sim validate <scenario.json>
 
-Checks the scenario against its JSON Schema and against its wind data; prints every problem with
-its JSON path, or "ok".`,
+Checks all that run would, before it runs: the scenario against its JSON Schema, every wind file
+(readable, decodable, of one forecast run unless wind.mixedRuns allows more), every zone file and
+the bundled geography, the launches against the wind's coverage (box, times, altitudes, terrain) and
+the flight profile. Prints every problem with its JSON path (exit 2), or "ok" and the warnings
+(gaps between the wind's time steps, mixed runs, …).`,
   async run(args, { out }) {
     const parsed = parse(args, {}, this.usage);
     if (parsed.values.help) return out(this.usage);
     if (parsed.positionals.length !== 1)
       throw new UsageError(`validate takes one scenario file\n\n${this.usage}`);
+    // Schema problems are all listed here; without a valid document nothing else can be checked.
     const file = await readScenarioFile(parsed.positionals[0]);
-    const wind = await loadScenarioWind(file.scenario.wind, file.baseDir);
-    const prepared = prepareRun(file.scenario, wind);
-    out(`ok: ${prepared.simulation.members.count} members`);
-    for (const w of prepared.warnings) out(`warning: ${w}`);
+    const { scenario, baseDir } = file;
+    const issues: ValidationIssue[] = [];
+    const problem = (path: string, error: unknown, value?: unknown) => {
+      // Only problems with the input are reported as such; anything else is a failure of this program.
+      if (!(error instanceof InputError)) throw error;
+      issues.push({
+        path,
+        message: `cannot be used: ${error.message}`,
+        ...(value === undefined ? {} : { value }),
+      });
+    };
+
+    // Zone files one by one, so that each problem carries its own path; then the whole geography as
+    // run loads it (the bundled files, zone ids unique across files).
+    const zoneFiles = scenario.zones?.files ?? [];
+    let zonesRead = true;
+    for (const [i, name] of zoneFiles.entries()) {
+      try {
+        await loadZoneFile(resolve(baseDir, name));
+      } catch (error) {
+        problem(`zones.files[${i}]`, error, name);
+        zonesRead = false;
+      }
+    }
+    if (zonesRead) {
+      try {
+        await loadScenarioTargets(scenario, baseDir);
+      } catch (error) {
+        problem('zones', error);
+      }
+    }
+
+    let wind: WindField | null = null;
+    try {
+      wind = await loadScenarioWind(scenario.wind, baseDir);
+    } catch (error) {
+      problem(windPath(scenario.wind, baseDir, error), error);
+    }
+    let members = 0;
+    let warnings: string[] = [];
+    if (wind) {
+      try {
+        const prepared = prepareRun(scenario, wind);
+        members = prepared.simulation.members.count;
+        warnings = prepared.warnings;
+      } catch (error) {
+        if (error instanceof ScenarioError) issues.push(...error.issues);
+        else problem('scenario', error);
+      }
+    }
+    if (issues.length > 0) throw new ScenarioError(issues);
+    out(`ok: ${members} members`);
+    for (const w of warnings) out(`warning: ${w}`);
   },
 };
+
+/** The JSON path of a wind problem: wind.paths[k] when it names one of the files, else wind. */
+function windPath(source: WindSource, baseDir: string, error: unknown): string {
+  if (source.type !== 'file') return 'wind';
+  const named =
+    error instanceof DecodeError ? error.source : error instanceof InputError ? error.field : undefined;
+  const k = source.paths.findIndex((p) => resolve(baseDir, p) === named);
+  return k >= 0 ? `wind.paths[${k}]` : 'wind.paths';
+}

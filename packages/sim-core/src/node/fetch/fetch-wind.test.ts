@@ -1,13 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../errors.js';
 import { hasSharedData, sharedDataPath } from '../../testing/shared-data.js';
+import { DownloadError, describeNetworkError, download } from './download.js';
 import { fetchGfs, fetchOpenMeteo } from './fetch-wind.js';
-import { cycleAt, gfsFilterUrl, parseBox, parseHours } from './gfs.js';
+import { cycleAt, gfsFilterUrl, parseBox, parseCycle, parseHours } from './gfs.js';
 
 describe('request building', () => {
   it('builds the grib filter URL with levels, variables and the box', () => {
@@ -221,5 +229,140 @@ describe.runIf(hasSharedData)('balloon-sim wind fetch against a local server', (
       'wind_speed_850hPa,wind_direction_850hPa,geopotential_height_850hPa',
     );
     expect(request.searchParams.get('wind_speed_unit')).toBe('ms');
+  });
+});
+
+/** A port nothing listens on: a server is started on port 0 and closed again. */
+async function closedPort(): Promise<number> {
+  const { server, base } = await fakeServer((_req, res) => res.end());
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return Number(new URL(base).port);
+}
+
+describe('download failures name their cause and are not bad input', () => {
+  it('a refused connection: DownloadError naming ECONNREFUSED and the URL, not an InputError', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/file.grib2`;
+    const error = await download(url, { attempts: 2, backoffMs: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect(error).not.toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(url);
+    expect((error as Error).message).toMatch(/failed after 2 attempts: connection refused \(ECONNREFUSED/);
+  });
+
+  it('a connection the server drops: reset or closed, named', async () => {
+    const { server, base } = await fakeServer((req) => req.socket.destroy());
+    try {
+      const error = await download(`${base}/x`, { attempts: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DownloadError);
+      expect((error as DownloadError).reason).toMatch(
+        /connection reset .*ECONNRESET|closed unexpectedly .*UND_ERR_SOCKET/,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a 5xx answer to every attempt: DownloadError with the status and the URL', async () => {
+    const { server, base } = await fakeServer((_req, res) => res.writeHead(502).end('bad gateway'));
+    try {
+      const error = await download(`${base}/y`, { attempts: 2, backoffMs: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DownloadError);
+      expect((error as Error).message).toBe(`download of ${base}/y failed after 2 attempts: HTTP 502`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('says DNS and TLS failures in words, from the cause Node puts under "fetch failed"', () => {
+    // The shapes Node's fetch throws (TypeError "fetch failed" with a system or TLS error as cause),
+    // built here because a test cannot reach a real DNS server or a host with a bad certificate.
+    const failed = (cause: object) => Object.assign(new TypeError('fetch failed'), { cause });
+    expect(
+      describeNetworkError(failed({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND x.invalid' }), 1),
+    ).toBe('the host name was not found (DNS) (ENOTFOUND: getaddrinfo ENOTFOUND x.invalid)');
+    expect(
+      describeNetworkError(failed({ code: 'CERT_HAS_EXPIRED', message: 'certificate has expired' }), 1),
+    ).toBe('TLS failure (CERT_HAS_EXPIRED: certificate has expired)');
+    // Without a code, the messages down the chain (undici refuses ports such as 9 this way).
+    expect(describeNetworkError(failed(new Error('bad port')), 1)).toBe('fetch failed: bad port');
+    expect(describeNetworkError(failed({ code: 'UND_ERR_CONNECT_TIMEOUT', message: '' }), 1)).toBe(
+      'connection timed out (UND_ERR_CONNECT_TIMEOUT)',
+    );
+  });
+
+  it('a malformed or impossible cycle is bad input (InputError), found before any request', async () => {
+    expect(() => parseCycle('2020-08-04')).toThrow(InputError);
+    expect(() => parseCycle('2020130412')).toThrow(/cycle must be latest or YYYYMMDDHH.*got "2020130412"/);
+    expect(parseCycle('2020080412')).toEqual({ date: '20200804', hour: 12 });
+  });
+});
+
+/**
+ * A plain HTTP forward proxy on 127.0.0.1 (no CONNECT): it takes requests in absolute form
+ * ("GET http://host:port/path") and forwards them, recording each URL it forwarded.
+ */
+async function forwardProxy(): Promise<{ server: Server; url: string; seen: string[] }> {
+  const seen: string[] = [];
+  const { server, base } = await fakeServer((req, res) => {
+    const target = new URL(req.url ?? '');
+    seen.push(target.href);
+    const upstream = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  return { server, url: base, seen };
+}
+
+describe('downloads honour HTTP_PROXY and NO_PROXY', () => {
+  const saved = { ...process.env };
+  let origin: { server: Server; base: string };
+  let proxy: { server: Server; url: string; seen: string[] };
+  beforeAll(async () => {
+    origin = await fakeServer((_req, res) => res.writeHead(200, { 'content-length': '5' }).end('hello'));
+    proxy = await forwardProxy();
+  });
+  afterEach(() => {
+    for (const key of ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy']) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+    proxy.seen.length = 0;
+  });
+  afterAll(() => {
+    origin.server.close();
+    proxy.server.close();
+  });
+
+  for (const name of ['HTTP_PROXY', 'http_proxy']) {
+    it(`sends the request through the proxy ${name} names`, async () => {
+      for (const key of ['HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy']) delete process.env[key];
+      process.env[name] = proxy.url;
+      const body = await download(`${origin.base}/data.grib2?x=1`, { attempts: 1 });
+      expect(new TextDecoder().decode(body)).toBe('hello');
+      expect(proxy.seen).toEqual([`${origin.base}/data.grib2?x=1`]);
+    });
+  }
+
+  it('goes direct to a host NO_PROXY lists', async () => {
+    process.env.HTTP_PROXY = proxy.url;
+    process.env.NO_PROXY = 'example.org,127.0.0.1';
+    const body = await download(`${origin.base}/direct`, { attempts: 1 });
+    expect(new TextDecoder().decode(body)).toBe('hello');
+    expect(proxy.seen).toEqual([]);
+  });
+
+  it('a proxy that refuses connections is named in the failure, without its credentials', async () => {
+    process.env.HTTP_PROXY = `http://user:secret@127.0.0.1:${await closedPort()}`;
+    delete process.env.NO_PROXY;
+    delete process.env.no_proxy;
+    const error = await download(`${origin.base}/z`, { attempts: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toMatch(
+      /connection refused .*\(through the proxy http:\/\/127\.0\.0\.1:\d+\)$/,
+    );
+    expect((error as Error).message).not.toContain('secret');
   });
 });

@@ -1,3 +1,4 @@
+import { InputError } from '../../errors.js';
 import type { LonLatBox } from '../../wind/wind-field.js';
 /**
  * GFS 0.25° regional subsets from NOAA's "grib filter" service (NOMADS filter_gfs_0p25.pl): the
@@ -20,13 +21,24 @@ export interface GfsCycle {
   hour: number;
 }
 
+/** Parses "YYYYMMDDHH" (a real calendar date, HH a GFS cycle hour); InputError naming the value. */
 export function parseCycle(text: string): GfsCycle {
-  const m = /^(\d{8})(00|06|12|18)$/.exec(text);
-  if (!m)
-    throw new Error(
-      `cycle must be YYYYMMDDHH with HH one of 00, 06, 12, 18 (e.g. 2020080412), got "${text}"`,
+  const m = /^(\d{4})(\d{2})(\d{2})(00|06|12|18)$/.exec(text);
+  // A date like 20201341 matches the digits; it must also survive a round trip through the calendar.
+  const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (
+    !m ||
+    !day ||
+    day.getUTCFullYear() !== Number(m[1]) ||
+    day.getUTCMonth() + 1 !== Number(m[2]) ||
+    day.getUTCDate() !== Number(m[3])
+  )
+    throw new InputError(
+      `cycle must be latest or YYYYMMDDHH, a date and HH one of 00, 06, 12, 18 (e.g. 2020080412), got "${text}"`,
+      'cycle',
+      text,
     );
-  return { date: m[1], hour: Number(m[2]) };
+  return { date: `${m[1]}${m[2]}${m[3]}`, hour: Number(m[4]) };
 }
 
 export function cycleTime(c: GfsCycle): number {
