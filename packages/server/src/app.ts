@@ -72,8 +72,9 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   ctx.log = (error) => app.log.error(error);
 
   app.setErrorHandler((error, request, reply) => {
-    const { statusCode, body } = errorReply(error, ctx.redact);
+    const { statusCode, body, retryAfterSec } = errorReply(error, ctx.redact);
     if (statusCode >= 500) request.log.error(error);
+    if (retryAfterSec !== undefined) reply.header('retry-after', String(retryAfterSec));
     if (statusCode === 413)
       body.error = `request body is larger than this server's limit (bodyLimitBytes = ${limits.bodyLimitBytes})`;
     reply.code(statusCode).send(body);

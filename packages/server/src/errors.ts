@@ -6,6 +6,8 @@ export class ClientError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
+    /** When to ask again, seconds (a Retry-After header), for a refusal that passes. */
+    readonly retryAfterSec?: number,
   ) {
     super(message);
   }
@@ -48,7 +50,10 @@ function issueOf(issue: ValidationIssue, redact: Redact): Issue {
  * are 4xx with their message; Fastify's own 4xx keep theirs; anything else is a 500 that says nothing
  * of the internals.
  */
-export function errorReply(error: unknown, redact: Redact): { statusCode: number; body: ErrorBody } {
+export function errorReply(
+  error: unknown,
+  redact: Redact,
+): { statusCode: number; body: ErrorBody; retryAfterSec?: number } {
   if (error instanceof ScenarioError)
     return {
       statusCode: 400,
@@ -61,7 +66,12 @@ export function errorReply(error: unknown, redact: Redact): { statusCode: number
       body: { error: message, issues: [{ path: redact(error.field ?? ''), message }] },
     };
   }
-  if (error instanceof ClientError) return { statusCode: error.statusCode, body: { error: error.message } };
+  if (error instanceof ClientError)
+    return {
+      statusCode: error.statusCode,
+      body: { error: error.message },
+      ...(error.retryAfterSec === undefined ? {} : { retryAfterSec: error.retryAfterSec }),
+    };
   // Over HTTP a run is only cancelled by a shutdown (or a client that left and reads no answer).
   if (error instanceof RunCancelled) return { statusCode: 503, body: { error: error.message } };
   const e = error as { statusCode?: unknown; message?: unknown; validation?: unknown };

@@ -26,6 +26,10 @@ export interface Limits {
   maxMessageBytes: number;
   /** Largest HTTP request body, bytes (larger: 413). */
   bodyLimitBytes: number;
+  /** Back-tracks computing at once (each on a worker thread); more wait in a queue... */
+  maxActiveBacktracks: number;
+  /** ...of at most this many; beyond it a back-track is refused with 503 and Retry-After. */
+  maxQueuedBacktracks: number;
   /** Requests (including WebSocket upgrades) per client per window; /api/health is exempt. */
   rateLimitMax: number;
   rateLimitWindowMs: number;
@@ -60,6 +64,9 @@ export const DEFAULT_LIMITS: Limits = {
   runTimeoutMs: 120_000,
   maxMessageBytes: 1024 * 1024,
   bodyLimitBytes: 1024 * 1024,
+  // As for runs: one core stays free for the event loop.
+  maxActiveBacktracks: Math.max(1, availableParallelism() - 1),
+  maxQueuedBacktracks: 16,
   rateLimitMax: 600,
   rateLimitWindowMs: 60_000,
   socketHighWaterBytes: 1024 * 1024,
