@@ -16,6 +16,7 @@ import { streamRoutes } from './routes/stream.js';
 import { validateRoutes } from './routes/validate.js';
 import { viewerRoutes } from './routes/viewer.js';
 import { windRoutes } from './routes/winds.js';
+import { StreamSocket } from './stream.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -101,7 +102,8 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
       ),
   });
   app.register(websocket, {
-    options: { maxPayload: limits.maxMessageBytes },
+    // StreamSocket: a close frame from the client cancels its run at once (see stream.ts).
+    options: { maxPayload: limits.maxMessageBytes, WebSocket: StreamSocket as never },
     // A client error on an open socket, e.g. a message over maxPayload: ws has already closed it
     // (code 1009), nothing more to do.
     errorHandler: (error) => app.log.info({ err: error }, 'websocket closed on a client error'),

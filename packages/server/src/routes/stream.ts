@@ -15,6 +15,8 @@ export const streamRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       const session = new StreamSession(socket, request.ip, ctx);
       ctx.streams.add(session);
       socket.on('message', (data, isBinary) => session.onMessage(data, isBinary));
+      // A close frame stops the run at once; `close` (the TCP connection gone) may come much later.
+      socket.on('closing', () => session.onClose());
       socket.on('close', () => {
         session.onClose();
         ctx.streams.delete(session);
