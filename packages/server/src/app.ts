@@ -5,7 +5,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifySchemaCompiler } from 'fastify';
 import { checkDepth } from './checked-run.js';
 import { createContext, type ServerContext } from './context.js';
-import { errorReply } from './errors.js';
+import { ClientError, errorReply } from './errors.js';
 import { type AppOptions, type Limits, resolveOptions } from './options.js';
 import { backtrackRoutes } from './routes/backtrack.js';
 import { geographyRoutes } from './routes/geography.js';
@@ -16,6 +16,7 @@ import { streamRoutes } from './routes/stream.js';
 import { validateRoutes } from './routes/validate.js';
 import { viewerRoutes } from './routes/viewer.js';
 import { windRoutes } from './routes/winds.js';
+import { hostRefusal } from './security.js';
 import { StreamSocket } from './stream.js';
 
 declare module 'fastify' {
@@ -90,6 +91,27 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     await ctx.runs.close();
   });
 
+  // The WebSocket plugin before the Host check: its hooks close an upgrade's socket once it is refused.
+  app.register(websocket, {
+    // StreamSocket: a close frame from the client cancels its run at once (see stream.ts).
+    options: { maxPayload: limits.maxMessageBytes, WebSocket: StreamSocket as never },
+    // A client error on an open socket, e.g. a message over maxPayload: ws has already closed it
+    // (code 1009), nothing more to do.
+    errorHandler: (error) => app.log.info({ err: error }, 'websocket closed on a client error'),
+  });
+  app.after((error) => {
+    if (error) throw error;
+    app.addHook('onRequest', (request, _reply, done) => {
+      const refusal = hostRefusal(
+        request.headers.host,
+        request.raw.socket?.localAddress,
+        resolved.allowedHosts,
+      );
+      if (refusal) return done(new ClientError(403, refusal));
+      done();
+    });
+  });
+
   app.register(rateLimit, {
     max: limits.rateLimitMax,
     timeWindow: limits.rateLimitWindowMs,
@@ -100,13 +122,6 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
         ),
         { statusCode: context.statusCode },
       ),
-  });
-  app.register(websocket, {
-    // StreamSocket: a close frame from the client cancels its run at once (see stream.ts).
-    options: { maxPayload: limits.maxMessageBytes, WebSocket: StreamSocket as never },
-    // A client error on an open socket, e.g. a message over maxPayload: ws has already closed it
-    // (code 1009), nothing more to do.
-    errorHandler: (error) => app.log.info({ err: error }, 'websocket closed on a client error'),
   });
   for (const routes of [
     healthRoutes,

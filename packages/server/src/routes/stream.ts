@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.js';
+import { ClientError } from '../errors.js';
+import { originRefusal } from '../security.js';
 import { StreamSession } from '../stream.js';
 
 /** GET /api/stream (WebSocket): run scenarios and receive their frames as they are computed (see README). */
@@ -9,6 +11,15 @@ export const streamRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     {
       websocket: true,
       schema: { querystring: { type: 'object', additionalProperties: false } },
+      // Before the upgrade: a page of another site in the user's browser may not start runs here.
+      onRequest: (request, _reply, done) => {
+        const refusal = originRefusal(
+          request.headers.origin,
+          request.headers.host,
+          ctx.options.allowedOrigins,
+        );
+        done(refusal ? new ClientError(403, refusal) : undefined);
+      },
     },
     (socket, request) => {
       // Handlers attached synchronously, so no early message is lost.

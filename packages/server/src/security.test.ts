@@ -1,0 +1,178 @@
+import { request as httpRequest } from 'node:http';
+import type { Socket } from 'node:net';
+import { InputError } from '@balloon-sim/sim-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { optionsFromEnv, resolveOptions } from './options.js';
+import { hostRefusal, originRefusal } from './security.js';
+import { openApp } from './testing/apps.js';
+import { eventually, startServer } from './testing/client.js';
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+let server: Server | null = null;
+const sockets: Socket[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  await server?.app.close();
+  server = null;
+});
+
+const portOf = (s: Server) => Number(new URL(s.http).port);
+
+/** A GET with the Host header of our choosing (fetch does not let one set it). */
+function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (c) => {
+        body += c;
+      });
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Opens /api/stream with these headers: 'open', or the HTTP status and body it was refused with. */
+function upgrade(
+  url: string,
+  options: { origin?: string; host?: string },
+): Promise<{ opened: true; socket: WebSocket } | { opened: false; status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, {
+      ...(options.origin ? { origin: options.origin } : {}),
+      ...(options.host ? { headers: { host: options.host } } : {}),
+    });
+    socket.once('open', () => resolve({ opened: true, socket }));
+    socket.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => {
+        body += c;
+      });
+      res.on('end', () => resolve({ opened: false, status: res.statusCode!, body }));
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('Host header (DNS rebinding)', () => {
+  it('REST answers loopback names, refuses other names with 403, and answers configured ones', async () => {
+    const a = openApp({ allowedHosts: ['Balloon.Example.org'] });
+    for (const host of ['localhost', 'localhost:8080', '127.0.0.1:9', '127.1.2.3', '[::1]:8080', 'LOCALHOST'])
+      expect((await a.inject({ url: '/api/health', headers: { host } })).statusCode, host).toBe(200);
+    expect(
+      (await a.inject({ url: '/api/health', headers: { host: 'balloon.example.org:8080' } })).statusCode,
+    ).toBe(200);
+    for (const host of [
+      'attacker.example',
+      'attacker.example:8080',
+      'localhost.attacker.example',
+      '127.0.0.1.nip.io',
+    ]) {
+      const response = await a.inject({ url: '/api/scenarios', headers: { host } });
+      expect(response.statusCode, host).toBe(403);
+      expect(response.json().error).toMatch(/is not a name of this server.*allowedHosts/);
+    }
+    // A POST is refused before its body is looked at.
+    const post = await a.inject({
+      method: 'POST',
+      url: '/api/validate',
+      headers: { host: 'attacker.example', 'content-type': 'application/json' },
+      payload: '{}',
+    });
+    expect(post.statusCode).toBe(403);
+  });
+
+  it('the address a connection arrived on is a name of this server; another address is not', () => {
+    const none = new Set<string>();
+    expect(hostRefusal('192.0.2.7:8080', '192.0.2.7', none)).toBeNull();
+    expect(hostRefusal('192.0.2.7', '::ffff:192.0.2.7', none)).toBeNull();
+    expect(hostRefusal('[2001:db8::7]:8080', '2001:db8::7', none)).toBeNull();
+    expect(hostRefusal('192.0.2.8:8080', '192.0.2.7', none)).toMatch(/192\.0\.2\.8/);
+    expect(hostRefusal('attacker.example', '192.0.2.7', none)).toMatch(/attacker\.example/);
+    expect(hostRefusal('a b', '192.0.2.7', none)).not.toBeNull();
+    // HTTP/1.0 without a Host header: no browser sends that.
+    expect(hostRefusal(undefined, '192.0.2.7', none)).toBeNull();
+  });
+
+  it('a WebSocket upgrade naming another host is refused with 403 before the upgrade', async () => {
+    server = await startServer();
+    const port = portOf(server);
+    // What a page of attacker.example sends once its name resolves to this server: its own origin.
+    const rebound = await upgrade(server.ws, {
+      host: `attacker.example:${port}`,
+      origin: `http://attacker.example:${port}`,
+    });
+    expect(rebound.opened).toBe(false);
+    expect(rebound.opened === false && rebound.status).toBe(403);
+    expect(server.app.balloonSim.streams.size).toBe(0);
+    expect((await getWithHost(`${server.http}/api/health`, `attacker.example:${port}`)).status).toBe(403);
+  });
+});
+
+describe('Origin of /api/stream', () => {
+  it('opens for no Origin and for the server’s own origin; refuses other origins with 403 before the upgrade', async () => {
+    server = await startServer();
+    const port = portOf(server);
+    for (const origin of [undefined, `http://127.0.0.1:${port}`, `https://127.0.0.1:${port}`]) {
+      const result = await upgrade(server.ws, { origin });
+      expect(result.opened, String(origin)).toBe(true);
+      if (result.opened) result.socket.close();
+    }
+    for (const origin of [
+      'http://attacker.example',
+      `http://localhost:${port}`, // another origin of this machine: the Host header says 127.0.0.1
+      `http://127.0.0.1:${port + 1}`,
+      'null',
+      'file://',
+    ]) {
+      const result = await upgrade(server.ws, { origin });
+      expect(result.opened, origin).toBe(false);
+      if (result.opened) continue;
+      expect(result.status, origin).toBe(403);
+      expect(JSON.parse(result.body).error).toMatch(/may not open this stream.*allowedOrigins/);
+    }
+    await eventually(() => server!.app.balloonSim.streams.size === 0);
+    expect(server.app.balloonSim.runs.counts()).toEqual({ active: 0, queued: 0 });
+  });
+
+  it('opens for an origin of allowedOrigins, e.g. the Vite development server', async () => {
+    server = await startServer({ allowedOrigins: ['http://localhost:5173/'] });
+    const allowed = await upgrade(server.ws, { origin: 'http://localhost:5173' });
+    expect(allowed.opened).toBe(true);
+    if (allowed.opened) allowed.socket.close();
+    const other = await upgrade(server.ws, { origin: 'http://localhost:5174' });
+    expect(other.opened).toBe(false);
+  });
+
+  it('allowedOrigins and allowedHosts refuse malformed entries, naming them', () => {
+    expect(() => resolveOptions({ allowedOrigins: ['localhost:5173'] })).toThrow(
+      /allowedOrigins\[0\] must be an origin.*"localhost:5173"/,
+    );
+    expect(() => resolveOptions({ allowedOrigins: ['http://a.example/path'] })).toThrow(
+      /allowedOrigins\[0\]/,
+    );
+    expect(() => resolveOptions({ allowedHosts: ['ok.example', 'http://a.example'] })).toThrow(
+      /allowedHosts\[1\] must be a host name/,
+    );
+    expect(originRefusal('http://x.example', 'x.example', new Set())).toBeNull();
+    expect(originRefusal('http://x.example:80', 'x.example', new Set())).toBeNull();
+  });
+
+  it('the environment gives ALLOWED_ORIGINS, ALLOWED_HOSTS and every limit; a bad value names its variable', () => {
+    const options = optionsFromEnv({
+      ALLOWED_ORIGINS: 'http://localhost:5173, https://ops.example.org',
+      ALLOWED_HOSTS: 'balloon.example.org,',
+      MAX_RUNS_PER_CLIENT: '20',
+      MAX_ACTIVE_BACKTRACKS: '2',
+    });
+    expect(options).toEqual({
+      allowedOrigins: ['http://localhost:5173', 'https://ops.example.org'],
+      allowedHosts: ['balloon.example.org'],
+      limits: { maxRunsPerClient: 20, maxActiveBacktracks: 2 },
+    });
+    expect(() => optionsFromEnv({ ALLOWED_ORIGINS: 'localhost:5173' })).toThrow(/ALLOWED_ORIGINS/);
+    expect(() => optionsFromEnv({ MAX_ACTIVE_BACKTRACKS: 'two' })).toThrow(InputError);
+  });
+});
