@@ -1,5 +1,6 @@
 import { Scenario, ScenarioError, scenarioIssues } from '@balloon-sim/sim-core';
 import { AjvCompiler } from '@fastify/ajv-compiler';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifySchemaCompiler } from 'fastify';
@@ -16,7 +17,7 @@ import { streamRoutes } from './routes/stream.js';
 import { validateRoutes } from './routes/validate.js';
 import { viewerRoutes } from './routes/viewer.js';
 import { windRoutes } from './routes/winds.js';
-import { hostRefusal } from './security.js';
+import { helmetOptions, hostRefusal } from './security.js';
 import { StreamSocket } from './stream.js';
 
 declare module 'fastify' {
@@ -91,7 +92,9 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     await ctx.runs.close();
   });
 
-  // The WebSocket plugin before the Host check: its hooks close an upgrade's socket once it is refused.
+  // Security headers first, so that every answer has them, refusals below included; then the
+  // WebSocket plugin, whose hooks close an upgrade's socket once it is refused.
+  app.register(helmet, helmetOptions);
   app.register(websocket, {
     // StreamSocket: a close frame from the client cancels its run at once (see stream.ts).
     options: { maxPayload: limits.maxMessageBytes, WebSocket: StreamSocket as never },

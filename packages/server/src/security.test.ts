@@ -1,7 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '@balloon-sim/sim-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { optionsFromEnv, resolveOptions } from './options.js';
 import { hostRefusal, originRefusal } from './security.js';
@@ -174,5 +177,46 @@ describe('Origin of /api/stream', () => {
     });
     expect(() => optionsFromEnv({ ALLOWED_ORIGINS: 'localhost:5173' })).toThrow(/ALLOWED_ORIGINS/);
     expect(() => optionsFromEnv({ MAX_ACTIVE_BACKTRACKS: 'two' })).toThrow(InputError);
+  });
+});
+
+describe('security headers', () => {
+  const viewerDir = mkdtempSync(join(tmpdir(), 'balloon-viewer-'));
+  mkdirSync(join(viewerDir, 'assets'));
+  writeFileSync(join(viewerDir, 'index.html'), '<!doctype html><title>viewer</title>');
+  writeFileSync(join(viewerDir, 'assets', 'main.js'), 'export {};');
+  afterAll(() => rmSync(viewerDir, { recursive: true, force: true }));
+
+  it('the viewer, the API, errors and refusals carry CSP, nosniff, frame-ancestors and Referrer-Policy', async () => {
+    const a = openApp({ viewerDir });
+    const answers = {
+      page: await a.inject('/'),
+      script: await a.inject('/assets/main.js'),
+      api: await a.inject('/api/health'),
+      notFound: await a.inject('/api/nope'),
+      badHost: await a.inject({ url: '/api/health', headers: { host: 'attacker.example' } }),
+      notBuilt: await openApp({ viewerDir: join(viewerDir, 'missing') }).inject('/'),
+    };
+    expect(answers.page.statusCode).toBe(200);
+    expect(answers.badHost.statusCode).toBe(403);
+    for (const [name, response] of Object.entries(answers)) {
+      const csp = String(response.headers['content-security-policy']);
+      for (const directive of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+      ])
+        expect(csp, name).toContain(directive);
+      expect(csp, name).not.toContain('unsafe-inline');
+      expect(csp, name).not.toContain('upgrade-insecure-requests');
+      expect(response.headers['x-content-type-options'], name).toBe('nosniff');
+      expect(response.headers['x-frame-options'], name).toBe('DENY');
+      expect(response.headers['referrer-policy'], name).toBe('no-referrer');
+      // Plain http: no HSTS that would pin a name to https.
+      expect(response.headers['strict-transport-security'], name).toBeUndefined();
+    }
   });
 });

@@ -2,6 +2,7 @@
  * The server's edges towards browsers and the network: which Host and Origin headers it answers,
  * the security headers of every answer, and how many connections one address may hold.
  */
+import type { FastifyHelmetOptions } from '@fastify/helmet';
 
 /** The host name of a Host header (`example.org:8080` → `example.org`), lower case; null if malformed. */
 export function hostNameOf(header: string): string | null {
@@ -70,3 +71,33 @@ export function originRefusal(
   }
   return `Origin ${JSON.stringify(origin.slice(0, 100))} may not open this stream: only this server's own pages and allowedOrigins (ALLOWED_ORIGINS=http://host:port,…) may`;
 }
+
+/**
+ * Security headers of every answer (@fastify/helmet): the viewer loads only its own scripts, styles
+ * and data (Vite builds it to files, nothing inline), connects only to its own server (`'self'`
+ * covers the WebSocket of the same host and port), is framed by no page, sends no Referer, and its
+ * files are never sniffed as another type. No upgrade to https and no HSTS: the server speaks plain
+ * http (a TLS proxy in front sets its own).
+ */
+export const helmetOptions: FastifyHelmetOptions = {
+  global: true,
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      // The viewer's favicon is `data:,` (no request, so no 404 in the console).
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  strictTransportSecurity: false,
+};
