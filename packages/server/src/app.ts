@@ -17,7 +17,7 @@ import { streamRoutes } from './routes/stream.js';
 import { validateRoutes } from './routes/validate.js';
 import { viewerRoutes } from './routes/viewer.js';
 import { windRoutes } from './routes/winds.js';
-import { helmetOptions, hostRefusal } from './security.js';
+import { capConnections, helmetOptions, hostRefusal } from './security.js';
 import { StreamSocket } from './stream.js';
 
 declare module 'fastify' {
@@ -63,9 +63,25 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const resolved = resolveOptions(options);
   const { limits } = resolved;
   const ctx = createContext(resolved);
+  // Node allows no headers timeout longer than the request timeout; 0 switches either off.
+  const requestTimeout = limits.requestTimeoutMs;
+  const headersTimeout =
+    requestTimeout > 0 ? Math.min(limits.headersTimeoutMs, requestTimeout) : limits.headersTimeoutMs;
   const app = Fastify({
     logger: resolved.logger,
     bodyLimit: limits.bodyLimitBytes,
+    // A client gets requestTimeoutMs to send a whole request, body included (then 408, closed).
+    requestTimeout,
+    http: {
+      requestTimeout,
+      headersTimeout,
+      // Node looks for connections past these timeouts every 30 s by default, which would let a
+      // trickling client stay that much longer; a quarter of the shorter timeout, at most 1 s.
+      connectionsCheckingInterval: Math.max(
+        10,
+        Math.min(1000, Math.floor(Math.min(...[requestTimeout, headersTimeout].filter((t) => t > 0)) / 4)),
+      ),
+    },
     // Unknown fields are refused, not silently removed (Fastify's default removes them).
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
     // (Typed loosely: Fastify's types describe Ajv's compile function, not a route-aware one.)
@@ -92,6 +108,8 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     await ctx.runs.close();
   });
 
+  const refused = capConnections(app.server, limits);
+
   // Security headers first, so that every answer has them, refusals below included; then the
   // WebSocket plugin, whose hooks close an upgrade's socket once it is refused.
   app.register(helmet, helmetOptions);
@@ -104,7 +122,13 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   });
   app.after((error) => {
     if (error) throw error;
-    app.addHook('onRequest', (request, _reply, done) => {
+    app.addHook('onRequest', (request, reply, done) => {
+      // A connection over maxConnectionsPerClient was answered 429 when it opened: nothing it sends is handled.
+      if (refused(request.raw.socket)) {
+        reply.hijack();
+        request.raw.socket.destroy();
+        return done();
+      }
       const refusal = hostRefusal(
         request.headers.host,
         request.raw.socket?.localAddress,

@@ -27,6 +27,15 @@ export interface Limits {
   maxMessageBytes: number;
   /** Largest HTTP request body, bytes (larger: 413). */
   bodyLimitBytes: number;
+  /**
+   * Time a client has to send a whole request, headers and body, ms (then 408 and the connection is
+   * closed): a client trickling a body holds a connection this long at most. 0: no limit.
+   */
+  requestTimeoutMs: number;
+  /** Time a client has to send a request's headers, ms (at most requestTimeoutMs). */
+  headersTimeoutMs: number;
+  /** Open TCP connections (HTTP and WebSocket) of one client IP; more are refused with 429. */
+  maxConnectionsPerClient: number;
   /** Back-tracks computing at once (each on a worker thread); more wait in a queue... */
   maxActiveBacktracks: number;
   /** ...of at most this many; beyond it a back-track is refused with 503 and Retry-After. */
@@ -65,6 +74,12 @@ export const DEFAULT_LIMITS: Limits = {
   runTimeoutMs: 120_000,
   maxMessageBytes: 1024 * 1024,
   bodyLimitBytes: 1024 * 1024,
+  // 1 MiB in 30 s is 35 kB/s: a slow link still makes it, a client trickling bytes does not stay.
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  // A browser opens up to 6 HTTP connections and a WebSocket per server: room for a dozen people
+  // behind one address (a NAT, an office proxy).
+  maxConnectionsPerClient: 100,
   // As for runs: one core stays free for the event loop.
   maxActiveBacktracks: Math.max(1, availableParallelism() - 1),
   maxQueuedBacktracks: 16,

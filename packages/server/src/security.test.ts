@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@balloon-sim/sim-core';
@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { optionsFromEnv, resolveOptions } from './options.js';
 import { hostRefusal, originRefusal } from './security.js';
 import { openApp } from './testing/apps.js';
-import { eventually, startServer } from './testing/client.js';
+import { eventually, StreamClient, startServer } from './testing/client.js';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 let server: Server | null = null;
@@ -218,5 +218,101 @@ describe('security headers', () => {
       // Plain http: no HSTS that would pin a name to https.
       expect(response.headers['strict-transport-security'], name).toBeUndefined();
     }
+  });
+});
+
+interface RawConnection {
+  socket: Socket;
+  received(): string;
+  isClosed(): boolean;
+  closed: Promise<void>;
+}
+
+/** A raw TCP connection to the server, collecting what it answers. */
+async function rawConnection(port: number): Promise<RawConnection> {
+  const socket = connect({ host: '127.0.0.1', port });
+  sockets.push(socket);
+  let text = '';
+  let isClosed = false;
+  socket.on('data', (chunk) => {
+    text += chunk.toString();
+  });
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) =>
+    socket.once('close', () => {
+      isClosed = true;
+      resolve();
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  return { socket, received: () => text, isClosed: () => isClosed, closed };
+}
+
+/** Sends a keep-alive GET /api/health on a raw connection; its whole answer, or what came before a close. */
+async function healthOn(connection: RawConnection): Promise<string> {
+  const before = connection.received().length;
+  connection.socket.write('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+  await eventually(
+    () => connection.isClosed() || /\r\n\r\n\{.*\}$/s.test(connection.received().slice(before)),
+    10_000,
+  );
+  return connection.received().slice(before);
+}
+
+describe('slow and numerous connections', () => {
+  it('a client trickling a request body is answered 408 and disconnected before it has sent the body', async () => {
+    server = await startServer({ limits: { requestTimeoutMs: 300 } });
+    const connection = await rawConnection(portOf(server));
+    const bodyBytes = 400;
+    connection.socket.write(
+      `POST /api/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${bodyBytes}\r\n\r\n`,
+    );
+    // One byte every 20 ms: the whole body would take 8 s, 27 times the request timeout.
+    let sent = 0;
+    let open = true;
+    void connection.closed.then(() => {
+      open = false;
+    });
+    const trickle = setInterval(() => {
+      if (!open || sent >= bodyBytes) return clearInterval(trickle);
+      connection.socket.write(' ');
+      sent++;
+    }, 20);
+    await connection.closed;
+    clearInterval(trickle);
+    expect(sent).toBeLessThan(bodyBytes);
+    expect(connection.received()).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('a client holding maxConnectionsPerClient connections is refused one more with 429; a freed one is usable again', async () => {
+    server = await startServer({ limits: { maxConnectionsPerClient: 3 } });
+    const port = portOf(server);
+    const held = [];
+    for (let k = 0; k < 3; k++) {
+      const connection = await rawConnection(port);
+      expect(await healthOn(connection)).toMatch(/^HTTP\/1\.1 200 /);
+      held.push(connection);
+    }
+    const extra = await rawConnection(port);
+    // Its answer, whatever it is: the 429 sent as it opened (before this request), or an answer to it.
+    await healthOn(extra);
+    expect(extra.received()).toMatch(/^HTTP\/1\.1 429 /);
+    await extra.closed;
+    expect(extra.received()).toMatch(/maxConnectionsPerClient = 3/);
+    expect(extra.received()).not.toMatch(/"status":"ok"/);
+    // The three it holds still work, and a WebSocket counts as a connection too.
+    expect(await healthOn(held[0])).toMatch(/^HTTP\/1\.1 200 /);
+    await expect(StreamClient.connect(server.ws)).rejects.toThrow();
+    held[0].socket.destroy();
+    await held[0].closed;
+    await eventually(async () => {
+      const next = await rawConnection(port);
+      const answer = await healthOn(next);
+      next.socket.destroy();
+      return /^HTTP\/1\.1 200 /.test(answer);
+    }, 10_000);
   });
 });

@@ -2,7 +2,10 @@
  * The server's edges towards browsers and the network: which Host and Origin headers it answers,
  * the security headers of every answer, and how many connections one address may hold.
  */
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyHelmetOptions } from '@fastify/helmet';
+import type { Limits } from './options.js';
 
 /** The host name of a Host header (`example.org:8080` → `example.org`), lower case; null if malformed. */
 export function hostNameOf(header: string): string | null {
@@ -101,3 +104,53 @@ export const helmetOptions: FastifyHelmetOptions = {
   referrerPolicy: { policy: 'no-referrer' },
   strictTransportSecurity: false,
 };
+
+/** An answer written straight to a socket that the HTTP parser never gets to: too many connections. */
+function refusalResponse(limit: number): string {
+  const body = JSON.stringify({
+    error: `too many connections from this client: limit maxConnectionsPerClient = ${limit}`,
+  });
+  return [
+    'HTTP/1.1 429 Too Many Requests',
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+/**
+ * Caps the open connections of each client address at `maxConnectionsPerClient`. A connection over
+ * the cap gets a 429 at once and is closed; requests that arrive on it anyway are never handled
+ * (`refused` tells the request hook so). Returns `refused`.
+ */
+export function capConnections(
+  server: Server,
+  limits: Pick<Limits, 'maxConnectionsPerClient'>,
+): (socket: Socket) => boolean {
+  const open = new Map<string, number>();
+  const refusedSockets = new WeakSet<Socket>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress;
+    if (address === undefined) return;
+    const count = open.get(address) ?? 0;
+    if (count >= limits.maxConnectionsPerClient) {
+      refusedSockets.add(socket);
+      socket.on('error', () => {});
+      socket.end(refusalResponse(limits.maxConnectionsPerClient));
+      // A client that keeps its side open does not keep the socket: it goes a second after the answer.
+      const timer = setTimeout(() => socket.destroy(), 1000);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
+      return;
+    }
+    open.set(address, count + 1);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left > 0) open.set(address, left);
+      else open.delete(address);
+    });
+  });
+  return (socket) => refusedSockets.has(socket);
+}
