@@ -1,5 +1,12 @@
-import { expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { backtrack, backtrackSummary } from '@balloon-sim/sim-core';
+import { loadScenarioTargets, loadScenarioWind } from '@balloon-sim/sim-core/node';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openApp } from './testing/apps.js';
+import { eventually, startServer } from './testing/client.js';
+
+const SCENARIOS = resolve(import.meta.dirname, '../../../fixtures/scenarios');
+const WIND = '../wind/illustrative-border-night.json';
 
 it('POST /api/backtrack traces a detection near Vilnius back to launch cells in Belarus', async () => {
   const app = openApp();
@@ -44,4 +51,124 @@ it('POST /api/backtrack refuses bad detections and paths outside the data folder
   });
   expect(outside.statusCode).toBe(400);
   expect(outside.json().error).toMatch(/^wind\.paths\[0\] must name a bundled fil/);
+});
+
+describe('back-tracks run on the worker pool', () => {
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  afterEach(async () => {
+    await server?.app.close();
+    server = null;
+  });
+
+  /** The largest back-track the route accepts: 2000 members, 12 h of float. */
+  const maximal = {
+    wind: { type: 'file', paths: ['wind:illustrative-border-night'] },
+    detections: [{ lon: 25.4, lat: 54.75, altM: 3500, time: '2025-10-24T22:00:00Z', sigmaPositionM: 1000 }],
+    members: 2000,
+    maxFloatHours: 12,
+  };
+  const post = (body: unknown) =>
+    fetch(`${server!.http}/api/backtrack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const health = async () =>
+    (await (await fetch(`${server!.http}/api/health`)).json()) as {
+      backtracks?: { active: number; queued: number };
+    };
+
+  it('answers the same JSON as the library computing it in this thread, for one and for several detections', async () => {
+    const app = openApp();
+    const wind = await loadScenarioWind({ type: 'file', paths: [WIND] }, SCENARIOS);
+    const targets = await loadScenarioTargets(
+      {
+        wind: { type: 'uniform', uMps: 0, vMps: 0 },
+        launch: { sites: [{ id: 'x', lon: 25, lat: 54 }], times: { start: '2025-10-24T19:00:00Z' } },
+        flight: { floatAltitudeM: 3000 },
+        solver: { durationSec: 60 },
+      },
+      SCENARIOS,
+    );
+    const inThread = (body: {
+      detections: { lon: number; lat: number; altM: number; time: string }[];
+      members: number;
+      maxFloatHours: number;
+      seed?: number;
+    }) =>
+      JSON.parse(
+        JSON.stringify(
+          backtrackSummary(
+            backtrack({
+              wind,
+              detections: body.detections.map((d) => ({ ...d, tSec: Date.parse(d.time) / 1000 })),
+              members: body.members,
+              maxFloatSec: body.maxFloatHours * 3600,
+              seed: body.seed,
+              plausible: (lon, lat) => targets.origin!.contains(lon, lat),
+            }),
+          ),
+        ),
+      );
+    const track = {
+      ...maximal,
+      detections: [
+        { lon: 25.4, lat: 54.75, altM: 3500, time: '2025-10-24T21:00:00Z' },
+        { lon: 25.2, lat: 54.85, altM: 3500, time: '2025-10-24T22:00:00Z' },
+      ],
+      members: 300,
+      maxFloatHours: 6,
+      seed: 11,
+    };
+    for (const body of [maximal, track]) {
+      const response = await app.inject({ method: 'POST', url: '/api/backtrack', payload: body });
+      expect(response.statusCode).toBe(200);
+      const expected = inThread(body);
+      expect(expected.plausible).toBeGreaterThan(0);
+      expect(response.json()).toEqual(expected);
+    }
+  });
+
+  it('the event loop answers health while a maximal back-track computes', async () => {
+    server = await startServer();
+    const order: string[] = [];
+    const running = post(maximal).then((r) => {
+      order.push('backtrack');
+      return r;
+    });
+    // Computing (on a worker): the server says so while it goes.
+    await eventually(async () => (await health()).backtracks?.active === 1, 10_000);
+    await health().then(() => order.push('health'));
+    const response = await running;
+    expect(response.status).toBe(200);
+    expect(order).toEqual(['health', 'backtrack']);
+    expect((await health()).backtracks).toEqual({ active: 0, queued: 0 });
+  });
+
+  it('beyond maxActiveBacktracks and maxQueuedBacktracks a back-track is refused with 503 and Retry-After', async () => {
+    server = await startServer({ limits: { maxActiveBacktracks: 1, maxQueuedBacktracks: 1 } });
+    const first = post(maximal);
+    await eventually(async () => (await health()).backtracks?.active === 1, 10_000);
+    const second = post(maximal);
+    await eventually(async () => (await health()).backtracks?.queued === 1, 10_000);
+    const third = await post(maximal);
+    expect(third.status).toBe(503);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await third.json()).error).toMatch(/maxActiveBacktracks = 1.*maxQueuedBacktracks = 1/);
+    // The ones admitted finish, with the same answer.
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    expect(await a.json()).toEqual(await b.json());
+  });
+
+  it('an input error found on the worker still names its field', async () => {
+    const response = await openApp().inject({
+      method: 'POST',
+      url: '/api/backtrack',
+      payload: { ...maximal, detections: [{ ...maximal.detections[0], time: '2031-01-01T00:00:00Z' }] },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().issues[0].path).toBe('detections[0].tSec');
+  });
 });

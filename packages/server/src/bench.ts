@@ -59,6 +59,8 @@ function startServer(): Promise<{ child: ChildProcess; base: string }> {
       MAX_RUNS_PER_CLIENT: String(clients),
       MAX_QUEUED_RUNS: String(clients),
       RATE_LIMIT_MAX: String(10 * clients + 100),
+      // A WebSocket per client and the health poller's connections.
+      MAX_CONNECTIONS_PER_CLIENT: String(clients + 20),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, realpath } from 'node:fs/promises';
-import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   type AnalysisTargets,
   type Scenario,
@@ -86,6 +86,24 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel !== '' && rel.split(sep)[0] !== '..' && !isAbsolute(rel);
+}
+
+/**
+ * The real path of `path` (absolute, without `..`): symbolic links resolved in the part that exists,
+ * the rest (a file not there yet) appended as written — so a missing file inside a linked data
+ * folder still lies inside that folder's real path, and is reported missing, not refused.
+ */
+async function realpathOfExisting(path: string): Promise<string> {
+  const rest: string[] = [];
+  for (let head = path; ; ) {
+    try {
+      return join(await realpath(head), ...rest);
+    } catch {}
+    const parent = dirname(head);
+    if (parent === head) return path;
+    rest.unshift(basename(head));
+    head = parent;
+  }
 }
 
 const readJson = async (path: string): Promise<unknown> => JSON.parse(await readFile(path, 'utf8'));
@@ -235,7 +253,7 @@ export class Catalog {
     };
     if (path.includes('\0')) refuse();
     const absolute = resolve(this.scenariosDir, path);
-    const real = await realpath(absolute).catch(() => absolute);
+    const real = await realpathOfExisting(absolute);
     if (!(await this.allowedRoots()).some((root) => isInside(root, real))) refuse();
     return real;
   }

@@ -1,4 +1,5 @@
 import { Simulation } from '@balloon-sim/sim-core';
+import { BUNDLED_GEOGRAPHY_DIR } from '@balloon-sim/sim-core/node';
 import { Catalog } from './catalog.js';
 import { type CheckedRun, checkRun } from './checked-run.js';
 import { type Redact, redactor } from './errors.js';
@@ -41,6 +42,8 @@ export function createContext(options: ResolvedOptions): ServerContext {
       { path: catalog.scenariosDir, label: 'fixtures/scenarios' },
       { path: options.fixturesDir, label: 'fixtures' },
       { path: options.sharedDataDir, label: 'shared-data' },
+      // sim-core's copy of fixtures/geo, the zones and outlines every run is analysed against.
+      { path: BUNDLED_GEOGRAPHY_DIR, label: 'fixtures/geo' },
     ]),
     streams: new Set(),
     log: () => {},

@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { redactor, SERVER_PATH } from './errors.js';
 import { openApp } from './testing/apps.js';
 import { StreamClient, startServer } from './testing/client.js';
 
@@ -179,5 +183,80 @@ describe('hostile WebSocket messages get an error message; the server stays up',
     next.send({ type: 'run', scenario: scenario() });
     expect((await next.end()).type).toBe('done');
     next.close();
+  });
+});
+
+describe('error messages name files relative to the data folders, never by server path nor by content', () => {
+  // Both data folders reached through symbolic links, as a deployment often has them: the server
+  // reads files by their real paths, which the messages must not show either.
+  const base = realpathSync(mkdtempSync(join(tmpdir(), 'balloon-redact-')));
+  const real = join(base, 'real-fixtures');
+  mkdirSync(join(real, 'scenarios'), { recursive: true });
+  mkdirSync(join(real, 'wind'));
+  mkdirSync(join(real, 'zones'));
+  writeFileSync(join(real, 'wind', 'notwind.json'), '{"format": SECRET-WIND-LINE}\n');
+  writeFileSync(join(real, 'zones', 'secret.txt'), 'SECRET-ZONE-LINE of a text file\n');
+  writeFileSync(join(real, 'area.json'), 'SECRET-AREA-LINE\n');
+  mkdirSync(join(base, 'real-shared'));
+  writeFileSync(join(base, 'real-shared', 'notes.txt'), 'SECRET-SHARED-LINE\n');
+  symlinkSync(real, join(base, 'fixtures'));
+  symlinkSync(join(base, 'real-shared'), join(base, 'shared'));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it('wind, zone, launch area and shared files that cannot be read', async () => {
+    const a = open({ fixturesDir: join(base, 'fixtures'), sharedDataDir: join(base, 'shared') });
+    const uniform = { type: 'uniform', uMps: 5, vMps: 5 };
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ wind: { type: 'file', paths: ['../wind/notwind.json'] } }, 'fixtures/wind/notwind.json', 'validate'],
+      [
+        { wind: { type: 'file', paths: ['../wind/notwind.json'] } },
+        'fixtures/wind/notwind.json',
+        'backtrack',
+      ],
+      [{ wind: uniform, zones: { files: ['../zones/secret.txt'] } }, 'fixtures/zones/secret.txt', 'validate'],
+      [
+        {
+          wind: uniform,
+          launch: { area: { file: '../area.json', points: 3 }, times: scenario().launch.times },
+        },
+        'fixtures/area.json',
+        'validate',
+      ],
+      [{ wind: { type: 'file', paths: ['../../shared/notes.txt'] } }, 'shared-data/notes.txt', 'validate'],
+      // Missing inside a linked folder: said to be missing, not refused as lying outside.
+      [
+        { wind: { type: 'file', paths: ['../wind/missing.json'] } },
+        'fixtures/wind/missing.json does not exist',
+        'validate',
+      ],
+      [
+        { zones: { files: ['../../shared/missing.txt'] } },
+        'shared-data/missing.txt does not exist',
+        'validate',
+      ],
+    ];
+    for (const [patch, label, route] of cases) {
+      const payload =
+        route === 'validate'
+          ? { ...scenario(), ...patch }
+          : {
+              wind: patch.wind,
+              detections: [{ lon: 25, lat: 54, altM: 3000, time: '2025-10-24T20:00:00Z' }],
+            };
+      const body = await refused(a, await post(a, `/api/${route}`, payload), 400);
+      const text = JSON.stringify(body);
+      expect(body.error, text).toContain(label);
+      expect(text).not.toContain(base);
+      expect(text).not.toMatch(/SECRET/);
+    }
+  });
+
+  it('an absolute path of this machine outside the data folders is not shown either', () => {
+    const redact = redactor([{ path: '/no/such/root', label: 'fixtures' }]);
+    expect(redact('zone file /no/such/root/zones/a.json does not exist')).toBe(
+      'zone file fixtures/zones/a.json does not exist',
+    );
+    const left = redact(`cannot read ${tmpdir()}/x/y.json, nor /proc/self/environ; see GET /api/winds (m/s)`);
+    expect(left).toBe(`cannot read ${SERVER_PATH}, nor ${SERVER_PATH}; see GET /api/winds (m/s)`);
   });
 });

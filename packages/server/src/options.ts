@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { InputError } from '@balloon-sim/sim-core';
 
 /** Limits that keep one client, or many, from exhausting the machine. Every one is configurable. */
 export interface Limits {
@@ -26,6 +27,19 @@ export interface Limits {
   maxMessageBytes: number;
   /** Largest HTTP request body, bytes (larger: 413). */
   bodyLimitBytes: number;
+  /**
+   * Time a client has to send a whole request, headers and body, ms (then 408 and the connection is
+   * closed): a client trickling a body holds a connection this long at most. 0: no limit.
+   */
+  requestTimeoutMs: number;
+  /** Time a client has to send a request's headers, ms (at most requestTimeoutMs). */
+  headersTimeoutMs: number;
+  /** Open TCP connections (HTTP and WebSocket) of one client IP; more are refused with 429. */
+  maxConnectionsPerClient: number;
+  /** Back-tracks computing at once (each on a worker thread); more wait in a queue... */
+  maxActiveBacktracks: number;
+  /** ...of at most this many; beyond it a back-track is refused with 503 and Retry-After. */
+  maxQueuedBacktracks: number;
   /** Requests (including WebSocket upgrades) per client per window; /api/health is exempt. */
   rateLimitMax: number;
   rateLimitWindowMs: number;
@@ -60,6 +74,15 @@ export const DEFAULT_LIMITS: Limits = {
   runTimeoutMs: 120_000,
   maxMessageBytes: 1024 * 1024,
   bodyLimitBytes: 1024 * 1024,
+  // 1 MiB in 30 s is 35 kB/s: a slow link still makes it, a client trickling bytes does not stay.
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  // A browser opens up to 6 HTTP connections and a WebSocket per server: room for a dozen people
+  // behind one address (a NAT, an office proxy).
+  maxConnectionsPerClient: 100,
+  // As for runs: one core stays free for the event loop.
+  maxActiveBacktracks: Math.max(1, availableParallelism() - 1),
+  maxQueuedBacktracks: 16,
   rateLimitMax: 600,
   rateLimitWindowMs: 60_000,
   socketHighWaterBytes: 1024 * 1024,
@@ -86,11 +109,57 @@ export interface AppOptions extends Partial<DataDirs> {
   limits?: Partial<Limits>;
   /** Fastify's logger option (default off). */
   logger?: boolean | { level: string };
+  /**
+   * Origins (`http://localhost:5173`) whose pages may open /api/stream besides the server's own
+   * (same origin): a page elsewhere in the user's browser may not start runs on this server.
+   */
+  allowedOrigins?: string[];
+  /**
+   * Host names (`balloon.example.org`) requests may name in their Host header, besides the loopback
+   * names and the address the connection arrived on: any other is refused (DNS rebinding).
+   */
+  allowedHosts?: string[];
 }
 
 export interface ResolvedOptions extends DataDirs {
   limits: Limits;
   logger: boolean | { level: string };
+  /** Allowed origins, normalised (`scheme://host[:port]`, lower case, no default port). */
+  allowedOrigins: Set<string>;
+  /** Allowed host names, lower case, without port (IPv6 in brackets). */
+  allowedHosts: Set<string>;
+}
+
+/** An origin as browsers send it (`http://localhost:5173`), or an InputError naming the entry. */
+function normaliseOrigin(text: string, field: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {}
+  const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  if (!url || !bare || !['http:', 'https:'].includes(url.protocol))
+    throw new InputError(
+      `${field} must be an origin such as http://localhost:5173 (scheme, host, port; no path), got ${JSON.stringify(text)}`,
+      field,
+      text,
+    );
+  return url.origin;
+}
+
+/** A host name (`balloon.example.org`, `192.0.2.7`, `[2001:db8::7]`), lower case, port dropped. */
+function normaliseHost(text: string, field: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(`http://${text}`);
+  } catch {}
+  // Anything beyond a host and a port (a path, a user, a scheme) is a mistake in the list.
+  if (!url || url.host !== text.toLowerCase().replace(/:80$/, ''))
+    throw new InputError(
+      `${field} must be a host name such as balloon.example.org (a port is ignored), got ${JSON.stringify(text)}`,
+      field,
+      text,
+    );
+  return url.hostname;
 }
 
 // This file runs from packages/server/src (tests) or packages/server/dist: the repository is 3 up.
@@ -103,7 +172,45 @@ export function resolveOptions(options: AppOptions = {}): ResolvedOptions {
     viewerDir: resolve(options.viewerDir ?? resolve(REPO_DIR, 'packages/viewer/dist')),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     logger: options.logger ?? false,
+    allowedOrigins: new Set(
+      (options.allowedOrigins ?? []).map((o, i) => normaliseOrigin(o, `allowedOrigins[${i}]`)),
+    ),
+    allowedHosts: new Set((options.allowedHosts ?? []).map((h, i) => normaliseHost(h, `allowedHosts[${i}]`))),
   };
+}
+
+/** The environment variable of a limit: `maxRunsPerClient` → `MAX_RUNS_PER_CLIENT`. */
+export const envName = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+/** A comma-separated list, blanks around entries dropped; an unset or empty variable is none. */
+const listOf = (text: string | undefined) =>
+  (text ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+
+/**
+ * The options main.ts takes from the environment: every limit by its name in capitals
+ * (MAX_RUNS_PER_CLIENT=50), ALLOWED_ORIGINS and ALLOWED_HOSTS as comma-separated lists. A bad value
+ * throws an InputError naming the variable.
+ */
+export function optionsFromEnv(env: Record<string, string | undefined>): AppOptions {
+  const limits: Partial<Limits> = {};
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+    const name = envName(key);
+    const text = env[name];
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!(text.trim() !== '' && Number.isFinite(value) && value >= 0))
+      throw new InputError(`${name} must be a number >= 0, got ${JSON.stringify(text)}`, name, text);
+    limits[key] = value;
+  }
+  const allowedOrigins = listOf(env.ALLOWED_ORIGINS);
+  const allowedHosts = listOf(env.ALLOWED_HOSTS);
+  // Checked here, so that a mistake names the variable rather than an index into the list.
+  for (const origin of allowedOrigins) normaliseOrigin(origin, 'ALLOWED_ORIGINS');
+  for (const host of allowedHosts) normaliseHost(host, 'ALLOWED_HOSTS');
+  return { limits, allowedOrigins, allowedHosts };
 }
 
 /** True when the folder exists (the viewer is built, the shared data are present). */

@@ -20,10 +20,14 @@ async function smallDefault(a: FastifyInstance): Promise<Scenario> {
 }
 
 describe('health and bundled data', () => {
-  it('GET /api/health answers ok with the run counts', async () => {
+  it('GET /api/health answers ok with the run and back-track counts', async () => {
     const response = await open().inject('/api/health');
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ok', runs: { active: 0, queued: 0 } });
+    expect(response.json()).toEqual({
+      status: 'ok',
+      runs: { active: 0, queued: 0 },
+      backtracks: { active: 0, queued: 0 },
+    });
   });
 
   it('GET / says the viewer is not built when its folder is missing, and points to the API', async () => {

@@ -8,7 +8,7 @@ import {
   type RunResult,
   type SimEvent,
 } from '@balloon-sim/sim-core';
-import { WorkerPool } from '@balloon-sim/sim-core/node';
+import { type BacktrackRequest, type BacktrackSummary, WorkerPool } from '@balloon-sim/sim-core/node';
 import type { CheckedRun } from './checked-run.js';
 import { ClientError, RunCancelled } from './errors.js';
 import type { Limits } from './options.js';
@@ -91,6 +91,12 @@ export class RunStore {
 
 const now = () => new Date().toISOString();
 
+/** A back-track waiting for a slot: started when one frees, refused when the server closes. */
+interface BacktrackWaiter {
+  start(): void;
+  refuse(error: Error): void;
+}
+
 /**
  * Runs clients' scenarios on worker threads — sim-core's WorkerPool, kept for the server's lifetime
  * (`poolWorkers` threads, started with the first run or by `startPool`), so a run does not pay for
@@ -106,6 +112,8 @@ export class RunManager {
   private readonly settling = new Set<Promise<unknown>>();
   private pool: WorkerPool | null = null;
   private closed = false;
+  private backtracksActive = 0;
+  private readonly backtrackQueue: BacktrackWaiter[] = [];
 
   constructor(private readonly limits: Limits) {
     this.store = new RunStore(limits);
@@ -113,6 +121,70 @@ export class RunManager {
 
   counts(): { active: number; queued: number } {
     return { active: this.active.size, queued: this.queue.length };
+  }
+
+  /** Back-tracks computing on a worker (or waiting for a free one) and waiting for a slot. */
+  backtrackCounts(): { active: number; queued: number } {
+    return { active: this.backtracksActive, queued: this.backtrackQueue.length };
+  }
+
+  /**
+   * Back-tracks detections on one of the pool's workers, never on the event loop: at most
+   * `maxActiveBacktracks` at once, `maxQueuedBacktracks` more waiting in order; beyond that a
+   * ClientError 503 with a Retry-After. `signal` takes a waiting back-track out of the queue (a
+   * started one runs to its end: it is bounded and short).
+   */
+  async backtrack(request: BacktrackRequest, signal?: AbortSignal): Promise<BacktrackSummary> {
+    await this.backtrackSlot(signal);
+    try {
+      return await this.startPool().backtrack(request, signal);
+    } catch (error) {
+      if (this.closed) throw new ClientError(503, 'server shutting down');
+      throw error;
+    } finally {
+      // The slot goes straight to the next in line, so that no newcomer can take it in between.
+      const next = this.backtrackQueue.shift();
+      if (next) next.start();
+      else this.backtracksActive--;
+    }
+  }
+
+  private backtrackSlot(signal?: AbortSignal): Promise<void> {
+    if (this.closed) throw new ClientError(503, 'server shutting down');
+    const { maxActiveBacktracks, maxQueuedBacktracks } = this.limits;
+    if (this.backtracksActive < maxActiveBacktracks) {
+      this.backtracksActive++;
+      return Promise.resolve();
+    }
+    if (this.backtrackQueue.length >= maxQueuedBacktracks) {
+      // About a second per back-track ahead and slot: a maximal one takes 0.2–0.8 s on 2 cores.
+      const retryAfterSec = Math.max(
+        1,
+        Math.ceil((this.backtracksActive + this.backtrackQueue.length) / maxActiveBacktracks),
+      );
+      throw new ClientError(
+        503,
+        `too many back-tracks at once: limits maxActiveBacktracks = ${maxActiveBacktracks} computing and maxQueuedBacktracks = ${maxQueuedBacktracks} waiting; retry in ${retryAfterSec} s`,
+        retryAfterSec,
+      );
+    }
+    if (signal?.aborted) throw signal.reason;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const k = this.backtrackQueue.indexOf(waiter);
+        if (k >= 0) this.backtrackQueue.splice(k, 1);
+        reject(signal?.reason);
+      };
+      const waiter: BacktrackWaiter = {
+        start: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        refuse: reject,
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.backtrackQueue.push(waiter);
+    });
   }
 
   /** Worker threads running something now. */
@@ -206,6 +278,7 @@ export class RunManager {
   /** Cancels everything, waits until every run has stopped, then terminates the worker threads. */
   async close(reason = 'server shutting down'): Promise<void> {
     this.closed = true;
+    for (const waiter of this.backtrackQueue.splice(0)) waiter.refuse(new ClientError(503, reason));
     for (const job of [...this.queue]) this.cancel(job.info.id, reason);
     for (const id of [...this.active.keys()]) this.cancel(id, reason);
     await Promise.allSettled([...this.settling]);

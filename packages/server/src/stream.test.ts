@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { type Socket, connect as tcpConnect } from 'node:net';
 import { resolve } from 'node:path';
 import { type Frame, prepareRun, runPrepared, type Scenario } from '@balloon-sim/sim-core';
 import { loadScenarioTargets, loadScenarioWind, readScenarioFile } from '@balloon-sim/sim-core/node';
@@ -27,8 +29,11 @@ async function connect(): Promise<StreamClient> {
   clients.push(client);
   return client;
 }
+/** Raw TCP clients of a test, destroyed after it (the server waits for them to close). */
+const rawSockets: Socket[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
+  for (const s of rawSockets.splice(0)) s.destroy();
   await server?.app.close();
   server = null;
 });
@@ -182,8 +187,59 @@ describe('streaming a run', () => {
   });
 });
 
+/** A client frame (RFC 6455 §5.2): FIN, the opcode, masked as clients must, payloads under 64 KiB. */
+function clientFrame(opcode: number, payload: Buffer): Buffer {
+  const mask = randomBytes(4);
+  const length =
+    payload.length < 126
+      ? Buffer.from([0x80 | opcode, 0x80 | payload.length])
+      : Buffer.from([0x80 | opcode, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  return Buffer.concat([length, mask, payload.map((b, i) => b ^ mask[i % 4])]);
+}
+
 describe.skipIf(!hasProcThreads)('stopping runs', () => {
   const busyWorkers = () => server!.app.balloonSim.runs.busyWorkers;
+
+  it('a close frame alone cancels the run, while the client keeps its TCP connection open', async () => {
+    await serve({ limits: { maxMemberSteps: 50_000_000 } });
+    const { port } = new URL(server!.http);
+    // Half-open allowed: when the server ends its side, this one stays open, as a lingering client's would.
+    const socket = tcpConnect({ host: '127.0.0.1', port: Number(port), allowHalfOpen: true });
+    rawSockets.push(socket);
+    let received = '';
+    let tcpClosed = false;
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+    });
+    socket.on('close', () => {
+      tcpClosed = true;
+    });
+    socket.on('error', () => {});
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    socket.write(
+      [
+        'GET /api/stream HTTP/1.1',
+        `Host: 127.0.0.1:${port}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+        'Sec-WebSocket-Version: 13',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    await eventually(() => received.startsWith('HTTP/1.1 101'), 10_000);
+    const run = JSON.stringify({ type: 'run', scenario: drift(20_000, 6 * 3600), workers: 1 });
+    socket.write(clientFrame(0x1, Buffer.from(run)));
+    await eventually(() => busyWorkers() === 1, 30_000);
+    const code = Buffer.alloc(2);
+    code.writeUInt16BE(1000);
+    socket.write(clientFrame(0x8, code));
+    // The run's work stops: its worker is free, no run is active, and none finished into the store.
+    await eventually(() => busyWorkers() === 0 && server!.app.balloonSim.runs.counts().active === 0, 10_000);
+    expect(server!.app.balloonSim.runs.store.size).toBe(0);
+    expect(tcpClosed).toBe(false);
+  });
 
   it('cancel stops the work: its workers are free again, no more frames, health shows no active run', async () => {
     await serve({ limits: { maxMemberSteps: 50_000_000, poolWorkers: 2 } });

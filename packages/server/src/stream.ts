@@ -17,6 +17,19 @@ function parseMessage(text: string): (Record<string, unknown> & { type?: unknown
   return message as Record<string, unknown>;
 }
 
+/**
+ * The server's WebSocket class (ws's `WebSocket` option): it emits `closing` as soon as the
+ * connection starts closing — a close frame from the client, a protocol error, or the server's own
+ * close. ws emits `close` only once the TCP connection has ended, which a client that sent its close
+ * frame can put off for ws's closeTimeout (30 s) while its run would go on computing.
+ */
+export class StreamSocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    if (this.readyState === WebSocket.OPEN) this.emit('closing');
+    super.close(code, data);
+  }
+}
+
 /** What a run on a stream has become: its id once accepted, how to stop it, and why it failed. */
 interface StreamRun {
   id: string | null;
@@ -54,7 +67,7 @@ export class StreamSession {
     else this.sendError(`message type must be "run" or "cancel", got ${describeValue(message?.type)}`);
   }
 
-  /** The socket closed: stop the run and forget what was waiting to be sent. */
+  /** The socket is closing or closed: stop the run and forget what was waiting to be sent. */
   onClose(): void {
     this.closed = true;
     this.run?.controller.abort(new RunCancelled('connection closed'));

@@ -1,14 +1,13 @@
-import {
-  backtrack,
-  backtrackSummary,
-  type Scenario as ScenarioDoc,
-  validateScenario,
-} from '@balloon-sim/sim-core';
+import { type Scenario as ScenarioDoc, validateScenario } from '@balloon-sim/sim-core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.js';
+import { RunCancelled } from '../errors.js';
 import { errorResponses } from '../schemas.js';
 
-/** Back-tracks are small (≤ 2000 members, ≤ 12 h): they run on the request, not in the run queue. */
+/**
+ * Back-tracks are bounded (≤ 2000 members, ≤ 12 h): up to ~1 s of computing each, on a worker thread
+ * of the run pool (at most maxActiveBacktracks at once, then a short queue), never on the event loop.
+ */
 const MAX_MEMBERS = 2000;
 const MAX_FLOAT_HOURS = 12;
 
@@ -46,7 +45,8 @@ interface BacktrackBody {
 
 /**
  * POST /api/backtrack: from radar detections of one balloon, where it was probably launched (see
- * sim-core's backtrack). The wind is given as in a scenario, with the same path confinement.
+ * sim-core's backtrack). The wind is given as in a scenario, with the same path confinement; the
+ * worker reads it (and the zones whose origin country makes a launch plausible) like a run's.
  */
 export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.post<{ Body: BacktrackBody }>(
@@ -69,7 +69,7 @@ export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
         response: { ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body;
       const first = body.detections[0];
       // The wind is checked by the scenario schema (its messages and paths) inside a one-site
@@ -85,18 +85,28 @@ export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
           solver: { durationSec: 60 },
         } satisfies ScenarioDoc),
       );
-      const wind = await ctx.catalog.windField(carrier.wind);
-      const targets = await ctx.catalog.targets(carrier);
-      const result = backtrack({
-        wind,
-        detections: body.detections.map((d) => ({ ...d, tSec: Date.parse(d.time) / 1000 })),
-        members: body.members ?? 500,
-        maxFloatSec: (body.maxFloatHours ?? 8) * 3600,
-        ascentRateMps: body.ascentRateMps,
-        seed: body.seed,
-        plausible: targets.origin ? (lon, lat) => targets.origin!.contains(lon, lat) : undefined,
-      });
-      return backtrackSummary(result);
+      // A client that leaves while its back-track waits for a slot takes it out of the queue.
+      const gone = new AbortController();
+      const onClose = () => {
+        if (!reply.raw.writableEnded) gone.abort(new RunCancelled('client closed the connection'));
+      };
+      reply.raw.on('close', onClose);
+      try {
+        return await ctx.runs.backtrack(
+          {
+            scenario: carrier,
+            baseDir: ctx.catalog.scenariosDir,
+            detections: body.detections.map((d) => ({ ...d, tSec: Date.parse(d.time) / 1000 })),
+            members: body.members ?? 500,
+            maxFloatSec: (body.maxFloatHours ?? 8) * 3600,
+            ascentRateMps: body.ascentRateMps,
+            seed: body.seed,
+          },
+          gone.signal,
+        );
+      } finally {
+        reply.raw.off('close', onClose);
+      }
     },
   );
 };

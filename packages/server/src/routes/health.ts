@@ -1,7 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.js';
 
-/** GET /api/health: cheap, never rate limited, answers while runs compute (they are on workers). */
+/**
+ * GET /api/health: cheap, never rate limited, answers while runs and back-tracks compute (they are
+ * on worker threads).
+ */
 export const healthRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.get(
     '/api/health',
@@ -11,7 +14,7 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
         response: {
           200: {
             type: 'object',
-            required: ['status', 'runs'],
+            required: ['status', 'runs', 'backtracks'],
             properties: {
               status: { type: 'string', const: 'ok' },
               runs: {
@@ -23,12 +26,21 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
                 },
                 additionalProperties: false,
               },
+              backtracks: {
+                type: 'object',
+                required: ['active', 'queued'],
+                properties: {
+                  active: { type: 'integer', description: 'back-tracks computing now' },
+                  queued: { type: 'integer', description: 'back-tracks waiting for a slot' },
+                },
+                additionalProperties: false,
+              },
             },
             additionalProperties: false,
           },
         },
       },
     },
-    async () => ({ status: 'ok', runs: ctx.runs.counts() }),
+    async () => ({ status: 'ok', runs: ctx.runs.counts(), backtracks: ctx.runs.backtrackCounts() }),
   );
 };

@@ -3,14 +3,20 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisEvent, AnalysisTargets } from '../../analysis/observer.js';
-import { InputError } from '../../errors.js';
 import { mergeFrames, mergeRunParts, type RunPart } from '../../scenario/merge.js';
 import type { PreparedRun } from '../../scenario/prepare.js';
 import { byTimeThenMember, type RunResult } from '../../scenario/run.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { Frame } from '../../solver/simulation.js';
 import type { SimEvent } from '../../solver/status.js';
-import type { RunReply, RunRequest, WorkerCommand } from './protocol.js';
+import {
+  type BacktrackRequest,
+  type BacktrackSummary,
+  errorOfWorker,
+  type RunReply,
+  type RunRequest,
+  type WorkerCommand,
+} from './protocol.js';
 
 /** The compiled worker script (tests run from the sources, so fall back to the build). */
 function workerScript(): string {
@@ -54,7 +60,11 @@ interface PooledWorker {
  */
 export class WorkerPool {
   private readonly free: PooledWorker[] = [];
-  private readonly waiting: { count: number; take: (workers: PooledWorker[]) => void }[] = [];
+  private readonly waiting: {
+    count: number;
+    take: (workers: PooledWorker[]) => void;
+    refuse: (error: Error) => void;
+  }[] = [];
   private readonly all = new Set<PooledWorker>();
   private closed = false;
 
@@ -82,7 +92,7 @@ export class WorkerPool {
   private acquire(count: number): Promise<PooledWorker[]> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     if (this.free.length >= count) return Promise.resolve(this.free.splice(0, count));
-    return new Promise((take) => this.waiting.push({ count, take }));
+    return new Promise((take, refuse) => this.waiting.push({ count, take, refuse }));
   }
 
   private release(workers: PooledWorker[]): void {
@@ -207,7 +217,7 @@ export class WorkerPool {
               return;
             case 'error':
               stopped[w] = true;
-              fail(reply.input ? new InputError(reply.message) : new Error(`worker ${w}: ${reply.message}`));
+              fail(errorOfWorker(reply, `worker ${w}: `));
               settleIfStopped();
               return;
             case 'done':
@@ -251,9 +261,57 @@ export class WorkerPool {
     });
   }
 
-  /** Terminates every worker; runs still going fail. */
+  /**
+   * Back-tracks detections (sim-core's `backtrack`) on one of the pool's workers, so that the
+   * calling thread stays free: the same summary as `backtrackSummary(backtrack(…))` in this thread.
+   * A back-track is not cancelled once started (it is bounded and short); `signal` stops one that
+   * still waits for a free worker.
+   */
+  async backtrack(request: BacktrackRequest, signal?: AbortSignal): Promise<BacktrackSummary> {
+    if (signal?.aborted) throw signal.reason;
+    const [pooled] = await this.acquire(1);
+    try {
+      await pooled.ready;
+    } catch (error) {
+      this.release([this.replace(pooled)]);
+      throw error;
+    }
+    if (signal?.aborted) {
+      this.release([pooled]);
+      throw signal.reason;
+    }
+    return new Promise<BacktrackSummary>((resolvePromise, reject) => {
+      let settled = false;
+      const settle = (next: PooledWorker | null, outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        // A dead worker is replaced (not after close: close terminates them all).
+        this.release(next ? [next] : []);
+        outcome();
+      };
+      const { worker } = pooled;
+      worker.on('message', (reply: RunReply) => {
+        if (reply.type === 'backtrack') settle(pooled, () => resolvePromise(reply.summary));
+        else if (reply.type === 'error') settle(pooled, () => reject(errorOfWorker(reply)));
+      });
+      const died = (error: Error) => {
+        worker.removeAllListeners('message');
+        settle(this.closed ? null : this.replace(pooled), () =>
+          reject(this.closed ? new Error('the worker pool is closed') : error),
+        );
+      };
+      worker.on('error', died);
+      worker.on('exit', (code) =>
+        died(new Error(`a worker stopped (exit code ${code}) during a back-track`)),
+      );
+      worker.postMessage({ type: 'backtrack', request } satisfies WorkerCommand);
+    });
+  }
+
+  /** Terminates every worker; runs still going fail, and so do those waiting for a worker. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter.refuse(new Error('the worker pool is closed'));
     await Promise.all([...this.all].map((w) => w.worker.terminate()));
     this.all.clear();
     this.free.length = 0;

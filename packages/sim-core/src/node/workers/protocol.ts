@@ -1,4 +1,6 @@
+import type { BacktrackOptions, backtrackSummary, Detection } from '../../analysis/backtrack.js';
 import type { AnalysisEvent } from '../../analysis/observer.js';
+import { DecodeError, InputError } from '../../errors.js';
 import type { RunPart } from '../../scenario/merge.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { SimEvent } from '../../solver/status.js';
@@ -14,8 +16,40 @@ export interface RunRequest {
   frames: boolean;
 }
 
+/**
+ * What the main thread asks a worker to back-track (sim-core's `backtrack`). The wind and the zones
+ * come as a scenario's (`wind`, `zones`), read by the worker like a run's; launches inside the
+ * zones' origin country (Belarus for the bundled geography) count as plausible.
+ */
+export interface BacktrackRequest
+  extends Pick<BacktrackOptions, 'members' | 'maxFloatSec' | 'ascentRateMps' | 'seed'> {
+  scenario: Scenario;
+  /** Folder the scenario's relative paths resolve against. */
+  baseDir: string;
+  detections: Detection[];
+}
+
+/** What a back-track tells (sim-core's `backtrackSummary`): the same object in any thread. */
+export type BacktrackSummary = ReturnType<typeof backtrackSummary>;
+
 /** What the main thread sends a pooled worker. */
-export type WorkerCommand = { type: 'run'; request: RunRequest } | { type: 'cancel' };
+export type WorkerCommand =
+  | { type: 'run'; request: RunRequest }
+  | { type: 'backtrack'; request: BacktrackRequest }
+  | { type: 'cancel' };
+
+/**
+ * An error thrown in a worker, as it crosses to the main thread: errors are cloned without their
+ * class, so an input error carries its field and a decoding error its parts, to be thrown again as
+ * the same class (the server answers them with a 4xx naming the field, or the file and section).
+ */
+export type WorkerError = {
+  type: 'error';
+  message: string;
+  input: boolean;
+  field?: string;
+  decode?: { reason: string; source: string; part?: string; offset?: number };
+};
 
 /** What a run worker sends back. */
 export type RunReply =
@@ -31,4 +65,26 @@ export type RunReply =
     }
   | { type: 'progress'; fraction: number }
   | { type: 'done'; part: RunPart }
-  | { type: 'error'; message: string; input: boolean };
+  | { type: 'backtrack'; summary: BacktrackSummary }
+  | WorkerError;
+
+/** An error thrown in a worker, as the message that carries it (see WorkerError). */
+export function workerError(error: unknown): WorkerError {
+  const message = (error as Error)?.message ?? String(error);
+  if (error instanceof DecodeError) {
+    const { reason, source, part, offset } = error;
+    return { type: 'error', message, input: true, decode: { reason, source, part, offset } };
+  }
+  if (error instanceof InputError) return { type: 'error', message, input: true, field: error.field };
+  return { type: 'error', message, input: false };
+}
+
+/** The error a worker reported, as its class again; `prefix` marks other errors (which worker). */
+export function errorOfWorker(reply: WorkerError, prefix = ''): Error {
+  if (reply.decode) {
+    const { reason, source, part, offset } = reply.decode;
+    return new DecodeError(reason, source, part, offset);
+  }
+  if (reply.input) return new InputError(reply.message, reply.field);
+  return new Error(`${prefix}${reply.message}`);
+}

@@ -1,12 +1,13 @@
 /**
  * A pooled worker thread (see pool.ts): it waits for run requests, runs some members of a scenario,
  * posts frames, progress and finally its part; between frames it lets messages in, so a 'cancel'
- * stops the run at once and the worker is free for the next one.
+ * stops the run at once and the worker is free for the next one. It also back-tracks detections
+ * (one reply, the summary), so that a server's event loop never computes one.
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
+import { backtrack, backtrackSummary } from '../../analysis/backtrack.js';
 import type { AnalysisEvent, AnalysisTargets } from '../../analysis/observer.js';
-import { InputError } from '../../errors.js';
 import { runPart } from '../../scenario/merge.js';
 import { prepareValidRun, selectMembers } from '../../scenario/prepare.js';
 import { runSteps } from '../../scenario/run.js';
@@ -15,7 +16,13 @@ import type { SimEvent } from '../../solver/status.js';
 import type { WindField } from '../../wind/wind-field.js';
 import { loadScenarioTargets } from '../geography.js';
 import { loadScenarioWind } from '../load-wind.js';
-import type { RunReply, RunRequest, WorkerCommand } from './protocol.js';
+import {
+  type BacktrackRequest,
+  type RunReply,
+  type RunRequest,
+  type WorkerCommand,
+  workerError,
+} from './protocol.js';
 
 const port = parentPort!;
 const post = (reply: RunReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
@@ -88,18 +95,29 @@ async function run(request: RunRequest): Promise<void> {
   }
 }
 
+/** A back-track runs to its end in one go: it is bounded (members, float time) and short. */
+async function backtrackJob(request: BacktrackRequest): Promise<void> {
+  const { wind, targets } = await inputs(request.scenario, request.baseDir);
+  const origin = targets.origin;
+  const result = backtrack({
+    wind,
+    detections: request.detections,
+    members: request.members,
+    maxFloatSec: request.maxFloatSec,
+    ascentRateMps: request.ascentRateMps,
+    seed: request.seed,
+    plausible: origin ? (lon, lat) => origin.contains(lon, lat) : undefined,
+  });
+  post({ type: 'backtrack', summary: backtrackSummary(result) });
+}
+
 port.on('message', (command: WorkerCommand) => {
   if (command.type === 'cancel') {
     cancelled = true;
     return;
   }
   cancelled = false;
-  run(command.request).catch((error: unknown) => {
-    post({
-      type: 'error',
-      message: (error as Error)?.message ?? String(error),
-      input: error instanceof InputError,
-    });
-  });
+  const job = command.type === 'run' ? run(command.request) : backtrackJob(command.request);
+  job.catch((error: unknown) => post(workerError(error)));
 });
 post({ type: 'ready' });
