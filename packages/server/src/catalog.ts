@@ -193,7 +193,8 @@ export class Catalog {
   /** The decoded field of a file wind source whose paths are absolute (see `confineScenario`). */
   windField(source: WindSource): Promise<WindField> {
     if (source.type !== 'file') return loadScenarioWind(source, this.scenariosDir);
-    const key = JSON.stringify([source.paths, source.format, source.bbox, source.levelType]);
+    // The whole source is the key: any option (bbox, level type, mixed runs…) changes the field.
+    const key = JSON.stringify(source);
     return cached(this.windFields, key, () => loadScenarioWind(source, this.scenariosDir));
   }
 

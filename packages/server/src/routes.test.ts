@@ -222,14 +222,31 @@ describe('validate and runs', () => {
       features.filter((f: { geometry: { type: string } }) => f.geometry?.type === 'LineString'),
     ).toHaveLength(120);
     const csv = await a.inject(`/api/runs/${run.id}/csv`);
-    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.headers['content-type'], csv.body).toMatch(/text\/csv/);
     const lines = csv.body.trim().split('\n');
     expect(lines[0]).toBe('member,site,launch,ensemble_member,time,lon,lat,alt_m');
     const flying = expected.frames.reduce(
       (sum, f) => sum + f.positions.filter((x, k) => k % 3 === 0 && !Number.isNaN(x)).length,
       0,
     );
-    expect(lines.length - 1).toBe(flying);
+    // Each member's rows start with its launch: a row at the launch event's time and place, besides
+    // the frames' rows (a launch on an output time is that frame's row).
+    const launches = expected.events.filter((e) => e.kind === 'launch');
+    const iso = (tSec: number) => new Date(tSec * 1000).toISOString();
+    const offFrame = launches.filter((e) => !expected.frames.some((f) => f.tSec === e.tSec));
+    expect(lines.length - 1).toBe(flying + offFrame.length);
+    const firstRow = new Map<number, string[]>();
+    for (const line of lines.slice(1)) {
+      const cells = line.split(',');
+      if (!firstRow.has(Number(cells[0]))) firstRow.set(Number(cells[0]), cells);
+    }
+    expect(firstRow.size).toBe(120);
+    for (const e of launches) {
+      const [, , , , time, lon, lat] = firstRow.get(e.member)!;
+      expect(time).toBe(iso(e.tSec));
+      expect(Number(lon)).toBeCloseTo(e.lon, 5);
+      expect(Number(lat)).toBeCloseTo(e.lat, 5);
+    }
     expect((await a.inject('/api/health')).json().runs).toEqual({ active: 0, queued: 0 });
   });
 

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { CSV_HEADER, csvRows, geoJson, Scenario } from '@balloon-sim/sim-core';
+import { CSV_HEADER, csvChunks, geoJson, Scenario } from '@balloon-sim/sim-core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { ClientError } from '../errors.js';
@@ -123,7 +123,7 @@ export const runRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app,
         response: {
           200: {
             type: 'string',
-            description: `CSV, a row per member and output time (sim-core csvRows), streamed: ${CSV_HEADER.trim()}`,
+            description: `CSV, a row per member and output time from each member's launch (sim-core csvChunks), streamed: ${CSV_HEADER.trim()}`,
           },
           ...errorResponses,
         },
@@ -131,13 +131,9 @@ export const runRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app,
     },
     async (request, reply) => {
       const { result } = finished(request.params.id);
-      function* rows() {
-        yield CSV_HEADER;
-        for (const frame of result.frames) yield csvRows(result.prepared, frame);
-      }
       reply.type('text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="run-${request.params.id}.csv"`);
-      return reply.send(Readable.from(rows()));
+      return reply.send(Readable.from(csvChunks(result)));
     },
   );
 };
