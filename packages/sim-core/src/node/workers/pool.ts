@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisEvent, AnalysisTargets } from '../../analysis/observer.js';
+import { minOf } from '../../arrays.js';
 import { InputError } from '../../errors.js';
 import { mergeFrames, mergeRunParts, type RunPart } from '../../scenario/merge.js';
 import type { PreparedRun } from '../../scenario/prepare.js';
@@ -194,12 +195,17 @@ export class WorkerPool {
               entry.frames[w] = reply;
               entry.arrived++;
               pending.set(reply.index, entry);
-              flush();
+              // The frame hooks write files: a failed write fails the run rather than the process.
+              try {
+                flush();
+              } catch (error) {
+                fail(error as Error);
+              }
               return;
             }
             case 'progress':
               progress[w] = reply.fraction;
-              if (!outcome) options.onProgress?.(Math.min(...progress));
+              if (!outcome) options.onProgress?.(minOf(progress));
               return;
             case 'cancelled':
               stopped[w] = true;
@@ -214,17 +220,23 @@ export class WorkerPool {
               stopped[w] = true;
               parts[w] = reply.part;
               if (!outcome && parts.every((p) => p !== null)) {
-                flush();
-                outcome = {
-                  error: null,
-                  result: mergeRunParts(
-                    options.prepared,
-                    options.targets,
-                    parts as RunPart[],
-                    frames,
-                    options.ids,
-                  ),
-                };
+                // Thrown here, an error would escape the message handler and end the process
+                // (leaving a command line's temporary files behind): it fails the run instead.
+                try {
+                  flush();
+                  outcome = {
+                    error: null,
+                    result: mergeRunParts(
+                      options.prepared,
+                      options.targets,
+                      parts as RunPart[],
+                      frames,
+                      options.ids,
+                    ),
+                  };
+                } catch (error) {
+                  fail(error as Error);
+                }
               }
               settleIfStopped();
               return;
