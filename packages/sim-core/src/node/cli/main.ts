@@ -1,6 +1,8 @@
 import { InputError } from '../../errors.js';
 import { backtrackCommand } from './backtrack.js';
 import { type Command, type CommandContext, UsageError } from './command.js';
+import { BROKEN_PIPE_EXIT_CODE, removeTemporariesNow } from './interrupt.js';
+import { BrokenPipeError, OutputError } from './outputs.js';
 import { runCommand, validateCommand } from './run.js';
 import { mergeCommand, sweepCommand } from './sweep.js';
 import { windCommand } from './wind.js';
@@ -24,13 +26,32 @@ ${Object.entries(commands)
   .join('\n')}
 
 Run "balloon-sim <command> --help" for a command's options.
-Exit codes: 0 ok, 1 the run failed, 2 bad usage or input.`;
+Exit codes: 0 ok, 1 the run failed (an output could not be written: the file and the cause are
+named), 2 bad usage or input, 130 interrupted (Ctrl-C), 141 the program reading standard output
+stopped (\`| head\`). A failed or interrupted command leaves no partial file.`;
+
+let watchingStdout = false;
+/**
+ * A closed standard output (\`balloon-sim run … | head\`) is not a failure worth a message: stop
+ * quietly, removing temporary files, with the code a shell gives a program a closed pipe stopped.
+ */
+function watchStdout(): void {
+  if (watchingStdout) return;
+  watchingStdout = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    removeTemporariesNow();
+    if (error.code !== 'EPIPE')
+      process.stderr.write(`balloon-sim: cannot write standard output: ${error.message}\n`);
+    process.exit(error.code === 'EPIPE' ? BROKEN_PIPE_EXIT_CODE : 1);
+  });
+}
 
 /** Runs one command line; returns the exit code. */
 export async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const context: CommandContext = {
     signal,
     out: (text) => {
+      watchStdout();
       process.stdout.write(`${text}\n`);
     },
     note: (text) => {
@@ -50,13 +71,19 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
     return 0;
   } catch (error) {
     if (signal.aborted) {
-      process.stderr.write('balloon-sim: interrupted; no partial output was left\n');
+      process.stderr.write('balloon-sim: interrupted; no partial output file was left\n');
       return 130;
     }
+    if (error instanceof BrokenPipeError) return BROKEN_PIPE_EXIT_CODE;
     if (error instanceof UsageError || error instanceof InputError) {
       process.stderr.write(`balloon-sim: ${error.message}\n`);
       return 2;
     }
+    if (error instanceof OutputError) {
+      process.stderr.write(`balloon-sim: ${error.message}; no partial file was left under that name\n`);
+      return 1;
+    }
+    // Not a failure the command line expects: the stack is for the bug report.
     process.stderr.write(`balloon-sim: the run failed: ${(error as Error)?.stack ?? error}\n`);
     return 1;
   }
