@@ -1,7 +1,7 @@
 import { InputError } from '../../errors.js';
 import { backtrackCommand } from './backtrack.js';
 import { type Command, type CommandContext, UsageError } from './command.js';
-import { BROKEN_PIPE_EXIT_CODE, removeTemporariesNow } from './interrupt.js';
+import { BROKEN_PIPE_EXIT_CODE, Interrupted, removeTemporariesNow } from './interrupt.js';
 import { BrokenPipeError, OutputError } from './outputs.js';
 import { runCommand, validateCommand } from './run.js';
 import { mergeCommand, sweepCommand } from './sweep.js';
@@ -27,8 +27,8 @@ ${Object.entries(commands)
 
 Run "balloon-sim <command> --help" for a command's options.
 Exit codes: 0 ok, 1 the run failed (an output could not be written: the file and the cause are
-named), 2 bad usage or input, 130 interrupted (Ctrl-C), 141 the program reading standard output
-stopped (\`| head\`). A failed or interrupted command leaves no partial file.`;
+named), 2 bad usage or input, 129/130/143 stopped by SIGHUP/SIGINT (Ctrl-C)/SIGTERM, 141 the program
+reading standard output stopped (\`| head\`). A failed or stopped command leaves no partial file.`;
 
 let watchingStdout = false;
 /**
@@ -71,8 +71,10 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
     return 0;
   } catch (error) {
     if (signal.aborted) {
-      process.stderr.write('balloon-sim: interrupted; no partial output file was left\n');
-      return 130;
+      const reason = signal.reason;
+      const by = reason instanceof Interrupted ? ` by ${reason.signalName}` : '';
+      process.stderr.write(`balloon-sim: interrupted${by}; no partial output file was left\n`);
+      return reason instanceof Interrupted ? reason.exitCode : 130;
     }
     if (error instanceof BrokenPipeError) return BROKEN_PIPE_EXIT_CODE;
     if (error instanceof UsageError || error instanceof InputError) {
