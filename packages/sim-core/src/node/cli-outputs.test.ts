@@ -55,6 +55,17 @@ function expectTracksCsv(text: string, members: number) {
   expect(ids.size).toBe(members);
 }
 
+describe('balloon-sim --version', () => {
+  it('prints the version in packages/sim-core/package.json', () => {
+    const { version } = JSON.parse(
+      readFileSync(resolve(REPO_ROOT, 'packages/sim-core/package.json'), 'utf8'),
+    );
+    const r = cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${version}\n`);
+  });
+});
+
 describe('run --out when the disk refuses more bytes', () => {
   // RLIMIT_FSIZE (ulimit -f, in KiB for bash) makes write(2) stop at the limit: a short write,
   // then EFBIG (Node ignores SIGXFSZ, which would otherwise kill the process).

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { InputError } from '../../errors.js';
 import { backtrackCommand } from './backtrack.js';
 import { type Command, type CommandContext, UsageError } from './command.js';
@@ -25,10 +27,16 @@ ${Object.entries(commands)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
   .join('\n')}
 
-Run "balloon-sim <command> --help" for a command's options.
+Run "balloon-sim <command> --help" for a command's options; "balloon-sim --version" for the version.
 Exit codes: 0 ok, 1 the run failed (an output could not be written: the file and the cause are
 named), 2 bad usage or input, 129/130/143 stopped by SIGHUP/SIGINT (Ctrl-C)/SIGTERM, 141 the program
 reading standard output stopped (\`| head\`). A failed or stopped command leaves no partial file.`;
+
+/** The package's version, from its package.json: three folders up both from src/node/cli and dist/node/cli. */
+export function version(): string {
+  const manifest = fileURLToPath(new URL('../../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
 
 let watchingStdout = false;
 /**
@@ -60,6 +68,10 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
   };
   const [name, ...rest] = argv;
   try {
+    if (name === '--version' || name === 'version') {
+      context.out(version());
+      return 0;
+    }
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const command = name === 'help' && rest[0] ? commands[rest[0]] : undefined;
       context.out(command ? command.usage : mainUsage);
