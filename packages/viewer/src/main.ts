@@ -211,7 +211,8 @@ const stream = new StreamClient(streamUrl(), {
   },
   events(events) {
     if (!run) return;
-    run.events.push(...events);
+    // A loop, not push(...events): one frame of a large run can hold more events than a call takes arguments.
+    for (const e of events) run.events.push(e);
     const crossings: { lon: number; lat: number; tSec: number }[] = [];
     for (const e of events) {
       const tSec = Date.parse(e.time) / 1000;

@@ -1,3 +1,4 @@
+import { maxOf, minOf } from '../arrays.js';
 import { distanceM, M_PER_DEG, RAD_PER_DEG } from '../earth.js';
 import { gaussian, memberRng, RngStream, uniform } from '../ensemble/random.js';
 import { invalid } from '../errors.js';
@@ -215,7 +216,7 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
     members.ascentRateMps[i] = ascent * Math.max(0.2, 1 + gaussian(rng) * fraction);
   }
   // Long enough for the longest float plus the slowest ascent from the top of the wind data.
-  const slowest = Math.min(...Array.from(members.ascentRateMps));
+  const slowest = minOf(members.ascentRateMps);
   const needed = maxFloatSec + (floatAlt + 3 * sigmaAlt) / slowest + 3 * sigmaTime;
   const sigmaWind = options.windSigmaMps ?? 1;
   const sim = new Simulation({
@@ -225,7 +226,7 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
     dtSec,
     direction: 'backward',
     durationSec: Math.ceil(needed / dtSec) * dtSec,
-    startSec: Math.max(...Array.from(members.launchTSec)),
+    startSec: maxOf(members.launchTSec),
     groundElevationM: options.groundElevationM,
     windError:
       sigmaWind > 0

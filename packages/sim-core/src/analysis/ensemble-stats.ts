@@ -1,3 +1,4 @@
+import { minOf } from '../arrays.js';
 import type { RunObserver } from './observer.js';
 import { median, quantile, rounded } from './stats.js';
 
@@ -74,7 +75,7 @@ export function zoneSummaries(
       const last = observer.isInside(i, z) ? runEndSec : observer.exitTSec[k];
       if (last > closureEnd) closureEnd = last;
     }
-    const earliest = entries.length ? Math.min(...entries) : Number.NaN;
+    const earliest = entries.length ? minOf(entries) : Number.NaN;
     return {
       id: zone.id,
       name: zone.name,
@@ -91,7 +92,7 @@ export function zoneSummaries(
       medianMinutesInside: rounded(median(inside), 1),
       closestApproachKm: zone.airport
         ? {
-            min: rounded(closest.length ? Math.min(...closest) : Number.NaN, 1),
+            min: rounded(closest.length ? minOf(closest) : Number.NaN, 1),
             median: rounded(median(closest), 1),
           }
         : null,
@@ -110,7 +111,7 @@ export function borderSummary(observer: RunObserver, members?: ArrayLike<number>
     probability: list.length ? times.length / list.length : 0,
     ci95: wilsonInterval(times.length, list.length).map((x) => rounded(x, 4) ?? 0) as [number, number],
     membersCrossed: times.length,
-    earliest: iso(times.length ? Math.min(...times) : Number.NaN),
+    earliest: iso(times.length ? minOf(times) : Number.NaN),
     median: iso(median(times)),
     p90: iso(quantile(times, 0.9)),
   };

@@ -1,3 +1,4 @@
+import { appendAll, maxOf } from '../arrays.js';
 import { distanceM } from '../earth.js';
 import type { RunResult } from '../scenario/run.js';
 import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
@@ -151,7 +152,7 @@ export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: numb
         medianEndLat: rounded(median(b.lat), 4),
         medianDistanceKm: rounded(median(b.distanceKm), 1),
         p90DistanceKm: rounded(quantile(b.distanceKm, 0.9), 1),
-        maxDistanceKm: rounded(b.distanceKm.length ? Math.max(...b.distanceKm) : Number.NaN, 1),
+        maxDistanceKm: rounded(b.distanceKm.length ? maxOf(b.distanceKm) : Number.NaN, 1),
         medianFlightHours: rounded(median(b.flightHours), 2),
       };
     }),
@@ -212,7 +213,7 @@ export function formatSummary(summary: RunSummary): string {
     `${fmt(s.medianDistanceKm)}/${fmt(s.p90DistanceKm)}/${fmt(s.maxDistanceKm)}`,
     fmt(s.medianFlightHours),
   ]);
-  lines.push(...table([header, ...rows]));
+  appendAll(lines, table([header, ...rows]));
   if (summary.border) {
     const b = summary.border;
     lines.push('');
@@ -232,8 +233,9 @@ export function formatSummary(summary: RunSummary): string {
       z.closureWindow ? `${clock(z.closureWindow.start)}–${clock(z.closureWindow.end)}` : '-',
       z.closestApproachKm ? fmt(z.closestApproachKm.min) : '-',
     ]);
-    lines.push(
-      ...table([
+    appendAll(
+      lines,
+      table([
         ['zone', 'limits', 'P(enter)', '95 % CI', 'earliest', 'median', 'closure window (UTC)', 'closest km'],
         ...zoneRows,
       ]),
@@ -243,8 +245,9 @@ export function formatSummary(summary: RunSummary): string {
     // Which launch sites and hours threaten which zones: zones no member entered are left out.
     const zoneIds = summary.zones.filter((z) => z.membersEntered > 0).map((z) => z.id);
     lines.push('');
-    lines.push(
-      ...table([
+    appendAll(
+      lines,
+      table([
         [
           'site',
           'launch (UTC)',
@@ -280,7 +283,7 @@ const clock = (isoTime: string | null) =>
 
 /** Left-aligned text columns separated by two spaces. */
 export function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const widths = rows[0].map((_, c) => maxOf(rows.map((r) => r[c].length)));
   return rows.map((r) =>
     r
       .map((cell, c) => cell.padEnd(widths[c]))

@@ -5,6 +5,8 @@
  * scale_factor/add_offset. NetCDF3 is read with netcdfjs, NetCDF4 (HDF5) with h5wasm, loaded only
  * when an HDF5 file is met. No Node built-ins: this runs in browsers too.
  */
+
+import { maxOf, minOf } from '../arrays.js';
 import { DecodeError, InputError, invalid } from '../errors.js';
 import type { GridAxis, GridWindInit } from '../wind/grid.js';
 import { checkLonLatBox, type LonLatBox } from '../wind/wind-field.js';
@@ -84,7 +86,7 @@ export async function readNetcdfWind(bytes: Uint8Array, options: NetcdfWindOptio
     const times = plan.timesSec;
     const description =
       `NetCDF ${source} (${file.format}): ${plan.u.name}, ${plan.v.name}, ${plan.height.name} ` +
-      `on ${p.length} pressure levels ${Math.max(...p)}–${Math.min(...p)} hPa, ` +
+      `on ${p.length} pressure levels ${maxOf(p)}–${minOf(p)} hPa, ` +
       `${lon.count}×${lat.count} nodes from ${lon.start}° E ${lat.start}° N every ${Math.abs(lon.step)}°/${Math.abs(lat.step)}°, ` +
       `${times.length} time${times.length === 1 ? '' : 's'} from ${isoTime(times[0])}`;
     return {
@@ -488,7 +490,7 @@ function selectBox(plan: WindPlan, bbox: LonLatBox | undefined): Selection {
   const east = bbox.lonMax + lonMargin;
   const unwrapped = Array.from(lonDeg, (lon) => lon - 360 * Math.floor((lon - west) / 360));
   const columns = unwrapped.map((_, i) => i).filter((i) => unwrapped[i] <= east);
-  const coverage = `longitude ${Math.min(...lonDeg)}–${Math.max(...lonDeg)}, latitude ${Math.min(...latDeg)}–${Math.max(...latDeg)}`;
+  const coverage = `longitude ${minOf(lonDeg)}–${maxOf(lonDeg)}, latitude ${minOf(latDeg)}–${maxOf(latDeg)}`;
   if (rows.length === 0 || columns.length === 0)
     invalid('bbox', `must overlap the file's grid (${coverage})`, bbox);
 

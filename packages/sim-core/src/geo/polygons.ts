@@ -1,3 +1,4 @@
+import { appendAll } from '../arrays.js';
 import { DecodeError } from '../errors.js';
 
 /**
@@ -27,7 +28,7 @@ export function polygonsFromGeoJson(doc: unknown, source: string): number[][][][
         out.push(n.coordinates as number[][][]);
         return;
       case 'MultiPolygon':
-        out.push(...(n.coordinates as number[][][][]));
+        appendAll(out, n.coordinates as number[][][][]);
         return;
       default:
         throw new DecodeError(

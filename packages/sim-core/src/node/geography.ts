@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AnalysisTargets } from '../analysis/observer.js';
 import { analysisTargets, countryAreas } from '../analysis/targets.js';
+import { appendAll } from '../arrays.js';
 import { parseOpenAir } from '../geo/openair.js';
 import { type Zone, zonesFromGeoJson } from '../geo/zones.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -29,7 +30,8 @@ export async function loadZoneFile(path: string): Promise<Zone[]> {
 export async function loadScenarioTargets(scenario: Scenario, baseDir: string): Promise<AnalysisTargets> {
   const bundled = scenario.zones?.bundled ?? true;
   const zones: Zone[] = bundled ? await loadZoneFile(resolve(BUNDLED_GEOGRAPHY_DIR, 'zones.json')) : [];
-  for (const file of scenario.zones?.files ?? []) zones.push(...(await loadZoneFile(resolve(baseDir, file))));
+  for (const file of scenario.zones?.files ?? [])
+    appendAll(zones, await loadZoneFile(resolve(baseDir, file)));
   const countriesPath = resolve(BUNDLED_GEOGRAPHY_DIR, 'countries.json');
   const countries = countryAreas(
     parseJson((await readInput(countriesPath, 'geography file')).toString('utf8'), countriesPath),

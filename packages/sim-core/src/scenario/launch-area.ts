@@ -1,3 +1,4 @@
+import { maxOf, minOf } from '../arrays.js';
 import { RAD_PER_DEG } from '../earth.js';
 import { memberRng, RngStream, uniform } from '../ensemble/random.js';
 import { invalid } from '../errors.js';
@@ -29,10 +30,10 @@ export function sampleLaunchSites(
         source: prefix,
       }),
   );
-  const lonMin = Math.min(...parts.map((z) => z.minLon));
-  const lonMax = Math.max(...parts.map((z) => z.maxLon));
-  const sinMin = Math.sin(Math.min(...parts.map((z) => z.minLat)) * RAD_PER_DEG);
-  const sinMax = Math.sin(Math.max(...parts.map((z) => z.maxLat)) * RAD_PER_DEG);
+  const lonMin = minOf(parts.map((z) => z.minLon));
+  const lonMax = maxOf(parts.map((z) => z.maxLon));
+  const sinMin = Math.sin(minOf(parts.map((z) => z.minLat)) * RAD_PER_DEG);
+  const sinMax = Math.sin(maxOf(parts.map((z) => z.maxLat)) * RAD_PER_DEG);
   const rng = memberRng(seed, RngStream.sampling, 0);
   const sites: LaunchSite[] = [];
   for (let tries = 0; sites.length < count; tries++) {

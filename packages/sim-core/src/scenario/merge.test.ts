@@ -77,3 +77,47 @@ describe('a run split into parts', () => {
     });
   });
 });
+
+describe('mergeRunParts with very many events', () => {
+  it('merges parts holding 600 000 events in all (a 100 000-member run on 2 workers has that many)', () => {
+    const prepared = prepareRun(scenario, wind);
+    const n = prepared.simulation.members.count;
+    const halves = [0, 1].map((k) => Uint32Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === k));
+    const results = halves.map((ids) => runPrepared(selectMembers(prepared, ids), { targets }));
+    const endSec = Date.parse(results[0].summary.end) / 1000;
+    const parts = results.map((r) => runPart(r, endSec));
+    // Pad each part with synthetic events of its own members, a spread of times as a long run has.
+    const PER_PART = 300_000;
+    parts.forEach((part, p) => {
+      part.events = Array.from({ length: PER_PART }, (_, k) => ({
+        member: halves[p][k % halves[p].length],
+        kind: 'float' as const,
+        tSec: endSec - (k % 977),
+        lon: 25,
+        lat: 54,
+        altM: 3000,
+      }));
+      part.analysisEvents = Array.from({ length: PER_PART }, (_, k) => ({
+        member: halves[p][k % halves[p].length],
+        kind: 'zone-exit' as const,
+        zone: 'z',
+        tSec: endSec - (k % 613),
+        lon: 25,
+        lat: 54,
+        altM: 3000,
+      }));
+    });
+    const merged = mergeRunParts(prepared, targets, parts);
+    expect(merged.events).toHaveLength(2 * PER_PART);
+    expect(merged.analysisEvents).toHaveLength(2 * PER_PART);
+    // Sorted by time, then member, across both parts.
+    for (const list of [merged.events, merged.analysisEvents])
+      for (let k = 1; k < list.length; k++) {
+        const a = list[k - 1];
+        const b = list[k];
+        if (!(a.tSec < b.tSec || (a.tSec === b.tSec && a.member <= b.member)))
+          throw new Error(`events ${k - 1} and ${k} out of order`);
+      }
+    expect(merged.status).toEqual(runPrepared(prepared, { targets }).status);
+  });
+});

@@ -1,6 +1,7 @@
 import type { AnalysisEvent, AnalysisTargets, ObserverRecords } from '../analysis/observer.js';
 import { RunObserver } from '../analysis/observer.js';
 import { summarizeRun } from '../analysis/summary.js';
+import { appendAll } from '../arrays.js';
 import type { Frame } from '../solver/simulation.js';
 import type { SimEvent } from '../solver/status.js';
 import { type PreparedRun, selectMembers } from './prepare.js';
@@ -88,8 +89,8 @@ export function mergeRunParts(
       endTSec[i] = part.endTSec[p];
     });
     observer.absorb(part.observer, ids);
-    events.push(...part.events);
-    analysisEvents.push(...part.analysisEvents);
+    appendAll(events, part.events);
+    appendAll(analysisEvents, part.analysisEvents);
   }
   events.sort(byTimeThenMember);
   analysisEvents.sort(byTimeThenMember);

@@ -10,6 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { maxOf, minOf } from '../../arrays.js';
 import { hasSharedData, sharedDataPath } from '../../testing/shared-data.js';
 import { decodeGrib2, type Grib2Field, type Grib2File } from './decode.js';
 import { describeGrib2 } from './describe.js';
@@ -71,10 +72,10 @@ function bboxOf(rows: Row[]) {
   const lats = rows.map((r) => Number(r.lat));
   const lons = rows.map((r) => Number(r.lon));
   return {
-    latMin: Math.min(...lats),
-    latMax: Math.max(...lats),
-    lonMin: Math.min(...lons),
-    lonMax: Math.max(...lons),
+    latMin: minOf(lats),
+    latMax: maxOf(lats),
+    lonMin: minOf(lons),
+    lonMax: maxOf(lons),
   };
 }
 

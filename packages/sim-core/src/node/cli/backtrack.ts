@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { backtrack, backtrackSummary, type Detection } from '../../analysis/backtrack.js';
 import { countryAreas } from '../../analysis/targets.js';
+import { minOf } from '../../arrays.js';
 import { parseJson, readInput } from '../files.js';
 import { BUNDLED_GEOGRAPHY_DIR } from '../geography.js';
 import { loadWindFiles } from '../load-wind.js';
@@ -105,7 +106,7 @@ export const backtrackCommand: Command = {
     const summary = backtrackSummary(result);
     if (v.json) return out(JSON.stringify(summary));
     const lines = [
-      `float altitude ${result.floatAltitudeM} m${result.altitudeFit ? ` (fitted to ${detections.length} detections, RMS ${Math.min(...result.altitudeFit.map((f) => f.rmsKm)).toFixed(1)} km)` : ''}`,
+      `float altitude ${result.floatAltitudeM} m${result.altitudeFit ? ` (fitted to ${detections.length} detections, RMS ${minOf(result.altitudeFit.map((f) => f.rmsKm)).toFixed(1)} km)` : ''}`,
       `${result.members} backward members: ${result.reachedGround} traced to the ground, ${result.plausible} of them in Belarus`,
       `median launch time ${result.medianLaunch ?? '-'}`,
       'most likely launch cells (0.05°):',

@@ -7,7 +7,7 @@ export class UsageError extends Error {
 
 /** What a command gets besides its arguments. */
 export interface CommandContext {
-  /** Aborted on Ctrl-C: long work stops and leaves no partial output. */
+  /** Aborted on SIGINT (Ctrl-C), SIGTERM or SIGHUP: long work stops and leaves no partial output. */
   signal: AbortSignal;
   out(text: string): void;
   /** Progress and notes for a person (stderr). */

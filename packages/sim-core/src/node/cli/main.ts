@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { InputError } from '../../errors.js';
 import { backtrackCommand } from './backtrack.js';
 import { type Command, type CommandContext, UsageError } from './command.js';
+import { BROKEN_PIPE_EXIT_CODE, Interrupted, removeTemporariesNow } from './interrupt.js';
+import { BrokenPipeError, OutputError } from './outputs.js';
 import { runCommand, validateCommand } from './run.js';
 import { mergeCommand, sweepCommand } from './sweep.js';
 import { windCommand } from './wind.js';
@@ -23,14 +27,39 @@ ${Object.entries(commands)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
   .join('\n')}
 
-Run "balloon-sim <command> --help" for a command's options.
-Exit codes: 0 ok, 1 the run failed, 2 bad usage or input.`;
+Run "balloon-sim <command> --help" for a command's options; "balloon-sim --version" for the version.
+Exit codes: 0 ok, 1 the run failed (an output could not be written: the file and the cause are
+named), 2 bad usage or input, 129/130/143 stopped by SIGHUP/SIGINT (Ctrl-C)/SIGTERM, 141 the program
+reading standard output stopped (\`| head\`). A failed or stopped command leaves no partial file.`;
+
+/** The package's version, from its package.json: three folders up both from src/node/cli and dist/node/cli. */
+export function version(): string {
+  const manifest = fileURLToPath(new URL('../../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+let watchingStdout = false;
+/**
+ * A closed standard output (\`balloon-sim run … | head\`) is not a failure worth a message: stop
+ * quietly, removing temporary files, with the code a shell gives a program a closed pipe stopped.
+ */
+function watchStdout(): void {
+  if (watchingStdout) return;
+  watchingStdout = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    removeTemporariesNow();
+    if (error.code !== 'EPIPE')
+      process.stderr.write(`balloon-sim: cannot write standard output: ${error.message}\n`);
+    process.exit(error.code === 'EPIPE' ? BROKEN_PIPE_EXIT_CODE : 1);
+  });
+}
 
 /** Runs one command line; returns the exit code. */
 export async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const context: CommandContext = {
     signal,
     out: (text) => {
+      watchStdout();
       process.stdout.write(`${text}\n`);
     },
     note: (text) => {
@@ -39,6 +68,10 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
   };
   const [name, ...rest] = argv;
   try {
+    if (name === '--version' || name === 'version') {
+      context.out(version());
+      return 0;
+    }
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const command = name === 'help' && rest[0] ? commands[rest[0]] : undefined;
       context.out(command ? command.usage : mainUsage);
@@ -50,13 +83,21 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
     return 0;
   } catch (error) {
     if (signal.aborted) {
-      process.stderr.write('balloon-sim: interrupted; no partial output was left\n');
-      return 130;
+      const reason = signal.reason;
+      const by = reason instanceof Interrupted ? ` by ${reason.signalName}` : '';
+      process.stderr.write(`balloon-sim: interrupted${by}; no partial output file was left\n`);
+      return reason instanceof Interrupted ? reason.exitCode : 130;
     }
+    if (error instanceof BrokenPipeError) return BROKEN_PIPE_EXIT_CODE;
     if (error instanceof UsageError || error instanceof InputError) {
       process.stderr.write(`balloon-sim: ${error.message}\n`);
       return 2;
     }
+    if (error instanceof OutputError) {
+      process.stderr.write(`balloon-sim: ${error.message}; no partial file was left under that name\n`);
+      return 1;
+    }
+    // Not a failure the command line expects: the stack is for the bug report.
     process.stderr.write(`balloon-sim: the run failed: ${(error as Error)?.stack ?? error}\n`);
     return 1;
   }

@@ -14,9 +14,10 @@ import { drive, progressBar, workerCount } from './progress.js';
 
 export const runCommand: Command = {
   summary: 'simulate a scenario, print its summary and write tracks',
-  usage: `usage: balloon-sim run <scenario.json> [--json] [--out FILE ...] [--format FORMAT]
+  usage: `usage: balloon-sim run <scenario.json | -> [--json] [--out FILE ...] [--format FORMAT]
 
-Runs the scenario (wind, launch sites and times, flight profile, solver, ensemble) and prints a
+Runs the scenario ("-": read it from standard input; its relative paths then start from the current
+folder) (wind, launch sites and times, flight profile, solver, ensemble) and prints a
 summary: per launch site, per zone (probability of entry, when, closure window) and the landings.
   --json           print the summary as one JSON document instead of tables
   --out FILE       write tracks; the format follows the extension, repeat for several files:
@@ -27,8 +28,11 @@ summary: per launch site, per zone (probability of entry, when, closure window) 
                      .json     the summary
   --format FORMAT  geojson, csv, ndjson, kml or summary, for files without those extensions
   --workers N      worker threads (default: every core, one for small runs); same result for any N
-Files appear only when the run succeeds; an interrupted run leaves none.`,
-  async run(args, { out, signal }) {
+Files appear only when the run succeeds: a failed or interrupted run leaves no partial file (a file
+is written under a temporary name beside it, then renamed; a symbolic link keeps pointing at the
+file it names). "--out -" (with --format) writes to standard output and the summary then goes to
+standard error; a named pipe or a device is written through, never replaced.`,
+  async run(args, { out, note, signal }) {
     const parsed = parse(
       args,
       {
@@ -41,20 +45,24 @@ Files appear only when the run succeeds; an interrupted run leaves none.`,
     );
     if (parsed.values.help) return out(this.usage);
     if (parsed.positionals.length !== 1) throw new UsageError(`run takes one scenario file\n\n${this.usage}`);
-    const file = await readScenarioFile(parsed.positionals[0]);
-    const wind = await loadScenarioWind(file.scenario.wind, file.baseDir);
-    const prepared = prepareRun(file.scenario, wind);
-    const sim = prepared.simulation;
-    const workers = workerCount(parsed.values.workers, sim.members.count * (sim.durationSec / sim.dtSec));
-    // Workers start now, while this thread reads the geography and opens the outputs.
-    const pool = workers > 1 && sim.members.count > 1 ? new WorkerPool(workers) : null;
-    let outputs: OutputSet | null = null;
+    const file = await readScenarioFile(parsed.positionals[0], signal);
+    // Outputs open before the wind is read and the run starts: an unwritable one costs nothing.
+    const outputs = await OutputSet.open(
+      (parsed.values.out as string[] | undefined) ?? [],
+      parsed.values.format as string | undefined,
+      signal,
+    );
+    // Tracks on standard output: the summary goes to standard error, out of their way.
+    const print = outputs.usesStdout ? note : out;
+    let pool: WorkerPool | null = null;
     try {
+      const wind = await loadScenarioWind(file.scenario.wind, file.baseDir);
+      const prepared = prepareRun(file.scenario, wind);
+      const sim = prepared.simulation;
+      const workers = workerCount(parsed.values.workers, sim.members.count * (sim.durationSec / sim.dtSec));
+      // Workers start now, while this thread reads the geography.
+      pool = workers > 1 && sim.members.count > 1 ? new WorkerPool(workers) : null;
       const targets = await loadScenarioTargets(file.scenario, file.baseDir);
-      outputs = new OutputSet(
-        (parsed.values.out as string[] | undefined) ?? [],
-        parsed.values.format as string | undefined,
-      );
       const hooks = { targets, keepFrames: outputs.needsFrames, ...outputs.hooks(prepared) };
       const result = pool
         ? await pool.run({
@@ -67,11 +75,11 @@ Files appear only when the run succeeds; an interrupted run leaves none.`,
             ...hooks,
           })
         : await drive(runSteps(prepared, hooks), signal, 'simulating');
-      const written = outputs.finish(result);
-      out(parsed.values.json ? JSON.stringify(result.summary) : formatSummary(result.summary));
-      if (!parsed.values.json) for (const path of written) out(`wrote ${path}`);
+      const written = await outputs.finish(result, signal);
+      print(parsed.values.json ? JSON.stringify(result.summary) : formatSummary(result.summary));
+      if (!parsed.values.json) for (const where of written) print(`wrote ${where}`);
     } catch (error) {
-      outputs?.abandon();
+      outputs.abandon();
       throw error;
     } finally {
       await pool?.close();

@@ -11,16 +11,16 @@ import { prepareRun } from '../../scenario/entry.js';
 import { selectMembers } from '../../scenario/prepare.js';
 import { runSteps } from '../../scenario/run.js';
 import type { Scenario } from '../../scenario/schema.js';
-import { writeFileAtomic } from '../fetch/download.js';
 import { parseJson, readInput } from '../files.js';
 import { loadScenarioTargets } from '../geography.js';
 import { loadScenarioWind } from '../load-wind.js';
 import { readScenarioFile } from '../scenario-file.js';
 import { runInWorkers } from '../workers/pool.js';
 import { type Command, type CommandContext, option, parse, UsageError } from './command.js';
+import { OutputFile, openOutput } from './outputs.js';
 import { drive, progressBar, workerCount } from './progress.js';
 
-const sweepUsage = `usage: balloon-sim sweep <scenario.json> [--start ISO --end ISO --every SEC] [--sites ID,ID] [options]
+const sweepUsage = `usage: balloon-sim sweep <scenario.json | -> [--start ISO --end ISO --every SEC] [--sites ID,ID] [options]
 
 Runs the scenario's ensemble for every launch site and launch time and prints the risk table: per
 site and time, the probability of crossing the border and of entering each zone, and the earliest
@@ -29,7 +29,8 @@ entry — "which launch hours tonight threaten Vilnius".
   --sites ID,ID             only these launch sites
   --shard i/n               run rows i, i+n, i+2n… only (1 ≤ i ≤ n), written as JSON for "merge"
   --workers N               worker threads (default: every core, one for small runs)
-  --out FILE                write the table (.csv or .json) instead of printing it
+  --out FILE                write the table (.csv or .json) instead of printing it; as run --out:
+                              renamed into place at the end, pipes and devices written through
   --format csv|json         format when printing or for other extensions (default csv)`;
 
 const mergeUsage = `usage: balloon-sim merge <shard.json…> [--out FILE] [--format csv|json]
@@ -65,25 +66,40 @@ function withOverrides(scenario: Scenario, values: Record<string, unknown>): Sce
   return out;
 }
 
-async function emit(
-  table: SweepTable,
-  values: Record<string, unknown>,
-  context: CommandContext,
-): Promise<void> {
+/** The table's format: --format, else the --out extension, else --json, else CSV. */
+function tableFormat(values: Record<string, unknown>, shard: boolean): 'csv' | 'json' {
   const path = values.out === undefined ? undefined : String(values.out);
   const format =
     values.format ??
     (path?.endsWith('.json') ? 'json' : path?.endsWith('.csv') ? 'csv' : values.json ? 'json' : 'csv');
   if (format !== 'csv' && format !== 'json')
     throw new UsageError(`--format must be csv or json, got "${format}"`);
-  if (table.shard && format !== 'json')
+  if (shard && format !== 'json')
     throw new UsageError('a shard is written as JSON (for merge): use --out shard.json or --format json');
+  return format;
+}
+
+/**
+ * Opens --out before any work (see OutputFile: written under a temporary name and renamed at the
+ * end, or written through to a pipe or device); null prints the table on standard output.
+ */
+async function openTableOutput(values: Record<string, unknown>, signal: AbortSignal) {
+  return values.out === undefined || values.out === '-' ? null : openOutput(String(values.out), signal);
+}
+
+async function emit(
+  table: SweepTable,
+  format: 'csv' | 'json',
+  output: OutputFile | null,
+  context: CommandContext,
+): Promise<void> {
   const text = format === 'json' ? `${JSON.stringify(table)}\n` : sweepCsv(table);
-  if (path) {
-    await writeFileAtomic(path, text);
-    context.note(`wrote ${path} (${table.rows.length} rows)`);
+  if (output) {
+    await output.writeInChunks(text, context.signal);
+    OutputFile.commit([output], context.signal);
+    context.note(`wrote ${output.shown} (${table.rows.length} rows)`);
   } else {
-    process.stdout.write(text);
+    context.out(text.replace(/\n$/, ''));
   }
 }
 
@@ -111,50 +127,70 @@ export const sweepCommand: Command = {
       throw new UsageError(`sweep takes one scenario file\n\n${sweepUsage}`);
     const shard =
       parsed.values.shard === undefined ? null : option(() => parseShard(String(parsed.values.shard)));
-    const file = await readScenarioFile(parsed.positionals[0]);
+    const format = tableFormat(parsed.values, shard !== null);
+    const file = await readScenarioFile(parsed.positionals[0], context.signal);
     const scenario = withOverrides(file.scenario, parsed.values);
-    const wind = await loadScenarioWind(scenario.wind, file.baseDir);
-    const whole = prepareRun(scenario, wind);
-    const targets = await loadScenarioTargets(scenario, file.baseDir);
-    const groups = whole.sites.length * whole.launchTimesSec.length;
-    const ids = shard ? shardMembers(groups, whole.membersPerLaunch, shard.index, shard.count) : undefined;
-    const sim = whole.simulation;
-    const memberSteps = (ids?.length ?? sim.members.count) * (sim.durationSec / sim.dtSec);
-    const workers = workerCount(parsed.values.workers, memberSteps);
-    const result =
-      workers > 1
-        ? await runInWorkers({
-            scenario,
-            baseDir: file.baseDir,
-            prepared: whole,
-            targets,
-            workers,
-            ids,
-            signal: context.signal,
-            onProgress: progressBar('sweeping'),
-          })
-        : await drive(
-            runSteps(ids ? selectMembers(whole, ids) : whole, { targets, keepFrames: false }),
-            context.signal,
-            'sweeping',
-          );
-    const fingerprint = createHash('sha256')
-      .update(JSON.stringify(scenario))
-      .update(wind.description)
-      .digest('hex')
-      .slice(0, 16);
-    await emit(
-      sweepTable(
-        result.summary,
-        whole.sites.map((s) => s.id),
-        fingerprint,
-        shard,
-      ),
-      parsed.values,
-      context,
-    );
+    const output = await openTableOutput(parsed.values, context.signal);
+    try {
+      await sweep(scenario, file.baseDir, shard, parsed.values, format, output, context);
+    } catch (error) {
+      output?.abandon();
+      throw error;
+    }
   },
 };
+
+async function sweep(
+  scenario: Scenario,
+  baseDir: string,
+  shard: { index: number; count: number } | null,
+  values: Record<string, unknown>,
+  format: 'csv' | 'json',
+  output: OutputFile | null,
+  context: CommandContext,
+): Promise<void> {
+  const wind = await loadScenarioWind(scenario.wind, baseDir);
+  const whole = prepareRun(scenario, wind);
+  const targets = await loadScenarioTargets(scenario, baseDir);
+  const groups = whole.sites.length * whole.launchTimesSec.length;
+  const ids = shard ? shardMembers(groups, whole.membersPerLaunch, shard.index, shard.count) : undefined;
+  const sim = whole.simulation;
+  const memberSteps = (ids?.length ?? sim.members.count) * (sim.durationSec / sim.dtSec);
+  const workers = workerCount(values.workers, memberSteps);
+  const result =
+    workers > 1
+      ? await runInWorkers({
+          scenario,
+          baseDir,
+          prepared: whole,
+          targets,
+          workers,
+          ids,
+          signal: context.signal,
+          onProgress: progressBar('sweeping'),
+        })
+      : await drive(
+          runSteps(ids ? selectMembers(whole, ids) : whole, { targets, keepFrames: false }),
+          context.signal,
+          'sweeping',
+        );
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(scenario))
+    .update(wind.description)
+    .digest('hex')
+    .slice(0, 16);
+  await emit(
+    sweepTable(
+      result.summary,
+      whole.sites.map((s) => s.id),
+      fingerprint,
+      shard,
+    ),
+    format,
+    output,
+    context,
+  );
+}
 
 export const mergeCommand: Command = {
   summary: 'merge sweep shards into one table',
@@ -167,11 +203,19 @@ export const mergeCommand: Command = {
     );
     if (parsed.values.help) return context.out(mergeUsage);
     if (parsed.positionals.length === 0) throw new UsageError(`merge takes the shard files\n\n${mergeUsage}`);
+    const format = tableFormat(parsed.values, false);
     const tables = await Promise.all(
       parsed.positionals.map(
         async (p) => parseJson((await readInput(p, 'shard file')).toString('utf8'), p) as SweepTable,
       ),
     );
-    await emit(mergeSweeps(tables, parsed.positionals), parsed.values, context);
+    const merged = mergeSweeps(tables, parsed.positionals);
+    const output = await openTableOutput(parsed.values, context.signal);
+    try {
+      await emit(merged, format, output, context);
+    } catch (error) {
+      output?.abandon();
+      throw error;
+    }
   },
 };

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { appendAll } from '../../arrays.js';
 import { InputError } from '../../errors.js';
 import { download, HttpStatusError, writeFileAtomic } from './download.js';
 import {
@@ -155,7 +156,7 @@ export async function fetchOpenMeteo(
         'url',
         url,
       );
-    answers.push(...list);
+    appendAll(answers, list);
     log(`[${Math.min(k + chunk.length, points.length)}/${points.length} points]`);
   }
   await writeFileAtomic(options.out, `${JSON.stringify(answers)}\n`);

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisEvent, AnalysisTargets } from '../../analysis/observer.js';
+import { minOf } from '../../arrays.js';
 import { mergeFrames, mergeRunParts, type RunPart } from '../../scenario/merge.js';
 import type { PreparedRun } from '../../scenario/prepare.js';
 import { byTimeThenMember, type RunResult } from '../../scenario/run.js';
@@ -175,24 +177,62 @@ export class WorkerPool {
       options.signal?.addEventListener('abort', onAbort);
       // Aborted while waiting for free workers: the 'abort' event has already fired.
       if (options.signal?.aborted) queueMicrotask(onAbort);
-      const flush = () => {
-        for (;;) {
-          const entry = pending.get(nextFrame);
-          if (!entry || entry.arrived < shares.length) return;
-          pending.delete(nextFrame);
-          const replies = entry.frames as Extract<RunReply, { type: 'frame' }>[];
-          const frame = mergeFrames(
-            n,
-            replies.map((r, w) => ({ ids: shares[w], frame: { tSec: r.tSec, positions: r.positions } })),
-          );
-          const events = replies.flatMap((r) => r.events).sort(byTimeThenMember);
-          const analysisEvents = replies.flatMap((r) => r.analysisEvents).sort(byTimeThenMember);
-          if (events.length) options.onEvents?.(events);
-          if (analysisEvents.length) options.onAnalysisEvents?.(analysisEvents);
-          options.onFrame?.(frame);
-          if (options.keepFrames) frames.push(frame);
-          nextFrame++;
+      // Frames are handed on (merged, written by onFrame) in slices of ~20 ms between turns of the
+      // event loop, not inside the message handler: workers run ahead of a slow onFrame (a CSV of
+      // 10^5 members), and a handler working through all their queued frames at once would leave
+      // signals (Ctrl-C, SIGTERM) and aborts unheard until the end of the run.
+      let flushQueued = false;
+      const queueFlush = () => {
+        if (flushQueued || outcome) return;
+        flushQueued = true;
+        setImmediate(flushSlice);
+      };
+      const flushSlice = () => {
+        flushQueued = false;
+        if (outcome) return;
+        try {
+          const started = performance.now();
+          while (flushOne()) {
+            if (outcome) return;
+            if (performance.now() - started > 20) return queueFlush();
+          }
+          if (parts.every((p) => p !== null)) {
+            outcome = {
+              error: null,
+              result: mergeRunParts(
+                options.prepared,
+                options.targets,
+                parts as RunPart[],
+                frames,
+                options.ids,
+              ),
+            };
+            settleIfStopped();
+          }
+        } catch (error) {
+          // Thrown here (a failed write in onFrame, a failed merge), an error would escape and end
+          // the process, leaving a command line's temporary files behind: it fails the run instead.
+          fail(error as Error);
         }
+      };
+      /** Hands on the next frame if every worker has sent it; false when none is ready. */
+      const flushOne = (): boolean => {
+        const entry = pending.get(nextFrame);
+        if (!entry || entry.arrived < shares.length) return false;
+        pending.delete(nextFrame);
+        const replies = entry.frames as Extract<RunReply, { type: 'frame' }>[];
+        const frame = mergeFrames(
+          n,
+          replies.map((r, w) => ({ ids: shares[w], frame: { tSec: r.tSec, positions: r.positions } })),
+        );
+        const events = replies.flatMap((r) => r.events).sort(byTimeThenMember);
+        const analysisEvents = replies.flatMap((r) => r.analysisEvents).sort(byTimeThenMember);
+        if (events.length) options.onEvents?.(events);
+        if (analysisEvents.length) options.onAnalysisEvents?.(analysisEvents);
+        options.onFrame?.(frame);
+        if (options.keepFrames) frames.push(frame);
+        nextFrame++;
+        return true;
       };
       workers.forEach((pooled, w) => {
         const { worker } = pooled;
@@ -204,12 +244,12 @@ export class WorkerPool {
               entry.frames[w] = reply;
               entry.arrived++;
               pending.set(reply.index, entry);
-              flush();
+              queueFlush();
               return;
             }
             case 'progress':
               progress[w] = reply.fraction;
-              if (!outcome) options.onProgress?.(Math.min(...progress));
+              if (!outcome) options.onProgress?.(minOf(progress));
               return;
             case 'cancelled':
               stopped[w] = true;
@@ -223,19 +263,8 @@ export class WorkerPool {
             case 'done':
               stopped[w] = true;
               parts[w] = reply.part;
-              if (!outcome && parts.every((p) => p !== null)) {
-                flush();
-                outcome = {
-                  error: null,
-                  result: mergeRunParts(
-                    options.prepared,
-                    options.targets,
-                    parts as RunPart[],
-                    frames,
-                    options.ids,
-                  ),
-                };
-              }
+              // Once the last frames are handed on, the parts are merged (see flushSlice).
+              if (parts.every((p) => p !== null)) queueFlush();
               settleIfStopped();
               return;
           }
