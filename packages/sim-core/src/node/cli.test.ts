@@ -183,6 +183,22 @@ describe('balloon-sim command line', () => {
     );
     expect(JSON.parse(readFileSync(files[4], 'utf8')).members).toBe(600);
     expect(readdirSync(dir).sort()).toEqual(['s.json', 't.csv', 't.geojson', 't.kml', 't.ndjson']);
+    // The streamed CSV starts each member where its GeoJSON track starts: at the launch, not at the
+    // first output time after it.
+    const firstRow = new Map<number, string[]>();
+    for (const line of readFileSync(files[1], 'utf8').trim().split('\n').slice(1)) {
+      const cells = line.split(',');
+      if (!firstRow.has(Number(cells[0]))) firstRow.set(Number(cells[0]), cells);
+    }
+    for (const f of geo.features) {
+      if (f.geometry?.type !== 'LineString') continue;
+      const [, , , , time, lon, lat] = firstRow.get(f.properties.member)!;
+      expect([time, Number(lon), Number(lat)]).toEqual([
+        f.properties.times[0],
+        f.geometry.coordinates[0][0],
+        f.geometry.coordinates[0][1],
+      ]);
+    }
   });
 
   it('exits 2 for an unwritable output path or an unknown format, before running', () => {
@@ -310,5 +326,28 @@ describe.runIf(hasSharedData)('balloon-sim on real GFS data (../shared/data)', (
       for (let di = -1; di <= 1; di++)
         if (i + di >= 0 && i + di < nx && j + dj >= 0 && j + dj < ny) near += counts[(j + dj) * nx + i + di];
     expect(near).toBeGreaterThan(0);
+  });
+
+  it('backtrack refuses files of two forecast runs unless --allow-mixed-runs', () => {
+    const files = ['20200804_f000', '20200815_f000'].map((n) =>
+      sharedDataPath('gfs-0p25-poland', `${n}.grib2`),
+    );
+    const args = [
+      'backtrack',
+      ...files.flatMap((f) => ['--wind', f]),
+      '--detection',
+      '24.5,54.5,3000,2020-08-10T00:00:00Z',
+      '--members',
+      '20',
+      '--max-float-hours',
+      '1',
+      '--json',
+    ];
+    const refused = cli(...args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/forecast runs/);
+    const allowed = cli(...args, '--allow-mixed-runs');
+    expect(allowed.stderr).toBe('');
+    expect(allowed.code).toBe(0);
   });
 });

@@ -21,6 +21,7 @@ balloon, its float altitude is fitted first.
   --max-float-hours H       longest float before the detection (default 8)
   --ascent-rate MPS         ascent after launch (default 3)
   --seed N                  (default 1)
+  --allow-mixed-runs        make one wind of files from different forecast runs (refused by default)
   --json                    print the result as one JSON document`;
 
 function parseDetection(
@@ -72,6 +73,7 @@ export const backtrackCommand: Command = {
         'ascent-rate': { type: 'string' },
         seed: { type: 'string' },
         json: { type: 'boolean' },
+        'allow-mixed-runs': { type: 'boolean' },
       },
       usage,
     );
@@ -87,7 +89,9 @@ export const backtrackCommand: Command = {
       time: num(v['sigma-time-sec'], 'sigma-time-sec', 120),
     };
     const detections = texts.map((t, k) => parseDetection(t, k, sigmas));
-    const wind = await loadWindFiles(winds);
+    const wind = await loadWindFiles(winds, {
+      mixedRuns: v['allow-mixed-runs'] ? 'allow' : 'refuse',
+    });
     const countriesPath = resolve(BUNDLED_GEOGRAPHY_DIR, 'countries.json');
     const belarus = countryAreas(
       parseJson((await readInput(countriesPath, 'geography file')).toString('utf8'), countriesPath),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../errors.js';
+import { DownloadError } from '../fetch/download.js';
 import { backtrackCommand } from './backtrack.js';
 import { type Command, type CommandContext, UsageError } from './command.js';
 import { BROKEN_PIPE_EXIT_CODE, Interrupted, removeTemporariesNow } from './interrupt.js';
@@ -92,6 +93,10 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
     if (error instanceof UsageError || error instanceof InputError) {
       process.stderr.write(`balloon-sim: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof DownloadError) {
+      process.stderr.write(`balloon-sim: ${error.message}\n`);
+      return 1;
     }
     if (error instanceof OutputError) {
       process.stderr.write(`balloon-sim: ${error.message}; no partial file was left under that name\n`);

@@ -507,7 +507,9 @@ export class OutputSet {
       onFrame: (frame: Frame) => {
         for (const o of streaming)
           o.file.write(
-            o.format === 'csv' ? csvRows(prepared, frame) : ndjsonRecord(frame, this.pendingEvents),
+            o.format === 'csv'
+              ? csvRows(prepared, frame, this.pendingEvents)
+              : ndjsonRecord(frame, this.pendingEvents),
           );
         this.pendingEvents = [];
       },

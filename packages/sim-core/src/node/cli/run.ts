@@ -96,13 +96,13 @@ Checks all that run would, before it runs: the scenario against its JSON Schema,
 the bundled geography, the launches against the wind's coverage (box, times, altitudes, terrain) and
 the flight profile. Prints every problem with its JSON path (exit 2), or "ok" and the warnings
 (gaps between the wind's time steps, mixed runs, …).`,
-  async run(args, { out }) {
+  async run(args, { out, signal }) {
     const parsed = parse(args, {}, this.usage);
     if (parsed.values.help) return out(this.usage);
     if (parsed.positionals.length !== 1)
       throw new UsageError(`validate takes one scenario file\n\n${this.usage}`);
     // Schema problems are all listed here; without a valid document nothing else can be checked.
-    const file = await readScenarioFile(parsed.positionals[0]);
+    const file = await readScenarioFile(parsed.positionals[0], signal);
     const { scenario, baseDir } = file;
     const issues: ValidationIssue[] = [];
     const problem = (path: string, error: unknown, value?: unknown) => {

@@ -58,6 +58,9 @@ describe('balloon-sim wind fetch: failures and exit codes', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`http://127.0.0.1:${port}/cgi-bin/filter_gfs_0p25.pl`);
     expect(r.stderr).toMatch(/failed after 1 attempt: connection refused \(ECONNREFUSED/);
+    // An expected failure: the message, not a stack trace.
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr).not.toMatch(/the run failed/);
     expect(readdirSync(out)).toEqual([]);
   });
 
