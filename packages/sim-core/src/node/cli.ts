@@ -3,7 +3,8 @@
  * balloon-sim: the command line (see cli/main.ts). SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the
  * running command cleanly; a second one stops it at once. Either way no temporary file is left.
  */
-import { removeTemporariesNow, stopOnSignals } from './cli/interrupt.js';
+import { stopOnSignals } from './cli/interrupt.js';
+import { removeTemporariesNow } from './temporaries.js';
 
 // Before the rest of the command line loads: a signal from now on is handled.
 const controller = new AbortController();

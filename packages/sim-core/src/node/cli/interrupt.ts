@@ -1,9 +1,9 @@
 /**
- * Signals that stop a command, and the temporary files to remove when they do. Kept free of heavy
+ * Signals that stop a command; the temporary files to remove when they do are in ../temporaries.ts. Kept free of heavy
  * imports: cli.ts installs the handlers before it loads the rest of the command line.
  */
-import { unlinkSync } from 'node:fs';
 import { constants } from 'node:os';
+import { removeTemporariesNow } from '../temporaries.js';
 
 /** The signals a person or a supervisor sends to stop a command: Ctrl-C, kill, a closed terminal. */
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -21,30 +21,6 @@ export class Interrupted extends Error {
     // 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP: what a shell shows for a program the signal killed.
     this.exitCode = 128 + constants.signals[signalName];
   }
-}
-
-const temporaries = new Set<string>();
-
-/** A temporary file that must not outlive the process unless it is renamed to its final name. */
-export function registerTemporary(path: string): void {
-  temporaries.add(path);
-}
-
-/** The temporary is gone (renamed or removed): nothing to clean up for it. */
-export function forgetTemporary(path: string): void {
-  temporaries.delete(path);
-}
-
-/** Removes every registered temporary file now, synchronously (safe inside a signal handler). */
-export function removeTemporariesNow(): void {
-  for (const path of temporaries) {
-    try {
-      unlinkSync(path);
-    } catch {
-      // Already gone (its folder removed, or renamed by a finished run): nothing to do.
-    }
-  }
-  temporaries.clear();
 }
 
 /**

@@ -35,7 +35,7 @@ import type { PreparedRun } from '../../scenario/prepare.js';
 import type { RunHooks, RunResult } from '../../scenario/run.js';
 import type { Frame } from '../../solver/simulation.js';
 import type { SimEvent } from '../../solver/status.js';
-import { forgetTemporary, registerTemporary } from './interrupt.js';
+import { forgetTemporary, registerTemporary } from '../temporaries.js';
 
 /** What the system said, in words, with its code (for the messages of OutputError and InputError). */
 function describeCause(error: unknown): string {

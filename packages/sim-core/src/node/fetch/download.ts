@@ -3,6 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EnvHttpProxyAgent, fetch } from 'undici';
 import { InputError } from '../../errors.js';
+import { forgetTemporary, registerTemporary } from '../temporaries.js';
 
 /** Options of one download. */
 export interface DownloadOptions {
@@ -221,11 +222,14 @@ function proxyNote(url: string): string {
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.part-${process.pid}-${randomBytes(4).toString('hex')}`;
+  registerTemporary(temporary);
   try {
     await writeFile(temporary, data);
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  } finally {
+    forgetTemporary(temporary);
   }
 }
