@@ -1,17 +1,17 @@
 /**
  * Decode benchmark on the real files of ../shared/data: each file read into a wind field (or, for
  * files without wind, fully decoded) several times; prints one JSON line with MB/s and values/s
- * overall and per format. Usage: node dist/bench/decode.js [--rounds N]
+ * overall and per format. Usage: node tools/dist/bench/decode.js [--rounds N]
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { decodeGrib2, decodeWind, type WindFile } from '../index.js';
+import { decodeGrib2, decodeWind, type WindFile } from '@balloon-sim/sim-core';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
 const rounds = Number(values.rounds);
-const data = resolve(import.meta.dirname, '../../../../../shared/data');
+const data = resolve(import.meta.dirname, '../../../../shared/data');
 const file = (...p: string[]): WindFile => ({
   name: p.join('/'),
   bytes: new Uint8Array(readFileSync(resolve(data, ...p))),

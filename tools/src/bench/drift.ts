@@ -8,7 +8,7 @@
  * `--grid pressure` runs the same balloons through the same winds on 13 pressure levels with
  * geopotential heights varying by column and time (what GRIB2 forecasts give); the yardstick has no
  * such variant, so it is not run and the check values differ.
- * Usage: node dist/bench/drift.js [--particles N] [--steps N] [--rounds N] [--no-ref] [--grid altitude|pressure]
+ * Usage: node tools/dist/bench/drift.js [--particles N] [--steps N] [--rounds N] [--no-ref] [--grid altitude|pressure]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,7 +22,7 @@ import {
   PressureGridWind,
   Simulation,
   type WindField,
-} from '../index.js';
+} from '@balloon-sim/sim-core';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +41,7 @@ if (values.grid !== 'altitude' && values.grid !== 'pressure') {
   process.exit(2);
 }
 const pressureGrid = values.grid === 'pressure';
-const refScript = resolve(import.meta.dirname, '../../../../../shared/bench/ref.sh');
+const refScript = resolve(import.meta.dirname, '../../../../shared/bench/ref.sh');
 
 const NX = 89;
 const NY = 41;

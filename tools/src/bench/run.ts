@@ -5,24 +5,24 @@
  * oneThreadSec is the run in this thread; cold* time a whole command-line invocation (reading the
  * wind and geography, starting threads, JIT warm-up). Prints one JSON line: wallSec (2 workers),
  * memberStepsPerSec, speedupWorkers (1 thread ÷ 2 workers), peakRssMB (the whole process).
- * Usage: node dist/bench/run.js [--members N] [--hours H]
+ * Usage: node tools/dist/bench/run.js [--members N] [--hours H]
  */
 
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { prepareRun, runPrepared } from '../index.js';
-import { loadScenarioTargets } from '../node/geography.js';
-import { loadScenarioWind } from '../node/load-wind.js';
-import { readScenarioFile } from '../node/scenario-file.js';
-import { WorkerPool } from '../node/workers/pool.js';
+import { prepareRun, runPrepared } from '@balloon-sim/sim-core';
+import {
+  loadScenarioTargets,
+  loadScenarioWind,
+  readScenarioFile,
+  WorkerPool,
+} from '@balloon-sim/sim-core/node';
 
 const { values } = parseArgs({
   options: { members: { type: 'string', default: '10000' }, hours: { type: 'string', default: '12' } },
 });
-const file = await readScenarioFile(
-  resolve(import.meta.dirname, '../../../../fixtures/scenarios/default.json'),
-);
+const file = await readScenarioFile(resolve(import.meta.dirname, '../../../fixtures/scenarios/default.json'));
 const launches = (file.scenario.launch.sites?.length ?? 1) * 4; // 4 launch hours
 const perLaunch = Math.ceil(Number(values.members) / launches);
 const scenario = {
