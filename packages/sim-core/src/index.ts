@@ -6,6 +6,7 @@ export * from './analysis/stats.js';
 export * from './analysis/summary.js';
 export * from './analysis/sweep.js';
 export * from './analysis/targets.js';
+export * from './arrays.js';
 export * from './atmosphere.js';
 export * from './decode/grib2/index.js';
 export * from './decode/grib2json.js';

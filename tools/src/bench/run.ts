@@ -11,13 +11,8 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { loadScenarioTargets, loadScenarioWind, readScenarioFile, WorkerPool } from '@balloon-sim/node';
 import { prepareRun, runPrepared } from '@balloon-sim/sim-core';
-import {
-  loadScenarioTargets,
-  loadScenarioWind,
-  readScenarioFile,
-  WorkerPool,
-} from '@balloon-sim/sim-core/node';
 
 const { values } = parseArgs({
   options: { members: { type: 'string', default: '10000' }, hours: { type: 'string', default: '12' } },
