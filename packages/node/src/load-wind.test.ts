@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { DecodeError, readNetcdfWind, runScenario } from '@balloon-sim/sim-core';
+import { readNetcdfWind } from '@balloon-sim/formats';
+import { DecodeError, runScenario } from '@balloon-sim/sim-core';
 import { hasSharedData, sharedDataPath } from '@balloon-sim/sim-core/testing';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioWind, readHdf5WindGuarded } from './load-wind.js';

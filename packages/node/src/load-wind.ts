@@ -1,17 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { type DecodeWindOptions, decodeWind, readNetcdfWind, type WindFile } from '@balloon-sim/formats';
 import type { LonLatBox, WindField, WindSource } from '@balloon-sim/sim-core';
-import {
-  analyticWind,
-  DecodeError,
-  type DecodeWindOptions,
-  decodeWind,
-  type GridWindInit,
-  gridWind,
-  readNetcdfWind,
-  type WindFile,
-} from '@balloon-sim/sim-core';
+import { analyticWind, DecodeError, type GridWindInit, gridWind } from '@balloon-sim/sim-core';
 import { readInput } from './files.js';
 
 /** Reads wind files from disk. */

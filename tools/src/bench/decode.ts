@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { decodeGrib2, decodeWind, type WindFile } from '@balloon-sim/sim-core';
+import { decodeGrib2, decodeWind, type WindFile } from '@balloon-sim/formats';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
 const rounds = Number(values.rounds);

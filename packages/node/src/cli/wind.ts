@@ -1,5 +1,5 @@
+import { describeWindFile } from '@balloon-sim/formats';
 import {
-  describeWindFile,
   directionOfWind,
   InputError,
   nearestInBox,

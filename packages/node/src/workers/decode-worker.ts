@@ -3,8 +3,8 @@
  * into an endless loop can be stopped (see readHdf5WindGuarded): the thread is terminated.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { readNetcdfWind } from '@balloon-sim/formats';
 import type { LonLatBox } from '@balloon-sim/sim-core';
-import { readNetcdfWind } from '@balloon-sim/sim-core';
 
 const { bytes, source, bbox } = workerData as { bytes: Uint8Array; source: string; bbox?: LonLatBox };
 readNetcdfWind(bytes, { source, bbox }).then(
