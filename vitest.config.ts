@@ -1,9 +1,28 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
-  resolve: { conditions: ['source'] },
+  resolve: {
+    // Tests load the workspace's packages from their sources, so one copy of each module (and of each
+    // error class) is in play, the sources under test. An alias, not the "source" export condition:
+    // vitest hands SSR conditions to Node as --conditions, which worker threads inherit, and the
+    // workers (compiled, in dist/) would then load .ts files. @balloon-sim/sim-core/testing exists
+    // as sources only.
+    alias: [
+      { find: /^@balloon-sim\/sim-core$/, replacement: source('packages/sim-core/src/index.ts') },
+      {
+        find: /^@balloon-sim\/sim-core\/testing$/,
+        replacement: source('packages/sim-core/src/testing/index.ts'),
+      },
+      { find: /^@balloon-sim\/formats$/, replacement: source('packages/formats/src/index.ts') },
+      { find: /^@balloon-sim\/node$/, replacement: source('packages/node/src/index.ts') },
+      { find: /^@balloon-sim\/server$/, replacement: source('packages/server/src/index.ts') },
+    ],
+  },
   test: {
-    include: ['packages/*/src/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'tools/src/**/*.test.ts'],
     testTimeout: 60_000,
   },
 });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
+import { loadScenarioTargets, loadScenarioWind } from '@balloon-sim/node';
 import { backtrack, backtrackSummary } from '@balloon-sim/sim-core';
-import { loadScenarioTargets, loadScenarioWind } from '@balloon-sim/sim-core/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openApp } from './testing/apps.js';
 import { eventually, startServer } from './testing/client.js';

@@ -2,6 +2,12 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
+  BUNDLED_GEOGRAPHY_DIR,
+  loadScenarioTargets,
+  loadScenarioWind,
+  loadZoneFile,
+} from '@balloon-sim/node';
+import {
   type AnalysisTargets,
   type Scenario,
   ScenarioError,
@@ -9,12 +15,6 @@ import {
   type WindSource,
   zonesToGeoJson,
 } from '@balloon-sim/sim-core';
-import {
-  BUNDLED_GEOGRAPHY_DIR,
-  loadScenarioTargets,
-  loadScenarioWind,
-  loadZoneFile,
-} from '@balloon-sim/sim-core/node';
 import type { DataDirs } from './options.js';
 
 /** A scenario file shipped in fixtures/scenarios. */

@@ -1,3 +1,4 @@
+import { resolveLaunchArea } from '@balloon-sim/node';
 import {
   type AnalysisTargets,
   type PreparedRun,
@@ -9,7 +10,6 @@ import {
   validateScenario,
   type WindField,
 } from '@balloon-sim/sim-core';
-import { resolveLaunchArea } from '@balloon-sim/sim-core/node';
 import type { Catalog } from './catalog.js';
 import type { Limits } from './options.js';
 

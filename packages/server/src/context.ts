@@ -1,5 +1,5 @@
+import { BUNDLED_GEOGRAPHY_DIR } from '@balloon-sim/node';
 import { Simulation } from '@balloon-sim/sim-core';
-import { BUNDLED_GEOGRAPHY_DIR } from '@balloon-sim/sim-core/node';
 import { Catalog } from './catalog.js';
 import { type CheckedRun, checkRun } from './checked-run.js';
 import { type Redact, redactor } from './errors.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadScenarioTargets, loadScenarioWind, readScenarioFile } from '@balloon-sim/node';
 import { prepareRun, runPrepared, type Scenario } from '@balloon-sim/sim-core';
-import { loadScenarioTargets, loadScenarioWind, readScenarioFile } from '@balloon-sim/sim-core/node';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type BacktrackRequest, type BacktrackSummary, WorkerPool } from '@balloon-sim/node';
 import {
   type AnalysisEvent,
   byTimeThenMember,
@@ -8,7 +9,6 @@ import {
   type RunResult,
   type SimEvent,
 } from '@balloon-sim/sim-core';
-import { type BacktrackRequest, type BacktrackSummary, WorkerPool } from '@balloon-sim/sim-core/node';
 import type { CheckedRun } from './checked-run.js';
 import { ClientError, RunCancelled } from './errors.js';
 import type { Limits } from './options.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { resolve } from 'node:path';
+import { loadScenarioTargets, loadScenarioWind, readScenarioFile } from '@balloon-sim/node';
 import { type Frame, prepareRun, runPrepared, type Scenario } from '@balloon-sim/sim-core';
-import { loadScenarioTargets, loadScenarioWind, readScenarioFile } from '@balloon-sim/sim-core/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppOptions } from './options.js';
 import {

@@ -1,40 +1,158 @@
-export * from './analysis/area-mask.js';
-export * from './analysis/backtrack.js';
-export * from './analysis/ensemble-stats.js';
-export * from './analysis/observer.js';
-export * from './analysis/stats.js';
-export * from './analysis/summary.js';
-export * from './analysis/sweep.js';
-export * from './analysis/targets.js';
-export * from './atmosphere.js';
-export * from './decode/grib2/index.js';
-export * from './decode/grib2json.js';
-export * from './decode/netcdf.js';
-export * from './decode/open-meteo.js';
-export * from './decode/wind-file.js';
-export * from './decode/wyoming.js';
-export * from './earth.js';
-export * from './ensemble/random.js';
-export * from './errors.js';
-export * from './flight/profile.js';
-export * from './geo/openair.js';
-export * from './geo/polygons.js';
-export * from './geo/sphere.js';
-export * from './geo/zones.js';
-export * from './output/formats.js';
-export * from './scenario/entry.js';
-export * from './scenario/issues.js';
-export * from './scenario/launch-area.js';
-export * from './scenario/merge.js';
-export * from './scenario/prepare.js';
-export * from './scenario/run.js';
-export * from './scenario/schema.js';
-export * from './scenario/validate.js';
-export * from './scenario/wind-source.js';
-export * from './solver/members.js';
-export * from './solver/simulation.js';
-export * from './solver/status.js';
-export * from './wind/analytic.js';
-export * from './wind/grid.js';
-export * from './wind/grid-json.js';
-export * from './wind/wind-field.js';
+/**
+ * @balloon-sim/sim-core, the engine: its public names, by folder (the order Biome keeps). Each is
+ * here on purpose: what embedders, the README's examples, the server, the viewer and the workspace's
+ * other packages (formats, node) use. Helpers that serve only the engine's own modules stay
+ * unexported; add a name here when a user needs it, not by exporting a whole module.
+ */
+
+export {
+  type AltitudeFit,
+  type BacktrackOptions,
+  type BacktrackResult,
+  backtrack,
+  backtrackSummary,
+  type Detection,
+  type LaunchCell,
+} from './analysis/backtrack.js';
+export {
+  type BorderSummary,
+  type DensityGrid,
+  densityGrid,
+  wilsonInterval,
+  type ZoneSummary,
+} from './analysis/ensemble-stats.js';
+export type { AnalysisEvent, AnalysisTargets, ZoneTarget } from './analysis/observer.js';
+export {
+  formatSummary,
+  type LandingSummary,
+  type RiskRow,
+  type RunSummary,
+  type SiteSummary,
+} from './analysis/summary.js';
+export {
+  mergeSweeps,
+  parseShard,
+  type SweepTable,
+  shardMembers,
+  sweepCsv,
+  sweepTable,
+} from './analysis/sweep.js';
+export { analysisTargets, type CountryArea, countryAreas } from './analysis/targets.js';
+export { appendAll, maxOf, minOf } from './arrays.js';
+export { isaAltitudeM, isaPressurePa } from './atmosphere.js';
+export { distanceM, EARTH_RADIUS_M } from './earth.js';
+export { DecodeError, describeValue, InputError, invalid } from './errors.js';
+export { type OpenAirOptions, parseOpenAir } from './geo/openair.js';
+export { polygonsFromGeoJson } from './geo/polygons.js';
+export {
+  destinationLonLat,
+  distanceToEdgesM,
+  distanceToPolylineM,
+  initialBearingDeg,
+} from './geo/sphere.js';
+export {
+  distanceToBoundaryM,
+  distanceToZoneM,
+  flightLevelToM,
+  M_PER_FT,
+  M_PER_NM,
+  type PreparedZone,
+  prepareZone,
+  ZONE_KINDS,
+  type Zone,
+  type ZoneAirport,
+  type ZoneKind,
+  zonesFromGeoJson,
+  zonesToGeoJson,
+} from './geo/zones.js';
+export {
+  CSV_HEADER,
+  csvChunks,
+  csvRows,
+  eventJson,
+  formatOfPath,
+  geoJson,
+  kml,
+  ndjsonRecord,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  positionsJson,
+} from './output/formats.js';
+export { prepareRun, runScenario } from './scenario/entry.js';
+export { ScenarioError, type ValidationIssue } from './scenario/issues.js';
+export { withAreaSites } from './scenario/launch-area.js';
+export { mergeFrames, mergeRunParts, type RunPart, runPart } from './scenario/merge.js';
+export {
+  type PreparedRun,
+  prepareValidRun,
+  RUN_LIMITS,
+  type RunSize,
+  SCENARIO_DEFAULTS,
+  scenarioSize,
+  selectMembers,
+} from './scenario/prepare.js';
+export { byTimeThenMember, type RunHooks, type RunResult, runPrepared, runSteps } from './scenario/run.js';
+export {
+  type Ensemble,
+  type FileWindSource,
+  type Flight,
+  type Launch,
+  type LaunchArea,
+  type LaunchSite,
+  type OscillatingWindSource,
+  type Output,
+  type Perturbations,
+  type RotationWindSource,
+  Scenario,
+  type ShearWindSource,
+  type Solver,
+  type SoundingWindSource,
+  type UniformWindSource,
+  WindSource,
+} from './scenario/schema.js';
+export { scenarioIssues, validateScenario } from './scenario/validate.js';
+export { analyticWind } from './scenario/wind-source.js';
+export { MemberSet } from './solver/members.js';
+export {
+  type Frame,
+  Simulation,
+  type SimulationOptions,
+  SOLVER_METHODS,
+  type SolverMethod,
+} from './solver/simulation.js';
+export {
+  EVENT_KINDS,
+  MemberStatus,
+  type MemberStatusCode,
+  type MemberStatusName,
+  type SimEvent,
+  type SimEventKind,
+  STATUS_NAMES,
+  STATUS_REASONS,
+} from './solver/status.js';
+export {
+  directionOfWind,
+  LinearShearWind,
+  OscillatingWind,
+  SolidBodyRotationWind,
+  type SoundingLevel,
+  SoundingWind,
+  UniformWind,
+  windFromDirection,
+} from './wind/analytic.js';
+export {
+  AltitudeGridWind,
+  type GridAxis,
+  type GridLevels,
+  type GridWindInit,
+  gridWind,
+  PressureGridWind,
+} from './wind/grid.js';
+export {
+  checkLonLatBox,
+  EVERYWHERE,
+  type LonLatBox,
+  nearestInBox,
+  type WindCoverage,
+  type WindField,
+} from './wind/wind-field.js';

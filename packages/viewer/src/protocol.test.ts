@@ -4,10 +4,10 @@
  * in the order sim-core builds them, and the page's exports in sim-core's columns.
  */
 import { resolve } from 'node:path';
+import { loadScenarioWind, readScenarioFile } from '@balloon-sim/node';
+import { encodeBinaryFrame, jsonFrame } from '@balloon-sim/server';
 import { prepareRun } from '@balloon-sim/sim-core';
-import { loadScenarioWind, readScenarioFile } from '@balloon-sim/sim-core/node';
 import { describe, expect, it } from 'vitest';
-import { encodeBinaryFrame, jsonFrame } from '../../server/src/frames.js';
 import { zoneLimits } from './basemap.js';
 import { densityRegions } from './contours.js';
 import { csvOf } from './export.js';

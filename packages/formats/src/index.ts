@@ -1,0 +1,54 @@
+/**
+ * @balloon-sim/formats: wind files, bytes in, wind field out (and the writers). Runs in Node and
+ * browsers; the heavy decoders (HDF5, JPEG 2000) load on first use.
+ */
+export {
+  decodeGrib2,
+  describeGrib2,
+  type Grib2Bbox,
+  type Grib2DecodeOptions,
+  type Grib2Description,
+  type Grib2Field,
+  type Grib2FieldInfo,
+  type Grib2File,
+  type Grib2MessageSummary,
+  type Grib2Packing,
+  type Grib2Skipped,
+  type Grib2WindLevelType,
+  type Grib2WindOptions,
+  grib2Wind,
+} from './grib2/index.js';
+export {
+  type Grib2JsonRecord,
+  type Grib2JsonSurface,
+  type ReadGrib2JsonOptions,
+  readGrib2Json,
+  type WriteGrib2JsonOptions,
+  writeGrib2Json,
+} from './grib2json.js';
+export { GRID_JSON_FORMAT, type GridJsonMeta, readGridJson, writeGridJson } from './grid-json.js';
+export {
+  describeNetcdf,
+  type NetcdfDescription,
+  type NetcdfVariableInfo,
+  type NetcdfWindOptions,
+  readNetcdfWind,
+  STANDARD_GRAVITY_M_S2,
+} from './netcdf.js';
+export { type ReadOpenMeteoOptions, readOpenMeteo } from './open-meteo.js';
+export {
+  type DecodeWindOptions,
+  decodeWind,
+  describeWindFile,
+  detectWindFormat,
+  WIND_FORMATS,
+  type WindFile,
+  type WindFormat,
+  type WindLevelType,
+} from './wind-file.js';
+export {
+  type ReadWyomingOptions,
+  readWyomingSounding,
+  type WyomingSounding,
+  wyomingWind,
+} from './wyoming.js';

@@ -1,0 +1,122 @@
+import { resolve } from 'node:path';
+import { backtrack, backtrackSummary, countryAreas, type Detection, minOf } from '@balloon-sim/sim-core';
+import { parseJson, readInput } from '../files.js';
+import { BUNDLED_GEOGRAPHY_DIR } from '../geography.js';
+import { loadWindFiles } from '../load-wind.js';
+import { type Command, parse, UsageError } from './command.js';
+
+const usage = `usage: balloon-sim backtrack --wind FILE [--wind FILE…] --detection LON,LAT,ALT_M,TIME [--detection …] [options]
+
+Traces a detected balloon back to where it was probably launched: backward ensemble members float
+back for up to --max-float-hours, then trace the ascent back to the ground. Launch points inside
+Belarus count as plausible and form the launch-area probability grid. With several detections of one
+balloon, its float altitude is fitted first.
+  --detection LON,LAT,ALT_M,TIME   degrees, m above mean sea level, ISO 8601 (repeat for a track)
+  --sigma-position-m M      1 σ of the detected position (default 1000)
+  --sigma-alt-m M           1 σ of the altitude (default 200)
+  --sigma-time-sec S        1 σ of the time (default 120)
+  --members N               backward members (default 500)
+  --max-float-hours H       longest float before the detection (default 8)
+  --ascent-rate MPS         ascent after launch (default 3)
+  --seed N                  (default 1)
+  --allow-mixed-runs        make one wind of files from different forecast runs (refused by default)
+  --json                    print the result as one JSON document`;
+
+function parseDetection(
+  text: string,
+  k: number,
+  sigmas: { position: number; alt: number; time: number },
+): Detection {
+  const parts = text.split(',');
+  if (parts.length !== 4)
+    throw new UsageError(`--detection ${k + 1} must be LON,LAT,ALT_M,TIME, got "${text}"`);
+  const [lon, lat, altM] = parts.slice(0, 3).map(Number);
+  const tSec = Date.parse(parts[3]) / 1000;
+  if (![lon, lat, altM].every(Number.isFinite))
+    throw new UsageError(`--detection ${k + 1}: lon, lat and altitude must be numbers, got "${text}"`);
+  if (!Number.isFinite(tSec))
+    throw new UsageError(`--detection ${k + 1}: time must be ISO 8601, got "${parts[3]}"`);
+  return {
+    lon,
+    lat,
+    altM,
+    tSec,
+    sigmaPositionM: sigmas.position,
+    sigmaAltM: sigmas.alt,
+    sigmaTimeSec: sigmas.time,
+  };
+}
+
+function num(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${value}"`);
+  return n;
+}
+
+export const backtrackCommand: Command = {
+  summary: 'from radar detections, where was the balloon launched',
+  usage,
+  async run(args, { out }) {
+    const parsed = parse(
+      args,
+      {
+        wind: { type: 'string', multiple: true },
+        detection: { type: 'string', multiple: true },
+        'sigma-position-m': { type: 'string' },
+        'sigma-alt-m': { type: 'string' },
+        'sigma-time-sec': { type: 'string' },
+        members: { type: 'string' },
+        'max-float-hours': { type: 'string' },
+        'ascent-rate': { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean' },
+        'allow-mixed-runs': { type: 'boolean' },
+      },
+      usage,
+    );
+    if (parsed.values.help) return out(usage);
+    const winds = (parsed.values.wind as string[] | undefined) ?? [];
+    const texts = (parsed.values.detection as string[] | undefined) ?? [];
+    if (winds.length === 0 || texts.length === 0)
+      throw new UsageError(`--wind and --detection are required\n\n${usage}`);
+    const v = parsed.values;
+    const sigmas = {
+      position: num(v['sigma-position-m'], 'sigma-position-m', 1000),
+      alt: num(v['sigma-alt-m'], 'sigma-alt-m', 200),
+      time: num(v['sigma-time-sec'], 'sigma-time-sec', 120),
+    };
+    const detections = texts.map((t, k) => parseDetection(t, k, sigmas));
+    const wind = await loadWindFiles(winds, {
+      mixedRuns: v['allow-mixed-runs'] ? 'allow' : 'refuse',
+    });
+    const countriesPath = resolve(BUNDLED_GEOGRAPHY_DIR, 'countries.json');
+    const belarus = countryAreas(
+      parseJson((await readInput(countriesPath, 'geography file')).toString('utf8'), countriesPath),
+      countriesPath,
+      ['BY'],
+    ).find((c) => c.id === 'BY');
+    const result = backtrack({
+      wind,
+      detections,
+      members: Math.round(num(v.members, 'members', 500)),
+      maxFloatSec: num(v['max-float-hours'], 'max-float-hours', 8) * 3600,
+      ascentRateMps: num(v['ascent-rate'], 'ascent-rate', 3),
+      seed: Math.round(num(v.seed, 'seed', 1)),
+      plausible: belarus ? (lon, lat) => belarus.contains(lon, lat) : undefined,
+    });
+    const summary = backtrackSummary(result);
+    if (v.json) return out(JSON.stringify(summary));
+    const lines = [
+      `float altitude ${result.floatAltitudeM} m${result.altitudeFit ? ` (fitted to ${detections.length} detections, RMS ${minOf(result.altitudeFit.map((f) => f.rmsKm)).toFixed(1)} km)` : ''}`,
+      `${result.members} backward members: ${result.reachedGround} traced to the ground, ${result.plausible} of them in Belarus`,
+      `median launch time ${result.medianLaunch ?? '-'}`,
+      'most likely launch cells (0.05°):',
+      ...result.mostLikely.map(
+        (c) =>
+          `  ${c.lon.toFixed(3)}, ${c.lat.toFixed(3)}  ${(100 * c.probability).toFixed(1)} %  median launch ${c.medianLaunch ?? '-'}`,
+      ),
+    ];
+    out(lines.join('\n'));
+  },
+};

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '@balloon-sim/sim-core';
+import { DownloadError } from '../fetch/download.js';
+import { removeTemporariesNow } from '../temporaries.js';
+import { backtrackCommand } from './backtrack.js';
+import { type Command, type CommandContext, UsageError } from './command.js';
+import { BROKEN_PIPE_EXIT_CODE, Interrupted } from './interrupt.js';
+import { BrokenPipeError, OutputError } from './outputs.js';
+import { runCommand, validateCommand } from './run.js';
+import { mergeCommand, sweepCommand } from './sweep.js';
+import { windCommand } from './wind.js';
+
+const commands: Record<string, Command> = {
+  run: runCommand,
+  validate: validateCommand,
+  sweep: sweepCommand,
+  merge: mergeCommand,
+  backtrack: backtrackCommand,
+  wind: windCommand,
+};
+
+const mainUsage = `usage: balloon-sim <command> [options]
+
+Balloon drift trajectory simulator.
+
+commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Run "balloon-sim <command> --help" for a command's options; "balloon-sim --version" for the version.
+Exit codes: 0 ok, 1 the run failed (an output could not be written: the file and the cause are
+named), 2 bad usage or input, 129/130/143 stopped by SIGHUP/SIGINT (Ctrl-C)/SIGTERM, 141 the program
+reading standard output stopped (\`| head\`). A failed or stopped command leaves no partial file.`;
+
+/** The package's version, from its package.json: two folders up both from src/cli and dist/cli. */
+export function version(): string {
+  const manifest = fileURLToPath(new URL('../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+let watchingStdout = false;
+/**
+ * A closed standard output (\`balloon-sim run … | head\`) is not a failure worth a message: stop
+ * quietly, removing temporary files, with the code a shell gives a program a closed pipe stopped.
+ */
+function watchStdout(): void {
+  if (watchingStdout) return;
+  watchingStdout = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    removeTemporariesNow();
+    if (error.code !== 'EPIPE')
+      process.stderr.write(`balloon-sim: cannot write standard output: ${error.message}\n`);
+    process.exit(error.code === 'EPIPE' ? BROKEN_PIPE_EXIT_CODE : 1);
+  });
+}
+
+/** Runs one command line; returns the exit code. */
+export async function main(argv: string[], signal: AbortSignal): Promise<number> {
+  const context: CommandContext = {
+    signal,
+    out: (text) => {
+      watchStdout();
+      process.stdout.write(`${text}\n`);
+    },
+    note: (text) => {
+      process.stderr.write(`${text}\n`);
+    },
+  };
+  const [name, ...rest] = argv;
+  try {
+    if (name === '--version' || name === 'version') {
+      context.out(version());
+      return 0;
+    }
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      const command = name === 'help' && rest[0] ? commands[rest[0]] : undefined;
+      context.out(command ? command.usage : mainUsage);
+      return 0;
+    }
+    const command = commands[name];
+    if (!command) throw new UsageError(`unknown command "${name}"\n\n${mainUsage}`);
+    await command.run(rest, context);
+    return 0;
+  } catch (error) {
+    if (signal.aborted) {
+      const reason = signal.reason;
+      const by = reason instanceof Interrupted ? ` by ${reason.signalName}` : '';
+      process.stderr.write(`balloon-sim: interrupted${by}; no partial output file was left\n`);
+      return reason instanceof Interrupted ? reason.exitCode : 130;
+    }
+    if (error instanceof BrokenPipeError) return BROKEN_PIPE_EXIT_CODE;
+    if (error instanceof UsageError || error instanceof InputError) {
+      process.stderr.write(`balloon-sim: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof DownloadError) {
+      process.stderr.write(`balloon-sim: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof OutputError) {
+      process.stderr.write(`balloon-sim: ${error.message}; no partial file was left under that name\n`);
+      return 1;
+    }
+    // Not a failure the command line expects: the stack is for the bug report.
+    process.stderr.write(`balloon-sim: the run failed: ${(error as Error)?.stack ?? error}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,94 @@
+import type {
+  AnalysisEvent,
+  BacktrackOptions,
+  backtrackSummary,
+  Detection,
+  RunPart,
+  Scenario,
+  SimEvent,
+} from '@balloon-sim/sim-core';
+import { DecodeError, InputError } from '@balloon-sim/sim-core';
+
+/** What the main thread asks a run worker to do: run these members of this scenario. */
+export interface RunRequest {
+  scenario: Scenario;
+  /** Folder the scenario's relative paths resolve against. */
+  baseDir: string;
+  /** Global indices of the members this worker runs. */
+  ids: Uint32Array;
+  /** Send every frame back (for streaming or writing tracks). */
+  frames: boolean;
+}
+
+/**
+ * What the main thread asks a worker to back-track (sim-core's `backtrack`). The wind and the zones
+ * come as a scenario's (`wind`, `zones`), read by the worker like a run's; launches inside the
+ * zones' origin country (Belarus for the bundled geography) count as plausible.
+ */
+export interface BacktrackRequest
+  extends Pick<BacktrackOptions, 'members' | 'maxFloatSec' | 'ascentRateMps' | 'seed'> {
+  scenario: Scenario;
+  /** Folder the scenario's relative paths resolve against. */
+  baseDir: string;
+  detections: Detection[];
+}
+
+/** What a back-track tells (sim-core's `backtrackSummary`): the same object in any thread. */
+export type BacktrackSummary = ReturnType<typeof backtrackSummary>;
+
+/** What the main thread sends a pooled worker. */
+export type WorkerCommand =
+  | { type: 'run'; request: RunRequest }
+  | { type: 'backtrack'; request: BacktrackRequest }
+  | { type: 'cancel' };
+
+/**
+ * An error thrown in a worker, as it crosses to the main thread: errors are cloned without their
+ * class, so an input error carries its field and a decoding error its parts, to be thrown again as
+ * the same class (the server answers them with a 4xx naming the field, or the file and section).
+ */
+export type WorkerError = {
+  type: 'error';
+  message: string;
+  input: boolean;
+  field?: string;
+  decode?: { reason: string; source: string; part?: string; offset?: number };
+};
+
+/** What a run worker sends back. */
+export type RunReply =
+  | { type: 'ready' }
+  | { type: 'cancelled' }
+  | {
+      type: 'frame';
+      index: number;
+      tSec: number;
+      positions: Float32Array;
+      events: SimEvent[];
+      analysisEvents: AnalysisEvent[];
+    }
+  | { type: 'progress'; fraction: number }
+  | { type: 'done'; part: RunPart }
+  | { type: 'backtrack'; summary: BacktrackSummary }
+  | WorkerError;
+
+/** An error thrown in a worker, as the message that carries it (see WorkerError). */
+export function workerError(error: unknown): WorkerError {
+  const message = (error as Error)?.message ?? String(error);
+  if (error instanceof DecodeError) {
+    const { reason, source, part, offset } = error;
+    return { type: 'error', message, input: true, decode: { reason, source, part, offset } };
+  }
+  if (error instanceof InputError) return { type: 'error', message, input: true, field: error.field };
+  return { type: 'error', message, input: false };
+}
+
+/** The error a worker reported, as its class again; `prefix` marks other errors (which worker). */
+export function errorOfWorker(reply: WorkerError, prefix = ''): Error {
+  if (reply.decode) {
+    const { reason, source, part, offset } = reply.decode;
+    return new DecodeError(reason, source, part, offset);
+  }
+  if (reply.input) return new InputError(reply.message, reply.field);
+  return new Error(`${prefix}${reply.message}`);
+}

@@ -1,0 +1,124 @@
+/**
+ * A pooled worker thread (see pool.ts): it waits for run requests, runs some members of a scenario,
+ * posts frames, progress and finally its part; between frames it lets messages in, so a 'cancel'
+ * stops the run at once and the worker is free for the next one. It also back-tracks detections
+ * (one reply, the summary), so that a server's event loop never computes one.
+ */
+import { performance } from 'node:perf_hooks';
+import { parentPort } from 'node:worker_threads';
+import type { AnalysisEvent, AnalysisTargets, Scenario, SimEvent, WindField } from '@balloon-sim/sim-core';
+import {
+  backtrack,
+  backtrackSummary,
+  prepareValidRun,
+  runPart,
+  runSteps,
+  selectMembers,
+} from '@balloon-sim/sim-core';
+import { loadScenarioTargets } from '../geography.js';
+import { loadScenarioWind } from '../load-wind.js';
+import {
+  type BacktrackRequest,
+  type RunReply,
+  type RunRequest,
+  type WorkerCommand,
+  workerError,
+} from './protocol.js';
+
+const port = parentPort!;
+const post = (reply: RunReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
+let cancelled = false;
+
+/** The last wind and zones read: a pooled worker serving the same scenario again skips the files. */
+let lastInputs: { key: string; value: Promise<{ wind: WindField; targets: AnalysisTargets }> } | null = null;
+
+function inputs(scenario: Scenario, baseDir: string) {
+  const key = JSON.stringify([baseDir, scenario.wind, scenario.zones ?? null]);
+  if (lastInputs?.key !== key) {
+    const value = (async () => ({
+      wind: await loadScenarioWind(scenario.wind, baseDir),
+      targets: await loadScenarioTargets(scenario, baseDir),
+    }))();
+    value.catch(() => {
+      lastInputs = null;
+    });
+    lastInputs = { key, value };
+  }
+  return lastInputs.value;
+}
+
+async function run(request: RunRequest): Promise<void> {
+  const { scenario, baseDir, ids } = request;
+  const { wind, targets } = await inputs(scenario, baseDir);
+  const prepared = selectMembers(prepareValidRun(scenario, wind), ids);
+  let events: SimEvent[] = [];
+  let analysisEvents: AnalysisEvent[] = [];
+  let index = 0;
+  const steps = runSteps(prepared, {
+    targets,
+    keepFrames: false,
+    // A loop, not push(...e): a spread of a very large array overflows the argument stack.
+    onEvents: (e) => {
+      for (const x of e) events.push(x);
+    },
+    onAnalysisEvents: (e) => {
+      for (const x of e) analysisEvents.push(x);
+    },
+    onFrame: (frame) => {
+      if (request.frames) {
+        post({ type: 'frame', index, tSec: frame.tSec, positions: frame.positions, events, analysisEvents }, [
+          frame.positions.buffer as ArrayBuffer,
+        ]);
+      }
+      events = [];
+      analysisEvents = [];
+      index++;
+    },
+  });
+  let paused = performance.now();
+  for (;;) {
+    if (cancelled) {
+      post({ type: 'cancelled' });
+      return;
+    }
+    const next = steps.next();
+    if (next.done) {
+      const result = next.value;
+      post({ type: 'done', part: runPart(result, Date.parse(result.summary.end) / 1000) });
+      return;
+    }
+    post({ type: 'progress', fraction: next.value });
+    // Let a 'cancel' in every ~20 ms.
+    if (performance.now() - paused > 20) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      paused = performance.now();
+    }
+  }
+}
+
+/** A back-track runs to its end in one go: it is bounded (members, float time) and short. */
+async function backtrackJob(request: BacktrackRequest): Promise<void> {
+  const { wind, targets } = await inputs(request.scenario, request.baseDir);
+  const origin = targets.origin;
+  const result = backtrack({
+    wind,
+    detections: request.detections,
+    members: request.members,
+    maxFloatSec: request.maxFloatSec,
+    ascentRateMps: request.ascentRateMps,
+    seed: request.seed,
+    plausible: origin ? (lon, lat) => origin.contains(lon, lat) : undefined,
+  });
+  post({ type: 'backtrack', summary: backtrackSummary(result) });
+}
+
+port.on('message', (command: WorkerCommand) => {
+  if (command.type === 'cancel') {
+    cancelled = true;
+    return;
+  }
+  cancelled = false;
+  const job = command.type === 'run' ? run(command.request) : backtrackJob(command.request);
+  job.catch((error: unknown) => post(workerError(error)));
+});
+post({ type: 'ready' });

@@ -1,0 +1,179 @@
+/**
+ * drift-bench v1 (../shared/bench/WORKLOAD.md) through the core's public API: a GFS-like regional
+ * grid on altitude levels, 10 000 balloons floating at fixed altitudes, RK4, dt = 60 s, 12 h.
+ * Each round runs our core once and then the plain-C yardstick (../shared/bench/ref.sh) once, so the
+ * two are measured alternately under the same machine load; the best round of each is reported.
+ * Prints one JSON line: particleStepsPerSec, the check values meanLon, meanLat, active, and
+ * refParticleStepsPerSec and ratio when the yardstick ran.
+ * `--grid pressure` runs the same balloons through the same winds on 13 pressure levels with
+ * geopotential heights varying by column and time (what GRIB2 forecasts give); the yardstick has no
+ * such variant, so it is not run and the check values differ.
+ * Usage: node tools/dist/bench/drift.js [--particles N] [--steps N] [--rounds N] [--no-ref] [--grid altitude|pressure]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import {
+  AltitudeGridWind,
+  MemberSet,
+  MemberStatus,
+  PressureGridWind,
+  Simulation,
+  type WindField,
+} from '@balloon-sim/sim-core';
+
+const { values } = parseArgs({
+  options: {
+    particles: { type: 'string', default: '10000' },
+    steps: { type: 'string', default: '720' },
+    rounds: { type: 'string', default: '5' },
+    'no-ref': { type: 'boolean', default: false },
+    grid: { type: 'string', default: 'altitude' },
+  },
+});
+const particles = Number(values.particles);
+const steps = Number(values.steps);
+const rounds = Number(values.rounds);
+if (values.grid !== 'altitude' && values.grid !== 'pressure') {
+  console.error(`--grid must be altitude or pressure, got ${JSON.stringify(values.grid)}`);
+  process.exit(2);
+}
+const pressureGrid = values.grid === 'pressure';
+const refScript = resolve(import.meta.dirname, '../../../../shared/bench/ref.sh');
+
+const NX = 89;
+const NY = 41;
+const ALTS = [0, 250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
+const NT = 17;
+const DT_GRID_SEC = 10_800;
+
+/** WORKLOAD.md's winds at height z (m) and time th (h). */
+function windAt(lon: number, lat: number, z: number, th: number): [number, number] {
+  return [
+    4 + 0.0015 * z + 4 * Math.sin(0.7 * lon + 0.05 * th) * Math.cos(0.9 * lat),
+    2 + 0.001 * z + 5 * Math.cos(0.5 * lon - 0.8 * lat + 0.1 * th),
+  ];
+}
+
+/** The workload's grid, or its pressure-level variant (levels at ISA heights ± 30 m by column and time). */
+function buildWind(): WindField {
+  const pressures = [1000, 975, 950, 925, 900, 850, 800, 750, 700, 650, 600, 550, 500];
+  const nz = pressureGrid ? pressures.length : ALTS.length;
+  const nodes = NX * NY * nz * NT;
+  const u = new Float32Array(nodes);
+  const v = new Float32Array(nodes);
+  const heights = new Float32Array(pressureGrid ? nodes : 0);
+  let idx = 0;
+  for (let n = 0; n < NT; n++) {
+    const th = (n * DT_GRID_SEC) / 3600;
+    for (let k = 0; k < nz; k++) {
+      for (let j = 0; j < NY; j++) {
+        const lat = 50 + 0.25 * j;
+        for (let i = 0; i < NX; i++) {
+          const lon = 14 + 0.25 * i;
+          let z = ALTS[k];
+          if (pressureGrid) {
+            z = 44_330.8 * (1 - (pressures[k] / 1013.25) ** 0.190263) + 30 * Math.sin(0.3 * lon + 0.1 * th);
+            heights[idx] = z;
+          }
+          [u[idx], v[idx]] = windAt(lon, lat, z, th);
+          idx++;
+        }
+      }
+    }
+  }
+  const common = {
+    lon: { start: 14, step: 0.25, count: NX },
+    lat: { start: 50, step: 0.25, count: NY },
+    timesSec: Array.from({ length: NT }, (_, n) => n * DT_GRID_SEC),
+    u,
+    v,
+  };
+  return pressureGrid
+    ? new PressureGridWind({
+        ...common,
+        levels: { kind: 'pressure', pressuresHpa: pressures, geopotentialHeightM: heights },
+        description: 'drift-bench v1 winds on pressure levels',
+      })
+    : new AltitudeGridWind({
+        ...common,
+        levels: { kind: 'altitude', altitudesM: ALTS },
+        description: 'drift-bench v1 analytic grid',
+      });
+}
+
+const frac = (x: number) => x - Math.floor(x);
+
+function runOnce(wind: WindField) {
+  const members = new MemberSet(particles);
+  for (let p = 0; p < particles; p++) {
+    members.lon[p] = 23.5 + 3.0 * frac(p * 0.618034);
+    members.lat[p] = 53.6 + 0.8 * frac(p * 0.414214);
+    members.floatAltM[p] = 300 + 3700 * frac(p * 0.732051);
+    members.launchTSec[p] = 0;
+  }
+  const sim = new Simulation({
+    wind,
+    members,
+    method: 'rk4',
+    dtSec: 60,
+    direction: 'forward',
+    durationSec: 60 * steps,
+  });
+  const t0 = performance.now();
+  while (!sim.done) sim.step();
+  const seconds = (performance.now() - t0) / 1000;
+  let sumLon = 0;
+  let sumLat = 0;
+  let active = 0;
+  for (let p = 0; p < particles; p++) {
+    sumLon += sim.lon[p];
+    sumLat += sim.lat[p];
+    if (sim.status[p] === MemberStatus.active) active++;
+  }
+  return { seconds, meanLon: sumLon / particles, meanLat: sumLat / particles, active };
+}
+
+/** One run of the C yardstick: its particle-steps per second, or null when it cannot run here. */
+function runReference(): number | null {
+  const r = spawnSync('bash', [refScript, String(particles), String(steps)], { encoding: 'utf8' });
+  if (r.status !== 0) return null;
+  return (
+    (JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { particleStepsPerSec?: number })
+      .particleStepsPerSec ?? null
+  );
+}
+
+const wind = buildWind();
+runOnce(wind); // warm-up: let the JIT compile the hot loop before anything is timed
+const withRef = !values['no-ref'] && !pressureGrid && existsSync(refScript);
+let best = runOnce(wind);
+let bestRef: number | null = withRef ? runReference() : null;
+for (let r = 1; r < rounds; r++) {
+  const next = runOnce(wind);
+  if (next.seconds < best.seconds) best = next;
+  if (withRef) {
+    const ref = runReference();
+    if (ref !== null && (bestRef === null || ref > bestRef)) bestRef = ref;
+  }
+}
+const rate = Math.round((particles * steps) / best.seconds);
+console.log(
+  JSON.stringify({
+    bench: 'drift-bench-v1',
+    grid: values.grid,
+    particles,
+    steps,
+    rounds,
+    seconds: Number(best.seconds.toFixed(4)),
+    particleStepsPerSec: rate,
+    active: best.active,
+    meanLon: Number(best.meanLon.toFixed(9)),
+    meanLat: Number(best.meanLat.toFixed(9)),
+    ...(bestRef === null
+      ? {}
+      : { refParticleStepsPerSec: bestRef, ratio: Number((rate / bestRef).toFixed(3)) }),
+  }),
+);
