@@ -34,6 +34,7 @@ export * from './scenario/wind-source.js';
 export * from './solver/members.js';
 export * from './solver/simulation.js';
 export * from './solver/status.js';
+export * from './time.js';
 export * from './wind/analytic.js';
 export * from './wind/grid.js';
 export * from './wind/grid-json.js';

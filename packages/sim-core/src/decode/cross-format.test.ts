@@ -2,6 +2,7 @@
 // it was converted from, and the NetCDF3/NetCDF4 files against the GRIB2 they were made from.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { STANDARD_GRAVITY_M_S2 } from '../atmosphere.js';
 import { hasSharedData, sharedDataPath } from '../testing/shared-data.js';
 import { gridWind, PressureGridWind } from '../wind/grid.js';
 import { decodeGrib2, grib2Wind } from './grib2/index.js';
@@ -68,7 +69,9 @@ describe.runIf(hasSharedData)('cross-format agreement', () => {
             const ha = (nc as PressureGridWind).pressureLevelAltitudeM(lon, lat, level, t);
             const hb = (grib as PressureGridWind).pressureLevelAltitudeM(lon, lat, level, t);
             const heightStep =
-              info.wind!.heightKind === 'geopotential' ? step(heightVar) / 9.80665 : step(heightVar);
+              info.wind!.heightKind === 'geopotential'
+                ? step(heightVar) / STANDARD_GRAVITY_M_S2
+                : step(heightVar);
             expect(Math.abs(ha - hb)).toBeLessThanOrEqual(heightStep / 2 + 0.1);
           }
     },

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { STANDARD_GRAVITY_M_S2 } from '../atmosphere.js';
 import { DecodeError, InputError } from '../errors.js';
 import { hasSharedData, sharedDataPath } from '../testing/shared-data.js';
 import { type GridWindInit, gridWind } from '../wind/grid.js';
 import { parseCfTimeUnits } from './netcdf/cf-time.js';
-import { describeNetcdf, readNetcdfWind, STANDARD_GRAVITY_M_S2 } from './netcdf.js';
+import { describeNetcdf, readNetcdfWind } from './netcdf.js';
 import { decodeWind } from './wind-file.js';
 
 const NC3 = 'gfs-2p5-uvz-1000-500hPa.nc3.nc';

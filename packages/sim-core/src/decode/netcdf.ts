@@ -7,16 +7,15 @@
  */
 
 import { maxOf, minOf } from '../arrays.js';
+import { STANDARD_GRAVITY_M_S2 } from '../atmosphere.js';
 import { DecodeError, InputError, invalid } from '../errors.js';
+import { isoTime } from '../time.js';
 import type { GridAxis, GridWindInit } from '../wind/grid.js';
 import { checkLonLatBox, type LonLatBox } from '../wind/wind-field.js';
 import { cfTimesToUnixSec, parseCfTimeUnits } from './netcdf/cf-time.js';
 import { openClassic } from './netcdf/classic.js';
 import { openHdf5 } from './netcdf/hdf5.js';
 import { type NcFile, type NcRange, type NcVariable, numbersOf, textOf } from './netcdf/model.js';
-
-/** Standard gravity (m/s²), by which ECMWF divides geopotential to get geopotential height. */
-export const STANDARD_GRAVITY_M_S2 = 9.80665;
 
 export interface NetcdfWindOptions {
   /** File name or URL, used in error messages and the field's description. */
@@ -140,7 +139,7 @@ export async function describeNetcdf(bytes: Uint8Array, source: string): Promise
       latStepDeg: Math.abs(latAxis.step),
       nLat: latAxis.count,
       pressuresHpa: [...plan.pressuresHpa],
-      times: plan.timesSec.map(isoTime),
+      times: plan.timesSec.map((t) => isoTime(t)),
     };
     return description;
   });
@@ -624,8 +623,4 @@ function variableInfo(variable: NcVariable): NetcdfVariableInfo {
   const fills = [...numbersOf(attr.get('_FillValue')), ...numbersOf(attr.get('missing_value'))];
   if (fills.length > 0) info.fillValues = [...new Set(fills)];
   return info;
-}
-
-function isoTime(tSec: number): string {
-  return new Date(tSec * 1000).toISOString();
 }

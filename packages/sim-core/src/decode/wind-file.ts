@@ -1,4 +1,5 @@
 import { DecodeError } from '../errors.js';
+import { isoTime } from '../time.js';
 import type { SoundingWind } from '../wind/analytic.js';
 import { gridWind } from '../wind/grid.js';
 import { GRID_JSON_FORMAT, readGridJson } from '../wind/grid-json.js';
@@ -162,7 +163,7 @@ export async function describeWindFile(
         format: kind,
         details: {
           station: s.station,
-          time: new Date(s.timeSec * 1000).toISOString(),
+          time: isoTime(s.timeSec),
           levels: s.levels.length,
           skippedRows: s.skippedRows,
           description: s.description,

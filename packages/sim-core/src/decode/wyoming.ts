@@ -1,4 +1,5 @@
 import { DecodeError } from '../errors.js';
+import { isoTime } from '../time.js';
 import { type SoundingLevel, SoundingWind } from '../wind/analytic.js';
 
 /**
@@ -163,7 +164,7 @@ export function readWyomingSounding(text: string, options: ReadWyomingOptions): 
   const lonDeg = infoNumber('Station longitude');
   const elevationM = infoNumber('Station elevation');
 
-  const iso = new Date(timeSec * 1000).toISOString().replace(':00.000Z', 'Z');
+  const iso = isoTime(timeSec, 'minutes');
   const top = levels[levels.length - 1].altM;
   const description =
     `University of Wyoming sounding ${station} ${iso} (${source}): ${levels.length} wind levels ` +

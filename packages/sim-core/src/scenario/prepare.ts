@@ -2,6 +2,7 @@ import { M_PER_DEG } from '../earth.js';
 import { gaussian, memberRng, RngStream } from '../ensemble/random.js';
 import { MemberSet } from '../solver/members.js';
 import type { SimulationOptions, SolverMethod } from '../solver/simulation.js';
+import { isoTimeText } from '../time.js';
 import { coversLonLat, type WindField } from '../wind/wind-field.js';
 import { ScenarioError, type ValidationIssue } from './issues.js';
 import type { LaunchSite, Scenario } from './schema.js';
@@ -224,14 +225,13 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
         value: { lon: site.lon, lat: site.lat },
       });
   });
-  const iso = (t: number) => new Date(t * 1000).toISOString();
   const first = times[0];
   const last = times[times.length - 1];
   if (first < c.tMinSec || last > c.tMaxSec)
     issues.push({
       path: 'launch.times',
-      message: `must lie inside the wind data's times (${iso(c.tMinSec)} to ${iso(c.tMaxSec)})`,
-      value: first < c.tMinSec ? iso(first) : iso(last),
+      message: `must lie inside the wind data's times (${isoTimeText(c.tMinSec)} to ${isoTimeText(c.tMaxSec)})`,
+      value: first < c.tMinSec ? isoTimeText(first) : isoTimeText(last),
     });
   flightIssues(scenario, wind, issues);
 
@@ -249,7 +249,7 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
   const runEnd = direction === 'forward' ? first + durationSec : last - durationSec;
   if (direction === 'forward' ? runEnd > c.tMaxSec : runEnd < c.tMinSec)
     warnings.push(
-      `the wind data end at ${iso(direction === 'forward' ? c.tMaxSec : c.tMinSec)}, before the run does: members still flying then stop as "wind-ended"`,
+      `the wind data end at ${isoTimeText(direction === 'forward' ? c.tMaxSec : c.tMinSec)}, before the run does: members still flying then stop as "wind-ended"`,
     );
 
   const members = new MemberSet(total);

@@ -1,4 +1,5 @@
 import { DecodeError } from '../errors.js';
+import { isoTime } from '../time.js';
 import type { GridAxis, GridWindInit } from './grid.js';
 
 /**
@@ -130,7 +131,7 @@ export function writeGridJson(init: GridWindInit, meta: GridJsonMeta, decimals =
       init.levels.kind === 'altitude'
         ? { kind: 'altitude', altitudesM: [...init.levels.altitudesM] }
         : { kind: 'pressure', pressuresHpa: [...init.levels.pressuresHpa] },
-    times: init.timesSec.map((t) => new Date(t * 1000).toISOString()),
+    times: init.timesSec.map((t) => isoTime(t)),
     u: round(init.u),
     v: round(init.v),
     ...(init.levels.kind === 'pressure'
