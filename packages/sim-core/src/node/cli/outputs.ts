@@ -30,9 +30,11 @@ import {
   ndjsonRecord,
   OUTPUT_FORMATS,
   type OutputFormat,
+  runTracks,
 } from '../../output/formats.js';
+import { eventJson } from '../../protocol/events.js';
 import type { PreparedRun } from '../../scenario/prepare.js';
-import type { RunHooks, RunResult } from '../../scenario/run.js';
+import { byTimeThenMember, type RunHooks, type RunResult } from '../../scenario/run.js';
 import type { Frame } from '../../solver/simulation.js';
 import type { SimEvent } from '../../solver/status.js';
 import { forgetTemporary, registerTemporary } from '../temporaries.js';
@@ -505,12 +507,11 @@ export class OutputSet {
       onEvents: (events) => appendAll(this.pendingEvents, events),
       onAnalysisEvents: (events) => appendAll(this.pendingEvents, events),
       onFrame: (frame: Frame) => {
+        // The frame with its events in time order, as the server streams them (protocol/tracks.ts).
+        const events = this.pendingEvents.sort(byTimeThenMember).map(eventJson);
+        const withEvents = { tSec: frame.tSec, positions: frame.positions, events };
         for (const o of streaming)
-          o.file.write(
-            o.format === 'csv'
-              ? csvRows(prepared, frame, this.pendingEvents)
-              : ndjsonRecord(frame, this.pendingEvents),
-          );
+          o.file.write(o.format === 'csv' ? csvRows(prepared, withEvents) : ndjsonRecord(withEvents));
         this.pendingEvents = [];
       },
     };
@@ -521,7 +522,7 @@ export class OutputSet {
     for (const o of this.outputs) {
       const text =
         o.format === 'geojson'
-          ? `${JSON.stringify(geoJson(result))}\n`
+          ? `${JSON.stringify(geoJson(runTracks(result)))}\n`
           : o.format === 'kml'
             ? kml(result)
             : o.format === 'summary'
