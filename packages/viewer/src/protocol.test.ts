@@ -4,10 +4,14 @@
  * in the order sim-core builds them, and the page's exports in sim-core's columns.
  */
 import { resolve } from 'node:path';
-import { prepareRun } from '@balloon-sim/sim-core';
+import {
+  encodeFrame as encodeBinaryFrame,
+  type Frame,
+  frameMessage,
+  prepareRun,
+} from '@balloon-sim/sim-core';
 import { loadScenarioWind, readScenarioFile } from '@balloon-sim/sim-core/node';
 import { describe, expect, it } from 'vitest';
-import { encodeBinaryFrame, jsonFrame } from '../../server/src/frames.js';
 import { zoneLimits } from './basemap.js';
 import { densityRegions } from './contours.js';
 import { csvOf } from './export.js';
@@ -15,6 +19,7 @@ import { launchTimes, memberLaunch, memberSite, type RunLayout } from './form.js
 import { decodeBinaryFrame, jsonPositions } from './stream.js';
 
 const DEFAULT = resolve(import.meta.dirname, '../../../fixtures/scenarios/default.json');
+const jsonFrame = (index: number, frame: Frame) => JSON.stringify(frameMessage(index, frame));
 
 describe('frames', () => {
   const positions = Float32Array.from([
