@@ -4,6 +4,7 @@ import {
   launchTimeCount,
   launchTimesSec,
   type MemberLayout,
+  memberCount,
   memberLaunchOf,
   memberNumberOf,
   memberSiteOf,
@@ -245,7 +246,8 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
   flightIssues(scenario, wind, issues);
 
   const membersPerLaunch = scenario.ensemble?.members ?? SCENARIO_DEFAULTS.members;
-  const total = sites.length * times.length * membersPerLaunch;
+  const layout: MemberLayout = { sites, launchTimesSec: times, membersPerLaunch };
+  const total = memberCount(layout);
   if (total > RUN_LIMITS.maxMembers)
     issues.push({
       path: 'ensemble.members',
@@ -271,7 +273,6 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
   let clampedTimes = 0;
   let liftedLaunches = 0;
   const ground = groundOf(scenario, wind);
-  const layout: MemberLayout = { sites, launchTimesSec: times, membersPerLaunch };
   for (let index = 0; index < total; index++) {
     const s = memberSiteOf(layout, index);
     const k = memberLaunchOf(layout, index);
