@@ -8,7 +8,7 @@ export default defineConfig({
     // Tests load the workspace's packages from their sources, so one copy of each module (and of each
     // error class) is in play, the sources under test. An alias, not the "source" export condition:
     // vitest hands SSR conditions to Node as --conditions, which worker threads inherit, and the
-    // workers (compiled, in dist/) would then load .ts files. @balloon-sim/sim-core/testing exists
+    // workers (compiled, in dist/) would then load .ts files. @balloon-sim/*/testing exist
     // as sources only.
     alias: [
       { find: /^@balloon-sim\/sim-core$/, replacement: source('packages/sim-core/src/index.ts') },
@@ -16,9 +16,18 @@ export default defineConfig({
         find: /^@balloon-sim\/sim-core\/testing$/,
         replacement: source('packages/sim-core/src/testing/index.ts'),
       },
+      {
+        find: /^@balloon-sim\/sim-core\/protocol$/,
+        replacement: source('packages/sim-core/src/protocol/index.ts'),
+      },
       { find: /^@balloon-sim\/formats$/, replacement: source('packages/formats/src/index.ts') },
       { find: /^@balloon-sim\/node$/, replacement: source('packages/node/src/index.ts') },
+      { find: /^@balloon-sim\/node\/testing$/, replacement: source('packages/node/src/testing/index.ts') },
       { find: /^@balloon-sim\/server$/, replacement: source('packages/server/src/index.ts') },
+      {
+        find: /^@balloon-sim\/server\/testing$/,
+        replacement: source('packages/server/src/testing/index.ts'),
+      },
     ],
   },
   test: {

@@ -1,7 +1,7 @@
 // The same data in different formats must give the same field: the grib2json file against the GRIB2
 // it was converted from, and the NetCDF3/NetCDF4 files against the GRIB2 they were made from.
 import { readFileSync } from 'node:fs';
-import { gridWind, PressureGridWind } from '@balloon-sim/sim-core';
+import { gridWind, PressureGridWind, STANDARD_GRAVITY_M_S2 } from '@balloon-sim/sim-core';
 import { hasSharedData, sharedDataPath } from '@balloon-sim/sim-core/testing';
 import { describe, expect, it } from 'vitest';
 import { decodeGrib2, grib2Wind } from './grib2/index.js';
@@ -68,7 +68,9 @@ describe.runIf(hasSharedData)('cross-format agreement', () => {
             const ha = (nc as PressureGridWind).pressureLevelAltitudeM(lon, lat, level, t);
             const hb = (grib as PressureGridWind).pressureLevelAltitudeM(lon, lat, level, t);
             const heightStep =
-              info.wind!.heightKind === 'geopotential' ? step(heightVar) / 9.80665 : step(heightVar);
+              info.wind!.heightKind === 'geopotential'
+                ? step(heightVar) / STANDARD_GRAVITY_M_S2
+                : step(heightVar);
             expect(Math.abs(ha - hb)).toBeLessThanOrEqual(heightStep / 2 + 0.1);
           }
     },

@@ -1,5 +1,13 @@
 import type { GridAxis, GridLevels, GridWindInit } from '@balloon-sim/sim-core';
-import { checkLonLatBox, DecodeError, describeValue, invalid, type LonLatBox } from '@balloon-sim/sim-core';
+import {
+  checkLonLatBox,
+  DecodeError,
+  describeValue,
+  invalid,
+  isoTime,
+  isoTimeText,
+  type LonLatBox,
+} from '@balloon-sim/sim-core';
 
 /**
  * grib2json: the JSON written by Cameron Beccario's grib2json tool (https://github.com/cambecc/grib2json)
@@ -91,8 +99,6 @@ const DEG_TOLERANCE = 1e-3;
 
 const isObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);
-
-const isoTime = (tSec: number) => new Date(tSec * 1000).toISOString().replace(':00.000Z', 'Z');
 
 /** Reads the header of record `index`; null for records that are not u, v or gh on a level we read. */
 function parseRecord(record: unknown, index: number, source: string): Parsed | null {
@@ -310,7 +316,7 @@ export function readGrib2Json(json: unknown, options: ReadGrib2JsonOptions): Gri
     .sort(([a], [b]) => a - b)
     .map(
       ([t, records]) =>
-        `refTime ${isoTime(t)}: ${records.length} record${records.length > 1 ? 's' : ''} from record[${records[0]}]`,
+        `refTime ${isoTimeText(t, 'minutes')}: ${records.length} record${records.length > 1 ? 's' : ''} from record[${records[0]}]`,
     )
     .join('; ');
   if (runs.size > 1 && options.mixedRuns !== 'allow')
@@ -355,7 +361,7 @@ export function readGrib2Json(json: unknown, options: ReadGrib2JsonOptions): Gri
       for (const kind of isobaric ? (['u', 'v', 'gh'] as const) : (['u', 'v'] as const))
         if (!cell[kind])
           throw new DecodeError(
-            `has no ${kind} record for ${levelName(level)} valid at ${isoTime(t)}` +
+            `has no ${kind} record for ${levelName(level)} valid at ${isoTimeText(t, 'minutes')}` +
               (kind === 'gh'
                 ? ': isobaric winds need geopotential height (parameterCategory 3, parameterNumber 5) to place each level in altitude'
                 : ''),
@@ -423,8 +429,8 @@ export function readGrib2Json(json: unknown, options: ReadGrib2JsonOptions): Gri
       : `wind at ${formatList(levelValues)} m above mean sea level`;
   const when =
     times.length === 1
-      ? `valid ${isoTime(times[0])}`
-      : `${times.length} times ${isoTime(times[0])} to ${isoTime(times[times.length - 1])}`;
+      ? `valid ${isoTime(times[0], 'minutes')}`
+      : `${times.length} times ${isoTime(times[0], 'minutes')} to ${isoTime(times[times.length - 1], 'minutes')}`;
   const where = `${lon.count}×${lat.count} points every ${g.dx}°×${g.dy}° from ${lon.start}° E, ${lat.start}° N`;
   return {
     lon,
@@ -532,7 +538,7 @@ export function writeGrib2Json(field: GridWindInit, options: WriteGrib2JsonOptio
     if (!(Number.isInteger(forecastHours) && forecastHours >= 0))
       invalid(
         `timesSec[${n}]`,
-        `must be a whole number of hours at or after refTime ${isoTime(refTimeSec)}`,
+        `must be a whole number of hours at or after refTime ${isoTimeText(refTimeSec, 'minutes')}`,
         timesSec[n],
       );
     for (const k of pick(nLevels, options.levelIndex, 'levelIndex')) {
@@ -554,7 +560,7 @@ export function writeGrib2Json(field: GridWindInit, options: WriteGrib2JsonOptio
             center: 255,
             centerName: 'Missing',
             subcenter: 0,
-            refTime: new Date(refTimeSec * 1000).toISOString(),
+            refTime: isoTime(refTimeSec),
             significanceOfRT: 1,
             significanceOfRTName: 'Start of forecast',
             productStatus: 255,

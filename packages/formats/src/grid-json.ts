@@ -1,5 +1,5 @@
 import type { GridAxis, GridWindInit } from '@balloon-sim/sim-core';
-import { DecodeError } from '@balloon-sim/sim-core';
+import { DecodeError, isoTime } from '@balloon-sim/sim-core';
 
 /**
  * The project's own wind grid file: JSON holding a regular lon/lat grid on altitude or pressure levels
@@ -130,7 +130,7 @@ export function writeGridJson(init: GridWindInit, meta: GridJsonMeta, decimals =
       init.levels.kind === 'altitude'
         ? { kind: 'altitude', altitudesM: [...init.levels.altitudesM] }
         : { kind: 'pressure', pressuresHpa: [...init.levels.pressuresHpa] },
-    times: init.timesSec.map((t) => new Date(t * 1000).toISOString()),
+    times: init.timesSec.map((t) => isoTime(t)),
     u: round(init.u),
     v: round(init.v),
     ...(init.levels.kind === 'pressure'

@@ -33,7 +33,6 @@ export {
   type NetcdfVariableInfo,
   type NetcdfWindOptions,
   readNetcdfWind,
-  STANDARD_GRAVITY_M_S2,
 } from './netcdf.js';
 export { type ReadOpenMeteoOptions, readOpenMeteo } from './open-meteo.js';
 export {

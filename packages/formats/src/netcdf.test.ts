@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { DecodeError, type GridWindInit, gridWind, InputError } from '@balloon-sim/sim-core';
+import {
+  DecodeError,
+  type GridWindInit,
+  gridWind,
+  InputError,
+  STANDARD_GRAVITY_M_S2,
+} from '@balloon-sim/sim-core';
 import { hasSharedData, sharedDataPath } from '@balloon-sim/sim-core/testing';
 import { describe, expect, it } from 'vitest';
 import { parseCfTimeUnits } from './netcdf/cf-time.js';
-import { describeNetcdf, readNetcdfWind, STANDARD_GRAVITY_M_S2 } from './netcdf.js';
+import { describeNetcdf, readNetcdfWind } from './netcdf.js';
 import { decodeWind } from './wind-file.js';
 
 const NC3 = 'gfs-2p5-uvz-1000-500hPa.nc3.nc';

@@ -12,17 +12,16 @@ import {
   DecodeError,
   InputError,
   invalid,
+  isoTime,
   type LonLatBox,
   maxOf,
   minOf,
+  STANDARD_GRAVITY_M_S2,
 } from '@balloon-sim/sim-core';
 import { cfTimesToUnixSec, parseCfTimeUnits } from './netcdf/cf-time.js';
 import { openClassic } from './netcdf/classic.js';
 import { openHdf5 } from './netcdf/hdf5.js';
 import { type NcFile, type NcRange, type NcVariable, numbersOf, textOf } from './netcdf/model.js';
-
-/** Standard gravity (m/s²), by which ECMWF divides geopotential to get geopotential height. */
-export const STANDARD_GRAVITY_M_S2 = 9.80665;
 
 export interface NetcdfWindOptions {
   /** File name or URL, used in error messages and the field's description. */
@@ -146,7 +145,7 @@ export async function describeNetcdf(bytes: Uint8Array, source: string): Promise
       latStepDeg: Math.abs(latAxis.step),
       nLat: latAxis.count,
       pressuresHpa: [...plan.pressuresHpa],
-      times: plan.timesSec.map(isoTime),
+      times: plan.timesSec.map((t) => isoTime(t)),
     };
     return description;
   });
@@ -630,8 +629,4 @@ function variableInfo(variable: NcVariable): NetcdfVariableInfo {
   const fills = [...numbersOf(attr.get('_FillValue')), ...numbersOf(attr.get('missing_value'))];
   if (fills.length > 0) info.fillValues = [...new Set(fills)];
   return info;
-}
-
-function isoTime(tSec: number): string {
-  return new Date(tSec * 1000).toISOString();
 }

@@ -1,5 +1,5 @@
 import type { GridAxis, GridWindInit } from '@balloon-sim/sim-core';
-import { DecodeError, describeValue, windFromDirection } from '@balloon-sim/sim-core';
+import { DecodeError, describeValue, isoTime, isoTimeText, windFromDirection } from '@balloon-sim/sim-core';
 
 /**
  * Open-Meteo forecast API responses (https://open-meteo.com/en/docs) holding pressure-level winds:
@@ -50,8 +50,6 @@ const ISO_LOCAL_MINUTE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
 const isObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);
-
-const isoTime = (tSec: number) => new Date(tSec * 1000).toISOString().replace(':00.000Z', 'Z');
 
 /** One level's three series at one point, converted: m/s, degrees, m; NaN where Open-Meteo had null. */
 interface LevelSeries {
@@ -346,7 +344,7 @@ export function readOpenMeteo(json: unknown, options: ReadOpenMeteoOptions): Gri
     const hole = firstNull(n);
     if (hole)
       throw new DecodeError(
-        `value ${n} (${isoTime(first.timesSec[n])}) is null in the middle of the data; a wind field cannot have holes`,
+        `value ${n} (${isoTimeText(first.timesSec[n], 'minutes')}) is null in the middle of the data; a wind field cannot have holes`,
         source,
         `${hole.point.part ? `${hole.point.part}.` : ''}hourly.${hole.name}`,
       );
@@ -375,8 +373,8 @@ export function readOpenMeteo(json: unknown, options: ReadOpenMeteoOptions): Gri
         `${lonAxis.start}..${lonAxis.start + (lonAxis.count - 1) * lonAxis.step}° E`;
   const when =
     nTimes === 1
-      ? `valid ${isoTime(timesSec[0])}`
-      : `${nTimes} times ${isoTime(timesSec[0])} to ${isoTime(timesSec[nTimes - 1])}`;
+      ? `valid ${isoTime(timesSec[0], 'minutes')}`
+      : `${nTimes} times ${isoTime(timesSec[0], 'minutes')} to ${isoTime(timesSec[nTimes - 1], 'minutes')}`;
   const notes = [
     ...(dropped.length ? [`dropped all-null levels ${dropped.join(', ')}`] : []),
     ...(nTimes < nTimesIn ? [`dropped ${nTimesIn - nTimes} trailing time(s) with null values`] : []),

@@ -1,5 +1,5 @@
 import type { LonLatBox, SoundingWind, WindField } from '@balloon-sim/sim-core';
-import { DecodeError, gridWind } from '@balloon-sim/sim-core';
+import { DecodeError, gridWind, isoTime } from '@balloon-sim/sim-core';
 import { describeGrib2, grib2Wind } from './grib2/index.js';
 import { readGrib2Json } from './grib2json.js';
 import { GRID_JSON_FORMAT, readGridJson } from './grid-json.js';
@@ -160,7 +160,7 @@ export async function describeWindFile(
         format: kind,
         details: {
           station: s.station,
-          time: new Date(s.timeSec * 1000).toISOString(),
+          time: isoTime(s.timeSec),
           levels: s.levels.length,
           skippedRows: s.skippedRows,
           description: s.description,

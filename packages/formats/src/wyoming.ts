@@ -1,4 +1,4 @@
-import { DecodeError, type SoundingLevel, SoundingWind } from '@balloon-sim/sim-core';
+import { DecodeError, isoTime, type SoundingLevel, SoundingWind } from '@balloon-sim/sim-core';
 
 /**
  * University of Wyoming radiosonde soundings, "Text: List" output
@@ -162,7 +162,7 @@ export function readWyomingSounding(text: string, options: ReadWyomingOptions): 
   const lonDeg = infoNumber('Station longitude');
   const elevationM = infoNumber('Station elevation');
 
-  const iso = new Date(timeSec * 1000).toISOString().replace(':00.000Z', 'Z');
+  const iso = isoTime(timeSec, 'minutes');
   const top = levels[levels.length - 1].altM;
   const description =
     `University of Wyoming sounding ${station} ${iso} (${source}): ${levels.length} wind levels ` +

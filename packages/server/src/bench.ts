@@ -13,8 +13,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { readFrameHeader } from '@balloon-sim/sim-core';
 import WebSocket from 'ws';
-import { FRAME_MAGIC } from './frames.js';
 
 const { values } = parseArgs({
   options: {
@@ -109,8 +109,13 @@ function runClient(wsUrl: string, go: Promise<void>): Promise<ClientResult> {
     socket.on('message', (data: Buffer, isBinary) => {
       if (isBinary) {
         // Only the header is read: the bench measures the server, not this client's decoding.
-        if (data.readUInt32LE(0) !== FRAME_MAGIC) return finish('bad binary frame');
-        if (data.readUInt32LE(4) === 0) result.firstFrameMs = performance.now() - sentAt;
+        let index: number;
+        try {
+          index = readFrameHeader(data).index;
+        } catch (error) {
+          return finish((error as Error).message);
+        }
+        if (index === 0) result.firstFrameMs = performance.now() - sentAt;
         result.frames++;
         return;
       }

@@ -1,9 +1,8 @@
 import { BUNDLED_GEOGRAPHY_DIR } from '@balloon-sim/node';
-import { Simulation } from '@balloon-sim/sim-core';
+import { encodeFrame, frameMessage, Simulation } from '@balloon-sim/sim-core';
 import { Catalog } from './catalog.js';
 import { type CheckedRun, checkRun } from './checked-run.js';
 import { type Redact, redactor } from './errors.js';
-import { encodeBinaryFrame, jsonFrame } from './frames.js';
 import type { Limits, ResolvedOptions } from './options.js';
 import { RunManager } from './runs.js';
 
@@ -55,8 +54,8 @@ export function createContext(options: ResolvedOptions): ServerContext {
       if (!bundled) return;
       const checked = await check(bundled.doc);
       const launch = new Simulation({ ...checked.prepared.simulation, windError: undefined }).frame();
-      encodeBinaryFrame(0, launch);
-      jsonFrame(0, launch);
+      encodeFrame(0, launch);
+      JSON.stringify(frameMessage(0, launch));
     },
   };
 }

@@ -4,6 +4,7 @@ import {
   type AnalysisEvent,
   byTimeThenMember,
   type Frame,
+  isoTime,
   type PreparedRun,
   prepareRun,
   type RunResult,
@@ -89,7 +90,7 @@ export class RunStore {
   }
 }
 
-const now = () => new Date().toISOString();
+const now = () => isoTime(Date.now() / 1000);
 
 /** A back-track waiting for a slot: started when one frees, refused when the server closes. */
 interface BacktrackWaiter {

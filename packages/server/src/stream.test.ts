@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { resolve } from 'node:path';
 import { loadScenarioTargets, loadScenarioWind, readScenarioFile } from '@balloon-sim/node';
-import { type Frame, prepareRun, runPrepared, type Scenario } from '@balloon-sim/sim-core';
+import {
+  CSV_HEADER,
+  csvChunks,
+  type Frame,
+  geoJson,
+  prepareRun,
+  runPrepared,
+  runTracks,
+  type Scenario,
+} from '@balloon-sim/sim-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppOptions } from './options.js';
 import {
@@ -93,7 +102,9 @@ describe('streaming a run', () => {
     await serve();
     const file = await readScenarioFile(resolve(SCENARIOS, 'default.json'));
     const doc: Scenario = { ...file.scenario, ensemble: { ...file.scenario.ensemble, members: 10 } };
-    const expected = JSON.parse(JSON.stringify((await libraryRun(doc)).summary));
+    const library = await libraryRun(doc);
+    const expected = JSON.parse(JSON.stringify(library.summary));
+    const libraryTracks = runTracks(library);
     for (const workers of [1, 2]) {
       const client = await connect();
       client.send({ type: 'run', scenario: doc, workers });
@@ -105,8 +116,27 @@ describe('streaming a run', () => {
       expect(types[0]).toBe('accepted');
       expect(types[1]).toBe('frame'); // the launch positions, before any worker has reported
       expect(types.at(-2)).toBe('summary');
-      const accepted = client.messages[0].kind === 'json' ? client.messages[0].data : {};
+      const accepted = client.messages[0].kind === 'json' ? client.messages[0].data : { layout: null };
       expect(accepted).toMatchObject({ members: 120, steps: 480, frames: 49, workers, binaryFrames: false });
+      // Which member is which: the three sites, four launch times and 10 members of the scenario.
+      expect(accepted.layout).toEqual({
+        sites: doc.launch.sites!.map((s) => ({ id: s.id, ...(s.name ? { name: s.name } : {}) })),
+        launchTimesSec: [17, 18, 19, 20].map((h) => Date.UTC(2025, 9, 24, h) / 1000),
+        membersPerLaunch: 10,
+      });
+      // Each event message names the frame it belongs to: the frame after it, frame 0's after frame 0.
+      let framesSeen = 0;
+      for (const m of client.messages) {
+        if (m.kind === 'json' && m.data.type === 'frame') framesSeen++;
+        if (m.kind === 'json' && m.data.type === 'event')
+          expect(m.data.frame).toBe(m.data.frame === 0 ? framesSeen - 1 : framesSeen);
+      }
+      // The stream carries the whole run: its tracks write the library run's GeoJSON and CSV.
+      const streamed = client.tracks();
+      expect(JSON.stringify(geoJson(streamed))).toBe(JSON.stringify(geoJson(libraryTracks)));
+      const csv = [...csvChunks(streamed)].join('');
+      expect(csv).toBe([...csvChunks(libraryTracks)].join(''));
+      expect(csv.length).toBeGreaterThan(CSV_HEADER.length + 120 * 40);
       const frames = client.messages.flatMap((m) =>
         m.kind === 'json' && m.data.type === 'frame' ? [m.data] : [],
       );

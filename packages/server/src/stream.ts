@@ -1,8 +1,20 @@
-import { describeValue, type RunResult, Simulation } from '@balloon-sim/sim-core';
+import {
+  describeValue,
+  encodeFrame,
+  eventJson,
+  type Frame,
+  frameMessage,
+  RUN_MESSAGE_FIELDS,
+  type RunResult,
+  type ServerMessage,
+  Simulation,
+} from '@balloon-sim/sim-core';
 import { type RawData, WebSocket } from 'ws';
 import type { ServerContext } from './context.js';
 import { errorReply, RunCancelled } from './errors.js';
-import { encodeBinaryFrame, eventJson, jsonFrame } from './frames.js';
+
+/** A message of the stream's contract (sim-core protocol/messages.ts) as JSON text. */
+const text = (message: ServerMessage) => JSON.stringify(message);
 
 /** A client's message as an object with a `type`, or why it is not one. */
 function parseMessage(text: string): (Record<string, unknown> & { type?: unknown }) | string {
@@ -46,7 +58,7 @@ interface StreamRun {
  */
 export class StreamSession {
   private run: StreamRun | null = null;
-  private pending: (string | Buffer)[] = [];
+  private pending: (string | Uint8Array)[] = [];
   private pendingBytes = 0;
   private drainTimer: NodeJS.Timeout | null = null;
   private lastDrainMs = 0;
@@ -77,7 +89,7 @@ export class StreamSession {
   /** The server is shutting down: say so, stop the run, close with 1001 (going away). */
   shutdown(): void {
     this.dropPending();
-    this.sendNow(JSON.stringify({ type: 'error', message: 'server shutting down' }));
+    this.sendNow(text({ type: 'error', message: 'server shutting down' }));
     this.closed = true;
     this.run?.controller.abort(new RunCancelled('server shutting down'));
     this.socket.close(1001, 'server shutting down');
@@ -91,9 +103,10 @@ export class StreamSession {
   /** The `workers` of a run message: a whole number from 1 to maxWorkersPerRun, default 1. */
   private workersOf(message: Record<string, unknown>): number | string {
     const max = this.ctx.limits.maxWorkersPerRun;
-    const unknown = Object.keys(message).find((k) => !['type', 'scenario', 'workers'].includes(k));
+    const known: readonly string[] = RUN_MESSAGE_FIELDS;
+    const unknown = Object.keys(message).find((k) => !known.includes(k));
     if (unknown !== undefined)
-      return `run message field "${unknown.slice(0, 50)}" is not known (type, scenario, workers)`;
+      return `run message field "${unknown.slice(0, 50)}" is not known (${known.join(', ')})`;
     const { workers = 1 } = message;
     if (!(Number.isInteger(workers) && (workers as number) >= 1 && (workers as number) <= max))
       return `workers must be a whole number from 1 to ${max} (maxWorkersPerRun), got ${describeValue(workers)}`;
@@ -110,11 +123,11 @@ export class StreamSession {
     try {
       const result = await this.accept(message.scenario, workers, run);
       const { summary } = await result;
-      this.send(JSON.stringify({ type: 'summary', summary }));
-      this.send(JSON.stringify({ type: 'done', runId: run.id }));
+      this.send(text({ type: 'summary', summary }));
+      this.send(text({ type: 'done', runId: run.id! }));
     } catch (error) {
-      if (run.failure) this.sendNow(JSON.stringify({ type: 'error', message: run.failure }));
-      else if (error instanceof RunCancelled) this.send(JSON.stringify({ type: 'cancelled', runId: run.id }));
+      if (run.failure) this.sendNow(text({ type: 'error', message: run.failure }));
+      else if (error instanceof RunCancelled) this.send(text({ type: 'cancelled', runId: run.id }));
       else this.sendError(error);
     } finally {
       if (this.run === run) this.run = null;
@@ -128,7 +141,8 @@ export class StreamSession {
   private async accept(scenario: unknown, workers: number, run: StreamRun): Promise<Promise<RunResult>> {
     const checked = await this.ctx.check(scenario);
     const binary = checked.members >= this.ctx.limits.binaryFrameMembers;
-    const frameMessage = binary ? encodeBinaryFrame : jsonFrame;
+    const frameOut = (index: number, frame: Frame) =>
+      binary ? encodeFrame(index, frame) : text(frameMessage(index, frame));
     // The launch positions go out at once, before any worker has started (or while the run waits in
     // the queue): the same frame 0 the workers compute, from the same prepared members. Positions
     // before the first step do not depend on the random wind error, whose generators (one per
@@ -145,17 +159,20 @@ export class StreamSession {
           // A message per percent at most: progress comes per frame and per worker.
           if (fraction - reported < 0.01 && fraction < 1) return;
           reported = fraction;
-          this.send(JSON.stringify({ type: 'progress', fraction }));
+          this.send(text({ type: 'progress', fraction }));
         },
         onFrame: (index, frame, events) => {
-          if (events.length > 0) this.send(JSON.stringify({ type: 'event', events: events.map(eventJson) }));
-          if (index > 0) this.send(frameMessage(index, frame));
+          // Frame 0 went out at once (below): its events follow it, naming it.
+          if (events.length > 0)
+            this.send(text({ type: 'event', frame: index, events: events.map(eventJson) }));
+          if (index > 0) this.send(frameOut(index, frame));
         },
       },
     });
     run.id = info.id;
+    const { sites, launchTimesSec, membersPerLaunch } = checked.prepared;
     this.send(
-      JSON.stringify({
+      text({
         type: 'accepted',
         runId: info.id,
         members: info.members,
@@ -165,9 +182,14 @@ export class StreamSession {
         queued: info.status === 'queued',
         binaryFrames: binary,
         warnings: info.warnings.map(this.ctx.redact),
+        layout: {
+          sites: sites.map((s) => ({ id: s.id, ...(s.name === undefined ? {} : { name: s.name }) })),
+          launchTimesSec,
+          membersPerLaunch,
+        },
       }),
     );
-    this.send(frameMessage(0, launch));
+    this.send(frameOut(0, launch));
     return result;
   }
 
@@ -176,14 +198,14 @@ export class StreamSession {
       typeof error === 'string' ? { statusCode: 400, body: { error } } : errorReply(error, this.ctx.redact);
     if (statusCode >= 500) this.ctx.log(error);
     const issues = 'issues' in body ? { issues: body.issues } : {};
-    this.send(JSON.stringify({ type: 'error', message: body.error, ...issues }));
+    this.send(text({ type: 'error', message: body.error, ...issues }));
   }
 
   /**
    * Sends now while the socket's own buffer is below socketHighWaterBytes; otherwise keeps the
    * message (in order) until the client reads, up to maxPendingBytes.
    */
-  private send(data: string | Buffer): void {
+  private send(data: string | Uint8Array): void {
     if (this.closed || this.socket.readyState !== WebSocket.OPEN) return;
     if (this.pending.length === 0 && this.socket.bufferedAmount < this.ctx.limits.socketHighWaterBytes) {
       this.socket.send(data);
@@ -228,7 +250,7 @@ export class StreamSession {
       this.run.failure = reason;
       this.run.controller.abort(new RunCancelled(reason));
     } else {
-      this.sendNow(JSON.stringify({ type: 'error', message: reason }));
+      this.sendNow(text({ type: 'error', message: reason }));
     }
   }
 

@@ -4,7 +4,12 @@
  * carry no geopotential height.
  */
 
-const G0 = 9.80665; // standard gravity, m/s²
+/**
+ * Standard gravity (m/s²), CGPM 1901: the g₀ of the ISA and the one by which WMO and ECMWF turn
+ * geopotential (m²/s²) into geopotential height (m). The project's one definition.
+ */
+export const STANDARD_GRAVITY_M_S2 = 9.80665;
+const G0 = STANDARD_GRAVITY_M_S2;
 const R_AIR = 287.05287; // specific gas constant of dry air, J/(kg·K)
 
 /** Layer bases: altitude (m), temperature (K), lapse rate (K/m), pressure (Pa). */

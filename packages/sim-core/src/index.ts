@@ -21,7 +21,13 @@ export {
   wilsonInterval,
   type ZoneSummary,
 } from './analysis/ensemble-stats.js';
-export type { AnalysisEvent, AnalysisTargets, ZoneTarget } from './analysis/observer.js';
+export {
+  ANALYSIS_EVENT_KINDS,
+  type AnalysisEvent,
+  type AnalysisEventKind,
+  type AnalysisTargets,
+  type ZoneTarget,
+} from './analysis/observer.js';
 export {
   formatSummary,
   type LandingSummary,
@@ -39,7 +45,7 @@ export {
 } from './analysis/sweep.js';
 export { analysisTargets, type CountryArea, countryAreas } from './analysis/targets.js';
 export { appendAll, maxOf, minOf } from './arrays.js';
-export { isaAltitudeM, isaPressurePa } from './atmosphere.js';
+export { isaAltitudeM, isaPressurePa, STANDARD_GRAVITY_M_S2 } from './atmosphere.js';
 export { distanceM, EARTH_RADIUS_M } from './earth.js';
 export { DecodeError, describeValue, InputError, invalid } from './errors.js';
 export { type OpenAirOptions, parseOpenAir } from './geo/openair.js';
@@ -69,15 +75,69 @@ export {
   CSV_HEADER,
   csvChunks,
   csvRows,
-  eventJson,
   formatOfPath,
   geoJson,
   kml,
   ndjsonRecord,
   OUTPUT_FORMATS,
   type OutputFormat,
-  positionsJson,
+  runTracks,
 } from './output/formats.js';
+// The wire contract (also alone as @balloon-sim/sim-core/protocol).
+export {
+  type AcceptedMessage,
+  type CancelledMessage,
+  type CancelMessage,
+  type ClientMessage,
+  type DoneMessage,
+  decodeFrame,
+  type ErrorMessage,
+  type EventMessage,
+  type EventRecord,
+  encodeFrame,
+  eventJson,
+  FRAME_BYTES_PER_MEMBER,
+  FRAME_HEADER_BYTES,
+  FRAME_MAGIC,
+  type FrameHeader,
+  type FrameMessage,
+  firstMemberOf,
+  frameMessage,
+  isTrackEnd,
+  type JsonPosition,
+  jsonPositions,
+  type LaunchTimes,
+  launchGroup,
+  launchTimeCount,
+  launchTimesSec,
+  type MemberLayout,
+  type MemberOrigin,
+  memberCount,
+  memberIndex,
+  memberLaunchOf,
+  memberNumberOf,
+  memberOrigin,
+  memberSiteOf,
+  type ProgressMessage,
+  positionsJson,
+  RUN_EVENT_KINDS,
+  RUN_MESSAGE_FIELDS,
+  type RunEventKind,
+  type RunMessage,
+  readFrameHeader,
+  roundDeg,
+  roundM,
+  type ServerMessage,
+  StreamedTracks,
+  type SummaryMessage,
+  TRACK_END_KINDS,
+  TRACK_END_STATUS,
+  type TrackEndKind,
+  type TrackFrame,
+  type TrackSet,
+  type WireFrame,
+  type WireIssue,
+} from './protocol/index.js';
 export { prepareRun, runScenario } from './scenario/entry.js';
 export { ScenarioError, type ValidationIssue } from './scenario/issues.js';
 export { withAreaSites } from './scenario/launch-area.js';
@@ -130,6 +190,12 @@ export {
   STATUS_NAMES,
   STATUS_REASONS,
 } from './solver/status.js';
+export {
+  type IsoForm,
+  isoTime,
+  isoTimeOrNull,
+  isoTimeText,
+} from './time.js';
 export {
   directionOfWind,
   LinearShearWind,

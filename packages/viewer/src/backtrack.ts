@@ -12,6 +12,7 @@
  * cells labelled with their probability. `wind` is the wind chosen in the scenario form, as a
  * scenario's `wind` (`{ type: 'file', paths: ['wind:<id>'] }`): a back-track needs one.
  */
+import { isoTime } from '@balloon-sim/sim-core/protocol';
 import type * as d3 from 'd3';
 import { ApiError, type Issue, postJson } from './api.js';
 import { clearError, showError, showFailure } from './banner.js';
@@ -83,7 +84,7 @@ export class Backtrack {
       lon: Math.round(lon * 1e4) / 1e4,
       lat: Math.round(lat * 1e4) / 1e4,
       altM: last?.altM ?? 3000,
-      time: last ? new Date(Date.parse(last.time) + 600_000).toISOString() : this.options.defaultTime(),
+      time: last ? isoTime(Date.parse(last.time) / 1000 + 600) : this.options.defaultTime(),
     });
     this.render();
     this.markStale();

@@ -1,22 +1,17 @@
 /// <reference lib="dom" />
 /**
- * Density regions drawn from a count grid (sim-core DensityGrid: counts per cell, row-major from
- * the south-west corner): the landing footprint of a run, and the launch-area probability of a
- * back-track. The counts are smoothed by one cell (d3.blur2), then contoured at the densities
+ * Density regions drawn from a count grid (sim-core's DensityGrid, made by its densityGrid: counts
+ * per cell, row-major from the south-west corner): the landing footprint of a run, and the
+ * launch-area probability of a back-track. The counts are smoothed by one cell (d3.blur2), then contoured at the densities
  * that enclose 50 % and 90 % of the total — "highest-density regions", which read directly as
  * "half the payloads came down inside this line".
  */
+import type { DensityGrid } from '@balloon-sim/sim-core/protocol';
 import * as d3 from 'd3';
 import type { MapView } from './map.js';
 
-export interface CountGrid {
-  lon0: number;
-  lat0: number;
-  cellDeg: number;
-  nx: number;
-  ny: number;
-  counts: number[];
-}
+/** What the regions need of a grid (a DensityGrid's total is not). */
+export type CountGrid = Omit<DensityGrid, 'total'>;
 
 /** Cells of padding round the grid, so that every contour closes inside it. */
 const PAD = 2;

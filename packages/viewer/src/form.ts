@@ -3,9 +3,11 @@
  * The scenario form. A bundled scenario is the template: its values fill the form, and whatever the
  * form does not show (solver method and step, other perturbations, zones, ground elevation) is
  * kept from it. `read()` builds the document the server runs (the shape of
- * packages/sim-core/scenario.schema.json); `layout()` says which member is which.
+ * packages/sim-core/scenario.schema.json). Which member is which the server says when it accepts
+ * the run (sim-core's member layout).
  */
 import type { Scenario } from '@balloon-sim/sim-core';
+import { isoTime, launchTimeCount } from '@balloon-sim/sim-core/protocol';
 import type { Issue, WindListItem } from './api.js';
 import { numberOrUndefined, readDateTime, readNumber } from './numbers.js';
 import type { SiteStore } from './sites.js';
@@ -14,7 +16,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const input = (id: string) => $<HTMLInputElement>(id);
 
 /** "2025-10-24T17:00:00Z" → "2025-10-24T17:00" (a datetime-local input's value, read as UTC). */
-const toLocalInput = (iso: string) => new Date(iso).toISOString().slice(0, 16);
+const toLocalInput = (iso: string) => isoTime(Date.parse(iso) / 1000).slice(0, 16);
 /** The other way: the input's value is UTC by the label's word. */
 const fromLocalInput = (value: string) => (value ? `${value}:00Z` : '');
 
@@ -23,31 +25,6 @@ const numberOf = (id: string) => numberOrUndefined(input(id));
 
 function setNumber(id: string, value: number | undefined, scale = 1): void {
   input(id).value = value === undefined ? '' : String(Math.round((value / scale) * 1000) / 1000);
-}
-
-/** Which member is which: members are ordered by site, then launch time, then ensemble number. */
-export interface RunLayout {
-  /** Explicit sites, then the points sampled in the launch area (named when the summary comes). */
-  siteIds: string[];
-  launchTimesSec: number[];
-  membersPerLaunch: number;
-}
-
-export function memberSite(layout: RunLayout, member: number): number {
-  return Math.floor(member / (layout.launchTimesSec.length * layout.membersPerLaunch));
-}
-
-export function memberLaunch(layout: RunLayout, member: number): number {
-  return Math.floor(member / layout.membersPerLaunch) % layout.launchTimesSec.length;
-}
-
-/** Launch times as sim-core counts them: start, then every everySec up to end. */
-export function launchTimes(times: { start: string; end?: string; everySec?: number }): number[] {
-  const t0 = Date.parse(times.start) / 1000;
-  const t1 = times.end ? Date.parse(times.end) / 1000 : t0;
-  if (!(t1 > t0) || !times.everySec) return [t0];
-  const count = Math.floor((t1 - t0) / times.everySec + 1e-9) + 1;
-  return Array.from({ length: count }, (_, k) => t0 + k * times.everySec!);
 }
 
 export class ScenarioForm {
@@ -185,18 +162,6 @@ export class ScenarioForm {
     };
   }
 
-  /** Which member is which in the run of `doc`. */
-  layout(doc: Scenario): RunLayout {
-    const siteIds = (doc.launch.sites ?? []).map((s) => s.id);
-    const areaPoints = doc.launch.area?.points ?? 0;
-    for (let k = 1; k <= areaPoints; k++) siteIds.push(`strip point ${k}`);
-    return {
-      siteIds,
-      launchTimesSec: launchTimes(doc.launch.times),
-      membersPerLaunch: doc.ensemble?.members ?? 1,
-    };
-  }
-
   /** "3 sites × 4 launch times × 50 = 600 members", live as the form changes. */
   private updateCount(): void {
     const sites = this.sites.sites.length + (input('area-use').checked ? (numberOf('area-points') ?? 0) : 0);
@@ -204,7 +169,7 @@ export class ScenarioForm {
     const end = fromLocalInput(input('t-end').value);
     const every = numberOf('t-every');
     let launches = 1;
-    if (start && end && every) launches = launchTimes({ start, end, everySec: every * 60 }).length;
+    if (start && end && every) launches = launchTimeCount({ start, end, everySec: every * 60 });
     const members = numberOf('e-members');
     const count = members === undefined ? '?' : (sites * launches * members).toLocaleString('en');
     $('member-count').textContent = `${sites} site${sites === 1 ? '' : 's'} × ${launches} launch time${

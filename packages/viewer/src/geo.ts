@@ -4,6 +4,7 @@
  * whole globe except this", which would fill the map. Rather than trust each file, every polygon is
  * turned the way that gives it the smaller area.
  */
+import { EARTH_RADIUS_M } from '@balloon-sim/sim-core/protocol';
 import * as d3 from 'd3';
 import type { Feature, FeatureCollection, Geometry, Polygon, Position } from 'geojson';
 
@@ -29,9 +30,6 @@ export function rewindFeature<F extends Feature>(feature: F): F {
 export function rewindCollection<C extends FeatureCollection>(collection: C): C {
   return { ...collection, features: collection.features.map(rewindFeature) };
 }
-
-/** Earth radius (m), the project's one constant (sim-core earth.ts). */
-export const EARTH_RADIUS_M = 6_371_008.8;
 
 /** The point `distanceM` east of (lon, lat) along the parallel (close enough to a geodesic for ≤ 200 km). */
 export function eastOf(lon: number, lat: number, distanceM: number): [number, number] {

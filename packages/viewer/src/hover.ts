@@ -3,9 +3,18 @@
  * The hover card: a track's member (site, launch slot and actual launch, status at the time shown,
  * position and altitude where the pointer is), or the zones under the pointer with their limits.
  */
+import {
+  type EventRecord,
+  isoTime,
+  isoTimeOrNull,
+  isTrackEnd,
+  type MemberLayout,
+  memberLaunchOf,
+  memberSiteOf,
+  type TrackEndKind,
+} from '@balloon-sim/sim-core/protocol';
 import type { ZoneProperties } from './api.js';
 import { zoneLimits } from './basemap.js';
-import { memberLaunch, memberSite, type RunLayout } from './form.js';
 import { clock } from './results.js';
 import type { TrackLayer } from './tracks.js';
 
@@ -16,19 +25,36 @@ export interface Line {
 
 /** What the page knows of each member beyond its positions (from the run's events). */
 export interface MemberFacts {
-  layout: RunLayout;
+  /** Which member is which, as the server said when it accepted the run; null before. */
+  layout: MemberLayout | null;
   /** Actual launch time (s), NaN until its launch event. */
   launchTSec: Float64Array;
-  /** How it ended (landing, left-domain, wind-ended), when it did. */
-  end: Map<number, { kind: string; time: string }>;
+  /** How it ended (the event that ended its track: landing, left-domain, non-finite…), when it did. */
+  end: Map<number, { kind: TrackEndKind; time: string }>;
 }
 
-const iso = (tSec: number) => new Date(tSec * 1000).toISOString();
+/**
+ * Takes in a frame's events: each member's actual launch time and how its track ended (any of the
+ * core's track-ending kinds); returns the border crossings, for the map's markers.
+ */
+export function noteEvents(
+  facts: MemberFacts,
+  events: readonly EventRecord[],
+): { lon: number; lat: number; tSec: number }[] {
+  const crossings: { lon: number; lat: number; tSec: number }[] = [];
+  for (const e of events) {
+    const tSec = Date.parse(e.time) / 1000;
+    if (e.kind === 'launch') facts.launchTSec[e.member] = tSec;
+    else if (e.kind === 'border-crossing') crossings.push({ lon: e.lon, lat: e.lat, tSec });
+    else if (isTrackEnd(e.kind)) facts.end.set(e.member, { kind: e.kind, time: e.time });
+  }
+  return crossings;
+}
 
 export function memberLines(facts: MemberFacts, tracks: TrackLayer, member: number, frame: number): Line[] {
   const { layout } = facts;
-  const site = layout.siteIds[memberSite(layout, member)] ?? '?';
-  const slot = layout.launchTimesSec[memberLaunch(layout, member)];
+  const site = layout ? layout.sites[memberSiteOf(layout, member)].id : '?';
+  const slot = layout ? layout.launchTimesSec[memberLaunchOf(layout, member)] : Number.NaN;
   const launched = facts.launchTSec[member];
   const shown = Math.min(tracks.shown, tracks.frameCount - 1);
   const shownTSec = tracks.timeOf(shown);
@@ -42,13 +68,13 @@ export function memberLines(facts: MemberFacts, tracks: TrackLayer, member: numb
   const lines: Line[] = [
     { text: `Member ${member} — site ${site}`, strong: true },
     {
-      text: `launch ${clock(iso(slot))}${Number.isFinite(launched) ? ` (actual ${clock(iso(launched))})` : ''}`,
+      text: `launch ${clock(isoTimeOrNull(slot))}${Number.isFinite(launched) ? ` (actual ${clock(isoTime(launched))})` : ''}`,
     },
-    { text: `status at ${clock(iso(shownTSec))}: ${status}` },
+    { text: `status at ${clock(isoTime(shownTSec))}: ${status}` },
   ];
   if (here)
     lines.push({
-      text: `here at ${clock(iso(tracks.timeOf(frame)))}: ${Math.round(here[2])} m, ${here[0].toFixed(3)} E ${here[1].toFixed(3)} N`,
+      text: `here at ${clock(isoTime(tracks.timeOf(frame)))}: ${Math.round(here[2])} m, ${here[0].toFixed(3)} E ${here[1].toFixed(3)} N`,
     });
   return lines;
 }

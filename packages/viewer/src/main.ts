@@ -4,6 +4,7 @@
  * lives in its own module; this file only says what happens when.
  */
 import type { RunSummary, Scenario } from '@balloon-sim/sim-core';
+import { isoTime, memberSiteOf, StreamedTracks } from '@balloon-sim/sim-core/protocol';
 import * as d3 from 'd3';
 import { type Geography, getJson, type ScenarioListItem, type WindListItem, type Zones } from './api.js';
 import { Backtrack } from './backtrack.js';
@@ -11,9 +12,9 @@ import { clearError, initBanner, showError, showFailure } from './banner.js';
 import { BaseMap } from './basemap.js';
 import { drawDensity } from './contours.js';
 import { exportRun, type RunRecord } from './export.js';
-import { memberSite, ScenarioForm } from './form.js';
+import { ScenarioForm } from './form.js';
 import { graticuleLabels } from './graticule-labels.js';
-import { type MemberFacts, memberLines, showCard, zoneLines } from './hover.js';
+import { type MemberFacts, memberLines, noteEvents, showCard, zoneLines } from './hover.js';
 import { trackLegend } from './legend.js';
 import { MapView } from './map.js';
 import { numberOrUndefined } from './numbers.js';
@@ -94,7 +95,7 @@ const backtrack = new Backtrack(view, launchRegionLayer, {
   defaultTime: () => {
     // Three hours after the first launch: balloons reach the airports in 2–4 h.
     const start = Date.parse(`${$<HTMLInputElement>('t-start').value}:00Z`);
-    return new Date((Number.isFinite(start) ? start : Date.now()) + 3 * 3600_000).toISOString();
+    return isoTime(((Number.isFinite(start) ? start : Date.now()) + 3 * 3600_000) / 1000);
   },
   wind: () => form.windSource,
 });
@@ -144,6 +145,9 @@ $('zoom-reset').addEventListener('click', () => view.resetZoom());
 // ---- the run ----
 interface Run extends RunRecord, MemberFacts {
   scenario: Scenario;
+  members: number;
+  /** Frames and their events as the stream brings them (sim-core's StreamedTracks); null until accepted. */
+  tracks: StreamedTracks | null;
   summary: RunSummary | null;
 }
 let run: Run | null = null;
@@ -177,7 +181,7 @@ const playback = new Playback(
   },
   (index) => {
     const t = tracks.timeOf(index);
-    return Number.isFinite(t) ? clock(new Date(t * 1000).toISOString()) : '--';
+    return Number.isFinite(t) ? clock(isoTime(t)) : '--';
   },
 );
 
@@ -186,7 +190,10 @@ const stream = new StreamClient(streamUrl(), {
     if (!run) return;
     run.runId = info.runId;
     run.members = info.members;
-    const siteOf = Uint32Array.from({ length: info.members }, (_, i) => memberSite(run!.layout, i));
+    run.layout = info.layout;
+    run.tracks = new StreamedTracks();
+    run.tracks.accepted(info);
+    const siteOf = Uint32Array.from({ length: info.members }, (_, i) => memberSiteOf(info.layout, i));
     tracks.reset(info.members, siteOf);
     run.launchTSec = new Float64Array(info.members).fill(Number.NaN);
     setStatus(
@@ -205,30 +212,19 @@ const stream = new StreamClient(streamUrl(), {
   },
   frame(index, tSec, positions) {
     if (!run) return;
-    run.frames[index] = { tSec, positions };
+    run.tracks?.frame(index, tSec, positions);
     tracks.addFrame(index, tSec, positions);
     playback.frames(tracks.frameCount);
   },
-  events(events) {
+  events(message) {
     if (!run) return;
-    // A loop, not push(...events): one frame of a large run can hold more events than a call takes arguments.
-    for (const e of events) run.events.push(e);
-    const crossings: { lon: number; lat: number; tSec: number }[] = [];
-    for (const e of events) {
-      const tSec = Date.parse(e.time) / 1000;
-      if (e.kind === 'launch') run.launchTSec[e.member] = tSec;
-      else if (e.kind === 'border-crossing') crossings.push({ lon: e.lon, lat: e.lat, tSec });
-      else if (e.kind === 'landing' || e.kind === 'left-domain' || e.kind === 'wind-ended')
-        run.end.set(e.member, { kind: e.kind, time: e.time });
-    }
-    tracks.addMarkers(crossings);
+    run.tracks?.events(message);
+    tracks.addMarkers(noteEvents(run, message.events));
     drawSoon();
   },
   summary(summary) {
     if (!run) return;
     run.summary = summary;
-    // Sampled launch points get their names (strip-1…) from the summary.
-    run.layout.siteIds = summary.sites.map((s) => s.id);
     showResults(summary);
     drawDensity(landingLayer, view, summary.landings.grid, 'landing-region');
     updateTrackLegend();
@@ -275,10 +271,9 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
     runId: null,
     finished: false,
     scenario,
-    layout: form.layout(scenario),
+    layout: null,
     members: 0,
-    frames: [],
-    events: [],
+    tracks: null,
     summary: null,
     launchTSec: new Float64Array(0),
     end: new Map(),
@@ -321,7 +316,11 @@ for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="col
   });
 
 function updateTrackLegend(): void {
-  trackLegend($('track-legend'), tracks.mode, run?.layout.siteIds ?? sites.sites.map((s) => s.id));
+  trackLegend(
+    $('track-legend'),
+    tracks.mode,
+    run?.layout?.sites.map((s) => s.id) ?? sites.sites.map((s) => s.id),
+  );
 }
 
 // ---- hover: a track's member, or the zones under the pointer ----

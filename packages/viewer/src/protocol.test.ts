@@ -1,101 +1,203 @@
 /**
  * The viewer's side of the contracts with the server and sim-core, checked against their own code
- * (no browser needed): binary and JSON frames decoded as the server encodes them, members told apart
- * in the order sim-core builds them, and the page's exports in sim-core's columns.
+ * (no browser needed): the page's message handling (stream.ts `dispatch`) fed by a real server as a
+ * browser receives it, binary and JSON frames alike; the events it hands on are of the core's
+ * kinds; and what the page exports from a streamed run is, byte for byte, what `balloon-sim run
+ * --out` writes for the same scenario and seed.
  */
-import { resolve } from 'node:path';
-import { loadScenarioWind, readScenarioFile } from '@balloon-sim/node';
-import { encodeBinaryFrame, jsonFrame } from '@balloon-sim/server';
-import { prepareRun } from '@balloon-sim/sim-core';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { readScenarioFile } from '@balloon-sim/node';
+import { cli } from '@balloon-sim/node/testing';
+import { browserLikeSocket, startServer } from '@balloon-sim/server/testing';
+import type { AnalysisEvent, RunSummary, SimEvent } from '@balloon-sim/sim-core';
+import {
+  densityGrid,
+  encodeFrame,
+  frameMessage,
+  RUN_EVENT_KINDS,
+  StreamedTracks,
+} from '@balloon-sim/sim-core/protocol';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { zoneLimits } from './basemap.js';
 import { densityRegions } from './contours.js';
-import { csvOf } from './export.js';
-import { launchTimes, memberLaunch, memberSite, type RunLayout } from './form.js';
-import { decodeBinaryFrame, jsonPositions } from './stream.js';
+import { csvOf, geoJsonOf } from './export.js';
+import { type MemberFacts, noteEvents } from './hover.js';
+import { dispatch, type StreamHandler } from './stream.js';
 
 const DEFAULT = resolve(import.meta.dirname, '../../../fixtures/scenarios/default.json');
 
-describe('frames', () => {
-  const positions = Float32Array.from([
-    25.1,
-    54.2,
-    3000.5,
-    Number.NaN,
-    Number.NaN,
-    Number.NaN,
-    24.9,
-    54.7,
-    120,
-  ]);
+/** A handler that records what the page is told. */
+function recorder() {
+  const seen = {
+    tracks: new StreamedTracks(),
+    frames: [] as { index: number; tSec: number; positions: Float32Array }[],
+    kinds: new Set<string>(),
+    binaryFrames: false,
+    runId: '',
+    summary: null as RunSummary | null,
+    end: null as string | null,
+  };
+  let finished: () => void = () => {};
+  const ended = new Promise<void>((r) => {
+    finished = r;
+  });
+  const handler: StreamHandler = {
+    accepted(info) {
+      seen.tracks.accepted(info);
+      seen.binaryFrames = info.binaryFrames;
+      seen.runId = info.runId;
+    },
+    progress() {},
+    frame(index, tSec, positions) {
+      seen.frames.push({ index, tSec, positions });
+      seen.tracks.frame(index, tSec, positions);
+    },
+    events(message) {
+      for (const e of message.events) seen.kinds.add(e.kind);
+      seen.tracks.events(message);
+    },
+    summary(summary) {
+      seen.summary = summary;
+    },
+    done() {
+      seen.end = 'done';
+      finished();
+    },
+    cancelled() {
+      seen.end = 'cancelled';
+      finished();
+    },
+    error(message) {
+      seen.end = `error: ${message}`;
+      finished();
+    },
+  };
+  return { seen, handler, ended };
+}
 
-  it('decodeBinaryFrame reads what the server encodes, NaN for members not flying', () => {
-    const bytes = encodeBinaryFrame(7, { tSec: 1_761_325_200, positions });
-    // The browser gets an ArrayBuffer of exactly the message.
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    const frame = decodeBinaryFrame(buffer);
-    expect(frame.index).toBe(7);
-    expect(frame.tSec).toBe(1_761_325_200);
-    expect([...frame.positions]).toEqual([...positions]);
+describe('frames as the page decodes them', () => {
+  const positions = Float32Array.of(25.1, 54.2, 3000.5, Number.NaN, Number.NaN, Number.NaN, 24.9, 54.7, 120);
+
+  it('a binary frame (an ArrayBuffer, as a browser receives it) and a JSON frame give the same positions', () => {
+    const { seen, handler } = recorder();
+    const bytes = encodeFrame(0, { tSec: 1_761_325_200, positions });
+    dispatch(bytes.buffer, handler);
+    dispatch(JSON.stringify(frameMessage(1, { tSec: 1_761_325_800, positions })), handler);
+    expect(seen.frames.map((f) => [f.index, f.tSec])).toEqual([
+      [0, 1_761_325_200],
+      [1, 1_761_325_800],
+    ]);
+    expect([...seen.frames[0].positions]).toEqual([...positions]);
+    expect(seen.frames[1].positions[0]).toBe(positions[0]);
+    expect(Number.isNaN(seen.frames[1].positions[4])).toBe(true);
   });
 
-  it('decodeBinaryFrame refuses a message that is not a frame', () => {
-    expect(() => decodeBinaryFrame(new ArrayBuffer(24))).toThrow(/BSF1/);
+  it('a binary message that is not a frame is refused, naming the magic', () => {
+    expect(() => dispatch(new ArrayBuffer(24), recorder().handler)).toThrow(/BSF1/);
   });
 
-  it('jsonPositions gives the binary layout for a JSON frame, NaN for null', () => {
-    const message = JSON.parse(jsonFrame(3, { tSec: 0, positions }));
-    const decoded = jsonPositions(message.positions);
-    expect(decoded[0]).toBeCloseTo(25.1, 5);
-    expect(decoded[2]).toBeCloseTo(3000.5, 1);
-    expect(Number.isNaN(decoded[3])).toBe(true);
-    expect(decoded[8]).toBeCloseTo(120, 5);
+  it("the handler's event kinds are the core's (simulation and analysis), by type", () => {
+    type PageKind = Parameters<StreamHandler['events']>[0]['events'][number]['kind'];
+    expectTypeOf<PageKind>().toEqualTypeOf<SimEvent['kind'] | AnalysisEvent['kind']>();
   });
 });
 
-describe('members', () => {
-  it('memberSite and memberLaunch follow the order in which sim-core builds members', async () => {
-    const { scenario, baseDir } = await readScenarioFile(DEFAULT);
-    const prepared = prepareRun(scenario, await loadScenarioWind(scenario.wind, baseDir));
-    const layout: RunLayout = {
-      siteIds: scenario.launch.sites!.map((s) => s.id),
-      launchTimesSec: launchTimes(scenario.launch.times),
-      membersPerLaunch: scenario.ensemble!.members!,
+describe("the page's member facts", () => {
+  it('every track-ending kind of the core ends a member for the hover card, non-finite included', () => {
+    const facts: MemberFacts = {
+      layout: null,
+      launchTSec: new Float64Array(6).fill(Number.NaN),
+      end: new Map(),
     };
-    expect(layout.launchTimesSec).toEqual([...prepared.launchTimesSec]);
-    const n = prepared.memberSite.length;
-    expect(n).toBe(600);
-    for (let i = 0; i < n; i++) {
-      expect(memberSite(layout, i)).toBe(prepared.memberSite[i]);
-      expect(memberLaunch(layout, i)).toBe(prepared.memberLaunch[i]);
-    }
-  });
-
-  it('launchTimes: one launch without an end, both ends included with one', () => {
-    expect(launchTimes({ start: '2025-10-24T17:00:00Z' })).toEqual([1_761_325_200]);
-    expect(
-      launchTimes({ start: '2025-10-24T17:00:00Z', end: '2025-10-24T18:00:00Z', everySec: 1800 }),
-    ).toEqual([1_761_325_200, 1_761_327_000, 1_761_328_800]);
-  });
-
-  it('csvOf writes sim-core CSV columns, a row per member flying', () => {
-    const csv = csvOf({
-      runId: null,
-      finished: false,
-      layout: { siteIds: ['a', 'b'], launchTimesSec: [1_761_325_200], membersPerLaunch: 1 },
-      members: 2,
-      frames: [
-        {
-          tSec: 1_761_325_200,
-          positions: Float32Array.from([25, 54, 150, Number.NaN, Number.NaN, Number.NaN]),
-        },
-      ],
-      events: [],
+    const at = (member: number, kind: (typeof RUN_EVENT_KINDS)[number], minute: number) => ({
+      member,
+      kind,
+      time: `2025-10-24T17:${String(minute).padStart(2, '0')}:00.000Z`,
+      lon: 25,
+      lat: 54,
+      altM: 0,
     });
-    expect(csv).toBe(
-      'member,site,launch,ensemble_member,time,lon,lat,alt_m\n0,a,2025-10-24T17:00:00.000Z,0,2025-10-24T17:00:00.000Z,25,54,150\n',
-    );
+    const crossings = noteEvents(facts, [
+      at(0, 'launch', 0),
+      at(0, 'border-crossing', 10),
+      at(0, 'non-finite', 20),
+      at(1, 'landing', 30),
+      at(2, 'left-domain', 31),
+      at(3, 'wind-ended', 32),
+      at(4, 'launch-point', 33),
+      at(5, 'descent', 34),
+    ]);
+    expect(facts.launchTSec[0]).toBe(Date.UTC(2025, 9, 24, 17) / 1000);
+    expect(crossings).toHaveLength(1);
+    expect([...facts.end].map(([m, e]) => [m, e.kind])).toEqual([
+      [0, 'non-finite'],
+      [1, 'landing'],
+      [2, 'left-domain'],
+      [3, 'wind-ended'],
+      [4, 'launch-point'],
+    ]);
   });
+});
+
+describe('a run streamed to the page, against `balloon-sim run --out`', () => {
+  let dir: string;
+  let cliCsv: string;
+  let cliGeoJson: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'balloon-viewer-export-'));
+    const run = cli(['run', DEFAULT, '--out', join(dir, 'run.geojson'), '--out', join(dir, 'run.csv')]);
+    expect(run.code, run.stderr).toBe(0);
+    cliCsv = readFileSync(join(dir, 'run.csv'), 'utf8');
+    cliGeoJson = readFileSync(join(dir, 'run.geojson'), 'utf8');
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs the default scenario on a server (binary frames from `binaryFrameMembers` members). */
+  async function streamed(binaryFrameMembers: number) {
+    const server = await startServer({ limits: { binaryFrameMembers } });
+    try {
+      const { seen, handler, ended } = recorder();
+      const socket = await browserLikeSocket(server.ws, (data) => dispatch(data, handler));
+      const { scenario } = await readScenarioFile(DEFAULT);
+      socket.send(JSON.stringify({ type: 'run', scenario }));
+      await ended;
+      socket.close();
+      expect(seen.end).toBe('done');
+      // A finished run's export comes from the server, which holds it.
+      const fromServer = async (format: string) =>
+        (await fetch(`${server.http}/api/runs/${seen.runId}/${format}`)).text();
+      return { seen, serverCsv: await fromServer('csv'), serverGeoJson: await fromServer('geojson') };
+    } finally {
+      await server.app.close();
+    }
+  }
+
+  for (const [frames, members] of [
+    ['binary', 500],
+    ['JSON', 10_000],
+  ] as const)
+    it(`with ${frames} frames: the page's CSV and GeoJSON are the command line's, byte for byte`, async () => {
+      const { seen, serverCsv, serverGeoJson } = await streamed(members);
+      expect(seen.binaryFrames).toBe(frames === 'binary');
+      // Every kind the page was told of is one of the core's.
+      for (const kind of seen.kinds) expect(RUN_EVENT_KINDS).toContain(kind);
+      for (const kind of ['launch', 'float', 'descent', 'landing', 'border-crossing', 'zone-entry'])
+        expect(seen.kinds).toContain(kind);
+      const record = { runId: null, finished: false, tracks: seen.tracks };
+      const csv = csvOf(record);
+      expect(csv.split('\n')[0]).toBe('member,site,launch,ensemble_member,time,lon,lat,alt_m');
+      expect(csv.length).toBeGreaterThan(600 * 40);
+      expect(csv).toBe(cliCsv);
+      expect(geoJsonOf(record)).toBe(cliGeoJson);
+      // Once finished, the page downloads the server's files: the same bytes again.
+      expect(serverCsv).toBe(cliCsv);
+      expect(serverGeoJson).toBe(cliGeoJson);
+    });
 });
 
 describe('map helpers', () => {
@@ -106,11 +208,21 @@ describe('map helpers', () => {
     expect(zoneLimits({ lowerM: 300, upperM: 'UNL' })).toBe('300 m–UNL (1000 ft–UNL)');
   });
 
-  it('densityRegions: the 50 % region lies inside the 90 % one, round the densest cell', () => {
-    // 100 points in a 5 × 5 block with a peak of 60 in its middle cell.
-    const counts = new Array(25).fill(40 / 24);
-    counts[12] = 60;
-    const [r90, r50] = densityRegions({ lon0: 25, lat0: 54, cellDeg: 0.05, nx: 5, ny: 5, counts });
+  it("densityRegions on the core's densityGrid: the 50 % region lies inside the 90 % one, round the densest cell", () => {
+    // 100 landings in a 5 × 5 block of 0.05° cells: 60 in the middle cell, the rest spread evenly.
+    const lons: number[] = [];
+    const lats: number[] = [];
+    for (let j = 0; j < 5; j++)
+      for (let i = 0; i < 5; i++) {
+        const n = i === 2 && j === 2 ? 60 : i + j * 5 < 17 ? 2 : 1;
+        for (let k = 0; k < n; k++) {
+          lons.push(25.025 + 0.05 * i);
+          lats.push(54.025 + 0.05 * j);
+        }
+      }
+    const grid = densityGrid(lons, lats, 0.05)!;
+    expect(grid).toMatchObject({ nx: 5, ny: 5, total: 100 });
+    const [r90, r50] = densityRegions(grid);
     expect(r90.share).toBe(0.9);
     expect(r50.share).toBe(0.5);
     expect(r50.geometry.value).toBeGreaterThan(r90.geometry.value);

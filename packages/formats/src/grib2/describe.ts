@@ -1,7 +1,7 @@
+import { isoTime } from '@balloon-sim/sim-core';
 import { readFieldInfos } from './field-info.js';
 import { readLatLonGrid } from './latlon-grid.js';
 import { SUPPORTED_PACKING_TEMPLATES } from './packing.js';
-import { isoTime } from './time.js';
 
 /** One line of a file summary (`balloon-sim wind inspect`). */
 export interface Grib2MessageSummary {
@@ -56,8 +56,8 @@ export function describeGrib2(file: { name: string; bytes: Uint8Array }): Grib2D
       shortName: info.shortName,
       levelType: info.levelType,
       level: info.level,
-      referenceTime: isoTime(info.referenceTimeSec),
-      validTime: isoTime(info.validTimeSec),
+      referenceTime: isoTime(info.referenceTimeSec, 'seconds'),
+      validTime: isoTime(info.validTimeSec, 'seconds'),
       template3: info.template3,
       template4: info.template4,
       template5: info.template5,

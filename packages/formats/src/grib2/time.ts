@@ -65,8 +65,3 @@ export function addTimeUnits(startSec: number, unit: number, amount: number): nu
 export function isPlausibleTime(sec: number): boolean {
   return sec >= -62_167_219_200 && sec <= 253_402_300_799;
 }
-
-/** ISO 8601 UTC text of a time in seconds since the epoch, without milliseconds. */
-export function isoTime(sec: number): string {
-  return new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
-}

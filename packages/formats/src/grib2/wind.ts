@@ -1,11 +1,10 @@
 import type { GridAxis, GridWindInit } from '@balloon-sim/sim-core';
-import { DecodeError, invalid } from '@balloon-sim/sim-core';
+import { DecodeError, invalid, isoTime, isoTimeText, STANDARD_GRAVITY_M_S2 } from '@balloon-sim/sim-core';
 import { resampleAboveGround } from './above-ground.js';
 import type { Grib2Bbox } from './crop.js';
 import { decodeEntries, type Grib2Field } from './decode.js';
 import { type FieldEntry, type Grib2FieldInfo, readFieldInfos } from './field-info.js';
 import { centreName } from './names.js';
-import { isoTime } from './time.js';
 
 export type Grib2WindLevelType = 'isobaric' | 'height-above-sea' | 'height-above-ground';
 
@@ -27,8 +26,6 @@ const LEVEL_CODES: Record<Grib2WindLevelType, number> = {
   'height-above-sea': 102, // m
   'height-above-ground': 103, // m
 };
-/** Standard gravity (m/s²): geopotential (m²/s²) to geopotential height (m), as WMO defines it. */
-const STANDARD_GRAVITY = 9.80665;
 const PART = 'wind assembly';
 
 /** Parameter keys (discipline 0, category, number: code tables 4.1, 4.2). */
@@ -92,7 +89,7 @@ export async function grib2Wind(
       const key = isU(field.info) ? 'u' : isV(field.info) ? 'v' : 'gh';
       if (slot[key]) {
         throw new DecodeError(
-          `a second ${key} at ${levelText(levelType, field.info.level)} valid ${isoTime(time)} (the first is message ${slot[key].info.message})`,
+          `a second ${key} at ${levelText(levelType, field.info.level)} valid ${isoTimeText(time, 'seconds')} (the first is message ${slot[key].info.message})`,
           source,
           `section 4 (message ${field.info.message})`,
           field.info.offset,
@@ -158,7 +155,7 @@ export async function grib2Wind(
   const orographyM = orographyOf(orography, reference);
   const run = describeRuns(reference.field, slots);
   const fileList = files.map((f) => f.name).join(', ');
-  const span = `${timesSec.length} time${timesSec.length > 1 ? 's' : ''} ${isoTime(timesSec[0])}${timesSec.length > 1 ? `…${isoTime(timesSec[timesSec.length - 1])}` : ''}`;
+  const span = `${timesSec.length} time${timesSec.length > 1 ? 's' : ''} ${isoTime(timesSec[0], 'seconds')}${timesSec.length > 1 ? `…${isoTime(timesSec[timesSec.length - 1], 'seconds')}` : ''}`;
   if (levelType === 'height-above-ground') {
     if (!orographyM) {
       throw new DecodeError(
@@ -221,7 +218,7 @@ function forecastRuns(
 function runsText(runs: Map<number, Set<string>>): string {
   return [...runs]
     .sort(([a], [b]) => a - b)
-    .map(([t, names]) => `run ${isoTime(t)}: ${[...names].join(', ')}`)
+    .map(([t, names]) => `run ${isoTimeText(t, 'seconds')}: ${[...names].join(', ')}`)
     .join('; ');
 }
 
@@ -279,7 +276,7 @@ function checkComplete(
   if (missing.length > 0) {
     const shown = missing.length > 6 ? [...missing.slice(0, 6), `and ${missing.length - 6} more`] : missing;
     throw new DecodeError(
-      `valid time ${isoTime(time)} lacks ${shown.join('; ')} (other times have them)`,
+      `valid time ${isoTimeText(time, 'seconds')} lacks ${shown.join('; ')} (other times have them)`,
       [...sources.get(time)!].join(', '),
       PART,
     );
@@ -339,7 +336,7 @@ function orographyOf(
   const ref = reference.field;
   if (!sameAxis(field.lon, ref.lon, true) || !sameAxis(field.lat, ref.lat, false)) return undefined;
   const metres = Float32Array.from(field.values);
-  if (field.info.number === 4) for (let c = 0; c < metres.length; c++) metres[c] /= STANDARD_GRAVITY;
+  if (field.info.number === 4) for (let c = 0; c < metres.length; c++) metres[c] /= STANDARD_GRAVITY_M_S2;
   return metres.some((z) => Number.isNaN(z)) ? undefined : metres;
 }
 
@@ -348,6 +345,6 @@ function describeRuns(field: Grib2Field, slots: Map<number, Map<number, Slot>>):
   const runs = new Set<number>();
   for (const byLevel of slots.values())
     for (const slot of byLevel.values()) if (slot.u) runs.add(slot.u.info.referenceTimeSec);
-  const sorted = [...runs].sort((a, b) => a - b).map(isoTime);
+  const sorted = [...runs].sort((a, b) => a - b).map((t) => isoTime(t, 'seconds'));
   return `${centreName(field.info.centre)} run${sorted.length > 1 ? 's' : ''} ${sorted.join(', ')}`;
 }

@@ -21,8 +21,10 @@ import { promisify } from 'node:util';
 import type { AnalysisEvent, Frame, PreparedRun, RunHooks, RunResult, SimEvent } from '@balloon-sim/sim-core';
 import {
   appendAll,
+  byTimeThenMember,
   CSV_HEADER,
   csvRows,
+  eventJson,
   formatOfPath,
   geoJson,
   InputError,
@@ -30,6 +32,7 @@ import {
   ndjsonRecord,
   OUTPUT_FORMATS,
   type OutputFormat,
+  runTracks,
 } from '@balloon-sim/sim-core';
 import { forgetTemporary, registerTemporary } from '../temporaries.js';
 
@@ -501,12 +504,11 @@ export class OutputSet {
       onEvents: (events) => appendAll(this.pendingEvents, events),
       onAnalysisEvents: (events) => appendAll(this.pendingEvents, events),
       onFrame: (frame: Frame) => {
+        // The frame with its events in time order, as the server streams them (protocol/tracks.ts).
+        const events = this.pendingEvents.sort(byTimeThenMember).map(eventJson);
+        const withEvents = { tSec: frame.tSec, positions: frame.positions, events };
         for (const o of streaming)
-          o.file.write(
-            o.format === 'csv'
-              ? csvRows(prepared, frame, this.pendingEvents)
-              : ndjsonRecord(frame, this.pendingEvents),
-          );
+          o.file.write(o.format === 'csv' ? csvRows(prepared, withEvents) : ndjsonRecord(withEvents));
         this.pendingEvents = [];
       },
     };
@@ -517,7 +519,7 @@ export class OutputSet {
     for (const o of this.outputs) {
       const text =
         o.format === 'geojson'
-          ? `${JSON.stringify(geoJson(result))}\n`
+          ? `${JSON.stringify(geoJson(runTracks(result)))}\n`
           : o.format === 'kml'
             ? kml(result)
             : o.format === 'summary'

@@ -2,6 +2,7 @@ import { describeWindFile } from '@balloon-sim/formats';
 import {
   directionOfWind,
   InputError,
+  isoTimeText,
   nearestInBox,
   PressureGridWind,
   type WindCoverage,
@@ -108,12 +109,10 @@ function mixedRunsOption(parsed: ReturnType<typeof parse>): { mixedRuns: 'allow'
   return { mixedRuns: parsed.values['allow-mixed-runs'] ? 'allow' : 'refuse' };
 }
 
-const iso = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString() : String(t));
-
 function coverageText(c: WindCoverage): string {
   // A field of one time has no time range: it is held steady at every time.
   const time = Number.isFinite(c.tMinSec)
-    ? `${iso(c.tMinSec)} .. ${iso(c.tMaxSec)}`
+    ? `${isoTimeText(c.tMinSec)} .. ${isoTimeText(c.tMaxSec)}`
     : 'any (one time, held steady)';
   return `lon ${c.lonMin}..${c.lonMax}${c.wrapsLon ? ' (all)' : ''}, lat ${c.latMin}..${c.latMax}, altitude ${c.altMinM.toFixed(0)}..${c.altMaxM.toFixed(0)} m, time ${time}`;
 }
@@ -289,9 +288,9 @@ async function sampleCommand(args: string[], context: CommandContext): Promise<v
   if (tSec !== tAsked)
     clamps.push({
       name: 'time',
-      asked: iso(tAsked),
-      used: iso(tSec),
-      range: [iso(c.tMinSec), iso(c.tMaxSec)],
+      asked: isoTimeText(tAsked),
+      used: isoTimeText(tSec),
+      range: [isoTimeText(c.tMinSec), isoTimeText(c.tMaxSec)],
     });
   // The vertical: the file's pressure levels, or the altitudes they span at this point and time.
   let levelUsed = level;
@@ -333,7 +332,7 @@ async function sampleCommand(args: string[], context: CommandContext): Promise<v
         lon,
         lat,
         ...(levelUsed !== undefined ? { levelHpa: levelUsed } : { altM: altUsed }),
-        time: iso(tSec),
+        time: isoTimeText(tSec),
         clamped: clamps,
       }),
     );
@@ -341,7 +340,7 @@ async function sampleCommand(args: string[], context: CommandContext): Promise<v
   }
   const { directionDeg, speedMps } = directionOfWind(u, v);
   context.out(
-    `u = ${u.toFixed(3)} m/s, v = ${v.toFixed(3)} m/s (${speedMps.toFixed(2)} m/s from ${directionDeg.toFixed(0)}°)${clamps.length > 0 ? ` at the clamped point ${lon}, ${lat}, ${levelUsed !== undefined ? `${levelUsed} hPa` : `${altUsed} m`}, ${iso(tSec)}` : ''}`,
+    `u = ${u.toFixed(3)} m/s, v = ${v.toFixed(3)} m/s (${speedMps.toFixed(2)} m/s from ${directionDeg.toFixed(0)}°)${clamps.length > 0 ? ` at the clamped point ${lon}, ${lat}, ${levelUsed !== undefined ? `${levelUsed} hPa` : `${altUsed} m`}, ${isoTimeText(tSec)}` : ''}`,
   );
 }
 

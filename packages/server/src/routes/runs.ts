@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { CSV_HEADER, csvChunks, geoJson, Scenario } from '@balloon-sim/sim-core';
+import { CSV_HEADER, csvChunks, geoJson, runTracks, Scenario } from '@balloon-sim/sim-core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { ClientError } from '../errors.js';
@@ -111,7 +111,8 @@ export const runRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app,
     async (request, reply) => {
       const { result } = finished(request.params.id);
       reply.type('application/geo+json');
-      return geoJson(result);
+      // As text, ended by a newline: the same bytes as `balloon-sim run --out run.geojson`.
+      return reply.send(`${JSON.stringify(geoJson(runTracks(result)))}\n`);
     },
   );
 
@@ -133,7 +134,7 @@ export const runRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app,
       const { result } = finished(request.params.id);
       reply.type('text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="run-${request.params.id}.csv"`);
-      return reply.send(Readable.from(csvChunks(result)));
+      return reply.send(Readable.from(csvChunks(runTracks(result))));
     },
   );
 };

@@ -1,6 +1,9 @@
 import {
   AltitudeGridWind,
   isaAltitudeM,
+  isoTime,
+  isoTimeOrNull,
+  isoTimeText,
   PressureGridWind,
   type WindCoverage,
   type WindField,
@@ -11,7 +14,6 @@ import type { ServerContext } from '../context.js';
 import { ClientError } from '../errors.js';
 import { anyObject, errorResponses, NameParams } from '../schemas.js';
 
-const iso = (tSec: number) => (Number.isFinite(tSec) ? new Date(tSec * 1000).toISOString() : null);
 const nullable = (type: string) => ({ type: [type, 'null'] });
 
 const WindSummary = {
@@ -105,8 +107,8 @@ function coverageJson(c: WindCoverage) {
     latMax: c.latMax,
     altMinM: c.altMinM,
     altMaxM: c.altMaxM,
-    start: iso(c.tMinSec),
-    end: iso(c.tMaxSec),
+    start: isoTimeOrNull(c.tMinSec),
+    end: isoTimeOrNull(c.tMaxSec),
   };
 }
 
@@ -201,7 +203,7 @@ export const windRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
             : field instanceof AltitudeGridWind
               ? { kind: 'altitude', values: [...field.altitudesM] }
               : null,
-        times: grid ? [...grid.timesSec].map((t) => iso(t)) : [],
+        times: grid ? [...grid.timesSec].map((t) => isoTime(t)) : [],
         grid: grid && {
           lon0: grid.lonAxis.start,
           lat0: grid.latAxis.start,
@@ -233,7 +235,7 @@ export const windRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
       if (tSec < c.tMinSec || tSec > c.tMaxSec)
         throw new ClientError(
           400,
-          `time must lie inside the wind's times (${iso(c.tMinSec)} to ${iso(c.tMaxSec)})`,
+          `time must lie inside the wind's times (${isoTimeText(c.tMinSec)} to ${isoTimeText(c.tMaxSec)})`,
         );
       const points = Math.ceil(field.lonAxis.count / stride) * Math.ceil(field.latAxis.count / stride);
       if (points > ctx.limits.maxGridPoints)
@@ -243,7 +245,7 @@ export const windRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
         );
       return {
         ...sampleGrid(field, { level, alt, tSec, stride }),
-        time: iso(tSec)!,
+        time: isoTime(tSec),
         ...(level === undefined ? { altM: alt } : { level }),
       };
     },

@@ -2,15 +2,23 @@
 import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import {
+  type AcceptedMessage,
+  decodeFrame,
+  type EventMessage,
+  type FrameMessage,
+  jsonPositions,
+  StreamedTracks,
+  type WireFrame,
+} from '@balloon-sim/sim-core';
 import WebSocket from 'ws';
 import { buildApp } from '../app.js';
-import { decodeBinaryFrame } from '../frames.js';
 import type { AppOptions } from '../options.js';
 
 /** A message received: JSON (parsed) or a binary frame (decoded), with its arrival time (ms). */
 export type Received =
   | { kind: 'json'; at: number; data: Record<string, unknown> & { type: string } }
-  | { kind: 'binary'; at: number; frame: ReturnType<typeof decodeBinaryFrame> };
+  | { kind: 'binary'; at: number; frame: WireFrame };
 
 export async function startServer(options: AppOptions = {}) {
   const app = buildApp(options);
@@ -29,7 +37,7 @@ export class StreamClient {
       const at = performance.now();
       this.messages.push(
         isBinary
-          ? { kind: 'binary', at, frame: decodeBinaryFrame(data) }
+          ? { kind: 'binary', at, frame: decodeFrame(data) }
           : { kind: 'json', at, data: JSON.parse(data.toString()) },
       );
       this.wake();
@@ -102,6 +110,21 @@ export class StreamClient {
     return (m as Extract<Received, { kind: 'json' }>).data;
   }
 
+  /** The run's tracks as the messages received so far bring them (sim-core StreamedTracks). */
+  tracks(): StreamedTracks {
+    const tracks = new StreamedTracks();
+    for (const m of this.messages) {
+      if (m.kind === 'binary') tracks.frame(m.frame.index, m.frame.tSec, m.frame.positions);
+      else if (m.data.type === 'accepted') tracks.accepted(m.data as unknown as AcceptedMessage);
+      else if (m.data.type === 'event') tracks.events(m.data as unknown as EventMessage);
+      else if (m.data.type === 'frame') {
+        const f = m.data as unknown as FrameMessage;
+        tracks.frame(f.index, f.tSec, jsonPositions(f.positions));
+      }
+    }
+    return tracks;
+  }
+
   types(): string[] {
     return this.messages.map((m) => (m.kind === 'json' ? m.data.type : 'binary'));
   }
@@ -109,6 +132,25 @@ export class StreamClient {
   close(): void {
     this.socket.close();
   }
+}
+
+/**
+ * A bare stream client that hands every message on as a browser's WebSocket does (binaryType
+ * "arraybuffer"): text as a string, a binary message as an ArrayBuffer of exactly its bytes.
+ */
+export function browserLikeSocket(
+  url: string,
+  onMessage: (data: string | ArrayBuffer) => void,
+): Promise<{ send(text: string): void; close(): void }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.binaryType = 'arraybuffer';
+    socket.on('message', (data: ArrayBuffer, isBinary) =>
+      onMessage(isBinary ? data : new TextDecoder().decode(data)),
+    );
+    socket.once('open', () => resolve({ send: (text) => socket.send(text), close: () => socket.close() }));
+    socket.once('error', reject);
+  });
 }
 
 /** Threads of this process (Linux): a run's worker threads appear here and go when terminated. */

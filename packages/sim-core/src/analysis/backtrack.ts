@@ -5,6 +5,7 @@ import { invalid } from '../errors.js';
 import { MemberSet } from '../solver/members.js';
 import { Simulation, type SolverMethod } from '../solver/simulation.js';
 import { MemberStatus } from '../solver/status.js';
+import { isoTimeOrNull, isoTimeText } from '../time.js';
 import { coversLonLat, type WindField } from '../wind/wind-field.js';
 import { type DensityGrid, densityGrid } from './ensemble-stats.js';
 import { median, rounded } from './stats.js';
@@ -81,8 +82,6 @@ export interface BacktrackResult {
   medianLaunch: string | null;
 }
 
-const iso = (tSec: number) => (Number.isFinite(tSec) ? new Date(tSec * 1000).toISOString() : null);
-
 function checkDetection(d: Detection, k: number, wind: WindField): void {
   const at = `detections[${k}]`;
   if (!(d.lon >= -180 && d.lon <= 360)) invalid(`${at}.lon`, 'must be a longitude in degrees', d.lon);
@@ -96,7 +95,7 @@ function checkDetection(d: Detection, k: number, wind: WindField): void {
   const c = wind.coverage;
   if (!coversLonLat(c, d.lon, d.lat)) invalid(at, 'lies outside the wind data', { lon: d.lon, lat: d.lat });
   if (d.tSec < c.tMinSec || d.tSec > c.tMaxSec)
-    invalid(`${at}.tSec`, "must lie inside the wind data's times", iso(d.tSec));
+    invalid(`${at}.tSec`, "must lie inside the wind data's times", isoTimeText(d.tSec));
   if (d.altM > c.altMaxM)
     invalid(`${at}.altM`, `is above the top of the wind data (${c.altMaxM.toFixed(0)} m)`, d.altM);
 }
@@ -278,7 +277,7 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
         lon: rounded(grid.lon0 + (i + 0.5) * cellDeg, 4)!,
         lat: rounded(grid.lat0 + (j + 0.5) * cellDeg, 4)!,
         probability: rounded(count / pl, 4)!,
-        medianLaunch: iso(median(times)),
+        medianLaunch: isoTimeOrNull(median(times)),
       });
     }
   }
@@ -294,7 +293,7 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
     plausibleMember,
     grid,
     mostLikely,
-    medianLaunch: iso(median(gT)),
+    medianLaunch: isoTimeOrNull(median(gT)),
   };
 }
 

@@ -1,8 +1,7 @@
 import { minOf } from '../arrays.js';
+import { isoTime, isoTimeOrNull } from '../time.js';
 import type { RunObserver } from './observer.js';
 import { median, quantile, rounded } from './stats.js';
-
-const iso = (tSec: number) => (Number.isFinite(tSec) ? new Date(tSec * 1000).toISOString() : null);
 
 /**
  * Wilson score interval for a binomial proportion (95 %: z = 1.96). Unlike the normal approximation
@@ -85,10 +84,10 @@ export function zoneSummaries(
       probability: n ? entries.length / n : 0,
       ci95: wilsonInterval(entries.length, n).map((x) => rounded(x, 4) ?? 0) as [number, number],
       membersEntered: entries.length,
-      earliestEntry: iso(earliest),
-      medianEntry: iso(median(entries)),
-      p90Entry: iso(quantile(entries, 0.9)),
-      closureWindow: entries.length ? { start: iso(earliest)!, end: iso(closureEnd)! } : null,
+      earliestEntry: isoTimeOrNull(earliest),
+      medianEntry: isoTimeOrNull(median(entries)),
+      p90Entry: isoTimeOrNull(quantile(entries, 0.9)),
+      closureWindow: entries.length ? { start: isoTime(earliest), end: isoTime(closureEnd) } : null,
       medianMinutesInside: rounded(median(inside), 1),
       closestApproachKm: zone.airport
         ? {
@@ -111,9 +110,9 @@ export function borderSummary(observer: RunObserver, members?: ArrayLike<number>
     probability: list.length ? times.length / list.length : 0,
     ci95: wilsonInterval(times.length, list.length).map((x) => rounded(x, 4) ?? 0) as [number, number],
     membersCrossed: times.length,
-    earliest: iso(times.length ? minOf(times) : Number.NaN),
-    median: iso(median(times)),
-    p90: iso(quantile(times, 0.9)),
+    earliest: isoTimeOrNull(times.length ? minOf(times) : Number.NaN),
+    median: isoTimeOrNull(median(times)),
+    p90: isoTimeOrNull(quantile(times, 0.9)),
   };
 }
 

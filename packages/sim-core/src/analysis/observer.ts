@@ -39,10 +39,14 @@ export interface ObserverRecords {
   inside: Uint8Array;
 }
 
+/** What the analysis finds happening to a member (the simulation's own kinds are EVENT_KINDS). */
+export const ANALYSIS_EVENT_KINDS = ['border-crossing', 'zone-entry', 'zone-exit'] as const;
+export type AnalysisEventKind = (typeof ANALYSIS_EVENT_KINDS)[number];
+
 /** Something the analysis found, at the time it happened (located inside the step). */
 export interface AnalysisEvent {
   member: number;
-  kind: 'border-crossing' | 'zone-entry' | 'zone-exit';
+  kind: AnalysisEventKind;
   zone?: string;
   tSec: number;
   lon: number;

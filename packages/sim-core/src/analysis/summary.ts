@@ -2,6 +2,7 @@ import { appendAll, maxOf } from '../arrays.js';
 import { distanceM } from '../earth.js';
 import type { RunResult } from '../scenario/run.js';
 import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
+import { isoTime } from '../time.js';
 import {
   type BorderSummary,
   borderSummary,
@@ -71,8 +72,6 @@ export interface RiskRow {
   zones: { id: string; probability: number; earliestEntry: string | null }[];
 }
 
-const iso = (tSec: number) => new Date(tSec * 1000).toISOString();
-
 /** Summarises a finished run; `runEndSec` is the time the run reached. */
 export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: number): RunSummary {
   const { prepared, status, endLon, endLat, endTSec } = result;
@@ -121,7 +120,7 @@ export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: numb
     const [s, k] = key.split(':').map(Number);
     return {
       site: prepared.sites[s].id,
-      launch: iso(prepared.launchTimesSec[k]),
+      launch: isoTime(prepared.launchTimesSec[k]),
       members: list.length,
       borderProbability: hasBorder ? rounded(borderSummary(observer, list).probability, 4) : null,
       zones: zoneSummaries(observer, runEndSec, list).map((z) => ({
@@ -137,8 +136,8 @@ export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: numb
     direction: sim.direction,
     method: sim.method,
     dtSec: sim.dtSec,
-    start: iso(sim.startSec ?? 0),
-    end: iso(runEndSec),
+    start: isoTime(sim.startSec ?? 0),
+    end: isoTime(runEndSec),
     members: members.count,
     status: status0,
     sites: prepared.sites.map((s, k) => {

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { firstMemberOf } from '../protocol/members.js';
 import type { RiskRow, RunSummary } from './summary.js';
 
 /**
@@ -39,11 +40,14 @@ export function sweepTable(
   };
 }
 
-/** Member indices of shard `index` (1-based) of `count`, for groups of `perGroup` consecutive members. */
+/**
+ * Member indices of shard `index` (1-based) of `count`: launch groups (protocol/members.ts)
+ * index − 1, index − 1 + count, …, each of `perGroup` consecutive members.
+ */
 export function shardMembers(groups: number, perGroup: number, index: number, count: number): Uint32Array {
   const ids: number[] = [];
   for (let g = index - 1; g < groups; g += count)
-    for (let e = 0; e < perGroup; e++) ids.push(g * perGroup + e);
+    for (let e = 0; e < perGroup; e++) ids.push(firstMemberOf(g, perGroup) + e);
   return Uint32Array.from(ids);
 }
 

@@ -1,6 +1,6 @@
 import { booleanPointInPolygon, lineString, point, pointToLineDistance, polygon } from '@turf/turf';
 import { describe, expect, it } from 'vitest';
-import { distanceM } from '../earth.js';
+import { distanceM, EARTH_RADIUS_M } from '../earth.js';
 import { DecodeError } from '../errors.js';
 import {
   distanceToBoundaryM,
@@ -349,18 +349,18 @@ describe('distanceToZoneM', () => {
       [25, 55],
     ];
     const z = prepareZone(zoneOf([edge]));
-    const lat = 55 - 10_000 / ((6_371_008.8 * Math.PI) / 180);
+    const lat = 55 - 10_000 / ((EARTH_RADIUS_M * Math.PI) / 180);
     const ours = distanceToZoneM(z, 25.39, lat);
     const turf = pointToLineDistance([25.39, lat], lineString(edge.slice(0, 2)), { units: 'meters' });
     expect(ours).toBeCloseTo(10_000, 0);
     const lengthM = distanceM(25, 55, 25.78, 55);
-    const bulgeM = (lengthM ** 2 * Math.tan((55 * Math.PI) / 180)) / (8 * 6_371_008.8);
+    const bulgeM = (lengthM ** 2 * Math.tan((55 * Math.PI) / 180)) / (8 * EARTH_RADIUS_M);
     expect(turf - ours).toBeCloseTo(bulgeM, -1);
     expect(bulgeM).toBeGreaterThan(60);
   });
 
   it('measures known cases: 0.1° of latitude south of an east–west edge is 11.12 km', () => {
-    const mPerDeg = (6_371_008.8 * Math.PI) / 180;
+    const mPerDeg = (EARTH_RADIUS_M * Math.PI) / 180;
     const z = prepareZone(zoneOf([square]));
     expect(distanceToZoneM(z, 25.05, 53.9)).toBeCloseTo(mPerDeg * 0.1, 3);
     expect(distanceToZoneM(z, 25.05, 54.05)).toBe(0);

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisTargets } from '../analysis/observer.js';
 import { EARTH_RADIUS_M } from '../earth.js';
+import { eventJson } from '../protocol/events.js';
 import { prepareRun, runScenario } from '../scenario/entry.js';
 import { runPrepared } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { SimEvent } from '../solver/status.js';
 import { UniformWind } from '../wind/analytic.js';
-import { CSV_HEADER, csvChunks, csvRows, formatOfPath, geoJson, kml, ndjsonRecord } from './formats.js';
+import {
+  CSV_HEADER,
+  csvChunks,
+  csvRows,
+  formatOfPath,
+  geoJson,
+  kml,
+  ndjsonRecord,
+  runTracks,
+} from './formats.js';
 
 const scenario: Scenario = {
   name: 'formats',
@@ -45,7 +55,7 @@ describe('output formats', () => {
   });
 
   it('GeoJSON: a LineString per member with a time per vertex, then event points (RFC 7946 shapes)', () => {
-    const doc = geoJson(result) as {
+    const doc = geoJson(runTracks(result)) as {
       type: string;
       features: {
         type: string;
@@ -81,7 +91,7 @@ describe('output formats', () => {
     let rows = 0;
     let body = '';
     for (const frame of result.frames) {
-      const chunk = csvRows(result.prepared, frame);
+      const chunk = csvRows(result.prepared, { ...frame, events: [] });
       body += chunk;
       rows += frame.positions.filter((_, k) => k % 3 === 0).filter((x) => !Number.isNaN(x)).length;
     }
@@ -101,7 +111,7 @@ describe('output formats', () => {
   });
 
   it('NDJSON: one parseable record per output step with a position or null per member', () => {
-    const lines = result.frames.map((f) => ndjsonRecord(f, []));
+    const lines = result.frames.map((f) => ndjsonRecord({ ...f, events: [] }));
     for (const line of lines) {
       expect(line.endsWith('\n')).toBe(true);
       const record = JSON.parse(line);
@@ -152,13 +162,13 @@ describe('every track starts at its launch position and time', () => {
   const launchResult = runPrepared(prepared, {
     onEvents: (events) => pending.push(...events),
     onFrame: (frame) => {
-      streamed += csvRows(prepared, frame, pending);
+      streamed += csvRows(prepared, { ...frame, events: pending.map(eventJson) });
       pending = [];
     },
   });
 
   it('GeoJSON: the LineString begins at the launch, then the first output time', () => {
-    const doc = geoJson(launchResult) as {
+    const doc = geoJson(runTracks(launchResult)) as {
       features: {
         geometry: { type: string; coordinates: number[][] };
         properties: Record<string, unknown>;
@@ -206,6 +216,6 @@ describe('every track starts at its launch position and time', () => {
       0,
     );
     expect(streamed.trim().split('\n')).toHaveLength(1 + frameRows + 1);
-    expect([...csvChunks(launchResult)].join('')).toBe(streamed);
+    expect([...csvChunks(runTracks(launchResult))].join('')).toBe(streamed);
   });
 });

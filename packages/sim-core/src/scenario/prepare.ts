@@ -1,7 +1,17 @@
 import { M_PER_DEG } from '../earth.js';
 import { gaussian, memberRng, RngStream } from '../ensemble/random.js';
+import {
+  launchTimeCount,
+  launchTimesSec,
+  type MemberLayout,
+  memberCount,
+  memberLaunchOf,
+  memberNumberOf,
+  memberSiteOf,
+} from '../protocol/members.js';
 import { MemberSet } from '../solver/members.js';
 import type { SimulationOptions, SolverMethod } from '../solver/simulation.js';
+import { isoTimeText } from '../time.js';
 import { coversLonLat, type WindField } from '../wind/wind-field.js';
 import { ScenarioError, type ValidationIssue } from './issues.js';
 import type { LaunchSite, Scenario } from './schema.js';
@@ -34,9 +44,7 @@ export interface RunSize {
  */
 export function scenarioSize(scenario: Scenario): RunSize {
   const sites = (scenario.launch.sites?.length ?? 0) + (scenario.launch.area?.points ?? 0);
-  const { start, end, everySec } = scenario.launch.times;
-  const spanSec = end === undefined ? 0 : (Date.parse(end) - Date.parse(start)) / 1000;
-  const launches = spanSec > 0 && everySec ? Math.floor(spanSec / everySec + 1e-9) + 1 : 1;
+  const launches = launchTimeCount(scenario.launch.times);
   const members = sites * launches * (scenario.ensemble?.members ?? SCENARIO_DEFAULTS.members);
   const dtSec = scenario.solver.dtSec ?? SCENARIO_DEFAULTS.dtSec;
   const steps = Math.ceil(scenario.solver.durationSec / dtSec - 1e-9);
@@ -47,15 +55,18 @@ export function scenarioSize(scenario: Scenario): RunSize {
   return { members, steps, frames: 1 + Math.ceil(steps / every) };
 }
 
-/** A validated scenario turned into what the solver runs, with each member's origin. */
-export interface PreparedRun {
+/**
+ * A validated scenario turned into what the solver runs, with each member's origin: its sites,
+ * launch times and members per launch are the run's MemberLayout (protocol/members.ts).
+ */
+export interface PreparedRun extends MemberLayout {
   scenario: Scenario;
   wind: WindField;
   sites: LaunchSite[];
   /** Launch times of the scenario (s since the Unix epoch), before perturbation. */
   launchTimesSec: number[];
   membersPerLaunch: number;
-  /** Per member: index into sites, into launchTimesSec, and the member's number in its ensemble. */
+  /** Per member: index into sites, into launchTimesSec, and the member's number in its ensemble (the layout's, kept as arrays). */
   memberSite: Uint32Array;
   memberLaunch: Uint32Array;
   memberNumber: Uint32Array;
@@ -84,7 +95,7 @@ function launchTimes(scenario: Scenario, issues: ValidationIssue[]): number[] {
     });
     return [t0];
   }
-  const count = Math.floor((t1 - t0) / everySec + 1e-9) + 1;
+  const count = launchTimeCount(scenario.launch.times);
   if (count > RUN_LIMITS.maxLaunchTimes) {
     issues.push({
       path: 'launch.times.everySec',
@@ -93,7 +104,7 @@ function launchTimes(scenario: Scenario, issues: ValidationIssue[]): number[] {
     });
     return [t0];
   }
-  return Array.from({ length: count }, (_, k) => t0 + k * everySec);
+  return launchTimesSec(scenario.launch.times);
 }
 
 function flightIssues(scenario: Scenario, wind: WindField, issues: ValidationIssue[]): void {
@@ -224,19 +235,19 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
         value: { lon: site.lon, lat: site.lat },
       });
   });
-  const iso = (t: number) => new Date(t * 1000).toISOString();
   const first = times[0];
   const last = times[times.length - 1];
   if (first < c.tMinSec || last > c.tMaxSec)
     issues.push({
       path: 'launch.times',
-      message: `must lie inside the wind data's times (${iso(c.tMinSec)} to ${iso(c.tMaxSec)})`,
-      value: first < c.tMinSec ? iso(first) : iso(last),
+      message: `must lie inside the wind data's times (${isoTimeText(c.tMinSec)} to ${isoTimeText(c.tMaxSec)})`,
+      value: first < c.tMinSec ? isoTimeText(first) : isoTimeText(last),
     });
   flightIssues(scenario, wind, issues);
 
   const membersPerLaunch = scenario.ensemble?.members ?? SCENARIO_DEFAULTS.members;
-  const total = sites.length * times.length * membersPerLaunch;
+  const layout: MemberLayout = { sites, launchTimesSec: times, membersPerLaunch };
+  const total = memberCount(layout);
   if (total > RUN_LIMITS.maxMembers)
     issues.push({
       path: 'ensemble.members',
@@ -249,7 +260,7 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
   const runEnd = direction === 'forward' ? first + durationSec : last - durationSec;
   if (direction === 'forward' ? runEnd > c.tMaxSec : runEnd < c.tMinSec)
     warnings.push(
-      `the wind data end at ${iso(direction === 'forward' ? c.tMaxSec : c.tMinSec)}, before the run does: members still flying then stop as "wind-ended"`,
+      `the wind data end at ${isoTimeText(direction === 'forward' ? c.tMaxSec : c.tMinSec)}, before the run does: members still flying then stop as "wind-ended"`,
     );
 
   const members = new MemberSet(total);
@@ -262,50 +273,49 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
   let clampedTimes = 0;
   let liftedLaunches = 0;
   const ground = groundOf(scenario, wind);
-  let index = 0;
-  sites.forEach((site, s) => {
-    times.forEach((t, k) => {
-      for (let e = 0; e < membersPerLaunch; e++, index++) {
-        const rng = memberRng(seed, RngStream.launch, index);
-        // Always draw every deviate, so enabling one perturbation never shifts another's draws.
-        const dNorthM = gaussian(rng) * (perturb.positionM ?? 0);
-        const dEastM = gaussian(rng) * (perturb.positionM ?? 0);
-        const dTimeSec = gaussian(rng) * (perturb.launchTimeSec ?? 0);
-        const dAltM = gaussian(rng) * (perturb.floatAltitudeM ?? 0);
-        const dPressure = gaussian(rng) * (perturb.floatPressureHpa ?? 0);
-        const ascentFactor = Math.max(0.1, 1 + gaussian(rng) * (perturb.ascentRateFraction ?? 0));
-        const descentFactor = Math.max(0.1, 1 + gaussian(rng) * (perturb.descentRateFraction ?? 0));
-        const lat = Math.max(-89.9, Math.min(89.9, site.lat + dNorthM / M_PER_DEG));
-        members.lat[index] = lat;
-        members.lon[index] = site.lon + dEastM / (M_PER_DEG * Math.cos((site.lat * Math.PI) / 180));
-        let launchT = t + dTimeSec;
-        if (launchT < c.tMinSec || launchT > c.tMaxSec) {
-          launchT = Math.min(c.tMaxSec, Math.max(c.tMinSec, launchT));
-          clampedTimes++;
-        }
-        members.launchTSec[index] = launchT;
-        if (site.altM !== undefined) {
-          // A perturbed position may lie where the ground is higher than at the site: start there on
-          // the ground rather than underground (the site itself was checked above).
-          const groundM = ground.at(members.lon[index], lat);
-          members.launchAltM[index] = Math.max(site.altM, groundM);
-          if (site.altM < groundM) liftedLaunches++;
-        }
-        if (f.ascentRateMps !== undefined) members.ascentRateMps[index] = f.ascentRateMps * ascentFactor;
-        if (f.floatAltitudeM !== undefined)
-          members.floatAltM[index] = Math.min(c.altMaxM, f.floatAltitudeM + dAltM);
-        if (f.floatPressureHpa !== undefined)
-          members.floatPressureHpa[index] = Math.max(1, f.floatPressureHpa + dPressure);
-        if (f.floatDurationSec !== undefined) members.floatDurationSec[index] = f.floatDurationSec;
-        if (f.burstAltitudeM !== undefined) members.burstAltM[index] = f.burstAltitudeM;
-        if (f.descentRateMps !== undefined) members.descentRateMps[index] = f.descentRateMps * descentFactor;
-        if (f.releaseAfterSec !== undefined) members.releaseAfterSec[index] = f.releaseAfterSec;
-        memberSite[index] = s;
-        memberLaunch[index] = k;
-        memberNumber[index] = e;
-      }
-    });
-  });
+  for (let index = 0; index < total; index++) {
+    const s = memberSiteOf(layout, index);
+    const k = memberLaunchOf(layout, index);
+    const site = sites[s];
+    const t = times[k];
+    const rng = memberRng(seed, RngStream.launch, index);
+    // Always draw every deviate, so enabling one perturbation never shifts another's draws.
+    const dNorthM = gaussian(rng) * (perturb.positionM ?? 0);
+    const dEastM = gaussian(rng) * (perturb.positionM ?? 0);
+    const dTimeSec = gaussian(rng) * (perturb.launchTimeSec ?? 0);
+    const dAltM = gaussian(rng) * (perturb.floatAltitudeM ?? 0);
+    const dPressure = gaussian(rng) * (perturb.floatPressureHpa ?? 0);
+    const ascentFactor = Math.max(0.1, 1 + gaussian(rng) * (perturb.ascentRateFraction ?? 0));
+    const descentFactor = Math.max(0.1, 1 + gaussian(rng) * (perturb.descentRateFraction ?? 0));
+    const lat = Math.max(-89.9, Math.min(89.9, site.lat + dNorthM / M_PER_DEG));
+    members.lat[index] = lat;
+    members.lon[index] = site.lon + dEastM / (M_PER_DEG * Math.cos((site.lat * Math.PI) / 180));
+    let launchT = t + dTimeSec;
+    if (launchT < c.tMinSec || launchT > c.tMaxSec) {
+      launchT = Math.min(c.tMaxSec, Math.max(c.tMinSec, launchT));
+      clampedTimes++;
+    }
+    members.launchTSec[index] = launchT;
+    if (site.altM !== undefined) {
+      // A perturbed position may lie where the ground is higher than at the site: start there on
+      // the ground rather than underground (the site itself was checked above).
+      const groundM = ground.at(members.lon[index], lat);
+      members.launchAltM[index] = Math.max(site.altM, groundM);
+      if (site.altM < groundM) liftedLaunches++;
+    }
+    if (f.ascentRateMps !== undefined) members.ascentRateMps[index] = f.ascentRateMps * ascentFactor;
+    if (f.floatAltitudeM !== undefined)
+      members.floatAltM[index] = Math.min(c.altMaxM, f.floatAltitudeM + dAltM);
+    if (f.floatPressureHpa !== undefined)
+      members.floatPressureHpa[index] = Math.max(1, f.floatPressureHpa + dPressure);
+    if (f.floatDurationSec !== undefined) members.floatDurationSec[index] = f.floatDurationSec;
+    if (f.burstAltitudeM !== undefined) members.burstAltM[index] = f.burstAltitudeM;
+    if (f.descentRateMps !== undefined) members.descentRateMps[index] = f.descentRateMps * descentFactor;
+    if (f.releaseAfterSec !== undefined) members.releaseAfterSec[index] = f.releaseAfterSec;
+    memberSite[index] = s;
+    memberLaunch[index] = k;
+    memberNumber[index] = memberNumberOf(layout, index);
+  }
   if (liftedLaunches > 0)
     warnings.push(
       `${liftedLaunches} perturbed launch positions lay below the ground at their site's altM and start on the ground instead`,

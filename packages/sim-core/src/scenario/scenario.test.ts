@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { distanceM } from '../earth.js';
-import { geoJson } from '../output/formats.js';
+import { geoJson, runTracks } from '../output/formats.js';
 import { MemberStatus } from '../solver/status.js';
 import { UniformWind } from '../wind/analytic.js';
 import { AltitudeGridWind } from '../wind/grid.js';
@@ -412,7 +412,7 @@ describe('members whose state turns non-finite are counted in the summary', () =
       '3 members stopped because their position or altitude became non-finite (NaN or infinite): the wind data or the flight profile gave no finite value (events "non-finite" say where and when)',
     );
     for (let i = 0; i < 3; i++) expect(result.endLon[i]).toBeLessThanOrEqual(26);
-    const text = JSON.stringify(geoJson(result));
+    const text = JSON.stringify(geoJson(runTracks(result)));
     expect(text).not.toContain('null');
     expect(text).toContain('"non-finite"');
   });

@@ -4,6 +4,8 @@
  * gap as if the wind changed linearly over it; the user must know.
  */
 
+import { isoTimeText } from '../time.js';
+
 /** One gap: the two valid times around it (s since the Unix epoch). */
 export interface TimeGap {
   fromSec: number;
@@ -36,14 +38,12 @@ export function durationText(sec: number): string {
   return [d ? `${d} d` : '', h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ');
 }
 
-const iso = (tSec: number) => new Date(tSec * 1000).toISOString();
-
 /** The warning for a field's gaps, counted and naming every gap's times; null when there is none. */
 export function timeGapWarning(timesSec: ArrayLike<number>): string | null {
   const { stepSec, gaps } = timeGaps(timesSec);
   if (gaps.length === 0) return null;
   const list = gaps
-    .map((g) => `${iso(g.fromSec)} to ${iso(g.toSec)} (${durationText(g.toSec - g.fromSec)})`)
+    .map((g) => `${isoTimeText(g.fromSec)} to ${isoTimeText(g.toSec)} (${durationText(g.toSec - g.fromSec)})`)
     .join(', ');
   return `${gaps.length} gap${gaps.length > 1 ? 's' : ''} between the wind's time steps (the other steps are ${durationText(stepSec)}), interpolated across as if the wind changed linearly: ${list}`;
 }
