@@ -22,6 +22,7 @@ export * from './geo/polygons.js';
 export * from './geo/sphere.js';
 export * from './geo/zones.js';
 export * from './output/formats.js';
+export * from './output/summary-text.js';
 export * from './scenario/entry.js';
 export * from './scenario/issues.js';
 export * from './scenario/launch-area.js';

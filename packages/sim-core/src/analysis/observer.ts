@@ -16,12 +16,20 @@ export interface ZoneTarget {
   airport?: { icao: string; lon: number; lat: number };
 }
 
+/** A country as the analysis sees it: its id and name from the geography, and an area test. */
+export interface CountryTarget {
+  /** The geography's id (e.g. LT) and the name the summaries print (e.g. "Lithuania"). */
+  id: string;
+  name: string;
+  contains(lon: number, lat: number): boolean;
+}
+
 /** What a run is analysed against: zones, and the border crossed from `origin` into `home`. */
 export interface AnalysisTargets {
   zones: ZoneTarget[];
   /** Country the balloons come from (Belarus) and the one they enter (Lithuania). */
-  origin?: { id: string; contains(lon: number, lat: number): boolean };
-  home?: { id: string; contains(lon: number, lat: number): boolean };
+  origin?: CountryTarget;
+  home?: CountryTarget;
 }
 
 /** A RunObserver's per-member arrays (see RunObserver for their meaning). */
