@@ -23,6 +23,7 @@ export * from './geo/sphere.js';
 export * from './geo/zones.js';
 export * from './output/formats.js';
 export * from './output/summary-text.js';
+export * from './scenario/defaults.js';
 export * from './scenario/entry.js';
 export * from './scenario/issues.js';
 export * from './scenario/launch-area.js';

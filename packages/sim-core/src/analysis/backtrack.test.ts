@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { distanceM } from '../earth.js';
+import { SCENARIO_DEFAULTS } from '../scenario/defaults.js';
 import { Simulation } from '../solver/simulation.js';
 import { membersAt } from '../testing/helpers.js';
 import { OscillatingWind, SoundingWind } from '../wind/analytic.js';
-import { backtrack, fitFloatAltitude } from './backtrack.js';
+import { BACKTRACK_DEFAULTS, backtrack, fitFloatAltitude } from './backtrack.js';
 
 const T0 = Date.parse('2025-10-24T18:00:00Z') / 1000;
 
@@ -82,6 +83,37 @@ describe('backtrack', () => {
     const result = backtrack({ wind, detections: dets, members: 50, maxFloatSec: 3 * 3600 });
     expect(result.floatAltitudeM).toBeGreaterThanOrEqual(2500);
     expect(result.floatAltitudeM).toBeLessThanOrEqual(2700);
+  });
+
+  it("leaves the solver, step, seed, wind-error correlation and ground to the scenario's defaults", () => {
+    const det = forward(wind, 25.9, 54.4, 3000, 2 * 3600);
+    const detections = [
+      { lon: det.lon, lat: det.lat, altM: 3000, tSec: det.tSec, sigmaPositionM: 500 },
+      { lon: det.lon + 0.05, lat: det.lat + 0.1, altM: 3000, tSec: det.tSec + 1800 },
+    ];
+    const implicit = backtrack({ wind, detections, members: 40, maxFloatSec: 3 * 3600 });
+    const explicit = backtrack({
+      wind,
+      detections,
+      members: 40,
+      maxFloatSec: 3 * 3600,
+      method: SCENARIO_DEFAULTS.method,
+      dtSec: SCENARIO_DEFAULTS.dtSec,
+      seed: SCENARIO_DEFAULTS.seed,
+      windCorrelationSec: SCENARIO_DEFAULTS.windCorrelationSec,
+      groundElevationM: SCENARIO_DEFAULTS.groundElevationM,
+      ascentRateMps: BACKTRACK_DEFAULTS.ascentRateMps,
+      ascentRateFraction: BACKTRACK_DEFAULTS.ascentRateFraction,
+      windSigmaMps: BACKTRACK_DEFAULTS.windSigmaMps,
+      cellDeg: BACKTRACK_DEFAULTS.cellDeg,
+    });
+    // Same draws, same steps: the same launch points bit for bit, and the same float-altitude fit.
+    expect(implicit.launchLon).toEqual(explicit.launchLon);
+    expect(implicit.launchTSec).toEqual(explicit.launchTSec);
+    expect(implicit.altitudeFit).toEqual(explicit.altitudeFit);
+    // A different step is a different simulation: the defaults are really what the runs used.
+    const halfStep = backtrack({ wind, detections, members: 40, maxFloatSec: 3 * 3600, dtSec: 30 });
+    expect(halfStep.launchLon).not.toEqual(implicit.launchLon);
   });
 
   it('refuses detections outside the wind data or with bad values, naming them', () => {

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { backtrack, backtrackSummary, type Detection } from '../../analysis/backtrack.js';
+import { BACKTRACK_DEFAULTS, backtrack, backtrackSummary, type Detection } from '../../analysis/backtrack.js';
 import { countryAreas } from '../../analysis/targets.js';
 import { minOf } from '../../arrays.js';
+import { SCENARIO_DEFAULTS } from '../../scenario/defaults.js';
 import { parseJson, readInput } from '../files.js';
 import { BUNDLED_GEOGRAPHY_DIR } from '../geography.js';
 import { loadWindFiles } from '../load-wind.js';
@@ -17,10 +18,10 @@ balloon, its float altitude is fitted first.
   --sigma-position-m M      1 σ of the detected position (default 1000)
   --sigma-alt-m M           1 σ of the altitude (default 200)
   --sigma-time-sec S        1 σ of the time (default 120)
-  --members N               backward members (default 500)
-  --max-float-hours H       longest float before the detection (default 8)
-  --ascent-rate MPS         ascent after launch (default 3)
-  --seed N                  (default 1)
+  --members N               backward members (default ${BACKTRACK_DEFAULTS.members})
+  --max-float-hours H       longest float before the detection (default ${BACKTRACK_DEFAULTS.maxFloatSec / 3600})
+  --ascent-rate MPS         ascent after launch (default ${BACKTRACK_DEFAULTS.ascentRateMps})
+  --seed N                  (default ${SCENARIO_DEFAULTS.seed})
   --allow-mixed-runs        make one wind of files from different forecast runs (refused by default)
   --json                    print the result as one JSON document`;
 
@@ -101,10 +102,10 @@ export const backtrackCommand: Command = {
     const result = backtrack({
       wind,
       detections,
-      members: Math.round(num(v.members, 'members', 500)),
-      maxFloatSec: num(v['max-float-hours'], 'max-float-hours', 8) * 3600,
-      ascentRateMps: num(v['ascent-rate'], 'ascent-rate', 3),
-      seed: Math.round(num(v.seed, 'seed', 1)),
+      members: Math.round(num(v.members, 'members', BACKTRACK_DEFAULTS.members)),
+      maxFloatSec: num(v['max-float-hours'], 'max-float-hours', BACKTRACK_DEFAULTS.maxFloatSec / 3600) * 3600,
+      ascentRateMps: num(v['ascent-rate'], 'ascent-rate', BACKTRACK_DEFAULTS.ascentRateMps),
+      seed: Math.round(num(v.seed, 'seed', SCENARIO_DEFAULTS.seed)),
       plausible: belarus ? (lon, lat) => belarus.contains(lon, lat) : undefined,
     });
     const summary = backtrackSummary(result);
