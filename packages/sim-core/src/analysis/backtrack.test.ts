@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { distanceM } from '../earth.js';
+import { distanceM, M_PER_DEG, RAD_PER_DEG } from '../earth.js';
 import { SCENARIO_DEFAULTS } from '../scenario/defaults.js';
 import { Simulation } from '../solver/simulation.js';
 import { membersAt } from '../testing/helpers.js';
-import { OscillatingWind, SoundingWind } from '../wind/analytic.js';
-import { BACKTRACK_DEFAULTS, backtrack, fitFloatAltitude } from './backtrack.js';
+import { OscillatingWind, SoundingWind, UniformWind } from '../wind/analytic.js';
+import { BACKTRACK_DEFAULTS, backtrack, backtrackSummary, fitFloatAltitude } from './backtrack.js';
 
 const T0 = Date.parse('2025-10-24T18:00:00Z') / 1000;
 
@@ -127,5 +127,80 @@ describe('backtrack', () => {
     expect(() =>
       backtrack({ wind: small, detections: [{ lon: 25, lat: 54, altM: Number.NaN, tSec: T0 }] }),
     ).toThrow(/detections\[0\]\.altM/);
+  });
+});
+
+describe('backtrack in a uniform wind (analytic)', () => {
+  // A balloon seen at (26° E, 54.01° N, 3000 m) in a 10 m/s west wind, with no uncertainty: it
+  // floated F ∈ [0, 1 h] (uniform prior) after climbing 1000 s at exactly 3 m/s, so it was launched
+  // 10·(F + 1000) m due west along the parallel, F + 1000 s before the detection.
+  const tSec = T0 + 6 * 3600;
+  const det = { lon: 26, lat: 54.01, altM: 3000, tSec };
+  const mPerDegLon = M_PER_DEG * Math.cos(54.01 * RAD_PER_DEG);
+  const result = backtrack({
+    wind: new UniformWind(10, 0),
+    detections: [det],
+    members: 1000,
+    maxFloatSec: 3600,
+    ascentRateFraction: 0,
+    windSigmaMps: 0,
+  });
+
+  it('every member traces back to a launch point upwind, on the line the wind draws', () => {
+    expect(result.reachedGround).toBe(1000);
+    expect(result.plausible).toBe(1000);
+    for (let i = 0; i < result.members; i++) {
+      const before = tSec - result.launchTSec[i];
+      expect(before).toBeGreaterThanOrEqual(1000 - 1e-3);
+      expect(before).toBeLessThanOrEqual(4600 + 1e-3);
+      expect(result.launchLat[i]).toBeCloseTo(54.01, 9);
+      expect(result.launchLon[i]).toBeCloseTo(26 - (10 * before) / mPerDegLon, 6);
+    }
+    // The median float is half the prior (30 min), give or take the sampling of 1000 members.
+    expect(Math.abs(Date.parse(result.medianLaunch!) / 1000 - (tSec - 1000 - 1800))).toBeLessThan(300);
+  });
+
+  it('the most likely cells: on the line, each about one cell width of the 36 km line', () => {
+    // 0.05° of longitude here is 3.27 km, so an interior cell holds ≈ 3.27/36 = 9.1 % of the members.
+    expect(result.mostLikely).toHaveLength(5);
+    const p = result.mostLikely.map((c) => c.probability);
+    expect([...p].sort((a, b) => b - a)).toEqual(p);
+    for (const cell of result.mostLikely) {
+      expect(cell.lat).toBeCloseTo(54.025, 6);
+      expect(cell.lon).toBeGreaterThan(26 - 46_000 / mPerDegLon - 0.05);
+      expect(cell.lon).toBeLessThan(26 - 10_000 / mPerDegLon + 0.05);
+      expect(cell.probability).toBeGreaterThan(0.06);
+      expect(cell.probability).toBeLessThan(0.13);
+      // Launched from the cell's centre, the balloon drifts (26° − lon) of longitude at 10 m/s.
+      const expectedLaunch = tSec - ((26 - cell.lon) * mPerDegLon) / 10;
+      expect(Math.abs(Date.parse(cell.medianLaunch!) / 1000 - expectedLaunch)).toBeLessThan(200);
+    }
+  });
+
+  it('backtrackSummary keeps what a back-track tells and leaves the per-member arrays out', () => {
+    const summary = backtrackSummary(result);
+    expect(Object.keys(summary).sort()).toEqual([
+      'altitudeFit',
+      'floatAltitudeM',
+      'grid',
+      'medianLaunch',
+      'members',
+      'mostLikely',
+      'plausible',
+      'reachedGround',
+    ]);
+    expect(summary).toEqual({
+      floatAltitudeM: 3000,
+      altitudeFit: null,
+      members: 1000,
+      reachedGround: 1000,
+      plausible: 1000,
+      medianLaunch: result.medianLaunch,
+      mostLikely: result.mostLikely,
+      grid: result.grid,
+    });
+    // Plain JSON: what the command line prints and the server sends, unchanged by a round trip.
+    expect(JSON.parse(JSON.stringify(summary))).toEqual(summary);
+    expect(summary.grid?.total).toBe(1000);
   });
 });
