@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { M_PER_DEG, RAD_PER_DEG } from '../earth.js';
 import { MemberSet } from '../solver/members.js';
 import { Simulation } from '../solver/simulation.js';
+import { MemberStatus } from '../solver/status.js';
 import { membersAt } from '../testing/helpers.js';
 import { UniformWind } from '../wind/analytic.js';
 import { borderSummary, densityGrid, wilsonInterval, zoneSummaries } from './ensemble-stats.js';
@@ -28,10 +29,16 @@ function band(id: string, lonMin: number, lonMax: number): ZoneTarget {
  * a member covers one degree of longitude in M_PER_DEG·cos 54° / 10 s, so every crossing time below
  * is that figure times the degrees to go.
  */
-function drift(targets: AnalysisTargets, launchOffsetsSec: number[], durationSec: number) {
+function drift(
+  targets: AnalysisTargets,
+  launchOffsetsSec: number[],
+  durationSec: number,
+  profile: Parameters<typeof membersAt>[2] = {},
+) {
   const members = membersAt(
     launchOffsetsSec.map(() => ({ lon: 25, lat: 54, altM: 3000 })),
     T0,
+    profile,
   );
   launchOffsetsSec.forEach((dt, i) => {
     members.launchTSec[i] = T0 + dt;
@@ -50,7 +57,7 @@ function drift(targets: AnalysisTargets, launchOffsetsSec: number[], durationSec
     sim.step();
     observer.observe(sim);
   }
-  return { observer, runEndSec: sim.tSec };
+  return { observer, runEndSec: sim.tSec, endTSec: sim.endTSec, status: sim.status };
 }
 const SEC_PER_DEG = (M_PER_DEG * Math.cos(54 * RAD_PER_DEG)) / 10;
 
@@ -147,6 +154,23 @@ describe('zoneSummaries on members driven through zones by a uniform wind', () =
     expect(openSummary.membersEntered).toBe(5);
     expect(seconds(openSummary.closureWindow?.start)).toBeCloseTo(entry(0), 1);
     expect(openSummary.closureWindow?.end).toBe('2025-10-24T21:00:00.000Z');
+  });
+
+  it('closure window: a payload that came down inside the zone was last inside when it landed', () => {
+    // Float 1 h (0.55° east, inside "open" since 0.5°), then descend to the ground inside it. The
+    // zone reaches the ground (0 m), so the payload lies inside its limits: it must not hold the
+    // window open for the rest of the run (3 h), only until it landed.
+    const landing = drift({ zones: [open] }, [0], 3 * 3600, { floatDurationSec: 3600, descentRateMps: 5 });
+    expect(landing.status[0]).toBe(MemberStatus.landed);
+    const landedSec = landing.endTSec[0];
+    expect(landedSec).toBeGreaterThan(T0 + 3600);
+    expect(landedSec).toBeLessThan(T0 + 3600 + 1000); // 3000 m at 5 m/s or a little faster aloft
+    const [z] = zoneSummaries(landing.observer, landing.runEndSec);
+    expect(seconds(z.closureWindow?.start)).toBeCloseTo(T0 + 0.5 * SEC_PER_DEG, 1);
+    expect(seconds(z.closureWindow?.end)).toBeCloseTo(landedSec, 2); // ISO times carry milliseconds
+    expect(landing.observer.isInside(0, 0)).toBe(false);
+    // Inside from its entry until it landed.
+    expect(z.medianMinutesInside).toBeCloseTo((landedSec - (T0 + 0.5 * SEC_PER_DEG)) / 60, 1);
   });
 
   it('a subset of members (one site and launch time) is summarised alone', () => {

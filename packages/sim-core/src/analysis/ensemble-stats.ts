@@ -35,7 +35,11 @@ export interface ZoneSummary {
   earliestEntry: string | null;
   medianEntry: string | null;
   p90Entry: string | null;
-  /** From the first entry of any member to the last moment any member was inside: when to close. */
+  /**
+   * From the first entry of any member to the last moment any member was inside: when to close. A
+   * member still in the air inside at the end of the run keeps it open to the run's end; a payload
+   * that came down inside was last inside when it landed.
+   */
   closureWindow: { start: string; end: string } | null;
   medianMinutesInside: number | null;
   /** Closest approach to the zone's airport (km) over members: the least and the median. */

@@ -79,7 +79,7 @@ export class RunObserver {
   readonly borderLon: Float64Array;
   readonly borderLat: Float64Array;
   readonly borderAltM: Float64Array;
-  /** Per member and zone, index member·zoneCount + zone. */
+  /** Per member and zone, index member·zoneCount + zone: first entry, last exit (or landing inside). */
   readonly entryTSec: Float64Array;
   readonly exitTSec: Float64Array;
   readonly insideSec: Float64Array;
@@ -148,7 +148,25 @@ export class RunObserver {
         this.start(i, this.members.lon[i], this.members.lat[i], alt1, this.members.launchTSec[i]);
       }
       this.segment(i, t1, lon1, lat1, alt1);
-      if (status !== MemberStatus.active) this.finished[i] = 1;
+      if (status !== MemberStatus.active) {
+        this.finished[i] = 1;
+        if (status === MemberStatus.landed || status === MemberStatus.launchPoint) this.grounded(i, t1);
+      }
+    }
+  }
+
+  /**
+   * A member that reached the ground at t left the airspace of any zone it was in then: its last
+   * moment inside is t, not the end of the run. (A payload lying in a zone's polygon below its upper
+   * limit would otherwise keep the zone's closure window open for the rest of the run.) Members that
+   * stop in the air (wind data ended, left the data, non-finite) stay inside: where they went is unknown.
+   */
+  private grounded(i: number, t: number): void {
+    for (let z = 0; z < this.zoneCount; z++) {
+      const k = i * this.zoneCount + z;
+      if (!this.inside[k]) continue;
+      this.exitTSec[k] = t;
+      this.inside[k] = 0;
     }
   }
 
@@ -330,7 +348,10 @@ export class RunObserver {
     }
   }
 
-  /** Members still inside a zone at the end of the run have no exit; their last time is the run's end. */
+  /**
+   * Members still inside a zone at the end of the run (flying there, or stopped in the air there) have
+   * no exit; their last time is the run's end. One that came down inside left at its landing (exitTSec).
+   */
   isInside(member: number, zone: number): boolean {
     return this.inside[member * this.zoneCount + zone] === 1;
   }
