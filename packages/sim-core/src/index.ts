@@ -17,6 +17,8 @@ export * from './earth.js';
 export * from './ensemble/random.js';
 export * from './errors.js';
 export * from './flight/profile.js';
+export * from './geo/coordinates.js';
+export * from './geo/ellipsoid.js';
 export * from './geo/openair.js';
 export * from './geo/polygons.js';
 export * from './geo/sphere.js';
