@@ -177,6 +177,26 @@ describe('backtrack in a uniform wind (analytic)', () => {
     }
   });
 
+  it('each cell says how far and in which direction it lies from the detection, on WGS 84', () => {
+    // Over tens of km the ellipsoid is flat enough to measure in its local radii of curvature at
+    // ≈54.02° N: east–west N·cos φ = a·cos φ / √(1 − e² sin² φ) per radian, north–south
+    // M = a(1 − e²) / (1 − e² sin² φ)^(3/2); the error of this flat picture is ~(40 km / R)², < 5 m.
+    const a = 6_378_137;
+    const e2 = 0.00669437999014;
+    const phi = 54.0175 * RAD_PER_DEG;
+    const w = 1 - e2 * Math.sin(phi) ** 2;
+    const kmPerDegEast = (((a * Math.cos(phi)) / Math.sqrt(w)) * RAD_PER_DEG) / 1000;
+    const kmPerDegNorth = (((a * (1 - e2)) / w ** 1.5) * RAD_PER_DEG) / 1000;
+    for (const cell of result.mostLikely) {
+      const westKm = (26 - cell.lon) * kmPerDegEast;
+      const northKm = (cell.lat - 54.01) * kmPerDegNorth;
+      expect(Math.abs(cell.distanceKm - Math.hypot(westKm, northKm))).toBeLessThanOrEqual(0.06);
+      // West and a little north of the detection: 270° plus the angle of the northward offset.
+      const bearing = 270 + Math.atan2(northKm, westKm) / RAD_PER_DEG;
+      expect(Math.abs(cell.bearingDeg - bearing)).toBeLessThanOrEqual(0.6);
+    }
+  });
+
   it('backtrackSummary keeps what a back-track tells and leaves the per-member arrays out', () => {
     const summary = backtrackSummary(result);
     expect(Object.keys(summary).sort()).toEqual([

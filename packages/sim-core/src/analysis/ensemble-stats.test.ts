@@ -77,6 +77,8 @@ function observerWith(targets: AnalysisTargets, n: number, records: Partial<Obse
     closestM: new Float64Array(n * z).fill(Number.POSITIVE_INFINITY),
     closestTSec: nan(n * z),
     closestAltM: nan(n * z),
+    closestLon: nan(n * z),
+    closestLat: nan(n * z),
     inside: new Uint8Array(n * z),
     ...records,
   };
@@ -224,13 +226,19 @@ describe('zoneSummaries on constructed observer records', () => {
     expect(z.closureWindow).toEqual({ start: '1970-01-01T00:01:40.000Z', end: '1970-01-01T02:46:40.000Z' });
   });
 
-  it('closest approach: the least and the median over members, in km', () => {
-    const withAirport: ZoneTarget = { ...zone, airport: { icao: 'XXXX', lon: 0.5, lat: 0.5 } };
-    const observer = observerWith({ zones: [withAirport] }, 3, {
-      closestM: Float64Array.from([12_340, 5_000, 20_000]),
+  it('closest approach: the least and the median over members, in km on the WGS 84 ellipsoid', () => {
+    // Closest points due north of an airport on the equator, 0.5°, 1° and 2° of latitude away. The
+    // meridian arc from the equator is a(1 − e²)·[(1 + 3e²/4)·φ − (3e²/8)·sin 2φ] to ~1 mm here:
+    // 55 287.4 m, 110 574.4 m and 221 150.9 m (the sphere of EARTH_RADIUS_M: 55.6, 111.2, 222.4 km).
+    const withAirport: ZoneTarget = { ...zone, airport: { icao: 'XXXX', lon: 0.5, lat: 0 } };
+    const observer = observerWith({ zones: [withAirport] }, 4, {
+      // The distances the observer found on the sphere select the point; the ellipsoid measures it.
+      closestM: Float64Array.from([111_195, 55_597, 222_390, Number.POSITIVE_INFINITY]),
+      closestLon: Float64Array.from([0.5, 0.5, 0.5, Number.NaN]),
+      closestLat: Float64Array.from([1, 0.5, 2, Number.NaN]),
     });
     const [z] = zoneSummaries(observer, runEndSec);
-    expect(z.closestApproachKm).toEqual({ min: 5, median: 12.3 });
+    expect(z.closestApproachKm).toEqual({ min: 55.3, median: 110.6 });
     const [noAirport] = zoneSummaries(observerWith({ zones: [zone] }, 1, {}), runEndSec);
     expect(noAirport.closestApproachKm).toBeNull();
   });

@@ -44,6 +44,8 @@ export interface ObserverRecords {
   closestM: Float64Array;
   closestTSec: Float64Array;
   closestAltM: Float64Array;
+  closestLon: Float64Array;
+  closestLat: Float64Array;
   inside: Uint8Array;
 }
 
@@ -83,10 +85,16 @@ export class RunObserver {
   readonly entryTSec: Float64Array;
   readonly exitTSec: Float64Array;
   readonly insideSec: Float64Array;
-  /** Closest approach to the zone's airport (m), when and at what altitude. */
+  /**
+   * Closest approach to the zone's airport: the distance found step by step (m, on the sphere: see
+   * approach), when, at what altitude and where (degrees). Summaries report the distance from that
+   * point on the ellipsoid.
+   */
   readonly closestM: Float64Array;
   readonly closestTSec: Float64Array;
   readonly closestAltM: Float64Array;
+  readonly closestLon: Float64Array;
+  readonly closestLat: Float64Array;
 
   private readonly inside: Uint8Array;
   private readonly country: Uint8Array;
@@ -116,6 +124,8 @@ export class RunObserver {
     this.closestM = new Float64Array(n * z).fill(Number.POSITIVE_INFINITY);
     this.closestTSec = nan(n * z);
     this.closestAltM = nan(n * z);
+    this.closestLon = nan(n * z);
+    this.closestLat = nan(n * z);
     this.inside = new Uint8Array(n * z);
     this.country = new Uint8Array(n);
     this.prevLon = nan(n);
@@ -196,7 +206,11 @@ export class RunObserver {
     return alt >= zone.lowerM && alt <= zone.upperM && zone.contains(lon, lat);
   }
 
-  /** Closest approach to the zone's airport: equirectangular distance, < 0.1 % off within 100 km. */
+  /**
+   * Closest approach to the zone's airport: equirectangular distance on the sphere, < 0.1 % off the
+   * great circle within 100 km, cheap enough for every step; it picks the closest point, whose
+   * distance summaries then measure on the ellipsoid.
+   */
   private approach(k: number, zone: ZoneTarget, lon: number, lat: number, alt: number, t: number): void {
     const a = zone.airport;
     if (!a) return;
@@ -207,6 +221,8 @@ export class RunObserver {
       this.closestM[k] = d;
       this.closestTSec[k] = t;
       this.closestAltM[k] = alt;
+      this.closestLon[k] = lon;
+      this.closestLat[k] = lat;
     }
   }
 
@@ -322,6 +338,8 @@ export class RunObserver {
       closestM: this.closestM,
       closestTSec: this.closestTSec,
       closestAltM: this.closestAltM,
+      closestLon: this.closestLon,
+      closestLat: this.closestLat,
       inside: this.inside,
     };
   }
@@ -341,6 +359,8 @@ export class RunObserver {
           'closestM',
           'closestTSec',
           'closestAltM',
+          'closestLon',
+          'closestLat',
         ] as const)
           this[key][i * z + k] = part[key][p * z + k];
         this.inside[i * z + k] = part.inside[p * z + k];

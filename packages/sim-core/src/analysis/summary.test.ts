@@ -108,6 +108,26 @@ describe('summarizeRun: the risk table, per site and launch time', () => {
   });
 });
 
+describe('summarizeRun: distances from launch to end', () => {
+  it('are geodesics on the WGS 84 ellipsoid', () => {
+    // 3 h north at 10 m/s from the equator: the solver's sphere moves the balloon 108 km of arc,
+    // Δφ = 108 000 / 6 371 008.8 rad = 0.971268°. On the ellipsoid that meridian arc is
+    // a(1 − e²)·[(1 + 3e²/4)·Δφ − (3e²/8)·sin 2Δφ] = 6 335 439.3 m · 0.0169518 = 107.4 km, not 108.0.
+    const { summary } = runScenario(
+      {
+        wind: { type: 'uniform', uMps: 0, vMps: 10 },
+        launch: { sites: [{ id: 'e', lon: 25, lat: 0 }], times: { start: '2025-10-24T18:00:00Z' } },
+        flight: { floatAltitudeM: 3000 },
+        solver: { durationSec: 3 * 3600 },
+      },
+      { targets: { zones: [] } },
+    );
+    expect(summary.sites[0].medianEndLat).toBeCloseTo(0.9713, 4);
+    expect(summary.sites[0].medianDistanceKm).toBe(107.4);
+    expect(summary.sites[0].maxDistanceKm).toBe(107.4);
+  });
+});
+
 describe('summarizeRun: landings', () => {
   it('counts payloads that came down, and those inside the home country', () => {
     // Float 2 h at 3000 m, then descend: landing about 2 h 10 min after launch, ≈1.2° east of the

@@ -1,5 +1,5 @@
-import { maxOf } from '../arrays.js';
 import { distanceM } from '../earth.js';
+import { ELLIPSOID_OVER_SPHERE, ellipsoidDistanceM } from '../geo/ellipsoid.js';
 import type { SimulationOptions } from '../solver/simulation.js';
 import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
 import {
@@ -8,10 +8,11 @@ import {
   type DensityGrid,
   densityGrid,
   type ZoneSummary,
+  zoneEntries,
   zoneSummaries,
 } from './ensemble-stats.js';
 import type { RunObserver } from './observer.js';
-import { median, quantile, rounded } from './stats.js';
+import { median, quantilesViaProxy, rounded } from './stats.js';
 
 /** Per launch site: how far its members went and how they ended. */
 export interface SiteSummary {
@@ -22,7 +23,7 @@ export interface SiteSummary {
   /** Median end position (degrees): landing point, or last position when still flying. */
   medianEndLon: number | null;
   medianEndLat: number | null;
-  /** Great-circle distance from launch to end (km). */
+  /** Distance from launch to end (km, the geodesic on the WGS 84 ellipsoid). */
   medianDistanceKm: number | null;
   p90DistanceKm: number | null;
   maxDistanceKm: number | null;
@@ -114,7 +115,8 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     status: {} as Partial<Record<MemberStatusName, number>>,
     lon: [] as number[],
     lat: [] as number[],
-    distanceKm: [] as number[],
+    ended: [] as number[],
+    sphereM: [] as number[],
     flightHours: [] as number[],
     members: 0,
   }));
@@ -127,7 +129,8 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     if (status[i] === MemberStatus.pending) continue;
     site.lon.push(endLon[i]);
     site.lat.push(endLat[i]);
-    site.distanceKm.push(distanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]) / 1000);
+    site.ended.push(i);
+    site.sphereM.push(distanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]));
     if (!Number.isNaN(endTSec[i])) site.flightHours.push(Math.abs(endTSec[i] - members.launchTSec[i]) / 3600);
   }
   const sim = prepared.simulation;
@@ -156,7 +159,7 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
       launch: iso(prepared.launchTimesSec[k]),
       members: list.length,
       borderProbability: hasBorder ? rounded(borderSummary(observer, list).probability, 4) : null,
-      zones: zoneSummaries(observer, runEndSec, list).map((z) => ({
+      zones: zoneEntries(observer, list).map((z) => ({
         id: z.id,
         probability: rounded(z.probability, 4) ?? 0,
         earliestEntry: z.earliestEntry,
@@ -178,6 +181,17 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
       : null,
     sites: prepared.sites.map((s, k) => {
       const b = bySite[k];
+      // Launch-to-end distances on the ellipsoid: median, p90 and max, measuring only the members
+      // near those ranks (their spherical distances rank them within 1 %).
+      const [p50, p90, max] = quantilesViaProxy(
+        b.sphereM,
+        (q) => {
+          const i = b.ended[q];
+          return ellipsoidDistanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]);
+        },
+        [0.5, 0.9, 1],
+        ELLIPSOID_OVER_SPHERE,
+      );
       return {
         id: s.id,
         ...(s.name ? { name: s.name } : {}),
@@ -185,9 +199,9 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
         status: b.status,
         medianEndLon: rounded(median(b.lon), 4),
         medianEndLat: rounded(median(b.lat), 4),
-        medianDistanceKm: rounded(median(b.distanceKm), 1),
-        p90DistanceKm: rounded(quantile(b.distanceKm, 0.9), 1),
-        maxDistanceKm: rounded(b.distanceKm.length ? maxOf(b.distanceKm) : Number.NaN, 1),
+        medianDistanceKm: rounded(p50 / 1000, 1),
+        p90DistanceKm: rounded(p90 / 1000, 1),
+        maxDistanceKm: rounded(max / 1000, 1),
         medianFlightHours: rounded(median(b.flightHours), 2),
       };
     }),

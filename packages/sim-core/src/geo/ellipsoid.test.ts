@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { distanceM } from '../earth.js';
+import { seededRandom } from '../testing/helpers.js';
 import { parseCoordinate } from './coordinates.js';
-import { ellipsoidDistanceM } from './ellipsoid.js';
+import { ELLIPSOID_OVER_SPHERE, ellipsoidDistanceM } from './ellipsoid.js';
 
 describe('ellipsoidDistanceM (WGS 84)', () => {
   it("gives Vincenty's published example: Flinders Peak to Buninyong, 54 972.271 m", () => {
@@ -34,5 +35,33 @@ describe('ellipsoidDistanceM (WGS 84)', () => {
     );
     expect(ellipsoidDistanceM(25.28, 54.64, 25.28, 54.64)).toBe(0);
     expect(ellipsoidDistanceM(Number.NaN, 54.64, 25.28, 54.64)).toBeNaN();
+  });
+});
+
+describe('ELLIPSOID_OVER_SPHERE', () => {
+  it('bounds the ratio of WGS 84 to spherical distances everywhere (property, seeded)', () => {
+    const rand = seededRandom('ellipsoid over sphere');
+    const { lo, hi, tol } = ELLIPSOID_OVER_SPHERE;
+    let least = Number.POSITIVE_INFINITY;
+    let most = 0;
+    for (let k = 0; k < 3000; k++) {
+      const lat1 = -89 + 178 * rand();
+      const lon1 = -180 + 360 * rand();
+      // From a metre to thousands of km, in every direction; not near the antipode.
+      const scale = 10 ** (-5 + 7 * rand());
+      const lat2 = Math.max(-89.9, Math.min(89.9, lat1 + scale * (rand() - 0.5)));
+      const lon2 = lon1 + scale * (rand() - 0.5);
+      const sphere = distanceM(lon1, lat1, lon2, lat2);
+      const ellipsoid = ellipsoidDistanceM(lon1, lat1, lon2, lat2);
+      expect(ellipsoid).toBeGreaterThanOrEqual(lo * sphere - tol);
+      expect(ellipsoid).toBeLessThanOrEqual(hi * sphere + tol);
+      if (sphere > 1000) {
+        least = Math.min(least, ellipsoid / sphere);
+        most = Math.max(most, ellipsoid / sphere);
+      }
+    }
+    // The radii of curvature's range, M(0°)/R = 0.99442 to N(90°)/R = 1.00449, is nearly reached.
+    expect(least).toBeLessThan(0.996);
+    expect(most).toBeGreaterThan(1.003);
   });
 });

@@ -20,3 +20,14 @@ export function ellipsoidDistanceM(lon1: number, lat1: number, lon2: number, lat
     return Number.NaN;
   return getPreciseDistance({ lon: lon1, lat: lat1 }, { lon: lon2, lat: lat2 }, 0.001);
 }
+
+/**
+ * How far a WGS 84 geodesic can differ from the great-circle distance (earth.ts distanceM) between
+ * the same points, as lo·sphere − tol ≤ ellipsoid ≤ hi·sphere + tol. The ellipsoid's radii of
+ * curvature run from M(0°) = a(1 − e²) = 6 335 439 m to N(90°) = a/√(1 − e²) = 6 399 594 m, so any
+ * path on it is 0.99442 to 1.00449 times as long as the same path (in latitude and longitude) on the
+ * sphere of EARTH_RADIUS_M, and so is the shortest one. Rounded outwards; tol covers the millimetre
+ * the distance is rounded to. Lets a summary rank members by the cheap spherical distance and
+ * measure only the few it reports (analysis/stats.ts quantilesViaProxy).
+ */
+export const ELLIPSOID_OVER_SPHERE = Object.freeze({ lo: 0.994, hi: 1.005, tol: 0.002 });
