@@ -7,6 +7,7 @@
 
 export {
   type AltitudeFit,
+  BACKTRACK_DEFAULTS,
   type BacktrackOptions,
   type BacktrackResult,
   backtrack,
@@ -28,12 +29,12 @@ export {
   type AnalysisTargets,
   type ZoneTarget,
 } from './analysis/observer.js';
-export {
-  formatSummary,
-  type LandingSummary,
-  type RiskRow,
-  type RunSummary,
-  type SiteSummary,
+export type {
+  LandingSummary,
+  RiskRow,
+  RunSummary,
+  SiteSummary,
+  SummaryInput,
 } from './analysis/summary.js';
 export {
   mergeSweeps,
@@ -48,6 +49,8 @@ export { appendAll, maxOf, minOf } from './arrays.js';
 export { isaAltitudeM, isaPressurePa, STANDARD_GRAVITY_M_S2 } from './atmosphere.js';
 export { distanceM, EARTH_RADIUS_M } from './earth.js';
 export { DecodeError, describeValue, InputError, invalid } from './errors.js';
+export { type CoordinateAxis, parseCoordinate } from './geo/coordinates.js';
+export { ellipsoidDistanceM } from './geo/ellipsoid.js';
 export { type OpenAirOptions, parseOpenAir } from './geo/openair.js';
 export { polygonsFromGeoJson } from './geo/polygons.js';
 export {
@@ -83,6 +86,7 @@ export {
   type OutputFormat,
   runTracks,
 } from './output/formats.js';
+export { formatSummary } from './output/summary-text.js';
 // The wire contract (also alone as @balloon-sim/sim-core/protocol).
 export {
   type AcceptedMessage,
@@ -138,6 +142,7 @@ export {
   type WireFrame,
   type WireIssue,
 } from './protocol/index.js';
+export { SCENARIO_DEFAULTS } from './scenario/defaults.js';
 export { prepareRun, runScenario } from './scenario/entry.js';
 export { ScenarioError, type ValidationIssue } from './scenario/issues.js';
 export { withAreaSites } from './scenario/launch-area.js';
@@ -147,7 +152,6 @@ export {
   prepareValidRun,
   RUN_LIMITS,
   type RunSize,
-  SCENARIO_DEFAULTS,
   scenarioSize,
   selectMembers,
 } from './scenario/prepare.js';

@@ -53,11 +53,13 @@ export function showResults(summary: RunSummary): void {
   const at = (iso: string | null | undefined) => clockOn(day, iso);
   $('zone-table').querySelector('caption')!.textContent =
     `Airspace zones: probability that a balloon enters (95 % Wilson interval); times UTC on ${day} unless dated`;
+  // The home country as the server's geography names it (a summary with a border always has one).
+  const home = summary.homeCountry?.name ?? 'the home country';
   const b = summary.border;
   $('border-line').replaceChildren();
   if (b) {
     const strong = document.createElement('strong');
-    strong.textContent = `Border crossing into Lithuania: ${percent(b.probability)}`;
+    strong.textContent = `Border crossing into ${home}: ${percent(b.probability)}`;
     strong.className = level(b.probability);
     $('border-line').append(
       strong,
@@ -90,13 +92,13 @@ export function showResults(summary: RunSummary): void {
     .replaceChildren(...rows);
 
   const l = summary.landings;
-  const home = l.inHomeCountry === null ? '' : `, ${l.inHomeCountry} of them in Lithuania`;
+  const inHome = l.inHomeCountry === null ? '' : `, ${l.inHomeCountry} of them in ${home}`;
   const status = Object.entries(summary.status)
     .filter(([, n]) => n > 0)
     .map(([name, n]) => `${name} ${n}`)
     .join(', ');
   $('landing-line').textContent =
-    `${summary.members} members (${status}). Landings: ${l.count} payloads came down${home}` +
+    `${summary.members} members (${status}). Landings: ${l.count} payloads came down${inHome}` +
     (l.count > 0 ? '; the footprint is drawn as the regions holding 50 % and 90 % of them.' : '.');
   $('warnings').replaceChildren(
     ...summary.warnings.map((w) => {

@@ -1,5 +1,14 @@
 import { resolve } from 'node:path';
-import { backtrack, backtrackSummary, countryAreas, type Detection, minOf } from '@balloon-sim/sim-core';
+import {
+  BACKTRACK_DEFAULTS,
+  backtrack,
+  backtrackSummary,
+  countryAreas,
+  type Detection,
+  minOf,
+  parseCoordinate,
+  SCENARIO_DEFAULTS,
+} from '@balloon-sim/sim-core';
 import { parseJson, readInput } from '../files.js';
 import { BUNDLED_GEOGRAPHY_DIR } from '../geography.js';
 import { loadWindFiles } from '../load-wind.js';
@@ -11,14 +20,16 @@ Traces a detected balloon back to where it was probably launched: backward ensem
 back for up to --max-float-hours, then trace the ascent back to the ground. Launch points inside
 Belarus count as plausible and form the launch-area probability grid. With several detections of one
 balloon, its float altitude is fitted first.
-  --detection LON,LAT,ALT_M,TIME   degrees, m above mean sea level, ISO 8601 (repeat for a track)
+  --detection LON,LAT,ALT_M,TIME   degrees, m above mean sea level, ISO 8601 (repeat for a track);
+                            LON and LAT in decimal degrees (25.2875) or degrees, minutes and
+                            seconds with the hemisphere (25°17′15″E, "25 17 15 E")
   --sigma-position-m M      1 σ of the detected position (default 1000)
   --sigma-alt-m M           1 σ of the altitude (default 200)
   --sigma-time-sec S        1 σ of the time (default 120)
-  --members N               backward members (default 500)
-  --max-float-hours H       longest float before the detection (default 8)
-  --ascent-rate MPS         ascent after launch (default 3)
-  --seed N                  (default 1)
+  --members N               backward members (default ${BACKTRACK_DEFAULTS.members})
+  --max-float-hours H       longest float before the detection (default ${BACKTRACK_DEFAULTS.maxFloatSec / 3600})
+  --ascent-rate MPS         ascent after launch (default ${BACKTRACK_DEFAULTS.ascentRateMps})
+  --seed N                  (default ${SCENARIO_DEFAULTS.seed})
   --allow-mixed-runs        make one wind of files from different forecast runs (refused by default)
   --json                    print the result as one JSON document`;
 
@@ -30,10 +41,13 @@ function parseDetection(
   const parts = text.split(',');
   if (parts.length !== 4)
     throw new UsageError(`--detection ${k + 1} must be LON,LAT,ALT_M,TIME, got "${text}"`);
-  const [lon, lat, altM] = parts.slice(0, 3).map(Number);
+  const lon = parseCoordinate(parts[0], 'lon', `--detection ${k + 1} longitude`);
+  const lat = parseCoordinate(parts[1], 'lat', `--detection ${k + 1} latitude`);
+  const altText = parts[2].trim();
+  const altM = /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(altText) ? Number(altText) : Number.NaN;
   const tSec = Date.parse(parts[3]) / 1000;
-  if (![lon, lat, altM].every(Number.isFinite))
-    throw new UsageError(`--detection ${k + 1}: lon, lat and altitude must be numbers, got "${text}"`);
+  if (!Number.isFinite(altM))
+    throw new UsageError(`--detection ${k + 1}: the altitude must be a number of metres, got "${parts[2]}"`);
   if (!Number.isFinite(tSec))
     throw new UsageError(`--detection ${k + 1}: time must be ISO 8601, got "${parts[3]}"`);
   return {
@@ -91,7 +105,7 @@ export const backtrackCommand: Command = {
       mixedRuns: v['allow-mixed-runs'] ? 'allow' : 'refuse',
     });
     const countriesPath = resolve(BUNDLED_GEOGRAPHY_DIR, 'countries.json');
-    const belarus = countryAreas(
+    const origin = countryAreas(
       parseJson((await readInput(countriesPath, 'geography file')).toString('utf8'), countriesPath),
       countriesPath,
       ['BY'],
@@ -99,22 +113,22 @@ export const backtrackCommand: Command = {
     const result = backtrack({
       wind,
       detections,
-      members: Math.round(num(v.members, 'members', 500)),
-      maxFloatSec: num(v['max-float-hours'], 'max-float-hours', 8) * 3600,
-      ascentRateMps: num(v['ascent-rate'], 'ascent-rate', 3),
-      seed: Math.round(num(v.seed, 'seed', 1)),
-      plausible: belarus ? (lon, lat) => belarus.contains(lon, lat) : undefined,
+      members: Math.round(num(v.members, 'members', BACKTRACK_DEFAULTS.members)),
+      maxFloatSec: num(v['max-float-hours'], 'max-float-hours', BACKTRACK_DEFAULTS.maxFloatSec / 3600) * 3600,
+      ascentRateMps: num(v['ascent-rate'], 'ascent-rate', BACKTRACK_DEFAULTS.ascentRateMps),
+      seed: Math.round(num(v.seed, 'seed', SCENARIO_DEFAULTS.seed)),
+      plausible: origin ? (lon, lat) => origin.contains(lon, lat) : undefined,
     });
     const summary = backtrackSummary(result);
     if (v.json) return out(JSON.stringify(summary));
     const lines = [
       `float altitude ${result.floatAltitudeM} m${result.altitudeFit ? ` (fitted to ${detections.length} detections, RMS ${minOf(result.altitudeFit.map((f) => f.rmsKm)).toFixed(1)} km)` : ''}`,
-      `${result.members} backward members: ${result.reachedGround} traced to the ground, ${result.plausible} of them in Belarus`,
+      `${result.members} backward members: ${result.reachedGround} traced to the ground${origin ? `, ${result.plausible} of them in ${origin.name}` : ''}`,
       `median launch time ${result.medianLaunch ?? '-'}`,
       'most likely launch cells (0.05°):',
       ...result.mostLikely.map(
         (c) =>
-          `  ${c.lon.toFixed(3)}, ${c.lat.toFixed(3)}  ${(100 * c.probability).toFixed(1)} %  median launch ${c.medianLaunch ?? '-'}`,
+          `  ${c.lon.toFixed(3)}, ${c.lat.toFixed(3)}  ${(100 * c.probability).toFixed(1)} %  median launch ${c.medianLaunch ?? '-'}  ${c.distanceKm.toFixed(1)} km at ${c.bearingDeg}° from the detection`,
       ),
     ];
     out(lines.join('\n'));

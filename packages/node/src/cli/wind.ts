@@ -1,10 +1,12 @@
 import { describeWindFile } from '@balloon-sim/formats';
 import {
+  type CoordinateAxis,
   directionOfWind,
   InputError,
   isoTimeText,
   nearestInBox,
   PressureGridWind,
+  parseCoordinate,
   type WindCoverage,
   type WindField,
 } from '@balloon-sim/sim-core';
@@ -218,9 +220,16 @@ Prints u (east) and v (north) in m/s at one point, on a pressure level (exact on
 or at an altitude above mean sea level. --json prints {"u": …, "v": …}, the point and what was clamped.
 A point outside the data (the box, the times, the levels or the altitudes they span there) is
 refused (exit 2, naming the coverage and the value asked) unless --clamp is given: then the nearest
-edge is used, and stderr and the JSON say so.
+edge is used, and stderr and the JSON say so. X and Y are decimal degrees (25.2875) or degrees,
+minutes and seconds with the hemisphere (25°17′15″E, "54 38 13 N").
   --clamp             use the nearest point inside the data instead of refusing
   --allow-mixed-runs  accept files of different forecast runs (see "wind inspect")`;
+
+/** --lon or --lat: decimal degrees, or degrees, minutes and seconds (parseCoordinate). */
+function coordinateOption(parsed: ReturnType<typeof parse>, axis: CoordinateAxis): number | undefined {
+  const text = parsed.values[axis];
+  return text === undefined ? undefined : parseCoordinate(String(text), axis, `--${axis}`);
+}
 
 function numberOption(parsed: ReturnType<typeof parse>, name: string): number | undefined {
   const text = parsed.values[name];
@@ -257,8 +266,8 @@ async function sampleCommand(args: string[], context: CommandContext): Promise<v
   if (parsed.values.help) return context.out(sampleUsage);
   if (parsed.positionals.length === 0)
     throw new UsageError(`wind sample takes one or more files\n\n${sampleUsage}`);
-  const lonAsked = numberOption(parsed, 'lon');
-  const latAsked = numberOption(parsed, 'lat');
+  const lonAsked = coordinateOption(parsed, 'lon');
+  const latAsked = coordinateOption(parsed, 'lat');
   const level = numberOption(parsed, 'level');
   const alt = numberOption(parsed, 'alt');
   if (lonAsked === undefined || latAsked === undefined)

@@ -97,8 +97,9 @@ export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
             scenario: carrier,
             baseDir: ctx.catalog.scenariosDir,
             detections: body.detections.map((d) => ({ ...d, tSec: Date.parse(d.time) / 1000 })),
-            members: body.members ?? 500,
-            maxFloatSec: (body.maxFloatHours ?? 8) * 3600,
+            // Left out, they take sim-core's back-track defaults (BACKTRACK_DEFAULTS).
+            members: body.members,
+            maxFloatSec: body.maxFloatHours === undefined ? undefined : body.maxFloatHours * 3600,
             ascentRateMps: body.ascentRateMps,
             seed: body.seed,
           },

@@ -7,6 +7,7 @@ import { seededRandom } from '../testing/helpers.js';
 import { AreaMask } from './area-mask.js';
 import { densityGrid, wilsonInterval } from './ensemble-stats.js';
 import type { AnalysisTargets, ZoneTarget } from './observer.js';
+import { analysisTargets, countryAreas } from './targets.js';
 
 /** A zone that is a lon/lat rectangle: an exact, independent truth for entry times. */
 function boxZone(
@@ -76,8 +77,8 @@ describe('zone analysis (analytic)', () => {
   it('records the border crossing from the origin into the home country', () => {
     const targets: AnalysisTargets = {
       zones: [],
-      origin: { id: 'BY', contains: (lon) => lon < 25.3 },
-      home: { id: 'LT', contains: (lon) => lon >= 25.3 },
+      origin: { id: 'BY', name: 'Belarus', contains: (lon) => lon < 25.3 },
+      home: { id: 'LT', name: 'Lithuania', contains: (lon) => lon >= 25.3 },
     };
     const result = runScenario(eastward(1), { targets });
     const expected =
@@ -85,6 +86,38 @@ describe('zone analysis (analytic)', () => {
     expect(result.observer.borderTSec[0]).toBeCloseTo(expected, 0);
     expect(result.observer.borderLon[0]).toBeCloseTo(25.3, 5);
     expect(result.summary.border?.probability).toBe(1);
+    // The summary names the home country as the targets do (from the geography), for the text.
+    expect(result.summary.homeCountry).toEqual({ id: 'LT', name: 'Lithuania' });
+  });
+
+  it('takes the home and origin countries, with their names, from the geography', () => {
+    const square = (lon: number, lat: number) => [
+      [
+        [lon, lat],
+        [lon + 1, lat],
+        [lon + 1, lat + 1],
+        [lon, lat + 1],
+        [lon, lat],
+      ],
+    ];
+    const geography = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          properties: { id: 'LV', name: 'Latvia' },
+          geometry: { type: 'Polygon', coordinates: square(25, 56) },
+        },
+        {
+          properties: { id: 'EE', name: 'Estonia' },
+          geometry: { type: 'Polygon', coordinates: square(25, 57) },
+        },
+      ],
+    };
+    const targets = analysisTargets([], countryAreas(geography, 'test geography'), 'EE', 'LV');
+    expect(targets.home?.name).toBe('Estonia');
+    expect(targets.origin?.name).toBe('Latvia');
+    expect(targets.home?.contains(25.5, 57.5)).toBe(true);
+    expect(targets.origin?.contains(25.5, 57.5)).toBe(false);
   });
 
   it('measures the closest approach to a zone airport', () => {

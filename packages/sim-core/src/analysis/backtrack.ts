@@ -1,7 +1,10 @@
 import { maxOf, minOf } from '../arrays.js';
-import { distanceM, M_PER_DEG, RAD_PER_DEG } from '../earth.js';
+import { M_PER_DEG, RAD_PER_DEG } from '../earth.js';
 import { gaussian, memberRng, RngStream, uniform } from '../ensemble/random.js';
 import { invalid } from '../errors.js';
+import { ellipsoidDistanceM } from '../geo/ellipsoid.js';
+import { initialBearingDeg } from '../geo/sphere.js';
+import { SCENARIO_DEFAULTS } from '../scenario/defaults.js';
 import { MemberSet } from '../solver/members.js';
 import { Simulation, type SolverMethod } from '../solver/simulation.js';
 import { MemberStatus } from '../solver/status.js';
@@ -22,12 +25,26 @@ export interface Detection {
   sigmaTimeSec?: number;
 }
 
+/**
+ * Defaults of a back-track's own options. The solver, step, seed, wind-error correlation and ground
+ * default to the scenario's (SCENARIO_DEFAULTS), so a back-track and a forward run agree.
+ */
+export const BACKTRACK_DEFAULTS = Object.freeze({
+  members: 500,
+  maxFloatSec: 8 * 3600,
+  ascentRateMps: 3,
+  ascentRateFraction: 0.15,
+  windSigmaMps: 1,
+  cellDeg: 0.05,
+});
+
 export interface BacktrackOptions {
   wind: WindField;
   /** One detection, or several of the same balloon (any order). */
   detections: Detection[];
   /** Backward members (default 500). */
   members?: number;
+  /** Seed of the members' random streams (default: the scenario default). */
   seed?: number;
   /** The balloon floated for up to this long before the (first) detection: a uniform prior (default 8 h). */
   maxFloatSec?: number;
@@ -36,9 +53,10 @@ export interface BacktrackOptions {
   ascentRateFraction?: number;
   /** Float altitude: default the detection's, or the best fit when there are several detections. */
   floatAltitudeM?: number;
-  /** Stochastic wind error of the members (default σ 1 m/s, correlation 1 h). */
+  /** Stochastic wind error of the members (default σ 1 m/s; correlation: the scenario default, 1 h). */
   windSigmaMps?: number;
   windCorrelationSec?: number;
+  /** Solver, step (s) and ground elevation (m AMSL, where the wind has no terrain): scenario defaults. */
   method?: SolverMethod;
   dtSec?: number;
   groundElevationM?: number;
@@ -51,15 +69,24 @@ export interface BacktrackOptions {
 /** Misfit of one candidate float altitude against the later detections. */
 export interface AltitudeFit {
   altM: number;
-  /** Root-mean-square distance between predicted and detected positions (km). */
+  /** Root-mean-square distance between predicted and detected positions (km, on the WGS 84 ellipsoid). */
   rmsKm: number;
 }
 
 export interface LaunchCell {
+  /** The cell's centre (degrees). */
   lon: number;
   lat: number;
   probability: number;
   medianLaunch: string | null;
+  /** From the (first) detection to the cell's centre: the geodesic on WGS 84 (km, 0.1 km). */
+  distanceKm: number;
+  /**
+   * The initial bearing of that line (whole degrees clockwise from true north, 0–359). geolib gives
+   * bearings on the sphere only; at these latitudes the WGS 84 azimuth differs by < 0.1° (checked
+   * against Vincenty's inverse azimuth), well under the degree reported.
+   */
+  bearingDeg: number;
 }
 
 export interface BacktrackResult {
@@ -114,7 +141,7 @@ export function fitFloatAltitude(
   const sorted = [...detections].sort((a, b) => a.tSec - b.tSec);
   const first = sorted[0];
   const last = sorted[sorted.length - 1];
-  const dtSec = options.dtSec ?? 60;
+  const dtSec = options.dtSec ?? SCENARIO_DEFAULTS.dtSec;
   const members = new MemberSet(candidatesM.length);
   candidatesM.forEach((alt, i) => {
     members.lon[i] = first.lon;
@@ -126,7 +153,7 @@ export function fitFloatAltitude(
   const sim = new Simulation({
     wind,
     members,
-    method: options.method ?? 'rk4',
+    method: options.method ?? SCENARIO_DEFAULTS.method,
     dtSec,
     direction: 'forward',
     durationSec: Math.max(dtSec, Math.ceil(span / dtSec) * dtSec),
@@ -140,14 +167,15 @@ export function fitFloatAltitude(
     sim.step();
     const tNow = sim.tSec;
     while (next < sorted.length && sorted[next].tSec <= tNow) {
-      // Linear between the two steps around the detection time.
+      // Linear between the two steps around the detection time. Once per candidate and detection, not
+      // per step: the ellipsoid's iterative distance costs nothing here.
       const d = sorted[next];
       const f = (d.tSec - tPrev) / (tNow - tPrev);
       for (let i = 0; i < candidatesM.length; i++) {
         const lon = prevLon[i] + f * (sim.lon[i] - prevLon[i]);
         const lat = prevLat[i] + f * (sim.lat[i] - prevLat[i]);
         squared[i] += Number.isFinite(lon)
-          ? distanceM(lon, lat, d.lon, d.lat) ** 2
+          ? ellipsoidDistanceM(lon, lat, d.lon, d.lat) ** 2
           : Number.POSITIVE_INFINITY;
       }
       next++;
@@ -172,14 +200,15 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
   if (!Array.isArray(detections) || detections.length === 0)
     invalid('detections', 'must hold at least one detection', detections);
   for (const [k, d] of detections.entries()) checkDetection(d, k, wind);
-  const n = options.members ?? 500;
+  const n = options.members ?? BACKTRACK_DEFAULTS.members;
   if (!(Number.isInteger(n) && n >= 1 && n <= 1_000_000))
     invalid('members', 'must be an integer from 1 to 1000000', n);
-  const maxFloatSec = options.maxFloatSec ?? 8 * 3600;
+  const maxFloatSec = options.maxFloatSec ?? BACKTRACK_DEFAULTS.maxFloatSec;
   if (!(maxFloatSec > 0)) invalid('maxFloatSec', 'must be > 0', maxFloatSec);
-  const ascent = options.ascentRateMps ?? 3;
+  const ascent = options.ascentRateMps ?? BACKTRACK_DEFAULTS.ascentRateMps;
   if (!(ascent > 0)) invalid('ascentRateMps', 'must be > 0', ascent);
-  const dtSec = options.dtSec ?? 60;
+  const method = options.method ?? SCENARIO_DEFAULTS.method;
+  const dtSec = options.dtSec ?? SCENARIO_DEFAULTS.dtSec;
   const sorted = [...detections].sort((a, b) => a.tSec - b.tSec);
   const first = sorted[0];
 
@@ -189,16 +218,16 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
     const top = Math.min(wind.coverage.altMaxM, 8000);
     const candidates: number[] = [];
     for (let alt = 250; alt <= top; alt += 100) candidates.push(alt);
-    altitudeFit = fitFloatAltitude(wind, sorted, candidates, { method: options.method, dtSec });
+    altitudeFit = fitFloatAltitude(wind, sorted, candidates, { method, dtSec });
     floatAlt = altitudeFit.reduce((best, f) => (f.rmsKm < best.rmsKm ? f : best)).altM;
   }
 
-  const seed = options.seed ?? 1;
+  const seed = options.seed ?? SCENARIO_DEFAULTS.seed;
   const members = new MemberSet(n);
   const sigmaPos = first.sigmaPositionM ?? 0;
   const sigmaAlt = first.sigmaAltM ?? 0;
   const sigmaTime = first.sigmaTimeSec ?? 0;
-  const fraction = options.ascentRateFraction ?? 0.15;
+  const fraction = options.ascentRateFraction ?? BACKTRACK_DEFAULTS.ascentRateFraction;
   for (let i = 0; i < n; i++) {
     const rng = memberRng(seed, RngStream.launch, i);
     const dNorth = gaussian(rng) * sigmaPos;
@@ -217,19 +246,23 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
   // Long enough for the longest float plus the slowest ascent from the top of the wind data.
   const slowest = minOf(members.ascentRateMps);
   const needed = maxFloatSec + (floatAlt + 3 * sigmaAlt) / slowest + 3 * sigmaTime;
-  const sigmaWind = options.windSigmaMps ?? 1;
+  const sigmaWind = options.windSigmaMps ?? BACKTRACK_DEFAULTS.windSigmaMps;
   const sim = new Simulation({
     wind,
     members,
-    method: options.method ?? 'rk4',
+    method,
     dtSec,
     direction: 'backward',
     durationSec: Math.ceil(needed / dtSec) * dtSec,
     startSec: maxOf(members.launchTSec),
-    groundElevationM: options.groundElevationM,
+    groundElevationM: options.groundElevationM ?? SCENARIO_DEFAULTS.groundElevationM,
     windError:
       sigmaWind > 0
-        ? { sigmaMps: sigmaWind, correlationSec: options.windCorrelationSec ?? 3600, seed }
+        ? {
+            sigmaMps: sigmaWind,
+            correlationSec: options.windCorrelationSec ?? SCENARIO_DEFAULTS.windCorrelationSec,
+            seed,
+          }
         : undefined,
   });
   while (!sim.done) sim.step();
@@ -257,7 +290,7 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
       gLat.push(launchLat[i]);
       gT.push(launchTSec[i]);
     }
-  const cellDeg = options.cellDeg ?? 0.05;
+  const cellDeg = options.cellDeg ?? BACKTRACK_DEFAULTS.cellDeg;
   const grid = densityGrid(gLon, gLat, cellDeg);
   const mostLikely: LaunchCell[] = [];
   if (grid) {
@@ -273,11 +306,15 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
           Math.min(grid.nx - 1, Math.floor((gLon[p] - grid.lon0) / cellDeg)) === i &&
           Math.min(grid.ny - 1, Math.floor((gLat[p] - grid.lat0) / cellDeg)) === j,
       );
+      const lon = rounded(grid.lon0 + (i + 0.5) * cellDeg, 4)!;
+      const lat = rounded(grid.lat0 + (j + 0.5) * cellDeg, 4)!;
       mostLikely.push({
-        lon: rounded(grid.lon0 + (i + 0.5) * cellDeg, 4)!,
-        lat: rounded(grid.lat0 + (j + 0.5) * cellDeg, 4)!,
+        lon,
+        lat,
         probability: rounded(count / pl, 4)!,
         medianLaunch: isoTimeOrNull(median(times)),
+        distanceKm: rounded(ellipsoidDistanceM(first.lon, first.lat, lon, lat) / 1000, 1)!,
+        bearingDeg: Math.round(initialBearingDeg(first.lon, first.lat, lon, lat)) % 360,
       });
     }
   }

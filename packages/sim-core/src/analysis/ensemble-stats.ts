@@ -1,7 +1,9 @@
 import { minOf } from '../arrays.js';
+import { distanceM } from '../earth.js';
+import { ELLIPSOID_OVER_SPHERE, ellipsoidDistanceM } from '../geo/ellipsoid.js';
 import { isoTime, isoTimeOrNull } from '../time.js';
 import type { RunObserver } from './observer.js';
-import { median, quantile, rounded } from './stats.js';
+import { median, quantile, quantilesViaProxy, rounded } from './stats.js';
 
 /**
  * Wilson score interval for a binomial proportion (95 %: z = 1.96). Unlike the normal approximation
@@ -34,10 +36,17 @@ export interface ZoneSummary {
   earliestEntry: string | null;
   medianEntry: string | null;
   p90Entry: string | null;
-  /** From the first entry of any member to the last moment any member was inside: when to close. */
+  /**
+   * From the first entry of any member to the last moment any member was inside: when to close. A
+   * member still in the air inside at the end of the run keeps it open to the run's end; a payload
+   * that came down inside was last inside when it landed.
+   */
   closureWindow: { start: string; end: string } | null;
   medianMinutesInside: number | null;
-  /** Closest approach to the zone's airport (km) over members: the least and the median. */
+  /**
+   * Closest approach to the zone's airport (km, on the WGS 84 ellipsoid) over members: the least and
+   * the median.
+   */
   closestApproachKm: { min: number | null; median: number | null } | null;
 }
 
@@ -61,12 +70,19 @@ export function zoneSummaries(
   return observer.targets.zones.map((zone, z) => {
     const entries: number[] = [];
     const inside: number[] = [];
-    const closest: number[] = [];
+    // Closest points of approach (index k of each member), and their spherical distance (m).
+    const closestK: number[] = [];
+    const closestSphereM: number[] = [];
     let closureEnd = Number.NEGATIVE_INFINITY;
     for (let q = 0; q < n; q++) {
       const i = list[q];
       const k = i * observer.zoneCount + z;
-      if (Number.isFinite(observer.closestM[k])) closest.push(observer.closestM[k] / 1000);
+      if (zone.airport && Number.isFinite(observer.closestM[k])) {
+        closestK.push(k);
+        closestSphereM.push(
+          distanceM(observer.closestLon[k], observer.closestLat[k], zone.airport.lon, zone.airport.lat),
+        );
+      }
       const entry = observer.entryTSec[k];
       if (Number.isNaN(entry)) continue;
       entries.push(entry);
@@ -90,11 +106,58 @@ export function zoneSummaries(
       closureWindow: entries.length ? { start: isoTime(earliest), end: isoTime(closureEnd) } : null,
       medianMinutesInside: rounded(median(inside), 1),
       closestApproachKm: zone.airport
-        ? {
-            min: rounded(closest.length ? minOf(closest) : Number.NaN, 1),
-            median: rounded(median(closest), 1),
-          }
+        ? closestApproachKm(observer, zone.airport, closestK, closestSphereM)
         : null,
+    };
+  });
+}
+
+/**
+ * The least and the median closest approach to an airport (km, on the WGS 84 ellipsoid) of the
+ * members' closest points (record indices `ks`), ranked by their spherical distances so that only
+ * the members near those ranks are measured on the ellipsoid.
+ */
+function closestApproachKm(
+  observer: RunObserver,
+  airport: { lon: number; lat: number },
+  ks: number[],
+  sphereM: number[],
+): { min: number | null; median: number | null } {
+  const [min, med] = quantilesViaProxy(
+    sphereM,
+    (q) =>
+      ellipsoidDistanceM(observer.closestLon[ks[q]], observer.closestLat[ks[q]], airport.lon, airport.lat),
+    [0, 0.5],
+    ELLIPSOID_OVER_SPHERE,
+  );
+  return { min: rounded(min / 1000, 1), median: rounded(med / 1000, 1) };
+}
+
+/** A zone's cell of the risk table: of some members, the share that entered and the earliest entry. */
+export interface ZoneEntries {
+  id: string;
+  probability: number;
+  earliestEntry: string | null;
+}
+
+/**
+ * Per zone, of some members (one site and launch time): the share that entered and the earliest
+ * entry — what the risk table shows, without the rest of zoneSummaries (medians, closest approaches).
+ */
+export function zoneEntries(observer: RunObserver, members: ArrayLike<number>): ZoneEntries[] {
+  return observer.targets.zones.map((zone, z) => {
+    let entered = 0;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (let q = 0; q < members.length; q++) {
+      const entry = observer.entryTSec[members[q] * observer.zoneCount + z];
+      if (Number.isNaN(entry)) continue;
+      entered++;
+      if (entry < earliest) earliest = entry;
+    }
+    return {
+      id: zone.id,
+      probability: members.length ? entered / members.length : 0,
+      earliestEntry: isoTimeOrNull(earliest),
     };
   });
 }

@@ -16,12 +16,20 @@ export interface ZoneTarget {
   airport?: { icao: string; lon: number; lat: number };
 }
 
+/** A country as the analysis sees it: its id and name from the geography, and an area test. */
+export interface CountryTarget {
+  /** The geography's id (e.g. LT) and the name the summaries print (e.g. "Lithuania"). */
+  id: string;
+  name: string;
+  contains(lon: number, lat: number): boolean;
+}
+
 /** What a run is analysed against: zones, and the border crossed from `origin` into `home`. */
 export interface AnalysisTargets {
   zones: ZoneTarget[];
   /** Country the balloons come from (Belarus) and the one they enter (Lithuania). */
-  origin?: { id: string; contains(lon: number, lat: number): boolean };
-  home?: { id: string; contains(lon: number, lat: number): boolean };
+  origin?: CountryTarget;
+  home?: CountryTarget;
 }
 
 /** A RunObserver's per-member arrays (see RunObserver for their meaning). */
@@ -36,6 +44,8 @@ export interface ObserverRecords {
   closestM: Float64Array;
   closestTSec: Float64Array;
   closestAltM: Float64Array;
+  closestLon: Float64Array;
+  closestLat: Float64Array;
   inside: Uint8Array;
 }
 
@@ -75,14 +85,20 @@ export class RunObserver {
   readonly borderLon: Float64Array;
   readonly borderLat: Float64Array;
   readonly borderAltM: Float64Array;
-  /** Per member and zone, index member·zoneCount + zone. */
+  /** Per member and zone, index member·zoneCount + zone: first entry, last exit (or landing inside). */
   readonly entryTSec: Float64Array;
   readonly exitTSec: Float64Array;
   readonly insideSec: Float64Array;
-  /** Closest approach to the zone's airport (m), when and at what altitude. */
+  /**
+   * Closest approach to the zone's airport: the distance found step by step (m, on the sphere: see
+   * approach), when, at what altitude and where (degrees). Summaries report the distance from that
+   * point on the ellipsoid.
+   */
   readonly closestM: Float64Array;
   readonly closestTSec: Float64Array;
   readonly closestAltM: Float64Array;
+  readonly closestLon: Float64Array;
+  readonly closestLat: Float64Array;
 
   private readonly inside: Uint8Array;
   private readonly country: Uint8Array;
@@ -112,6 +128,8 @@ export class RunObserver {
     this.closestM = new Float64Array(n * z).fill(Number.POSITIVE_INFINITY);
     this.closestTSec = nan(n * z);
     this.closestAltM = nan(n * z);
+    this.closestLon = nan(n * z);
+    this.closestLat = nan(n * z);
     this.inside = new Uint8Array(n * z);
     this.country = new Uint8Array(n);
     this.prevLon = nan(n);
@@ -144,7 +162,25 @@ export class RunObserver {
         this.start(i, this.members.lon[i], this.members.lat[i], alt1, this.members.launchTSec[i]);
       }
       this.segment(i, t1, lon1, lat1, alt1);
-      if (status !== MemberStatus.active) this.finished[i] = 1;
+      if (status !== MemberStatus.active) {
+        this.finished[i] = 1;
+        if (status === MemberStatus.landed || status === MemberStatus.launchPoint) this.grounded(i, t1);
+      }
+    }
+  }
+
+  /**
+   * A member that reached the ground at t left the airspace of any zone it was in then: its last
+   * moment inside is t, not the end of the run. (A payload lying in a zone's polygon below its upper
+   * limit would otherwise keep the zone's closure window open for the rest of the run.) Members that
+   * stop in the air (wind data ended, left the data, non-finite) stay inside: where they went is unknown.
+   */
+  private grounded(i: number, t: number): void {
+    for (let z = 0; z < this.zoneCount; z++) {
+      const k = i * this.zoneCount + z;
+      if (!this.inside[k]) continue;
+      this.exitTSec[k] = t;
+      this.inside[k] = 0;
     }
   }
 
@@ -174,7 +210,11 @@ export class RunObserver {
     return alt >= zone.lowerM && alt <= zone.upperM && zone.contains(lon, lat);
   }
 
-  /** Closest approach to the zone's airport: equirectangular distance, < 0.1 % off within 100 km. */
+  /**
+   * Closest approach to the zone's airport: equirectangular distance on the sphere, < 0.1 % off the
+   * great circle within 100 km, cheap enough for every step; it picks the closest point, whose
+   * distance summaries then measure on the ellipsoid.
+   */
   private approach(k: number, zone: ZoneTarget, lon: number, lat: number, alt: number, t: number): void {
     const a = zone.airport;
     if (!a) return;
@@ -185,6 +225,8 @@ export class RunObserver {
       this.closestM[k] = d;
       this.closestTSec[k] = t;
       this.closestAltM[k] = alt;
+      this.closestLon[k] = lon;
+      this.closestLat[k] = lat;
     }
   }
 
@@ -300,6 +342,8 @@ export class RunObserver {
       closestM: this.closestM,
       closestTSec: this.closestTSec,
       closestAltM: this.closestAltM,
+      closestLon: this.closestLon,
+      closestLat: this.closestLat,
       inside: this.inside,
     };
   }
@@ -319,6 +363,8 @@ export class RunObserver {
           'closestM',
           'closestTSec',
           'closestAltM',
+          'closestLon',
+          'closestLat',
         ] as const)
           this[key][i * z + k] = part[key][p * z + k];
         this.inside[i * z + k] = part.inside[p * z + k];
@@ -326,7 +372,10 @@ export class RunObserver {
     }
   }
 
-  /** Members still inside a zone at the end of the run have no exit; their last time is the run's end. */
+  /**
+   * Members still inside a zone at the end of the run (flying there, or stopped in the air there) have
+   * no exit; their last time is the run's end. One that came down inside left at its landing (exitTSec).
+   */
   isInside(member: number, zone: number): boolean {
     return this.inside[member * this.zoneCount + zone] === 1;
   }

@@ -1,6 +1,6 @@
-import { appendAll, maxOf } from '../arrays.js';
 import { distanceM } from '../earth.js';
-import type { RunResult } from '../scenario/run.js';
+import { ELLIPSOID_OVER_SPHERE, ellipsoidDistanceM } from '../geo/ellipsoid.js';
+import type { SimulationOptions } from '../solver/simulation.js';
 import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
 import { isoTime } from '../time.js';
 import {
@@ -9,9 +9,11 @@ import {
   type DensityGrid,
   densityGrid,
   type ZoneSummary,
+  zoneEntries,
   zoneSummaries,
 } from './ensemble-stats.js';
-import { median, quantile, rounded } from './stats.js';
+import type { RunObserver } from './observer.js';
+import { median, quantilesViaProxy, rounded } from './stats.js';
 
 /** Per launch site: how far its members went and how they ended. */
 export interface SiteSummary {
@@ -22,7 +24,7 @@ export interface SiteSummary {
   /** Median end position (degrees): landing point, or last position when still flying. */
   medianEndLon: number | null;
   medianEndLat: number | null;
-  /** Great-circle distance from launch to end (km). */
+  /** Distance from launch to end (km, the geodesic on the WGS 84 ellipsoid). */
   medianDistanceKm: number | null;
   p90DistanceKm: number | null;
   maxDistanceKm: number | null;
@@ -43,6 +45,11 @@ export interface RunSummary {
   members: number;
   status: Record<MemberStatusName, number>;
   sites: SiteSummary[];
+  /**
+   * The country the border and the landings refer to, as the geography names it (e.g. LT,
+   * "Lithuania"); null when the run has no home country among its targets.
+   */
+  homeCountry: { id: string; name: string } | null;
   /** Border crossing into the home country (absent when the run has no border target). */
   border: BorderSummary | null;
   /** One entry per zone analysed. */
@@ -58,7 +65,7 @@ export interface LandingSummary {
   count: number;
   medianLon: number | null;
   medianLat: number | null;
-  /** Landings inside the home country (Lithuania), when the run has that target. */
+  /** Landings inside the home country (see RunSummary.homeCountry), when the run has that target. */
   inHomeCountry: number | null;
   /** The landing footprint: landings per 0.05° cell. */
   grid: DensityGrid | null;
@@ -72,8 +79,34 @@ export interface RiskRow {
   zones: { id: string; probability: number; earliestEntry: string | null }[];
 }
 
+/**
+ * What a summary is made of: the run as prepared (its sites, launch times and each member's origin),
+ * each member's end, and the analysis of its track. A RunResult is one; the pieces are named here so
+ * that the analysis needs nothing from the scenario layer that runs it.
+ */
+export interface SummaryInput {
+  prepared: {
+    scenario: { name?: string };
+    wind: { description: string };
+    sites: readonly { id: string; name?: string }[];
+    /** Launch times (s since the Unix epoch), before perturbation. */
+    launchTimesSec: readonly number[];
+    /** Per member: index into sites and into launchTimesSec. */
+    memberSite: ArrayLike<number>;
+    memberLaunch: ArrayLike<number>;
+    simulation: Pick<SimulationOptions, 'members' | 'direction' | 'method' | 'dtSec' | 'startSec'>;
+    warnings: readonly string[];
+  };
+  /** Per member: end status code, final position and the time it ended (NaN: still flying). */
+  status: ArrayLike<number>;
+  endLon: ArrayLike<number>;
+  endLat: ArrayLike<number>;
+  endTSec: ArrayLike<number>;
+  observer: RunObserver;
+}
+
 /** Summarises a finished run; `runEndSec` is the time the run reached. */
-export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: number): RunSummary {
+export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummary {
   const { prepared, status, endLon, endLat, endTSec } = result;
   const { members } = prepared.simulation;
   const status0 = Object.fromEntries(STATUS_NAMES.map((n) => [n, 0])) as Record<MemberStatusName, number>;
@@ -81,7 +114,8 @@ export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: numb
     status: {} as Partial<Record<MemberStatusName, number>>,
     lon: [] as number[],
     lat: [] as number[],
-    distanceKm: [] as number[],
+    ended: [] as number[],
+    sphereM: [] as number[],
     flightHours: [] as number[],
     members: 0,
   }));
@@ -94,7 +128,8 @@ export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: numb
     if (status[i] === MemberStatus.pending) continue;
     site.lon.push(endLon[i]);
     site.lat.push(endLat[i]);
-    site.distanceKm.push(distanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]) / 1000);
+    site.ended.push(i);
+    site.sphereM.push(distanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]));
     if (!Number.isNaN(endTSec[i])) site.flightHours.push(Math.abs(endTSec[i] - members.launchTSec[i]) / 3600);
   }
   const sim = prepared.simulation;
@@ -123,7 +158,7 @@ export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: numb
       launch: isoTime(prepared.launchTimesSec[k]),
       members: list.length,
       borderProbability: hasBorder ? rounded(borderSummary(observer, list).probability, 4) : null,
-      zones: zoneSummaries(observer, runEndSec, list).map((z) => ({
+      zones: zoneEntries(observer, list).map((z) => ({
         id: z.id,
         probability: rounded(z.probability, 4) ?? 0,
         earliestEntry: z.earliestEntry,
@@ -140,8 +175,22 @@ export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: numb
     end: isoTime(runEndSec),
     members: members.count,
     status: status0,
+    homeCountry: observer.targets.home
+      ? { id: observer.targets.home.id, name: observer.targets.home.name }
+      : null,
     sites: prepared.sites.map((s, k) => {
       const b = bySite[k];
+      // Launch-to-end distances on the ellipsoid: median, p90 and max, measuring only the members
+      // near those ranks (their spherical distances rank them within 1 %).
+      const [p50, p90, max] = quantilesViaProxy(
+        b.sphereM,
+        (q) => {
+          const i = b.ended[q];
+          return ellipsoidDistanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]);
+        },
+        [0.5, 0.9, 1],
+        ELLIPSOID_OVER_SPHERE,
+      );
       return {
         id: s.id,
         ...(s.name ? { name: s.name } : {}),
@@ -149,9 +198,9 @@ export function summarizeRun(result: Omit<RunResult, 'summary'>, runEndSec: numb
         status: b.status,
         medianEndLon: rounded(median(b.lon), 4),
         medianEndLat: rounded(median(b.lat), 4),
-        medianDistanceKm: rounded(median(b.distanceKm), 1),
-        p90DistanceKm: rounded(quantile(b.distanceKm, 0.9), 1),
-        maxDistanceKm: rounded(b.distanceKm.length ? maxOf(b.distanceKm) : Number.NaN, 1),
+        medianDistanceKm: rounded(p50 / 1000, 1),
+        p90DistanceKm: rounded(p90 / 1000, 1),
+        maxDistanceKm: rounded(max / 1000, 1),
         medianFlightHours: rounded(median(b.flightHours), 2),
       };
     }),
@@ -176,117 +225,4 @@ function statusWarnings(status: Record<MemberStatusName, number>): string[] {
   return [
     `${n} member${n > 1 ? 's' : ''} stopped because ${n > 1 ? 'their' : 'its'} position or altitude became non-finite (NaN or infinite): the wind data or the flight profile gave no finite value (events "non-finite" say where and when)`,
   ];
-}
-
-/** The summary as a plain-text table for a terminal. */
-export function formatSummary(summary: RunSummary): string {
-  const lines: string[] = [];
-  lines.push(
-    `${summary.name ?? 'run'}: ${summary.members} members, ${summary.direction} ${summary.method} dt=${summary.dtSec} s`,
-  );
-  lines.push(`  ${summary.start} → ${summary.end}`);
-  lines.push(`  wind: ${summary.wind}`);
-  const counts = Object.entries(summary.status)
-    .filter(([, n]) => n > 0)
-    .map(([name, n]) => `${name} ${n}`)
-    .join(', ');
-  lines.push(`  status: ${counts}`);
-  lines.push('');
-  const header = [
-    'site',
-    'members',
-    'landed',
-    'flying',
-    'left',
-    'median end (lon, lat)',
-    'dist km p50/p90/max',
-    'hours p50',
-  ];
-  const rows = summary.sites.map((s) => [
-    s.id,
-    String(s.members),
-    String(s.status.landed ?? 0),
-    String(s.status.active ?? 0),
-    String((s.status['left-domain'] ?? 0) + (s.status['wind-ended'] ?? 0)),
-    s.medianEndLon === null ? '-' : `${s.medianEndLon.toFixed(3)}, ${s.medianEndLat?.toFixed(3)}`,
-    `${fmt(s.medianDistanceKm)}/${fmt(s.p90DistanceKm)}/${fmt(s.maxDistanceKm)}`,
-    fmt(s.medianFlightHours),
-  ]);
-  appendAll(lines, table([header, ...rows]));
-  if (summary.border) {
-    const b = summary.border;
-    lines.push('');
-    lines.push(
-      `border crossing into Lithuania: ${percent(b.probability)} of members (95 % CI ${percent(b.ci95[0])}–${percent(b.ci95[1])}), earliest ${clock(b.earliest)}, median ${clock(b.median)}`,
-    );
-  }
-  if (summary.zones.length > 0) {
-    lines.push('');
-    const zoneRows = summary.zones.map((z) => [
-      z.id,
-      `${z.lowerM}–${z.upperM ?? 'UNL'} m`,
-      percent(z.probability),
-      `${percent(z.ci95[0])}–${percent(z.ci95[1])}`,
-      clock(z.earliestEntry),
-      clock(z.medianEntry),
-      z.closureWindow ? `${clock(z.closureWindow.start)}–${clock(z.closureWindow.end)}` : '-',
-      z.closestApproachKm ? fmt(z.closestApproachKm.min) : '-',
-    ]);
-    appendAll(
-      lines,
-      table([
-        ['zone', 'limits', 'P(enter)', '95 % CI', 'earliest', 'median', 'closure window (UTC)', 'closest km'],
-        ...zoneRows,
-      ]),
-    );
-  }
-  if (summary.risk.length > 1 && summary.risk.length <= 60) {
-    // Which launch sites and hours threaten which zones: zones no member entered are left out.
-    const zoneIds = summary.zones.filter((z) => z.membersEntered > 0).map((z) => z.id);
-    lines.push('');
-    appendAll(
-      lines,
-      table([
-        [
-          'site',
-          'launch (UTC)',
-          'members',
-          ...(summary.border ? ['P(border)'] : []),
-          ...zoneIds.map((id) => `P(${id})`),
-        ],
-        ...summary.risk.map((r) => [
-          r.site,
-          clock(r.launch),
-          String(r.members),
-          ...(summary.border ? [percent(r.borderProbability ?? 0)] : []),
-          ...zoneIds.map((id) => percent(r.zones.find((z) => z.id === id)?.probability ?? 0)),
-        ]),
-      ]),
-    );
-  }
-  if (summary.landings.count > 0) {
-    const l = summary.landings;
-    const home = l.inHomeCountry === null ? '' : `, ${l.inHomeCountry} of them in Lithuania`;
-    lines.push('');
-    lines.push(`landings: ${l.count} payloads came down${home}; median point ${l.medianLon}, ${l.medianLat}`);
-  }
-  for (const w of summary.warnings) lines.push(`warning: ${w}`);
-  return lines.join('\n');
-}
-
-const fmt = (x: number | null) => (x === null ? '-' : String(x));
-const percent = (p: number) => `${(100 * p).toFixed(p > 0 && p < 0.01 ? 1 : 0)} %`;
-/** "2025-10-24 21:37Z" from an ISO time; "-" for none. */
-const clock = (isoTime: string | null) =>
-  isoTime ? `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)}Z` : '-';
-
-/** Left-aligned text columns separated by two spaces. */
-export function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => maxOf(rows.map((r) => r[c].length)));
-  return rows.map((r) =>
-    r
-      .map((cell, c) => cell.padEnd(widths[c]))
-      .join('  ')
-      .trimEnd(),
-  );
 }

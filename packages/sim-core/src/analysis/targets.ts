@@ -93,8 +93,8 @@ export function analysisTargets(
     zones: zones.map(zoneTarget),
     ...(home && origin
       ? {
-          home: { id: home.id, contains: home.contains },
-          origin: { id: origin.id, contains: origin.contains },
+          home: { id: home.id, name: home.name, contains: home.contains },
+          origin: { id: origin.id, name: origin.name, contains: origin.contains },
         }
       : {}),
   };

@@ -40,8 +40,8 @@ const targets: AnalysisTargets = {
       airport: { icao: 'Z', lon: 25.3, lat: 54.7 },
     },
   ],
-  origin: { id: 'BY', contains: (_lon, lat) => lat < 54.5 },
-  home: { id: 'LT', contains: (_lon, lat) => lat >= 54.5 },
+  origin: { id: 'BY', name: 'Belarus', contains: (_lon, lat) => lat < 54.5 },
+  home: { id: 'LT', name: 'Lithuania', contains: (_lon, lat) => lat >= 54.5 },
 };
 
 describe('a run split into parts', () => {

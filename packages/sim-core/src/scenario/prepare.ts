@@ -10,23 +10,12 @@ import {
   memberSiteOf,
 } from '../protocol/members.js';
 import { MemberSet } from '../solver/members.js';
-import type { SimulationOptions, SolverMethod } from '../solver/simulation.js';
+import type { SimulationOptions } from '../solver/simulation.js';
 import { isoTimeText } from '../time.js';
 import { coversLonLat, type WindField } from '../wind/wind-field.js';
+import { SCENARIO_DEFAULTS } from './defaults.js';
 import { ScenarioError, type ValidationIssue } from './issues.js';
 import type { LaunchSite, Scenario } from './schema.js';
-
-/** Defaults of optional scenario fields. */
-export const SCENARIO_DEFAULTS = {
-  method: 'rk4' as SolverMethod,
-  dtSec: 60,
-  direction: 'forward' as const,
-  outputIntervalSec: 600,
-  members: 1,
-  seed: 1,
-  windCorrelationSec: 3600,
-  groundElevationM: 0,
-};
 
 /** Hard limits that keep one run within one machine's memory. */
 export const RUN_LIMITS = { maxMembers: 5_000_000, maxLaunchTimes: 100_000 };

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../analysis/summary.js';
+import { formatSummary, table } from './summary-text.js';
+
+/**
+ * A summary built by hand (not by a run), so every expected line below is written out from the
+ * rules of the text: columns padded to their widest cell and separated by two spaces, percentages
+ * whole except below 1 %, times as "YYYY-MM-DD HH:MMZ". The home country is Latvia on purpose: the
+ * text must take the name from the summary, whatever the geography says.
+ */
+const night: RunSummary = {
+  name: 'night of 24 October',
+  wind: 'uniform 10 m/s from the west',
+  direction: 'forward',
+  method: 'rk4',
+  dtSec: 60,
+  start: '2025-10-24T17:00:00.000Z',
+  end: '2025-10-25T05:00:00.000Z',
+  members: 400,
+  status: {
+    pending: 0,
+    active: 100,
+    landed: 300,
+    'left-domain': 0,
+    'wind-ended': 0,
+    'launch-point': 0,
+    'non-finite': 0,
+  },
+  homeCountry: { id: 'LV', name: 'Latvia' },
+  sites: [
+    {
+      id: 'a',
+      members: 200,
+      status: { landed: 200 },
+      medianEndLon: 25.5,
+      medianEndLat: 56.25,
+      medianDistanceKm: 40.2,
+      p90DistanceKm: 44,
+      maxDistanceKm: 45,
+      medianFlightHours: 3.5,
+    },
+    {
+      id: 'bb',
+      members: 200,
+      status: { landed: 100, active: 100 },
+      medianEndLon: 26.1234,
+      medianEndLat: 56.5,
+      medianDistanceKm: 12,
+      p90DistanceKm: 12.5,
+      maxDistanceKm: 13,
+      medianFlightHours: 1.25,
+    },
+  ],
+  border: {
+    probability: 0.75,
+    ci95: [0.3006, 0.9544],
+    membersCrossed: 300,
+    earliest: '2025-10-24T18:40:30.000Z',
+    median: '2025-10-24T19:10:00.000Z',
+    p90: '2025-10-24T20:00:00.000Z',
+  },
+  zones: [
+    {
+      id: 'EYXX-CTR',
+      name: 'an airport control zone',
+      kind: 'ctr',
+      lowerM: 0,
+      upperM: 762,
+      probability: 0.5,
+      ci95: [0.15, 0.85],
+      membersEntered: 200,
+      earliestEntry: '2025-10-24T19:00:00.000Z',
+      medianEntry: '2025-10-24T19:30:00.000Z',
+      p90Entry: '2025-10-24T20:00:00.000Z',
+      closureWindow: { start: '2025-10-24T19:00:00.000Z', end: '2025-10-24T21:45:00.000Z' },
+      medianMinutesInside: 12,
+      closestApproachKm: { min: 0, median: 3.2 },
+    },
+    {
+      id: 'R-1',
+      name: 'a restricted area',
+      kind: 'restricted',
+      lowerM: 0,
+      upperM: null,
+      probability: 0.005,
+      ci95: [0.0014, 0.018],
+      membersEntered: 2,
+      earliestEntry: '2025-10-24T20:05:00.000Z',
+      medianEntry: '2025-10-24T20:10:00.000Z',
+      p90Entry: '2025-10-24T20:14:00.000Z',
+      closureWindow: { start: '2025-10-24T20:05:00.000Z', end: '2025-10-24T20:30:00.000Z' },
+      medianMinutesInside: 3,
+      closestApproachKm: null,
+    },
+  ],
+  landings: { count: 300, medianLon: 25.8, medianLat: 56.3, inHomeCountry: 120, grid: null },
+  risk: [
+    {
+      site: 'a',
+      launch: '2025-10-24T17:00:00.000Z',
+      members: 200,
+      borderProbability: 1,
+      zones: [
+        { id: 'EYXX-CTR', probability: 0.75, earliestEntry: '2025-10-24T19:00:00.000Z' },
+        { id: 'R-1', probability: 0.01, earliestEntry: '2025-10-24T20:05:00.000Z' },
+      ],
+    },
+    {
+      site: 'bb',
+      launch: '2025-10-24T17:00:00.000Z',
+      members: 200,
+      borderProbability: 0.5,
+      zones: [{ id: 'EYXX-CTR', probability: 0.25, earliestEntry: '2025-10-24T19:20:00.000Z' }],
+    },
+  ],
+  warnings: ['the wind is illustrative, not real weather'],
+};
+
+describe('formatSummary', () => {
+  it('renders a constructed summary line by line', () => {
+    expect(formatSummary(night).split('\n')).toEqual([
+      'night of 24 October: 400 members, forward rk4 dt=60 s',
+      '  2025-10-24T17:00:00.000Z → 2025-10-25T05:00:00.000Z',
+      '  wind: uniform 10 m/s from the west',
+      '  status: active 100, landed 300',
+      '',
+      'site  members  landed  flying  left  median end (lon, lat)  dist km p50/p90/max  hours p50',
+      'a     200      200     0       0     25.500, 56.250         40.2/44/45           3.5',
+      'bb    200      100     100     0     26.123, 56.500         12/12.5/13           1.25',
+      '',
+      'border crossing into Latvia: 75 % of members (95 % CI 30 %–95 %), earliest 2025-10-24 18:40Z, median 2025-10-24 19:10Z',
+      '',
+      'zone      limits   P(enter)  95 % CI    earliest           median             closure window (UTC)                 closest km',
+      'EYXX-CTR  0–762 m  50 %      15 %–85 %  2025-10-24 19:00Z  2025-10-24 19:30Z  2025-10-24 19:00Z–2025-10-24 21:45Z  0',
+      'R-1       0–UNL m  0.5 %     0.1 %–2 %  2025-10-24 20:05Z  2025-10-24 20:10Z  2025-10-24 20:05Z–2025-10-24 20:30Z  -',
+      '',
+      'site  launch (UTC)       members  P(border)  P(EYXX-CTR)  P(R-1)',
+      'a     2025-10-24 17:00Z  200      100 %      75 %         1 %',
+      'bb    2025-10-24 17:00Z  200      50 %       25 %         0 %',
+      '',
+      'landings: 300 payloads came down, 120 of them in Latvia; median point 25.8, 56.3',
+      'warning: the wind is illustrative, not real weather',
+    ]);
+  });
+
+  it('names no country when the run has no home country, and leaves out empty tables', () => {
+    const bare: RunSummary = {
+      ...night,
+      name: null,
+      members: 1,
+      status: { ...night.status, active: 0, landed: 1 },
+      homeCountry: null,
+      sites: [{ ...night.sites[0], members: 1, status: { landed: 1 } }],
+      border: null,
+      zones: [],
+      landings: { count: 1, medianLon: 25, medianLat: 56, inHomeCountry: null, grid: null },
+      risk: [{ ...night.risk[0], members: 1, borderProbability: null, zones: [] }],
+      warnings: [],
+    };
+    const text = formatSummary(bare);
+    expect(text.split('\n')).toEqual([
+      'run: 1 members, forward rk4 dt=60 s',
+      '  2025-10-24T17:00:00.000Z → 2025-10-25T05:00:00.000Z',
+      '  wind: uniform 10 m/s from the west',
+      '  status: landed 1',
+      '',
+      'site  members  landed  flying  left  median end (lon, lat)  dist km p50/p90/max  hours p50',
+      'a     1        1       0       0     25.500, 56.250         40.2/44/45           3.5',
+      '',
+      'landings: 1 payloads came down; median point 25, 56',
+    ]);
+    expect(text).not.toMatch(/Lithuania|Latvia/);
+  });
+
+  it('table pads each column to its widest cell, two spaces apart, with no trailing blanks', () => {
+    expect(
+      table([
+        ['a', 'bbb', 'c'],
+        ['dddd', 'e', ''],
+      ]),
+    ).toEqual(['a     bbb  c', 'dddd  e']);
+  });
+});
