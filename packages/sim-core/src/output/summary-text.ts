@@ -213,7 +213,7 @@ function timelineTable(summary: RunSummary): string[] {
     ]);
   const out = [
     '',
-    `P(inside) by time (UTC${stride > 1 ? `, every ${stride}th output time` : ''}; lower–upper where members left the wind):`,
+    `P(inside) by time (UTC${stride > 1 ? `, one output time in ${stride}` : ''}; lower–upper where members left the wind):`,
   ];
   appendAll(out, table([['time', ...zones.map((z) => z.id)], ...rows]));
   return out;
