@@ -29,7 +29,11 @@ export async function loadZoneFile(path: string): Promise<Zone[]> {
     : parseOpenAir(text, path);
 }
 
-/** Zones and border of a scenario: its zone files, and the bundled geography unless turned off. */
+/**
+ * Zones, border and countries of a scenario: its zone files, the bundled zones unless turned off, and
+ * every country of the bundled geography (the border runs from BY into LT; landings are counted in
+ * each country).
+ */
 export async function loadScenarioTargets(scenario: Scenario, baseDir: string): Promise<AnalysisTargets> {
   const bundled = scenario.zones?.bundled ?? true;
   const zones: Zone[] = bundled ? await loadZoneFile(resolve(BUNDLED_GEOGRAPHY_DIR, 'zones.json')) : [];
@@ -39,7 +43,6 @@ export async function loadScenarioTargets(scenario: Scenario, baseDir: string): 
   const countries = countryAreas(
     parseJson((await readInput(countriesPath, 'geography file')).toString('utf8'), countriesPath),
     countriesPath,
-    ['LT', 'BY'],
   );
   return analysisTargets(zones, countries);
 }

@@ -57,9 +57,31 @@ export const RunSummarySchema = {
     status: anyObject('members per end status'),
     sites: { type: 'array', items: anyObject('a launch site: members, end status, distances') },
     border: { type: ['object', 'null'], additionalProperties: true, description: 'border crossing' },
-    zones: { type: 'array', items: anyObject('a zone: probability of entry, times, closure window') },
-    landings: anyObject('where payloads came down'),
-    risk: { type: 'array', items: anyObject('per site and launch time: probabilities') },
+    closureThreshold: {
+      type: 'number',
+      description: 'P(inside) at or above which the threshold window is open',
+    },
+    timeline: {
+      type: 'array',
+      items: { type: 'string', format: 'date-time' },
+      description: 'the output times of each zone’s insideProbability',
+    },
+    zones: {
+      type: 'array',
+      items: anyObject(
+        'a zone: P(enter) lower and upper bounds, entry times, the any-member and threshold closure windows, P(inside) timeline, closest approach',
+      ),
+    },
+    coverage: anyObject('members that left the wind’s coverage (unresolved): how many, where, when'),
+    landings: anyObject('where payloads came down, per country of the geography and elsewhere'),
+    risk: {
+      type: 'array',
+      items: anyObject('per site and launch time: probabilities with bounds, threshold windows'),
+    },
+    bands: {
+      type: 'array',
+      items: anyObject('per float-altitude band of a fan: P(enter) per zone, P(border)'),
+    },
     warnings: { type: 'array', items: { type: 'string' } },
   },
   additionalProperties: true,

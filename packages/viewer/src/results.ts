@@ -1,8 +1,10 @@
 /// <reference lib="dom" />
 /**
  * The run's summary for the duty officer: the border crossing line, a row per zone (probability of
- * entry with its 95 % interval, earliest and median entry, closure window, closest approach), the
- * landings and the warnings. Times are UTC, as in aviation.
+ * entry, as lower–upper bounds when members left the wind's coverage, with its 95 % interval;
+ * earliest and median entry; the two closure windows, any member and P(inside) ≥ the threshold, both
+ * by the upper bound; the closest approach to the zone), the landings per country and the warnings.
+ * Times are UTC, as in aviation.
  */
 import type { RunSummary } from '@balloon-sim/sim-core';
 import { zoneLimits } from './basemap.js';
@@ -19,6 +21,10 @@ export const clock = (iso: string | null | undefined) =>
 /** "16:57Z" on the day `day` (YYYY-MM-DD), "10-25 00:30Z" on another; "–" for none. */
 export const clockOn = (day: string, iso: string | null | undefined) =>
   !iso ? '–' : iso.startsWith(day) ? `${iso.slice(11, 16)}Z` : clock(iso);
+
+/** "67 %" when the bounds agree, "65–98 %" when members that left the wind leave it open. */
+export const bounds = (lower: number, upper: number) =>
+  percent(lower) === percent(upper) ? percent(upper) : `${percent(lower).slice(0, -2)}–${percent(upper)}`;
 
 /** A class for the probability cell: how loudly it should read. */
 function level(p: number): string {
@@ -52,14 +58,16 @@ export function showResults(summary: RunSummary): void {
   const day = summary.start.slice(0, 10);
   const at = (iso: string | null | undefined) => clockOn(day, iso);
   $('zone-table').querySelector('caption')!.textContent =
-    `Airspace zones: probability that a balloon enters (95 % Wilson interval); times UTC on ${day} unless dated`;
+    `Airspace zones: probability that a balloon enters (95 % Wilson interval); closure windows by the upper bound; times UTC on ${day} unless dated`;
+  $('threshold-head').textContent =
+    `Window: P(inside) ≥ ${+(100 * summary.closureThreshold).toPrecision(6)} %`;
   // The home country as the server's geography names it (a summary with a border always has one).
   const home = summary.homeCountry?.name ?? 'the home country';
   const b = summary.border;
   $('border-line').replaceChildren();
   if (b) {
     const strong = document.createElement('strong');
-    strong.textContent = `Border crossing into ${home}: ${percent(b.probability)}`;
+    strong.textContent = `Border crossing into ${home}: ${bounds(b.probability, b.probabilityUpper)}`;
     strong.className = level(b.probability);
     $('border-line').append(
       strong,
@@ -72,18 +80,33 @@ export function showResults(summary: RunSummary): void {
   const rows = summary.zones.map((z) => {
     const tr = document.createElement('tr');
     tr.dataset.zone = z.id;
-    const window = z.closureWindow;
+    const window = z.anyMemberWindow;
+    const pieces = z.thresholdWindow;
+    const closest = z.closestApproach;
     tr.append(
       cell(z.id, { header: true, title: z.name }),
       cell(zoneLimits(z)),
-      cell(percent(z.probability), { className: `num ${level(z.probability)}` }),
+      cell(bounds(z.probability, z.probabilityUpper), {
+        className: `num ${level(z.probabilityUpper)}`,
+        title:
+          z.probabilityUpper > z.probability
+            ? 'lower bound: entered before leaving the wind; upper: also members that left it and could have reached the zone'
+            : '',
+      }),
       cell(`${percent(z.ci95[0])}–${percent(z.ci95[1])}`, { className: 'num' }),
       cell(at(z.earliestEntry), { title: z.earliestEntry ?? '' }),
       cell(at(z.medianEntry), { title: z.medianEntry ?? '' }),
       cell(window ? `${at(window.start)} – ${at(window.end)}` : '–', {
         title: window ? `${window.start} to ${window.end}` : 'no member entered',
       }),
-      cell(z.closestApproachKm?.min == null ? '–' : z.closestApproachKm.min.toFixed(1), { className: 'num' }),
+      cell(pieces.length ? pieces.map((w) => `${at(w.start)} – ${at(w.end)}`).join(', ') : '–', {
+        title: pieces.map((w) => `${w.start} to ${w.end}`).join(', '),
+      }),
+      cell(closest ? `${closest.horizontalKm.toFixed(1)} km, ${closest.verticalM} m` : '–', {
+        className: 'num',
+        title:
+          'horizontal distance to the zone (WGS 84) and vertical separation from its limits, at the closest approach',
+      }),
     );
     return tr;
   });
@@ -92,7 +115,12 @@ export function showResults(summary: RunSummary): void {
     .replaceChildren(...rows);
 
   const l = summary.landings;
-  const inHome = l.inHomeCountry === null ? '' : `, ${l.inHomeCountry} of them in ${home}`;
+  const inHome =
+    l.byCountry.length > 0
+      ? ` (${[...l.byCountry.map((c) => `${c.name} ${c.count}`), `elsewhere ${l.elsewhere ?? 0}`].join(', ')})`
+      : l.inHomeCountry === null
+        ? ''
+        : `, ${l.inHomeCountry} of them in ${home}`;
   const status = Object.entries(summary.status)
     .filter(([, n]) => n > 0)
     .map(([name, n]) => `${name} ${n}`)

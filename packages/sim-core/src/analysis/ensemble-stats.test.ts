@@ -5,8 +5,16 @@ import { Simulation } from '../solver/simulation.js';
 import { MemberStatus } from '../solver/status.js';
 import { membersAt } from '../testing/helpers.js';
 import { UniformWind } from '../wind/analytic.js';
-import { borderSummary, densityGrid, wilsonInterval, zoneSummaries } from './ensemble-stats.js';
+import {
+  borderSummary,
+  densityGrid,
+  visitsByMember,
+  wilsonInterval,
+  type ZoneStatsContext,
+  zoneSummaries,
+} from './ensemble-stats.js';
 import { type AnalysisTargets, type ObserverRecords, RunObserver, type ZoneTarget } from './observer.js';
+import { zoneTarget } from './targets.js';
 
 const T0 = Date.parse('2025-10-24T18:00:00Z') / 1000;
 const seconds = (iso: string | null | undefined) => (iso ? Date.parse(iso) / 1000 : Number.NaN);
@@ -61,6 +69,25 @@ function drift(
 }
 const SEC_PER_DEG = (M_PER_DEG * Math.cos(54 * RAD_PER_DEG)) / 10;
 
+/**
+ * The zone statistics' context for a run from `startSec` to `endSec` in which every member stayed in
+ * the wind's coverage (none unresolved), with the default 1 % threshold and no timeline.
+ */
+function statsOf(observer: RunObserver, endSec: number, startSec = T0): ZoneStatsContext {
+  return {
+    observer,
+    startSec,
+    runEndSec: endSec,
+    endSec,
+    times: [],
+    threshold: 0.01,
+    bridgeSec: 0,
+    unresolved: new Uint8Array(observer.count),
+    reachTSec: new Float64Array(observer.count * observer.zoneCount).fill(Number.NaN),
+    ...visitsByMember(observer),
+  };
+}
+
 /** An observer holding the given records for n members (built directly, no run). */
 function observerWith(targets: AnalysisTargets, n: number, records: Partial<ObserverRecords>): RunObserver {
   const observer = new RunObserver(targets, new MemberSet(n));
@@ -72,14 +99,16 @@ function observerWith(targets: AnalysisTargets, n: number, records: Partial<Obse
     borderLat: nan(n),
     borderAltM: nan(n),
     entryTSec: nan(n * z),
-    exitTSec: nan(n * z),
     insideSec: new Float64Array(n * z),
     closestM: new Float64Array(n * z).fill(Number.POSITIVE_INFINITY),
     closestTSec: nan(n * z),
     closestAltM: nan(n * z),
     closestLon: nan(n * z),
     closestLat: nan(n * z),
-    inside: new Uint8Array(n * z),
+    visitMember: new Uint32Array(0),
+    visitZone: new Uint32Array(0),
+    visitStartTSec: new Float64Array(0),
+    visitEndTSec: new Float64Array(0),
     ...records,
   };
   observer.absorb(
@@ -128,7 +157,7 @@ describe('zoneSummaries on members driven through zones by a uniform wind', () =
   const near = band('near', 25.5, 25.7);
   const open = band('open', 25.5, 40);
   const { observer, runEndSec } = drift({ zones: [near, open] }, offsets, 3 * 3600);
-  const [nearSummary, openSummary] = zoneSummaries(observer, runEndSec);
+  const [nearSummary, openSummary] = zoneSummaries(statsOf(observer, runEndSec));
   const entry = (k: number) => T0 + offsets[k] + 0.5 * SEC_PER_DEG;
   const exit = (k: number) => T0 + offsets[k] + 0.7 * SEC_PER_DEG;
 
@@ -146,19 +175,19 @@ describe('zoneSummaries on members driven through zones by a uniform wind', () =
     expect(nearSummary.ci95).toEqual([expect.closeTo(0.5655, 4), 1]);
   });
 
-  it('closure window: from the first entry of any member to the last exit of any', () => {
-    expect(seconds(nearSummary.closureWindow?.start)).toBeCloseTo(entry(0), 1);
-    expect(seconds(nearSummary.closureWindow?.end)).toBeCloseTo(exit(4), 1);
+  it('any-member window: from the first entry of any member to the last exit of any', () => {
+    expect(seconds(nearSummary.anyMemberWindow?.start)).toBeCloseTo(entry(0), 1);
+    expect(seconds(nearSummary.anyMemberWindow?.end)).toBeCloseTo(exit(4), 1);
   });
 
-  it('closure window: members still inside when the run ends keep it open to the run end', () => {
+  it('any-member window: members still inside when the run ends keep it open to the run end', () => {
     expect(runEndSec).toBe(T0 + 3 * 3600);
     expect(openSummary.membersEntered).toBe(5);
-    expect(seconds(openSummary.closureWindow?.start)).toBeCloseTo(entry(0), 1);
-    expect(openSummary.closureWindow?.end).toBe('2025-10-24T21:00:00.000Z');
+    expect(seconds(openSummary.anyMemberWindow?.start)).toBeCloseTo(entry(0), 1);
+    expect(openSummary.anyMemberWindow?.end).toBe('2025-10-24T21:00:00.000Z');
   });
 
-  it('closure window: a payload that came down inside the zone was last inside when it landed', () => {
+  it('any-member window: a payload that came down inside the zone was last inside when it landed', () => {
     // Float 1 h (0.55° east, inside "open" since 0.5°), then descend to the ground inside it. The
     // zone reaches the ground (0 m), so the payload lies inside its limits: it must not hold the
     // window open for the rest of the run (3 h), only until it landed.
@@ -167,32 +196,33 @@ describe('zoneSummaries on members driven through zones by a uniform wind', () =
     const landedSec = landing.endTSec[0];
     expect(landedSec).toBeGreaterThan(T0 + 3600);
     expect(landedSec).toBeLessThan(T0 + 3600 + 1000); // 3000 m at 5 m/s or a little faster aloft
-    const [z] = zoneSummaries(landing.observer, landing.runEndSec);
-    expect(seconds(z.closureWindow?.start)).toBeCloseTo(T0 + 0.5 * SEC_PER_DEG, 1);
-    expect(seconds(z.closureWindow?.end)).toBeCloseTo(landedSec, 2); // ISO times carry milliseconds
-    expect(landing.observer.isInside(0, 0)).toBe(false);
+    const [z] = zoneSummaries(statsOf(landing.observer, landing.runEndSec));
+    expect(seconds(z.anyMemberWindow?.start)).toBeCloseTo(T0 + 0.5 * SEC_PER_DEG, 1);
+    expect(seconds(z.anyMemberWindow?.end)).toBeCloseTo(landedSec, 2); // ISO times carry milliseconds
+    expect(landing.observer.visits.endTSec[0]).toBe(landedSec);
     // Inside from its entry until it landed.
     expect(z.medianMinutesInside).toBeCloseTo((landedSec - (T0 + 0.5 * SEC_PER_DEG)) / 60, 1);
   });
 
   it('a subset of members (one site and launch time) is summarised alone', () => {
-    const [late] = zoneSummaries(observer, runEndSec, [3, 4]);
+    const [late] = zoneSummaries(statsOf(observer, runEndSec), [3, 4]);
     expect(late.membersEntered).toBe(2);
     expect(seconds(late.earliestEntry)).toBeCloseTo(entry(3), 1);
-    expect(seconds(late.closureWindow?.start)).toBeCloseTo(entry(3), 1);
-    expect(seconds(late.closureWindow?.end)).toBeCloseTo(exit(4), 1);
+    expect(seconds(late.anyMemberWindow?.start)).toBeCloseTo(entry(3), 1);
+    expect(seconds(late.anyMemberWindow?.end)).toBeCloseTo(exit(4), 1);
   });
 
   it('a zone nobody reaches has probability 0, no times and no window', () => {
     const { observer: o, runEndSec: end } = drift({ zones: [band('far', 30, 31)] }, offsets, 3600);
-    const [far] = zoneSummaries(o, end);
+    const [far] = zoneSummaries(statsOf(o, end));
     expect(far.probability).toBe(0);
     // 0 of 5: the upper bound is z²/(n + z²) = 3.841459 / 8.841459.
     expect(far.ci95).toEqual([0, expect.closeTo(0.4345, 4)]);
     expect(far.earliestEntry).toBeNull();
     expect(far.medianEntry).toBeNull();
     expect(far.p90Entry).toBeNull();
-    expect(far.closureWindow).toBeNull();
+    expect(far.anyMemberWindow).toBeNull();
+    expect(far.thresholdWindow).toEqual([]);
     expect(far.medianMinutesInside).toBeNull();
   });
 });
@@ -202,45 +232,77 @@ describe('zoneSummaries on constructed observer records', () => {
   const runEndSec = 10_000;
 
   it('one window spans every member inside, gaps between them included', () => {
-    // Member 0 inside 100–200 s, member 1 inside 500–600 s, member 2 never: the window runs from
-    // 100 to 600 s (the current definition: first entry of any to the last moment any was inside).
+    // Member 0 inside 100–200 s, member 1 inside 500–600 s, member 2 never: the any-member window
+    // runs from 100 to 600 s (first entry of any to the last moment any was inside); the threshold
+    // window (1 %: one member of three) is the two stays apart.
     const observer = observerWith({ zones: [zone] }, 3, {
       entryTSec: Float64Array.from([100, 500, Number.NaN]),
-      exitTSec: Float64Array.from([200, 600, Number.NaN]),
       insideSec: Float64Array.from([100, 100, 0]),
+      visitMember: Uint32Array.from([0, 1]),
+      visitZone: Uint32Array.from([0, 0]),
+      visitStartTSec: Float64Array.from([100, 500]),
+      visitEndTSec: Float64Array.from([200, 600]),
     });
-    const [z] = zoneSummaries(observer, runEndSec);
-    expect(z.closureWindow).toEqual({ start: '1970-01-01T00:01:40.000Z', end: '1970-01-01T00:10:00.000Z' });
+    const [z] = zoneSummaries(statsOf(observer, runEndSec, 0));
+    expect(z.anyMemberWindow).toEqual({ start: '1970-01-01T00:01:40.000Z', end: '1970-01-01T00:10:00.000Z' });
     expect(z.membersEntered).toBe(2);
     expect(z.probability).toBeCloseTo(2 / 3, 12);
     expect(z.medianEntry).toBe('1970-01-01T00:05:00.000Z'); // (100 + 500) / 2 s
+    expect(z.thresholdWindow).toEqual([
+      { start: '1970-01-01T00:01:40.000Z', end: '1970-01-01T00:03:20.000Z' },
+      { start: '1970-01-01T00:08:20.000Z', end: '1970-01-01T00:10:00.000Z' },
+    ]);
   });
 
   it('a member inside at the end of the run keeps the window open to the run end, whatever its entry', () => {
     const observer = observerWith({ zones: [zone] }, 2, {
       entryTSec: Float64Array.from([100, 4000]),
-      exitTSec: Float64Array.from([200, Number.NaN]),
-      inside: Uint8Array.from([0, 1]),
+      visitMember: Uint32Array.from([0, 1]),
+      visitZone: Uint32Array.from([0, 0]),
+      visitStartTSec: Float64Array.from([100, 4000]),
+      visitEndTSec: Float64Array.from([200, Number.NaN]),
     });
-    const [z] = zoneSummaries(observer, runEndSec);
-    expect(z.closureWindow).toEqual({ start: '1970-01-01T00:01:40.000Z', end: '1970-01-01T02:46:40.000Z' });
+    const [z] = zoneSummaries(statsOf(observer, runEndSec, 0));
+    expect(z.anyMemberWindow).toEqual({ start: '1970-01-01T00:01:40.000Z', end: '1970-01-01T02:46:40.000Z' });
   });
 
   it('closest approach: the least and the median over members, in km on the WGS 84 ellipsoid', () => {
-    // Closest points due north of an airport on the equator, 0.5°, 1° and 2° of latitude away. The
-    // meridian arc from the equator is a(1 − e²)·[(1 + 3e²/4)·φ − (3e²/8)·sin 2φ] to ~1 mm here:
-    // 55 287.4 m, 110 574.4 m and 221 150.9 m (the sphere of EARTH_RADIUS_M: 55.6, 111.2, 222.4 km).
-    const withAirport: ZoneTarget = { ...zone, airport: { icao: 'XXXX', lon: 0.5, lat: 0 } };
-    const observer = observerWith({ zones: [withAirport] }, 4, {
-      // The distances the observer found on the sphere select the point; the ellipsoid measures it.
+    // A zone south of the equator up to it (0–1° E, 1° S–0°); closest points due north of its
+    // northern edge, 0.5°, 1° and 2° of latitude away. The meridian arc from the equator is
+    // a(1 − e²)·[(1 + 3e²/4)·φ − (3e²/8)·sin 2φ] to ~1 mm here: 55 287.4 m, 110 574.4 m and
+    // 221 150.9 m (on the sphere of EARTH_RADIUS_M: 55.6, 111.2, 222.4 km).
+    const outlined = zoneTarget({
+      id: 'z',
+      name: 'z',
+      kind: 'other',
+      lowerM: 0,
+      upperM: 5000,
+      polygon: [
+        [
+          [0, -1],
+          [1, -1],
+          [1, 0],
+          [0, 0],
+          [0, -1],
+        ],
+      ],
+      approximate: false,
+      source: 'test',
+    });
+    const observer = observerWith({ zones: [outlined] }, 4, {
+      // The separations the observer found on the sphere select the member; the ellipsoid measures it.
       closestM: Float64Array.from([111_195, 55_597, 222_390, Number.POSITIVE_INFINITY]),
       closestLon: Float64Array.from([0.5, 0.5, 0.5, Number.NaN]),
       closestLat: Float64Array.from([1, 0.5, 2, Number.NaN]),
+      closestAltM: Float64Array.from([3000, 3000, 3000, Number.NaN]),
+      closestTSec: Float64Array.from([100, 200, 300, Number.NaN]),
     });
-    const [z] = zoneSummaries(observer, runEndSec);
-    expect(z.closestApproachKm).toEqual({ min: 55.3, median: 110.6 });
-    const [noAirport] = zoneSummaries(observerWith({ zones: [zone] }, 1, {}), runEndSec);
-    expect(noAirport.closestApproachKm).toBeNull();
+    const [z] = zoneSummaries(statsOf(observer, runEndSec, 0));
+    expect(z.closestApproach).toEqual({ horizontalKm: 55.3, verticalM: 0, time: '1970-01-01T00:03:20.000Z' });
+    expect(z.medianClosestHorizontalKm).toBe(110.6);
+    // A bare area test (no outline) has no distance to measure.
+    const [bare] = zoneSummaries(statsOf(observerWith({ zones: [zone] }, 1, {}), runEndSec, 0));
+    expect(bare.closestApproach).toBeNull();
   });
 });
 
@@ -270,6 +332,7 @@ describe('borderSummary', () => {
     const none = borderSummary(observer, [0, 2]);
     expect(none).toEqual({
       probability: 0,
+      probabilityUpper: 0,
       ci95: [0, expect.closeTo(0.6576, 4)], // 0 of 2: z²/(2 + z²) = 3.841459 / 5.841459
       membersCrossed: 0,
       earliest: null,

@@ -1,6 +1,5 @@
 import { minOf } from '../arrays.js';
-import { distanceM } from '../earth.js';
-import { ELLIPSOID_OVER_SPHERE, ellipsoidDistanceM } from '../geo/ellipsoid.js';
+import { ELLIPSOID_OVER_SPHERE } from '../geo/ellipsoid.js';
 import { isoTime, isoTimeOrNull } from '../time.js';
 import type { RunObserver } from './observer.js';
 import { median, quantile, quantilesViaProxy, rounded } from './stats.js';
@@ -22,36 +21,88 @@ export function wilsonInterval(successes: number, trials: number, z = 1.959964):
   ];
 }
 
-/** Per zone: how likely members enter, when, for how long, and how close they come to the airport. */
+/**
+ * The 95 % interval of a probability known only between two counts (members that left the wind's
+ * coverage may or may not have done it): Wilson's lower end for the lower count and upper end for
+ * the upper count, rounded to 4 decimals. With no unresolved member, the Wilson interval itself.
+ */
+export function boundedInterval(lower: number, upper: number, trials: number): [number, number] {
+  return [
+    rounded(wilsonInterval(lower, trials)[0], 4) ?? 0,
+    rounded(wilsonInterval(upper, trials)[1], 4) ?? 0,
+  ];
+}
+
+/** A time interval, ISO 8601 UTC. */
+export interface Window {
+  start: string;
+  end: string;
+}
+
+/** Per zone: how likely members enter, when, the zone's closure windows, and how close members come. */
 export interface ZoneSummary {
   id: string;
   name: string;
   kind: string;
   lowerM: number;
   upperM: number | null;
-  /** Fraction of members that entered (0..1) and its 95 % Wilson interval. */
+  /**
+   * P(enter), the lower bound: the share of members seen to enter (before any left the wind's
+   * coverage). The whole answer when every member was resolved.
+   */
   probability: number;
+  /**
+   * P(enter), the upper bound: also counting members that left the wind's coverage without having
+   * entered but could have reached the zone before the run's end at the maximum drift speed.
+   */
+  probabilityUpper: number;
+  /** 95 % interval: Wilson's lower end for `probability`, its upper end for `probabilityUpper`. */
   ci95: [number, number];
   membersEntered: number;
+  /** Members counted in the upper bound only (unresolved, not seen to enter, could have). */
+  membersMayHaveEntered: number;
+  /** Entry times of the members seen to enter: the earliest, the median and the 90th percentile. */
   earliestEntry: string | null;
   medianEntry: string | null;
   p90Entry: string | null;
-  /**
-   * From the first entry of any member to the last moment any member was inside: when to close. A
-   * member still in the air inside at the end of the run keeps it open to the run's end; a payload
-   * that came down inside was last inside when it landed.
-   */
-  closureWindow: { start: string; end: string } | null;
   medianMinutesInside: number | null;
   /**
-   * Closest approach to the zone's airport (km, on the WGS 84 ellipsoid) over members: the least and
-   * the median.
+   * From the first entry of any member to the last moment any airborne member was inside, counting
+   * members that left the wind's coverage as inside from the earliest time they could have reached
+   * the zone to the end of the run (the upper bound): the most cautious closure.
    */
-  closestApproachKm: { min: number | null; median: number | null } | null;
+  anyMemberWindow: Window | null;
+  /** The same from what was seen only (the lower bound). */
+  anyMemberWindowSeen: Window | null;
+  /**
+   * The times when P(an airborne member is inside) ≥ the run's closure threshold, by the upper bound
+   * of P(inside): one interval, or several when it falls below the threshold for at least an output
+   * interval in between (shorter dips are bridged). Its ends are resolved to the second from the
+   * members' entry and exit times.
+   */
+  thresholdWindow: Window[];
+  /** The same by the lower bound of P(inside) (what was seen). */
+  thresholdWindowSeen: Window[];
+  /**
+   * P(an airborne member is inside) at each output time (RunSummary.timeline): the lower bound (seen
+   * inside) and the upper bound (also unresolved members that could be inside by then).
+   */
+  insideProbability: { lower: number[]; upper: number[] };
+  /**
+   * The member that came closest to the zone's volume: its horizontal distance to the zone's area
+   * (km, WGS 84; 0 over or under it) and its vertical separation from the zone's limits at that
+   * moment (m; 0 between them), and when. Null when no member flew or the zone has no outline.
+   */
+  closestApproach: { horizontalKm: number; verticalM: number; time: string } | null;
+  /** Median over members of the horizontal distance (km, WGS 84) at each one's closest approach. */
+  medianClosestHorizontalKm: number | null;
 }
 
 export interface BorderSummary {
+  /** P(cross), the lower bound: members seen to cross. */
   probability: number;
+  /** P(cross), the upper bound: also every unresolved member that had not crossed (see summary.ts). */
+  probabilityUpper: number;
   ci95: [number, number];
   membersCrossed: number;
   earliest: string | null;
@@ -59,119 +110,356 @@ export interface BorderSummary {
   p90: string | null;
 }
 
-/** Summaries of a subset of members (all, or one site and launch time). */
-export function zoneSummaries(
-  observer: RunObserver,
-  runEndSec: number,
-  members?: ArrayLike<number>,
-): ZoneSummary[] {
+/**
+ * What the zone statistics need beyond the observer: when the run went and should have gone, which
+ * members left the wind's coverage (unresolved) and when each could have reached each zone after.
+ */
+export interface ZoneStatsContext {
+  observer: RunObserver;
+  /** Start of the run, the time it reached, and the end the scenario asked for (s since the epoch). */
+  startSec: number;
+  runEndSec: number;
+  endSec: number;
+  /** Output times (s), in the run's order: the timeline's times. */
+  times: readonly number[];
+  /** P(inside) at or above which a zone is to be closed (0 < threshold ≤ 1). */
+  threshold: number;
+  /** Pieces of a threshold window closer than this (s; the output interval) are joined. */
+  bridgeSec: number;
+  /** Per member: 1 when unresolved (its flight stopped where the wind's data ended). */
+  unresolved: Uint8Array;
+  /**
+   * Per member and zone (member·zoneCount + zone): the earliest time an unresolved member could be
+   * inside the zone, having left the coverage (+∞ forward, −∞ backward: not before the run's end;
+   * NaN: a resolved member).
+   */
+  reachTSec: Float64Array;
+  /** Visit indices by member (CSR: member i's visits are visitIdx[visitStart[i] … visitStart[i+1]]). */
+  visitStart: Int32Array;
+  visitIdx: Int32Array;
+}
+
+/** Indexes an observer's visits by member (see ZoneStatsContext). */
+export function visitsByMember(observer: RunObserver): { visitStart: Int32Array; visitIdx: Int32Array } {
+  const v = observer.visits;
+  const visitStart = new Int32Array(observer.count + 1);
+  for (let k = 0; k < v.count; k++) visitStart[v.member[k] + 1]++;
+  for (let i = 0; i < observer.count; i++) visitStart[i + 1] += visitStart[i];
+  const fill = visitStart.slice(0, observer.count);
+  const visitIdx = new Int32Array(v.count);
+  for (let k = 0; k < v.count; k++) visitIdx[fill[v.member[k]]++] = k;
+  return { visitStart, visitIdx };
+}
+
+/** Intervals [start, end) of being inside a zone, seen and possible, of some members. */
+interface ZoneCounts {
+  members: number;
+  /** Entry times of the members seen to enter, their minutes inside. */
+  entries: number[];
+  minutesInside: number[];
+  /** Unresolved members not seen to enter that could have before the end. */
+  mayHaveEntered: number;
+  /** Seen stays inside (a member still inside at the end stays to +∞). */
+  seen: [number, number][];
+  /** Unresolved members possibly inside: from the time they could be there on. */
+  possible: [number, number][];
+}
+
+function zoneCounts(ctx: ZoneStatsContext, z: number, members: ArrayLike<number>): ZoneCounts {
+  const { observer, visitStart, visitIdx, reachTSec, unresolved } = ctx;
+  const visits = observer.visits;
+  const forward = ctx.endSec >= ctx.startSec;
+  const out: ZoneCounts = {
+    members: members.length,
+    entries: [],
+    minutesInside: [],
+    mayHaveEntered: 0,
+    seen: [],
+    possible: [],
+  };
+  for (let q = 0; q < members.length; q++) {
+    const i = members[q];
+    const k = i * observer.zoneCount + z;
+    const entry = observer.entryTSec[k];
+    if (!Number.isNaN(entry)) {
+      out.entries.push(entry);
+      out.minutesInside.push(observer.insideSec[k] / 60);
+    }
+    for (let p = visitStart[i]; p < visitStart[i + 1]; p++) {
+      const v = visitIdx[p];
+      if (visits.zone[v] !== z) continue;
+      const a = visits.startTSec[v];
+      const b = visits.endTSec[v];
+      // An open visit: the member was inside, airborne and followed, when the run ended.
+      if (Number.isNaN(b))
+        out.seen.push(forward ? [a, Number.POSITIVE_INFINITY] : [Number.NEGATIVE_INFINITY, a]);
+      else out.seen.push(a <= b ? [a, b] : [b, a]);
+    }
+    if (unresolved[i]) {
+      const reach = reachTSec[k];
+      const inTime = forward ? reach <= ctx.endSec : reach >= ctx.endSec;
+      if (inTime) {
+        out.possible.push(forward ? [reach, Number.POSITIVE_INFINITY] : [Number.NEGATIVE_INFINITY, reach]);
+        if (Number.isNaN(entry)) out.mayHaveEntered++;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * How many of the intervals hold each time t (start ≤ t < end): the starts at or before t less the
+ * ends at or before t (an interval that ended by t also started by then), by binary search.
+ */
+function countsAt(intervals: readonly [number, number][], times: readonly number[]): number[] {
+  const starts = Float64Array.from(intervals, (x) => x[0]).sort();
+  const ends = Float64Array.from(intervals, (x) => x[1]).sort();
+  return times.map((t) => notAfter(starts, t) - notAfter(ends, t));
+}
+
+/** How many of the sorted values are ≤ t. */
+function notAfter(sorted: Float64Array, t: number): number {
+  let a = 0;
+  let b = sorted.length;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (sorted[mid] <= t) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
+/**
+ * The union of the times within [from, to] when at least `need` of the intervals hold: a sweep over
+ * their ends, exact to the intervals' own times. Pieces less than `bridgeSec` apart are joined
+ * (erring toward closing): a zone is not announced open for a few minutes between two closures.
+ */
+export function coveredAtLeast(
+  intervals: readonly [number, number][],
+  need: number,
+  from: number,
+  to: number,
+  bridgeSec = 0,
+): [number, number][] {
+  const pieces = covered(intervals, need, from, to);
+  const out: [number, number][] = [];
+  for (const piece of pieces) {
+    const last = out[out.length - 1];
+    if (last && piece[0] - last[1] < bridgeSec) last[1] = piece[1];
+    else out.push(piece);
+  }
+  return out;
+}
+
+function covered(
+  intervals: readonly [number, number][],
+  need: number,
+  from: number,
+  to: number,
+): [number, number][] {
+  if (need <= 0 || intervals.length < need) return [];
+  const events: [number, number][] = [];
+  for (const [a, b] of intervals) {
+    if (!(b > a)) continue;
+    events.push([a, 1], [b, -1]);
+  }
+  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out: [number, number][] = [];
+  let count = 0;
+  let openAt = Number.NaN;
+  for (let e = 0; e < events.length; ) {
+    const t = events[e][0];
+    while (e < events.length && events[e][0] === t) count += events[e++][1];
+    if (count >= need && Number.isNaN(openAt)) openAt = t;
+    else if (count < need && !Number.isNaN(openAt)) {
+      pushClipped(out, openAt, t, from, to);
+      openAt = Number.NaN;
+    }
+  }
+  if (!Number.isNaN(openAt)) pushClipped(out, openAt, Number.POSITIVE_INFINITY, from, to);
+  return out;
+}
+
+function pushClipped(out: [number, number][], a: number, b: number, from: number, to: number): void {
+  const start = Math.max(a, from);
+  const end = Math.min(b, to);
+  if (end > start) out.push([start, end]);
+}
+
+/** The members needed for P ≥ threshold among n: the smallest count c with c/n ≥ threshold. */
+export function membersForThreshold(threshold: number, n: number): number {
+  // 1e-9: threshold·n computed as 0.07·100 = 7.000000000000001 still needs 7, not 8.
+  return Math.max(1, Math.ceil(threshold * n - 1e-9));
+}
+
+const windowOf = ([a, b]: [number, number]): Window => ({ start: isoTime(a), end: isoTime(b) });
+
+/** The hull [first start, last end] of intervals within [from, to]; null when there are none. */
+function hull(intervals: readonly [number, number][], from: number, to: number): Window | null {
+  let a = Number.POSITIVE_INFINITY;
+  let b = Number.NEGATIVE_INFINITY;
+  for (const [s, e] of intervals) {
+    a = Math.min(a, s);
+    b = Math.max(b, e);
+  }
+  a = Math.max(a, from);
+  b = Math.min(b, to);
+  return b >= a ? { start: isoTime(a), end: isoTime(b) } : null;
+}
+
+/** The run's span [earliest, latest] whichever its direction. */
+function span(ctx: ZoneStatsContext): [number, number] {
+  return [Math.min(ctx.startSec, ctx.endSec), Math.max(ctx.startSec, ctx.endSec)];
+}
+
+/** Summaries of every zone over a subset of members (default: all). */
+export function zoneSummaries(ctx: ZoneStatsContext, members?: ArrayLike<number>): ZoneSummary[] {
+  const { observer } = ctx;
   const list = members ?? Array.from({ length: observer.count }, (_, i) => i);
   const n = list.length;
+  const [from, to] = span(ctx);
   return observer.targets.zones.map((zone, z) => {
-    const entries: number[] = [];
-    const inside: number[] = [];
-    // Closest points of approach (index k of each member), and their spherical distance (m).
-    const closestK: number[] = [];
-    const closestSphereM: number[] = [];
-    let closureEnd = Number.NEGATIVE_INFINITY;
-    for (let q = 0; q < n; q++) {
-      const i = list[q];
-      const k = i * observer.zoneCount + z;
-      if (zone.airport && Number.isFinite(observer.closestM[k])) {
-        closestK.push(k);
-        closestSphereM.push(
-          distanceM(observer.closestLon[k], observer.closestLat[k], zone.airport.lon, zone.airport.lat),
-        );
-      }
-      const entry = observer.entryTSec[k];
-      if (Number.isNaN(entry)) continue;
-      entries.push(entry);
-      inside.push(observer.insideSec[k] / 60);
-      const last = observer.isInside(i, z) ? runEndSec : observer.exitTSec[k];
-      if (last > closureEnd) closureEnd = last;
-    }
-    const earliest = entries.length ? minOf(entries) : Number.NaN;
+    const c = zoneCounts(ctx, z, list);
+    const entered = c.entries.length;
+    const upper = entered + c.mayHaveEntered;
+    const all = [...c.seen, ...c.possible];
+    const need = membersForThreshold(ctx.threshold, n);
+    const round = (k: number) => (n ? (rounded(k / n, 4) ?? 0) : 0);
     return {
       id: zone.id,
       name: zone.name,
       kind: zone.kind,
       lowerM: zone.lowerM,
       upperM: Number.isFinite(zone.upperM) ? zone.upperM : null,
-      probability: n ? entries.length / n : 0,
-      ci95: wilsonInterval(entries.length, n).map((x) => rounded(x, 4) ?? 0) as [number, number],
-      membersEntered: entries.length,
-      earliestEntry: isoTimeOrNull(earliest),
-      medianEntry: isoTimeOrNull(median(entries)),
-      p90Entry: isoTimeOrNull(quantile(entries, 0.9)),
-      closureWindow: entries.length ? { start: isoTime(earliest), end: isoTime(closureEnd) } : null,
-      medianMinutesInside: rounded(median(inside), 1),
-      closestApproachKm: zone.airport
-        ? closestApproachKm(observer, zone.airport, closestK, closestSphereM)
-        : null,
+      probability: n ? entered / n : 0,
+      probabilityUpper: n ? upper / n : 0,
+      ci95: boundedInterval(entered, upper, n),
+      membersEntered: entered,
+      membersMayHaveEntered: c.mayHaveEntered,
+      earliestEntry: isoTimeOrNull(entered ? minOf(c.entries) : Number.NaN),
+      medianEntry: isoTimeOrNull(median(c.entries)),
+      p90Entry: isoTimeOrNull(quantile(c.entries, 0.9)),
+      medianMinutesInside: rounded(median(c.minutesInside), 1),
+      anyMemberWindow: hull(all, from, to),
+      anyMemberWindowSeen: hull(c.seen, from, to),
+      thresholdWindow: coveredAtLeast(all, need, from, to, ctx.bridgeSec).map(windowOf),
+      thresholdWindowSeen: coveredAtLeast(c.seen, need, from, to, ctx.bridgeSec).map(windowOf),
+      insideProbability: {
+        lower: countsAt(c.seen, ctx.times).map(round),
+        upper: countsAt(all, ctx.times).map(round),
+      },
+      ...closestApproach(observer, z, list),
     };
   });
 }
 
 /**
- * The least and the median closest approach to an airport (km, on the WGS 84 ellipsoid) of the
- * members' closest points (record indices `ks`), ranked by their spherical distances so that only
- * the members near those ranks are measured on the ellipsoid.
+ * The closest approach to zone z of a subset of members: the least separation (the observer's
+ * per-step figure picks the member) measured again exactly at its point, horizontally on the
+ * ellipsoid; and the median horizontal distance, ranked on the sphere and measured on the ellipsoid
+ * only near the median (quantilesViaProxy).
  */
-function closestApproachKm(
+function closestApproach(
   observer: RunObserver,
-  airport: { lon: number; lat: number },
-  ks: number[],
-  sphereM: number[],
-): { min: number | null; median: number | null } {
-  const [min, med] = quantilesViaProxy(
+  z: number,
+  list: ArrayLike<number>,
+): Pick<ZoneSummary, 'closestApproach' | 'medianClosestHorizontalKm'> {
+  const geometry = observer.targets.zones[z].geometry;
+  const zone = observer.targets.zones[z];
+  if (!geometry) return { closestApproach: null, medianClosestHorizontalKm: null };
+  const ks: number[] = [];
+  const sphereM: number[] = [];
+  let bestK = -1;
+  for (let q = 0; q < list.length; q++) {
+    const k = list[q] * observer.zoneCount + z;
+    if (!Number.isFinite(observer.closestM[k])) continue;
+    ks.push(k);
+    sphereM.push(geometry.distanceM(observer.closestLon[k], observer.closestLat[k]));
+    if (bestK < 0 || observer.closestM[k] < observer.closestM[bestK]) bestK = k;
+  }
+  if (bestK < 0) return { closestApproach: null, medianClosestHorizontalKm: null };
+  const alt = observer.closestAltM[bestK];
+  const verticalM = alt < zone.lowerM ? zone.lowerM - alt : alt > zone.upperM ? alt - zone.upperM : 0;
+  const [med] = quantilesViaProxy(
     sphereM,
-    (q) =>
-      ellipsoidDistanceM(observer.closestLon[ks[q]], observer.closestLat[ks[q]], airport.lon, airport.lat),
-    [0, 0.5],
+    (q) => geometry.ellipsoidDistanceM(observer.closestLon[ks[q]], observer.closestLat[ks[q]]),
+    [0.5],
     ELLIPSOID_OVER_SPHERE,
   );
-  return { min: rounded(min / 1000, 1), median: rounded(med / 1000, 1) };
+  return {
+    closestApproach: {
+      horizontalKm:
+        rounded(
+          geometry.ellipsoidDistanceM(observer.closestLon[bestK], observer.closestLat[bestK]) / 1000,
+          1,
+        ) ?? 0,
+      verticalM: Math.round(verticalM),
+      time: isoTime(observer.closestTSec[bestK]),
+    },
+    medianClosestHorizontalKm: rounded(med / 1000, 1),
+  };
 }
 
-/** A zone's cell of the risk table: of some members, the share that entered and the earliest entry. */
+/** A zone's cell of the risk table: of some members, P(enter) (bounds), the earliest entry, the window. */
 export interface ZoneEntries {
   id: string;
   probability: number;
+  probabilityUpper: number;
   earliestEntry: string | null;
+  /** The threshold closure window of these members alone (upper bound of P(inside)). */
+  thresholdWindow: Window[];
 }
 
 /**
- * Per zone, of some members (one site and launch time): the share that entered and the earliest
- * entry — what the risk table shows, without the rest of zoneSummaries (medians, closest approaches).
+ * Per zone, of some members (one site and launch time): P(enter) with its bounds, the earliest
+ * entry, and the threshold window of those members alone — what the risk table shows, without the
+ * rest of zoneSummaries (medians, timelines, closest approaches).
  */
-export function zoneEntries(observer: RunObserver, members: ArrayLike<number>): ZoneEntries[] {
-  return observer.targets.zones.map((zone, z) => {
-    let entered = 0;
-    let earliest = Number.POSITIVE_INFINITY;
-    for (let q = 0; q < members.length; q++) {
-      const entry = observer.entryTSec[members[q] * observer.zoneCount + z];
-      if (Number.isNaN(entry)) continue;
-      entered++;
-      if (entry < earliest) earliest = entry;
-    }
+export function zoneEntries(ctx: ZoneStatsContext, members: ArrayLike<number>): ZoneEntries[] {
+  const n = members.length;
+  const [from, to] = span(ctx);
+  return ctx.observer.targets.zones.map((zone, z) => {
+    const c = zoneCounts(ctx, z, members);
+    const entered = c.entries.length;
     return {
       id: zone.id,
-      probability: members.length ? entered / members.length : 0,
-      earliestEntry: isoTimeOrNull(earliest),
+      probability: n ? entered / n : 0,
+      probabilityUpper: n ? (entered + c.mayHaveEntered) / n : 0,
+      earliestEntry: isoTimeOrNull(entered ? minOf(c.entries) : Number.NaN),
+      thresholdWindow: coveredAtLeast(
+        [...c.seen, ...c.possible],
+        membersForThreshold(ctx.threshold, n),
+        from,
+        to,
+        ctx.bridgeSec,
+      ).map(windowOf),
     };
   });
 }
 
-export function borderSummary(observer: RunObserver, members?: ArrayLike<number>): BorderSummary {
+/**
+ * The border crossing of a subset of members. Its upper bound counts every unresolved member that had
+ * not crossed: the border lies tens of kilometres from the launch strip, within reach at any drift
+ * speed long before a run ends, so a distance test would rule out hardly any.
+ */
+export function borderSummary(
+  observer: RunObserver,
+  members?: ArrayLike<number>,
+  unresolved?: ArrayLike<number>,
+): BorderSummary {
   const list = members ?? Array.from({ length: observer.count }, (_, i) => i);
   const times: number[] = [];
+  let maybe = 0;
   for (let q = 0; q < list.length; q++) {
     const t = observer.borderTSec[list[q]];
     if (!Number.isNaN(t)) times.push(t);
+    else if (unresolved?.[list[q]]) maybe++;
   }
+  const n = list.length;
   return {
-    probability: list.length ? times.length / list.length : 0,
-    ci95: wilsonInterval(times.length, list.length).map((x) => rounded(x, 4) ?? 0) as [number, number],
+    probability: n ? times.length / n : 0,
+    probabilityUpper: n ? (times.length + maybe) / n : 0,
+    ci95: boundedInterval(times.length, times.length + maybe, n),
     membersCrossed: times.length,
     earliest: isoTimeOrNull(times.length ? minOf(times) : Number.NaN),
     median: isoTimeOrNull(median(times)),

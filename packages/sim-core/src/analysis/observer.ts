@@ -2,6 +2,7 @@ import { M_PER_DEG, RAD_PER_DEG } from '../earth.js';
 import type { MemberSet } from '../solver/members.js';
 import type { Simulation } from '../solver/simulation.js';
 import { MemberStatus } from '../solver/status.js';
+import { type Box, DistanceRaster } from './distance-raster.js';
 
 /** An airspace zone as the analysis sees it: a horizontal test plus vertical limits (m AMSL). */
 export interface ZoneTarget {
@@ -12,8 +13,24 @@ export interface ZoneTarget {
   upperM: number;
   /** Horizontal test, cheap enough to call for every member and step (see AreaMask). */
   contains(lon: number, lat: number): boolean;
-  /** The airport the zone protects: closest approach is measured to its reference point. */
+  /**
+   * The horizontal area's distances, for the closest approach to the zone and for what members that
+   * left the wind's coverage could still reach. Absent (a bare area test): neither is known, and a
+   * member that left the coverage counts as able to reach the zone at once.
+   */
+  geometry?: ZoneGeometry;
+  /** The airport the zone protects, when it protects one. */
   airport?: { icao: string; lon: number; lat: number };
+}
+
+/** Distances to a zone's horizontal area (0 inside it). */
+export interface ZoneGeometry {
+  /** The area's bounding box (degrees). */
+  box: Box;
+  /** Distance (m) on the sphere of EARTH_RADIUS_M: what per-step and per-member work uses. */
+  distanceM(lon: number, lat: number): number;
+  /** Distance (m) on the WGS 84 ellipsoid: what summaries report. */
+  ellipsoidDistanceM(lon: number, lat: number): number;
 }
 
 /** A country as the analysis sees it: its id and name from the geography, and an area test. */
@@ -24,29 +41,33 @@ export interface CountryTarget {
   contains(lon: number, lat: number): boolean;
 }
 
-/** What a run is analysed against: zones, and the border crossed from `origin` into `home`. */
+/** What a run is analysed against: zones, the border crossed from `origin` into `home`, countries. */
 export interface AnalysisTargets {
   zones: ZoneTarget[];
   /** Country the balloons come from (Belarus) and the one they enter (Lithuania). */
   origin?: CountryTarget;
   home?: CountryTarget;
+  /** Every country of the geography, for counting landings per country (home and origin among them). */
+  countries?: CountryTarget[];
 }
 
-/** A RunObserver's per-member arrays (see RunObserver for their meaning). */
+/** A RunObserver's records (see RunObserver for their meaning): typed arrays, cheap to send between threads. */
 export interface ObserverRecords {
   borderTSec: Float64Array;
   borderLon: Float64Array;
   borderLat: Float64Array;
   borderAltM: Float64Array;
   entryTSec: Float64Array;
-  exitTSec: Float64Array;
   insideSec: Float64Array;
   closestM: Float64Array;
   closestTSec: Float64Array;
   closestAltM: Float64Array;
   closestLon: Float64Array;
   closestLat: Float64Array;
-  inside: Uint8Array;
+  visitMember: Uint32Array;
+  visitZone: Uint32Array;
+  visitStartTSec: Float64Array;
+  visitEndTSec: Float64Array;
 }
 
 /** What the analysis finds happening to a member (the simulation's own kinds are EVENT_KINDS). */
@@ -69,13 +90,30 @@ const COUNTRY_ORIGIN = 1;
 const COUNTRY_HOME = 2;
 /** Bisection steps locating a crossing on a step's segment: 2⁻²⁰ of a step (60 µs for dt = 60 s). */
 const BISECTIONS = 20;
+/**
+ * Within this horizontal distance (m) of a zone the closest approach is measured exactly at every
+ * step, not interpolated (DistanceRaster): the interpolation is least accurate right by the outline.
+ */
+const EXACT_WITHIN_M = 3000;
+
+/** End states in which a member is on the ground: it is in no airspace from then on. */
+export function onGround(status: number): boolean {
+  return status === MemberStatus.landed || status === MemberStatus.launchPoint;
+}
 
 /**
- * Watches a run step by step and records, per member: the border crossing (time and point), for each
- * zone the first entry, last exit and time inside (vertical limits respected), and the closest
- * approach to each zone's airport. A transition is located on the straight segment between the
- * member's positions at the start and end of the step, by bisection. A zone crossed entirely within
- * one step (< 2 km at balloon speeds and dt = 60 s) would be missed; zones are kilometres wide.
+ * Watches a run step by step and records, per member: the border crossing (time and point); for
+ * each zone its visits (entry and exit times of every stay inside, vertical limits respected), the
+ * first entry and the time inside; and the closest approach to the zone's volume. A transition is
+ * located on the straight segment between the member's positions at the start and end of the step,
+ * by bisection. A zone crossed entirely within one step (< 2 km at balloon speeds and dt = 60 s)
+ * would be missed; zones are kilometres wide.
+ *
+ * Airspace is air: a member that reaches the ground leaves every zone it was in at its landing time
+ * (a zone-exit event there), so a payload lying in a zone that starts at the surface holds nothing
+ * open. A member that stops in the air (it left the wind's box, outlived the wind's times, or its
+ * state turned non-finite) ends its visit at its stop time without an exit event: where it went is
+ * unknown, and the summary bounds what it may have done (see summary.ts, coverage).
  */
 export class RunObserver {
   readonly count: number;
@@ -85,14 +123,16 @@ export class RunObserver {
   readonly borderLon: Float64Array;
   readonly borderLat: Float64Array;
   readonly borderAltM: Float64Array;
-  /** Per member and zone, index member·zoneCount + zone: first entry, last exit (or landing inside). */
+  /** Per member and zone, index member·zoneCount + zone: first entry (NaN: never), time inside (s). */
   readonly entryTSec: Float64Array;
-  readonly exitTSec: Float64Array;
   readonly insideSec: Float64Array;
   /**
-   * Closest approach to the zone's airport: the distance found step by step (m, on the sphere: see
-   * approach), when, at what altitude and where (degrees). Summaries report the distance from that
-   * point on the ellipsoid.
+   * Closest approach to the zone's volume (a prism: its area between its limits): the separation
+   * found step by step (m; horizontal part on the sphere, interpolated away from the zone: see
+   * DistanceRaster), and when, at what altitude and where (degrees) it was. The separation is
+   * √(h² + v²), h the horizontal distance to the area (0 over or under it) and v the vertical
+   * distance to the limits (0 between them); 0 once the member entered. Summaries measure the point
+   * again exactly, on the ellipsoid. Infinity where the zone has no geometry or the member never flew.
    */
   readonly closestM: Float64Array;
   readonly closestTSec: Float64Array;
@@ -100,13 +140,25 @@ export class RunObserver {
   readonly closestLon: Float64Array;
   readonly closestLat: Float64Array;
 
+  /** Visits, in the order found: member, zone, entry and exit (NaN: still inside when the run ended). */
+  private visitCount = 0;
+  private visitMember = new Uint32Array(64);
+  private visitZone = new Uint32Array(64);
+  private visitStartTSec = new Float64Array(64);
+  private visitEndTSec = new Float64Array(64);
+
   private readonly inside: Uint8Array;
+  /** Index of the member's open visit of a zone (member·zoneCount + zone), −1 when outside. */
+  private readonly openVisit: Int32Array;
   private readonly country: Uint8Array;
   private readonly prevLon: Float64Array;
   private readonly prevLat: Float64Array;
   private readonly prevAlt: Float64Array;
   private readonly prevT: Float64Array;
   private readonly finished: Uint8Array;
+  /** Per zone: its interpolated distance (null: no geometry) and its box's prefilter constants. */
+  private readonly rasters: (DistanceRaster | null)[];
+  private readonly boxCos: Float64Array;
   private pending: AnalysisEvent[] = [];
 
   constructor(
@@ -123,7 +175,6 @@ export class RunObserver {
     this.borderLat = nan(n);
     this.borderAltM = nan(n);
     this.entryTSec = nan(n * z);
-    this.exitTSec = nan(n * z);
     this.insideSec = new Float64Array(n * z);
     this.closestM = new Float64Array(n * z).fill(Number.POSITIVE_INFINITY);
     this.closestTSec = nan(n * z);
@@ -131,12 +182,26 @@ export class RunObserver {
     this.closestLon = nan(n * z);
     this.closestLat = nan(n * z);
     this.inside = new Uint8Array(n * z);
+    this.openVisit = new Int32Array(n * z).fill(-1);
     this.country = new Uint8Array(n);
     this.prevLon = nan(n);
     this.prevLat = nan(n);
     this.prevAlt = nan(n);
     this.prevT = nan(n);
     this.finished = new Uint8Array(n);
+    this.rasters = targets.zones.map((zone) =>
+      zone.geometry
+        ? new DistanceRaster((lon, lat) => zone.geometry!.distanceM(lon, lat), zone.geometry.box)
+        : null,
+    );
+    // The box prefilter's east–west scale: cos of the highest latitude within 10° of the box (a
+    // point farther in latitude is bounded by its latitude difference alone).
+    this.boxCos = Float64Array.from(targets.zones, (zone) => {
+      const b = zone.geometry?.box;
+      if (!b) return 0;
+      const highest = Math.min(90, Math.max(Math.abs(b.latMin), Math.abs(b.latMax)) + 10);
+      return Math.cos(highest * RAD_PER_DEG);
+    });
   }
 
   /** Events found since the last call. */
@@ -164,23 +229,35 @@ export class RunObserver {
       this.segment(i, t1, lon1, lat1, alt1);
       if (status !== MemberStatus.active) {
         this.finished[i] = 1;
-        if (status === MemberStatus.landed || status === MemberStatus.launchPoint) this.grounded(i, t1);
+        this.stopped(i, t1, onGround(status), lon1, lat1, alt1);
       }
     }
   }
 
   /**
-   * A member that reached the ground at t left the airspace of any zone it was in then: its last
-   * moment inside is t, not the end of the run. (A payload lying in a zone's polygon below its upper
-   * limit would otherwise keep the zone's closure window open for the rest of the run.) Members that
-   * stop in the air (wind data ended, left the data, non-finite) stay inside: where they went is unknown.
+   * A member's flight ended at t. On the ground it left the airspace of every zone it was in then
+   * (its last moment inside is t, with an exit event); stopped in the air, its visit ends at t as far
+   * as anything is known, without an exit.
    */
-  private grounded(i: number, t: number): void {
+  private stopped(i: number, t: number, grounded: boolean, lon: number, lat: number, alt: number): void {
     for (let z = 0; z < this.zoneCount; z++) {
       const k = i * this.zoneCount + z;
       if (!this.inside[k]) continue;
-      this.exitTSec[k] = t;
+      this.visitEndTSec[this.openVisit[k]] = t;
+      this.openVisit[k] = -1;
       this.inside[k] = 0;
+      if (grounded) {
+        const event: AnalysisEvent = {
+          member: i,
+          kind: 'zone-exit',
+          zone: this.targets.zones[z].id,
+          tSec: t,
+          lon,
+          lat,
+          altM: alt,
+        };
+        this.pending.push(event);
+      }
     }
   }
 
@@ -194,9 +271,8 @@ export class RunObserver {
     const zones = this.targets.zones;
     for (let z = 0; z < zones.length; z++) {
       const k = i * this.zoneCount + z;
-      this.inside[k] = this.inZone(zones[z], lon, lat, alt) ? 1 : 0;
-      if (this.inside[k]) this.entryTSec[k] = t;
-      this.approach(k, zones[z], lon, lat, alt, t);
+      if (this.inZone(zones[z], lon, lat, alt)) this.enter(i, z, k, t, lon, lat, alt);
+      else this.approach(k, z, lon, lat, alt, t);
     }
   }
 
@@ -210,24 +286,70 @@ export class RunObserver {
     return alt >= zone.lowerM && alt <= zone.upperM && zone.contains(lon, lat);
   }
 
-  /**
-   * Closest approach to the zone's airport: equirectangular distance on the sphere, < 0.1 % off the
-   * great circle within 100 km, cheap enough for every step; it picks the closest point, whose
-   * distance summaries then measure on the ellipsoid.
-   */
-  private approach(k: number, zone: ZoneTarget, lon: number, lat: number, alt: number, t: number): void {
-    const a = zone.airport;
-    if (!a) return;
-    const dx = (lon - a.lon) * Math.cos(((lat + a.lat) / 2) * RAD_PER_DEG);
-    const dy = lat - a.lat;
-    const d = Math.sqrt(dx * dx + dy * dy) * M_PER_DEG;
-    if (d < this.closestM[k]) {
-      this.closestM[k] = d;
-      this.closestTSec[k] = t;
-      this.closestAltM[k] = alt;
-      this.closestLon[k] = lon;
-      this.closestLat[k] = lat;
+  /** Member i entered zone z (record k) at t, at (lon, lat, alt): a visit opens. */
+  private enter(i: number, z: number, k: number, t: number, lon: number, lat: number, alt: number): void {
+    if (Number.isNaN(this.entryTSec[k])) this.entryTSec[k] = t;
+    this.inside[k] = 1;
+    this.openVisit[k] = this.addVisit(i, z, t);
+    if (this.closestM[k] > 0 && this.rasters[z]) this.closest(k, 0, lon, lat, alt, t);
+  }
+
+  private addVisit(i: number, z: number, t: number): number {
+    if (this.visitCount === this.visitMember.length) {
+      const grow = <A extends Uint32Array | Float64Array>(a: A): A => {
+        const b = new (a.constructor as new (n: number) => A)(2 * a.length);
+        b.set(a);
+        return b;
+      };
+      this.visitMember = grow(this.visitMember);
+      this.visitZone = grow(this.visitZone);
+      this.visitStartTSec = grow(this.visitStartTSec);
+      this.visitEndTSec = grow(this.visitEndTSec);
     }
+    const v = this.visitCount++;
+    this.visitMember[v] = i;
+    this.visitZone[v] = z;
+    this.visitStartTSec[v] = t;
+    this.visitEndTSec[v] = Number.NaN;
+    return v;
+  }
+
+  private closest(k: number, separationM: number, lon: number, lat: number, alt: number, t: number): void {
+    this.closestM[k] = separationM;
+    this.closestTSec[k] = t;
+    this.closestAltM[k] = alt;
+    this.closestLon[k] = lon;
+    this.closestLat[k] = lat;
+  }
+
+  /**
+   * Closest approach to zone z's volume from a point outside it (record k). Cheap for most members
+   * and steps: a member already closer before, or farther in altitude alone, or farther from the
+   * zone's box alone, is passed by; otherwise the horizontal distance comes from the zone's
+   * DistanceRaster, exact within EXACT_WITHIN_M of the zone.
+   */
+  private approach(k: number, z: number, lon: number, lat: number, alt: number, t: number): void {
+    const best = this.closestM[k];
+    if (best === 0) return;
+    const raster = this.rasters[z];
+    if (!raster) return;
+    const zone = this.targets.zones[z];
+    const v = alt < zone.lowerM ? zone.lowerM - alt : alt > zone.upperM ? alt - zone.upperM : 0;
+    if (v >= best) return;
+    const box = zone.geometry!.box;
+    // A lower bound of the horizontal distance from the box: the latitude gap (a meridian arc), or
+    // the longitude gap at the smallest east–west scale near the box (0.99: the great circle between
+    // two points of one latitude runs a little poleward of the parallel, ≤ 0.5 % shorter within 20°).
+    const dLat = lat < box.latMin ? box.latMin - lat : lat > box.latMax ? lat - box.latMax : 0;
+    const dLon = lon < box.lonMin ? box.lonMin - lon : lon > box.lonMax ? lon - box.lonMax : 0;
+    const gapDeg = dLat > 10 || dLon > 20 ? dLat : Math.max(dLat, 0.99 * dLon * this.boxCos[z]);
+    const lb = gapDeg * M_PER_DEG;
+    const best2 = best * best;
+    if (lb * lb + v * v >= best2) return;
+    let h = zone.contains(lon, lat) ? 0 : raster.at(lon, lat);
+    if (h > 0 && h < EXACT_WITHIN_M) h = zone.geometry!.distanceM(lon, lat);
+    const s2 = h * h + v * v;
+    if (s2 < best2) this.closest(k, Math.sqrt(s2), lon, lat, alt, t);
   }
 
   /** Fraction f in (0, 1] of the segment where `test` first differs from its value at the start. */
@@ -262,7 +384,7 @@ export class RunObserver {
     lat1: number,
     alt1: number,
     zone?: string,
-  ): number {
+  ): AnalysisEvent {
     const t0 = this.prevT[i];
     const tSec = t0 + f * (t1 - t0);
     const event: AnalysisEvent = {
@@ -281,7 +403,7 @@ export class RunObserver {
       this.borderLat[i] = event.lat;
       this.borderAltM[i] = event.altM;
     }
-    return tSec;
+    return event;
   }
 
   /** The step's segment from the previous position to (lon1, lat1, alt1) at t1. */
@@ -309,19 +431,20 @@ export class RunObserver {
       const was = this.inside[k];
       if (now !== was) {
         const f = this.locate(i, lon1, lat1, alt1, (lon, lat, alt) => this.inZone(zone, lon, lat, alt));
-        const t = this.emit(i, now ? 'zone-entry' : 'zone-exit', f, t1, lon1, lat1, alt1, zone.id);
+        const e = this.emit(i, now ? 'zone-entry' : 'zone-exit', f, t1, lon1, lat1, alt1, zone.id);
         if (now) {
-          if (Number.isNaN(this.entryTSec[k])) this.entryTSec[k] = t;
-          this.insideSec[k] += Math.abs(t1 - t);
+          this.enter(i, z, k, e.tSec, e.lon, e.lat, e.altM);
+          this.insideSec[k] += Math.abs(t1 - e.tSec);
         } else {
-          this.exitTSec[k] = t;
-          this.insideSec[k] += Math.abs(t - t0);
+          this.visitEndTSec[this.openVisit[k]] = e.tSec;
+          this.openVisit[k] = -1;
+          this.inside[k] = 0;
+          this.insideSec[k] += Math.abs(e.tSec - t0);
         }
-        this.inside[k] = now;
       } else if (now) {
         this.insideSec[k] += Math.abs(t1 - t0);
       }
-      this.approach(k, zone, lon1, lat1, alt1, t1);
+      if (!now) this.approach(k, z, lon1, lat1, alt1, t1);
     }
     this.prevLon[i] = lon1;
     this.prevLat[i] = lat1;
@@ -329,22 +452,42 @@ export class RunObserver {
     this.prevT[i] = t1;
   }
 
-  /** The per-member records, in a form that crosses threads (typed arrays only). */
+  /** Visits found (see records): how many, and each one's member, zone, entry and exit times. */
+  get visits(): {
+    count: number;
+    member: Uint32Array;
+    zone: Uint32Array;
+    startTSec: Float64Array;
+    endTSec: Float64Array;
+  } {
+    return {
+      count: this.visitCount,
+      member: this.visitMember,
+      zone: this.visitZone,
+      startTSec: this.visitStartTSec,
+      endTSec: this.visitEndTSec,
+    };
+  }
+
+  /** The per-member records, in a form that crosses threads (typed arrays only, visits trimmed). */
   records(): ObserverRecords {
+    const v = this.visitCount;
     return {
       borderTSec: this.borderTSec,
       borderLon: this.borderLon,
       borderLat: this.borderLat,
       borderAltM: this.borderAltM,
       entryTSec: this.entryTSec,
-      exitTSec: this.exitTSec,
       insideSec: this.insideSec,
       closestM: this.closestM,
       closestTSec: this.closestTSec,
       closestAltM: this.closestAltM,
       closestLon: this.closestLon,
       closestLat: this.closestLat,
-      inside: this.inside,
+      visitMember: this.visitMember.slice(0, v),
+      visitZone: this.visitZone.slice(0, v),
+      visitStartTSec: this.visitStartTSec.slice(0, v),
+      visitEndTSec: this.visitEndTSec.slice(0, v),
     };
   }
 
@@ -358,7 +501,6 @@ export class RunObserver {
       for (let k = 0; k < z; k++) {
         for (const key of [
           'entryTSec',
-          'exitTSec',
           'insideSec',
           'closestM',
           'closestTSec',
@@ -367,16 +509,11 @@ export class RunObserver {
           'closestLat',
         ] as const)
           this[key][i * z + k] = part[key][p * z + k];
-        this.inside[i * z + k] = part.inside[p * z + k];
       }
     }
-  }
-
-  /**
-   * Members still inside a zone at the end of the run (flying there, or stopped in the air there) have
-   * no exit; their last time is the run's end. One that came down inside left at its landing (exitTSec).
-   */
-  isInside(member: number, zone: number): boolean {
-    return this.inside[member * this.zoneCount + zone] === 1;
+    for (let v = 0; v < part.visitMember.length; v++) {
+      const w = this.addVisit(ids[part.visitMember[v]], part.visitZone[v], part.visitStartTSec[v]);
+      this.visitEndTSec[w] = part.visitEndTSec[v];
+    }
   }
 }

@@ -3,17 +3,41 @@ import { ELLIPSOID_OVER_SPHERE, ellipsoidDistanceM } from '../geo/ellipsoid.js';
 import type { SimulationOptions } from '../solver/simulation.js';
 import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
 import { isoTime } from '../time.js';
+import type { WindField } from '../wind/wind-field.js';
+import { type CoverageSummary, summarizeCoverage } from './coverage.js';
 import {
   type BorderSummary,
   borderSummary,
+  boundedInterval,
   type DensityGrid,
   densityGrid,
+  visitsByMember,
+  type ZoneEntries,
+  type ZoneStatsContext,
   type ZoneSummary,
   zoneEntries,
   zoneSummaries,
 } from './ensemble-stats.js';
 import type { RunObserver } from './observer.js';
 import { median, quantilesViaProxy, rounded } from './stats.js';
+
+/**
+ * The P(inside) at or above which a zone's threshold closure window is open, when the scenario sets
+ * none (`analysis.closureThreshold`): 1 %. A balloon in an approach path is a collision hazard, so
+ * the threshold is low; 1 % is still resolved by ensembles of a few hundred members (see
+ * membersToResolve). README, "Closure windows", gives the reasoning.
+ */
+export const DEFAULT_CLOSURE_THRESHOLD = 0.01;
+
+/**
+ * The fewest members that resolve a probability threshold: 3/threshold. An estimate from n members
+ * moves in steps of 1/n, and with none of n members inside the 95 % upper bound is ≈ 3/n (the "rule
+ * of three"); below 3/threshold members, a single member already decides whether the threshold is
+ * crossed.
+ */
+export function membersToResolve(threshold: number): number {
+  return Math.ceil(3 / threshold - 1e-9);
+}
 
 /** Per launch site: how far its members went and how they ended. */
 export interface SiteSummary {
@@ -39,10 +63,11 @@ export interface RunSummary {
   direction: 'forward' | 'backward';
   method: string;
   dtSec: number;
-  /** Start and end of the run (ISO 8601). */
+  /** Start and end of the run (ISO 8601): where it started and the time it reached. */
   start: string;
   end: string;
   members: number;
+  /** Members per end status (left-domain and wind-ended apart). */
   status: Record<MemberStatusName, number>;
   sites: SiteSummary[];
   /**
@@ -52,12 +77,20 @@ export interface RunSummary {
   homeCountry: { id: string; name: string } | null;
   /** Border crossing into the home country (absent when the run has no border target). */
   border: BorderSummary | null;
+  /** The P(inside) threshold of the zones' threshold closure windows (0 < threshold ≤ 1). */
+  closureThreshold: number;
+  /** The times (ISO 8601) of the zones' P(inside) timelines: every output time to the requested end. */
+  timeline: string[];
   /** One entry per zone analysed. */
   zones: ZoneSummary[];
+  /** Members that left the wind's coverage (unresolved): how many, where, when, and the bound used. */
+  coverage: CoverageSummary;
   /** Where payloads came down (members that landed). */
   landings: LandingSummary;
-  /** Per launch site and launch time: border and zone probabilities, earliest entry. */
+  /** Per launch site and launch time: border and zone probabilities, earliest entry, window. */
   risk: RiskRow[];
+  /** Per float-altitude band of a fan (flight.floatAltitudesM or floatAltitudeRangeM); empty without one. */
+  bands: BandSummary[];
   warnings: string[];
 }
 
@@ -67,6 +100,9 @@ export interface LandingSummary {
   medianLat: number | null;
   /** Landings inside the home country (see RunSummary.homeCountry), when the run has that target. */
   inHomeCountry: number | null;
+  /** Landings per country of the geography (every country, in its order), and in none of them. */
+  byCountry: { id: string; name: string; count: number }[];
+  elsewhere: number | null;
   /** The landing footprint: landings per 0.05° cell. */
   grid: DensityGrid | null;
 }
@@ -76,7 +112,25 @@ export interface RiskRow {
   launch: string;
   members: number;
   borderProbability: number | null;
-  zones: { id: string; probability: number; earliestEntry: string | null }[];
+  borderProbabilityUpper: number | null;
+  zones: ZoneEntries[];
+}
+
+/** One band of a float-altitude fan: its altitudes, members, and risk (P(enter) per zone, border). */
+export interface BandSummary {
+  /** "3000 m", or "2000–3000 m" for a band of a range. */
+  label: string;
+  minM: number;
+  maxM: number;
+  members: number;
+  border: { probability: number; probabilityUpper: number; ci95: [number, number] } | null;
+  zones: { id: string; probability: number; probabilityUpper: number; ci95: [number, number] }[];
+}
+
+/** A band of float altitudes (m AMSL): one altitude (minM = maxM) or a slice of a range. */
+export interface FloatBand {
+  minM: number;
+  maxM: number;
 }
 
 /**
@@ -86,15 +140,29 @@ export interface RiskRow {
  */
 export interface SummaryInput {
   prepared: {
-    scenario: { name?: string };
-    wind: { description: string };
+    scenario: { name?: string; analysis?: { closureThreshold?: number; maxDriftSpeedMps?: number } };
+    wind: Pick<WindField, 'description' | 'coverage' | 'sample'>;
     sites: readonly { id: string; name?: string }[];
     /** Launch times (s since the Unix epoch), before perturbation. */
     launchTimesSec: readonly number[];
     /** Per member: index into sites and into launchTimesSec. */
     memberSite: ArrayLike<number>;
     memberLaunch: ArrayLike<number>;
-    simulation: Pick<SimulationOptions, 'members' | 'direction' | 'method' | 'dtSec' | 'startSec'>;
+    /** A float-altitude fan: its bands, and each member's band (index into floatBands). */
+    floatBands?: readonly FloatBand[];
+    memberBand?: ArrayLike<number>;
+    /** Solver steps per output interval: the timelines' times are the output times. */
+    outputEverySteps: number;
+    /**
+     * The highest altitude (m AMSL) the scenario sends members to, from the scenario alone (so the
+     * same in every shard); absent or +∞: the wind's top. Bounds the winds sampled for the drift
+     * speed of members that left the wind's coverage.
+     */
+    plannedTopM?: number;
+    simulation: Pick<
+      SimulationOptions,
+      'members' | 'direction' | 'method' | 'dtSec' | 'startSec' | 'durationSec'
+    >;
     warnings: readonly string[];
   };
   /** Per member: end status code, final position and the time it ended (NaN: still flying). */
@@ -135,15 +203,35 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
   const sim = prepared.simulation;
   const observer = result.observer;
   const hasBorder = Boolean(observer.targets.home && observer.targets.origin);
-  const landedLon: number[] = [];
-  const landedLat: number[] = [];
-  let inHome = 0;
-  for (let i = 0; i < members.count; i++) {
-    if (status[i] !== MemberStatus.landed) continue;
-    landedLon.push(endLon[i]);
-    landedLat.push(endLat[i]);
-    if (observer.targets.home?.contains(endLon[i], endLat[i])) inHome++;
-  }
+  const sign = sim.direction === 'backward' ? -1 : 1;
+  const startSec = sim.startSec ?? 0;
+  const endSec = startSec + sign * sim.durationSec;
+  const threshold = prepared.scenario.analysis?.closureThreshold ?? DEFAULT_CLOSURE_THRESHOLD;
+  const { coverage, unresolved, reachTSec } = summarizeCoverage({
+    observer,
+    plannedTopM: prepared.plannedTopM ?? Number.POSITIVE_INFINITY,
+    wind: prepared.wind,
+    status,
+    endLon,
+    endLat,
+    endTSec,
+    startSec,
+    endSec,
+    maxDriftSpeedMps: prepared.scenario.analysis?.maxDriftSpeedMps,
+  });
+  const times = outputTimes(startSec, endSec, prepared.outputEverySteps * sim.dtSec);
+  const ctx: ZoneStatsContext = {
+    observer,
+    startSec,
+    runEndSec,
+    endSec,
+    times,
+    threshold,
+    bridgeSec: prepared.outputEverySteps * sim.dtSec,
+    unresolved,
+    reachTSec,
+    ...visitsByMember(observer),
+  };
   const groups = new Map<string, number[]>();
   for (let i = 0; i < members.count; i++) {
     const key = `${prepared.memberSite[i]}:${prepared.memberLaunch[i]}`;
@@ -153,25 +241,28 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
   }
   const risk: RiskRow[] = [...groups.entries()].map(([key, list]) => {
     const [s, k] = key.split(':').map(Number);
+    const border = hasBorder ? borderSummary(observer, list, unresolved) : null;
     return {
       site: prepared.sites[s].id,
       launch: isoTime(prepared.launchTimesSec[k]),
       members: list.length,
-      borderProbability: hasBorder ? rounded(borderSummary(observer, list).probability, 4) : null,
-      zones: zoneEntries(observer, list).map((z) => ({
-        id: z.id,
+      borderProbability: border ? rounded(border.probability, 4) : null,
+      borderProbabilityUpper: border ? rounded(border.probabilityUpper, 4) : null,
+      zones: zoneEntries(ctx, list).map((z) => ({
+        ...z,
         probability: rounded(z.probability, 4) ?? 0,
-        earliestEntry: z.earliestEntry,
+        probabilityUpper: rounded(z.probabilityUpper, 4) ?? 0,
       })),
     };
   });
+  const zones = zoneSummaries(ctx);
   return {
     name: prepared.scenario.name ?? null,
     wind: prepared.wind.description,
     direction: sim.direction,
     method: sim.method,
     dtSec: sim.dtSec,
-    start: isoTime(sim.startSec ?? 0),
+    start: isoTime(startSec),
     end: isoTime(runEndSec),
     members: members.count,
     status: status0,
@@ -204,18 +295,149 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
         medianFlightHours: rounded(median(b.flightHours), 2),
       };
     }),
-    border: hasBorder ? borderSummary(observer) : null,
-    zones: zoneSummaries(observer, runEndSec),
-    landings: {
-      count: landedLon.length,
-      medianLon: rounded(median(landedLon), 4),
-      medianLat: rounded(median(landedLat), 4),
-      inHomeCountry: observer.targets.home ? inHome : null,
-      grid: densityGrid(landedLon, landedLat, 0.05),
-    },
+    border: hasBorder ? borderSummary(observer, undefined, unresolved) : null,
+    closureThreshold: threshold,
+    timeline: times.map((t) => isoTime(t)),
+    zones,
+    coverage,
+    landings: landingSummary(observer, status, endLon, endLat),
     risk,
-    warnings: [...prepared.warnings, ...statusWarnings(status0)],
+    bands: bandSummaries(ctx, prepared, hasBorder),
+    warnings: [
+      ...coverageWarnings(coverage, zones),
+      ...thresholdWarnings(threshold, members.count),
+      ...prepared.warnings,
+      ...statusWarnings(status0),
+    ],
   };
+}
+
+/** Output times from start to end (either direction) every intervalSec, the end itself included. */
+function outputTimes(startSec: number, endSec: number, intervalSec: number): number[] {
+  const sign = endSec >= startSec ? 1 : -1;
+  const span = Math.abs(endSec - startSec);
+  const out: number[] = [];
+  if (!(intervalSec > 0) || !Number.isFinite(span)) return [startSec];
+  const steps = Math.floor(span / intervalSec + 1e-9);
+  for (let k = 0; k <= steps; k++) out.push(startSec + sign * k * intervalSec);
+  if (Math.abs(out[out.length - 1] - endSec) > 1e-6) out.push(endSec);
+  return out;
+}
+
+/** Where payloads came down: the count, the median point, per country of the geography, the footprint. */
+function landingSummary(
+  observer: RunObserver,
+  status: ArrayLike<number>,
+  endLon: ArrayLike<number>,
+  endLat: ArrayLike<number>,
+): LandingSummary {
+  const countries = observer.targets.countries ?? [];
+  const perCountry = countries.map(() => 0);
+  const landedLon: number[] = [];
+  const landedLat: number[] = [];
+  let inHome = 0;
+  let elsewhere = 0;
+  for (let i = 0; i < status.length; i++) {
+    if (status[i] !== MemberStatus.landed) continue;
+    landedLon.push(endLon[i]);
+    landedLat.push(endLat[i]);
+    if (observer.targets.home?.contains(endLon[i], endLat[i])) inHome++;
+    // Country outlines do not overlap: the first that holds the point is its country.
+    const c = countries.findIndex((country) => country.contains(endLon[i], endLat[i]));
+    if (c >= 0) perCountry[c]++;
+    else elsewhere++;
+  }
+  return {
+    count: landedLon.length,
+    medianLon: rounded(median(landedLon), 4),
+    medianLat: rounded(median(landedLat), 4),
+    inHomeCountry: observer.targets.home ? inHome : null,
+    byCountry: countries.map((c, k) => ({ id: c.id, name: c.name, count: perCountry[k] })),
+    elsewhere: countries.length > 0 ? elsewhere : null,
+    grid: densityGrid(landedLon, landedLat, 0.05),
+  };
+}
+
+/** The risk per band of a float-altitude fan: P(enter) per zone and P(border), bounds and intervals. */
+function bandSummaries(
+  ctx: ZoneStatsContext,
+  prepared: SummaryInput['prepared'],
+  hasBorder: boolean,
+): BandSummary[] {
+  const bands = prepared.floatBands;
+  const memberBand = prepared.memberBand;
+  if (!bands || bands.length < 2 || !memberBand) return [];
+  const lists: number[][] = bands.map(() => []);
+  for (let i = 0; i < memberBand.length; i++) lists[memberBand[i]]?.push(i);
+  return bands.map((band, b) => {
+    const list = lists[b];
+    const n = list.length;
+    const border = hasBorder ? borderSummary(ctx.observer, list, ctx.unresolved) : null;
+    return {
+      label: band.minM === band.maxM ? `${band.minM} m` : `${band.minM}–${band.maxM} m`,
+      minM: band.minM,
+      maxM: band.maxM,
+      members: n,
+      border: border
+        ? {
+            probability: rounded(border.probability, 4) ?? 0,
+            probabilityUpper: rounded(border.probabilityUpper, 4) ?? 0,
+            ci95: border.ci95,
+          }
+        : null,
+      zones: zoneEntries(ctx, list).map((z) => {
+        const entered = Math.round(z.probability * n);
+        const upper = Math.round(z.probabilityUpper * n);
+        return {
+          id: z.id,
+          probability: rounded(z.probability, 4) ?? 0,
+          probabilityUpper: rounded(z.probabilityUpper, 4) ?? 0,
+          ci95: boundedInterval(entered, upper, n),
+        };
+      }),
+    };
+  });
+}
+
+/**
+ * The warning that heads every summary with unresolved members: how many, where and when they left,
+ * and how the answers treat them.
+ */
+function coverageWarnings(c: CoverageSummary, zones: ZoneSummary[]): string[] {
+  if (c.unresolved === 0) return [];
+  const parts: string[] = [];
+  if (c.leftDomain.count > 0)
+    parts.push(
+      `${c.leftDomain.count} left the wind's box (${c.leftDomain.edges
+        .map((e) => `${e.count} across its ${e.edge} edge, ${edgeText(c, e.edge)}, ${e.first} to ${e.last}`)
+        .join('; ')})`,
+    );
+  if (c.windEnded.count > 0)
+    parts.push(`${c.windEnded.count} were still flying when the wind's data ended (${c.windEnded.at})`);
+  if (c.nonFinite.count > 0)
+    parts.push(`${c.nonFinite.count} met a missing wind value (${c.nonFinite.first} to ${c.nonFinite.last})`);
+  const raised = zones.filter((z) => z.membersMayHaveEntered > 0).length;
+  return [
+    `${c.unresolved} of ${c.members} members (${(100 * c.unresolvedFraction).toFixed(1)} %) are UNRESOLVED: ${parts.join('; ')}. Where they went after is unknown: P(enter) is given as lower–upper (lower: entered before leaving; upper: also those that could have reached the zone by ${c.requestedEnd} at up to ${c.maxDriftSpeedMps} m/s, ${c.maxDriftSpeedFrom === 'scenario' ? 'analysis.maxDriftSpeedMps' : '1.5 × the fastest wind in the data, at least 20 m/s'}), and the closure windows use the upper bound${raised ? ` (${raised} zone${raised > 1 ? 's' : ''} affected)` : ''}`,
+  ];
+}
+
+const edgeText = (c: CoverageSummary, edge: string) =>
+  edge === 'west'
+    ? `${c.wind.lonMin}° E`
+    : edge === 'east'
+      ? `${c.wind.lonMax}° E`
+      : edge === 'north'
+        ? `${c.wind.latMax}° N`
+        : `${c.wind.latMin}° N`;
+
+/** A warning when the ensemble is too small to resolve the closure threshold (see membersToResolve). */
+function thresholdWarnings(threshold: number, members: number): string[] {
+  const need = membersToResolve(threshold);
+  if (members >= need) return [];
+  return [
+    `${members} member${members === 1 ? '' : 's'} cannot resolve a closure threshold of ${100 * threshold} % (that needs at least 3/threshold = ${need}): one member alone is ${(100 / members).toFixed(members > 100 ? 1 : 0)} % of the ensemble, so the threshold windows are those of single members`,
+  ];
 }
 
 /** Warnings a run's end states call for: members stopped because their state was not finite. */

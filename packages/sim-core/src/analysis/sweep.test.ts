@@ -58,7 +58,7 @@ describe('sweepTable', () => {
   it('holds the run summary’s risk rows, its zones and sites, and identifies the sweep', () => {
     expect(table).toMatchObject({
       format: 'balloon-sim-sweep',
-      version: 1,
+      version: 2,
       scenario: 'sweep',
       fingerprint: 'f1',
       shard: null,
@@ -137,17 +137,17 @@ describe('mergeSweeps refuses what is not one whole sweep', () => {
     const wholeTable = { ...s1, shard: null };
     expect(() => mergeSweeps([wholeTable], ['w.json'])).toThrow('w.json is a whole sweep, not a shard');
     expect(() => mergeSweeps([{ rows: [] } as unknown as SweepTable], ['x.json'])).toThrow(
-      'x.json is not a balloon-sim sweep table (version 1)',
+      'x.json is not a balloon-sim sweep table (version 2)',
     );
     expect(() => mergeSweeps([])).toThrow(InputError);
   });
 });
 
 describe('sweepCsv', () => {
-  it('writes a row per site and launch time, a probability and earliest entry per zone', () => {
+  it('writes a row per site and launch time: per zone P(enter) and earliest entry, then the bounds and windows', () => {
     const table: SweepTable = {
       format: 'balloon-sim-sweep',
-      version: 1,
+      version: 2,
       scenario: null,
       fingerprint: 'x',
       shard: null,
@@ -159,16 +159,35 @@ describe('sweepCsv', () => {
           launch: '2025-10-24T18:00:00.000Z',
           members: 4,
           borderProbability: 0.75,
-          zones: [{ id: 'z1', probability: 0.5, earliestEntry: '2025-10-24T19:00:00.000Z' }],
+          borderProbabilityUpper: 1,
+          zones: [
+            {
+              id: 'z1',
+              probability: 0.5,
+              probabilityUpper: 0.75,
+              earliestEntry: '2025-10-24T19:00:00.000Z',
+              thresholdWindow: [
+                { start: '2025-10-24T19:00:00.000Z', end: '2025-10-24T19:30:00.000Z' },
+                { start: '2025-10-24T20:00:00.000Z', end: '2025-10-24T21:00:00.000Z' },
+              ],
+            },
+          ],
         },
-        { site: 'a', launch: '2025-10-24T19:00:00.000Z', members: 4, borderProbability: null, zones: [] },
+        {
+          site: 'a',
+          launch: '2025-10-24T19:00:00.000Z',
+          members: 4,
+          borderProbability: null,
+          borderProbabilityUpper: null,
+          zones: [],
+        },
       ],
     };
     expect(sweepCsv(table)).toBe(
       [
-        'site,launch,members,p_border,p_z1,earliest_z1,p_z2,earliest_z2',
-        'a,2025-10-24T18:00:00.000Z,4,0.75,0.5,2025-10-24T19:00:00.000Z,0,',
-        'a,2025-10-24T19:00:00.000Z,4,,0,,0,',
+        'site,launch,members,p_border,p_z1,earliest_z1,p_z2,earliest_z2,p_border_upper,p_upper_z1,window_z1,p_upper_z2,window_z2',
+        'a,2025-10-24T18:00:00.000Z,4,0.75,0.5,2025-10-24T19:00:00.000Z,0,,1,0.75,2025-10-24T19:00:00.000Z/2025-10-24T19:30:00.000Z;2025-10-24T20:00:00.000Z/2025-10-24T21:00:00.000Z,0,',
+        'a,2025-10-24T19:00:00.000Z,4,,0,,0,,,0,,0,',
         '',
       ].join('\n'),
     );

@@ -10,7 +10,8 @@ import type { RiskRow, RunSummary } from './summary.js';
  */
 export interface SweepTable {
   format: 'balloon-sim-sweep';
-  version: 1;
+  /** 2: rows carry P(enter) bounds and threshold windows (issue 13); shards of version 1 are refused. */
+  version: 2;
   scenario: string | null;
   /** Identifies the scenario and wind: shards merge only with shards of the same sweep. */
   fingerprint: string;
@@ -30,7 +31,7 @@ export function sweepTable(
 ): SweepTable {
   return {
     format: 'balloon-sim-sweep',
-    version: 1,
+    version: 2,
     scenario: summary.name,
     fingerprint,
     shard,
@@ -65,8 +66,8 @@ export function parseShard(text: string): { index: number; count: number } {
 export function mergeSweeps(tables: SweepTable[], names: string[] = []): SweepTable {
   const name = (k: number) => names[k] ?? `table ${k + 1}`;
   tables.forEach((t, k) => {
-    if (t?.format !== 'balloon-sim-sweep' || t.version !== 1)
-      throw new InputError(`${name(k)} is not a balloon-sim sweep table (version 1)`, name(k));
+    if (t?.format !== 'balloon-sim-sweep' || t.version !== 2)
+      throw new InputError(`${name(k)} is not a balloon-sim sweep table (version 2)`, name(k));
     if (!t.shard) throw new InputError(`${name(k)} is a whole sweep, not a shard`, name(k));
   });
   if (tables.length === 0) throw new InputError('merge needs the shard files of one sweep', 'shards');
@@ -101,7 +102,12 @@ export function mergeSweeps(tables: SweepTable[], names: string[] = []): SweepTa
   return { ...first, shard: null, rows };
 }
 
-/** The table as CSV: one row per site and launch time, a probability and earliest entry per zone. */
+/**
+ * The table as CSV: one row per site and launch time; per zone P(enter) and the earliest entry, then
+ * (appended, so that readers of the first columns keep working) the upper bounds of P(border) and
+ * P(enter) and each zone's threshold closure window as ISO 8601 intervals (start/end), ";" between
+ * pieces.
+ */
 export function sweepCsv(table: SweepTable): string {
   const header = [
     'site',
@@ -109,18 +115,23 @@ export function sweepCsv(table: SweepTable): string {
     'members',
     'p_border',
     ...table.zones.flatMap((z) => [`p_${z}`, `earliest_${z}`]),
+    'p_border_upper',
+    ...table.zones.flatMap((z) => [`p_upper_${z}`, `window_${z}`]),
   ];
-  const lines = table.rows.map((r) =>
-    [
+  const lines = table.rows.map((r) => {
+    const cell = (id: string) => r.zones.find((x) => x.id === id);
+    return [
       r.site,
       r.launch,
       r.members,
       r.borderProbability ?? '',
-      ...table.zones.flatMap((id) => {
-        const z = r.zones.find((x) => x.id === id);
-        return [z?.probability ?? 0, z?.earliestEntry ?? ''];
-      }),
-    ].join(','),
-  );
+      ...table.zones.flatMap((id) => [cell(id)?.probability ?? 0, cell(id)?.earliestEntry ?? '']),
+      r.borderProbabilityUpper ?? '',
+      ...table.zones.flatMap((id) => [
+        cell(id)?.probabilityUpper ?? 0,
+        (cell(id)?.thresholdWindow ?? []).map((w) => `${w.start}/${w.end}`).join(';'),
+      ]),
+    ].join(',');
+  });
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }

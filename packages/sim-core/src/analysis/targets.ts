@@ -1,9 +1,12 @@
 import { DecodeError } from '../errors.js';
-import { PreparedZone, type Zone } from '../geo/zones.js';
+import { distanceToZoneM, ellipsoidDistanceToZoneM, PreparedZone, type Zone } from '../geo/zones.js';
 import { AreaMask } from './area-mask.js';
 import type { AnalysisTargets, ZoneTarget } from './observer.js';
 
-/** A zone ready for per-step tests: the exact polygon test behind a raster mask. */
+/**
+ * A zone ready for per-step tests: the exact polygon test behind a raster mask, and its distances
+ * (sphere and ellipsoid) for closest approaches and for what members that left the wind could reach.
+ */
 export function zoneTarget(zone: Zone): ZoneTarget {
   const prepared = new PreparedZone(zone);
   const mask = new AreaMask(zone.polygon, (lon, lat) => prepared.containsLonLat(lon, lat), 0.01);
@@ -14,6 +17,16 @@ export function zoneTarget(zone: Zone): ZoneTarget {
     lowerM: zone.lowerM,
     upperM: zone.upperM,
     contains: (lon, lat) => mask.contains(lon, lat),
+    geometry: {
+      box: {
+        lonMin: prepared.minLon,
+        lonMax: prepared.maxLon,
+        latMin: prepared.minLat,
+        latMax: prepared.maxLat,
+      },
+      distanceM: (lon, lat) => distanceToZoneM(prepared, lon, lat),
+      ellipsoidDistanceM: (lon, lat) => ellipsoidDistanceToZoneM(prepared, lon, lat),
+    },
     ...(zone.airport
       ? { airport: { icao: zone.airport.icao, lon: zone.airport.lon, lat: zone.airport.lat } }
       : {}),
@@ -31,7 +44,7 @@ export interface CountryArea {
 
 /**
  * Reads the countries of a FeatureCollection of (Multi)Polygons with properties { id, name }; with
- * `ids`, only those (each area builds a raster, so unused countries are skipped).
+ * `ids`, only those. Each area's raster is built on its first test.
  */
 export function countryAreas(doc: unknown, source: string, ids?: readonly string[]): CountryArea[] {
   const features = (doc as { type?: string; features?: unknown[] } | null)?.features;
@@ -70,17 +83,25 @@ export function countryAreas(doc: unknown, source: string, ids?: readonly string
         }),
     );
     const exact = (lon: number, lat: number) => parts.some((part) => part.containsLonLat(lon, lat));
-    const mask = new AreaMask(polygons.flat(), exact, 0.02);
+    // The raster is built on the first test: a country asked about only for a few landings never
+    // pays for it, one tested every step (home, origin) does once.
+    let mask: AreaMask | null = null;
     return {
       id,
       name: typeof feature.properties?.name === 'string' ? feature.properties.name : id,
       polygons,
-      contains: (lon, lat) => mask.contains(lon, lat),
+      contains: (lon, lat) => {
+        mask ??= new AreaMask(polygons.flat(), exact, 0.02);
+        return mask.contains(lon, lat);
+      },
     };
   });
 }
 
-/** Analysis targets: zones, and the border crossed from `originId` into `homeId` when both are given. */
+/**
+ * Analysis targets: zones, the border crossed from `originId` into `homeId` when both are given, and
+ * every country given (landings are counted per country).
+ */
 export function analysisTargets(
   zones: Zone[],
   countries: CountryArea[] = [],
@@ -96,6 +117,9 @@ export function analysisTargets(
           home: { id: home.id, name: home.name, contains: home.contains },
           origin: { id: origin.id, name: origin.name, contains: origin.contains },
         }
+      : {}),
+    ...(countries.length > 0
+      ? { countries: countries.map((c) => ({ id: c.id, name: c.name, contains: c.contains })) }
       : {}),
   };
 }

@@ -14,7 +14,8 @@
  */
 
 import { DecodeError, describeValue } from '../errors.js';
-import { distanceToEdgesM } from './sphere.js';
+import { ellipsoidDistanceM } from './ellipsoid.js';
+import { distanceToEdgesM, nearestOnEdges } from './sphere.js';
 
 export type ZoneKind = 'ctr' | 'approach' | 'restricted' | 'other';
 export const ZONE_KINDS: readonly ZoneKind[] = ['ctr', 'approach', 'restricted', 'other'];
@@ -435,4 +436,15 @@ export function distanceToBoundaryM(prepared: PreparedZone, lon: number, lat: nu
 /** Distance (m) from (lon, lat) to the zone's horizontal outline: 0 inside, else distanceToBoundaryM. */
 export function distanceToZoneM(prepared: PreparedZone, lon: number, lat: number): number {
   return prepared.containsLonLat(lon, lat) ? 0 : distanceToBoundaryM(prepared, lon, lat);
+}
+
+/**
+ * Distance (m) on the WGS 84 ellipsoid from (lon, lat) to the zone's horizontal outline: 0 inside,
+ * else the geodesic to the outline's nearest point (found on the sphere, see nearestOnEdges). For
+ * reported figures; ≈ 1 µs a call (Vincenty), so not for per-step loops.
+ */
+export function ellipsoidDistanceToZoneM(prepared: PreparedZone, lon: number, lat: number): number {
+  if (prepared.containsLonLat(lon, lat)) return 0;
+  const [footLon, footLat] = nearestOnEdges(prepared.lon, prepared.lat, prepared.edgeStarts, lon, lat);
+  return ellipsoidDistanceM(lon, lat, footLon, footLat);
 }

@@ -2,12 +2,21 @@ import type { RunSummary } from '../analysis/summary.js';
 import { appendAll, maxOf } from '../arrays.js';
 
 /**
- * The run summary as text for a terminal: a header, the per-site table, the border line, the zone
- * table, the risk table (short ones only), the landings and the warnings. Countries are named as the
- * summary names them (from the geography), never by a name written here.
+ * The run summary as text for a terminal: the warning about members that left the wind's coverage
+ * first (when any did), a header, the per-site table, the border line, the zone table, the closure
+ * windows, the P(inside) timeline, the risk table (short ones only), the float-altitude bands, the
+ * landings and the other warnings. Countries are named as the summary names them (from the
+ * geography), never by a name written here. Every column is defined in the README's glossary.
  */
 export function formatSummary(summary: RunSummary): string {
   const lines: string[] = [];
+  // summarizeRun puts the coverage warning first: it heads the text, where nobody misses it.
+  const unresolved = summary.coverage.unresolved > 0;
+  const warnings = unresolved ? summary.warnings.slice(1) : summary.warnings;
+  if (unresolved) {
+    lines.push(`WARNING: ${summary.warnings[0]}`);
+    lines.push('');
+  }
   lines.push(
     `${summary.name ?? 'run'}: ${summary.members} members, ${summary.direction} ${summary.method} dt=${summary.dtSec} s`,
   );
@@ -24,7 +33,8 @@ export function formatSummary(summary: RunSummary): string {
     'members',
     'landed',
     'flying',
-    'left',
+    'left box',
+    'wind ended',
     'median end (lon, lat)',
     'dist km p50/p90/max',
     'hours p50',
@@ -34,7 +44,8 @@ export function formatSummary(summary: RunSummary): string {
     String(s.members),
     String(s.status.landed ?? 0),
     String(s.status.active ?? 0),
-    String((s.status['left-domain'] ?? 0) + (s.status['wind-ended'] ?? 0)),
+    String(s.status['left-domain'] ?? 0),
+    String(s.status['wind-ended'] ?? 0),
     s.medianEndLon === null ? '-' : `${s.medianEndLon.toFixed(3)}, ${s.medianEndLat?.toFixed(3)}`,
     `${fmt(s.medianDistanceKm)}/${fmt(s.p90DistanceKm)}/${fmt(s.maxDistanceKm)}`,
     fmt(s.medianFlightHours),
@@ -44,7 +55,7 @@ export function formatSummary(summary: RunSummary): string {
     const b = summary.border;
     lines.push('');
     lines.push(
-      `border crossing into ${homeName(summary)}: ${percent(b.probability)} of members (95 % CI ${percent(b.ci95[0])}–${percent(b.ci95[1])}), earliest ${clock(b.earliest)}, median ${clock(b.median)}`,
+      `border crossing into ${homeName(summary)}: ${bounds(b.probability, b.probabilityUpper)} of members (95 % CI ${percent(b.ci95[0])}–${percent(b.ci95[1])}), earliest ${clock(b.earliest)}, median ${clock(b.median)}`,
     );
   }
   if (summary.zones.length > 0) {
@@ -52,24 +63,35 @@ export function formatSummary(summary: RunSummary): string {
     const zoneRows = summary.zones.map((z) => [
       z.id,
       `${z.lowerM}–${z.upperM ?? 'UNL'} m`,
-      percent(z.probability),
+      bounds(z.probability, z.probabilityUpper),
       `${percent(z.ci95[0])}–${percent(z.ci95[1])}`,
       clock(z.earliestEntry),
       clock(z.medianEntry),
-      z.closureWindow ? `${clock(z.closureWindow.start)}–${clock(z.closureWindow.end)}` : '-',
-      z.closestApproachKm ? fmt(z.closestApproachKm.min) : '-',
+      clock(z.p90Entry),
+      z.closestApproach ? `${z.closestApproach.horizontalKm} km, ${z.closestApproach.verticalM} m` : '-',
     ]);
     appendAll(
       lines,
       table([
-        ['zone', 'limits', 'P(enter)', '95 % CI', 'earliest', 'median', 'closure window (UTC)', 'closest km'],
+        [
+          'zone',
+          'limits',
+          'P(enter)',
+          '95 % CI',
+          'earliest entry',
+          'median entry',
+          'p90 entry',
+          'closest to zone (horiz, vert)',
+        ],
         ...zoneRows,
       ]),
     );
+    appendAll(lines, windowTable(summary));
+    appendAll(lines, timelineTable(summary));
   }
   if (summary.risk.length > 1 && summary.risk.length <= 60) {
-    // Which launch sites and hours threaten which zones: zones no member entered are left out.
-    const zoneIds = summary.zones.filter((z) => z.membersEntered > 0).map((z) => z.id);
+    // Which launch sites and hours threaten which zones: zones no member could enter are left out.
+    const zoneIds = summary.zones.filter((z) => z.probabilityUpper > 0).map((z) => z.id);
     lines.push('');
     appendAll(
       lines,
@@ -85,26 +107,128 @@ export function formatSummary(summary: RunSummary): string {
           r.site,
           clock(r.launch),
           String(r.members),
-          ...(summary.border ? [percent(r.borderProbability ?? 0)] : []),
-          ...zoneIds.map((id) => percent(r.zones.find((z) => z.id === id)?.probability ?? 0)),
+          ...(summary.border ? [bounds(r.borderProbability ?? 0, r.borderProbabilityUpper ?? 0)] : []),
+          ...zoneIds.map((id) => {
+            const z = r.zones.find((x) => x.id === id);
+            return bounds(z?.probability ?? 0, z?.probabilityUpper ?? 0);
+          }),
+        ]),
+      ]),
+    );
+  }
+  if (summary.bands.length > 0) {
+    lines.push('');
+    lines.push('risk per float altitude:');
+    appendAll(
+      lines,
+      table([
+        [
+          'float altitude',
+          'members',
+          ...(summary.border ? ['P(border)'] : []),
+          ...summary.zones.map((z) => `P(${z.id})`),
+        ],
+        ...summary.bands.map((b) => [
+          b.label,
+          String(b.members),
+          ...(b.border ? [bounds(b.border.probability, b.border.probabilityUpper)] : []),
+          ...b.zones.map((z) => bounds(z.probability, z.probabilityUpper)),
         ]),
       ]),
     );
   }
   if (summary.landings.count > 0) {
     const l = summary.landings;
-    const home = l.inHomeCountry === null ? '' : `, ${l.inHomeCountry} of them in ${homeName(summary)}`;
+    const where =
+      l.byCountry.length > 0
+        ? `: ${[...l.byCountry.map((c) => `${c.name} ${c.count}`), `elsewhere ${l.elsewhere ?? 0}`].join(', ')}`
+        : l.inHomeCountry === null
+          ? ''
+          : `, ${l.inHomeCountry} of them in ${homeName(summary)}`;
     lines.push('');
-    lines.push(`landings: ${l.count} payloads came down${home}; median point ${l.medianLon}, ${l.medianLat}`);
+    lines.push(
+      `landings: ${l.count} payloads came down${where}; median point ${l.medianLon}, ${l.medianLat}`,
+    );
   }
-  for (const w of summary.warnings) lines.push(`warning: ${w}`);
+  for (const w of warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
+}
+
+/**
+ * The two closure windows of each zone some member could enter, and the peak of P(inside): all by
+ * the upper bound (counting members that left the wind's coverage where they could have been), which
+ * errs toward closing.
+ */
+function windowTable(summary: RunSummary): string[] {
+  const zones = summary.zones.filter((z) => z.anyMemberWindow);
+  if (zones.length === 0) return [];
+  const threshold = `${+(100 * summary.closureThreshold).toPrecision(6)} %`;
+  const span = (w: { start: string; end: string }) =>
+    `${clock(w.start)}–${clock(w.end)}${w.end === summary.coverage.requestedEnd ? ' (run end)' : ''}`;
+  const out = [
+    '',
+    `closure windows (UTC), by the upper bound of P(inside)${summary.coverage.unresolved > 0 ? ' (members that left the wind count where they could have been)' : ''}:`,
+  ];
+  appendAll(
+    out,
+    table([
+      ['zone', 'any member: first entry → last inside', `P(inside) ≥ ${threshold}`, 'peak P(inside)'],
+      ...zones.map((z) => {
+        const upper = z.insideProbability.upper;
+        let peak = 0;
+        for (let k = 1; k < upper.length; k++) if (upper[k] > upper[peak]) peak = k;
+        return [
+          z.id,
+          z.anyMemberWindow ? span(z.anyMemberWindow) : '-',
+          z.thresholdWindow.length > 0 ? z.thresholdWindow.map(span).join(', ') : 'none',
+          upper.length && upper[peak] > 0
+            ? `${bounds(z.insideProbability.lower[peak], upper[peak])} at ${clock(summary.timeline[peak])}`
+            : '-',
+        ];
+      }),
+    ]),
+  );
+  return out;
+}
+
+/**
+ * P(an airborne member is inside) at the output times, for the zones some member could enter, from
+ * the first time any is above zero to the last: every output time, or every k-th when that would
+ * make more than 36 rows (the JSON summary holds them all).
+ */
+function timelineTable(summary: RunSummary): string[] {
+  const zones = summary.zones.filter((z) => z.insideProbability.upper.some((p) => p > 0));
+  if (zones.length === 0) return [];
+  const any = (k: number) => zones.some((z) => z.insideProbability.upper[k] > 0);
+  let first = 0;
+  while (!any(first)) first++;
+  let last = summary.timeline.length - 1;
+  while (!any(last)) last--;
+  const stride = Math.max(1, Math.ceil((last - first + 1) / 36));
+  const rows: string[][] = [];
+  for (let k = first; k <= last; k += stride)
+    rows.push([
+      clock(summary.timeline[k]),
+      ...zones.map((z) => bounds(z.insideProbability.lower[k], z.insideProbability.upper[k])),
+    ]);
+  const out = [
+    '',
+    `P(inside) by time (UTC${stride > 1 ? `, one output time in ${stride}` : ''}; lower–upper where members left the wind):`,
+  ];
+  appendAll(out, table([['time', ...zones.map((z) => z.id)], ...rows]));
+  return out;
 }
 
 /** The home country's name (a summary with a border or landings-at-home figure always has one). */
 const homeName = (summary: RunSummary) => summary.homeCountry?.name ?? 'the home country';
 const fmt = (x: number | null) => (x === null ? '-' : String(x));
-const percent = (p: number) => `${(100 * p).toFixed(p > 0 && p < 0.01 ? 1 : 0)} %`;
+const percent = (p: number) => `${percentNumber(p)} %`;
+const percentNumber = (p: number) => (100 * p).toFixed(p > 0 && p < 0.01 ? 1 : 0);
+/** A probability known between two bounds: "67 %" when they agree, "65–98 %" when they do not. */
+const bounds = (lower: number, upper: number) =>
+  percentNumber(lower) === percentNumber(upper)
+    ? percent(upper)
+    : `${percentNumber(lower)}–${percent(upper)}`;
 /** "2025-10-24 21:37Z" from an ISO time; "-" for none. */
 const clock = (isoTime: string | null) =>
   isoTime ? `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)}Z` : '-';

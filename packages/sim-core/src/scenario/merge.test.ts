@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisTargets } from '../analysis/observer.js';
+import { analysisTargets, countryAreas } from '../analysis/targets.js';
+import type { Zone } from '../geo/zones.js';
 import { SoundingWind } from '../wind/analytic.js';
+import { gridWind } from '../wind/grid.js';
 import { prepareRun } from './entry.js';
 import { mergeFrames, mergeRunParts, runPart } from './merge.js';
 import { selectMembers } from './prepare.js';
@@ -119,5 +122,94 @@ describe('mergeRunParts with very many events', () => {
           throw new Error(`events ${k - 1} and ${k} out of order`);
       }
     expect(merged.status).toEqual(runPrepared(prepared, { targets }).status);
+  });
+});
+
+/** A lon/lat rectangle as a ring. */
+const square = (lonMin: number, lonMax: number, latMin: number, latMax: number) => [
+  [lonMin, latMin],
+  [lonMax, latMin],
+  [lonMax, latMax],
+  [lonMin, latMax],
+  [lonMin, latMin],
+];
+
+describe('a run with a float-altitude fan and members leaving the wind, split into parts', () => {
+  it('merges into exactly the whole run: bands, bounds, windows, timelines, closest approaches, landings', () => {
+    // A wind from the south-west, 8–12 m/s, on a box that ends at 26.2° E: some members leave it
+    // across its east edge; zones inside the box and beyond it; two countries and the rest.
+    const times = [Date.parse('2025-10-24T16:00:00Z') / 1000, Date.parse('2025-10-25T00:00:00Z') / 1000];
+    const nLon = 15;
+    const nLat = 13;
+    const size = nLon * nLat * 2 * times.length;
+    const u = new Float32Array(size).map((_, k) => 8 + (k % 5));
+    const boxed = gridWind({
+      lon: { start: 24.8, step: 0.1, count: nLon },
+      lat: { start: 53.8, step: 0.1, count: nLat },
+      levels: { kind: 'altitude', altitudesM: [0, 10_000] },
+      timesSec: times,
+      u,
+      v: new Float32Array(size).fill(3),
+      description: 'boxed south-westerly',
+    });
+    const zone = (id: string, lonMin: number, lonMax: number, lowerM: number, upperM: number): Zone => ({
+      id,
+      name: id,
+      kind: 'other',
+      lowerM,
+      upperM,
+      polygon: [square(lonMin, lonMax, 54.1, 54.5)],
+      approximate: false,
+      source: 'test',
+    });
+    const geography = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          properties: { id: 'W', name: 'West' },
+          geometry: { type: 'Polygon', coordinates: [square(24, 25.5, 53, 56)] },
+        },
+        {
+          properties: { id: 'E', name: 'East' },
+          geometry: { type: 'Polygon', coordinates: [square(25.5, 25.8, 53, 56)] },
+        },
+      ],
+    };
+    const fanTargets = analysisTargets(
+      [zone('inside', 25.7, 25.9, 0, 2500), zone('beyond', 26.4, 26.6, 0, 6000)],
+      countryAreas(geography, 'test geography'),
+      'E',
+      'W',
+    );
+    const fan: Scenario = {
+      ...scenario,
+      flight: {
+        ascentRateMps: 3,
+        floatAltitudesM: [1500, 3000, 4500],
+        floatDurationSec: 1800,
+        descentRateMps: 4,
+      },
+      ensemble: { ...scenario.ensemble, members: 31 },
+      analysis: { closureThreshold: 0.05 },
+    };
+    const prepared = prepareRun(fan, boxed);
+    const whole = runPrepared(prepared, { targets: fanTargets });
+    const n = prepared.simulation.members.count;
+    const partsIds = [0, 1].map((k) =>
+      Uint32Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === k),
+    );
+    const parts = partsIds.map((ids) => runPrepared(selectMembers(prepared, ids), { targets: fanTargets }));
+    const merged = mergeRunParts(
+      prepared,
+      fanTargets,
+      parts.map((r) => runPart(r, Date.parse(whole.summary.end) / 1000)),
+    );
+    expect(merged.summary).toEqual(whole.summary);
+    // The case exercises what it claims to: members left the box, a fan's bands, landings.
+    expect(whole.summary.coverage.leftDomain.count).toBeGreaterThan(0);
+    expect(whole.summary.bands).toHaveLength(3);
+    expect(whole.summary.zones[1].membersMayHaveEntered).toBeGreaterThan(0);
+    expect(whole.summary.landings.count).toBeGreaterThan(0);
+    expect(whole.summary.zones[0].thresholdWindow.length).toBeGreaterThan(0);
   });
 });

@@ -1,3 +1,4 @@
+import type { FloatBand } from '../analysis/summary.js';
 import { M_PER_DEG } from '../earth.js';
 import { gaussian, memberRng, RngStream } from '../ensemble/random.js';
 import {
@@ -61,6 +62,11 @@ export interface PreparedRun extends MemberLayout {
   memberNumber: Uint32Array;
   simulation: SimulationOptions;
   outputEverySteps: number;
+  /** The highest altitude (m AMSL) the scenario sends members to (see plannedTopM). */
+  plannedTopM: number;
+  /** A float-altitude fan's bands and each member's band (index into floatBands); absent without a fan. */
+  floatBands?: FloatBand[];
+  memberBand?: Uint8Array;
   warnings: string[];
 }
 
@@ -96,18 +102,102 @@ function launchTimes(scenario: Scenario, issues: ValidationIssue[]): number[] {
   return launchTimesSec(scenario.launch.times);
 }
 
+/** The ways a scenario gives the float: at most one of them. */
+const FLOAT_KEYS = ['floatAltitudeM', 'floatAltitudesM', 'floatAltitudeRangeM', 'floatPressureHpa'] as const;
+
+/**
+ * A float-altitude fan's bands (flight.floatAltitudesM or floatAltitudeRangeM); null without one.
+ * A set gives one band per altitude; a range [minM, maxM] cut into `bands` equal bands.
+ */
+export function floatBandsOf(flight: Scenario['flight']): FloatBand[] | null {
+  if (flight.floatAltitudesM) return flight.floatAltitudesM.map((a) => ({ minM: a, maxM: a }));
+  const r = flight.floatAltitudeRangeM;
+  if (!r) return null;
+  const w = (r.maxM - r.minM) / r.bands;
+  return Array.from({ length: r.bands }, (_, b) => ({
+    minM: r.minM + b * w,
+    maxM: b === r.bands - 1 ? r.maxM : r.minM + (b + 1) * w,
+  }));
+}
+
+/**
+ * Member `number` (0 … membersPerLaunch − 1) of a launch in a fan of `bandCount` bands: its band,
+ * number mod bandCount, so that each launch's members are spread evenly (band sizes differ by at
+ * most one), and its place within the band, (rank + ½) / size with rank = ⌊number / bandCount⌋. A
+ * function of the member's number alone: the same layout in any thread or shard.
+ */
+export function fanPlace(
+  number: number,
+  membersPerLaunch: number,
+  bandCount: number,
+): { band: number; fraction: number } {
+  const band = number % bandCount;
+  const size = Math.floor((membersPerLaunch - 1 - band) / bandCount) + 1;
+  return { band, fraction: (Math.floor(number / bandCount) + 0.5) / size };
+}
+
+/**
+ * The highest altitude (m AMSL) a scenario sends members to: its float altitudes (a fan's highest)
+ * three standard deviations of their perturbation up, its burst altitude, its sites' altitudes; +∞
+ * for a float on a pressure surface (the wind's top bounds it). From the scenario alone, so the
+ * same for a whole run and each of its shards.
+ */
+export function plannedTopM(scenario: Scenario): number {
+  const f = scenario.flight;
+  if (f.floatPressureHpa !== undefined) return Number.POSITIVE_INFINITY;
+  const floats = [
+    ...(f.floatAltitudeM === undefined ? [] : [f.floatAltitudeM]),
+    ...(f.floatAltitudesM ?? []),
+    ...(f.floatAltitudeRangeM ? [f.floatAltitudeRangeM.maxM] : []),
+  ];
+  const sigma = (scenario.ensemble?.members ?? 1) > 1 ? (scenario.ensemble?.perturb?.floatAltitudeM ?? 0) : 0;
+  const all = [
+    ...floats.map((a) => a + 3 * sigma),
+    ...(f.burstAltitudeM === undefined ? [] : [f.burstAltitudeM]),
+    ...(scenario.launch.sites ?? []).flatMap((site) => (site.altM === undefined ? [] : [site.altM])),
+  ];
+  return all.length ? Math.max(...all) : Number.POSITIVE_INFINITY;
+}
+
 function flightIssues(scenario: Scenario, wind: WindField, issues: ValidationIssue[]): void {
   const f = scenario.flight;
   const top = wind.coverage.altMaxM;
   const backward = scenario.solver.direction === 'backward';
-  const floats = f.floatAltitudeM !== undefined || f.floatPressureHpa !== undefined;
-  if (f.floatAltitudeM !== undefined && f.floatPressureHpa !== undefined)
+  const given = FLOAT_KEYS.filter((key) => f[key] !== undefined);
+  const floats = given.length > 0;
+  if (given.length > 1)
     issues.push({
-      path: 'flight.floatPressureHpa',
-      message: 'cannot be given together with flight.floatAltitudeM',
+      path: `flight.${given[1]}`,
+      message: `cannot be given together with flight.${given[0]}`,
     });
   if (!floats && f.burstAltitudeM === undefined)
-    issues.push({ path: 'flight', message: 'needs floatAltitudeM, floatPressureHpa or burstAltitudeM' });
+    issues.push({
+      path: 'flight',
+      message:
+        'needs floatAltitudeM, floatAltitudesM, floatAltitudeRangeM, floatPressureHpa or burstAltitudeM',
+    });
+  const range = f.floatAltitudeRangeM;
+  if (range && !(range.maxM > range.minM))
+    issues.push({
+      path: 'flight.floatAltitudeRangeM.maxM',
+      message: `must be above minM (${range.minM} m)`,
+      value: range.maxM,
+    });
+  const highest = f.floatAltitudesM ? Math.max(...f.floatAltitudesM) : range?.maxM;
+  if (highest !== undefined && highest > top)
+    issues.push({
+      path: f.floatAltitudesM ? 'flight.floatAltitudesM' : 'flight.floatAltitudeRangeM.maxM',
+      message: `reaches above the top of the wind data (${top.toFixed(0)} m)`,
+      value: highest,
+    });
+  const bands = floatBandsOf(f);
+  const perLaunch = scenario.ensemble?.members ?? SCENARIO_DEFAULTS.members;
+  if (bands && perLaunch < bands.length)
+    issues.push({
+      path: 'ensemble.members',
+      message: `must be at least the fan's ${bands.length} float altitudes, so that each has members`,
+      value: perLaunch,
+    });
   if (f.ascentRateMps === undefined && !floats && !backward)
     issues.push({
       path: 'flight.ascentRateMps',
@@ -258,6 +348,8 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
   const memberNumber = new Uint32Array(total);
   const f = scenario.flight;
   const perturb = membersPerLaunch > 1 ? (scenario.ensemble?.perturb ?? {}) : {};
+  const floatBands = floatBandsOf(f);
+  const memberBand = floatBands ? new Uint8Array(total) : undefined;
   const seed = scenario.ensemble?.seed ?? SCENARIO_DEFAULTS.seed;
   let clampedTimes = 0;
   let liftedLaunches = 0;
@@ -295,6 +387,12 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
     if (f.ascentRateMps !== undefined) members.ascentRateMps[index] = f.ascentRateMps * ascentFactor;
     if (f.floatAltitudeM !== undefined)
       members.floatAltM[index] = Math.min(c.altMaxM, f.floatAltitudeM + dAltM);
+    if (floatBands && memberBand) {
+      const { band, fraction } = fanPlace(memberNumberOf(layout, index), membersPerLaunch, floatBands.length);
+      const b = floatBands[band];
+      memberBand[index] = band;
+      members.floatAltM[index] = Math.min(c.altMaxM, b.minM + fraction * (b.maxM - b.minM) + dAltM);
+    }
     if (f.floatPressureHpa !== undefined)
       members.floatPressureHpa[index] = Math.max(1, f.floatPressureHpa + dPressure);
     if (f.floatDurationSec !== undefined) members.floatDurationSec[index] = f.floatDurationSec;
@@ -353,6 +451,8 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
     memberNumber,
     simulation,
     outputEverySteps,
+    plannedTopM: plannedTopM(scenario),
+    ...(floatBands && memberBand ? { floatBands, memberBand } : {}),
     warnings,
   };
 }
@@ -389,6 +489,7 @@ export function selectMembers(prepared: PreparedRun, ids: Uint32Array): Prepared
     memberSite: pick(prepared.memberSite),
     memberLaunch: pick(prepared.memberLaunch),
     memberNumber: pick(prepared.memberNumber),
+    ...(prepared.memberBand ? { memberBand: Uint8Array.from(ids, (i) => prepared.memberBand![i]) } : {}),
     simulation: { ...prepared.simulation, members: part, memberIds: Uint32Array.from(ids) },
   };
 }

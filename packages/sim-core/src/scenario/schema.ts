@@ -242,6 +242,34 @@ export const Flight = strictObject(
     // Latex balloons rise at 1–8 m/s; 50 m/s is beyond any balloon.
     ascentRateMps: Type.Optional(Positive('ascent rate, m/s; absent: the balloon starts floating', 50)),
     floatAltitudeM: Type.Optional(AltitudeM('float altitude above mean sea level, m')),
+    // A fan for an unknown float altitude (reported 1–5 km): 20 altitudes or bands is finer than any
+    // report (200 m over 4 km), and a summary table of more would say no more.
+    floatAltitudesM: Type.Optional(
+      Type.Array(AltitudeM('a float altitude of the fan, m AMSL'), {
+        minItems: 1,
+        maxItems: 20,
+        uniqueItems: true,
+        description:
+          "float-altitude fan: each launch's members spread evenly over these altitudes (member number mod their count), risk reported per altitude; instead of floatAltitudeM",
+      }),
+    ),
+    floatAltitudeRangeM: Type.Optional(
+      strictObject(
+        {
+          minM: AltitudeM('lowest float altitude of the fan, m AMSL'),
+          maxM: AltitudeM('highest float altitude of the fan, m AMSL'),
+          bands: Type.Integer({
+            minimum: 1,
+            maximum: 20,
+            description: 'equal bands the range is cut into; risk is reported per band',
+          }),
+        },
+        {
+          description:
+            "float-altitude fan over a range: each launch's members spread evenly over [minM, maxM] (band = member number mod bands, evenly within its band); instead of floatAltitudeM",
+        },
+      ),
+    ),
     floatPressureHpa: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, maximum: 1100, description: 'float on this pressure level, hPa' }),
     ),
@@ -328,6 +356,30 @@ export const Output = strictObject({
   ),
 });
 
+export const Analysis = strictObject(
+  {
+    // A probability: 0 is excluded, since P(inside) ≥ 0 always holds and the zone would never open.
+    closureThreshold: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1,
+        description:
+          'P(an airborne member is inside) at or above which a zone is to be closed: the threshold closure window (default 0.01)',
+      }),
+    ),
+    // As the analytic winds' bound: no wind carries a balloon faster than 200 m/s.
+    maxDriftSpeedMps: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 200,
+        description:
+          "fastest drift, m/s, of a member after it left the wind's coverage: which zones it could still reach (default 1.5 × the fastest wind in the data, at least 20 m/s)",
+      }),
+    ),
+  },
+  { description: 'how the run is analysed: closure threshold, members that leave the wind' },
+);
+
 export const Scenario = strictObject(
   {
     $schema: Type.Optional(Type.String()),
@@ -339,6 +391,7 @@ export const Scenario = strictObject(
     solver: Solver,
     ensemble: Type.Optional(Ensemble),
     output: Type.Optional(Output),
+    analysis: Type.Optional(Analysis),
     zones: Type.Optional(
       strictObject(
         {
@@ -378,3 +431,4 @@ export type LaunchSite = Static<typeof LaunchSite>;
 export type LaunchArea = Static<typeof LaunchArea>;
 export type Flight = Static<typeof Flight>;
 export type Perturbations = Static<typeof Perturbations>;
+export type Analysis = Static<typeof Analysis>;
