@@ -10,6 +10,7 @@
  * levels with geopotential heights varying by column and time (what GRIB2 forecasts give), alternately
  * with its own yardstick (../shared/bench/ref_v2.sh); its check values differ from v1's.
  * Usage: node tools/dist/bench/drift.js [--particles N] [--steps N] [--rounds N] [--no-ref] [--grid altitude|pressure]
+ *   [--ref-dir DIR]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,6 +33,9 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     'no-ref': { type: 'boolean', default: false },
     grid: { type: 'string', default: 'altitude' },
+    // Where ref.sh and ref_v2.sh are: ../shared/bench beside the checkout unless given (the device
+    // machine gets them carried inside the checkout).
+    'ref-dir': { type: 'string' },
   },
 });
 const particles = Number(values.particles);
@@ -42,11 +46,8 @@ if (values.grid !== 'altitude' && values.grid !== 'pressure') {
   process.exit(2);
 }
 const pressureGrid = values.grid === 'pressure';
-const refScript = resolve(
-  import.meta.dirname,
-  '../../../../shared/bench',
-  pressureGrid ? 'ref_v2.sh' : 'ref.sh',
-);
+const refDir = values['ref-dir'] ?? resolve(import.meta.dirname, '../../../../shared/bench');
+const refScript = resolve(refDir, pressureGrid ? 'ref_v2.sh' : 'ref.sh');
 
 const NX = 89;
 const NY = 41;
