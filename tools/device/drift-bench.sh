@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # drift-bench v1 (altitude levels) and v2 (pressure levels) against their C yardsticks, for a quiet
 # machine: the 2-core development machine is shared, and its load swamps the ratio.
-#   tools/device/drift-bench.sh pack    here: builds, packs Node, sim-core and the bench into .device/
+#   tools/device/drift-bench.sh pack [pack.sh options]
+#                                       here: builds, packs Node, sim-core and the bench into .device/
 #   tools/device/drift-bench.sh run     there (device `run`, carry [".device"]): 3 alternations of
 #                                       `bench:drift --rounds 5` on each grid; JSON lines, then a table
 # The yardsticks are built there with `cc -O3 -march=native` as ../shared/bench/ref*.sh do; where
@@ -13,7 +14,9 @@ case "${1:-}" in
     # pack.sh records .device/ in .git/info/exclude, which a `git worktree` checkout does not have.
     [ -d .git ] || { echo "pack from a main checkout (.git a folder), not from a worktree" >&2; exit 2; }
     npx -y pnpm@10 exec tsc -b tools
-    bash ../shared/device/pack.sh --filter @balloon-sim/sim-core
+    # Further pack.sh options (--webgpu, --filter, --also) pass through, so one .device/ can serve
+    # this and other device checks.
+    bash ../shared/device/pack.sh --filter @balloon-sim/sim-core "${@:2}"
     # The bench imports @balloon-sim/sim-core: inside the deployed package, Node resolves that name
     # to the package itself.
     mkdir -p .device/sim-core/bench .device/bench
@@ -36,7 +39,9 @@ case "${1:-}" in
     echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), yardsticks from $refs"
     for r in 1 2 3; do
       for grid in altitude pressure; do
-        node .device/sim-core/bench/drift.js --grid "$grid" --rounds 5 --ref-dir "$refs" | tee -a "$out"
+        # DRIFT_BENCH_ARGS (e.g. "--steps 20") shortens a smoke test of this script; later options win.
+        # shellcheck disable=SC2086
+        node .device/sim-core/bench/drift.js --grid "$grid" --rounds 5 --ref-dir "$refs" ${DRIFT_BENCH_ARGS:-} | tee -a "$out"
       done
     done
     node -e '
