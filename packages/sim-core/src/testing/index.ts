@@ -3,4 +3,5 @@
  * the sources only: it is for this repository's tests, never built or published).
  */
 export { membersAt, seededRandom } from './helpers.js';
+export { PerColumnPressureWind } from './per-column-pressure.js';
 export { hasSharedData, REPO_ROOT, SHARED_DATA_DIR, sharedDataPath } from './shared-data.js';

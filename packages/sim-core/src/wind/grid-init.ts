@@ -148,6 +148,26 @@ export function normaliseGrid(init: GridWindInit): NormalisedGrid {
   reorder(init.u, uv, 0);
   reorder(init.v, uv, 1);
   const gh = init.levels.kind === 'pressure' ? reorder(init.levels.geopotentialHeightM, null, 0) : null;
+  if (gh && init.levels.kind === 'pressure') {
+    // The sampler places an altitude between levels by each column's heights, which only means
+    // something when they rise with the level; heights that do not are a corrupted field, not weather.
+    // A missing height (NaN) is left to the sampler, which gives no wind in that column.
+    const pressures = init.levels.pressuresHpa;
+    for (let n = 0; n < timesSec.length; n++)
+      for (let k = 1; k < nLevels; k++)
+        for (let c = 0; c < layer; c++) {
+          const below = gh[(n * nLevels + k - 1) * layer + c];
+          const here = gh[(n * nLevels + k) * layer + c];
+          if (here > below || Number.isNaN(here) || Number.isNaN(below)) continue;
+          const i = c % nx;
+          const e = (n * nLevels + levelOrder[k]) * layer + (c - i) + (flipLon ? nx - 1 - i : i);
+          invalid(
+            `geopotentialHeightM[${e}]`,
+            `(${pressures[levelOrder[k]]} hPa) must be above the level below it (${pressures[levelOrder[k - 1]]} hPa at ${below} m): heights rise as pressure falls (${init.description})`,
+            here,
+          );
+        }
+  }
   let orography: Float32Array | null = null;
   if (init.orographyM) {
     orography = new Float32Array(layer);
