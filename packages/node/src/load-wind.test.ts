@@ -56,6 +56,8 @@ describe.runIf(hasSharedData)('a scenario wind of files from different forecast 
       expect.stringMatching(
         /^1 gap between the wind's time steps .*: 2020-08-04T18:00:00\.000Z to 2020-08-15T12:00:00\.000Z \(10 d 18 h\)$/,
       ),
+      // One member cannot resolve the default closure threshold (1 %): the summary says so.
+      expect.stringMatching(/^1 member cannot resolve a closure threshold of 1 %/),
     ]);
   });
 });

@@ -305,8 +305,8 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     bands: bandSummaries(ctx, prepared, hasBorder),
     warnings: [
       ...coverageWarnings(coverage, zones),
-      ...thresholdWarnings(threshold, members.count),
       ...prepared.warnings,
+      ...thresholdWarnings(threshold, members.count),
       ...statusWarnings(status0),
     ],
   };
