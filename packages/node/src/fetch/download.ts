@@ -5,6 +5,17 @@ import { InputError } from '@balloon-sim/sim-core';
 import { EnvHttpProxyAgent, fetch } from 'undici';
 import { forgetTemporary, registerTemporary } from '../temporaries.js';
 
+/** Shared options of the fetchers. */
+export interface FetchCommon {
+  baseUrl?: string;
+  timeoutMs?: number;
+  attempts?: number;
+  backoffMs?: number;
+  signal?: AbortSignal;
+  /** Progress lines (the command line sends them to stderr). */
+  log?: (line: string) => void;
+}
+
 /** Options of one download. */
 export interface DownloadOptions {
   /** Give up on an attempt after this long without completing (ms). Default 60 s. */
