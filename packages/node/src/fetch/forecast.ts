@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm, rmdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { cropGrib2, describeGrib2, type Grib2MessageSummary } from '@balloon-sim/formats';
 import { DecodeError, InputError, isoTimeText, type LonLatBox } from '@balloon-sim/sim-core';
 import Bunzip from 'seek-bzip';
@@ -431,7 +431,10 @@ async function fetchCycle(
   } finally {
     // An empty .partial (nothing received) or cycle folder (nothing stored) is not left behind.
     await rmdir(partialDir).catch(() => {});
-    if (files.length === 0 && !options.outDir) await rmdir(dir).catch(() => {});
+    if (files.length === 0 && !options.outDir)
+      await rmdir(dir)
+        .then(() => rmdir(dirname(dir)))
+        .catch(() => {});
   }
   const wanted = new Set(plan.steps.map((s) => s.step));
   return {
