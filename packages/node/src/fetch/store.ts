@@ -174,8 +174,9 @@ export async function listStore(root: string, model?: ForecastModelId): Promise<
 }
 
 /**
- * Removes all but the newest `keep` cycles of each model (complete or not; a folder whose index
- * cannot be read counts as a cycle too). Returns the folders removed.
+ * Keeps the newest `keep` complete cycles of each model and any folder newer than them (an
+ * incomplete cycle may be a fetch under way, or one to resume); removes every older folder,
+ * complete, incomplete or unreadable. Returns the folders removed.
  */
 export async function pruneStore(
   root: string,
@@ -187,8 +188,17 @@ export async function pruneStore(
   const removed: StoredCycle[] = [];
   const all = await listStore(root, model);
   for (const id of FORECAST_MODELS) {
-    const ofModel = all.filter((c) => c.model === id);
-    for (const c of ofModel.slice(keep)) {
+    const ofModel = all.filter((c) => c.model === id); // newest first
+    let complete = 0;
+    let from = ofModel.length;
+    for (const [k, c] of ofModel.entries()) {
+      if (complete === keep) {
+        from = k;
+        break;
+      }
+      if (c.index?.complete) complete++;
+    }
+    for (const c of ofModel.slice(from)) {
       await rm(c.dir, { recursive: true, force: true });
       removed.push(c);
     }
