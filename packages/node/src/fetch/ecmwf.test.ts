@@ -29,6 +29,7 @@ import {
   sharedDataPath,
 } from '@balloon-sim/sim-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScenarioWind } from '../load-wind.js';
 import { type ForecastServer, startForecastServer } from '../testing/forecast-server.js';
 import { fetchForecast } from './forecast.js';
 import { readCycleIndex, resolveStoredCycle } from './store.js';
@@ -212,6 +213,25 @@ describe.runIf(hasSharedData && hasEccodes)(
         }
       }
       expect(checked).toBe(STEPS.length * 3 * 3 * LEVELS.length * 19 * 15);
+    });
+
+    it('a scenario names the stored ensemble cycle and a member: that member is its wind; without a member it is refused', async () => {
+      const source = { type: 'forecast', model: 'ecmwf-ens', cycle: 'latest', store: firstStore } as const;
+      const error = await loadScenarioWind(source, '/').catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(/hold 3 ensemble members \(0–2\): name one/);
+      const resolved = await resolveStoredCycle(firstStore, 'ecmwf-ens', CYCLE);
+      const { members } = await decodeWindMembers(
+        resolved.paths.map((p) => ({ name: p, bytes: new Uint8Array(readFileSync(p)) })),
+      );
+      const one = (await loadScenarioWind({ ...source, member: 2 }, '/')) as PressureGridWind;
+      const expected = members[2].field as PressureGridWind;
+      const tSec = Date.UTC(2020, 7, 4, 15) / 1000;
+      const [a, b] = [new Float64Array(2), new Float64Array(2)];
+      one.sampleOnLevel(22, 53.5, 850, tSec, a);
+      expected.sampleOnLevel(22, 53.5, 850, tSec, b);
+      expect(a).toEqual(b);
+      (members[0].field as PressureGridWind).sampleOnLevel(22, 53.5, 850, tSec, b); // the control differs
+      expect(a).not.toEqual(b);
     });
 
     it('a connection cut mid-file: the download resumes from the bytes received (Range: bytes=N-), same files', async () => {
