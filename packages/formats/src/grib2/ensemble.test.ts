@@ -70,7 +70,8 @@ describe.runIf(hasSharedData && hasEccodes)(
         });
         return { name, path, bytes: new Uint8Array(readFileSync(path)) };
       });
-    });
+      // Many ecCodes runs: slow on a busy machine, not timed.
+    }, 300_000);
 
     it('the test files are what ECMWF sends: template 4.1, CCSDS (5.42), MARS labels, members 0–2', () => {
       const keys = eccodesKeys(steps[0].path, [

@@ -29,6 +29,7 @@ import {
   sharedDataPath,
 } from '@balloon-sim/sim-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCli } from '../testing/cli.js';
 import { type ForecastServer, startForecastServer } from '../testing/forecast-server.js';
 import { fetchForecast } from './forecast.js';
 import { readCycleIndex } from './store.js';
@@ -174,6 +175,52 @@ describe.runIf(hasSharedData && hasEccodes)('wind fetch icon-eu against a local 
       }
     }
     expect(checked).toBe(STEPS.length * 3 * LEVELS.length * 19 * 15);
+  });
+
+  it('the command line fetches the cycle into --store, and a scenario naming {"type": "forecast"} runs on it, saying which cycle', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'store-cli-'));
+    const fetched = startCli([
+      'wind',
+      'fetch',
+      'icon-eu',
+      '--bbox',
+      '20,52,24,55',
+      '--cycle',
+      CYCLE,
+      '--hours',
+      '0,6',
+      '--levels',
+      LEVELS.join(','),
+      '--store',
+      store,
+      '--base-url',
+      `${server.base}/weather/nwp`,
+    ]);
+    let stdout = '';
+    fetched.child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    expect(await fetched.exited, fetched.stderr()).toEqual({ code: 0, signal: null });
+    expect(stdout).toContain(`icon-eu cycle ${CYCLE} in ${join(store, 'icon-eu', CYCLE)}: steps 0, 6`);
+    expect(fetched.stderr()).toMatch(/\[2\/2\] .*icon-eu\.2020080412\.f006\.grib2/);
+    expect((await readCycleIndex(join(store, 'icon-eu', CYCLE))).complete).toBe(true);
+
+    const scenario = join(store, 'scenario.json');
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        wind: { type: 'forecast', model: 'icon-eu', cycle: 'latest', store: '.' },
+        launch: { sites: [{ id: 'hrodna', lon: 23.0, lat: 53.5 }], times: { start: '2020-08-04T13:00:00Z' } },
+        flight: { floatAltitudeM: 1500 },
+        solver: { durationSec: 3600 },
+      }),
+    );
+    const run = startCli(['run', scenario, '--json']);
+    run.child.stdout?.removeAllListeners('data');
+    expect(await run.exited, run.stderr()).toEqual({ code: 0, signal: null });
+    expect(run.stderr()).toContain(
+      `wind: icon-eu cycle ${CYCLE} (the newest complete in ${store}), steps +0…+6 h`,
+    );
   });
 
   it('a connection cut mid-file resumes the bz2 file from the bytes received; a server ignoring Range restarts it cleanly', async () => {
