@@ -340,6 +340,23 @@ describe.runIf(hasSharedData && hasEccodes)(
       expect(existsSync(join(store, 'ecmwf-ens', '2020080418'))).toBe(false);
     });
 
+    it('levels or members ECMWF does not publish are bad input naming what its index lists, not a cycle to fall back from', async () => {
+      const store = mkdtempSync(join(tmpdir(), 'store-'));
+      const error = await fetch(store, {
+        cycle: 'latest',
+        nowSec: Date.UTC(2020, 7, 5, 2) / 1000,
+        hours: [0],
+        levelsHpa: [950, 850],
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(
+        /^ecmwf-ens does not publish u 950 hPa member 0, .*: the index .*-0h-enfo-ef\.index lists levels 1000, 925, 850, 700, 600, 500, 300 hPa, members 0–2$/,
+      );
+      const members = await fetch(store, { hours: [0], members: [0, 7] }).catch((e: unknown) => e);
+      expect((members as Error).message).toMatch(/^ecmwf-ens does not publish u 1000 hPa member 7, /);
+      expect(readdirSync(store)).toEqual([]);
+    });
+
     it('a cycle not yet published is refused with the 404 named (bad input), nothing stored', async () => {
       const store = mkdtempSync(join(tmpdir(), 'store-'));
       const error = await fetch(store, { cycle: '2020080500' }).catch((e: unknown) => e);

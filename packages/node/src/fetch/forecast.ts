@@ -240,6 +240,18 @@ async function planCycle(
       if (selection.levelsHpa.length < 2)
         throw new NotPublished(`the index ${url} lists no pressure levels from 1000 to 500 hPa`);
       const { chosen, missing } = selectEcmwf(entries, selection);
+      // ECMWF writes a step's index once its file is whole: levels or members asked for that it does
+      // not list are not published at all (bad input), not a cycle still on its way.
+      if (missing.length > 0 && (options.levelsHpa || options.members)) {
+        const pl = entries.filter((e) => e.levtype === 'pl' && e.param === 'u');
+        const levels = [...new Set(pl.map((e) => e.level!))].sort((a, b) => b - a);
+        const members = [...new Set(pl.map((e) => e.member))].sort((a, b) => a - b);
+        throw new InputError(
+          `${model.id} does not publish ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}: the index ${url} lists levels ${levels.join(', ')} hPa${model.ensemble ? `, members ${members[0]}–${members.at(-1)}` : ''}`,
+          options.levelsHpa ? 'levels' : 'members',
+          options.levelsHpa ?? options.members,
+        );
+      }
       if (missing.length > 0)
         throw new NotPublished(
           `the index ${url} lacks ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}`,
