@@ -3,9 +3,11 @@
  * browsers; the heavy decoders (HDF5, JPEG 2000) load on first use.
  */
 export {
+  cropGrib2,
   decodeGrib2,
   describeGrib2,
   type Grib2Bbox,
+  type Grib2Crop,
   type Grib2DecodeOptions,
   type Grib2Description,
   type Grib2Field,
@@ -15,8 +17,10 @@ export {
   type Grib2Packing,
   type Grib2Skipped,
   type Grib2WindLevelType,
+  type Grib2WindMember,
   type Grib2WindOptions,
   grib2Wind,
+  grib2WindMembers,
 } from './grib2/index.js';
 export {
   type Grib2JsonRecord,
@@ -38,12 +42,15 @@ export { type ReadOpenMeteoOptions, readOpenMeteo } from './open-meteo.js';
 export {
   type DecodeWindOptions,
   decodeWind,
+  decodeWindMembers,
   describeWindFile,
   detectWindFormat,
   WIND_FORMATS,
   type WindFile,
   type WindFormat,
   type WindLevelType,
+  type WindMember,
+  type WindMembers,
 } from './wind-file.js';
 export {
   type ReadWyomingOptions,

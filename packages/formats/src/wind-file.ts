@@ -1,6 +1,6 @@
 import type { LonLatBox, SoundingWind, WindField } from '@balloon-sim/sim-core';
 import { DecodeError, gridWind, isoTime } from '@balloon-sim/sim-core';
-import { describeGrib2, grib2Wind } from './grib2/index.js';
+import { describeGrib2, grib2Wind, grib2WindMembers } from './grib2/index.js';
 import { readGrib2Json } from './grib2json.js';
 import { GRID_JSON_FORMAT, readGridJson } from './grid-json.js';
 import { describeNetcdf, readNetcdfWind } from './netcdf.js';
@@ -32,6 +32,24 @@ export interface DecodeWindOptions {
    * times would be interpolated across runs as one forecast; "allow" merges them with a warning.
    */
   mixedRuns?: 'refuse' | 'allow';
+  /**
+   * GRIB2 ensembles: the member to take (perturbation number of product template 4.1). Files holding
+   * several members are refused without it; decodeWindMembers takes them all.
+   */
+  member?: number;
+}
+
+/** One member of a forecast: its number (null for a deterministic forecast or a non-GRIB2 file) and its wind. */
+export interface WindMember {
+  number: number | null;
+  field: WindField;
+}
+
+/** Every member of the forecast the files hold, in member order. */
+export interface WindMembers {
+  members: WindMember[];
+  /** What the members are, e.g. "51 ensemble members (0–50)" or "one deterministic forecast". */
+  description: string;
 }
 
 const startsWith = (bytes: Uint8Array, text: string) =>
@@ -114,6 +132,7 @@ export async function decodeWind(files: WindFile[], options: DecodeWindOptions =
           bbox: options.bbox,
           levelType: options.levelType,
           mixedRuns: options.mixedRuns,
+          member: options.member,
         }),
       );
     case 'netcdf':
@@ -141,6 +160,43 @@ export async function decodeWind(files: WindFile[], options: DecodeWindOptions =
     case 'grid-json':
       return gridWind(readGridJson(parse(file), file.name));
   }
+}
+
+/**
+ * Reads wind files into one wind field per forecast member: GRIB2 ensemble members (product
+ * template 4.1) are told apart by their perturbation number, each assembled on its own as decodeWind
+ * assembles one; a deterministic GRIB2 forecast and every other format give one member numbered
+ * null. For a wind source holding several members (an ensemble from forecast members).
+ */
+export async function decodeWindMembers(
+  files: WindFile[],
+  options: Omit<DecodeWindOptions, 'member'> = {},
+): Promise<WindMembers> {
+  if (files.length === 0) throw new DecodeError('no wind file given', 'wind');
+  const formats = files.map((f) => options.format ?? detectWindFormat(f));
+  if (formats.some((f) => f !== 'grib2')) {
+    const field = await decodeWind(files, options);
+    return { members: [{ number: null, field }], description: 'one deterministic forecast' };
+  }
+  const members = await grib2WindMembers(files, {
+    bbox: options.bbox,
+    levelType: options.levelType,
+    mixedRuns: options.mixedRuns,
+  });
+  const numbers = members.map((m) => m.number).filter((n): n is number => n !== null);
+  return {
+    members: members.map((m) => ({ number: m.number, field: gridWind(m.init) })),
+    description:
+      numbers.length === 0
+        ? 'one deterministic forecast'
+        : `${numbers.length} ensemble member${numbers.length === 1 ? '' : 's'} (${numbersText(numbers)})`,
+  };
+}
+
+/** "0–50" for consecutive numbers, else the list. */
+function numbersText(numbers: number[]): string {
+  const consecutive = numbers.every((n, k) => k === 0 || n === numbers[k - 1] + 1);
+  return consecutive && numbers.length > 2 ? `${numbers[0]}–${numbers.at(-1)}` : numbers.join(', ');
 }
 
 /** What a file holds, for `balloon-sim wind inspect`: its format and that format's own description. */

@@ -4,7 +4,14 @@
  * export; the worker threads' message protocol stays inside.
  */
 export { BUNDLED_GEOGRAPHY_DIR, loadScenarioTargets, loadZoneFile } from './geography.js';
-export { loadScenarioWind, loadWindFiles, readWindFiles } from './load-wind.js';
+export {
+  loadScenarioWind,
+  loadWindFiles,
+  pinWindSource,
+  type ResolvedForecast,
+  readWindFiles,
+  resolveForecastSource,
+} from './load-wind.js';
 export { readScenarioFile, resolveLaunchArea, type ScenarioFile } from './scenario-file.js';
 export { defaultWorkers, type ParallelRunOptions, runInWorkers, WorkerPool } from './workers/pool.js';
 export type { BacktrackRequest, BacktrackSummary } from './workers/protocol.js';

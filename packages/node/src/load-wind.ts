@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type DecodeWindOptions, decodeWind, readNetcdfWind, type WindFile } from '@balloon-sim/formats';
-import type { LonLatBox, WindField, WindSource } from '@balloon-sim/sim-core';
+import type { ForecastWindSource, LonLatBox, WindField, WindSource } from '@balloon-sim/sim-core';
 import { analyticWind, DecodeError, type GridWindInit, gridWind } from '@balloon-sim/sim-core';
+import { defaultStoreRoot, resolveStoredCycle } from './fetch/store.js';
 import { readInput } from './files.js';
 
 /** Reads wind files from disk. */
@@ -65,8 +66,57 @@ export async function loadWindFiles(paths: string[], options: DecodeWindOptions 
   return decodeWind(files, options);
 }
 
+/** A forecast source resolved through the store: the cycle used and its files. */
+export interface ResolvedForecast {
+  /** The source with the cycle and store pinned (cycle YYYYMMDDHH, store absolute). */
+  source: ForecastWindSource;
+  /** The store folder of the cycle, and its files in step order. */
+  dir: string;
+  paths: string[];
+  /** E.g. "ecmwf-ens cycle 2025102400 (the newest complete in /…/forecasts), steps +0…+24 h, members 0–50". */
+  description: string;
+}
+
+/**
+ * Resolves a scenario's forecast source through the forecast store (`store` relative to the
+ * scenario's folder; default the user's store): "latest" is the newest complete cycle of the model.
+ * Incomplete or damaged cycles are refused (InputError naming the cycle and what to run).
+ */
+export async function resolveForecastSource(
+  source: ForecastWindSource,
+  baseDir: string,
+): Promise<ResolvedForecast> {
+  const root = source.store === undefined ? defaultStoreRoot() : resolve(baseDir, source.store);
+  const { dir, index, paths } = await resolveStoredCycle(root, source.model, source.cycle);
+  const steps = index.steps;
+  const members = index.members;
+  const description = `${index.model} cycle ${index.cycle}${source.cycle === 'latest' ? ` (the newest complete in ${root})` : ` (${root})`}, steps +${steps[0]}…+${steps.at(-1)} h${members ? `, members ${members.length > 1 ? `${members[0]}–${members.at(-1)}` : members[0]}` : ''}`;
+  return { source: { ...source, cycle: index.cycle, store: root }, dir, paths, description };
+}
+
+/**
+ * A scenario's wind source with a forecast's "latest" pinned to the cycle it is now, and its store
+ * made absolute, so that worker threads reading it later read the same cycle; `note` is told which
+ * cycle is used. Other sources are returned as they are.
+ */
+export async function pinWindSource(
+  source: WindSource,
+  baseDir: string,
+  note?: (line: string) => void,
+): Promise<WindSource> {
+  if (source.type !== 'forecast') return source;
+  const resolved = await resolveForecastSource(source, baseDir);
+  note?.(`wind: ${resolved.description}`);
+  return resolved.source;
+}
+
 /** The wind field of a scenario's source; file paths are relative to `baseDir` (the scenario's folder). */
 export async function loadScenarioWind(source: WindSource, baseDir: string): Promise<WindField> {
+  if (source.type === 'forecast') {
+    const { paths } = await resolveForecastSource(source, baseDir);
+    // A cycle of several members is one wind only for a named member (decodeWind refuses otherwise).
+    return loadWindFiles(paths, { format: 'grib2', member: source.member });
+  }
   if (source.type !== 'file') return analyticWind(source);
   return loadWindFiles(
     source.paths.map((p) => resolve(baseDir, p)),

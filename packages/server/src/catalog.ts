@@ -287,6 +287,16 @@ export class Catalog {
       }
       wind = { ...source, paths, ...(levelType ? { levelType } : {}) };
     }
+    // A client may not point the server at a folder of its choosing: the server reads its own store.
+    if (wind.type === 'forecast' && wind.store !== undefined)
+      throw new ScenarioError([
+        {
+          path: 'wind.store',
+          message:
+            'a scenario sent to the server cannot name a forecast store: the server reads its own ($BALLOON_SIM_FORECAST_STORE or its user cache)',
+          value: wind.store,
+        },
+      ]);
     const zones = scenario.zones?.files
       ? {
           ...scenario.zones,

@@ -100,6 +100,7 @@ describe('hostile HTTP requests get a 4xx with the reason', () => {
       ['wind.paths[0]', { wind: { type: 'file', paths: ['../../packages/server/package.json'] } }],
       ['wind.paths', { wind: { type: 'file', paths: ['wind:../../etc/passwd'] } }],
       ['zones.files[0]', { zones: { files: ['/etc/hosts'] } }],
+      ['wind.store', { wind: { type: 'forecast', model: 'gfs', cycle: 'latest', store: '/etc' } }],
       [
         'launch.area.file',
         { launch: { area: { file: '../../../../etc/passwd', points: 3 }, times: scenario().launch.times } },

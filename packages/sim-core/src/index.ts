@@ -160,6 +160,7 @@ export {
   type Ensemble,
   type FileWindSource,
   type Flight,
+  type ForecastWindSource,
   type Launch,
   type LaunchArea,
   type LaunchSite,

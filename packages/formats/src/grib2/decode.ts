@@ -66,10 +66,29 @@ export async function decodeEntries(
   return fields;
 }
 
+/**
+ * One field's packed integers X, cropped to `bbox` and in the output order of decodeGrib2 (NaN where
+ * missing), instead of the values: what a lossless re-encoding of the cropped field needs. Exact for
+ * X < 2^24 (they are stored as float32); `maxInteger` lets the caller check.
+ */
+export async function decodeFieldIntegers(
+  entry: FieldEntry,
+  bbox: Grib2Bbox | undefined,
+): Promise<Grib2Field & { maxInteger: number }> {
+  const field = await decodeField(entry, bbox, new Scratch(), true);
+  let maxInteger = 0;
+  for (let c = 0; c < field.values.length; c++) {
+    const x = field.values[c];
+    if (x > maxInteger) maxInteger = x;
+  }
+  return { ...field, maxInteger };
+}
+
 async function decodeField(
   { raw, info }: FieldEntry,
   bbox: Grib2Bbox | undefined,
   scratch: Scratch,
+  integers = false,
 ): Promise<Grib2Field> {
   const grid = readLatLonGrid(raw.s3);
   const crop = cropGrid(grid, bbox, raw.s3);
@@ -105,15 +124,16 @@ async function decodeField(
       break;
   }
   const out = new Float32Array(crop.lon.count * crop.lat.count);
+  // Integers: the same placement with Y = X (R = 0, E = 0, D = 0).
   const overflow = scatter(
     values,
     range.first,
     bitmap,
     grid,
     crop,
-    packing.referenceValue,
-    2 ** packing.binaryScale,
-    10 ** packing.decimalScale,
+    integers ? 0 : packing.referenceValue,
+    integers ? 1 : 2 ** packing.binaryScale,
+    integers ? 1 : 10 ** packing.decimalScale,
     out,
   );
   if (overflow > 0) {

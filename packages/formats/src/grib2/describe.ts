@@ -29,6 +29,9 @@ export interface Grib2MessageSummary {
   latLast?: number;
   /** Section 5 octet 20; absent for data representation templates this decoder does not read. */
   bitsPerValue?: number;
+  /** Ensemble members (product template 4.1): perturbation number and ensemble size. */
+  member?: number;
+  ensembleSize?: number;
 }
 
 export interface Grib2Description {
@@ -72,6 +75,10 @@ export function describeGrib2(file: { name: string; bytes: Uint8Array }): Grib2D
       summary.latLast = grid.latLastDeg;
     }
     if (SUPPORTED_PACKING_TEMPLATES.includes(info.template5)) summary.bitsPerValue = raw.s5.u8(20);
+    if (info.ensemble) {
+      summary.member = info.ensemble.perturbation;
+      summary.ensembleSize = info.ensemble.size;
+    }
     return summary;
   });
   return {

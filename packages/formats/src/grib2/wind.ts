@@ -18,6 +18,18 @@ export interface Grib2WindOptions {
   levelType?: Grib2WindLevelType;
   /** Files of several forecast runs: refused (default) or merged with a warning ("allow"). */
   mixedRuns?: 'refuse' | 'allow';
+  /**
+   * The ensemble member to take (perturbation number of product template 4.1; 0 is the control in
+   * ECMWF's and NCEP's numbering). Required when the files hold several members: mixing them would
+   * interleave different forecasts as one.
+   */
+  member?: number;
+}
+
+/** One member of an ensemble: its number (null for a deterministic forecast) and its wind. */
+export interface Grib2WindMember {
+  number: number | null;
+  init: GridWindInit;
 }
 
 /** Type of first fixed surface for each level type (code table 4.5). */
@@ -31,7 +43,15 @@ const PART = 'wind assembly';
 /** Parameter keys (discipline 0, category, number: code tables 4.1, 4.2). */
 const isU = (f: Grib2FieldInfo) => f.discipline === 0 && f.category === 2 && f.number === 2;
 const isV = (f: Grib2FieldInfo) => f.discipline === 0 && f.category === 2 && f.number === 3;
-const isGh = (f: Grib2FieldInfo) => f.discipline === 0 && f.category === 3 && f.number === 5;
+/**
+ * Height of the isobaric surface: geopotential height (0/3/5, gpm) as NCEP and ECMWF send it, or
+ * geopotential (0/3/4, m²/s²) as DWD's ICON sends it (its "FI"), divided by standard gravity when
+ * copied (WMO's definition of geopotential height: Φ / g0).
+ */
+const isGh = (f: Grib2FieldInfo) =>
+  f.discipline === 0 && f.category === 3 && (f.number === 5 || (f.number === 4 && f.levelTypeCode === 100));
+/** The member a field belongs to: the perturbation number of template 4.1, null without one. */
+export const memberOf = (f: Grib2FieldInfo): number | null => f.ensemble?.perturbation ?? null;
 /** Ground elevation: geopotential height (0/3/5) or geopotential (0/3/4) at the surface (type 1). */
 const isOrography = (f: Grib2FieldInfo) =>
   f.discipline === 0 && f.category === 3 && (f.number === 5 || f.number === 4) && f.levelTypeCode === 1;
@@ -55,13 +75,85 @@ export async function grib2Wind(
   if (files.length === 0) invalid('files', 'must hold at least one GRIB2 file', files.length);
   const headers = files.map((f) => readFieldInfos(f.bytes, f.name).entries);
   const names = files.map((f) => f.name).join(', ');
+  const members = windMembers(headers, options.levelType);
+  if (options.member !== undefined) {
+    if (!members.includes(options.member))
+      throw new DecodeError(
+        `hold no ensemble member ${options.member} (members here: ${membersText(members)})`,
+        names,
+        PART,
+      );
+    return assemble(files, headers, options, options.member);
+  }
+  if (members.length > 1)
+    throw new DecodeError(
+      `hold ${members.length} ensemble members (${membersText(members)}): name one (scenario wind.member, decodeWind's member option), or decode them all with decodeWindMembers`,
+      names,
+      PART,
+    );
+  return assemble(files, headers, options, members[0] ?? null);
+}
+
+/**
+ * Every member of an ensemble in GRIB2 files (product template 4.1, told apart by perturbation
+ * number), each assembled as grib2Wind assembles one, in member order; a deterministic forecast is
+ * one member numbered null. Headers are read once; each member decodes only its own fields.
+ */
+export async function grib2WindMembers(
+  files: readonly { name: string; bytes: Uint8Array }[],
+  options: Omit<Grib2WindOptions, 'member'> = {},
+): Promise<Grib2WindMember[]> {
+  if (files.length === 0) invalid('files', 'must hold at least one GRIB2 file', files.length);
+  const headers = files.map((f) => readFieldInfos(f.bytes, f.name).entries);
+  const members = windMembers(headers, options.levelType);
+  const out: Grib2WindMember[] = [];
+  for (const number of members.length > 0 ? members : [null])
+    out.push({ number, init: await assemble(files, headers, options, number) });
+  return out;
+}
+
+/** The member numbers among the u and v fields, ascending; empty when no field is an ensemble member. */
+function windMembers(headers: FieldEntry[][], levelType?: Grib2WindLevelType): number[] {
+  const code = levelType ? LEVEL_CODES[levelType] : undefined;
+  const numbers = new Set<number>();
+  for (const entries of headers)
+    for (const { info } of entries) {
+      if (!(isU(info) || isV(info)) || (code !== undefined && info.levelTypeCode !== code)) continue;
+      const m = memberOf(info);
+      if (m !== null) numbers.add(m);
+    }
+  return [...numbers].sort((a, b) => a - b);
+}
+
+/** "0–50" for a run of consecutive numbers, else the list. */
+function membersText(members: readonly number[]): string {
+  if (members.length === 0) return 'none';
+  const consecutive = members.every((m, k) => k === 0 || m === members[k - 1] + 1);
+  return consecutive && members.length > 2 ? `${members[0]}–${members.at(-1)}` : members.join(', ');
+}
+
+/** One member's wind (or the deterministic forecast's, member null): see grib2Wind. */
+async function assemble(
+  files: readonly { name: string; bytes: Uint8Array }[],
+  headers: FieldEntry[][],
+  options: Grib2WindOptions,
+  member: number | null,
+): Promise<GridWindInit> {
+  const names = files.map((f) => f.name).join(', ');
   const levelType = options.levelType ?? chooseLevelType(headers, names);
   const code = LEVEL_CODES[levelType];
   if (code === undefined)
     invalid('levelType', 'must be isobaric, height-above-sea or height-above-ground', levelType);
   const needsGh = levelType === 'isobaric';
+  // Fields of another member are not this forecast; fields without a member number (orography, or a
+  // deterministic file given alongside) belong to every member only when no member is asked for.
+  const ofMember = (f: Grib2FieldInfo) => {
+    const m = memberOf(f);
+    return member === null || m === member || (m === null && isOrography(f));
+  };
   const wanted = (f: Grib2FieldInfo) =>
-    isOrography(f) || (f.levelTypeCode === code && (isU(f) || isV(f) || (needsGh && isGh(f))));
+    ofMember(f) &&
+    (isOrography(f) || (f.levelTypeCode === code && (isU(f) || isV(f) || (needsGh && isGh(f)))));
 
   const slots = new Map<number, Map<number, Slot>>(); // valid time → level → fields
   const sources = new Map<number, Set<string>>(); // valid time → file names
@@ -144,6 +236,10 @@ export async function grib2Wind(
       ] as const) {
         if (field && into) copyField(field, into, at, levelType, sourceOf.get(field)!);
       }
+      // Geopotential (m²/s², DWD's FI) to geopotential height (gpm): Φ / g0.
+      if (gh && slot.gh?.info.number === 4) {
+        for (let c = at; c < at + layer; c++) gh[c] /= STANDARD_GRAVITY_M_S2;
+      }
     });
   });
 
@@ -153,7 +249,7 @@ export async function grib2Wind(
       ]
     : [];
   const orographyM = orographyOf(orography, reference);
-  const run = describeRuns(reference.field, slots);
+  const run = `${describeRuns(reference.field, slots)}${memberText(member, reference.field)}`;
   const fileList = files.map((f) => f.name).join(', ');
   const span = `${timesSec.length} time${timesSec.length > 1 ? 's' : ''} ${isoTime(timesSec[0], 'seconds')}${timesSec.length > 1 ? `…${isoTime(timesSec[timesSec.length - 1], 'seconds')}` : ''}`;
   if (levelType === 'height-above-ground') {
@@ -338,6 +434,13 @@ function orographyOf(
   const metres = Float32Array.from(field.values);
   if (field.info.number === 4) for (let c = 0; c < metres.length; c++) metres[c] /= STANDARD_GRAVITY_M_S2;
   return metres.some((z) => Number.isNaN(z)) ? undefined : metres;
+}
+
+/** ", member 5 of 51" for an ensemble member (the ensemble size as template 4.1 states it). */
+function memberText(member: number | null, field: Grib2Field): string {
+  if (member === null) return '';
+  const size = field.info.ensemble?.size;
+  return `, ensemble member ${member}${size ? ` of ${size}` : ''}`;
 }
 
 /** "NCEP run 2020-08-04T12:00:00Z", or the runs when the files come from several. */

@@ -10,7 +10,7 @@ import {
   type ValidationIssue,
 } from '@balloon-sim/sim-core';
 import { loadScenarioTargets, loadZoneFile } from '../geography.js';
-import { loadScenarioWind } from '../load-wind.js';
+import { loadScenarioWind, pinWindSource } from '../load-wind.js';
 import { readScenarioFile } from '../scenario-file.js';
 import { WorkerPool } from '../workers/pool.js';
 import { type Command, parse, UsageError } from './command.js';
@@ -61,17 +61,22 @@ standard error; a named pipe or a device is written through, never replaced.`,
     const print = outputs.usesStdout ? note : out;
     let pool: WorkerPool | null = null;
     try {
-      const wind = await loadScenarioWind(file.scenario.wind, file.baseDir);
-      const prepared = prepareRun(file.scenario, wind);
+      // A forecast's "latest" is pinned here: the workers read the same cycle, and stderr names it.
+      const scenario = {
+        ...file.scenario,
+        wind: await pinWindSource(file.scenario.wind, file.baseDir, note),
+      };
+      const wind = await loadScenarioWind(scenario.wind, file.baseDir);
+      const prepared = prepareRun(scenario, wind);
       const sim = prepared.simulation;
       const workers = workerCount(parsed.values.workers, sim.members.count * (sim.durationSec / sim.dtSec));
       // Workers start now, while this thread reads the geography.
       pool = workers > 1 && sim.members.count > 1 ? new WorkerPool(workers) : null;
-      const targets = await loadScenarioTargets(file.scenario, file.baseDir);
+      const targets = await loadScenarioTargets(scenario, file.baseDir);
       const hooks = { targets, keepFrames: outputs.needsFrames, ...outputs.hooks(prepared) };
       const result = pool
         ? await pool.run({
-            scenario: file.scenario,
+            scenario,
             baseDir: file.baseDir,
             prepared,
             workers,

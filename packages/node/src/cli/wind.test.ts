@@ -211,3 +211,45 @@ describe.runIf(hasSharedData)('balloon-sim wind sample on a NetCDF file whose pa
     );
   });
 });
+
+describe('balloon-sim wind store', () => {
+  it('lists the store that --store or $BALLOON_SIM_FORECAST_STORE names, and prunes old cycles', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'store-cli-'));
+    const { STORE_FORMAT, writeCycleIndex } = await import('../fetch/store.js');
+    for (const [cycle, complete] of [
+      ['2025102400', true],
+      ['2025102406', true],
+      ['2025102412', false],
+    ] as const)
+      await writeCycleIndex(join(root, 'ecmwf-ens', cycle), {
+        format: STORE_FORMAT,
+        model: 'ecmwf-ens',
+        cycle,
+        referenceTime: '',
+        source: 'test',
+        stepsWanted: [0, 6],
+        steps: complete ? [0, 6] : [0],
+        members: [0, 1, 2],
+        levelsHpa: [1000, 500],
+        box: null,
+        files: [],
+        complete,
+        updated: '',
+      });
+    const env = { ...process.env, BALLOON_SIM_FORECAST_STORE: root };
+    const listed = cli(['wind', 'store', 'list'], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.split('\n').slice(1, 4)).toEqual([
+      expect.stringMatching(/^ecmwf-ens 2025102412 incomplete steps 1\/2 \(\+0\.\.\+0 h\) members 3 /),
+      expect.stringMatching(/^ecmwf-ens 2025102406 complete {3}steps 2\/2 \(\+0\.\.\+6 h\) members 3 /),
+      expect.stringMatching(/^ecmwf-ens 2025102400 complete {3}steps 2\/2/),
+    ]);
+    const pruned = cli(['wind', 'store', 'prune', '--keep', '1', '--store', root]);
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toContain('removed ecmwf-ens 2025102400');
+    expect(readdirSync(join(root, 'ecmwf-ens')).sort()).toEqual(['2025102406', '2025102412']);
+    const bad = cli(['wind', 'store', 'prune', '--keep', 'all', '--store', root]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--keep must be a whole number ≥ 0, got "all"');
+  });
+});

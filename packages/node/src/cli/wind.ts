@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { describeWindFile } from '@balloon-sim/formats';
 import {
   type CoordinateAxis,
@@ -10,26 +11,46 @@ import {
   type WindCoverage,
   type WindField,
 } from '@balloon-sim/sim-core';
-import { fetchGfs, fetchOpenMeteo } from '../fetch/fetch-wind.js';
-import { parseBox, parseCycle, parseHours } from '../fetch/gfs.js';
+import { fetchOpenMeteo } from '../fetch/fetch-wind.js';
+import { fetchForecast } from '../fetch/forecast.js';
+import { parseBox, parseHours } from '../fetch/gfs.js';
+import { FORECAST_MODELS, forecastModel, parseModelCycle } from '../fetch/models.js';
+import { defaultStoreRoot, listStore, pruneStore, STORE_ENV } from '../fetch/store.js';
 import { loadWindFiles, readWindFiles } from '../load-wind.js';
 import { type Command, type CommandContext, option, parse, required, UsageError } from './command.js';
 
-const fetchUsage = `usage: balloon-sim wind fetch gfs --bbox LONMIN,LATMIN,LONMAX,LATMAX --hours H --out DIR [options]
+const fetchUsage = `usage: balloon-sim wind fetch <model> --bbox LONMIN,LATMIN,LONMAX,LATMAX [--hours H | --start T --end T] [--store DIR | --out DIR] [options]
        balloon-sim wind fetch open-meteo --bbox LONMIN,LATMIN,LONMAX,LATMAX --step DEG --start YYYY-MM-DD --end YYYY-MM-DD --out FILE [options]
 
-gfs: downloads a regional subset of a GFS 0.25° cycle (u, v, geopotential height on 1000–500 hPa)
-from NOAA's grib filter service, one GRIB2 file per forecast hour.
-  --cycle latest|YYYYMMDDHH   default latest (the newest cycle the server has)
-  --hours 0-24/3 or 0,6,12    forecast hours
+models: ${FORECAST_MODELS.join(', ')}
+  ecmwf-hres, ecmwf-ens  ECMWF open data (IFS 0.25°; ENS every member): only the u, v, gh messages
+                         of the pressure levels from 1000 to 500 hPa, by byte ranges of the .index
+  icon-eu                DWD ICON-EU (0.0625°): one bz2 file per parameter (U, V, FI), level, step
+  gefs                   NOAA GEFS (0.5°, control and 30 members) through the NOMADS grib filter
+  gfs                    NOAA GFS (0.25°) through the NOMADS grib filter
+Each cycle goes to the forecast store, <store>/<model>/<YYYYMMDDHH>/, one GRIB2 file per step (every
+member and level in it, cropped to the box) and index.json (steps, members, levels, box, files with
+size and SHA-256, complete or not); a scenario names it as {"type": "forecast", "model": …}.
+  --cycle latest|YYYYMMDDHH   default latest: the newest cycle that should be complete; when the
+                              server lacks a step or field of it, the previous one (said on stderr)
+  --hours 0-24/3 or 0,6,12    forecast hours; or
+  --start T --end T           the period to cover (ISO 8601 UTC): the steps around it. Neither: the
+                              next 24 hours
+  --levels 1000,850,700       pressure levels (hPa), default the model's from 1000 to 500 hPa
+  --members 0-10 or 0,1,2     ensemble members, default all
+  --store DIR                 the store (default $${STORE_ENV}, else
+                              $XDG_CACHE_HOME/balloon-sim/forecasts or ~/.cache/balloon-sim/forecasts)
+  --out DIR                   write the cycle's files and index.json here instead
+An interrupted fetch keeps the bytes received (in the cycle's .partial/) and the next fetch of the
+same cycle resumes them (HTTP Range); every file is written atomically.
 open-meteo: downloads pressure-level winds for a lattice of points every --step degrees.
 common options:
   --base-url URL      another server (a mirror, or a local one in tests)
-  --timeout-sec N     per attempt, default 60
+  --timeout-sec N     per attempt, default 60 (for the downloads by file: without receiving a byte)
   --attempts N        for network errors and 5xx answers, default 3
-Files are written atomically: an interrupted fetch leaves no partial file.
 Proxies: HTTPS_PROXY / HTTP_PROXY (or https_proxy / http_proxy) name one, NO_PROXY lists hosts that
-bypass it. Exit 1 when the network or the server fails (the cause is named), 2 for bad options.`;
+bypass it. Exit 1 when the network or the server fails (the cause is named), 2 for bad options or a
+cycle the server does not hold.`;
 
 const common = {
   bbox: { type: 'string' },
@@ -46,6 +67,27 @@ function positiveNumber(text: unknown, name: string, fallback: number): number {
   return n;
 }
 
+/** "0-10" or "0,1,2" as whole numbers; a UsageError naming the option otherwise. */
+function wholeNumbers(text: string | undefined, name: string): number[] | undefined {
+  if (text === undefined) return undefined;
+  const range = /^(\d+)-(\d+)$/.exec(text);
+  const list = range
+    ? Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, k) => Number(range[1]) + k)
+    : text.split(',').map((x) => (x.trim() === '' ? Number.NaN : Number(x)));
+  if (list.length === 0 || list.some((x) => !Number.isInteger(x) || x < 0))
+    throw new UsageError(`--${name} must be a list like 0,1,2 or a range like 0-10, got "${text}"`);
+  return list;
+}
+
+/** An ISO 8601 time as s since the epoch, UTC unless it names a zone; a UsageError naming the option otherwise. */
+function timeOption(text: string, name: string): number {
+  const zoned = /([zZ]|[+-]\d{2}:?\d{2})$/.test(text) || !text.includes('T') ? text : `${text}Z`;
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(zoned) : Number.NaN;
+  if (!Number.isFinite(ms))
+    throw new UsageError(`--${name} must be an ISO 8601 time such as 2025-10-24T06:00Z, got "${text}"`);
+  return ms / 1000;
+}
+
 async function fetchCommand(args: string[], context: CommandContext): Promise<void> {
   const [source, ...rest] = args;
   if (source === '--help' || source === '-h' || source === undefined) return context.out(fetchUsage);
@@ -58,6 +100,9 @@ async function fetchCommand(args: string[], context: CommandContext): Promise<vo
       step: { type: 'string' },
       start: { type: 'string' },
       end: { type: 'string' },
+      levels: { type: 'string' },
+      members: { type: 'string' },
+      store: { type: 'string' },
     },
     fetchUsage,
   );
@@ -70,19 +115,45 @@ async function fetchCommand(args: string[], context: CommandContext): Promise<vo
     signal: context.signal,
     log: context.note,
   };
-  if (source === 'gfs') {
+  if ((FORECAST_MODELS as readonly string[]).includes(source)) {
+    const model = option(() => forecastModel(source));
     const cycle = parsed.values.cycle as string;
     // Checked before any request: a malformed cycle is bad usage (exit 2), not a failed download.
-    if (cycle !== 'latest') option(() => parseCycle(cycle));
-    const hours = option(() => parseHours(required(parsed, 'hours', fetchUsage)));
-    const result = await fetchGfs({
+    if (cycle !== 'latest') option(() => parseModelCycle(model, cycle));
+    const { hours: hoursText, start, end, out, store } = parsed.values as Record<string, string | undefined>;
+    if (hoursText !== undefined && (start !== undefined || end !== undefined))
+      throw new UsageError(`give --hours or --start and --end, not both\n\n${fetchUsage}`);
+    if ((start === undefined) !== (end === undefined))
+      throw new UsageError(`--start and --end go together\n\n${fetchUsage}`);
+    if (out !== undefined && store !== undefined)
+      throw new UsageError(`give --out or --store, not both\n\n${fetchUsage}`);
+    const hours = hoursText === undefined ? undefined : option(() => parseHours(hoursText));
+    const period =
+      start !== undefined && end !== undefined
+        ? { startSec: timeOption(start, 'start'), endSec: timeOption(end, 'end') }
+        : undefined;
+    if (period && !(period.endSec > period.startSec))
+      throw new UsageError(`--end must be after --start, got ${start} .. ${end}`);
+    const levelsHpa = wholeNumbers(parsed.values.levels as string | undefined, 'levels');
+    const members = wholeNumbers(parsed.values.members as string | undefined, 'members');
+    if (members && !model.ensemble)
+      throw new UsageError(`--members is for the ensembles (ecmwf-ens, gefs); ${model.id} has one forecast`);
+    const result = await fetchForecast({
       ...shared,
+      model: model.id,
       cycle,
       hours,
+      period,
       box,
-      outDir: required(parsed, 'out', fetchUsage),
+      levelsHpa,
+      members,
+      outDir: out,
+      storeRoot: store === undefined ? defaultStoreRoot() : resolvePath(store),
+      onProgress: progressNote(context),
     });
-    context.out(`cycle ${result.cycle}: ${result.paths.join(' ')}`);
+    context.out(
+      `${model.id} cycle ${result.cycle}${result.index.complete ? '' : ' (incomplete)'} in ${result.dir}: steps ${result.index.steps.join(', ')}${result.index.members ? `, members ${result.index.members.join(', ')}` : ''}`,
+    );
   } else if (source === 'open-meteo') {
     const result = await fetchOpenMeteo({
       ...shared,
@@ -94,7 +165,98 @@ async function fetchCommand(args: string[], context: CommandContext): Promise<vo
     });
     context.out(`${result.points} points: ${result.path}`);
   } else {
-    throw new UsageError(`unknown source "${source}": gfs or open-meteo\n\n${fetchUsage}`);
+    throw new UsageError(
+      `unknown source "${source}": ${FORECAST_MODELS.join(', ')} or open-meteo\n\n${fetchUsage}`,
+    );
+  }
+}
+
+/** A progress line on stderr every 10 MB of a download (a large file shows it is moving). */
+function progressNote(
+  context: CommandContext,
+): (url: string, received: number, total: number | null) => void {
+  const shown = new Map<string, number>();
+  return (url, received, total) => {
+    const step = Math.floor(received / 10e6);
+    if (step > (shown.get(url) ?? 0)) {
+      shown.set(url, step);
+      context.note(
+        `  ${url.split('?')[0].split('/').at(-1)}: ${(received / 1e6).toFixed(0)} MB${total ? ` of ${(total / 1e6).toFixed(0)} MB` : ''}`,
+      );
+    }
+  };
+}
+
+const storeUsage = `usage: balloon-sim wind store list [--store DIR] [--model M] [--json]
+       balloon-sim wind store prune --keep N [--store DIR] [--model M]
+
+list   the cycles of the forecast store, newest first per model: steps, members, size, complete or not
+prune  removes all but the newest N cycles of each model (or of --model)
+  --store DIR   default $${STORE_ENV}, else $XDG_CACHE_HOME/balloon-sim/forecasts or ~/.cache/balloon-sim/forecasts`;
+
+async function storeCommand(args: string[], context: CommandContext): Promise<void> {
+  const [action, ...rest] = args;
+  if (action === undefined || action === '--help' || action === '-h') return context.out(storeUsage);
+  const parsed = parse(
+    rest,
+    {
+      store: { type: 'string' },
+      model: { type: 'string' },
+      keep: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    storeUsage,
+  );
+  if (parsed.values.help) return context.out(storeUsage);
+  const root =
+    parsed.values.store === undefined ? defaultStoreRoot() : resolvePath(parsed.values.store as string);
+  const modelText = parsed.values.model as string | undefined;
+  const model = modelText === undefined ? undefined : option(() => forecastModel(modelText)).id;
+  if (action === 'list') {
+    const cycles = await listStore(root, model);
+    if (parsed.values.json) {
+      context.out(
+        JSON.stringify(
+          {
+            store: root,
+            cycles: cycles.map((c) => ({
+              model: c.model,
+              cycle: c.cycle,
+              dir: c.dir,
+              bytes: c.bytes,
+              complete: c.index?.complete ?? false,
+              steps: c.index?.steps ?? [],
+              members: c.index?.members ?? null,
+              levelsHpa: c.index?.levelsHpa ?? [],
+              box: c.index?.box ?? null,
+              problem: c.problem ?? null,
+            })),
+          },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    if (cycles.length === 0) return context.out(`${root}: no forecast cycles`);
+    const lines = cycles.map((c) =>
+      c.index
+        ? `${c.model} ${c.cycle} ${c.index.complete ? 'complete  ' : 'incomplete'} steps ${c.index.steps.length}/${c.index.stepsWanted.length} (+${c.index.steps[0] ?? '-'}..+${c.index.steps.at(-1) ?? '-'} h)${c.index.members ? ` members ${c.index.members.length}` : ''} ${(c.bytes / 1e6).toFixed(1)} MB`
+        : `${c.model} ${c.cycle} unreadable: ${c.problem}`,
+    );
+    context.out(`${root}:\n${lines.join('\n')}`);
+  } else if (action === 'prune') {
+    const keep = Number(required(parsed, 'keep', storeUsage));
+    if (!Number.isInteger(keep) || keep < 0)
+      throw new UsageError(`--keep must be a whole number ≥ 0, got "${parsed.values.keep}"`);
+    const removed = await pruneStore(root, keep, model);
+    context.out(
+      removed.length === 0
+        ? `${root}: nothing to prune`
+        : `${root}: removed ${removed.map((c) => `${c.model} ${c.cycle}`).join(', ')} (${(removed.reduce((n, c) => n + c.bytes, 0) / 1e6).toFixed(1)} MB)`,
+    );
+  } else {
+    throw new UsageError(`unknown wind store action "${action}": list or prune\n\n${storeUsage}`);
   }
 }
 
@@ -379,7 +541,8 @@ function altitudeRange(field: WindField, lon: number, lat: number, tSec: number)
 
 const windUsage = `usage: balloon-sim wind <fetch|inspect|sample> …
 
-  fetch     download real forecasts (GFS subsets, Open-Meteo pressure levels)
+  fetch     download real forecasts (ECMWF HRES/ENS, ICON-EU, GEFS, GFS into the store; Open-Meteo)
+  store     list or prune the forecast store
   inspect   list what wind files hold and the coverage of their field
   sample    print u and v at one point
 
@@ -394,6 +557,7 @@ export const windCommand: Command = {
     const [sub, ...rest] = args;
     if (sub === undefined || sub === '--help' || sub === '-h') return context.out(windUsage);
     if (sub === 'fetch') return fetchCommand(rest, context);
+    if (sub === 'store') return storeCommand(rest, context);
     if (sub === 'inspect') return inspectCommand(rest, context);
     if (sub === 'sample') return sampleCommand(rest, context);
     throw new UsageError(`unknown wind subcommand "${sub}"\n\n${windUsage}`);

@@ -1,9 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError } from '@balloon-sim/sim-core';
 import { EnvHttpProxyAgent, fetch } from 'undici';
 import { forgetTemporary, registerTemporary } from '../temporaries.js';
+
+/** Shared options of the fetchers. */
+export interface FetchCommon {
+  baseUrl?: string;
+  timeoutMs?: number;
+  attempts?: number;
+  backoffMs?: number;
+  signal?: AbortSignal;
+  /** Progress lines (the command line sends them to stderr). */
+  log?: (line: string) => void;
+}
 
 /** Options of one download. */
 export interface DownloadOptions {
@@ -154,7 +165,16 @@ const retryable = (error: unknown) =>
  * variables. undici's EnvHttpProxyAgent reads them; plain http:// URLs are sent to an http proxy in
  * absolute form (no CONNECT tunnel), which every forward proxy accepts.
  */
-export async function download(url: string, options: DownloadOptions = {}): Promise<Uint8Array> {
+export function download(url: string, options: DownloadOptions = {}): Promise<Uint8Array> {
+  return withRetries(url, options, (dispatcher) => attempt(url, options, dispatcher));
+}
+
+/** Runs attempts with backoff, as `download` describes, turning the last failure into a DownloadError. */
+async function withRetries<T>(
+  url: string,
+  options: DownloadOptions,
+  once: (dispatcher: EnvHttpProxyAgent) => Promise<T>,
+): Promise<T> {
   const attempts = options.attempts ?? 3;
   const timeoutMs = options.timeoutMs ?? 60_000;
   let wait = options.backoffMs ?? 1000;
@@ -162,7 +182,7 @@ export async function download(url: string, options: DownloadOptions = {}): Prom
   try {
     for (let k = 1; ; k++) {
       try {
-        return await attempt(url, options, dispatcher);
+        return await once(dispatcher);
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason;
         if (!retryable(error)) throw error;
@@ -180,6 +200,169 @@ export async function download(url: string, options: DownloadOptions = {}): Prom
     }
   } finally {
     await dispatcher.close();
+  }
+}
+
+/** Options of a download into a file. */
+export interface FileDownloadOptions extends DownloadOptions {
+  /** Only these bytes of the resource, first and last inclusive (an HTTP Range request). */
+  range?: { first: number; last: number };
+}
+
+/** What downloadToFile did. */
+export interface FileDownloadResult {
+  /** Size of the file at the end (the resource, or the range). */
+  bytes: number;
+  /** Bytes that were already in the file and were kept (resumed from), 0 when it started afresh. */
+  resumedFrom: number;
+  /** How many times the server ignored a Range request (answered 200) and the file was started over. */
+  restarts: number;
+}
+
+/** A time limit's abort reason, named as AbortSignal.timeout names its own (describeNetworkError). */
+const timeoutReason = (ms: number) =>
+  Object.assign(new Error(`no data for ${ms} ms`), { name: 'TimeoutError' });
+
+/**
+ * Downloads a URL, or a byte range of it, into `path`, continuing from whatever is already there:
+ * the bytes a cut connection left (the next attempt asks for the rest, Range: bytes=N-), or those an
+ * interrupted run left. A server that ignores Range (answers 200 instead of 206) is met by starting
+ * the file over from its first byte; for a range, the bytes before it are skipped and the download
+ * stops after its last. A 206 whose Content-Range does not start where asked is refused, not spliced.
+ * The size is checked against Content-Length / Content-Range or the range asked; the caller checks
+ * the content. `timeoutMs` limits how long an attempt may go without receiving a byte (a large file
+ * may take longer in all). The file is not renamed or removed here: it is the partial download.
+ */
+export async function downloadToFile(
+  url: string,
+  path: string,
+  options: FileDownloadOptions = {},
+): Promise<FileDownloadResult> {
+  await mkdir(dirname(path), { recursive: true });
+  const range = options.range;
+  const wanted = range ? range.last - range.first + 1 : null;
+  let have = await sizeOf(path);
+  if (wanted !== null && have > wanted) {
+    await writeFile(path, new Uint8Array(0)); // longer than the range: not this download's bytes
+    have = 0;
+  }
+  const resumedFrom = have;
+  if (wanted !== null && have === wanted) return { bytes: have, resumedFrom, restarts: 0 };
+  let restarts = 0;
+  await withRetries(url, options, async (dispatcher) => {
+    // What the file holds now: a failed attempt keeps the bytes it wrote, and the next continues.
+    have = await sizeOf(path);
+    const result = await attemptToFile(url, path, options, dispatcher, have);
+    have = result.bytes;
+    restarts += result.restarted ? 1 : 0;
+  });
+  return { bytes: have, resumedFrom, restarts };
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** One attempt of downloadToFile, from `have` bytes already in the file. */
+async function attemptToFile(
+  url: string,
+  path: string,
+  options: FileDownloadOptions,
+  dispatcher: EnvHttpProxyAgent,
+  have: number,
+): Promise<{ bytes: number; restarted: boolean }> {
+  const idleMs = options.timeoutMs ?? 60_000;
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(timeoutReason(idleMs)), idleMs);
+  const alive = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(timeoutReason(idleMs)), idleMs);
+  };
+  const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
+  const range = options.range;
+  const first = (range?.first ?? 0) + have;
+  // Byte counts must be of the stored bytes: no compressed transfer (fetch itself sends identity with a Range).
+  const headers: Record<string, string> =
+    range || have > 0
+      ? { range: `bytes=${first}-${range ? range.last : ''}` }
+      : { 'accept-encoding': 'identity' };
+  try {
+    const response = await fetch(url, { signal, dispatcher, headers });
+    let skip = 0; // bytes of the body before the ones wanted
+    let restarted = false;
+    let total: number | null = null; // size the file must reach
+    if (response.status === 206) {
+      const contentRange = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
+      if (!contentRange || Number(contentRange[1]) !== first) {
+        await response.body?.cancel();
+        throw new Error(
+          `the server answered ${response.headers.get('content-range') ?? '(no Content-Range)'} for bytes=${first}-`,
+        );
+      }
+      total = have + Number(contentRange[2]) - first + 1;
+      if (!range && contentRange[3] !== '*') total = Number(contentRange[3]);
+    } else if (response.status === 416 && !range && have > 0) {
+      // Nothing left to send: the file may already be whole (Content-Range: bytes */size).
+      await response.body?.cancel();
+      const size = /^bytes \*\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
+      if (size && Number(size[1]) === have) return { bytes: have, restarted: false };
+      await writeFile(path, new Uint8Array(0));
+      throw new Error(
+        `the server refused the range bytes=${first}- of a file it says is ${size?.[1] ?? 'of unknown size'} bytes`,
+      );
+    } else if (response.ok) {
+      // 200: the whole resource, Range ignored. Start the file over; for a range, cut it out.
+      restarted = have > 0 || range !== undefined;
+      have = 0;
+      await writeFile(path, new Uint8Array(0));
+      const length = Number(response.headers.get('content-length')) || null;
+      skip = range?.first ?? 0;
+      total = range ? range.last - range.first + 1 : length;
+      if (range && length !== null && length < range.last + 1) {
+        await response.body?.cancel();
+        throw new Error(
+          `the server sent ${length} bytes, fewer than the range bytes=${range.first}-${range.last} needs`,
+        );
+      }
+    } else {
+      await response.body?.cancel();
+      throw new HttpStatusError(response.status, url);
+    }
+    const file = await open(path, 'a');
+    try {
+      const reader = response.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        alive();
+        let chunk = value;
+        if (skip > 0) {
+          const dropped = Math.min(skip, chunk.length);
+          skip -= dropped;
+          chunk = chunk.subarray(dropped);
+        }
+        if (total !== null && have + chunk.length > total) chunk = chunk.subarray(0, total - have);
+        if (chunk.length > 0) {
+          await file.write(chunk);
+          have += chunk.length;
+          options.onProgress?.(have, total);
+        }
+        if (total !== null && have === total && (range !== undefined || restarted)) {
+          await reader.cancel(); // the rest of a whole file sent for a range is not needed
+          break;
+        }
+      }
+    } finally {
+      await file.close();
+    }
+    if (total !== null && have !== total) throw new Error(`the body ended after ${have} of ${total} bytes`);
+    return { bytes: have, restarted };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,43 +1,15 @@
-import { join } from 'node:path';
 import { appendAll, InputError } from '@balloon-sim/sim-core';
-import { download, HttpStatusError, writeFileAtomic } from './download.js';
-import {
-  type BoundingBox,
-  cycleAt,
-  cycleTime,
-  formatCycle,
-  GFS_LEVELS_HPA,
-  type GfsCycle,
-  gfsFileName,
-  gfsFilterUrl,
-  NOMADS_BASE_URL,
-  parseCycle,
-} from './gfs.js';
+import { download, type FetchCommon, writeFileAtomic } from './download.js';
+import { fetchForecast } from './forecast.js';
+import type { BoundingBox } from './gfs.js';
 import { lattice, OPEN_METEO_BASE_URL, OPEN_METEO_LEVELS_HPA, openMeteoUrl } from './open-meteo.js';
-
-/** Shared options of the fetchers. */
-export interface FetchCommon {
-  baseUrl?: string;
-  timeoutMs?: number;
-  attempts?: number;
-  backoffMs?: number;
-  signal?: AbortSignal;
-  /** Progress lines (the command line sends them to stderr). */
-  log?: (line: string) => void;
-}
-
-/** GFS cycles are usually complete on NOMADS about 3.5 h after their nominal time. */
-const GFS_DELAY_SEC = 3.5 * 3600;
-/** How many cycles "latest" steps back when a cycle is not (yet) on the server. */
-const LATEST_LOOKBACK = 4;
-
-const megabytes = (n: number) => `${(n / 1e6).toFixed(2)} MB`;
 
 /**
  * Downloads a regional GFS 0.25° subset (levels, u/v/gh, box) for each forecast hour of a cycle into
- * outDir as gfs.YYYYMMDDHH.fFFF.grib2, each written atomically. "latest" takes the newest cycle that
- * should be complete and steps back six hours at a time while the server does not have it.
- * Returns the paths written, in forecast-hour order.
+ * outDir as gfs.YYYYMMDDHH.fFFF.grib2, each written atomically, with the cycle's index.json (see
+ * fetchForecast, which does the work). "latest" takes the newest cycle that should be complete and
+ * steps back six hours at a time while the server does not have it. Returns the paths written, in
+ * forecast-hour order.
  */
 export async function fetchGfs(
   options: FetchCommon & {
@@ -49,54 +21,11 @@ export async function fetchGfs(
     nowSec?: number;
   },
 ): Promise<{ cycle: string; paths: string[] }> {
-  const log = options.log ?? (() => {});
-  const base = options.baseUrl ?? NOMADS_BASE_URL;
-  const levels = options.levelsHpa ?? GFS_LEVELS_HPA;
-  const get = (c: GfsCycle, hour: number) =>
-    download(gfsFilterUrl(c, hour, options.box, levels, base), {
-      timeoutMs: options.timeoutMs,
-      attempts: options.attempts,
-      backoffMs: options.backoffMs,
-      signal: options.signal,
-    });
-  let cycle: GfsCycle;
-  let first: Uint8Array;
-  if (options.cycle === 'latest') {
-    let candidate = cycleAt((options.nowSec ?? Date.now() / 1000) - GFS_DELAY_SEC);
-    for (let k = 0; ; k++) {
-      try {
-        log(`trying cycle ${formatCycle(candidate)}`);
-        first = await get(candidate, options.hours[0]);
-        cycle = candidate;
-        break;
-      } catch (error) {
-        if (!(error instanceof HttpStatusError && error.status === 404) || k + 1 >= LATEST_LOOKBACK)
-          throw error;
-        candidate = cycleAt(cycleTime(candidate) - 21_600);
-      }
-    }
-  } else {
-    cycle = parseCycle(options.cycle);
-    first = await get(cycle, options.hours[0]);
-  }
-  const paths: string[] = [];
-  for (let k = 0; k < options.hours.length; k++) {
-    const hour = options.hours[k];
-    const bytes = k === 0 ? first : await get(cycle, hour);
-    if (
-      !(bytes.length >= 4 && bytes[0] === 0x47 && bytes[1] === 0x52 && bytes[2] === 0x49 && bytes[3] === 0x42)
-    )
-      throw new InputError(
-        `the server's answer for ${gfsFileName(cycle, hour)} is not GRIB data (it starts "${new TextDecoder().decode(bytes.slice(0, 40))}")`,
-        'url',
-      );
-    const path = join(options.outDir, `gfs.${formatCycle(cycle)}.f${String(hour).padStart(3, '0')}.grib2`);
-    await writeFileAtomic(path, bytes);
-    paths.push(path);
-    log(`[${k + 1}/${options.hours.length}] ${path} ${megabytes(bytes.length)}`);
-  }
-  return { cycle: formatCycle(cycle), paths };
+  const result = await fetchForecast({ ...options, model: 'gfs' });
+  return { cycle: result.cycle, paths: result.paths };
 }
+
+export type { FetchCommon };
 
 /** Open-Meteo answers at most this many locations per request; larger lattices are split. */
 const OPEN_METEO_POINTS_PER_REQUEST = 100;

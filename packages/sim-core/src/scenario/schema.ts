@@ -167,6 +167,48 @@ export const FileWindSource = strictObject(
   { description: 'wind read from files' },
 );
 
+/**
+ * A forecast cycle of the local forecast store (`balloon-sim wind fetch <model>` fills it): the Node
+ * package resolves it to the cycle's files. The model names are those of the store's folders.
+ */
+export const ForecastWindSource = strictObject(
+  {
+    type: Type.Literal('forecast'),
+    model: Type.Union(
+      [
+        Type.Literal('ecmwf-hres'),
+        Type.Literal('ecmwf-ens'),
+        Type.Literal('icon-eu'),
+        Type.Literal('gefs'),
+        Type.Literal('gfs'),
+      ],
+      { description: 'the forecast model, as `balloon-sim wind fetch <model>` names it' },
+    ),
+    cycle: Type.String({
+      pattern: '^(latest|[0-9]{10})$',
+      description:
+        'the cycle: "latest" (the newest complete cycle in the store) or its start YYYYMMDDHH (UTC)',
+    }),
+    store: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1024,
+        description:
+          'the store folder, relative to the scenario file; default $BALLOON_SIM_FORECAST_STORE, else the user cache (~/.cache/balloon-sim/forecasts)',
+      }),
+    ),
+    member: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1000,
+        description:
+          'for an ensemble (ecmwf-ens, gefs): the member to fly in (0 the control); required when the cycle holds several',
+      }),
+    ),
+  },
+  { description: 'wind from a forecast cycle of the local forecast store' },
+);
+
 export const WindSource = tagged(
   [
     UniformWindSource,
@@ -175,6 +217,7 @@ export const WindSource = tagged(
     OscillatingWindSource,
     SoundingWindSource,
     FileWindSource,
+    ForecastWindSource,
   ],
   'where the wind comes from',
 );
@@ -427,6 +470,7 @@ export const Scenario = strictObject(
 
 export type Scenario = Static<typeof Scenario>;
 export type WindSource = Static<typeof WindSource>;
+export type ForecastWindSource = Static<typeof ForecastWindSource>;
 export type LaunchSite = Static<typeof LaunchSite>;
 export type LaunchArea = Static<typeof LaunchArea>;
 export type Flight = Static<typeof Flight>;

@@ -32,8 +32,9 @@ export function analyticWind(source: WindSource): WindField {
     case 'sounding':
       return new SoundingWind(source.levels, `sounding profile of ${source.levels.length} levels`);
     case 'file':
+    case 'forecast':
       throw new InputError(
-        'wind.type "file" must be read by the caller: pass a wind field (e.g. from loadScenarioWind in @balloon-sim/sim-core/node)',
+        `wind.type "${source.type}" must be read by the caller: pass a wind field (e.g. from loadScenarioWind in @balloon-sim/node)`,
         'wind',
         source,
       );
