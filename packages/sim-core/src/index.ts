@@ -75,6 +75,13 @@ export {
   zonesToGeoJson,
 } from './geo/zones.js';
 export {
+  checkTimeZone,
+  DEFAULT_TIME_ZONE,
+  isTimeZone,
+  type LocalTimes,
+  localTimes,
+} from './local-time.js';
+export {
   CSV_HEADER,
   csvChunks,
   csvRows,

@@ -78,6 +78,15 @@ describe('scenario validation', () => {
     expect(problem(s)).toMatch(/^launch\.times\.start must be an ISO 8601 date-time/);
   });
 
+  it('output.timeZone: an IANA zone Intl knows, else refused with its path and value', () => {
+    expect(scenarioIssues({ ...base(), output: { timeZone: 'Europe/Vilnius' } })).toEqual([]);
+    expect(scenarioIssues({ ...base(), output: { timeZone: 'UTC' } })).toEqual([]);
+    expect(problem({ ...base(), output: { timeZone: 'Europe/Vilnus' } })).toBe(
+      'output.timeZone must be an IANA time zone such as Europe/Vilnius or UTC, got "Europe/Vilnus"',
+    );
+    expect(problem({ ...base(), output: { timeZone: 3 } })).toBe('output.timeZone must be string, got 3');
+  });
+
   it('lists every problem at once', () => {
     const s = base();
     s.solver.dtSec = -1;
