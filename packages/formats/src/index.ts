@@ -44,6 +44,7 @@ export {
   type WindFile,
   type WindFormat,
   type WindLevelType,
+  withSource,
 } from './wind-file.js';
 export {
   type ReadWyomingOptions,

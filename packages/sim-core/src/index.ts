@@ -226,6 +226,17 @@ export {
   PressureGridWind,
 } from './wind/grid.js';
 export {
+  analyticSource,
+  type CodeName,
+  type WindFieldSource,
+  type WindFileRef,
+  type WindGridInfo,
+  type WindLevelsInfo,
+  type WindProducer,
+  type WindSourceInfo,
+  type WindStep,
+} from './wind/source.js';
+export {
   checkLonLatBox,
   EVERYWHERE,
   type LonLatBox,
