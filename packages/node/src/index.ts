@@ -5,6 +5,15 @@
  */
 export { BUNDLED_GEOGRAPHY_DIR, loadScenarioTargets, loadZoneFile } from './geography.js';
 export { loadScenarioWind, loadWindFiles, readWindFiles } from './load-wind.js';
+export {
+  backtrackProvenance,
+  inputFiles,
+  runContext,
+  runTime,
+  sha256Hex,
+  toolInfo,
+  toolVersion,
+} from './provenance.js';
 export { readScenarioFile, resolveLaunchArea, type ScenarioFile } from './scenario-file.js';
 export { defaultWorkers, type ParallelRunOptions, runInWorkers, WorkerPool } from './workers/pool.js';
 export type { BacktrackRequest, BacktrackSummary } from './workers/protocol.js';

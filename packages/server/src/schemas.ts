@@ -61,6 +61,12 @@ export const RunSummarySchema = {
     landings: anyObject('where payloads came down'),
     risk: { type: 'array', items: anyObject('per site and launch time: probabilities') },
     warnings: { type: 'array', items: { type: 'string' } },
+    provenance: {
+      type: ['object', 'null'],
+      additionalProperties: true,
+      description:
+        'what produced the run: tool, time, scenario as run, wind source and files (SHA-256), seed, members',
+    },
   },
   additionalProperties: true,
 } as const;

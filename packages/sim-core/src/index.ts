@@ -84,16 +84,19 @@ export {
 export {
   CSV_HEADER,
   csvChunks,
+  csvHead,
+  csvProvenance,
   csvRows,
   formatOfPath,
   geoJson,
   kml,
+  ndjsonProvenance,
   ndjsonRecord,
   OUTPUT_FORMATS,
   type OutputFormat,
   runTracks,
 } from './output/formats.js';
-export { formatSummary } from './output/summary-text.js';
+export { formatSummary, type SummaryTextOptions } from './output/summary-text.js';
 // The wire contract (also alone as @balloon-sim/sim-core/protocol).
 export {
   type AcceptedMessage,
@@ -162,6 +165,20 @@ export {
   scenarioSize,
   selectMembers,
 } from './scenario/prepare.js';
+export {
+  ENGINE,
+  fileName,
+  type InputFileRef,
+  type Provenance,
+  type ProvenanceContext,
+  provenanceLines,
+  requestProvenance,
+  runProvenance,
+  scenarioAsRun,
+  type ToolInfo,
+  type WindProvenance,
+  windProvenance,
+} from './scenario/provenance.js';
 export { byTimeThenMember, type RunHooks, type RunResult, runPrepared, runSteps } from './scenario/run.js';
 export {
   type Ensemble,

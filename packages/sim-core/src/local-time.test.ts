@@ -80,6 +80,9 @@ describe('other zones', () => {
     expect(utc.span('2025-10-24T18:31:00Z', '2025-10-25T00:20:00Z')).toBe(
       '2025-10-24 18:31Z–2025-10-25 00:20Z',
     );
+    expect(utc.span('2025-10-24T18:31:00Z', '2025-10-24T20:20:00Z')).toBe(
+      '2025-10-24 18:31Z–2025-10-24 20:20Z',
+    );
   });
 
   it('a zone without an abbreviation in the locale data is named by its offset', () => {

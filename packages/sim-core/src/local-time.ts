@@ -123,7 +123,8 @@ export function localTimes(timeZone: string = DEFAULT_TIME_ZONE): LocalTimes {
       if (a === null || b === null) return `${startIso}–${endIso}`;
       const ua = utcWall(a);
       const ub = utcWall(b);
-      if (isUtc) return `${ua.date} ${ua.clock}Z–${ub.date === ua.date ? '' : `${ub.date} `}${ub.clock}Z`;
+      // UTC alone: both ends in full, as the command line wrote them before local times.
+      if (isUtc) return `${ua.date} ${ua.clock}Z–${ub.date} ${ub.clock}Z`;
       const la = wall(a);
       const lb = wall(b);
       const endDate = lb.date === la.date ? '' : `${lb.date} `;

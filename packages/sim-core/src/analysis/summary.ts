@@ -1,5 +1,6 @@
 import { distanceM } from '../earth.js';
 import { ELLIPSOID_OVER_SPHERE, ellipsoidDistanceM } from '../geo/ellipsoid.js';
+import type { Provenance } from '../scenario/provenance.js';
 import type { SimulationOptions } from '../solver/simulation.js';
 import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
 import { isoTime } from '../time.js';
@@ -59,6 +60,8 @@ export interface RunSummary {
   /** Per launch site and launch time: border and zone probabilities, earliest entry. */
   risk: RiskRow[];
   warnings: string[];
+  /** What produced the run: tool, time, scenario as run, wind source and files, seed, members. */
+  provenance: Provenance | null;
 }
 
 export interface LandingSummary {
@@ -96,6 +99,7 @@ export interface SummaryInput {
     memberLaunch: ArrayLike<number>;
     simulation: Pick<SimulationOptions, 'members' | 'direction' | 'method' | 'dtSec' | 'startSec'>;
     warnings: readonly string[];
+    provenance?: Provenance;
   };
   /** Per member: end status code, final position and the time it ended (NaN: still flying). */
   status: ArrayLike<number>;
@@ -215,6 +219,7 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     },
     risk,
     warnings: [...prepared.warnings, ...statusWarnings(status0)],
+    provenance: prepared.provenance ?? null,
   };
 }
 

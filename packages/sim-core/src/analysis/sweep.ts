@@ -1,5 +1,7 @@
 import { InputError } from '../errors.js';
+import { csvProvenance } from '../output/formats.js';
 import { firstMemberOf } from '../protocol/members.js';
+import type { Provenance } from '../scenario/provenance.js';
 import type { RiskRow, RunSummary } from './summary.js';
 
 /**
@@ -19,6 +21,11 @@ export interface SweepTable {
   sites: string[];
   zones: string[];
   rows: RiskRow[];
+  /**
+   * What produced the table (tool, time, scenario as run, wind source and files, seed, members). A
+   * merged table keeps its first shard's: the shards' differ only in their time of run.
+   */
+  provenance?: Provenance | null;
 }
 
 /** The sweep table of a run's summary. */
@@ -37,6 +44,7 @@ export function sweepTable(
     sites,
     zones: summary.zones.map((z) => z.id),
     rows: summary.risk,
+    provenance: summary.provenance,
   };
 }
 
@@ -101,7 +109,10 @@ export function mergeSweeps(tables: SweepTable[], names: string[] = []): SweepTa
   return { ...first, shard: null, rows };
 }
 
-/** The table as CSV: one row per site and launch time, a probability and earliest entry per zone. */
+/**
+ * The table as CSV: its provenance as `# ` comment lines (see csvProvenance), then one row per site
+ * and launch time, a probability and earliest entry per zone.
+ */
 export function sweepCsv(table: SweepTable): string {
   const header = [
     'site',
@@ -122,5 +133,6 @@ export function sweepCsv(table: SweepTable): string {
       }),
     ].join(','),
   );
-  return `${[header.join(','), ...lines].join('\n')}\n`;
+  const head = table.provenance ? csvProvenance(table.provenance) : '';
+  return `${head}${[header.join(','), ...lines].join('\n')}\n`;
 }

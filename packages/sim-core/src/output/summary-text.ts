@@ -1,18 +1,40 @@
 import type { RunSummary } from '../analysis/summary.js';
 import { appendAll, maxOf } from '../arrays.js';
+import { DEFAULT_TIME_ZONE, localTimes } from '../local-time.js';
+import { provenanceLines } from '../scenario/provenance.js';
+
+export interface SummaryTextOptions {
+  /**
+   * IANA zone of the local times shown beside UTC (default: the scenario's output.timeZone, else
+   * Europe/Vilnius); an unknown zone is an InputError naming output.timeZone.
+   */
+  timeZone?: string;
+}
 
 /**
- * The run summary as text for a terminal: a header, the per-site table, the border line, the zone
- * table, the risk table (short ones only), the landings and the warnings. Countries are named as the
- * summary names them (from the geography), never by a name written here.
+ * The run summary as text for a terminal: a header with the run's provenance, the per-site table,
+ * the border line, the zone table, the risk table (short ones only), the landings and the warnings.
+ * Times in local time with UTC beside them (`2025-10-24 21:31 EEST (18:31Z)`). Countries are named
+ * as the summary names them (from the geography), never by a name written here.
  */
-export function formatSummary(summary: RunSummary): string {
+export function formatSummary(summary: RunSummary, options: SummaryTextOptions = {}): string {
+  const times = localTimes(
+    options.timeZone ?? summary.provenance?.scenario?.output?.timeZone ?? DEFAULT_TIME_ZONE,
+  );
+  const utcOnly = times.timeZone === 'UTC';
+  /** "2025-10-24 21:37 EEST (18:37Z)" from an ISO time; "-" for none. */
+  const clock = (isoTime: string | null) => times.stamp(isoTime);
   const lines: string[] = [];
   lines.push(
     `${summary.name ?? 'run'}: ${summary.members} members, ${summary.direction} ${summary.method} dt=${summary.dtSec} s`,
   );
-  lines.push(`  ${summary.start} → ${summary.end}`);
+  lines.push(`  ${clock(summary.start)} → ${clock(summary.end)}`);
   lines.push(`  wind: ${summary.wind}`);
+  if (summary.provenance) {
+    const [first, ...rest] = provenanceLines(summary.provenance, clock);
+    lines.push(`  provenance: ${first}`);
+    for (const line of rest) lines.push(`    ${line}`);
+  }
   const counts = Object.entries(summary.status)
     .filter(([, n]) => n > 0)
     .map(([name, n]) => `${name} ${n}`)
@@ -56,13 +78,22 @@ export function formatSummary(summary: RunSummary): string {
       `${percent(z.ci95[0])}–${percent(z.ci95[1])}`,
       clock(z.earliestEntry),
       clock(z.medianEntry),
-      z.closureWindow ? `${clock(z.closureWindow.start)}–${clock(z.closureWindow.end)}` : '-',
+      z.closureWindow ? times.span(z.closureWindow.start, z.closureWindow.end) : '-',
       z.closestApproachKm ? fmt(z.closestApproachKm.min) : '-',
     ]);
     appendAll(
       lines,
       table([
-        ['zone', 'limits', 'P(enter)', '95 % CI', 'earliest', 'median', 'closure window (UTC)', 'closest km'],
+        [
+          'zone',
+          'limits',
+          'P(enter)',
+          '95 % CI',
+          'earliest',
+          'median',
+          `closure window${utcOnly ? ' (UTC)' : ''}`,
+          'closest km',
+        ],
         ...zoneRows,
       ]),
     );
@@ -76,7 +107,7 @@ export function formatSummary(summary: RunSummary): string {
       table([
         [
           'site',
-          'launch (UTC)',
+          `launch${utcOnly ? ' (UTC)' : ''}`,
           'members',
           ...(summary.border ? ['P(border)'] : []),
           ...zoneIds.map((id) => `P(${id})`),
@@ -105,9 +136,6 @@ export function formatSummary(summary: RunSummary): string {
 const homeName = (summary: RunSummary) => summary.homeCountry?.name ?? 'the home country';
 const fmt = (x: number | null) => (x === null ? '-' : String(x));
 const percent = (p: number) => `${(100 * p).toFixed(p > 0 && p < 0.01 ? 1 : 0)} %`;
-/** "2025-10-24 21:37Z" from an ISO time; "-" for none. */
-const clock = (isoTime: string | null) =>
-  isoTime ? `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)}Z` : '-';
 
 /** Left-aligned text columns separated by two spaces. */
 export function table(rows: string[][]): string[] {
