@@ -87,6 +87,13 @@ export function mergeSweeps(tables: SweepTable[], names: string[] = []): SweepTa
         `${name(k)} belongs to another sweep (scenario or wind differ from ${name(0)})`,
         name(k),
       );
+    // The fingerprint hashes the scenario and the wind's description; the provenance names the
+    // files by content: shards run on another download of the same paths are not one sweep either.
+    if (t.provenance && first.provenance && untimed(t.provenance) !== untimed(first.provenance))
+      throw new InputError(
+        `${name(k)} was produced from other inputs than ${name(0)} (their provenance differs: ${provenanceDifference(first.provenance, t.provenance)})`,
+        name(k),
+      );
     if (t.shard!.count !== count)
       throw new InputError(
         `${name(k)} is shard ${t.shard!.index}/${t.shard!.count}, the others are of ${count}`,
@@ -106,7 +113,27 @@ export function mergeSweeps(tables: SweepTable[], names: string[] = []): SweepTa
       (a, b) =>
         (siteOrder.get(a.site) ?? 0) - (siteOrder.get(b.site) ?? 0) || a.launch.localeCompare(b.launch),
     );
-  return { ...first, shard: null, rows };
+  // The merged table's time of run: when its first shard ran (ISO times sort as text; the same
+  // whatever the order the shards are given in).
+  const times = tables.map((t) => t.provenance?.runTime ?? null).filter((t): t is string => t !== null);
+  const provenance = first.provenance
+    ? { ...first.provenance, runTime: times.sort()[0] ?? null }
+    : first.provenance;
+  return { ...first, shard: null, rows, ...(provenance === undefined ? {} : { provenance }) };
+}
+
+/** A provenance as text, but for its time of run: what two shards of one sweep share. */
+const untimed = (p: Provenance) => JSON.stringify({ ...p, runTime: null });
+
+/** Where two provenances differ, for the message: the wind files, else the first other part. */
+function provenanceDifference(a: Provenance, b: Provenance): string {
+  const files = (p: Provenance) =>
+    p.wind.files.map((f) => `${f.name} ${f.sha256 ?? `${f.bytes} bytes`}`).join(', ');
+  if (files(a) !== files(b)) return `wind files ${files(a)} against ${files(b)}`;
+  const key = (Object.keys(a) as (keyof Provenance)[]).find(
+    (k) => k !== 'runTime' && JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+  );
+  return key ?? 'in what they hold';
 }
 
 /**
