@@ -177,6 +177,7 @@ export {
   scenarioAsRun,
   type ToolInfo,
   type WindProvenance,
+  windLines,
   windProvenance,
 } from './scenario/provenance.js';
 export { byTimeThenMember, type RunHooks, type RunResult, runPrepared, runSteps } from './scenario/run.js';

@@ -14,6 +14,7 @@
  * a name with its SHA-256 says which file it was. The same run from the command line and from the
  * server then has the same provenance, apart from its time.
  */
+import { appendAll } from '../arrays.js';
 import { DEFAULT_TIME_ZONE } from '../local-time.js';
 import type { SimulationOptions } from '../solver/simulation.js';
 import type {
@@ -261,10 +262,22 @@ export function requestProvenance(
  * time (local time beside UTC in the text summary; as it is in CSV and KML).
  */
 export function provenanceLines(p: Provenance, time: (iso: string) => string = (iso) => iso): string[] {
-  const w = p.wind;
   const lines = [
     `produced by ${p.tool.name} ${p.tool.version}${p.tool.name === p.engine.name ? '' : ` (${p.engine.name} ${p.engine.version})`}, run ${p.runTime ? time(p.runTime) : 'at a time not given'}`,
   ];
+  appendAll(lines, windLines(p.wind, time));
+  for (const f of p.inputs)
+    lines.push(`${f.role} file: ${f.name}, ${f.bytes} bytes${f.sha256 ? `, sha256 ${f.sha256}` : ''}`);
+  lines.push(`seed ${p.seed}, ${p.members} member${p.members === 1 ? '' : 's'}`);
+  return lines;
+}
+
+/**
+ * A wind's provenance as lines for people: format, producer and run, the valid times used, grid and
+ * levels, each file with its size and SHA-256 (`time` renders an ISO time).
+ */
+export function windLines(w: WindProvenance, time: (iso: string) => string = (iso) => iso): string[] {
+  const lines: string[] = [];
   const producer = w.producer;
   const who = [
     producer?.centre ? (producer.centre.name ?? `centre ${producer.centre.code}`) : null,
@@ -301,8 +314,5 @@ export function provenanceLines(p: Provenance, time: (iso: string) => string = (
   }
   for (const f of w.files)
     lines.push(`wind file: ${f.name}, ${f.bytes} bytes${f.sha256 ? `, sha256 ${f.sha256}` : ''}`);
-  for (const f of p.inputs)
-    lines.push(`${f.role} file: ${f.name}, ${f.bytes} bytes${f.sha256 ? `, sha256 ${f.sha256}` : ''}`);
-  lines.push(`seed ${p.seed}, ${p.members} member${p.members === 1 ? '' : 's'}`);
   return lines;
 }
