@@ -1,4 +1,4 @@
-import type { GridAxis, GridLevels, GridWindInit } from '@balloon-sim/sim-core';
+import type { GridAxis, GridLevels, GridWindInit, WindProducer } from '@balloon-sim/sim-core';
 import {
   checkLonLatBox,
   DecodeError,
@@ -91,6 +91,8 @@ interface Parsed {
   grid: Grid;
   data: unknown;
   centerName?: string;
+  /** The GRIB2 identification and product codes grib2json copies into the header (when present). */
+  producer: WindProducer;
 }
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -201,7 +203,26 @@ function parseRecord(record: unknown, index: number, source: string): Parsed | n
       );
   }
   const centerName = typeof header.centerName === 'string' ? header.centerName : undefined;
+  // grib2json copies section 1 and 4 codes with their names; the model number (octet 14) it leaves out.
+  const code = (key: string, nameKey?: string) => {
+    const value = header[key];
+    if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
+    const name = nameKey === undefined ? undefined : header[nameKey];
+    return { code: value, name: typeof name === 'string' ? name : null };
+  };
+  const producer: WindProducer = {};
+  const centre = code('center', 'centerName');
+  const subCentre = code('subcenter');
+  const productionStatus = code('productStatus', 'productStatusName');
+  const dataType = code('productType', 'productTypeName');
+  const generatingProcess = code('genProcessType', 'genProcessTypeName');
+  if (centre) producer.centre = centre;
+  if (subCentre) producer.subCentre = subCentre.code;
+  if (productionStatus) producer.productionStatus = productionStatus;
+  if (dataType) producer.dataType = dataType;
+  if (generatingProcess) producer.generatingProcess = generatingProcess;
   return {
+    producer,
     index,
     kind: parameter.kind,
     surface,
@@ -446,6 +467,15 @@ export function readGrib2Json(json: unknown, options: ReadGrib2JsonOptions): Gri
           ]
         : [],
     description: `grib2json ${source}${ref.centerName ? ` (${ref.centerName})` : ''}: ${what}; ${where}; ${when}`,
+    // Format and files are set by decodeWind, which knows the file's bytes.
+    source: {
+      format: 'grib2json',
+      illustrative: false,
+      files: [],
+      referenceTimes: [...runs.keys()].sort((a, b) => a - b).map((t) => isoTime(t)),
+      levelType: surface,
+      producer: ref.producer,
+    },
   };
 }
 

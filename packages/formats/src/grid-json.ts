@@ -111,7 +111,22 @@ export function readGridJson(doc: unknown, source: string): GridWindInit & { ill
           pressuresHpa: levelsDoc?.pressuresHpa as number[],
           geopotentialHeightM: numberArray(d.geopotentialHeightM, source, 'geopotentialHeightM', nodes),
         };
-  return { lon, lat, levels, timesSec, u, v, orographyM, description, illustrative };
+  // The file's own words on where it came from; format and files are set by decodeWind.
+  const attributes: Record<string, string> = {};
+  if (typeof d.description === 'string') attributes.description = d.description;
+  if (typeof d.source === 'string') attributes.source = d.source;
+  return {
+    lon,
+    lat,
+    levels,
+    timesSec,
+    u,
+    v,
+    orographyM,
+    description,
+    illustrative,
+    source: { format: 'grid-json', illustrative, files: [], referenceTimes: [], attributes },
+  };
 }
 
 /** Writes a field as a wind grid JSON document (values rounded to `decimals`, default 3). */

@@ -51,6 +51,7 @@ export {
   type WindLevelType,
   type WindMember,
   type WindMembers,
+  withSource,
 } from './wind-file.js';
 export {
   type ReadWyomingOptions,

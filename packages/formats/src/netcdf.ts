@@ -21,7 +21,14 @@ import {
 import { cfTimesToUnixSec, parseCfTimeUnits } from './netcdf/cf-time.js';
 import { openClassic } from './netcdf/classic.js';
 import { openHdf5 } from './netcdf/hdf5.js';
-import { type NcFile, type NcRange, type NcVariable, numbersOf, textOf } from './netcdf/model.js';
+import {
+  type NcAttributeValue,
+  type NcFile,
+  type NcRange,
+  type NcVariable,
+  numbersOf,
+  textOf,
+} from './netcdf/model.js';
 
 export interface NetcdfWindOptions {
   /** File name or URL, used in error messages and the field's description. */
@@ -102,8 +109,32 @@ export async function readNetcdfWind(bytes: Uint8Array, options: NetcdfWindOptio
       u,
       v,
       description,
+      // Format and files are set by decodeWind (or the Node side's HDF5 reader), which know the bytes.
+      source: {
+        format: 'netcdf',
+        illustrative: false,
+        files: [],
+        // CF files name no forecast run in a standard place; their global attributes say who made them.
+        referenceTimes: [],
+        levelType: 'isobaric',
+        attributes: textAttributes(file.globalAttributes),
+      },
     };
   });
+}
+
+/** Longest attribute text kept in a source (a `history` can hold a whole download request). */
+const MAX_ATTRIBUTE_CHARS = 1000;
+
+/** The text global attributes of a file (Conventions, title, institution, source, history…). */
+function textAttributes(attributes: ReadonlyMap<string, NcAttributeValue>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of attributes) {
+    const text = textOf(value);
+    if (text !== undefined)
+      out[name] = text.length > MAX_ATTRIBUTE_CHARS ? `${text.slice(0, MAX_ATTRIBUTE_CHARS - 1)}…` : text;
+  }
+  return out;
 }
 
 /** Lists a NetCDF file's dimensions and variables, and where and when its wind is, for `wind inspect`. */

@@ -1,11 +1,14 @@
-import type { LonLatBox, SoundingWind, WindField } from '@balloon-sim/sim-core';
-import { DecodeError, gridWind, isoTime } from '@balloon-sim/sim-core';
+import type { GridWindInit, LonLatBox, WindField } from '@balloon-sim/sim-core';
+import { DecodeError, gridWind, isoTime, SoundingWind } from '@balloon-sim/sim-core';
 import { describeGrib2, grib2Wind, grib2WindMembers } from './grib2/index.js';
 import { readGrib2Json } from './grib2json.js';
 import { GRID_JSON_FORMAT, readGridJson } from './grid-json.js';
 import { describeNetcdf, readNetcdfWind } from './netcdf.js';
 import { readOpenMeteo } from './open-meteo.js';
-import { readWyomingSounding, wyomingWind } from './wyoming.js';
+import { type WindFile, withFiles } from './source.js';
+import { readWyomingSounding } from './wyoming.js';
+
+export type { WindFile } from './source.js';
 
 /**
  * Every wind file format the project reads, detected from the content, turned into one WindField.
@@ -16,11 +19,6 @@ export type WindFormat = (typeof WIND_FORMATS)[number];
 
 /** Which levels a file's wind is taken from, where it holds several kinds. */
 export type WindLevelType = 'isobaric' | 'height-above-sea' | 'height-above-ground';
-
-export interface WindFile {
-  name: string;
-  bytes: Uint8Array;
-}
 
 export interface DecodeWindOptions {
   format?: WindFormat;
@@ -125,6 +123,8 @@ export async function decodeWind(files: WindFile[], options: DecodeWindOptions =
       names,
     );
   const file = files[0];
+  // Every field says where it came from: the decoder's source with the format and the files.
+  const described = (init: GridWindInit) => gridWind(withSource(init, format, files));
   switch (format) {
     case 'grib2':
       return gridWind(
@@ -136,7 +136,7 @@ export async function decodeWind(files: WindFile[], options: DecodeWindOptions =
         }),
       );
     case 'netcdf':
-      return gridWind(await readNetcdfWind(file.bytes, { source: file.name, bbox: options.bbox }));
+      return described(await readNetcdfWind(file.bytes, { source: file.name, bbox: options.bbox }));
     case 'grib2json': {
       const surface =
         options.levelType === 'height-above-sea'
@@ -144,7 +144,7 @@ export async function decodeWind(files: WindFile[], options: DecodeWindOptions =
           : options.levelType === 'height-above-ground'
             ? 'above-ground'
             : options.levelType;
-      return gridWind(
+      return described(
         readGrib2Json(parse(file), {
           source: file.name,
           bbox: options.bbox,
@@ -154,11 +154,16 @@ export async function decodeWind(files: WindFile[], options: DecodeWindOptions =
       );
     }
     case 'open-meteo':
-      return gridWind(readOpenMeteo(parse(file), { source: file.name }));
-    case 'wyoming':
-      return wyomingWind(new TextDecoder().decode(file.bytes), { source: file.name }) satisfies SoundingWind;
+      return described(readOpenMeteo(parse(file), { source: file.name }));
+    case 'wyoming': {
+      const sounding = readWyomingSounding(new TextDecoder().decode(file.bytes), { source: file.name });
+      return new SoundingWind(sounding.levels, sounding.description, {
+        ...withFiles('wyoming', files, { attributes: { station: sounding.station } }),
+        validTimes: [isoTime(sounding.timeSec)],
+      });
+    }
     case 'grid-json':
-      return gridWind(readGridJson(parse(file), file.name));
+      return described(readGridJson(parse(file), file.name));
   }
 }
 
@@ -185,7 +190,7 @@ export async function decodeWindMembers(
   });
   const numbers = members.map((m) => m.number).filter((n): n is number => n !== null);
   return {
-    members: members.map((m) => ({ number: m.number, field: gridWind(m.init) })),
+    members: members.map((m) => ({ number: m.number, field: gridWind(withSource(m.init, 'grib2', files)) })),
     description:
       numbers.length === 0
         ? 'one deterministic forecast'
@@ -197,6 +202,11 @@ export async function decodeWindMembers(
 function numbersText(numbers: number[]): string {
   const consecutive = numbers.every((n, k) => k === 0 || n === numbers[k - 1] + 1);
   return consecutive && numbers.length > 2 ? `${numbers[0]}–${numbers.at(-1)}` : numbers.join(', ');
+}
+
+/** An init with its source's format and files set (see withFiles), for decoders that read one document. */
+export function withSource(init: GridWindInit, format: WindFormat, files: readonly WindFile[]): GridWindInit {
+  return { ...init, source: withFiles(format, files, init.source) };
 }
 
 /** What a file holds, for `balloon-sim wind inspect`: its format and that format's own description. */

@@ -8,6 +8,14 @@ import { CLI_BIN, cli as runCli } from './testing/cli.js';
 
 /** Runs the built command line as a user would (the test command builds it first). */
 const cli = (...args: string[]) => runCli(args);
+/**
+ * The same, its time of run fixed (SOURCE_DATE_EPOCH): outputs of the same run then compare equal
+ * byte for byte, their provenance included.
+ */
+const fixedTimeCli = (...args: string[]) =>
+  runCli(args, { env: { ...process.env, SOURCE_DATE_EPOCH: '1761330660' } });
+/** The lines of a CSV after its provenance (the leading `# ` comment lines). */
+const csvData = (text: string) => text.split('\n').filter((l) => !l.startsWith('# '));
 
 const tmp = mkdtempSync(join(tmpdir(), 'balloon-sim-cli-'));
 const write = (name: string, content: string) => {
@@ -104,8 +112,8 @@ describe('balloon-sim command line', () => {
   });
 
   it('gives the same summary with 1 and 2 worker threads', () => {
-    const one = cli('run', 'fixtures/scenarios/default.json', '--json', '--workers', '1');
-    const two = cli('run', 'fixtures/scenarios/default.json', '--json', '--workers', '2');
+    const one = fixedTimeCli('run', 'fixtures/scenarios/default.json', '--json', '--workers', '1');
+    const two = fixedTimeCli('run', 'fixtures/scenarios/default.json', '--json', '--workers', '2');
     expect(two.stderr).toBe('');
     expect(two.stdout).toBe(one.stdout);
   });
@@ -113,7 +121,7 @@ describe('balloon-sim command line', () => {
   it('sweep shards merge into exactly the table of one sweep; merge refuses gaps and strangers', () => {
     const dir = mkdtempSync(join(tmp, 'sweep-'));
     const window = ['--start', '2025-10-24T16:00:00Z', '--end', '2025-10-24T20:00:00Z', '--every', '7200'];
-    const whole = cli(
+    const whole = fixedTimeCli(
       'sweep',
       'fixtures/scenarios/default.json',
       ...window,
@@ -124,7 +132,7 @@ describe('balloon-sim command line', () => {
     );
     expect(whole.code).toBe(0);
     for (const i of [1, 2]) {
-      const r = cli(
+      const r = fixedTimeCli(
         'sweep',
         'fixtures/scenarios/default.json',
         ...window,
@@ -137,7 +145,7 @@ describe('balloon-sim command line', () => {
       );
       expect(r.code).toBe(0);
     }
-    const merged = cli(
+    const merged = fixedTimeCli(
       'merge',
       join(dir, 's2.json'),
       join(dir, 's1.json'),
@@ -159,7 +167,7 @@ describe('balloon-sim command line', () => {
     expect(gap.code).toBe(2);
     expect(gap.stderr).toContain('shards 2/2 are missing');
     const csv = cli('sweep', 'fixtures/scenarios/default.json', ...window, '--workers', '1');
-    expect(csv.stdout.split('\n')[0]).toMatch(/^site,launch,members,p_border,p_EYVI-CTR,earliest_EYVI-CTR/);
+    expect(csvData(csv.stdout)[0]).toMatch(/^site,launch,members,p_border,p_EYVI-CTR,earliest_EYVI-CTR/);
   });
 
   it('validate says ok with the member count', () => {
@@ -178,7 +186,7 @@ describe('balloon-sim command line', () => {
     expect(
       geo.features.filter((f: { geometry: { type: string } | null }) => f.geometry?.type === 'LineString'),
     ).toHaveLength(600);
-    expect(readFileSync(files[1], 'utf8').split('\n')[0]).toBe(
+    expect(csvData(readFileSync(files[1], 'utf8'))[0]).toBe(
       'member,site,launch,ensemble_member,time,lon,lat,alt_m',
     );
     expect(JSON.parse(readFileSync(files[4], 'utf8')).members).toBe(600);
@@ -186,7 +194,7 @@ describe('balloon-sim command line', () => {
     // The streamed CSV starts each member where its GeoJSON track starts: at the launch, not at the
     // first output time after it.
     const firstRow = new Map<number, string[]>();
-    for (const line of readFileSync(files[1], 'utf8').trim().split('\n').slice(1)) {
+    for (const line of csvData(readFileSync(files[1], 'utf8').trim()).slice(1)) {
       const cells = line.split(',');
       if (!firstRow.has(Number(cells[0]))) firstRow.set(Number(cells[0]), cells);
     }

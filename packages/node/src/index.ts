@@ -12,6 +12,15 @@ export {
   readWindFiles,
   resolveForecastSource,
 } from './load-wind.js';
+export {
+  backtrackProvenance,
+  inputFiles,
+  runContext,
+  runTime,
+  sha256Hex,
+  toolInfo,
+  toolVersion,
+} from './provenance.js';
 export { readScenarioFile, resolveLaunchArea, type ScenarioFile } from './scenario-file.js';
 export { defaultWorkers, type ParallelRunOptions, runInWorkers, WorkerPool } from './workers/pool.js';
 export type { BacktrackRequest, BacktrackSummary } from './workers/protocol.js';

@@ -196,6 +196,12 @@ describe('installing and running balloon-sim', () => {
     // The same run on worker threads: their scripts are found inside the installed package.
     const pooled = run([process.execPath, bin, 'run', scenario, '--json', '--workers', '2'], installed);
     expect(pooled.code, pooled.stderr).toBe(0);
-    expect(JSON.parse(pooled.stdout)).toEqual(summary);
+    // The same summary but for the time of each run, in its provenance; the installed version in it.
+    const untimed = (s: { provenance: { runTime: string | null } }) => ({
+      ...s,
+      provenance: { ...s.provenance, runTime: null },
+    });
+    expect(untimed(JSON.parse(pooled.stdout))).toEqual(untimed(summary));
+    expect(summary.provenance.tool).toEqual({ name: 'balloon-sim', version: '0.1.0' });
   });
 });

@@ -7,7 +7,42 @@ import { DecodeError, InputError, runScenario, scenarioIssues } from '@balloon-s
 import { hasSharedData, sharedDataPath } from '@balloon-sim/sim-core/testing';
 import { describe, expect, it } from 'vitest';
 import { STORE_FORMAT, writeCycleIndex } from './fetch/store.js';
-import { loadScenarioWind, pinWindSource, readHdf5WindGuarded } from './load-wind.js';
+import { loadScenarioWind, loadWindFiles, pinWindSource, readHdf5WindGuarded } from './load-wind.js';
+
+describe.runIf(hasSharedData)('wind files are named by their content', () => {
+  /** The hashes ../shared/data/SHA256SUMS lists (written by sha256sum when the data were collected). */
+  const sums = new Map(
+    readFileSync(sharedDataPath('SHA256SUMS'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [hash, path] = line.split(/\s+/);
+        return [path.replace(/^\.\//, ''), hash] as const;
+      }),
+  );
+
+  it("every file of a GRIB2 forecast has its SHA-256 and size in the field's source", async () => {
+    const names = ['20200804_f000.grib2', '20200804_f006.grib2', '20200804_f012.grib2'];
+    const paths = names.map((n) => sharedDataPath('gfs-0p25-poland', n));
+    const wind = await loadWindFiles(paths);
+    expect(wind.source?.files).toEqual(
+      names.map((n, k) => ({
+        name: paths[k],
+        bytes: readFileSync(paths[k]).length,
+        sha256: sums.get(`gfs-0p25-poland/${n}`),
+      })),
+    );
+  });
+
+  it('so does a NetCDF4 file, read on its own thread', async () => {
+    const path = sharedDataPath('netcdf', 'gfs-2p5-uvz-1000-500hPa.nc4.nc');
+    const wind = await loadWindFiles([path]);
+    expect(wind.source).toMatchObject({
+      format: 'netcdf',
+      files: [{ name: path, sha256: sums.get('netcdf/gfs-2p5-uvz-1000-500hPa.nc4.nc') }],
+    });
+  });
+});
 
 describe.runIf(hasSharedData)('HDF5 reads on a worker thread with a time limit', () => {
   const name = sharedDataPath('netcdf', 'gfs-2p5-uvz-1000-500hPa.nc4.nc');

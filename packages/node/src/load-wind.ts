@@ -1,16 +1,29 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type DecodeWindOptions, decodeWind, readNetcdfWind, type WindFile } from '@balloon-sim/formats';
+import {
+  type DecodeWindOptions,
+  decodeWind,
+  readNetcdfWind,
+  type WindFile,
+  withSource,
+} from '@balloon-sim/formats';
 import type { ForecastWindSource, LonLatBox, WindField, WindSource } from '@balloon-sim/sim-core';
 import { analyticWind, DecodeError, type GridWindInit, gridWind } from '@balloon-sim/sim-core';
 import { defaultStoreRoot, resolveStoredCycle } from './fetch/store.js';
 import { readInput } from './files.js';
 
-/** Reads wind files from disk. */
+/**
+ * Reads wind files from disk, each with its SHA-256: the run's provenance names every file by its
+ * content, so an output says exactly which forecast files produced it.
+ */
 export async function readWindFiles(paths: string[]): Promise<WindFile[]> {
   return Promise.all(
-    paths.map(async (path) => ({ name: path, bytes: new Uint8Array(await readInput(path, 'wind file')) })),
+    paths.map(async (path) => {
+      const bytes = new Uint8Array(await readInput(path, 'wind file'));
+      return { name: path, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+    }),
   );
 }
 
@@ -62,7 +75,7 @@ export function readHdf5WindGuarded(
 export async function loadWindFiles(paths: string[], options: DecodeWindOptions = {}): Promise<WindField> {
   const files = await readWindFiles(paths);
   if (files.length === 1 && isHdf5(files[0].bytes) && (options.format ?? 'netcdf') === 'netcdf')
-    return gridWind(await readHdf5WindGuarded(files[0], options.bbox));
+    return gridWind(withSource(await readHdf5WindGuarded(files[0], options.bbox), 'netcdf', files));
   return decodeWind(files, options);
 }
 

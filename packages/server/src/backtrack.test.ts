@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadScenarioTargets, loadScenarioWind } from '@balloon-sim/node';
+import { backtrackProvenance, loadScenarioTargets, loadScenarioWind, toolInfo } from '@balloon-sim/node';
 import { backtrack, backtrackSummary } from '@balloon-sim/sim-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openApp } from './testing/apps.js';
@@ -123,9 +123,24 @@ describe('back-tracks run on the worker pool', () => {
     for (const body of [maximal, track]) {
       const response = await app.inject({ method: 'POST', url: '/api/backtrack', payload: body });
       expect(response.statusCode).toBe(200);
+      const { provenance, ...answer } = response.json();
       const expected = inThread(body);
       expect(expected.plausible).toBeGreaterThan(0);
-      expect(response.json()).toEqual(expected);
+      expect(answer).toEqual(expected);
+      // What produced it: the request with its defaults, the wind by its files' hashes, the tool.
+      const options = {
+        wind,
+        detections: body.detections.map((d) => ({ ...d, tSec: Date.parse(d.time) / 1000 })),
+        members: body.members,
+        maxFloatSec: body.maxFloatHours * 3600,
+        seed: 'seed' in body ? body.seed : undefined,
+      };
+      expect(provenance).toEqual(
+        JSON.parse(
+          JSON.stringify(backtrackProvenance(options, { runTime: provenance.runTime, tool: toolInfo() })),
+        ),
+      );
+      expect(Number.isFinite(Date.parse(provenance.runTime))).toBe(true);
     }
   });
 
@@ -159,7 +174,12 @@ describe('back-tracks run on the worker pool', () => {
     const [a, b] = await Promise.all([first, second]);
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
-    expect(await a.json()).toEqual(await b.json());
+    // The same answer, but for the time each was asked (in its provenance).
+    const untimed = async (r: Response) => {
+      const answer = await r.json();
+      return { ...answer, provenance: { ...answer.provenance, runTime: null } };
+    };
+    expect(await untimed(a)).toEqual(await untimed(b));
   });
 
   it('an input error found on the worker still names its field', async () => {

@@ -1,7 +1,8 @@
-import { resolveLaunchArea } from '@balloon-sim/node';
+import { resolveLaunchArea, runContext } from '@balloon-sim/node';
 import {
   type AnalysisTargets,
   type PreparedRun,
+  type ProvenanceContext,
   prepareRun,
   type RunSize,
   type Scenario,
@@ -20,6 +21,8 @@ export interface CheckedRun {
   baseDir: string;
   wind: WindField;
   prepared: PreparedRun;
+  /** The time the run was accepted, the tool, the zone files' hashes: for a re-prepared run's provenance. */
+  context: ProvenanceContext;
   targets: AnalysisTargets;
   members: number;
   steps: number;
@@ -78,7 +81,9 @@ export async function checkRun(doc: unknown, catalog: Catalog, limits: Limits): 
   checkSize(scenarioSize(valid), limits, 'about ');
   const scenario = await resolveLaunchArea(await catalog.confineScenario(valid), catalog.scenariosDir);
   const wind = await catalog.windField(scenario.wind);
-  const prepared = prepareRun(scenario, wind);
+  // The run's provenance records when this server accepted it, and the zone files by their hashes.
+  const context = await runContext(scenario, catalog.scenariosDir);
+  const prepared = prepareRun(scenario, wind, context);
   const sim = prepared.simulation;
   const size = {
     members: sim.members.count,
@@ -92,6 +97,7 @@ export async function checkRun(doc: unknown, catalog: Catalog, limits: Limits): 
     baseDir: catalog.scenariosDir,
     wind,
     prepared,
+    context,
     targets,
     ...size,
     warnings: prepared.warnings,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadScenarioTargets, loadScenarioWind, readScenarioFile } from '@balloon-sim/node';
+import { loadScenarioTargets, loadScenarioWind, readScenarioFile, runContext } from '@balloon-sim/node';
 import { prepareRun, runPrepared, type Scenario } from '@balloon-sim/sim-core';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -208,7 +208,11 @@ describe('validate and runs', () => {
 
     // The same summary as the library gives for the same scenario and seed.
     const baseDir = resolve(REPO, 'fixtures/scenarios');
-    const prepared = prepareRun(doc, await loadScenarioWind(doc.wind, baseDir));
+    // Its provenance too (the server's tool, the files by hash), but for the time the server took it.
+    const context = await runContext(doc, baseDir, run.summary.provenance.runTime);
+    // Taken when the server checked the scenario, just before it queued the run.
+    expect(Date.parse(run.summary.provenance.runTime)).toBeLessThanOrEqual(Date.parse(run.createdAt));
+    const prepared = prepareRun(doc, await loadScenarioWind(doc.wind, baseDir), context);
     const expected = runPrepared(prepared, { targets: await loadScenarioTargets(doc, baseDir) });
     const plain = JSON.parse(JSON.stringify(expected.summary));
     expect(run.summary).toEqual(plain);
@@ -217,13 +221,17 @@ describe('validate and runs', () => {
     expect((await a.inject(`/api/runs/${run.id}/summary`)).json()).toEqual(plain);
     const geojson = await a.inject(`/api/runs/${run.id}/geojson`);
     expect(geojson.headers['content-type']).toMatch(/application\/geo\+json/);
+    expect(geojson.json().provenance).toEqual(plain.provenance);
     const features = geojson.json().features;
     expect(
       features.filter((f: { geometry: { type: string } }) => f.geometry?.type === 'LineString'),
     ).toHaveLength(120);
     const csv = await a.inject(`/api/runs/${run.id}/csv`);
     expect(csv.headers['content-type'], csv.body).toMatch(/text\/csv/);
-    const lines = csv.body.trim().split('\n');
+    // The run's provenance first, as `# ` comment lines, then the header and the rows.
+    const all = csv.body.trim().split('\n');
+    const lines = all.filter((l) => !l.startsWith('# '));
+    expect(all.slice(0, all.length - lines.length).every((l) => l.startsWith('# '))).toBe(true);
     expect(lines[0]).toBe('member,site,launch,ensemble_member,time,lon,lat,alt_m');
     const flying = expected.frames.reduce(
       (sum, f) => sum + f.positions.filter((x, k) => k % 3 === 0 && !Number.isNaN(x)).length,

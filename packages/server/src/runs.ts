@@ -52,7 +52,9 @@ interface Job {
   clientId: string;
   hooks?: RunHooks;
   /** What the workers need; `prepared` is let go while the run waits (see submit). */
-  work: Pick<CheckedRun, 'scenario' | 'baseDir' | 'wind' | 'targets'> & { prepared: PreparedRun | null };
+  work: Pick<CheckedRun, 'scenario' | 'baseDir' | 'wind' | 'targets' | 'context'> & {
+    prepared: PreparedRun | null;
+  };
   controller: AbortController;
   resolve(result: RunResult): void;
   reject(error: Error): void;
@@ -231,14 +233,14 @@ export class RunManager {
       startedAt: null,
       finishedAt: null,
     };
-    const { scenario, baseDir, wind, targets, prepared } = checked;
+    const { scenario, baseDir, wind, targets, prepared, context } = checked;
     let job!: Job;
     const result = new Promise<RunResult>((resolve, reject) => {
       job = {
         info,
         clientId: request.clientId,
         hooks: request.hooks,
-        work: { scenario, baseDir, wind, targets, prepared },
+        work: { scenario, baseDir, wind, targets, prepared, context },
         controller: new AbortController(),
         resolve,
         reject,
@@ -307,7 +309,7 @@ export class RunManager {
       this.startPool().run({
         scenario: work.scenario,
         baseDir: work.baseDir,
-        prepared: work.prepared ?? prepareRun(work.scenario, work.wind),
+        prepared: work.prepared ?? prepareRun(work.scenario, work.wind, work.context),
         targets: work.targets,
         workers: info.workers,
         keepFrames: true,

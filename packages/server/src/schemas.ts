@@ -83,6 +83,12 @@ export const RunSummarySchema = {
       items: anyObject('per float-altitude band of a fan: P(enter) per zone, P(border)'),
     },
     warnings: { type: 'array', items: { type: 'string' } },
+    provenance: {
+      type: ['object', 'null'],
+      additionalProperties: true,
+      description:
+        'what produced the run: tool, time, scenario as run, wind source and files (SHA-256), seed, members',
+    },
   },
   additionalProperties: true,
 } as const;

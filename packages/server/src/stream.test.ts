@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { resolve } from 'node:path';
-import { loadScenarioTargets, loadScenarioWind, readScenarioFile } from '@balloon-sim/node';
+import { loadScenarioTargets, loadScenarioWind, readScenarioFile, runContext } from '@balloon-sim/node';
 import {
   CSV_HEADER,
   csvChunks,
@@ -60,10 +60,24 @@ const drift = (members: number, durationSec: number): Scenario => ({
   output: { intervalSec: 600 },
 });
 
-/** What sim-core's library gives for a scenario (relative paths resolved like a bundled file). */
+/** The time of run the library runs here record; the server records when it accepted its run. */
+const LIBRARY_RUN_TIME = '2025-10-24T18:00:00.000Z';
+
+/**
+ * What sim-core's library gives for a scenario (relative paths resolved like a bundled file), with
+ * the provenance the server gives (its tool, the files by hash), at LIBRARY_RUN_TIME.
+ */
 async function libraryRun(doc: Scenario) {
   const wind = await loadScenarioWind(doc.wind, SCENARIOS);
-  return runPrepared(prepareRun(doc, wind), { targets: await loadScenarioTargets(doc, SCENARIOS) });
+  const context = await runContext(doc, SCENARIOS, LIBRARY_RUN_TIME);
+  return runPrepared(prepareRun(doc, wind, context), { targets: await loadScenarioTargets(doc, SCENARIOS) });
+}
+
+/** A summary the server sent, its time of run (checked to be one) set to the library's. */
+function atLibraryTime<T>(summary: T): T {
+  const { provenance } = summary as { provenance?: { runTime: string | null } };
+  expect(Number.isFinite(Date.parse(provenance?.runTime ?? ''))).toBe(true);
+  return { ...summary, provenance: { ...provenance, runTime: LIBRARY_RUN_TIME } };
 }
 
 const jsonOf = (m: Received) => (m.kind === 'json' ? m.data : null);
@@ -133,6 +147,9 @@ describe('streaming a run', () => {
       }
       // The stream carries the whole run: its tracks write the library run's GeoJSON and CSV.
       const streamed = client.tracks();
+      // The accepted message gave the run's provenance: the files written carry it, at the server's time.
+      expect(streamed.provenance?.wind.files).toEqual(library.prepared.provenance.wind.files);
+      streamed.provenance = atLibraryTime({ provenance: streamed.provenance! }).provenance;
       expect(JSON.stringify(geoJson(streamed))).toBe(JSON.stringify(geoJson(libraryTracks)));
       const csv = [...csvChunks(streamed)].join('');
       expect(csv).toBe([...csvChunks(libraryTracks)].join(''));
@@ -152,7 +169,7 @@ describe('streaming a run', () => {
       for (const kind of ['launch', 'float', 'landing', 'border-crossing', 'zone-entry'])
         expect(kinds).toContain(kind);
       expect(events.every((e, k) => k === 0 || e.time >= events[k - 1].time)).toBe(true);
-      expect((await client.json('summary')).summary).toEqual(expected);
+      expect(atLibraryTime((await client.json('summary')).summary)).toEqual(expected);
       const progress = client.messages.flatMap((m) =>
         m.kind === 'json' && m.data.type === 'progress' ? [m.data.fraction as number] : [],
       );
@@ -197,7 +214,7 @@ describe('streaming a run', () => {
     expect((await second.end()).type).toBe('done');
     // Prepared again when it left the queue: the same members, the same result.
     const expected = JSON.parse(JSON.stringify((await libraryRun(drift(1000, 3600))).summary));
-    expect((await second.json('summary')).summary).toEqual(expected);
+    expect(atLibraryTime((await second.json('summary')).summary)).toEqual(expected);
     expect((await first.json('cancelled')).runId).toEqual(expect.any(String));
   });
 

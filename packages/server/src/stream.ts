@@ -187,6 +187,8 @@ export class StreamSession {
           launchTimesSec,
           membersPerLaunch,
         },
+        // File names only, never paths (see sim-core's provenance.ts): nothing here to redact.
+        provenance: checked.prepared.provenance,
       }),
     );
     this.send(frameOut(0, launch));

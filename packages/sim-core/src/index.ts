@@ -75,18 +75,28 @@ export {
   zonesToGeoJson,
 } from './geo/zones.js';
 export {
+  checkTimeZone,
+  DEFAULT_TIME_ZONE,
+  isTimeZone,
+  type LocalTimes,
+  localTimes,
+} from './local-time.js';
+export {
   CSV_HEADER,
   csvChunks,
+  csvHead,
+  csvProvenance,
   csvRows,
   formatOfPath,
   geoJson,
   kml,
+  ndjsonProvenance,
   ndjsonRecord,
   OUTPUT_FORMATS,
   type OutputFormat,
   runTracks,
 } from './output/formats.js';
-export { formatSummary } from './output/summary-text.js';
+export { formatSummary, type SummaryTextOptions } from './output/summary-text.js';
 // The wire contract (also alone as @balloon-sim/sim-core/protocol).
 export {
   type AcceptedMessage,
@@ -155,6 +165,21 @@ export {
   scenarioSize,
   selectMembers,
 } from './scenario/prepare.js';
+export {
+  ENGINE,
+  fileName,
+  type InputFileRef,
+  type Provenance,
+  type ProvenanceContext,
+  provenanceLines,
+  requestProvenance,
+  runProvenance,
+  scenarioAsRun,
+  type ToolInfo,
+  type WindProvenance,
+  windLines,
+  windProvenance,
+} from './scenario/provenance.js';
 export { byTimeThenMember, type RunHooks, type RunResult, runPrepared, runSteps } from './scenario/run.js';
 export {
   type Ensemble,
@@ -219,6 +244,17 @@ export {
   gridWind,
   PressureGridWind,
 } from './wind/grid.js';
+export {
+  analyticSource,
+  type CodeName,
+  type WindFieldSource,
+  type WindFileRef,
+  type WindGridInfo,
+  type WindLevelsInfo,
+  type WindProducer,
+  type WindSourceInfo,
+  type WindStep,
+} from './wind/source.js';
 export {
   checkLonLatBox,
   EVERYWHERE,

@@ -216,11 +216,16 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     expect(await page.locator('#export-csv').isVisible()).toBe(true);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     const csvText = await readFile((await csv.path())!, 'utf8');
-    expect(csvText.split('\n')[0]).toBe('member,site,launch,ensemble_member,time,lon,lat,alt_m');
-    expect(csvText.split('\n').length).toBeGreaterThan(600);
+    // The run's provenance first, as comment lines (the last the whole of it as JSON), then the header.
+    const csvLines = csvText.split('\n');
+    const header = csvLines.findIndex((l) => !l.startsWith('# '));
+    expect(JSON.parse(csvLines[header - 1].replace(/^# provenance /, '')).wind.illustrative).toBe(true);
+    expect(csvLines[header]).toBe('member,site,launch,ensemble_member,time,lon,lat,alt_m');
+    expect(csvLines.length - header).toBeGreaterThan(600);
     const [geo] = await Promise.all([page.waitForEvent('download'), page.click('#export-geojson')]);
     const collection = JSON.parse(await readFile((await geo.path())!, 'utf8'));
     expect(collection.type).toBe('FeatureCollection');
+    expect(collection.provenance.wind.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(
       collection.features.filter(
         (f: { geometry: { type: string } | null }) => f.geometry?.type === 'LineString',
@@ -289,7 +294,11 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     expect(await page.locator('#status').textContent()).toMatch(/^Cancelled/);
     // What was received can still be exported: written in the page (the server keeps no cancelled run).
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
-    const rows = (await readFile((await csv.path())!, 'utf8')).trim().split('\n');
+    const lines = (await readFile((await csv.path())!, 'utf8')).trim().split('\n');
+    // The page writes the provenance the server's accepted message gave, as the server's writers do.
+    const rows = lines.filter((l) => !l.startsWith('# '));
+    const whole = lines.find((l) => l.startsWith('# provenance {')) ?? '';
+    expect(JSON.parse(whole.replace(/^# provenance /, '')).tool.name).toBe('balloon-sim');
     expect(rows[0]).toBe('member,site,launch,ensemble_member,time,lon,lat,alt_m');
     expect(rows[1]).toMatch(/^\d+,(ashmyany|voranava|hrodna),2025-10-24T\d\d:00:00\.000Z,\d+,2025-10-24T/);
     await expect

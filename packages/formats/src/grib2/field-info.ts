@@ -12,8 +12,19 @@ export interface Grib2FieldInfo {
   fieldInMessage: number;
   /** Byte offset of the message in the file. */
   offset: number;
-  /** Originating centre (section 1 octets 6-7, common code table C-11). */
+  /** Originating centre (section 1 octets 6-7, common code table C-11) and sub-centre (octets 8-9). */
   centre: number;
+  subCentre: number;
+  /** Section 1 octets 20 and 21: production status (code table 1.3) and type of data (code table 1.4). */
+  productionStatus: number;
+  dataType: number;
+  /**
+   * Section 4 octets 12-14: type of generating process (code table 4.3), background generating
+   * process and analysis or forecast generating process identifiers (the centre's model numbers).
+   */
+  generatingProcess: number;
+  backgroundProcess: number;
+  processId: number;
   /** Discipline (section 0 octet 7), parameter category and number (section 4 octets 10, 11). */
   discipline: number;
   category: number;
@@ -87,6 +98,12 @@ function readFieldInfo(raw: RawField): Grib2FieldInfo {
     fieldInMessage: raw.fieldInMessage,
     offset: raw.messageOffset,
     centre: identification.centre,
+    subCentre: identification.subCentre,
+    productionStatus: identification.productionStatus,
+    dataType: identification.dataType,
+    generatingProcess: product.generatingProcess,
+    backgroundProcess: product.backgroundProcess,
+    processId: product.processId,
     discipline: raw.discipline,
     category: product.category,
     number: product.number,

@@ -95,3 +95,54 @@ const CENTRES: Record<number, string> = {
 export function centreName(code: number): string {
   return CENTRES[code] ?? `centre ${code}`;
 }
+
+/** A centre's name from code table C-11, or null when it is not one listed above. */
+export function knownCentre(code: number): string | null {
+  return CENTRES[code] ?? null;
+}
+
+/** Code table 1.3, production status of processed data. */
+const PRODUCTION_STATUS: Record<number, string> = {
+  0: 'operational products',
+  1: 'operational test products',
+  2: 'research products',
+  3: 're-analysis products',
+};
+
+/** Code table 1.4, type of processed data. */
+const DATA_TYPES: Record<number, string> = {
+  0: 'analysis products',
+  1: 'forecast products',
+  2: 'analysis and forecast products',
+  3: 'control forecast products',
+  4: 'perturbed forecast products',
+  5: 'control and perturbed forecast products',
+};
+
+/** Code table 4.3, type of generating process. */
+const GENERATING_PROCESSES: Record<number, string> = {
+  0: 'analysis',
+  1: 'initialization',
+  2: 'forecast',
+  3: 'bias corrected forecast',
+  4: 'ensemble forecast',
+  5: 'probability forecast',
+  6: 'forecast error',
+  7: 'analysis error',
+  8: 'observation',
+};
+
+/**
+ * Models by centre and analysis or forecast generating process identifier (section 4 octet 14),
+ * from the centres' own tables; only NCEP's is public and stable enough to list (ON388 table A).
+ */
+const MODELS: Record<string, string> = {
+  '7/81': 'GFS analysis',
+  '7/82': 'GDAS analysis',
+  '7/96': 'GFS',
+};
+
+export const productionStatusName = (code: number): string | null => PRODUCTION_STATUS[code] ?? null;
+export const dataTypeName = (code: number): string | null => DATA_TYPES[code] ?? null;
+export const generatingProcessName = (code: number): string | null => GENERATING_PROCESSES[code] ?? null;
+export const modelName = (centre: number, id: number): string | null => MODELS[`${centre}/${id}`] ?? null;

@@ -12,6 +12,10 @@ export interface Product {
   number: number;
   /** Type of generating process (octet 12, code table 4.3). */
   generatingProcess: number;
+  /** Background generating process identifier (octet 13, defined by the originating centre). */
+  backgroundProcess: number;
+  /** Analysis or forecast generating process identifier (octet 14, the centre's model number: NCEP 96 = GFS). */
+  processId: number;
   /** Type of first fixed surface (octet 23, code table 4.5). */
   levelTypeCode: number;
   /** First fixed surface in its table-4.5 unit (Pa, m…): scaled value (25-28) / 10^scale factor (24); 0 when missing. */
@@ -47,6 +51,8 @@ export function readProduct(s4: Section, referenceTimeSec: number): Product {
     category: s4.u8(10),
     number: s4.u8(11),
     generatingProcess: s4.u8(12),
+    backgroundProcess: s4.u8(13),
+    processId: s4.u8(14),
     levelTypeCode: s4.u8(23),
     levelValue: scaledValue(s4.u8(24), s4.u32(25)),
     forecastSec: forecastEnd - referenceTimeSec,

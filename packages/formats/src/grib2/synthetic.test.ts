@@ -82,12 +82,16 @@ function message(sections: number[][], discipline = 0): Uint8Array {
 
 const concat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
 
-function section1(time = { year: 2024, month: 3, day: 1, hour: 6 }): number[] {
+/** Section 1; `ids` sets the centre, sub-centre, production status (octet 20) and type of data (21). */
+function section1(
+  time = { year: 2024, month: 3, day: 1, hour: 6 },
+  ids = { centre: 7, subCentre: 0, status: 0, type: 1 },
+): number[] {
   return section(
     1,
     new Octets()
-      .u16(7)
-      .u16(0)
+      .u16(ids.centre)
+      .u16(ids.subCentre)
       .u8(2)
       .u8(1)
       .u8(1)
@@ -97,8 +101,8 @@ function section1(time = { year: 2024, month: 3, day: 1, hour: 6 }): number[] {
       .u8(time.hour)
       .u8(0)
       .u8(0)
-      .u8(0)
-      .u8(1),
+      .u8(ids.status)
+      .u8(ids.type),
   );
 }
 
@@ -141,6 +145,8 @@ interface ProductSpec {
   levelScale?: number;
   levelValue?: number;
   end?: { year: number; month: number; day: number; hour: number };
+  /** Octets 12-14: type of generating process, background process, forecast process (model). */
+  process?: [number, number, number];
 }
 
 function section4(p: ProductSpec = {}): number[] {
@@ -150,9 +156,9 @@ function section4(p: ProductSpec = {}): number[] {
     .u16(template)
     .u8(p.category ?? 2)
     .u8(p.number ?? 2)
-    .u8(2)
-    .u8(0)
-    .u8(96);
+    .u8(p.process?.[0] ?? 2)
+    .u8(p.process?.[1] ?? 0)
+    .u8(p.process?.[2] ?? 96);
   o.u16(0)
     .u8(0)
     .u8(p.unit ?? 1)
@@ -520,6 +526,32 @@ describe('GRIB2 product templates and times', () => {
     const d = describeGrib2({ name: 'x', bytes });
     expect(d.messages.map((m) => m.template4)).toEqual([1, 8, 0]);
     expect(d.skipped.map((m) => m.message)).toEqual([3]);
+  });
+
+  it('section 1 octets 6-9, 20, 21 and section 4 octets 12-14: who made the field, and how', async () => {
+    // Values as an ECMWF (98) research (2) perturbed forecast (4) of its ensemble (process 4), model
+    // 154 from background 11: none is a default the writer uses elsewhere.
+    const time = { year: 2024, month: 3, day: 1, hour: 6 };
+    const ids = { centre: 98, subCentre: 3, status: 2, type: 4 };
+    const bytes = message([
+      section1(time, ids),
+      section3(grid),
+      section4({ template: 1, process: [4, 11, 154] }),
+      s5,
+      bitmapSection('none'),
+      s7,
+    ]);
+    const [f] = (await decode(bytes)).fields;
+    expect(f.info).toMatchObject({
+      centre: 98,
+      subCentre: 3,
+      productionStatus: 2,
+      dataType: 4,
+      generatingProcess: 4,
+      backgroundProcess: 11,
+      processId: 154,
+      ensemble: { type: 3, perturbation: 7, size: 20 },
+    });
   });
 
   it('refuses a forecast time unit it does not know', async () => {

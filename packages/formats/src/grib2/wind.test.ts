@@ -41,6 +41,71 @@ function withoutMessages(
 }
 
 describe.runIf(hasSharedData)('grib2Wind on GFS 0.25° over Poland', () => {
+  it("the field's source says who made it and which run, as ecCodes reads sections 1 and 4", async () => {
+    // ecCodes 2.28, grib_ls -p centre,subCentre,productionStatusOfProcessedData,typeOfProcessedData,
+    // typeOfGeneratingProcess,backgroundProcess,generatingProcessIdentifier,dataDate,dataTime on the
+    // u, v and gh messages: kwbc (7) 0 0 fc (1) 2 0 81 20200804 1200 in f000 (the run's analysis),
+    // the same with 96 (GFS) in f006 and f012.
+    const files = RUN_0804.map((n) => load(n));
+    const field = gridWind(await grib2Wind(files));
+    expect(field.source).toMatchObject({
+      format: 'grib2',
+      illustrative: false,
+      referenceTimes: ['2020-08-04T12:00:00.000Z'],
+      levelType: 'isobaric',
+      producer: {
+        centre: { code: 7, name: 'NCEP' },
+        subCentre: 0,
+        productionStatus: { code: 0, name: 'operational products' },
+        dataType: { code: 1, name: 'forecast products' },
+        generatingProcess: { code: 2, name: 'forecast' },
+        backgroundProcess: 0,
+        models: [
+          { code: 81, name: 'GFS analysis' },
+          { code: 96, name: 'GFS' },
+        ],
+      },
+      steps: [
+        {
+          validTime: '2020-08-04T12:00:00.000Z',
+          forecastHours: 0,
+          model: { code: 81 },
+          files: [RUN_0804[0]],
+        },
+        {
+          validTime: '2020-08-04T18:00:00.000Z',
+          forecastHours: 6,
+          model: { code: 96 },
+          files: [RUN_0804[1]],
+        },
+        {
+          validTime: '2020-08-05T00:00:00.000Z',
+          forecastHours: 12,
+          model: { code: 96 },
+          files: [RUN_0804[2]],
+        },
+      ],
+      validTimes: ['2020-08-04T12:00:00.000Z', '2020-08-04T18:00:00.000Z', '2020-08-05T00:00:00.000Z'],
+      grid: {
+        lonMin: 13,
+        lonMax: 25,
+        lonStepDeg: 0.25,
+        nLon: 49,
+        latMin: 48,
+        latMax: 56,
+        latStepDeg: 0.25,
+        nLat: 33,
+      },
+    });
+    expect(field.source.producer?.ensembleMember).toBeUndefined();
+    // Sizes as the file system gives them (README of ../shared/data lists the files); no hash: the
+    // caller computes it (the Node side, when it reads the files).
+    expect(field.source.files).toEqual(files.map((f) => ({ name: f.name, bytes: f.bytes.length })));
+    expect(field.source.files[0].bytes).toBe(983_070);
+    expect(field.source.levels?.kind).toBe('pressure');
+    expect(field.source.levels?.values.slice(0, 3)).toEqual([1000, 975, 950]);
+  });
+
   it('merges the three 2020-08-04 files into a 3-time isobaric field equal to ecCodes at the nodes', async () => {
     const init = await grib2Wind(RUN_0804.map((n) => load(n)));
     expect(init.timesSec).toEqual(RUN_0804.map((n) => timeOf[n]));

@@ -1,10 +1,18 @@
-import type { GridAxis, GridWindInit } from '@balloon-sim/sim-core';
+import type { CodeName, GridAxis, GridWindInit, WindSourceInfo, WindStep } from '@balloon-sim/sim-core';
 import { DecodeError, invalid, isoTime, isoTimeText, STANDARD_GRAVITY_M_S2 } from '@balloon-sim/sim-core';
+import { type WindFile, withFiles } from '../source.js';
 import { resampleAboveGround } from './above-ground.js';
 import type { Grib2Bbox } from './crop.js';
 import { decodeEntries, type Grib2Field } from './decode.js';
 import { type FieldEntry, type Grib2FieldInfo, readFieldInfos } from './field-info.js';
-import { centreName } from './names.js';
+import {
+  centreName,
+  dataTypeName,
+  generatingProcessName,
+  knownCentre,
+  modelName,
+  productionStatusName,
+} from './names.js';
 
 export type Grib2WindLevelType = 'isobaric' | 'height-above-sea' | 'height-above-ground';
 
@@ -69,7 +77,7 @@ interface Slot {
  * DecodeError says what is missing or different. Pass the result to `gridWind`.
  */
 export async function grib2Wind(
-  files: readonly { name: string; bytes: Uint8Array }[],
+  files: readonly WindFile[],
   options: Grib2WindOptions = {},
 ): Promise<GridWindInit> {
   if (files.length === 0) invalid('files', 'must hold at least one GRIB2 file', files.length);
@@ -250,6 +258,7 @@ async function assemble(
     : [];
   const orographyM = orographyOf(orography, reference);
   const run = `${describeRuns(reference.field, slots)}${memberText(member, reference.field)}`;
+  const source = grib2Source(files, reference.field, [...runs.keys()], levelType, steps(slots, sources));
   const fileList = files.map((f) => f.name).join(', ');
   const span = `${timesSec.length} time${timesSec.length > 1 ? 's' : ''} ${isoTime(timesSec[0], 'seconds')}${timesSec.length > 1 ? `…${isoTime(timesSec[timesSec.length - 1], 'seconds')}` : ''}`;
   if (levelType === 'height-above-ground') {
@@ -270,6 +279,7 @@ async function assemble(
       v: resampled.v,
       orographyM,
       warnings,
+      source,
       description: `GRIB2 ${run}: u, v at ${levels.length} heights above ground (${levels[0]}–${levels[levels.length - 1]} m, resampled to ${resampled.altitudesM.length} altitudes with the file's orography), ${span}; files ${fileList}`,
     };
   }
@@ -287,10 +297,60 @@ async function assemble(
     u,
     v,
     warnings,
+    source,
     description: `GRIB2 ${run}: ${levelSummary}, ${span}${orographyM ? ', with orography' : ''}; files ${fileList}`,
   };
   if (orographyM) init.orographyM = orographyM;
   return init;
+}
+
+/**
+ * Where the wind came from, from the headers of its first u, v or gh field (every field of one
+ * forecast carries the same section 1 and the same generating process): the centre, sub-centre,
+ * production status and type of data of section 1, the generating process and model of section 4,
+ * the ensemble member of template 4.1, and the forecast runs of all the wind's fields.
+ */
+function grib2Source(
+  files: readonly WindFile[],
+  field: Grib2Field,
+  runsSec: number[],
+  levelType: Grib2WindLevelType,
+  steps: WindStep[],
+): WindSourceInfo {
+  const f = field.info;
+  const models = new Map<number, CodeName>();
+  for (const step of steps) if (step.model) models.set(step.model.code, step.model);
+  return withFiles('grib2', files, {
+    referenceTimes: [...runsSec].sort((a, b) => a - b).map((t) => isoTime(t)),
+    levelType,
+    producer: {
+      centre: { code: f.centre, name: knownCentre(f.centre) },
+      subCentre: f.subCentre,
+      productionStatus: { code: f.productionStatus, name: productionStatusName(f.productionStatus) },
+      dataType: { code: f.dataType, name: dataTypeName(f.dataType) },
+      generatingProcess: { code: f.generatingProcess, name: generatingProcessName(f.generatingProcess) },
+      backgroundProcess: f.backgroundProcess,
+      models: [...models.values()],
+      ...(f.ensemble ? { ensembleMember: { ...f.ensemble } } : {}),
+    },
+    steps,
+  });
+}
+
+/** Each time step's run, lead time and model, from its lowest level's u, and the files that hold it. */
+function steps(slots: Map<number, Map<number, Slot>>, sources: Map<number, Set<string>>): WindStep[] {
+  return [...slots.keys()]
+    .sort((a, b) => a - b)
+    .map((time) => {
+      const u = [...slots.get(time)!.values()].find((slot) => slot.u)!.u!.info;
+      return {
+        validTime: isoTime(time),
+        referenceTime: isoTime(u.referenceTimeSec),
+        forecastHours: (time - u.referenceTimeSec) / 3600,
+        model: { code: u.processId, name: modelName(u.centre, u.processId) },
+        files: [...sources.get(time)!],
+      };
+    });
 }
 
 /** Forecast runs (reference times, s) of the wind fields, each with the files that hold it. */

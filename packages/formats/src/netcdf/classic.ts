@@ -101,7 +101,11 @@ export function openClassic(bytes: Uint8Array, source: string): NcFile {
   }
 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const globalAttributes = new Map<string, NcAttributeValue>();
+  for (const a of (header.globalAttributes ?? []) as { name: string; value: unknown }[])
+    globalAttributes.set(a.name, attributeValue(a.value));
   return {
+    globalAttributes,
     format: reader.version === 'classic format' ? 'NetCDF3 classic' : 'NetCDF3 64-bit offset',
     dimensions,
     variables,

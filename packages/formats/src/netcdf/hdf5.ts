@@ -204,7 +204,20 @@ function describeFile(
   }
   const variables = found.map((f) => f.variable);
   dimensions.sort((a, b) => a.id - b.id);
+  const globalAttributes = new Map<string, NcAttributeValue>();
+  try {
+    const attrs = file.attrs;
+    for (const a of Object.keys(attrs)) {
+      // netCDF-C's own bookkeeping (_NCProperties, _Netcdf4Dimid…) says nothing of the data.
+      if (a.startsWith('_')) continue;
+      const value = attributeValue(attrs[a].value);
+      if (value !== undefined) globalAttributes.set(a, value);
+    }
+  } catch (error) {
+    throw metadataError('/', error);
+  }
   return {
+    globalAttributes,
     format: 'NetCDF4/HDF5',
     dimensions: dimensions.map(({ name, size }) => ({ name, size })),
     variables,

@@ -24,6 +24,8 @@ export interface NcFile {
   format: string;
   dimensions: readonly { name: string; size: number }[];
   variables: readonly NcVariable[];
+  /** The file's global attributes (CF: Conventions, title, institution, source, history…). */
+  globalAttributes: ReadonlyMap<string, NcAttributeValue>;
   /**
    * The stored (still packed) values of a hyperslab, row-major, one range per dimension.
    * Throws a DecodeError naming the variable when the data cannot be read.

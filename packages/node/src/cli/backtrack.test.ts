@@ -5,17 +5,20 @@ import { cli } from '../testing/cli.js';
 const WIND = 'fixtures/wind/illustrative-border-night.json';
 const TIME = '2025-10-24T21:30:00Z';
 const run = (...detections: string[]) =>
-  cli([
-    'backtrack',
-    '--wind',
-    WIND,
-    ...detections.flatMap((d) => ['--detection', d]),
-    '--members',
-    '60',
-    '--max-float-hours',
-    '2',
-    '--json',
-  ]);
+  cli(
+    [
+      'backtrack',
+      '--wind',
+      WIND,
+      ...detections.flatMap((d) => ['--detection', d]),
+      '--members',
+      '60',
+      '--max-float-hours',
+      '2',
+      '--json',
+    ],
+    { env: { ...process.env, SOURCE_DATE_EPOCH: '1761341400' } },
+  ); // a fixed time of run: equal answers
 
 describe('balloon-sim backtrack: detections as typed', () => {
   it('reads degrees, minutes and seconds as the decimal degrees they are', () => {

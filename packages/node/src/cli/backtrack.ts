@@ -5,13 +5,16 @@ import {
   backtrackSummary,
   countryAreas,
   type Detection,
+  localTimes,
   minOf,
   parseCoordinate,
+  provenanceLines,
   SCENARIO_DEFAULTS,
 } from '@balloon-sim/sim-core';
 import { parseJson, readInput } from '../files.js';
 import { BUNDLED_GEOGRAPHY_DIR } from '../geography.js';
 import { loadWindFiles } from '../load-wind.js';
+import { backtrackProvenance, runTime, toolInfo } from '../provenance.js';
 import { type Command, parse, UsageError } from './command.js';
 
 const usage = `usage: balloon-sim backtrack --wind FILE [--wind FILE…] --detection LON,LAT,ALT_M,TIME [--detection …] [options]
@@ -110,18 +113,23 @@ export const backtrackCommand: Command = {
       countriesPath,
       ['BY'],
     ).find((c) => c.id === 'BY');
-    const result = backtrack({
+    const options = {
       wind,
       detections,
       members: Math.round(num(v.members, 'members', BACKTRACK_DEFAULTS.members)),
       maxFloatSec: num(v['max-float-hours'], 'max-float-hours', BACKTRACK_DEFAULTS.maxFloatSec / 3600) * 3600,
       ascentRateMps: num(v['ascent-rate'], 'ascent-rate', BACKTRACK_DEFAULTS.ascentRateMps),
       seed: Math.round(num(v.seed, 'seed', SCENARIO_DEFAULTS.seed)),
-      plausible: origin ? (lon, lat) => origin.contains(lon, lat) : undefined,
-    });
-    const summary = backtrackSummary(result);
+      plausible: origin ? (lon: number, lat: number) => origin.contains(lon, lat) : undefined,
+    };
+    const result = backtrack(options);
+    const provenance = backtrackProvenance(options, { runTime: runTime(), tool: toolInfo() });
+    const summary = { ...backtrackSummary(result), provenance };
     if (v.json) return out(JSON.stringify(summary));
+    const [producedBy, ...about] = provenanceLines(provenance, localTimes().stamp);
     const lines = [
+      producedBy,
+      ...about.map((line) => `  ${line}`),
       `float altitude ${result.floatAltitudeM} m${result.altitudeFit ? ` (fitted to ${detections.length} detections, RMS ${minOf(result.altitudeFit.map((f) => f.rmsKm)).toFixed(1)} km)` : ''}`,
       `${result.members} backward members: ${result.reachedGround} traced to the ground${origin ? `, ${result.plausible} of them in ${origin.name}` : ''}`,
       `median launch time ${result.medianLaunch ?? '-'}`,

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '@balloon-sim/sim-core';
 import { DownloadError } from '../fetch/download.js';
+import { toolVersion } from '../provenance.js';
 import { removeTemporariesNow } from '../temporaries.js';
 import { backtrackCommand } from './backtrack.js';
 import { type Command, type CommandContext, UsageError } from './command.js';
@@ -34,11 +33,8 @@ Exit codes: 0 ok, 1 the run failed (an output could not be written: the file and
 named), 2 bad usage or input, 129/130/143 stopped by SIGHUP/SIGINT (Ctrl-C)/SIGTERM, 141 the program
 reading standard output stopped (\`| head\`). A failed or stopped command leaves no partial file.`;
 
-/** The package's version, from its package.json: two folders up both from src/cli and dist/cli. */
-export function version(): string {
-  const manifest = fileURLToPath(new URL('../../package.json', import.meta.url));
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
-}
+/** The package's version (the one every output's provenance names). */
+export const version = toolVersion;
 
 let watchingStdout = false;
 /**

@@ -22,13 +22,14 @@ import type { AnalysisEvent, Frame, PreparedRun, RunHooks, RunResult, SimEvent }
 import {
   appendAll,
   byTimeThenMember,
-  CSV_HEADER,
+  csvHead,
   csvRows,
   eventJson,
   formatOfPath,
   geoJson,
   InputError,
   kml,
+  ndjsonProvenance,
   ndjsonRecord,
   OUTPUT_FORMATS,
   type OutputFormat,
@@ -478,7 +479,6 @@ export class OutputSet {
           );
         o.format = kind;
       }
-      for (const o of set.outputs) if (o.format === 'csv') o.file.write(CSV_HEADER);
     } catch (error) {
       set.abandon();
       throw error;
@@ -496,10 +496,15 @@ export class OutputSet {
     return this.outputs.some((o) => o.file.usesStdout);
   }
 
-  /** Hooks that stream frames into the CSV and NDJSON outputs. */
+  /**
+   * Hooks that stream frames into the CSV and NDJSON outputs, whose heads (the run's provenance, and
+   * the CSV's header row) are written now, before the first frame.
+   */
   hooks(prepared: PreparedRun): Pick<RunHooks, 'onFrame' | 'onEvents' | 'onAnalysisEvents'> {
     const streaming = this.outputs.filter((o) => o.format === 'csv' || o.format === 'ndjson');
     if (streaming.length === 0) return {};
+    for (const o of streaming)
+      o.file.write(o.format === 'csv' ? csvHead(prepared.provenance) : ndjsonProvenance(prepared.provenance));
     return {
       onEvents: (events) => appendAll(this.pendingEvents, events),
       onAnalysisEvents: (events) => appendAll(this.pendingEvents, events),

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { WindField, WindSource } from '@balloon-sim/sim-core';
 import {
+  checkTimeZone,
   DecodeError,
   formatSummary,
   InputError,
@@ -11,6 +12,7 @@ import {
 } from '@balloon-sim/sim-core';
 import { loadScenarioTargets, loadZoneFile } from '../geography.js';
 import { loadScenarioWind, pinWindSource } from '../load-wind.js';
+import { runContext } from '../provenance.js';
 import { readScenarioFile } from '../scenario-file.js';
 import { WorkerPool } from '../workers/pool.js';
 import { type Command, parse, UsageError } from './command.js';
@@ -33,6 +35,11 @@ summary: per launch site, per zone (probability of entry, when, closure window) 
                      .json     the summary
   --format FORMAT  geojson, csv, ndjson, kml or summary, for files without those extensions
   --workers N      worker threads (default: every core, one for small runs); same result for any N
+  --time-zone ZONE IANA zone of the local times the summary shows beside UTC (default: the
+                   scenario's output.timeZone, else Europe/Vilnius); JSON keeps UTC
+Every output says what produced it (tool, time of the run, scenario as run, wind source and files
+with SHA-256, seed, members): see README, "Provenance". SOURCE_DATE_EPOCH (seconds) fixes the time
+of the run that outputs record, for outputs that must compare equal byte for byte.
 Files appear only when the run succeeds: a failed or interrupted run leaves no partial file (a file
 is written under a temporary name beside it, then renamed; a symbolic link keeps pointing at the
 file it names). "--out -" (with --format) writes to standard output and the summary then goes to
@@ -45,11 +52,14 @@ standard error; a named pipe or a device is written through, never replaced.`,
         out: { type: 'string', multiple: true },
         format: { type: 'string' },
         workers: { type: 'string' },
+        'time-zone': { type: 'string' },
       },
       this.usage,
     );
     if (parsed.values.help) return out(this.usage);
     if (parsed.positionals.length !== 1) throw new UsageError(`run takes one scenario file\n\n${this.usage}`);
+    const zoneOption = parsed.values['time-zone'];
+    const timeZone = zoneOption === undefined ? undefined : checkTimeZone(zoneOption, '--time-zone');
     const file = await readScenarioFile(parsed.positionals[0], signal);
     // Outputs open before the wind is read and the run starts: an unwritable one costs nothing.
     const outputs = await OutputSet.open(
@@ -67,7 +77,7 @@ standard error; a named pipe or a device is written through, never replaced.`,
         wind: await pinWindSource(file.scenario.wind, file.baseDir, note),
       };
       const wind = await loadScenarioWind(scenario.wind, file.baseDir);
-      const prepared = prepareRun(scenario, wind);
+      const prepared = prepareRun(scenario, wind, await runContext(scenario, file.baseDir));
       const sim = prepared.simulation;
       const workers = workerCount(parsed.values.workers, sim.members.count * (sim.durationSec / sim.dtSec));
       // Workers start now, while this thread reads the geography.
@@ -86,7 +96,9 @@ standard error; a named pipe or a device is written through, never replaced.`,
           })
         : await drive(runSteps(prepared, hooks), signal, 'simulating');
       const written = await outputs.finish(result, signal);
-      print(parsed.values.json ? JSON.stringify(result.summary) : formatSummary(result.summary));
+      print(
+        parsed.values.json ? JSON.stringify(result.summary) : formatSummary(result.summary, { timeZone }),
+      );
       if (!parsed.values.json) for (const where of written) print(`wrote ${where}`);
     } catch (error) {
       outputs.abandon();

@@ -14,6 +14,7 @@ import {
 import { parseJson, readInput } from '../files.js';
 import { loadScenarioTargets } from '../geography.js';
 import { loadScenarioWind } from '../load-wind.js';
+import { runContext } from '../provenance.js';
 import { readScenarioFile } from '../scenario-file.js';
 import { runInWorkers } from '../workers/pool.js';
 import { type Command, type CommandContext, option, parse, UsageError } from './command.js';
@@ -150,7 +151,7 @@ async function sweep(
   context: CommandContext,
 ): Promise<void> {
   const wind = await loadScenarioWind(scenario.wind, baseDir);
-  const whole = prepareRun(scenario, wind);
+  const whole = prepareRun(scenario, wind, await runContext(scenario, baseDir));
   const targets = await loadScenarioTargets(scenario, baseDir);
   const groups = whole.sites.length * whole.launchTimesSec.length;
   const ids = shard ? shardMembers(groups, whole.membersPerLaunch, shard.index, shard.count) : undefined;

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -170,6 +171,31 @@ describe.runIf(hasSharedData)('balloon-sim wind inspect: forecast runs and gaps'
     expect(allowed.stdout).toContain(
       "warning: 1 gap between the wind's time steps (the other steps are 6 h), interpolated across as if the wind changed linearly: 2020-08-04T18:00:00.000Z to 2020-08-15T12:00:00.000Z (10 d 18 h)",
     );
+  });
+
+  it('names the source: centre, model, forecast run (local time beside UTC), each file with its SHA-256', () => {
+    const files = gfs('20200804_f000', '20200804_f006');
+    const sha256 = createHash('sha256').update(readFileSync(files[1])).digest('hex');
+    const text = cli(['wind', 'inspect', ...files]);
+    expect(text.code).toBe(0);
+    // The run of 2020-08-04 12 UTC (shared data README) is 15:00 summer time in Vilnius.
+    expect(text.stdout).toMatch(/^ {2}wind: grib2, .*run 2020-08-04 15:00 EEST \(12:00Z\)$/m);
+    expect(text.stdout).toContain(
+      `  wind file: 20200804_f006.grib2, ${readFileSync(files[1]).length} bytes, sha256 ${sha256}`,
+    );
+    expect(cli(['wind', 'inspect', ...files, '--time-zone', 'UTC']).stdout).toMatch(
+      /run 2020-08-04 12:00Z$/m,
+    );
+    const { source } = JSON.parse(cli(['wind', 'inspect', ...files, '--json']).stdout).field;
+    expect(source.referenceTimes.map(Date.parse)).toEqual([Date.UTC(2020, 7, 4, 12)]);
+    // WMO common code table C-11: 7 is NCEP; NCEP's generating processes (ON388 table A): 81 the
+    // GFS analysis (step 0), 96 the GFS forecast.
+    expect(source.producer.centre.code).toBe(7);
+    expect(source.producer.models.map((m: { code: number }) => m.code)).toEqual([81, 96]);
+    expect(source.files[1]).toEqual({ name: files[1], bytes: readFileSync(files[1]).length, sha256 });
+    const bad = cli(['wind', 'inspect', ...files, '--time-zone', 'Mars/Olympus']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Mars/Olympus');
   });
 
   it('evenly spaced steps of one run (f000, f012): no warning', () => {

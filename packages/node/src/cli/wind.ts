@@ -2,14 +2,19 @@ import { resolve as resolvePath } from 'node:path';
 import { describeWindFile } from '@balloon-sim/formats';
 import {
   type CoordinateAxis,
+  checkTimeZone,
   directionOfWind,
   InputError,
   isoTimeText,
+  type LocalTimes,
+  localTimes,
   nearestInBox,
   PressureGridWind,
   parseCoordinate,
   type WindCoverage,
   type WindField,
+  windLines,
+  windProvenance,
 } from '@balloon-sim/sim-core';
 import { fetchOpenMeteo } from '../fetch/fetch-wind.js';
 import { fetchForecast } from '../fetch/forecast.js';
@@ -260,11 +265,13 @@ async function storeCommand(args: string[], context: CommandContext): Promise<vo
   }
 }
 
-const inspectUsage = `usage: balloon-sim wind inspect <file…> [--json] [--allow-mixed-runs]
+const inspectUsage = `usage: balloon-sim wind inspect <file…> [--json] [--allow-mixed-runs] [--time-zone ZONE]
 
 Lists what wind files hold: format; for GRIB2 every field (parameter, level, valid time, packing);
-for NetCDF its dimensions and variables; the coverage of the wind field they make together, and
-warnings about it (gaps between time steps, several forecast runs).
+for NetCDF its dimensions and variables; the coverage of the wind field they make together, its
+source (producer, forecast run, grid, levels, each file with its size and SHA-256: what a run's
+provenance records), and warnings about it (gaps between time steps, several forecast runs). Times
+of the coverage and the source in local time beside UTC (--time-zone, default Europe/Vilnius).
   --allow-mixed-runs  make one field of files from different forecast runs (refused by default:
                       their times would be interpolated across runs)`;
 
@@ -273,10 +280,12 @@ function mixedRunsOption(parsed: ReturnType<typeof parse>): { mixedRuns: 'allow'
   return { mixedRuns: parsed.values['allow-mixed-runs'] ? 'allow' : 'refuse' };
 }
 
-function coverageText(c: WindCoverage): string {
+/** The coverage as text; times ISO 8601 UTC, or local beside UTC with `times` (inspect's listing). */
+function coverageText(c: WindCoverage, times?: LocalTimes): string {
+  const at = (tSec: number) => (times ? times.stampSec(tSec) : isoTimeText(tSec));
   // A field of one time has no time range: it is held steady at every time.
   const time = Number.isFinite(c.tMinSec)
-    ? `${isoTimeText(c.tMinSec)} .. ${isoTimeText(c.tMaxSec)}`
+    ? `${at(c.tMinSec)} .. ${at(c.tMaxSec)}`
     : 'any (one time, held steady)';
   return `lon ${c.lonMin}..${c.lonMax}${c.wrapsLon ? ' (all)' : ''}, lat ${c.latMin}..${c.latMax}, altitude ${c.altMinM.toFixed(0)}..${c.altMaxM.toFixed(0)} m, time ${time}`;
 }
@@ -284,10 +293,12 @@ function coverageText(c: WindCoverage): string {
 async function inspectCommand(args: string[], context: CommandContext): Promise<void> {
   const parsed = parse(
     args,
-    { json: { type: 'boolean' }, 'allow-mixed-runs': { type: 'boolean' } },
+    { json: { type: 'boolean' }, 'allow-mixed-runs': { type: 'boolean' }, 'time-zone': { type: 'string' } },
     inspectUsage,
   );
   if (parsed.values.help) return context.out(inspectUsage);
+  const zone = parsed.values['time-zone'];
+  const times = localTimes(zone === undefined ? undefined : checkTimeZone(String(zone), '--time-zone'));
   if (parsed.positionals.length === 0)
     throw new UsageError(`wind inspect takes one or more files\n\n${inspectUsage}`);
   const files = await readWindFiles(parsed.positionals);
@@ -306,7 +317,12 @@ async function inspectCommand(args: string[], context: CommandContext): Promise<
       JSON.stringify({
         files: described,
         field: field
-          ? { description: field.description, coverage: field.coverage, warnings: field.warnings ?? [] }
+          ? {
+              description: field.description,
+              coverage: field.coverage,
+              source: field.source ?? null,
+              warnings: field.warnings ?? [],
+            }
           : null,
         fieldProblem,
       }),
@@ -370,9 +386,11 @@ async function inspectCommand(args: string[], context: CommandContext): Promise<
   }
   context.out(
     field
-      ? `wind field: ${field.description}\n  ${coverageText(field.coverage)}`
+      ? `wind field: ${field.description}\n  ${coverageText(field.coverage, times)}`
       : `no wind field: ${fieldProblem}`,
   );
+  if (field)
+    for (const line of windLines(windProvenance(field), (iso) => times.stamp(iso))) context.out(`  ${line}`);
   for (const w of field?.warnings ?? []) context.out(`warning: ${w}`);
 }
 

@@ -11,6 +11,7 @@ import {
 import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadScenarioTargets } from '../geography.js';
+import { backtrackProvenance } from '../provenance.js';
 import { WorkerPool } from './pool.js';
 import type { BacktrackRequest } from './protocol.js';
 
@@ -45,19 +46,22 @@ describe('WorkerPool.backtrack', () => {
       seed: 5,
     };
     const targets = await loadScenarioTargets(scenario, BASE_DIR);
-    const expected = backtrackSummary(
-      backtrack({
-        wind: new UniformWind(-6, 4),
-        detections: request.detections,
-        members: 300,
-        maxFloatSec: 4 * 3600,
-        seed: 5,
-        plausible: (lon, lat) => targets.origin!.contains(lon, lat),
-      }),
-    );
+    const options = {
+      wind: new UniformWind(-6, 4),
+      detections: request.detections,
+      members: 300,
+      maxFloatSec: 4 * 3600,
+      seed: 5,
+      plausible: (lon: number, lat: number) => targets.origin!.contains(lon, lat),
+    };
+    const expected = backtrackSummary(backtrack(options));
     // A north-westward wind: launches lie to the south-east, some of them in Belarus.
     expect(expected.plausible).toBeGreaterThan(0);
-    expect(await pool.backtrack(request)).toEqual(expected);
+    // With what produced it: the request, the wind; no time of run (the request gave none).
+    const { provenance, ...answer } = await pool.backtrack(request);
+    expect(answer).toEqual(expected);
+    expect(provenance).toEqual(JSON.parse(JSON.stringify(backtrackProvenance(options))));
+    expect(provenance.runTime).toBeNull();
     expect(pool.busy).toBe(0);
   });
 

@@ -3,6 +3,8 @@ import type {
   BacktrackOptions,
   backtrackSummary,
   Detection,
+  Provenance,
+  ProvenanceContext,
   RunPart,
   Scenario,
   SimEvent,
@@ -31,10 +33,15 @@ export interface BacktrackRequest
   /** Folder the scenario's relative paths resolve against. */
   baseDir: string;
   detections: Detection[];
+  /** The time and the tool for the result's provenance (the worker adds the wind's part). */
+  context?: ProvenanceContext;
 }
 
-/** What a back-track tells (sim-core's `backtrackSummary`): the same object in any thread. */
-export type BacktrackSummary = ReturnType<typeof backtrackSummary>;
+/**
+ * What a back-track tells (sim-core's `backtrackSummary`), with what produced it (the request, the
+ * wind and its files, the tool, the time): the same object in any thread.
+ */
+export type BacktrackSummary = ReturnType<typeof backtrackSummary> & { provenance: Provenance };
 
 /** What the main thread sends a pooled worker. */
 export type WorkerCommand =

@@ -17,6 +17,7 @@ import {
 } from '@balloon-sim/sim-core';
 import { loadScenarioTargets } from '../geography.js';
 import { loadScenarioWind } from '../load-wind.js';
+import { backtrackProvenance } from '../provenance.js';
 import {
   type BacktrackRequest,
   type RunReply,
@@ -100,16 +101,20 @@ async function run(request: RunRequest): Promise<void> {
 async function backtrackJob(request: BacktrackRequest): Promise<void> {
   const { wind, targets } = await inputs(request.scenario, request.baseDir);
   const origin = targets.origin;
-  const result = backtrack({
+  const options = {
     wind,
     detections: request.detections,
     members: request.members,
     maxFloatSec: request.maxFloatSec,
     ascentRateMps: request.ascentRateMps,
     seed: request.seed,
-    plausible: origin ? (lon, lat) => origin.contains(lon, lat) : undefined,
+    plausible: origin ? (lon: number, lat: number) => origin.contains(lon, lat) : undefined,
+  };
+  const result = backtrack(options);
+  post({
+    type: 'backtrack',
+    summary: { ...backtrackSummary(result), provenance: backtrackProvenance(options, request.context) },
   });
-  post({ type: 'backtrack', summary: backtrackSummary(result) });
 }
 
 port.on('message', (command: WorkerCommand) => {

@@ -1,3 +1,4 @@
+import { runTime, toolInfo } from '@balloon-sim/node';
 import { type Scenario as ScenarioDoc, validateScenario } from '@balloon-sim/sim-core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.js';
@@ -102,6 +103,8 @@ export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
             maxFloatSec: body.maxFloatHours === undefined ? undefined : body.maxFloatHours * 3600,
             ascentRateMps: body.ascentRateMps,
             seed: body.seed,
+            // The answer's provenance: when this server took the request, and which tool answered.
+            context: { runTime: runTime(), tool: toolInfo() },
           },
           gone.signal,
         );

@@ -1,5 +1,6 @@
 import { distanceM } from '../earth.js';
 import { ELLIPSOID_OVER_SPHERE, ellipsoidDistanceM } from '../geo/ellipsoid.js';
+import type { Provenance } from '../scenario/provenance.js';
 import type { SimulationOptions } from '../solver/simulation.js';
 import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
 import { isoTime } from '../time.js';
@@ -92,6 +93,8 @@ export interface RunSummary {
   /** Per float-altitude band of a fan (flight.floatAltitudesM or floatAltitudeRangeM); empty without one. */
   bands: BandSummary[];
   warnings: string[];
+  /** What produced the run: tool, time, scenario as run, wind source and files, seed, members. */
+  provenance: Provenance | null;
 }
 
 export interface LandingSummary {
@@ -164,6 +167,7 @@ export interface SummaryInput {
       'members' | 'direction' | 'method' | 'dtSec' | 'startSec' | 'durationSec'
     >;
     warnings: readonly string[];
+    provenance?: Provenance;
   };
   /** Per member: end status code, final position and the time it ended (NaN: still flying). */
   status: ArrayLike<number>;
@@ -309,6 +313,7 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
       ...thresholdWarnings(threshold, members.count),
       ...statusWarnings(status0),
     ],
+    provenance: prepared.provenance ?? null,
   };
 }
 

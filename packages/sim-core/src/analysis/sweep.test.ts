@@ -130,6 +130,34 @@ describe('mergeSweeps refuses what is not one whole sweep', () => {
     );
   });
 
+  it('a shard produced from other inputs (a wind file of other content under the same name)', () => {
+    const files = [{ name: 'f000.grib2', bytes: 10, sha256: 'a'.repeat(64) }];
+    const withFiles = (t: SweepTable, f: typeof files) => ({
+      ...t,
+      provenance: { ...t.provenance!, wind: { ...t.provenance!.wind, files: f } },
+    });
+    const other = [{ ...files[0], sha256: 'b'.repeat(64) }];
+    expect(() =>
+      mergeSweeps([withFiles(s1, files), withFiles(s2, other), withFiles(s3, files)], names),
+    ).toThrow(
+      `two.json was produced from other inputs than one.json (their provenance differs: wind files f000.grib2 ${'a'.repeat(64)} against f000.grib2 ${'b'.repeat(64)})`,
+    );
+  });
+
+  it('shards run at different times merge, the table keeping the earliest time of run', () => {
+    const at = (t: SweepTable, runTime: string) => ({ ...t, provenance: { ...t.provenance!, runTime } });
+    const merged = mergeSweeps(
+      [
+        at(s2, '2025-10-24T18:05:00.000Z'),
+        at(s3, '2025-10-24T18:09:00.000Z'),
+        at(s1, '2025-10-24T18:01:00.000Z'),
+      ],
+      names,
+    );
+    expect(merged.provenance?.runTime).toBe('2025-10-24T18:01:00.000Z');
+    expect(merged.rows).toEqual(mergeSweeps([s1, s2, s3]).rows);
+  });
+
   it('shards of different counts, a whole table, something else, nothing', () => {
     expect(() => mergeSweeps([s1, shard(2, 4), s3], names)).toThrow(
       'two.json is shard 2/4, the others are of 3',

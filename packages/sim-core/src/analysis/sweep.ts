@@ -1,5 +1,7 @@
 import { InputError } from '../errors.js';
+import { csvProvenance } from '../output/formats.js';
 import { firstMemberOf } from '../protocol/members.js';
+import type { Provenance } from '../scenario/provenance.js';
 import type { RiskRow, RunSummary } from './summary.js';
 
 /**
@@ -20,6 +22,11 @@ export interface SweepTable {
   sites: string[];
   zones: string[];
   rows: RiskRow[];
+  /**
+   * What produced the table (tool, time, scenario as run, wind source and files, seed, members). A
+   * merged table keeps its first shard's: the shards' differ only in their time of run.
+   */
+  provenance?: Provenance | null;
 }
 
 /** The sweep table of a run's summary. */
@@ -38,6 +45,7 @@ export function sweepTable(
     sites,
     zones: summary.zones.map((z) => z.id),
     rows: summary.risk,
+    provenance: summary.provenance,
   };
 }
 
@@ -80,6 +88,13 @@ export function mergeSweeps(tables: SweepTable[], names: string[] = []): SweepTa
         `${name(k)} belongs to another sweep (scenario or wind differ from ${name(0)})`,
         name(k),
       );
+    // The fingerprint hashes the scenario and the wind's description; the provenance names the
+    // files by content: shards run on another download of the same paths are not one sweep either.
+    if (t.provenance && first.provenance && untimed(t.provenance) !== untimed(first.provenance))
+      throw new InputError(
+        `${name(k)} was produced from other inputs than ${name(0)} (their provenance differs: ${provenanceDifference(first.provenance, t.provenance)})`,
+        name(k),
+      );
     if (t.shard!.count !== count)
       throw new InputError(
         `${name(k)} is shard ${t.shard!.index}/${t.shard!.count}, the others are of ${count}`,
@@ -99,14 +114,34 @@ export function mergeSweeps(tables: SweepTable[], names: string[] = []): SweepTa
       (a, b) =>
         (siteOrder.get(a.site) ?? 0) - (siteOrder.get(b.site) ?? 0) || a.launch.localeCompare(b.launch),
     );
-  return { ...first, shard: null, rows };
+  // The merged table's time of run: when its first shard ran (ISO times sort as text; the same
+  // whatever the order the shards are given in).
+  const times = tables.map((t) => t.provenance?.runTime ?? null).filter((t): t is string => t !== null);
+  const provenance = first.provenance
+    ? { ...first.provenance, runTime: times.sort()[0] ?? null }
+    : first.provenance;
+  return { ...first, shard: null, rows, ...(provenance === undefined ? {} : { provenance }) };
+}
+
+/** A provenance as text, but for its time of run: what two shards of one sweep share. */
+const untimed = (p: Provenance) => JSON.stringify({ ...p, runTime: null });
+
+/** Where two provenances differ, for the message: the wind files, else the first other part. */
+function provenanceDifference(a: Provenance, b: Provenance): string {
+  const files = (p: Provenance) =>
+    p.wind.files.map((f) => `${f.name} ${f.sha256 ?? `${f.bytes} bytes`}`).join(', ');
+  if (files(a) !== files(b)) return `wind files ${files(a)} against ${files(b)}`;
+  const key = (Object.keys(a) as (keyof Provenance)[]).find(
+    (k) => k !== 'runTime' && JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+  );
+  return key ?? 'in what they hold';
 }
 
 /**
- * The table as CSV: one row per site and launch time; per zone P(enter) and the earliest entry, then
- * (appended, so that readers of the first columns keep working) the upper bounds of P(border) and
- * P(enter) and each zone's threshold closure window as ISO 8601 intervals (start/end), ";" between
- * pieces.
+ * The table as CSV: its provenance as `# ` comment lines (see csvProvenance), then one row per site
+ * and launch time; per zone P(enter) and the earliest entry, then (appended, so that readers of the
+ * first columns keep working) the upper bounds of P(border) and P(enter) and each zone's threshold
+ * closure window as ISO 8601 intervals (start/end), ";" between pieces.
  */
 export function sweepCsv(table: SweepTable): string {
   const header = [
@@ -133,5 +168,6 @@ export function sweepCsv(table: SweepTable): string {
       ]),
     ].join(',');
   });
-  return `${[header.join(','), ...lines].join('\n')}\n`;
+  const head = table.provenance ? csvProvenance(table.provenance) : '';
+  return `${head}${[header.join(','), ...lines].join('\n')}\n`;
 }

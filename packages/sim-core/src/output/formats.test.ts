@@ -10,6 +10,7 @@ import { UniformWind } from '../wind/analytic.js';
 import {
   CSV_HEADER,
   csvChunks,
+  csvHead,
   csvRows,
   formatOfPath,
   geoJson,
@@ -156,9 +157,10 @@ describe('every track starts at its launch position and time', () => {
   const lonAfter300Sec =
     site.lon + ((uMps * 300) / (EARTH_RADIUS_M * Math.cos((site.lat * Math.PI) / 180))) * (180 / Math.PI);
   const prepared = prepareRun(launchScenario, new UniformWind(uMps, 0));
-  // As the command line streams CSV: each frame with the events of the steps before it.
+  // As the command line streams CSV: its head (provenance, header row), then each frame with the
+  // events of the steps before it.
   let pending: SimEvent[] = [];
-  let streamed = CSV_HEADER;
+  let streamed = csvHead(prepared.provenance);
   const launchResult = runPrepared(prepared, {
     onEvents: (events) => pending.push(...events),
     onFrame: (frame) => {
@@ -203,7 +205,11 @@ describe('every track starts at its launch position and time', () => {
 
   it('CSV: the first row of each member is its launch, streamed or written from a finished run', () => {
     const firstRows = (csv: string) => {
-      const rows = csv.trim().split('\n').slice(1);
+      const rows = csv
+        .trim()
+        .split('\n')
+        .filter((r) => !r.startsWith('#'))
+        .slice(1);
       return [0, 1].map((m) => rows.find((r) => r.startsWith(`${m},`)));
     };
     expect(firstRows(streamed)).toEqual([
@@ -215,7 +221,11 @@ describe('every track starts at its launch position and time', () => {
       (sum, f) => sum + f.positions.filter((x, k) => k % 3 === 0 && !Number.isNaN(x)).length,
       0,
     );
-    expect(streamed.trim().split('\n')).toHaveLength(1 + frameRows + 1);
+    const dataLines = streamed
+      .trim()
+      .split('\n')
+      .filter((r) => !r.startsWith('#'));
+    expect(dataLines).toHaveLength(1 + frameRows + 1);
     expect([...csvChunks(runTracks(launchResult))].join('')).toBe(streamed);
   });
 });

@@ -11,6 +11,7 @@ import {
 import { type MemberLayout, memberCount, memberOrigin, memberSiteOf } from '../protocol/members.js';
 import { positionsJson } from '../protocol/messages.js';
 import type { TrackFrame, TrackSet } from '../protocol/tracks.js';
+import { type Provenance, provenanceLines } from '../scenario/provenance.js';
 import { byTimeThenMember, type RunResult } from '../scenario/run.js';
 import { type MemberStatusName, type SimEvent, STATUS_REASONS } from '../solver/status.js';
 import { isoTime } from '../time.js';
@@ -21,6 +22,11 @@ import { isoTime } from '../time.js';
  * A track begins at its member's launch (position and time of the launch event, usually between two
  * output times) and ends where the member ended; NDJSON records carry the launch among their events.
  * Coordinates: degrees (WGS 84) and metres above mean sea level; times ISO 8601 UTC.
+ *
+ * Every file says what produced it (the run's provenance: tool, time, scenario as run, wind source
+ * and files with SHA-256, seed, members), each in its format's own way: GeoJSON a top-level
+ * `provenance` member (RFC 7946 §6.1 foreign member), CSV leading `# ` comment lines, NDJSON a first
+ * record `{"type":"provenance",…}`, KML the document's description and ExtendedData.
  */
 export const OUTPUT_FORMATS = ['geojson', 'csv', 'ndjson', 'kml', 'summary'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -68,6 +74,7 @@ export function runTracks(result: RunResult): TrackSet {
     }
   return {
     layout: result.prepared,
+    provenance: result.prepared.provenance,
     frames: frames.map((frame, k) => ({
       tSec: frame.tSec,
       positions: frame.positions,
@@ -91,6 +98,23 @@ function csvRow(
 export const CSV_HEADER = 'member,site,launch,ensemble_member,time,lon,lat,alt_m\n';
 
 /**
+ * The provenance as CSV comment lines, before the header: a few lines for people, then the whole
+ * provenance as one JSON line (`# provenance {…}`) for programs. Most CSV readers skip them when told
+ * the comment character (pandas `read_csv(comment='#')`, R `read.csv(comment.char = '#')`, DuckDB
+ * `read_csv(…, comment = '#')`); no other cell of these files holds a `#`.
+ */
+export function csvProvenance(provenance: Provenance): string {
+  const lines = provenanceLines(provenance).map((line) => `# ${line}`);
+  lines.push(`# provenance ${JSON.stringify(provenance)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** What a CSV of tracks starts with: its provenance (when known) as comment lines, then the header row. */
+export function csvHead(provenance?: Provenance): string {
+  return `${provenance ? csvProvenance(provenance) : ''}${CSV_HEADER}`;
+}
+
+/**
  * CSV rows of one frame: one per member flying at that time, preceded by a row at the exact launch
  * position and time of each member launched since the previous frame (the frame's launch events),
  * so that every member's rows start where and when it was launched, not at the first output time
@@ -112,10 +136,15 @@ export function csvRows(layout: MemberLayout, frame: TrackFrame): string {
   return out;
 }
 
-/** The whole CSV of a run (header first), in pieces: each frame's rows (see csvRows). */
+/** The whole CSV of a run (provenance and header first), in pieces: each frame's rows (see csvRows). */
 export function* csvChunks(tracks: TrackSet): Generator<string, void, undefined> {
-  yield CSV_HEADER;
+  yield csvHead(tracks.provenance);
   for (const frame of tracks.frames) yield csvRows(tracks.layout, frame);
+}
+
+/** The first NDJSON record of a run: `{"type":"provenance", …the provenance}`. */
+export function ndjsonProvenance(provenance: Provenance): string {
+  return `${JSON.stringify({ type: 'provenance', ...provenance })}\n`;
 }
 
 /** One NDJSON record per output step: positions as [lon, lat, alt] per member (null when not flying). */
@@ -173,7 +202,8 @@ function statusOf(track: Track): MemberStatusName {
 
 /**
  * An RFC 7946 FeatureCollection: one LineString per member ([lon, lat, alt] and the time of each
- * vertex in properties.times), then one Point per event, in time order (then member).
+ * vertex in properties.times), then one Point per event, in time order (then member). The run's
+ * provenance is a top-level foreign member, before the features, so a reader sees it first.
  */
 export function geoJson(tracks: TrackSet): object {
   const { layout } = tracks;
@@ -207,27 +237,39 @@ export function geoJson(tracks: TrackSet): object {
       properties: { event: props.kind, ...props },
     });
   }
-  return { type: 'FeatureCollection', features };
+  return tracks.provenance
+    ? { type: 'FeatureCollection', provenance: tracks.provenance, features }
+    : { type: 'FeatureCollection', features };
 }
 
 const xml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** A KML document for Google Earth: one folder per launch site, a track per member, landing pins. */
+/**
+ * A KML document for Google Earth: one folder per launch site, a track per member, landing pins. The
+ * provenance is the document's description (lines for people, shown in Google Earth's Places panel)
+ * and, whole as JSON, its ExtendedData `provenance` (KML 2.2 §9.3), in the order the schema puts them.
+ */
 export function kml(result: RunResult): string {
   const { prepared } = result;
   const colours = ['ff0000ff', 'ff00a5ff', 'ff00ffff', 'ff00ff00', 'ffff0000', 'ffff00ff'];
   const all = trackLines(runTracks(result));
+  const { provenance } = prepared;
   const parts: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<kml xmlns="http://www.opengis.net/kml/2.2">',
     `<Document><name>${xml(prepared.scenario.name ?? 'balloon-sim run')}</name>`,
   ];
+  if (provenance) parts.push(`<description>${xml(provenanceLines(provenance).join('\n'))}</description>`);
   prepared.sites.forEach((_, s) => {
     parts.push(
       `<Style id="site${s}"><LineStyle><color>${colours[s % colours.length]}</color><width>1.5</width></LineStyle></Style>`,
     );
   });
+  if (provenance)
+    parts.push(
+      `<ExtendedData><Data name="provenance"><displayName>provenance (JSON)</displayName><value>${xml(JSON.stringify(provenance))}</value></Data></ExtendedData>`,
+    );
   prepared.sites.forEach((site, s) => {
     parts.push(`<Folder><name>${xml(site.name ?? site.id)}</name>`);
     all.forEach((track, i) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../analysis/summary.js';
+import type { Provenance } from '../scenario/provenance.js';
 import { formatSummary, table } from './summary-text.js';
 
 /**
@@ -201,15 +202,16 @@ const night: RunSummary = {
   ],
   bands: [],
   warnings: ['20 of 400 members (5.0 %) are UNRESOLVED: …', 'the wind is illustrative, not real weather'],
+  provenance: null,
 };
 
 describe('formatSummary', () => {
   it('renders a constructed summary line by line', () => {
-    expect(formatSummary(night).split('\n')).toEqual([
+    expect(formatSummary(night, { timeZone: 'UTC' }).split('\n')).toEqual([
       'WARNING: 20 of 400 members (5.0 %) are UNRESOLVED: …',
       '',
       'night of 24 October: 400 members, forward rk4 dt=60 s',
-      '  2025-10-24T17:00:00.000Z → 2025-10-25T05:00:00.000Z',
+      '  2025-10-24 17:00Z → 2025-10-25 05:00Z',
       '  wind: uniform 10 m/s from the west',
       '  status: active 100, landed 280, left-domain 15, wind-ended 5',
       '',
@@ -269,10 +271,10 @@ describe('formatSummary', () => {
       ],
       warnings: [],
     };
-    const text = formatSummary(bare);
+    const text = formatSummary(bare, { timeZone: 'UTC' });
     expect(text.split('\n')).toEqual([
       'run: 1 members, forward rk4 dt=60 s',
-      '  2025-10-24T17:00:00.000Z → 2025-10-25T05:00:00.000Z',
+      '  2025-10-24 17:00Z → 2025-10-25 05:00Z',
       '  wind: uniform 10 m/s from the west',
       '  status: landed 1',
       '',
@@ -293,3 +295,64 @@ describe('formatSummary', () => {
     ).toEqual(['a     bbb  c', 'dddd  e']);
   });
 });
+
+describe('formatSummary: provenance and local time', () => {
+  /** A provenance written out by hand: a GFS run read from one file, a run at 18:31 UTC. */
+  const provenance: Provenance = {
+    tool: { name: 'balloon-sim', version: '1.2.3' },
+    engine: { name: '@balloon-sim/sim-core', version: '1.2.3' },
+    runTime: '2025-10-24T18:31:00.000Z',
+    wind: {
+      format: 'grib2',
+      description: 'GFS',
+      illustrative: false,
+      files: [{ name: 'f000.grib2', bytes: 1000, sha256: 'c'.repeat(64) }],
+      referenceTimes: ['2025-10-24T12:00:00.000Z'],
+      producer: { centre: { code: 7, name: 'US NCEP' } },
+      validTimes: ['2025-10-24T12:00:00.000Z'],
+      validTimesUsed: ['2025-10-24T12:00:00.000Z'],
+    },
+    seed: 7,
+    members: 400,
+    inputs: [],
+  };
+  const EEST = '(?:EEST|UTC\\+3)';
+
+  it('Europe/Vilnius by default: local time, then UTC; the header says what produced the run', () => {
+    const lines = formatSummary({ ...night, provenance }).split('\n');
+    // 17:00Z is 20:00 in Vilnius (summer time, UTC+3 until 26 October); 05:00Z the next day is 08:00.
+    expect(lines[1]).toMatch(
+      new RegExp(`^  2025-10-24 20:00 ${EEST} \\(17:00Z\\) → 2025-10-25 08:00 ${EEST} \\(05:00Z\\)$`),
+    );
+    expect(lines[3]).toMatch(
+      new RegExp(
+        `^  provenance: produced by balloon-sim 1\\.2\\.3 \\(@balloon-sim/sim-core 1\\.2\\.3\\), run 2025-10-24 21:31 ${EEST} \\(18:31Z\\)$`,
+      ),
+    );
+    expect(lines[4]).toMatch(
+      new RegExp(`^    wind: grib2, US NCEP, run 2025-10-24 15:00 ${EEST} \\(12:00Z\\)$`),
+    );
+    expect(lines).toContain(`    wind file: f000.grib2, 1000 bytes, sha256 ${'c'.repeat(64)}`);
+    expect(lines).toContain('    seed 7, 400 members');
+  });
+
+  it("the scenario's output.timeZone, unless the caller names another zone", () => {
+    const inLondon = {
+      ...night,
+      provenance: { ...provenance, scenario: { ...bareScenario, output: { timeZone: 'Europe/London' } } },
+    };
+    // London is on BST (UTC+1) until 26 October.
+    expect(formatSummary(inLondon).split('\n')[1]).toMatch(/^ {2}2025-10-24 18:00 (BST|UTC\+1) \(17:00Z\)/);
+    expect(formatSummary(inLondon, { timeZone: 'UTC' }).split('\n')[1]).toBe(
+      '  2025-10-24 17:00Z → 2025-10-25 05:00Z',
+    );
+    expect(() => formatSummary(night, { timeZone: 'Europe/Atlantis' })).toThrow(/Europe\/Atlantis/);
+  });
+});
+
+const bareScenario = {
+  wind: { type: 'uniform' as const, uMps: 10, vMps: 0 },
+  launch: { sites: [{ id: 'a', lon: 25, lat: 54 }], times: { start: '2025-10-24T17:00:00Z' } },
+  flight: { floatAltitudeM: 2000 },
+  solver: { durationSec: 43200 },
+};

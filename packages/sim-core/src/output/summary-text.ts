@@ -1,14 +1,31 @@
 import type { RunSummary } from '../analysis/summary.js';
 import { appendAll, maxOf } from '../arrays.js';
+import { DEFAULT_TIME_ZONE, type LocalTimes, localTimes } from '../local-time.js';
+import { provenanceLines } from '../scenario/provenance.js';
+
+export interface SummaryTextOptions {
+  /**
+   * IANA zone of the local times shown beside UTC (default: the scenario's output.timeZone, else
+   * Europe/Vilnius); an unknown zone is an InputError naming output.timeZone.
+   */
+  timeZone?: string;
+}
 
 /**
  * The run summary as text for a terminal: the warning about members that left the wind's coverage
- * first (when any did), a header, the per-site table, the border line, the zone table, the closure
- * windows, the P(inside) timeline, the risk table (short ones only), the float-altitude bands, the
- * landings and the other warnings. Countries are named as the summary names them (from the
+ * first (when any did), a header with the run's provenance, the per-site table, the border line, the
+ * zone table, the closure windows, the P(inside) timeline, the risk table (short ones only), the
+ * float-altitude bands, the landings and the other warnings. Times in local time with UTC beside them
+ * (`2025-10-24 21:31 EEST (18:31Z)`). Countries are named as the summary names them (from the
  * geography), never by a name written here. Every column is defined in the README's glossary.
  */
-export function formatSummary(summary: RunSummary): string {
+export function formatSummary(summary: RunSummary, options: SummaryTextOptions = {}): string {
+  const times = localTimes(
+    options.timeZone ?? summary.provenance?.scenario?.output?.timeZone ?? DEFAULT_TIME_ZONE,
+  );
+  const utcOnly = times.timeZone === 'UTC';
+  /** "2025-10-24 21:37 EEST (18:37Z)" from an ISO time; "-" for none. */
+  const clock = (isoTime: string | null) => times.stamp(isoTime);
   const lines: string[] = [];
   // summarizeRun puts the coverage warning first: it heads the text, where nobody misses it.
   const unresolved = summary.coverage.unresolved > 0;
@@ -20,8 +37,13 @@ export function formatSummary(summary: RunSummary): string {
   lines.push(
     `${summary.name ?? 'run'}: ${summary.members} members, ${summary.direction} ${summary.method} dt=${summary.dtSec} s`,
   );
-  lines.push(`  ${summary.start} → ${summary.end}`);
+  lines.push(`  ${clock(summary.start)} → ${clock(summary.end)}`);
   lines.push(`  wind: ${summary.wind}`);
+  if (summary.provenance) {
+    const [first, ...rest] = provenanceLines(summary.provenance, clock);
+    lines.push(`  provenance: ${first}`);
+    for (const line of rest) lines.push(`    ${line}`);
+  }
   const counts = Object.entries(summary.status)
     .filter(([, n]) => n > 0)
     .map(([name, n]) => `${name} ${n}`)
@@ -86,8 +108,8 @@ export function formatSummary(summary: RunSummary): string {
         ...zoneRows,
       ]),
     );
-    appendAll(lines, windowTable(summary));
-    appendAll(lines, timelineTable(summary));
+    appendAll(lines, windowTable(summary, times));
+    appendAll(lines, timelineTable(summary, times));
   }
   if (summary.risk.length > 1 && summary.risk.length <= 60) {
     // Which launch sites and hours threaten which zones: zones no member could enter are left out.
@@ -98,7 +120,7 @@ export function formatSummary(summary: RunSummary): string {
       table([
         [
           'site',
-          'launch (UTC)',
+          `launch${utcOnly ? ' (UTC)' : ''}`,
           'members',
           ...(summary.border ? ['P(border)'] : []),
           ...zoneIds.map((id) => `P(${id})`),
@@ -159,15 +181,16 @@ export function formatSummary(summary: RunSummary): string {
  * the upper bound (counting members that left the wind's coverage where they could have been), which
  * errs toward closing.
  */
-function windowTable(summary: RunSummary): string[] {
+function windowTable(summary: RunSummary, times: LocalTimes): string[] {
   const zones = summary.zones.filter((z) => z.anyMemberWindow);
   if (zones.length === 0) return [];
   const threshold = `${+(100 * summary.closureThreshold).toPrecision(6)} %`;
+  const clock = (isoTime: string | null) => times.stamp(isoTime);
   const span = (w: { start: string; end: string }) =>
-    `${clock(w.start)}–${clock(w.end)}${w.end === summary.coverage.requestedEnd ? ' (run end)' : ''}`;
+    `${times.span(w.start, w.end)}${w.end === summary.coverage.requestedEnd ? ' (run end)' : ''}`;
   const out = [
     '',
-    `closure windows (UTC), by the upper bound of P(inside)${summary.coverage.unresolved > 0 ? ' (members that left the wind count where they could have been)' : ''}:`,
+    `closure windows${times.timeZone === 'UTC' ? ' (UTC)' : ''}, by the upper bound of P(inside)${summary.coverage.unresolved > 0 ? ' (members that left the wind count where they could have been)' : ''}:`,
   ];
   appendAll(
     out,
@@ -196,10 +219,11 @@ function windowTable(summary: RunSummary): string[] {
  * the first time any is above zero to the last: every output time, or every k-th when that would
  * make more than 36 rows (the JSON summary holds them all).
  */
-function timelineTable(summary: RunSummary): string[] {
+function timelineTable(summary: RunSummary, times: LocalTimes): string[] {
   const zones = summary.zones.filter((z) => z.insideProbability.upper.some((p) => p > 0));
   if (zones.length === 0) return [];
   const any = (k: number) => zones.some((z) => z.insideProbability.upper[k] > 0);
+  const utc = times.timeZone === 'UTC' ? 'UTC; ' : '';
   let first = 0;
   while (!any(first)) first++;
   let last = summary.timeline.length - 1;
@@ -208,12 +232,12 @@ function timelineTable(summary: RunSummary): string[] {
   const rows: string[][] = [];
   for (let k = first; k <= last; k += stride)
     rows.push([
-      clock(summary.timeline[k]),
+      times.stamp(summary.timeline[k]),
       ...zones.map((z) => bounds(z.insideProbability.lower[k], z.insideProbability.upper[k])),
     ]);
   const out = [
     '',
-    `P(inside) by time (UTC${stride > 1 ? `, one output time in ${stride}` : ''}; lower–upper where members left the wind):`,
+    `P(inside) by time (${utc}${stride > 1 ? `one output time in ${stride}; ` : ''}lower–upper where members left the wind):`,
   ];
   appendAll(out, table([['time', ...zones.map((z) => z.id)], ...rows]));
   return out;
@@ -229,9 +253,6 @@ const bounds = (lower: number, upper: number) =>
   percentNumber(lower) === percentNumber(upper)
     ? percent(upper)
     : `${percentNumber(lower)}–${percent(upper)}`;
-/** "2025-10-24 21:37Z" from an ISO time; "-" for none. */
-const clock = (isoTime: string | null) =>
-  isoTime ? `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)}Z` : '-';
 
 /** Left-aligned text columns separated by two spaces. */
 export function table(rows: string[][]): string[] {

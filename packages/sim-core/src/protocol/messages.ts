@@ -4,6 +4,7 @@
  * viewer, the test clients and the benches read them.
  */
 import type { RunSummary } from '../analysis/summary.js';
+import type { Provenance } from '../scenario/provenance.js';
 import { isoTime } from '../time.js';
 import { type EventRecord, roundDeg, roundM } from './events.js';
 import type { MemberLayout } from './members.js';
@@ -43,6 +44,11 @@ export interface AcceptedMessage {
   warnings: string[];
   /** Which member is which (protocol/members.ts): launch sites with their ids, launch times, ensemble size. */
   layout: MemberLayout;
+  /**
+   * What produces the run (scenario as run, wind source and files, tool, time it was accepted): a
+   * page writes it into the files it exports, as the server's and the command line's writers do.
+   */
+  provenance: Provenance;
 }
 
 /** How far the run is, 0..1 (at most one message per percent). */

@@ -4,6 +4,7 @@
  * finished run gives it (`runTracks`), and so does a stream of messages (`StreamedTracks`): the same
  * run written from either is the same text.
  */
+import type { Provenance } from '../scenario/provenance.js';
 import type { EventRecord } from './events.js';
 import type { MemberLayout } from './members.js';
 import type { AcceptedMessage, EventMessage } from './messages.js';
@@ -20,6 +21,8 @@ export interface TrackSet {
   layout: MemberLayout;
   /** Frames in time order, from the launch frame on (a cancelled run's end where it stopped). */
   frames: readonly TrackFrame[];
+  /** What produced the run: every writer puts it in its file (see output/formats.ts). */
+  provenance?: Provenance;
 }
 
 /**
@@ -31,14 +34,17 @@ export class StreamedTracks implements TrackSet {
   /** Events per frame index, for frames still to come and those received. */
   private readonly eventsOf: EventRecord[][] = [];
   private known: MemberLayout | null = null;
+  /** The run's provenance, as the `accepted` message gave it. */
+  provenance?: Provenance;
 
   get layout(): MemberLayout {
     if (!this.known) throw new Error('no member layout yet: the run has not been accepted');
     return this.known;
   }
 
-  accepted(message: Pick<AcceptedMessage, 'layout'>): void {
+  accepted(message: Pick<AcceptedMessage, 'layout'> & Partial<Pick<AcceptedMessage, 'provenance'>>): void {
     this.known = message.layout;
+    if (message.provenance) this.provenance = message.provenance;
   }
 
   events(message: Pick<EventMessage, 'frame' | 'events'>): void {

@@ -1,6 +1,7 @@
 import type { FloatBand } from '../analysis/summary.js';
 import { M_PER_DEG } from '../earth.js';
 import { gaussian, memberRng, RngStream } from '../ensemble/random.js';
+import { localTimes } from '../local-time.js';
 import {
   launchTimeCount,
   launchTimesSec,
@@ -16,6 +17,7 @@ import { isoTimeText } from '../time.js';
 import { coversLonLat, type WindField } from '../wind/wind-field.js';
 import { SCENARIO_DEFAULTS } from './defaults.js';
 import { ScenarioError, type ValidationIssue } from './issues.js';
+import { type Provenance, type ProvenanceContext, runProvenance } from './provenance.js';
 import type { LaunchSite, Scenario } from './schema.js';
 
 /** Hard limits that keep one run within one machine's memory. */
@@ -68,6 +70,8 @@ export interface PreparedRun extends MemberLayout {
   floatBands?: FloatBand[];
   memberBand?: Uint8Array;
   warnings: string[];
+  /** What produced the run (tool, time, scenario as run, wind source, seed, members): see provenance.ts. */
+  provenance: Provenance;
 }
 
 function launchTimes(scenario: Scenario, issues: ValidationIssue[]): number[] {
@@ -270,9 +274,14 @@ function groundOf(
  * coverage, altitudes below its top, a consistent flight profile and step sizes), then builds the
  * members: sites × launch times × ensemble members, each with its own perturbations drawn from a
  * generator seeded by (seed, member index) — so a member does not depend on how many others run.
- * Throws ScenarioError listing every problem.
+ * Throws ScenarioError listing every problem. `context` gives what the engine cannot know for the
+ * run's provenance: the time of the run, the tool, the other files read.
  */
-export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRun {
+export function prepareValidRun(
+  scenario: Scenario,
+  wind: WindField,
+  context: ProvenanceContext = {},
+): PreparedRun {
   const issues: ValidationIssue[] = [];
   if (scenario.launch.area)
     throw new ScenarioError([
@@ -337,10 +346,13 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
 
   const direction = solver.direction ?? SCENARIO_DEFAULTS.direction;
   const runEnd = direction === 'forward' ? first + durationSec : last - durationSec;
-  if (direction === 'forward' ? runEnd > c.tMaxSec : runEnd < c.tMinSec)
+  if (direction === 'forward' ? runEnd > c.tMaxSec : runEnd < c.tMinSec) {
+    // A message for people: local time beside UTC (the scenario's zone was checked by the schema step).
+    const ends = direction === 'forward' ? c.tMaxSec : c.tMinSec;
     warnings.push(
-      `the wind data end at ${isoTimeText(direction === 'forward' ? c.tMaxSec : c.tMinSec)}, before the run does: members still flying then stop as "wind-ended"`,
+      `the wind data end at ${isoTimeText(ends)} (${localTimes(scenario.output?.timeZone).stampSec(ends)}), before the run does: members still flying then stop as "wind-ended"`,
     );
+  }
 
   const members = new MemberSet(total);
   const memberSite = new Uint32Array(total);
@@ -454,6 +466,7 @@ export function prepareValidRun(scenario: Scenario, wind: WindField): PreparedRu
     plannedTopM: plannedTopM(scenario),
     ...(floatBands && memberBand ? { floatBands, memberBand } : {}),
     warnings,
+    provenance: runProvenance(scenario, wind, simulation, context),
   };
 }
 

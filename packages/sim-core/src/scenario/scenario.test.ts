@@ -78,6 +78,15 @@ describe('scenario validation', () => {
     expect(problem(s)).toMatch(/^launch\.times\.start must be an ISO 8601 date-time/);
   });
 
+  it('output.timeZone: an IANA zone Intl knows, else refused with its path and value', () => {
+    expect(scenarioIssues({ ...base(), output: { timeZone: 'Europe/Vilnius' } })).toEqual([]);
+    expect(scenarioIssues({ ...base(), output: { timeZone: 'UTC' } })).toEqual([]);
+    expect(problem({ ...base(), output: { timeZone: 'Europe/Vilnus' } })).toBe(
+      'output.timeZone must be an IANA time zone such as Europe/Vilnius or UTC, got "Europe/Vilnus"',
+    );
+    expect(problem({ ...base(), output: { timeZone: 3 } })).toBe('output.timeZone must be string, got 3');
+  });
+
   it('lists every problem at once', () => {
     const s = base();
     s.solver.dtSec = -1;
@@ -412,7 +421,8 @@ describe('members whose state turns non-finite are counted in the summary', () =
       '3 members stopped because their position or altitude became non-finite (NaN or infinite): the wind data or the flight profile gave no finite value (events "non-finite" say where and when)',
     );
     for (let i = 0; i < 3; i++) expect(result.endLon[i]).toBeLessThanOrEqual(26);
-    const text = JSON.stringify(geoJson(runTracks(result)));
+    // The tracks and events; the provenance's runTime is null here by design (no caller gave one).
+    const text = JSON.stringify((geoJson(runTracks(result)) as { features: unknown[] }).features);
     expect(text).not.toContain('null');
     expect(text).toContain('"non-finite"');
   });

@@ -397,6 +397,15 @@ export const Output = strictObject({
   intervalSec: Type.Optional(
     Positive('track output interval, s; a whole number of steps (default 600)', 86_400),
   ),
+  // Checked against Intl's zones in validate.ts (a schema cannot list them: they change with tzdata).
+  timeZone: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description:
+        'IANA time zone of the local times text outputs show beside UTC (default Europe/Vilnius); JSON outputs keep UTC',
+    }),
+  ),
 });
 
 export const Analysis = strictObject(

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { isTimeZone } from '../local-time.js';
 import { ScenarioError, type ValidationIssue } from './issues.js';
 import { Scenario } from './schema.js';
 
@@ -116,6 +117,14 @@ export function scenarioIssues(doc: unknown): ValidationIssue[] {
     const errors = (checkScenario.errors ?? []).filter((e) => !(e.keyword === 'oneOf'));
     for (const e of errors) issues.push(toIssue(doc, e));
   }
+  // A zone name the schema lets through (a string) but Intl does not know.
+  const timeZone = (doc as { output?: { timeZone?: unknown } } | null)?.output?.timeZone;
+  if (typeof timeZone === 'string' && !isTimeZone(timeZone))
+    issues.push({
+      path: 'output.timeZone',
+      message: 'must be an IANA time zone such as Europe/Vilnius or UTC',
+      value: timeZone,
+    });
   const seen = new Set<string>();
   return issues.filter((i) => {
     const key = `${i.path}|${i.message}`;

@@ -1,5 +1,6 @@
 import { DEG_PER_RAD, EARTH_RADIUS_M, RAD_PER_DEG } from '../earth.js';
 import { invalid } from '../errors.js';
+import type { WindFieldSource } from './source.js';
 import { EVERYWHERE, type WindCoverage, type WindField } from './wind-field.js';
 
 /**
@@ -141,10 +142,12 @@ export function directionOfWind(uMps: number, vMps: number): { directionDeg: num
 export class SoundingWind implements WindField {
   readonly coverage: WindCoverage;
   readonly description: string;
+  /** Where the profile came from (a decoded sounding's file and station); absent for a scenario's. */
+  readonly source?: WindFieldSource;
   private readonly altsM: Float64Array;
   private readonly u: Float64Array;
   private readonly v: Float64Array;
-  constructor(levels: readonly SoundingLevel[], description = 'sounding profile') {
+  constructor(levels: readonly SoundingLevel[], description = 'sounding profile', source?: WindFieldSource) {
     if (levels.length === 0) invalid('levels', 'must hold at least one level', levels);
     const sorted = [...levels].sort((a, b) => a.altM - b.altM);
     sorted.forEach((level, i) => {
@@ -164,6 +167,7 @@ export class SoundingWind implements WindField {
     });
     this.coverage = { ...EVERYWHERE, altMinM: this.altsM[0], altMaxM: this.altsM[this.altsM.length - 1] };
     this.description = description;
+    if (source) this.source = source;
   }
   sample(_lon: number, _lat: number, altM: number, _tSec: number, out: Float64Array): void {
     const z = this.altsM;

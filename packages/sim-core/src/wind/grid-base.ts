@@ -1,5 +1,7 @@
+import { isoTimeText } from '../time.js';
 import type { GridAxis, GridWindInit, NormalisedGrid } from './grid-init.js';
 import { GridTimeAxis, newTimePlace, type TimePlace } from './grid-time-axis.js';
+import type { WindFieldSource } from './source.js';
 import { timeGapWarning } from './time-gaps.js';
 
 const WRAP_TOLERANCE_DEG = 1e-6;
@@ -12,6 +14,8 @@ const WRAP_TOLERANCE_DEG = 1e-6;
  */
 export abstract class GridWindBase {
   readonly description: string;
+  /** The decoder's source, with the grid, levels and valid times the field holds. */
+  readonly source: WindFieldSource;
   /** The decoder's warnings, and the gaps between time steps (see WindField.warnings). */
   readonly warnings: readonly string[];
   readonly nLon: number;
@@ -67,6 +71,22 @@ export abstract class GridWindBase {
     this.timeStride = norm.nz * this.levelStride;
     this.timeAxis = new GridTimeAxis(init.timesSec, this.timeStride);
     this.timesSec = this.timeAxis.timesSec;
+    const latEnd = init.lat.start + (norm.ny - 1) * init.lat.step;
+    this.source = {
+      ...(init.source ?? { format: 'unknown', illustrative: false, files: [], referenceTimes: [] }),
+      grid: {
+        lonMin: norm.lonStart,
+        lonMax: norm.lonStart + (norm.nx - 1) * norm.lonStep,
+        lonStepDeg: norm.lonStep,
+        nLon: norm.nx,
+        latMin: Math.min(init.lat.start, latEnd),
+        latMax: Math.max(init.lat.start, latEnd),
+        latStepDeg: Math.abs(init.lat.step),
+        nLat: norm.ny,
+      },
+      levels: { kind: init.levels.kind, values: [...norm.levelValues] },
+      validTimes: Array.from(init.timesSec, (t) => isoTimeText(t)),
+    };
   }
 
   /**

@@ -3,6 +3,7 @@
  * normalisation into the one form the samplers read.
  */
 import { invalid } from '../errors.js';
+import type { WindSourceInfo } from './source.js';
 
 /** A regular axis: `count` values start, start + step, … (degrees; step may be negative for latitude). */
 export interface GridAxis {
@@ -39,6 +40,8 @@ export interface GridWindInit {
   description: string;
   /** What a decoder found that users must know (e.g. files of several forecast runs, allowed). */
   warnings?: readonly string[];
+  /** Where the data came from, as the decoder read it (format, files, producer, forecast run). */
+  source?: WindSourceInfo;
 }
 
 /** An init in the form the samplers want (see `normaliseGrid`). */

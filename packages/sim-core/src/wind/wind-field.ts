@@ -1,4 +1,5 @@
 import { invalid } from '../errors.js';
+import type { WindFieldSource } from './source.js';
 
 /** A lon/lat box (degrees), e.g. to cut a region out of a global file. */
 export interface LonLatBox {
@@ -44,6 +45,12 @@ export interface WindField {
   readonly coverage: WindCoverage;
   /** One line saying what the field is and where it came from (shown in summaries). */
   readonly description: string;
+  /**
+   * Where the field came from, as data (format, files, producer, forecast run, grid, levels, valid
+   * times): what every output's provenance says of the wind. Fields without it are described by
+   * `description` alone.
+   */
+  readonly source?: WindFieldSource;
   /**
    * What the data hold that a user must know before trusting an answer: gaps between time steps,
    * files of several forecast runs. `validate`, `wind inspect` and every run's summary show them.
