@@ -317,9 +317,15 @@ describe('formatSummary: provenance and local time', () => {
     inputs: [],
   };
   const EEST = '(?:EEST|UTC\\+3)';
+  /** The night with every member resolved, so that no coverage warning heads the text. */
+  const resolved: RunSummary = {
+    ...night,
+    coverage: { ...night.coverage, unresolved: 0, unresolvedFraction: 0 },
+    warnings: night.warnings.slice(1),
+  };
 
   it('Europe/Vilnius by default: local time, then UTC; the header says what produced the run', () => {
-    const lines = formatSummary({ ...night, provenance }).split('\n');
+    const lines = formatSummary({ ...resolved, provenance }).split('\n');
     // 17:00Z is 20:00 in Vilnius (summer time, UTC+3 until 26 October); 05:00Z the next day is 08:00.
     expect(lines[1]).toMatch(
       new RegExp(`^  2025-10-24 20:00 ${EEST} \\(17:00Z\\) → 2025-10-25 08:00 ${EEST} \\(05:00Z\\)$`),
@@ -338,7 +344,7 @@ describe('formatSummary: provenance and local time', () => {
 
   it("the scenario's output.timeZone, unless the caller names another zone", () => {
     const inLondon = {
-      ...night,
+      ...resolved,
       provenance: { ...provenance, scenario: { ...bareScenario, output: { timeZone: 'Europe/London' } } },
     };
     // London is on BST (UTC+1) until 26 October.
