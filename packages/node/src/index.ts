@@ -4,6 +4,13 @@
  * export; the worker threads' message protocol stays inside.
  */
 export { BUNDLED_GEOGRAPHY_DIR, loadScenarioTargets, loadZoneFile } from './geography.js';
+export {
+  BUNDLED_REGIONS,
+  type BundledRegion,
+  DEFAULT_REGION,
+  loadLaunchRegion,
+  type RegionSource,
+} from './launch-region.js';
 export { loadScenarioWind, loadWindFiles, readWindFiles } from './load-wind.js';
 export { readScenarioFile, resolveLaunchArea, type ScenarioFile } from './scenario-file.js';
 export { defaultWorkers, type ParallelRunOptions, runInWorkers, WorkerPool } from './workers/pool.js';

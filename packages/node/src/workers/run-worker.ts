@@ -16,6 +16,7 @@ import {
   selectMembers,
 } from '@balloon-sim/sim-core';
 import { loadScenarioTargets } from '../geography.js';
+import { DEFAULT_REGION, loadLaunchRegion } from '../launch-region.js';
 import { loadScenarioWind } from '../load-wind.js';
 import {
   type BacktrackRequest,
@@ -96,18 +97,15 @@ async function run(request: RunRequest): Promise<void> {
   }
 }
 
-/** A back-track runs to its end in one go: it is bounded (members, float time) and short. */
+/** A back-track runs to its end in one go: it is bounded (members, window, float time) and short. */
 async function backtrackJob(request: BacktrackRequest): Promise<void> {
-  const { wind, targets } = await inputs(request.scenario, request.baseDir);
-  const origin = targets.origin;
+  const { wind } = await inputs(request.scenario, request.baseDir);
+  const { scenario: _s, baseDir, detections, region, ...options } = request;
   const result = backtrack({
+    ...options,
     wind,
-    detections: request.detections,
-    members: request.members,
-    maxFloatSec: request.maxFloatSec,
-    ascentRateMps: request.ascentRateMps,
-    seed: request.seed,
-    plausible: origin ? (lon, lat) => origin.contains(lon, lat) : undefined,
+    detections,
+    region: region === null ? null : await loadLaunchRegion(region ?? DEFAULT_REGION, baseDir),
   });
   post({ type: 'backtrack', summary: backtrackSummary(result) });
 }
