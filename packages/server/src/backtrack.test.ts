@@ -53,6 +53,77 @@ it('POST /api/backtrack refuses bad detections and paths outside the data folder
   expect(outside.json().error).toMatch(/^wind\.paths\[0\] must name a bundled fil/);
 });
 
+it('POST /api/backtrack takes the priors: an inline region, a launch window and float altitudes', async () => {
+  const app = openApp();
+  // A south-westerly wind (to the north-east): launches lie south-west of the detection.
+  const box = [
+    [24.8, 54.4],
+    [25.3, 54.4],
+    [25.3, 54.7],
+    [24.8, 54.7],
+    [24.8, 54.4],
+  ];
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/backtrack',
+    payload: {
+      wind: { type: 'uniform', uMps: 5, vMps: 5 },
+      detections: [{ lon: 25.4, lat: 54.75, altM: 3000, time: '2025-10-24T20:00:00Z', sigmaPositionM: 1000 }],
+      region: { type: 'Polygon', coordinates: [box] },
+      launchWindow: { start: '2025-10-24T17:00:00Z', end: '2025-10-24T20:00:00Z' },
+      floatAltitudes: [{ fromM: 2500, toM: 3500 }],
+      members: 100,
+      forwardMembers: 300,
+    },
+  });
+  expect(response.statusCode).toBe(200);
+  const result = response.json();
+  expect(result.version).toBe(2);
+  expect(result.priors.region.id).toBe('inline');
+  expect(result.priors.launchWindow.start).toBe('2025-10-24T17:00:00Z');
+  expect(result.priors.floatAltitudes).toEqual([{ fromM: 2500, toM: 3500, weight: 1 }]);
+  expect(result.mostLikely.length).toBeGreaterThan(0);
+  for (const c of result.mostLikely) {
+    expect(c.meanLon).toBeGreaterThanOrEqual(24.8);
+    expect(c.meanLon).toBeLessThanOrEqual(25.3);
+    expect(c.meanLat).toBeGreaterThanOrEqual(54.4);
+    expect(c.meanLat).toBeLessThanOrEqual(54.7);
+    expect(Date.parse(c.medianLaunch)).toBeGreaterThanOrEqual(Date.parse('2025-10-24T17:00:00Z'));
+  }
+  expect(result.forward.run).toBeGreaterThan(0);
+  expect(result).toHaveProperty('agreement');
+});
+
+it('POST /api/backtrack refuses a launch window over 24 h, an unknown region and a bad time zone with a 400', async () => {
+  const app = openApp();
+  const base = {
+    wind: { type: 'uniform', uMps: 5, vMps: 5 },
+    detections: [{ lon: 25.4, lat: 54.75, altM: 3000, time: '2025-10-24T20:00:00Z' }],
+    members: 10,
+    forwardMembers: 0,
+  };
+  const long = await app.inject({
+    method: 'POST',
+    url: '/api/backtrack',
+    payload: { ...base, launchWindow: { start: '2025-10-22T20:00:00Z', end: '2025-10-24T20:00:00Z' } },
+  });
+  expect(long.statusCode).toBe(400);
+  expect(long.json().error).toMatch(/launchWindow must span at most 24 h/);
+  const region = await app.inject({
+    method: 'POST',
+    url: '/api/backtrack',
+    payload: { ...base, region: 'nowhere' },
+  });
+  expect(region.statusCode).toBe(400);
+  const zone = await app.inject({
+    method: 'POST',
+    url: '/api/backtrack',
+    payload: { ...base, timeZone: 'Mars/Olympus' },
+  });
+  expect(zone.statusCode).toBe(400);
+  expect(zone.json().error).toMatch(/timeZone must be an IANA time zone.*Mars\/Olympus/);
+});
+
 describe('back-tracks run on the worker pool', () => {
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   afterEach(async () => {
