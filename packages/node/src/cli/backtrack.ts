@@ -1,6 +1,7 @@
 import {
   type AltitudeBand,
   BACKTRACK_DEFAULTS,
+  type BacktrackResult,
   backtrack,
   backtrackSummary,
   DEFAULT_FLOAT_ALTITUDES,
@@ -138,6 +139,11 @@ function clock(iso: string | null, timeZone: string, withDate = true): string {
   return `${withDate ? `${utc.slice(0, 10)} ` : ''}${utc.slice(11, 16)}Z (${local} local)`;
 }
 
+/** A launch area: a circle to search, its mass and launch times, where it lies from the detection. */
+function areaLine(a: BacktrackResult['areas'][number], rank: number, timeZone: string): string {
+  return `  ${rank}. ${a.lon.toFixed(3)}, ${a.lat.toFixed(3)}  within ${a.radiusKm} km: ${(100 * a.probability).toFixed(1)} %${rank > 1 ? ` (${(100 * a.addedProbability).toFixed(1)} % not in those above)` : ''}  launched ${clock(a.medianLaunch, timeZone)}, 90 % ${clock(a.launchFrom, timeZone, false)}–${clock(a.launchTo, timeZone, false)}  ${a.distanceKm.toFixed(1)} km at ${a.bearingDeg}° from the first detection`;
+}
+
 function cellLine(c: LaunchCell, rank: number, timeZone: string): string {
   return `  ${rank}. ${c.lon.toFixed(3)}, ${c.lat.toFixed(3)}  ${(100 * c.probability).toFixed(1)} %  launched ${clock(c.medianLaunch, timeZone)}, 90 % ${clock(c.launchFrom, timeZone, false)}–${clock(c.launchTo, timeZone, false)}  ${c.distanceKm.toFixed(1)} km at ${c.bearingDeg}° from the first detection`;
 }
@@ -225,13 +231,16 @@ export const backtrackCommand: Command = {
       `float altitude ${result.floatAltitudeM} m (posterior median)${result.altitudeFit ? `; the track alone fits ${result.altitudeFit.reduce((b, x) => (x.rmsKm < b.rmsKm ? x : b)).altM} m (RMS ${minOf(result.altitudeFit.map((x) => x.rmsKm)).toFixed(1)} km over ${detections.length} detections)` : ''}`,
       `${result.members} backward members: ${result.candidates} launch candidates traced down, ${result.reachedGround} reached the ground, ${result.plausible} inside the priors (effective ${Math.round(result.effectiveSamples)})`,
       `launch time ${clock(result.medianLaunch, timeZone)}, 90 % between ${clock(result.launchFrom, timeZone)} and ${clock(result.launchTo, timeZone)}`,
+      `where to look, best estimate first (the posterior's medoid, then the circles adding the most mass):`,
+      ...(result.areas.length === 0 ? ['  none'] : result.areas.map((a, k) => areaLine(a, k + 1, timeZone))),
       `most likely launch cells (${BACKTRACK_DEFAULTS.cellDeg}°), by posterior mass:`,
       ...(result.mostLikely.length === 0
         ? ['  none']
         : result.mostLikely.map((c, k) => cellLine(c, k + 1, timeZone))),
       ...(f
         ? [
-            `forward check: ${f.run} launches run from around those cells, ${f.kept} kept (passing every detection within ${BACKTRACK_DEFAULTS.acceptSigmas} σ; effective ${Math.round(f.effectiveSamples)}); its cells:`,
+            `forward check: ${f.run} launches run from around those cells, ${f.kept} kept (passing every detection within ${BACKTRACK_DEFAULTS.acceptSigmas} σ; effective ${Math.round(f.effectiveSamples)}); its best estimate and cells:`,
+            ...(f.areas.length === 0 ? [] : [areaLine(f.areas[0], 1, timeZone)]),
             ...(f.mostLikely.length === 0
               ? ['  none']
               : f.mostLikely.map((c, k) => cellLine(c, k + 1, timeZone))),
