@@ -5,6 +5,13 @@
  */
 export { BUNDLED_GEOGRAPHY_DIR, loadScenarioTargets, loadZoneFile } from './geography.js';
 export {
+  BUNDLED_REGIONS,
+  type BundledRegion,
+  DEFAULT_REGION,
+  loadLaunchRegion,
+  type RegionSource,
+} from './launch-region.js';
+export {
   loadScenarioWind,
   loadWindFiles,
   pinWindSource,

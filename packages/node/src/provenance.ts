@@ -15,7 +15,6 @@ import {
   isoTime,
   isoTimeText,
   maxOf,
-  minOf,
   type Provenance,
   type ProvenanceContext,
   requestProvenance,
@@ -76,28 +75,32 @@ export async function runContext(
 
 /**
  * The provenance of a back-track: what was asked (the options given to sim-core's `backtrack`, its
- * defaults filled in, detection times in ISO 8601; the wind and callbacks left out), the wind over the
- * span the back-track reaches (from the longest float and ascent before the first detection to the
- * last one), its seed and members.
+ * defaults filled in, detection times in ISO 8601, the launch region by name; the wind and callbacks
+ * left out), the wind over the
+ * span the back-track reaches (from its launch window's start, as the answer's priors give it, to the
+ * last detection), its seed and members.
  */
-export function backtrackProvenance(options: BacktrackOptions, context: ProvenanceContext = {}): Provenance {
+export function backtrackProvenance(
+  options: BacktrackOptions,
+  answer: { priors: { launchWindow: { start: string } } },
+  context: ProvenanceContext = {},
+): Provenance {
   const asked: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options))
     if (key !== 'wind' && typeof value !== 'function' && value !== undefined) asked[key] = value;
+  // A launch region by its name (its polygons and test are the bundled or given file's).
+  if (options.region) asked.region = { id: options.region.id, name: options.region.name };
   const members = options.members ?? BACKTRACK_DEFAULTS.members;
   const seed = options.seed ?? SCENARIO_DEFAULTS.seed;
-  const maxFloatSec = options.maxFloatSec ?? BACKTRACK_DEFAULTS.maxFloatSec;
   const ascentRateMps = options.ascentRateMps ?? BACKTRACK_DEFAULTS.ascentRateMps;
   const request = {
     ...asked,
     members,
     seed,
-    maxFloatSec,
     ascentRateMps,
     detections: options.detections.map((d) => ({ ...d, time: isoTimeText(d.tSec) })),
   };
   const times = options.detections.map((d) => d.tSec);
-  const highestM = Math.max(0, ...options.detections.map((d) => d.altM));
-  const span: [number, number] = [minOf(times) - maxFloatSec - highestM / ascentRateMps, maxOf(times)];
+  const span: [number, number] = [Date.parse(answer.priors.launchWindow.start) / 1000, maxOf(times)];
   return requestProvenance(request, options.wind, span, seed, members, context);
 }

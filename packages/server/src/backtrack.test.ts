@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { backtrackProvenance, loadScenarioTargets, loadScenarioWind, toolInfo } from '@balloon-sim/node';
+import {
+  backtrackProvenance,
+  DEFAULT_REGION,
+  loadLaunchRegion,
+  loadScenarioWind,
+  toolInfo,
+} from '@balloon-sim/node';
 import { backtrack, backtrackSummary } from '@balloon-sim/sim-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openApp } from './testing/apps.js';
@@ -53,6 +59,77 @@ it('POST /api/backtrack refuses bad detections and paths outside the data folder
   expect(outside.json().error).toMatch(/^wind\.paths\[0\] must name a bundled fil/);
 });
 
+it('POST /api/backtrack takes the priors: an inline region, a launch window and float altitudes', async () => {
+  const app = openApp();
+  // A south-westerly wind (to the north-east): launches lie south-west of the detection.
+  const box = [
+    [24.8, 54.4],
+    [25.3, 54.4],
+    [25.3, 54.7],
+    [24.8, 54.7],
+    [24.8, 54.4],
+  ];
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/backtrack',
+    payload: {
+      wind: { type: 'uniform', uMps: 5, vMps: 5 },
+      detections: [{ lon: 25.4, lat: 54.75, altM: 3000, time: '2025-10-24T20:00:00Z', sigmaPositionM: 1000 }],
+      region: { type: 'Polygon', coordinates: [box] },
+      launchWindow: { start: '2025-10-24T17:00:00Z', end: '2025-10-24T20:00:00Z' },
+      floatAltitudes: [{ fromM: 2500, toM: 3500 }],
+      members: 100,
+      forwardMembers: 300,
+    },
+  });
+  expect(response.statusCode).toBe(200);
+  const result = response.json();
+  expect(result.version).toBe(2);
+  expect(result.priors.region.id).toBe('inline');
+  expect(result.priors.launchWindow.start).toBe('2025-10-24T17:00:00Z');
+  expect(result.priors.floatAltitudes).toEqual([{ fromM: 2500, toM: 3500, weight: 1 }]);
+  expect(result.mostLikely.length).toBeGreaterThan(0);
+  for (const c of result.mostLikely) {
+    expect(c.meanLon).toBeGreaterThanOrEqual(24.8);
+    expect(c.meanLon).toBeLessThanOrEqual(25.3);
+    expect(c.meanLat).toBeGreaterThanOrEqual(54.4);
+    expect(c.meanLat).toBeLessThanOrEqual(54.7);
+    expect(Date.parse(c.medianLaunch)).toBeGreaterThanOrEqual(Date.parse('2025-10-24T17:00:00Z'));
+  }
+  expect(result.forward.run).toBeGreaterThan(0);
+  expect(result).toHaveProperty('agreement');
+});
+
+it('POST /api/backtrack refuses a launch window over 24 h, an unknown region and a bad time zone with a 400', async () => {
+  const app = openApp();
+  const base = {
+    wind: { type: 'uniform', uMps: 5, vMps: 5 },
+    detections: [{ lon: 25.4, lat: 54.75, altM: 3000, time: '2025-10-24T20:00:00Z' }],
+    members: 10,
+    forwardMembers: 0,
+  };
+  const long = await app.inject({
+    method: 'POST',
+    url: '/api/backtrack',
+    payload: { ...base, launchWindow: { start: '2025-10-22T20:00:00Z', end: '2025-10-24T20:00:00Z' } },
+  });
+  expect(long.statusCode).toBe(400);
+  expect(long.json().error).toMatch(/launchWindow must span at most 24 h/);
+  const region = await app.inject({
+    method: 'POST',
+    url: '/api/backtrack',
+    payload: { ...base, region: 'nowhere' },
+  });
+  expect(region.statusCode).toBe(400);
+  const zone = await app.inject({
+    method: 'POST',
+    url: '/api/backtrack',
+    payload: { ...base, timeZone: 'Mars/Olympus' },
+  });
+  expect(zone.statusCode).toBe(400);
+  expect(zone.json().error).toMatch(/timeZone must be an IANA time zone.*Mars\/Olympus/);
+});
+
 describe('back-tracks run on the worker pool', () => {
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   afterEach(async () => {
@@ -60,7 +137,11 @@ describe('back-tracks run on the worker pool', () => {
     server = null;
   });
 
-  /** The largest back-track the route accepts: 2000 members, 12 h of float. */
+  /**
+   * The largest back-track the route accepts: 2000 members, 12 h of float (its launch window, from
+   * 16:00 local, is 9 h). It takes ~10 s on a loaded 2-core machine, so these tests get more time
+   * than vitest's default (a guard against hanging, not a timing assertion).
+   */
   const maximal = {
     wind: { type: 'file', paths: ['wind:illustrative-border-night'] },
     detections: [{ lon: 25.4, lat: 54.75, altM: 3500, time: '2025-10-24T22:00:00Z', sigmaPositionM: 1000 }],
@@ -81,15 +162,8 @@ describe('back-tracks run on the worker pool', () => {
   it('answers the same JSON as the library computing it in this thread, for one and for several detections', async () => {
     const app = openApp();
     const wind = await loadScenarioWind({ type: 'file', paths: [WIND] }, SCENARIOS);
-    const targets = await loadScenarioTargets(
-      {
-        wind: { type: 'uniform', uMps: 0, vMps: 0 },
-        launch: { sites: [{ id: 'x', lon: 25, lat: 54 }], times: { start: '2025-10-24T19:00:00Z' } },
-        flight: { floatAltitudeM: 3000 },
-        solver: { durationSec: 60 },
-      },
-      SCENARIOS,
-    );
+    // The route's default region: the bundled border strip.
+    const region = await loadLaunchRegion(DEFAULT_REGION);
     const inThread = (body: {
       detections: { lon: number; lat: number; altM: number; time: string }[];
       members: number;
@@ -105,7 +179,7 @@ describe('back-tracks run on the worker pool', () => {
               members: body.members,
               maxFloatSec: body.maxFloatHours * 3600,
               seed: body.seed,
-              plausible: (lon, lat) => targets.origin!.contains(lon, lat),
+              region,
             }),
           ),
         ),
@@ -120,7 +194,7 @@ describe('back-tracks run on the worker pool', () => {
       maxFloatHours: 6,
       seed: 11,
     };
-    for (const body of [maximal, track]) {
+    for (const body of [{ ...maximal, members: 300 }, track]) {
       const response = await app.inject({ method: 'POST', url: '/api/backtrack', payload: body });
       expect(response.statusCode).toBe(200);
       const { provenance, ...answer } = response.json();
@@ -134,15 +208,18 @@ describe('back-tracks run on the worker pool', () => {
         members: body.members,
         maxFloatSec: body.maxFloatHours * 3600,
         seed: 'seed' in body ? body.seed : undefined,
+        region: await loadLaunchRegion(DEFAULT_REGION),
       };
       expect(provenance).toEqual(
         JSON.parse(
-          JSON.stringify(backtrackProvenance(options, { runTime: provenance.runTime, tool: toolInfo() })),
+          JSON.stringify(
+            backtrackProvenance(options, expected, { runTime: provenance.runTime, tool: toolInfo() }),
+          ),
         ),
       );
       expect(Number.isFinite(Date.parse(provenance.runTime))).toBe(true);
     }
-  });
+  }, 180_000);
 
   it('the event loop answers health while a maximal back-track computes', async () => {
     server = await startServer();
@@ -158,7 +235,7 @@ describe('back-tracks run on the worker pool', () => {
     expect(response.status).toBe(200);
     expect(order).toEqual(['health', 'backtrack']);
     expect((await health()).backtracks).toEqual({ active: 0, queued: 0 });
-  });
+  }, 180_000);
 
   it('beyond maxActiveBacktracks and maxQueuedBacktracks a back-track is refused with 503 and Retry-After', async () => {
     server = await startServer({ limits: { maxActiveBacktracks: 1, maxQueuedBacktracks: 1 } });
@@ -180,7 +257,7 @@ describe('back-tracks run on the worker pool', () => {
       return { ...answer, provenance: { ...answer.provenance, runTime: null } };
     };
     expect(await untimed(a)).toEqual(await untimed(b));
-  });
+  }, 180_000);
 
   it('an input error found on the worker still names its field', async () => {
     const response = await openApp().inject({

@@ -6,15 +6,28 @@
  */
 
 export {
+  type Agreement,
   type AltitudeFit,
   BACKTRACK_DEFAULTS,
   type BacktrackOptions,
+  type BacktrackPriors,
   type BacktrackResult,
   backtrack,
   backtrackSummary,
   type Detection,
+  type ForwardSummary,
   type LaunchCell,
+  type LaunchSamples,
 } from './analysis/backtrack.js';
+export {
+  type AltitudeBand,
+  DEFAULT_FLOAT_ALTITUDES,
+  type LaunchRegion,
+  type LaunchWindow,
+  launchRegion,
+  NIGHT_WINDOW_DEFAULTS,
+  nightWindowBefore,
+} from './analysis/backtrack-priors.js';
 export {
   type BorderSummary,
   type DensityGrid,

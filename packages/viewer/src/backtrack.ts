@@ -267,7 +267,7 @@ export class Backtrack {
     const head = document.createElement('p');
     const counted =
       answer.plausible !== undefined && answer.members !== undefined
-        ? ` ${answer.plausible} of ${answer.members} members reached a plausible launch point.`
+        ? ` ${answer.members} backward members; ${answer.plausible} launch points traced down from their paths lie inside the priors (launch region and window).`
         : '';
     head.textContent = `Float altitude ${Math.round(answer.floatAltitudeM)} m.${counted} Most likely launch cells:`;
     const list = document.createElement('ol');

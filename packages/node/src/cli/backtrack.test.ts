@@ -1,4 +1,9 @@
+import { resolve } from 'node:path';
+import { ellipsoidDistanceM, Simulation } from '@balloon-sim/sim-core';
+import { membersAt, REPO_ROOT } from '@balloon-sim/sim-core/testing';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_REGION, loadLaunchRegion } from '../launch-region.js';
+import { loadWindFiles } from '../load-wind.js';
 import { cli } from '../testing/cli.js';
 
 // The bundled illustrative wind (made up, not weather): a small grid file over the border region.
@@ -15,6 +20,9 @@ const run = (...detections: string[]) =>
       '60',
       '--max-float-hours',
       '2',
+      // A small forward check: these tests read the detections, not the answer's accuracy.
+      '--forward-members',
+      '200',
       '--json',
     ],
     { env: { ...process.env, SOURCE_DATE_EPOCH: '1761341400' } },
@@ -70,5 +78,90 @@ describe('balloon-sim wind sample: --lon and --lat as typed', () => {
     const swapped = sample('54 30 N', '25°17′15″E');
     expect(swapped.code).toBe(2);
     expect(swapped.stderr).toMatch(/--lon must be a longitude \(E or W\); N marks a latitude/);
+  });
+});
+
+describe('balloon-sim backtrack: the launch found under the priors (seeded smoke case)', () => {
+  it('three detections of a balloon launched in the border strip lead back to it, both ways', async () => {
+    // A balloon launched 6 km inside Belarus south of Ashmyany's stretch of the border at 19:00Z
+    // (22:00 local), climbing at 3 m/s to 3500 m on the illustrative wind, seen 90, 100 and 110
+    // minutes later (positions as flown: the smoke case tests the chain, the bench the accuracy).
+    const launch = { lon: 25.9, lat: 54.45 };
+    const region = await loadLaunchRegion(DEFAULT_REGION);
+    expect(region.contains(launch.lon, launch.lat)).toBe(true);
+    const wind = await loadWindFiles([resolve(REPO_ROOT, WIND)]);
+    const t0 = Date.parse('2025-10-24T19:00:00Z') / 1000;
+    const sim = new Simulation({
+      wind,
+      members: membersAt([{ ...launch, altM: 3500 }], t0, { ascentRateMps: 3, launchAltM: 0 }),
+      method: 'rk4',
+      dtSec: 60,
+      direction: 'forward',
+      durationSec: 110 * 60,
+    });
+    const seen: string[] = [];
+    while (!sim.done) {
+      sim.step();
+      if ([90, 100, 110].includes((sim.tSec - t0) / 60))
+        seen.push(`${sim.lon[0]},${sim.lat[0]},${sim.altM[0]},${new Date(sim.tSec * 1000).toISOString()}`);
+    }
+    expect(seen).toHaveLength(3);
+    const args = (json: boolean) => [
+      'backtrack',
+      '--wind',
+      WIND,
+      ...seen.flatMap((d) => ['--detection', d]),
+      '--sigma-position-m',
+      '1000',
+      '--sigma-alt-m',
+      '150',
+      '--sigma-time-sec',
+      '60',
+      '--members',
+      '200',
+      '--forward-members',
+      '600',
+      '--seed',
+      '7',
+      ...(json ? ['--json'] : []),
+    ];
+    const r = cli(args(true));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.version).toBe(2);
+    expect(out.priors.region.id).toBe('by-border-strip');
+    // 16:00 local on the 24th (UTC+3) to the first detection.
+    expect(out.priors.launchWindow.start).toBe('2025-10-24T13:00:00Z');
+    const km = (p: { lon: number; lat: number }) =>
+      ellipsoidDistanceM(p.lon, p.lat, launch.lon, launch.lat) / 1000;
+    expect(km(out.areas[0])).toBeLessThan(15);
+    expect(Math.abs(Date.parse(out.areas[0].medianLaunch) / 1000 - t0)).toBeLessThan(30 * 60);
+    expect(out.forward.kept).toBeGreaterThan(0);
+    expect(km(out.forward.areas[0])).toBeLessThan(15);
+    expect(out.agreement.agree).toBe(true);
+    // The text names the priors, the posterior, the forward check and their agreement.
+    const text = cli(args(false));
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^priors: launch region by-border-strip/m);
+    expect(text.stdout).toMatch(/^where to look, best estimate first/m);
+    expect(text.stdout).toMatch(
+      /^ {2}1\. [\d.]+, [\d.]+ {2}within 10 km: [\d.]+ % {2}launched 2025-10-24 \d\d:\d\dZ \(\d\d:\d\d local\)/m,
+    );
+    expect(text.stdout).toMatch(/^forward check: \d+ launches run/m);
+    expect(text.stdout).toMatch(/^agreement: best estimates [\d.]+ km apart.*the two methods agree$/m);
+  }, 120_000);
+
+  it('refuses a bad launch window, altitude bands or region, naming them (exit 2)', () => {
+    const base = ['backtrack', '--wind', WIND, '--detection', `25.4,54.75,3000,${TIME}`, '--members', '20'];
+    const window = cli([...base, '--launch-window', '2025-10-24T15:00:00Z']);
+    expect(window.code).toBe(2);
+    expect(window.stderr).toMatch(/--launch-window must be two ISO 8601 times START\/END/);
+    const bands = cli([...base, '--float-altitudes', '3000-1000']);
+    expect(bands.code).toBe(2);
+    expect(bands.stderr).toMatch(/floatAltitudes\[0\]\.toM must be above fromM/);
+    const region = cli([...base, '--region', 'no-such-region.json']);
+    expect(region.code).not.toBe(0);
+    expect(region.stderr).toMatch(/no-such-region\.json/);
   });
 });

@@ -1,36 +1,62 @@
-import { resolve } from 'node:path';
 import {
+  type AltitudeBand,
   BACKTRACK_DEFAULTS,
+  type BacktrackOptions,
+  type BacktrackResult,
   backtrack,
   backtrackSummary,
-  countryAreas,
+  DEFAULT_FLOAT_ALTITUDES,
   type Detection,
+  type LaunchCell,
+  type LaunchWindow,
   localTimes,
   minOf,
+  NIGHT_WINDOW_DEFAULTS,
   parseCoordinate,
   provenanceLines,
   SCENARIO_DEFAULTS,
 } from '@balloon-sim/sim-core';
-import { parseJson, readInput } from '../files.js';
-import { BUNDLED_GEOGRAPHY_DIR } from '../geography.js';
+import {
+  BUNDLED_REGIONS,
+  type BundledRegion,
+  loadLaunchRegion,
+  type RegionSource,
+} from '../launch-region.js';
 import { loadWindFiles } from '../load-wind.js';
 import { backtrackProvenance, runTime, toolInfo } from '../provenance.js';
 import { type Command, parse, UsageError } from './command.js';
 
+const bandsText = (bands: readonly AltitudeBand[]) =>
+  bands.map((b) => `${b.fromM}-${b.toM}${b.weight === 1 ? '' : `:${b.weight}`}`).join(',');
+
 const usage = `usage: balloon-sim backtrack --wind FILE [--wind FILE…] --detection LON,LAT,ALT_M,TIME [--detection …] [options]
 
-Traces a detected balloon back to where it was probably launched: backward ensemble members float
-back for up to --max-float-hours, then trace the ascent back to the ground. Launch points inside
-Belarus count as plausible and form the launch-area probability grid. With several detections of one
-balloon, its float altitude is fitted first.
+From radar detections of one balloon, where and when was it launched? Backward members from the
+detections, weighted by three priors (where launches happen, when, how high balloons float) and by
+how well they pass every detection, give a posterior over launch cells and times; forward runs from
+around the likely launches, kept where they pass the detections within their σ, check it.
   --detection LON,LAT,ALT_M,TIME   degrees, m above mean sea level, ISO 8601 (repeat for a track);
                             LON and LAT in decimal degrees (25.2875) or degrees, minutes and
                             seconds with the hemisphere (25°17′15″E, "25 17 15 E")
   --sigma-position-m M      1 σ of the detected position (default 1000)
   --sigma-alt-m M           1 σ of the altitude (default 200)
   --sigma-time-sec S        1 σ of the time (default 120)
+priors:
+  --region ID|FILE          where launches happen: a bundled region, ${BUNDLED_REGIONS.join(' or ')}
+                            (default by-border-strip: Belarus 2–30 km from the Lithuanian border),
+                            a GeoJSON (Multi)Polygon file, or "anywhere"
+  --launch-window START/END ISO 8601 times (default: from ${NIGHT_WINDOW_DEFAULTS.startHourLocal}:00 local time on the
+                            evening before the first detection, to the detection)
+  --time-zone ZONE          the local time of the default window and of the text output
+                            (default ${NIGHT_WINDOW_DEFAULTS.timeZone})
+  --window-start-hour H     the local hour the default window opens (default ${NIGHT_WINDOW_DEFAULTS.startHourLocal})
+  --float-altitudes BANDS   float-altitude prior, m: FROM-TO[:WEIGHT] bands, weight a relative density
+                            per metre (default ${bandsText(DEFAULT_FLOAT_ALTITUDES)})
+  --float-altitude M        a known float altitude (m): replaces the prior and the fit
+  --max-float-hours H       longest float before the first detection (default: the window bounds it)
+members:
   --members N               backward members (default ${BACKTRACK_DEFAULTS.members})
-  --max-float-hours H       longest float before the detection (default ${BACKTRACK_DEFAULTS.maxFloatSec / 3600})
+  --forward-members N       launches of the forward check (default ${BACKTRACK_DEFAULTS.forwardMembers}; 0 skips it)
   --ascent-rate MPS         ascent after launch (default ${BACKTRACK_DEFAULTS.ascentRateMps})
   --seed N                  (default ${SCENARIO_DEFAULTS.seed})
   --allow-mixed-runs        make one wind of files from different forecast runs (refused by default)
@@ -64,15 +90,70 @@ function parseDetection(
   };
 }
 
-function num(value: unknown, name: string, fallback: number): number {
+function num(value: unknown, name: string, fallback: number): number;
+function num(value: unknown, name: string, fallback?: number): number | undefined;
+function num(value: unknown, name: string, fallback?: number): number | undefined {
   if (value === undefined) return fallback;
-  const n = Number(value);
+  const text = String(value).trim();
+  const n = text === '' ? Number.NaN : Number(text);
   if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${value}"`);
   return n;
 }
 
+/** `FROM-TO[:WEIGHT],…` → bands (weight 1 unless given). */
+function parseBands(text: string): AltitudeBand[] {
+  return text.split(',').map((part) => {
+    const m = /^\s*(-?\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*(?::\s*(\d+(?:\.\d+)?))?\s*$/.exec(part);
+    if (!m)
+      throw new UsageError(
+        `--float-altitudes must be FROM-TO[:WEIGHT] bands in m, comma-separated (e.g. 1000-3000,3000-4000:3), got "${part}"`,
+      );
+    return { fromM: Number(m[1]), toM: Number(m[2]), weight: m[3] === undefined ? 1 : Number(m[3]) };
+  });
+}
+
+function parseWindow(text: string): LaunchWindow {
+  const [start, end, extra] = text.split('/');
+  const startSec = Date.parse(start ?? '') / 1000;
+  const endSec = Date.parse(end ?? '') / 1000;
+  if (extra !== undefined || !Number.isFinite(startSec) || !Number.isFinite(endSec))
+    throw new UsageError(
+      `--launch-window must be two ISO 8601 times START/END (2025-10-24T15:00:00Z/2025-10-24T21:00:00Z), got "${text}"`,
+    );
+  return { startSec, endSec };
+}
+
+function parseRegion(text: string): RegionSource | null {
+  if (text === 'anywhere') return null;
+  if ((BUNDLED_REGIONS as readonly string[]).includes(text)) return { bundled: text as BundledRegion };
+  return { file: text };
+}
+
+/** A time as UTC and as local wall-clock time: "2025-10-24 18:10Z (21:10 Europe/Vilnius)". */
+function clock(iso: string | null, timeZone: string, withDate = true): string {
+  if (iso === null) return '-';
+  const t = new Date(iso);
+  const utc = t.toISOString();
+  const local = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(t);
+  return `${withDate ? `${utc.slice(0, 10)} ` : ''}${utc.slice(11, 16)}Z (${local} local)`;
+}
+
+/** A launch area: a circle to search, its mass and launch times, where it lies from the detection. */
+function areaLine(a: BacktrackResult['areas'][number], rank: number, timeZone: string): string {
+  return `  ${rank}. ${a.lon.toFixed(3)}, ${a.lat.toFixed(3)}  within ${a.radiusKm} km: ${(100 * a.probability).toFixed(1)} %${rank > 1 ? ` (${(100 * a.addedProbability).toFixed(1)} % not in those above)` : ''}  launched ${clock(a.medianLaunch, timeZone)}, 90 % ${clock(a.launchFrom, timeZone, false)}–${clock(a.launchTo, timeZone, false)}  ${a.distanceKm.toFixed(1)} km at ${a.bearingDeg}° from the first detection`;
+}
+
+function cellLine(c: LaunchCell, rank: number, timeZone: string): string {
+  return `  ${rank}. ${c.lon.toFixed(3)}, ${c.lat.toFixed(3)}  ${(100 * c.probability).toFixed(1)} %  launched ${clock(c.medianLaunch, timeZone)}, 90 % ${clock(c.launchFrom, timeZone, false)}–${clock(c.launchTo, timeZone, false)}  ${c.distanceKm.toFixed(1)} km at ${c.bearingDeg}° from the first detection`;
+}
+
 export const backtrackCommand: Command = {
-  summary: 'from radar detections, where was the balloon launched',
+  summary: 'from radar detections, where and when was the balloon launched',
   usage,
   async run(args, { out }) {
     const parsed = parse(
@@ -83,7 +164,14 @@ export const backtrackCommand: Command = {
         'sigma-position-m': { type: 'string' },
         'sigma-alt-m': { type: 'string' },
         'sigma-time-sec': { type: 'string' },
+        region: { type: 'string' },
+        'launch-window': { type: 'string' },
+        'time-zone': { type: 'string' },
+        'window-start-hour': { type: 'string' },
+        'float-altitudes': { type: 'string' },
+        'float-altitude': { type: 'string' },
         members: { type: 'string' },
+        'forward-members': { type: 'string' },
         'max-float-hours': { type: 'string' },
         'ascent-rate': { type: 'string' },
         seed: { type: 'string' },
@@ -104,40 +192,75 @@ export const backtrackCommand: Command = {
       time: num(v['sigma-time-sec'], 'sigma-time-sec', 120),
     };
     const detections = texts.map((t, k) => parseDetection(t, k, sigmas));
+    const timeZone = (v['time-zone'] as string | undefined) ?? NIGHT_WINDOW_DEFAULTS.timeZone;
+    const regionSource = parseRegion((v.region as string | undefined) ?? 'by-border-strip');
+    const launchWindow =
+      v['launch-window'] === undefined ? undefined : parseWindow(v['launch-window'] as string);
+    const floatAltitudes =
+      v['float-altitudes'] === undefined ? undefined : parseBands(v['float-altitudes'] as string);
+    const maxFloatHours = num(v['max-float-hours'], 'max-float-hours');
+    const forwardMembers = num(v['forward-members'], 'forward-members', BACKTRACK_DEFAULTS.forwardMembers);
     const wind = await loadWindFiles(winds, {
       mixedRuns: v['allow-mixed-runs'] ? 'allow' : 'refuse',
     });
-    const countriesPath = resolve(BUNDLED_GEOGRAPHY_DIR, 'countries.json');
-    const origin = countryAreas(
-      parseJson((await readInput(countriesPath, 'geography file')).toString('utf8'), countriesPath),
-      countriesPath,
-      ['BY'],
-    ).find((c) => c.id === 'BY');
-    const options = {
+    const region = regionSource === null ? null : await loadLaunchRegion(regionSource, process.cwd());
+    const options: BacktrackOptions = {
       wind,
       detections,
+      region,
+      launchWindow,
+      timeZone,
+      windowStartHourLocal: num(v['window-start-hour'], 'window-start-hour'),
+      floatAltitudes,
+      floatAltitudeM: num(v['float-altitude'], 'float-altitude'),
       members: Math.round(num(v.members, 'members', BACKTRACK_DEFAULTS.members)),
-      maxFloatSec: num(v['max-float-hours'], 'max-float-hours', BACKTRACK_DEFAULTS.maxFloatSec / 3600) * 3600,
+      maxFloatSec: maxFloatHours === undefined ? undefined : maxFloatHours * 3600,
       ascentRateMps: num(v['ascent-rate'], 'ascent-rate', BACKTRACK_DEFAULTS.ascentRateMps),
       seed: Math.round(num(v.seed, 'seed', SCENARIO_DEFAULTS.seed)),
-      plausible: origin ? (lon: number, lat: number) => origin.contains(lon, lat) : undefined,
+      forward: forwardMembers === 0 ? false : { members: Math.round(forwardMembers) },
     };
     const result = backtrack(options);
-    const provenance = backtrackProvenance(options, { runTime: runTime(), tool: toolInfo() });
+    const provenance = backtrackProvenance(options, result, { runTime: runTime(), tool: toolInfo() });
     const summary = { ...backtrackSummary(result), provenance };
     if (v.json) return out(JSON.stringify(summary));
-    const [producedBy, ...about] = provenanceLines(provenance, localTimes().stamp);
+    const [producedBy, ...about] = provenanceLines(provenance, localTimes(timeZone).stamp);
+    const p = result.priors;
+    const altitudes =
+      p.floatAltitudeM !== null
+        ? `float altitude ${p.floatAltitudeM} m (given)`
+        : p.floatAltitudes
+          ? `float altitudes ${p.floatAltitudes.map((b) => `${b.fromM}–${b.toM} m${b.weight === 1 ? '' : ` ×${b.weight}`}`).join(', ')} (relative density per metre)`
+          : 'float altitude from the detections alone';
+    const f = result.forward;
+    const a = result.agreement;
     const lines = [
       producedBy,
       ...about.map((line) => `  ${line}`),
-      `float altitude ${result.floatAltitudeM} m${result.altitudeFit ? ` (fitted to ${detections.length} detections, RMS ${minOf(result.altitudeFit.map((f) => f.rmsKm)).toFixed(1)} km)` : ''}`,
-      `${result.members} backward members: ${result.reachedGround} traced to the ground${origin ? `, ${result.plausible} of them in ${origin.name}` : ''}`,
-      `median launch time ${result.medianLaunch ?? '-'}`,
-      'most likely launch cells (0.05°):',
-      ...result.mostLikely.map(
-        (c) =>
-          `  ${c.lon.toFixed(3)}, ${c.lat.toFixed(3)}  ${(100 * c.probability).toFixed(1)} %  median launch ${c.medianLaunch ?? '-'}  ${c.distanceKm.toFixed(1)} km at ${c.bearingDeg}° from the detection`,
-      ),
+      `priors: launch region ${p.region ? `${p.region.id} (${p.region.name})` : 'anywhere'}; launch window ${clock(p.launchWindow.start, timeZone)} to ${clock(p.launchWindow.end, timeZone)} (${p.launchWindow.rule})${p.maxFloatSec === null ? '' : `, at most ${p.maxFloatSec / 3600} h of float`}; ${altitudes}`,
+      `float altitude ${result.floatAltitudeM} m (posterior median)${result.altitudeFit ? `; the track alone fits ${result.altitudeFit.reduce((b, x) => (x.rmsKm < b.rmsKm ? x : b)).altM} m (RMS ${minOf(result.altitudeFit.map((x) => x.rmsKm)).toFixed(1)} km over ${detections.length} detections)` : ''}`,
+      `${result.members} backward members: ${result.candidates} launch candidates traced down, ${result.reachedGround} reached the ground, ${result.plausible} inside the priors (effective ${Math.round(result.effectiveSamples)})`,
+      `launch time ${clock(result.medianLaunch, timeZone)}, 90 % between ${clock(result.launchFrom, timeZone)} and ${clock(result.launchTo, timeZone)}`,
+      `where to look, best estimate first (the posterior's medoid, then the circles adding the most mass):`,
+      ...(result.areas.length === 0 ? ['  none'] : result.areas.map((a, k) => areaLine(a, k + 1, timeZone))),
+      `most likely launch cells (${BACKTRACK_DEFAULTS.cellDeg}°), by posterior mass:`,
+      ...(result.mostLikely.length === 0
+        ? ['  none']
+        : result.mostLikely.map((c, k) => cellLine(c, k + 1, timeZone))),
+      ...(f
+        ? [
+            `forward check: ${f.run} launches run from around those cells, ${f.kept} kept (passing every detection within ${BACKTRACK_DEFAULTS.acceptSigmas} σ; effective ${Math.round(f.effectiveSamples)}); its best estimate and cells:`,
+            ...(f.areas.length === 0 ? [] : [areaLine(f.areas[0], 1, timeZone)]),
+            ...(f.mostLikely.length === 0
+              ? ['  none']
+              : f.mostLikely.map((c, k) => cellLine(c, k + 1, timeZone))),
+          ]
+        : ['forward check: off']),
+      ...(a
+        ? [
+            `agreement: best estimates ${a.bestDistanceKm.toFixed(1)} km apart, ${a.topCellsShared} of the top ${a.topCellsCompared} cells shared, mass overlap ${a.massOverlap.toFixed(2)}${a.launchDifferenceMin === null ? '' : `, launch times ${Math.abs(a.launchDifferenceMin)} min apart`}: ${a.agree ? 'the two methods agree' : 'THE TWO METHODS DISAGREE'}`,
+          ]
+        : []),
+      ...result.warnings.map((w) => `warning: ${w}`),
     ];
     out(lines.join('\n'));
   },

@@ -10,6 +10,7 @@ import type {
   SimEvent,
 } from '@balloon-sim/sim-core';
 import { DecodeError, InputError } from '@balloon-sim/sim-core';
+import type { RegionSource } from '../launch-region.js';
 
 /** What the main thread asks a run worker to do: run these members of this scenario. */
 export interface RunRequest {
@@ -23,18 +24,31 @@ export interface RunRequest {
 }
 
 /**
- * What the main thread asks a worker to back-track (sim-core's `backtrack`). The wind and the zones
- * come as a scenario's (`wind`, `zones`), read by the worker like a run's; launches inside the
- * zones' origin country (Belarus for the bundled geography) count as plausible.
+ * What the main thread asks a worker to back-track (sim-core's `backtrack`). The wind comes as a
+ * scenario's (`wind`), read by the worker like a run's; the launch region as a source the worker
+ * reads (default: the bundled Belarusian border strip; null: anywhere).
  */
 export interface BacktrackRequest
-  extends Pick<BacktrackOptions, 'members' | 'maxFloatSec' | 'ascentRateMps' | 'seed'> {
+  extends Pick<
+    BacktrackOptions,
+    | 'members'
+    | 'maxFloatSec'
+    | 'ascentRateMps'
+    | 'seed'
+    | 'launchWindow'
+    | 'timeZone'
+    | 'windowStartHourLocal'
+    | 'floatAltitudes'
+    | 'floatAltitudeM'
+    | 'forward'
+  > {
   scenario: Scenario;
-  /** Folder the scenario's relative paths resolve against. */
+  /** Folder the scenario's relative paths resolve against (and a region file's). */
   baseDir: string;
   detections: Detection[];
   /** The time and the tool for the result's provenance (the worker adds the wind's part). */
   context?: ProvenanceContext;
+  region?: RegionSource | null;
 }
 
 /**

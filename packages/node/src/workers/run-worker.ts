@@ -16,6 +16,7 @@ import {
   selectMembers,
 } from '@balloon-sim/sim-core';
 import { loadScenarioTargets } from '../geography.js';
+import { DEFAULT_REGION, loadLaunchRegion } from '../launch-region.js';
 import { loadScenarioWind } from '../load-wind.js';
 import { backtrackProvenance } from '../provenance.js';
 import {
@@ -97,23 +98,20 @@ async function run(request: RunRequest): Promise<void> {
   }
 }
 
-/** A back-track runs to its end in one go: it is bounded (members, float time) and short. */
+/** A back-track runs to its end in one go: it is bounded (members, window, float time) and short. */
 async function backtrackJob(request: BacktrackRequest): Promise<void> {
-  const { wind, targets } = await inputs(request.scenario, request.baseDir);
-  const origin = targets.origin;
+  const { wind } = await inputs(request.scenario, request.baseDir);
+  const { scenario: _s, baseDir, detections, region, context, ...asked } = request;
   const options = {
+    ...asked,
     wind,
-    detections: request.detections,
-    members: request.members,
-    maxFloatSec: request.maxFloatSec,
-    ascentRateMps: request.ascentRateMps,
-    seed: request.seed,
-    plausible: origin ? (lon: number, lat: number) => origin.contains(lon, lat) : undefined,
+    detections,
+    region: region === null ? null : await loadLaunchRegion(region ?? DEFAULT_REGION, baseDir),
   };
   const result = backtrack(options);
   post({
     type: 'backtrack',
-    summary: { ...backtrackSummary(result), provenance: backtrackProvenance(options, request.context) },
+    summary: { ...backtrackSummary(result), provenance: backtrackProvenance(options, result, context) },
   });
 }
 

@@ -1,16 +1,21 @@
-import { runTime, toolInfo } from '@balloon-sim/node';
-import { type Scenario as ScenarioDoc, validateScenario } from '@balloon-sim/sim-core';
+import { type RegionSource, runTime, toolInfo } from '@balloon-sim/node';
+import { type AltitudeBand, type Scenario as ScenarioDoc, validateScenario } from '@balloon-sim/sim-core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.js';
-import { RunCancelled } from '../errors.js';
+import { ClientError, RunCancelled } from '../errors.js';
 import { errorResponses } from '../schemas.js';
 
 /**
- * Back-tracks are bounded (≤ 2000 members, ≤ 12 h): up to ~1 s of computing each, on a worker thread
- * of the run pool (at most maxActiveBacktracks at once, then a short queue), never on the event loop.
+ * Back-tracks are bounded (≤ 2000 backward members, ≤ 5000 forward launches, a launch window of at
+ * most 24 h, float ≤ 12 h): seconds of computing each, on a worker thread of the run pool (at most
+ * maxActiveBacktracks at once, then a short queue), never on the event loop.
  */
 const MAX_MEMBERS = 2000;
+const MAX_FORWARD_MEMBERS = 5000;
 const MAX_FLOAT_HOURS = 12;
+const MAX_WINDOW_SEC = 24 * 3600;
+/** Bundled launch regions a request may name (a file path is not accepted over the network). */
+const REGION_IDS = ['by-border-strip', 'belarus', 'anywhere'] as const;
 
 const Detection = {
   type: 'object',
@@ -39,15 +44,24 @@ interface BacktrackBody {
     sigmaTimeSec?: number;
   }[];
   members?: number;
+  forwardMembers?: number;
+  region?: (typeof REGION_IDS)[number] | Record<string, unknown>;
+  launchWindow?: { start: string; end: string };
+  timeZone?: string;
+  windowStartHourLocal?: number;
+  floatAltitudes?: AltitudeBand[];
+  floatAltitudeM?: number;
   maxFloatHours?: number;
   ascentRateMps?: number;
   seed?: number;
 }
 
 /**
- * POST /api/backtrack: from radar detections of one balloon, where it was probably launched (see
- * sim-core's backtrack). The wind is given as in a scenario, with the same path confinement; the
- * worker reads it (and the zones whose origin country makes a launch plausible) like a run's.
+ * POST /api/backtrack: from radar detections of one balloon, where and when it was probably launched
+ * (see sim-core's backtrack): the posterior under the priors (region, launch window, float
+ * altitudes), the forward cross-check and their agreement. The wind is given as in a scenario, with
+ * the same path confinement; the worker reads it like a run's. The region is a bundled id (default
+ * the Belarusian border strip), "anywhere", or GeoJSON given inline.
  */
 export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.post<{ Body: BacktrackBody }>(
@@ -62,6 +76,42 @@ export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
             wind: { type: 'object', description: 'a scenario wind source, checked by the scenario schema' },
             detections: { type: 'array', minItems: 1, maxItems: 20, items: Detection },
             members: { type: 'integer', minimum: 1, maximum: MAX_MEMBERS },
+            forwardMembers: { type: 'integer', minimum: 0, maximum: MAX_FORWARD_MEMBERS },
+            region: {
+              description:
+                'where launches happen: a bundled region id, "anywhere", or a GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection',
+              oneOf: [
+                { type: 'string', enum: [...REGION_IDS] },
+                { type: 'object', required: ['type'], properties: { type: { type: 'string' } } },
+              ],
+            },
+            launchWindow: {
+              type: 'object',
+              required: ['start', 'end'],
+              additionalProperties: false,
+              properties: {
+                start: { type: 'string', format: 'date-time' },
+                end: { type: 'string', format: 'date-time' },
+              },
+            },
+            timeZone: { type: 'string', minLength: 1, maxLength: 64 },
+            windowStartHourLocal: { type: 'number', minimum: 0, exclusiveMaximum: 24 },
+            floatAltitudes: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 20,
+              items: {
+                type: 'object',
+                required: ['fromM', 'toM'],
+                additionalProperties: false,
+                properties: {
+                  fromM: { type: 'number', minimum: -500, maximum: 50_000 },
+                  toM: { type: 'number', minimum: -500, maximum: 50_000 },
+                  weight: { type: 'number', minimum: 0, maximum: 1e6 },
+                },
+              },
+            },
+            floatAltitudeM: { type: 'number', exclusiveMinimum: 0, maximum: 30_000 },
             maxFloatHours: { type: 'number', exclusiveMinimum: 0, maximum: MAX_FLOAT_HOURS },
             ascentRateMps: { type: 'number', exclusiveMinimum: 0, maximum: 20 },
             seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295 },
@@ -73,6 +123,24 @@ export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
     async (request, reply) => {
       const body = request.body;
       const first = body.detections[0];
+      const launchWindow = body.launchWindow && {
+        startSec: Date.parse(body.launchWindow.start) / 1000,
+        endSec: Date.parse(body.launchWindow.end) / 1000,
+      };
+      // A window is what the members float back through: bounded like the members.
+      if (launchWindow && launchWindow.endSec - launchWindow.startSec > MAX_WINDOW_SEC)
+        throw new ClientError(
+          400,
+          `launchWindow must span at most ${MAX_WINDOW_SEC / 3600} h, got ${body.launchWindow!.start} to ${body.launchWindow!.end}`,
+        );
+      const region: RegionSource | null =
+        body.region === 'anywhere'
+          ? null
+          : typeof body.region === 'string'
+            ? { bundled: body.region }
+            : body.region === undefined
+              ? { bundled: 'by-border-strip' }
+              : { geojson: body.region };
       // The wind is checked by the scenario schema (its messages and paths) inside a one-site
       // carrier scenario, then its paths are confined and resolved as a scenario's are.
       const carrier = await ctx.catalog.confineScenario(
@@ -100,6 +168,18 @@ export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
             detections: body.detections.map((d) => ({ ...d, tSec: Date.parse(d.time) / 1000 })),
             // Left out, they take sim-core's back-track defaults (BACKTRACK_DEFAULTS).
             members: body.members,
+            forward:
+              body.forwardMembers === 0
+                ? false
+                : body.forwardMembers === undefined
+                  ? undefined
+                  : { members: body.forwardMembers },
+            region,
+            launchWindow,
+            timeZone: body.timeZone,
+            windowStartHourLocal: body.windowStartHourLocal,
+            floatAltitudes: body.floatAltitudes?.map((b) => ({ ...b, weight: b.weight ?? 1 })),
+            floatAltitudeM: body.floatAltitudeM,
             maxFloatSec: body.maxFloatHours === undefined ? undefined : body.maxFloatHours * 3600,
             ascentRateMps: body.ascentRateMps,
             seed: body.seed,

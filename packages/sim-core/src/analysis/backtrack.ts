@@ -1,41 +1,82 @@
-import { maxOf, minOf } from '../arrays.js';
-import { M_PER_DEG, RAD_PER_DEG } from '../earth.js';
-import { gaussian, memberRng, RngStream, uniform } from '../ensemble/random.js';
+/**
+ * Back-tracking: from radar detections of one balloon, where and when was it launched? The answer is
+ * a posterior over launch cells and times under three priors — a launch region, a launch-time window
+ * and a float-altitude density (backtrack-priors.ts) — computed by backward members weighted by the
+ * priors and by how well they pass every detection (backtrack-backward.ts), and cross-checked by
+ * forward selection (backtrack-forward.ts); the two are summarised and compared cell by cell
+ * (backtrack-cells.ts).
+ */
 import { invalid } from '../errors.js';
-import { ellipsoidDistanceM } from '../geo/ellipsoid.js';
-import { initialBearingDeg } from '../geo/sphere.js';
 import { SCENARIO_DEFAULTS } from '../scenario/defaults.js';
-import { MemberSet } from '../solver/members.js';
-import { Simulation, type SolverMethod } from '../solver/simulation.js';
-import { MemberStatus } from '../solver/status.js';
+import type { SolverMethod } from '../solver/simulation.js';
 import { isoTimeOrNull, isoTimeText } from '../time.js';
 import { coversLonLat, type WindField } from '../wind/wind-field.js';
-import { type DensityGrid, densityGrid } from './ensemble-stats.js';
-import { median, rounded } from './stats.js';
+import { type AltitudeFit, type Detection, FloatAltitudes, fitFloatAltitude } from './backtrack-altitude.js';
+import { type BacktrackSetup, backwardPosterior } from './backtrack-backward.js';
+import {
+  type Agreement,
+  agreementOf,
+  effectiveSampleSize,
+  type LaunchArea,
+  type LaunchCell,
+  type LaunchSamples,
+  launchAreas,
+  rankCells,
+  weightedQuantile,
+} from './backtrack-cells.js';
+import { forwardSelection } from './backtrack-forward.js';
+import {
+  type AltitudeBand,
+  AltitudePrior,
+  checkWindow,
+  DEFAULT_FLOAT_ALTITUDES,
+  type LaunchRegion,
+  type LaunchWindow,
+  NIGHT_WINDOW_DEFAULTS,
+  nightWindowBefore,
+} from './backtrack-priors.js';
+import type { DensityGrid } from './ensemble-stats.js';
+import { rounded } from './stats.js';
 
-/** One radar (or visual) detection of a balloon, with its uncertainties (1 σ). */
-export interface Detection {
-  lon: number;
-  lat: number;
-  altM: number;
-  /** Time of the detection (s since the Unix epoch). */
-  tSec: number;
-  sigmaPositionM?: number;
-  sigmaAltM?: number;
-  sigmaTimeSec?: number;
-}
+export { type AltitudeFit, type Detection, fitFloatAltitude } from './backtrack-altitude.js';
+export {
+  type Agreement,
+  AREA_RADIUS_KM,
+  type LaunchArea,
+  type LaunchCell,
+  type LaunchSamples,
+} from './backtrack-cells.js';
 
 /**
  * Defaults of a back-track's own options. The solver, step, seed, wind-error correlation and ground
  * default to the scenario's (SCENARIO_DEFAULTS), so a back-track and a forward run agree.
  */
 export const BACKTRACK_DEFAULTS = Object.freeze({
+  /** Backward members: float paths from the last detection. */
   members: 500,
-  maxFloatSec: 8 * 3600,
+  /** Launch candidates of the forward cross-check. */
+  forwardMembers: 2000,
   ascentRateMps: 3,
   ascentRateFraction: 0.15,
   windSigmaMps: 1,
+  /** Cells of the posterior (degrees; 0.05° is 5.6 km north–south, 3.3 km east–west at 54° N). */
   cellDeg: 0.05,
+  /** Spacing of the float ends along a path from which the ascent is traced down (s): 3 km at 10 m/s. */
+  candidateEverySec: 300,
+  /**
+   * The smallest σ a member is matched to a detection's position with (m): with fewer than a few
+   * thousand members an exact position would be passed by none; 300 m is well under the spread the
+   * wind error gives a member in 10 minutes (≈ 600 m at σ 1 m/s).
+   */
+  matchFloorM: 300,
+  /** The forward check's candidates: within this (m) and ± this (s) of a backward launch. */
+  forwardRadiusM: 3000,
+  forwardTimeSpreadSec: 600,
+  /** Kept when within this many σ of every detection. */
+  acceptSigmas: 3,
+  /** Cells listed, most probable first, and launch areas (places to look) listed. */
+  topCells: 5,
+  areas: 5,
 });
 
 export interface BacktrackOptions {
@@ -46,13 +87,28 @@ export interface BacktrackOptions {
   members?: number;
   /** Seed of the members' random streams (default: the scenario default). */
   seed?: number;
-  /** The balloon floated for up to this long before the (first) detection: a uniform prior (default 8 h). */
+  /**
+   * Where launches are possible (launchRegion of backtrack-priors.ts): launches outside weigh 0.
+   * Default: anywhere. The command line and the server default to the bundled Belarusian border
+   * strip, 2–30 km inside Belarus.
+   */
+  region?: LaunchRegion | null;
+  /**
+   * When launches are possible (s since the epoch). Default: the night before the first detection,
+   * from `windowStartHourLocal` (16:00) local time in `timeZone` (Europe/Vilnius) to the detection.
+   */
+  launchWindow?: LaunchWindow;
+  timeZone?: string;
+  windowStartHourLocal?: number;
+  /** Float-altitude prior: bands of relative density (default 1–5 km, denser at 3–4 km); null: none. */
+  floatAltitudes?: readonly AltitudeBand[] | null;
+  /** A known float altitude (m): every member floats there; overrides the prior and the fit. */
+  floatAltitudeM?: number;
+  /** The balloon floated at most this long before the first detection (s). Default: the window bounds it. */
   maxFloatSec?: number;
   /** Ascent rate of the balloon after launch (m/s, default 3) and its relative spread (default 0.15). */
   ascentRateMps?: number;
   ascentRateFraction?: number;
-  /** Float altitude: default the detection's, or the best fit when there are several detections. */
-  floatAltitudeM?: number;
   /** Stochastic wind error of the members (default σ 1 m/s; correlation: the scenario default, 1 h). */
   windSigmaMps?: number;
   windCorrelationSec?: number;
@@ -60,53 +116,71 @@ export interface BacktrackOptions {
   method?: SolverMethod;
   dtSec?: number;
   groundElevationM?: number;
-  /** Where launches are plausible (e.g. Belarus): others are reported but not counted. */
-  plausible?: (lon: number, lat: number) => boolean;
-  /** Grid cell of the launch-area probability grid (degrees, default 0.05). */
+  /** Grid cell of the launch posterior (degrees, default 0.05). */
   cellDeg?: number;
+  /** Spacing of float ends along each member's path (s, default 300). */
+  candidateEverySec?: number;
+  /** Smallest σ of the match to a detection's position (m, default 300). */
+  matchFloorM?: number;
+  /** The forward cross-check (on by default); false turns it off. */
+  forward?: false | { members?: number; radiusM?: number; timeSpreadSec?: number; acceptSigmas?: number };
 }
 
-/** Misfit of one candidate float altitude against the later detections. */
-export interface AltitudeFit {
-  altM: number;
-  /** Root-mean-square distance between predicted and detected positions (km, on the WGS 84 ellipsoid). */
-  rmsKm: number;
+/** The priors a back-track ran with, as outputs state them. */
+export interface BacktrackPriors {
+  region: { id: string; name: string } | null;
+  launchWindow: { start: string; end: string; rule: string };
+  floatAltitudes: AltitudeBand[] | null;
+  floatAltitudeM: number | null;
+  maxFloatSec: number | null;
 }
 
-export interface LaunchCell {
-  /** The cell's centre (degrees). */
-  lon: number;
-  lat: number;
-  probability: number;
+/** The forward cross-check's figures. */
+export interface ForwardSummary {
+  /** Candidate launches drawn, those outside the priors, those run, those kept. */
+  proposed: number;
+  outsidePriors: number;
+  run: number;
+  kept: number;
+  effectiveSamples: number;
   medianLaunch: string | null;
-  /** From the (first) detection to the cell's centre: the geodesic on WGS 84 (km, 0.1 km). */
-  distanceKm: number;
-  /**
-   * The initial bearing of that line (whole degrees clockwise from true north, 0–359). geolib gives
-   * bearings on the sphere only; at these latitudes the WGS 84 azimuth differs by < 0.1° (checked
-   * against Vincenty's inverse azimuth), well under the degree reported.
-   */
-  bearingDeg: number;
+  floatAltitudeM: number | null;
+  areas: LaunchArea[];
+  mostLikely: LaunchCell[];
 }
 
 export interface BacktrackResult {
+  priors: BacktrackPriors;
+  /** The posterior median float altitude (m); the detections' altitude when nothing is in the priors. */
   floatAltitudeM: number;
-  /** Present when the float altitude was fitted to several detections. */
+  /** Present when there are several detections: the misfit of each float altitude to the track. */
   altitudeFit: AltitudeFit[] | null;
   members: number;
-  /** Members traced back to the ground within the prior float time, and of those the plausible ones. */
+  /** Launch candidates traced down, those that reached the ground, and those inside the priors. */
+  candidates: number;
   reachedGround: number;
   plausible: number;
-  /** Launch point and time per member (NaN when it did not reach the ground or left the wind data). */
-  launchLon: Float64Array;
-  launchLat: Float64Array;
-  launchTSec: Float64Array;
-  plausibleMember: Uint8Array;
-  /** Launch-area probability: counts of plausible launch points per cell. */
+  /** Kish's effective number of the posterior's samples. */
+  effectiveSamples: number;
+  /** The posterior's samples: launch point, time, float altitude and weight per candidate. */
+  samples: LaunchSamples;
+  /** Posterior mass per cell ("counts" hold masses that sum to 1). */
   grid: DensityGrid | null;
-  /** The most likely launch cells, best first (probability = share of plausible members). */
+  /**
+   * Where to look, in order (launchAreas): the first is the best estimate of the launch point (the
+   * posterior's medoid), each next one adds the most posterior mass within its radius.
+   */
+  areas: LaunchArea[];
+  /** The most likely launch cells, by posterior mass. */
   mostLikely: LaunchCell[];
+  /** Launch time over the whole posterior: median, 5 % and 95 %. */
   medianLaunch: string | null;
+  launchFrom: string | null;
+  launchTo: string | null;
+  forward: (ForwardSummary & { samples: LaunchSamples }) | null;
+  agreement: Agreement | null;
+  /** What the figures do not show: an empty posterior, members cut short, detections no member passes. */
+  warnings: string[];
 }
 
 function checkDetection(d: Detection, k: number, wind: WindField): void {
@@ -117,7 +191,7 @@ function checkDetection(d: Detection, k: number, wind: WindField): void {
   if (!Number.isFinite(d.tSec)) invalid(`${at}.tSec`, 'must be a finite time', d.tSec);
   for (const key of ['sigmaPositionM', 'sigmaAltM', 'sigmaTimeSec'] as const) {
     const v = d[key];
-    if (v !== undefined && !(v >= 0)) invalid(`${at}.${key}`, 'must be >= 0', v);
+    if (v !== undefined && !(v >= 0 && Number.isFinite(v))) invalid(`${at}.${key}`, 'must be >= 0', v);
   }
   const c = wind.coverage;
   if (!coversLonLat(c, d.lon, d.lat)) invalid(at, 'lies outside the wind data', { lon: d.lon, lat: d.lat });
@@ -127,223 +201,251 @@ function checkDetection(d: Detection, k: number, wind: WindField): void {
     invalid(`${at}.altM`, `is above the top of the wind data (${c.altMaxM.toFixed(0)} m)`, d.altM);
 }
 
-/**
- * Fits the float altitude to several detections of one balloon: for each candidate altitude a
- * balloon floating there is carried from the first detection, and its positions at the later
- * detection times are compared with the detections (RMS distance). All candidates run at once.
- */
-export function fitFloatAltitude(
-  wind: WindField,
-  detections: Detection[],
-  candidatesM: number[],
-  options: { method?: SolverMethod; dtSec?: number } = {},
-): AltitudeFit[] {
-  const sorted = [...detections].sort((a, b) => a.tSec - b.tSec);
-  const first = sorted[0];
-  const last = sorted[sorted.length - 1];
-  const dtSec = options.dtSec ?? SCENARIO_DEFAULTS.dtSec;
-  const members = new MemberSet(candidatesM.length);
-  candidatesM.forEach((alt, i) => {
-    members.lon[i] = first.lon;
-    members.lat[i] = first.lat;
-    members.launchTSec[i] = first.tSec;
-    members.floatAltM[i] = alt;
-  });
-  const span = last.tSec - first.tSec;
-  const sim = new Simulation({
-    wind,
-    members,
-    method: options.method ?? SCENARIO_DEFAULTS.method,
-    dtSec,
-    direction: 'forward',
-    durationSec: Math.max(dtSec, Math.ceil(span / dtSec) * dtSec),
-  });
-  const squared = new Float64Array(candidatesM.length);
-  const prevLon = Float64Array.from(sim.lon);
-  const prevLat = Float64Array.from(sim.lat);
-  let next = 1;
-  let tPrev = sim.tSec;
-  while (!sim.done && next < sorted.length) {
-    sim.step();
-    const tNow = sim.tSec;
-    while (next < sorted.length && sorted[next].tSec <= tNow) {
-      // Linear between the two steps around the detection time. Once per candidate and detection, not
-      // per step: the ellipsoid's iterative distance costs nothing here.
-      const d = sorted[next];
-      const f = (d.tSec - tPrev) / (tNow - tPrev);
-      for (let i = 0; i < candidatesM.length; i++) {
-        const lon = prevLon[i] + f * (sim.lon[i] - prevLon[i]);
-        const lat = prevLat[i] + f * (sim.lat[i] - prevLat[i]);
-        squared[i] += Number.isFinite(lon)
-          ? ellipsoidDistanceM(lon, lat, d.lon, d.lat) ** 2
-          : Number.POSITIVE_INFINITY;
-      }
-      next++;
-    }
-    prevLon.set(sim.lon);
-    prevLat.set(sim.lat);
-    tPrev = tNow;
-  }
-  const later = sorted.length - 1;
-  return candidatesM.map((altM, i) => ({ altM, rmsKm: Math.sqrt(squared[i] / later) / 1000 }));
+function positive(name: string, value: number | undefined, fallback: number, orZero = false): number {
+  const v = value ?? fallback;
+  if (!(Number.isFinite(v) && (orZero ? v >= 0 : v > 0)))
+    invalid(name, orZero ? 'must be >= 0' : 'must be > 0', v);
+  return v;
 }
 
+function count(name: string, value: number | undefined, fallback: number, min: number): number {
+  const v = value ?? fallback;
+  if (!(Number.isInteger(v) && v >= min && v <= 1_000_000))
+    invalid(name, `must be an integer from ${min} to 1000000`, v);
+  return v;
+}
+
+const km = (m: number) => `${(m / 1000).toFixed(1)} km`;
+
 /**
- * Traces a detected balloon back to where it was probably launched. Backward members start at the
- * detection (perturbed by its uncertainties), float back for a time drawn uniformly up to
- * `maxFloatSec`, then trace the ascent back down to the ground: each member gives one launch point
- * and time. The plausible ones (inside the origin country, when given) form the launch-area
- * probability grid.
+ * Traces a detected balloon back to where and when it was probably launched (see the file's head).
+ * Throws an InputError naming the option or detection that is wrong; an answer the priors leave
+ * empty is no error: it comes with a warning saying so.
  */
 export function backtrack(options: BacktrackOptions): BacktrackResult {
   const { wind, detections } = options;
   if (!Array.isArray(detections) || detections.length === 0)
     invalid('detections', 'must hold at least one detection', detections);
   for (const [k, d] of detections.entries()) checkDetection(d, k, wind);
-  const n = options.members ?? BACKTRACK_DEFAULTS.members;
-  if (!(Number.isInteger(n) && n >= 1 && n <= 1_000_000))
-    invalid('members', 'must be an integer from 1 to 1000000', n);
-  const maxFloatSec = options.maxFloatSec ?? BACKTRACK_DEFAULTS.maxFloatSec;
+  const members = count('members', options.members, BACKTRACK_DEFAULTS.members, 1);
+  const ascentRateMps = positive('ascentRateMps', options.ascentRateMps, BACKTRACK_DEFAULTS.ascentRateMps);
+  const ascentRateFraction = positive(
+    'ascentRateFraction',
+    options.ascentRateFraction,
+    BACKTRACK_DEFAULTS.ascentRateFraction,
+    true,
+  );
+  const windSigmaMps = positive('windSigmaMps', options.windSigmaMps, BACKTRACK_DEFAULTS.windSigmaMps, true);
+  const maxFloatSec = options.maxFloatSec ?? Number.POSITIVE_INFINITY;
   if (!(maxFloatSec > 0)) invalid('maxFloatSec', 'must be > 0', maxFloatSec);
-  const ascent = options.ascentRateMps ?? BACKTRACK_DEFAULTS.ascentRateMps;
-  if (!(ascent > 0)) invalid('ascentRateMps', 'must be > 0', ascent);
+  const cellDeg = options.cellDeg ?? BACKTRACK_DEFAULTS.cellDeg;
+  if (!(cellDeg >= 0.001 && cellDeg <= 1)) invalid('cellDeg', 'must be from 0.001 to 1 degree', cellDeg);
+  const candidateEverySec = positive(
+    'candidateEverySec',
+    options.candidateEverySec,
+    BACKTRACK_DEFAULTS.candidateEverySec,
+  );
+  const matchFloorM = positive('matchFloorM', options.matchFloorM, BACKTRACK_DEFAULTS.matchFloorM);
   const method = options.method ?? SCENARIO_DEFAULTS.method;
   const dtSec = options.dtSec ?? SCENARIO_DEFAULTS.dtSec;
   const sorted = [...detections].sort((a, b) => a.tSec - b.tSec);
   const first = sorted[0];
 
-  let altitudeFit: AltitudeFit[] | null = null;
-  let floatAlt = options.floatAltitudeM ?? first.altM;
-  if (options.floatAltitudeM === undefined && sorted.length > 1) {
-    const top = Math.min(wind.coverage.altMaxM, 8000);
-    const candidates: number[] = [];
-    for (let alt = 250; alt <= top; alt += 100) candidates.push(alt);
-    altitudeFit = fitFloatAltitude(wind, sorted, candidates, { method, dtSec });
-    floatAlt = altitudeFit.reduce((best, f) => (f.rmsKm < best.rmsKm ? f : best)).altM;
-  }
-
-  const seed = options.seed ?? SCENARIO_DEFAULTS.seed;
-  const members = new MemberSet(n);
-  const sigmaPos = first.sigmaPositionM ?? 0;
-  const sigmaAlt = first.sigmaAltM ?? 0;
-  const sigmaTime = first.sigmaTimeSec ?? 0;
-  const fraction = options.ascentRateFraction ?? BACKTRACK_DEFAULTS.ascentRateFraction;
-  for (let i = 0; i < n; i++) {
-    const rng = memberRng(seed, RngStream.launch, i);
-    const dNorth = gaussian(rng) * sigmaPos;
-    const dEast = gaussian(rng) * sigmaPos;
-    members.lat[i] = first.lat + dNorth / M_PER_DEG;
-    members.lon[i] = first.lon + dEast / (M_PER_DEG * Math.cos(first.lat * RAD_PER_DEG));
-    members.launchTSec[i] = Math.min(
-      wind.coverage.tMaxSec,
-      Math.max(wind.coverage.tMinSec, first.tSec + gaussian(rng) * sigmaTime),
+  // ---- the priors ----
+  const timeZone = options.timeZone ?? NIGHT_WINDOW_DEFAULTS.timeZone;
+  const startHour = options.windowStartHourLocal ?? NIGHT_WINDOW_DEFAULTS.startHourLocal;
+  const window = checkWindow(
+    options.launchWindow ?? nightWindowBefore(first.tSec, timeZone, startHour),
+    first.tSec,
+  );
+  const rule = options.launchWindow
+    ? 'as given'
+    : `from ${String(startHour).padStart(2, '0')}:00 ${timeZone} on the evening before the first detection, to the detection`;
+  if (
+    options.floatAltitudeM !== undefined &&
+    !(options.floatAltitudeM > 0 && options.floatAltitudeM <= wind.coverage.altMaxM)
+  )
+    invalid(
+      'floatAltitudeM',
+      `must be > 0 and within the wind data (up to ${wind.coverage.altMaxM.toFixed(0)} m)`,
+      options.floatAltitudeM,
     );
-    members.floatAltM[i] = Math.min(wind.coverage.altMaxM, Math.max(50, floatAlt + gaussian(rng) * sigmaAlt));
-    members.launchAltM[i] = members.floatAltM[i];
-    members.floatDurationSec[i] = uniform(rng) * maxFloatSec;
-    members.ascentRateMps[i] = ascent * Math.max(0.2, 1 + gaussian(rng) * fraction);
+  const fixedM = options.floatAltitudeM ?? null;
+  const bands = options.floatAltitudes === undefined ? DEFAULT_FLOAT_ALTITUDES : options.floatAltitudes;
+  const prior = bands === null ? null : new AltitudePrior(bands);
+
+  // Several detections: the float altitude that best carries the balloon along them (a proposal
+  // component; the weights then decide).
+  let altitudeFit: AltitudeFit[] | null = null;
+  let fittedM: number | null = null;
+  if (fixedM === null && sorted.length > 1 && sorted[sorted.length - 1].tSec > first.tSec) {
+    const lo = Math.max(250, prior ? prior.minM : 250);
+    const hi = Math.min(wind.coverage.altMaxM, prior ? prior.maxM : 8000);
+    const candidates: number[] = [];
+    for (let alt = Math.ceil(lo / 100) * 100; alt <= hi; alt += 100) candidates.push(alt);
+    if (candidates.length > 0) {
+      altitudeFit = fitFloatAltitude(wind, sorted, candidates, { method, dtSec });
+      fittedM = altitudeFit.reduce((best, f) => (f.rmsKm < best.rmsKm ? f : best)).altM;
+    }
   }
-  // Long enough for the longest float plus the slowest ascent from the top of the wind data.
-  const slowest = minOf(members.ascentRateMps);
-  const needed = maxFloatSec + (floatAlt + 3 * sigmaAlt) / slowest + 3 * sigmaTime;
-  const sigmaWind = options.windSigmaMps ?? BACKTRACK_DEFAULTS.windSigmaMps;
-  const sim = new Simulation({
+  const altitudes = new FloatAltitudes(prior, sorted, fixedM, fittedM, wind.coverage.altMaxM);
+  const setup: BacktrackSetup = {
     wind,
-    members,
+    detections: sorted,
+    region: options.region ?? null,
+    window,
+    maxFloatSec,
+    altitudes,
+    ascentRateMps,
+    ascentRateFraction,
+    windSigmaMps,
+    windCorrelationSec: options.windCorrelationSec ?? SCENARIO_DEFAULTS.windCorrelationSec,
     method,
     dtSec,
-    direction: 'backward',
-    durationSec: Math.ceil(needed / dtSec) * dtSec,
-    startSec: maxOf(members.launchTSec),
     groundElevationM: options.groundElevationM ?? SCENARIO_DEFAULTS.groundElevationM,
-    windError:
-      sigmaWind > 0
-        ? {
-            sigmaMps: sigmaWind,
-            correlationSec: options.windCorrelationSec ?? SCENARIO_DEFAULTS.windCorrelationSec,
-            seed,
-          }
-        : undefined,
-  });
-  while (!sim.done) sim.step();
+    seed: options.seed ?? SCENARIO_DEFAULTS.seed,
+    matchFloorM,
+  };
 
-  const launchLon = new Float64Array(n).fill(Number.NaN);
-  const launchLat = new Float64Array(n).fill(Number.NaN);
-  const launchTSec = new Float64Array(n).fill(Number.NaN);
-  const plausibleMember = new Uint8Array(n);
-  let reached = 0;
-  for (let i = 0; i < n; i++) {
-    if (sim.status[i] !== MemberStatus.launchPoint) continue;
-    reached++;
-    launchLon[i] = sim.lon[i];
-    launchLat[i] = sim.lat[i];
-    launchTSec[i] = sim.endTSec[i];
-    plausibleMember[i] = !options.plausible || options.plausible(sim.lon[i], sim.lat[i]) ? 1 : 0;
-  }
-  const pl = Array.from(plausibleMember).reduce((a, b) => a + b, 0);
-  const gLon: number[] = [];
-  const gLat: number[] = [];
-  const gT: number[] = [];
-  for (let i = 0; i < n; i++)
-    if (plausibleMember[i]) {
-      gLon.push(launchLon[i]);
-      gLat.push(launchLat[i]);
-      gT.push(launchTSec[i]);
-    }
-  const cellDeg = options.cellDeg ?? BACKTRACK_DEFAULTS.cellDeg;
-  const grid = densityGrid(gLon, gLat, cellDeg);
-  const mostLikely: LaunchCell[] = [];
-  if (grid) {
-    const order = grid.counts
-      .map((c, k) => [c, k] as const)
-      .filter(([c]) => c > 0)
-      .sort((a, b) => b[0] - a[0]);
-    for (const [count, k] of order.slice(0, 5)) {
-      const i = k % grid.nx;
-      const j = Math.floor(k / grid.nx);
-      const times = gT.filter(
-        (_, p) =>
-          Math.min(grid.nx - 1, Math.floor((gLon[p] - grid.lon0) / cellDeg)) === i &&
-          Math.min(grid.ny - 1, Math.floor((gLat[p] - grid.lat0) / cellDeg)) === j,
+  // ---- the backward posterior ----
+  const backward = backwardPosterior(setup, members, candidateEverySec);
+  const top = BACKTRACK_DEFAULTS.topCells;
+  const ranked = rankCells(backward.samples, cellDeg, first, top);
+  const areas = launchAreas(backward.samples, first, BACKTRACK_DEFAULTS.areas);
+  const w = backward.samples.weight;
+  const warnings: string[] = [];
+  const region = setup.region;
+  const windowText = `${isoTimeText(window.startSec, 'minutes')}–${isoTimeText(window.endSec, 'minutes')}`;
+  if (ranked.cells.length === 0)
+    warnings.push(
+      `no launch found inside the priors (region ${region ? region.id : 'anywhere'}, launch window ${windowText}${prior ? `, float altitudes ${prior.minM}–${prior.maxM} m` : ''}): the balloon came from elsewhere or earlier, or the wind data do not reach back far enough; widen the priors to look further`,
+    );
+  if (backward.pathsCutShort > 0.1 * members)
+    warnings.push(
+      `${Math.round((100 * backward.pathsCutShort) / members)} % of the backward members left the wind data (its box or its times) before the launch window opened: earlier launches from there are missing`,
+    );
+  if (window.startSec < wind.coverage.tMinSec)
+    warnings.push(
+      `the wind data begin at ${isoTimeText(wind.coverage.tMinSec, 'minutes')}, after the launch window opens (${isoTimeText(window.startSec, 'minutes')}): earlier launches are not considered`,
+    );
+  if (prior && fixedM === null) {
+    const s = altitudes.sigmaM;
+    if (altitudes.centreM < prior.minM - 2 * s || altitudes.centreM > prior.maxM + 2 * s)
+      warnings.push(
+        `the detections' altitude (${Math.round(altitudes.centreM)} m) lies outside the float-altitude prior (${prior.minM}–${prior.maxM} m): the posterior keeps to the prior's nearest altitudes`,
       );
-      const lon = rounded(grid.lon0 + (i + 0.5) * cellDeg, 4)!;
-      const lat = rounded(grid.lat0 + (j + 0.5) * cellDeg, 4)!;
-      mostLikely.push({
-        lon,
-        lat,
-        probability: rounded(count / pl, 4)!,
-        medianLaunch: isoTimeOrNull(median(times)),
-        distanceKm: rounded(ellipsoidDistanceM(first.lon, first.lat, lon, lat) / 1000, 1)!,
-        bearingDeg: Math.round(initialBearingDeg(first.lon, first.lat, lon, lat)) % 360,
-      });
-    }
   }
+  backward.bestMisfitSigma.forEach((z, k) => {
+    if (z > 3)
+      warnings.push(
+        `no backward member passes detection ${k + 1} of ${sorted.length} (${isoTimeText(sorted[k].tSec, 'seconds')}, in time order) within 3 σ (closest ${Number.isFinite(z) ? z.toFixed(1) : '∞'} σ): are they one balloon, and is the wind right?`,
+      );
+  });
+  const ess = effectiveSampleSize(w);
+  if (ranked.cells.length > 0 && ess < 30)
+    warnings.push(
+      `the posterior rests on few samples (effective ${ess.toFixed(0)}): its cells are rough; more members sharpen it`,
+    );
+
+  // ---- the forward cross-check ----
+  let forward: BacktrackResult['forward'] = null;
+  let agreement: Agreement | null = null;
+  if (options.forward !== false) {
+    const f = options.forward ?? {};
+    const selected = forwardSelection(setup, backward.samples, {
+      members: count('forward.members', f.members, BACKTRACK_DEFAULTS.forwardMembers, 0),
+      radiusM: positive('forward.radiusM', f.radiusM, BACKTRACK_DEFAULTS.forwardRadiusM),
+      timeSpreadSec: positive(
+        'forward.timeSpreadSec',
+        f.timeSpreadSec,
+        BACKTRACK_DEFAULTS.forwardTimeSpreadSec,
+      ),
+      acceptSigmas: positive('forward.acceptSigmas', f.acceptSigmas, BACKTRACK_DEFAULTS.acceptSigmas),
+    });
+    const fRanked = rankCells(selected.samples, cellDeg, first, top);
+    const fAreas = launchAreas(selected.samples, first, BACKTRACK_DEFAULTS.areas);
+    const fw = selected.samples.weight;
+    forward = {
+      proposed: selected.proposed,
+      outsidePriors: selected.outsidePriors,
+      run: selected.run,
+      kept: selected.kept,
+      effectiveSamples: rounded(effectiveSampleSize(fw), 1)!,
+      medianLaunch: isoTimeOrNull(weightedQuantile(selected.samples.tSec, fw, 0.5)),
+      floatAltitudeM: rounded(weightedQuantile(selected.samples.floatAltM, fw, 0.5), -1),
+      areas: fAreas,
+      mostLikely: fRanked.cells,
+      samples: selected.samples,
+    };
+    agreement = agreementOf({ cells: ranked, areas }, { cells: fRanked, areas: fAreas });
+    if (ranked.cells.length > 0 && selected.kept < 20)
+      warnings.push(
+        `the forward check kept ${selected.kept} of ${selected.run} launches run: too few to confirm or refute the back-track`,
+      );
+    else if (agreement && !agreement.agree)
+      warnings.push(
+        `the back-track and the forward check disagree: their best estimates lie ${km(agreement.bestDistanceKm * 1000)} apart`,
+      );
+  }
+
+  const medianAlt = weightedQuantile(backward.samples.floatAltM, w, 0.5);
   return {
-    floatAltitudeM: floatAlt,
+    priors: {
+      region: region ? { id: region.id, name: region.name } : null,
+      launchWindow: {
+        start: isoTimeText(window.startSec, 'seconds'),
+        end: isoTimeText(window.endSec, 'seconds'),
+        rule,
+      },
+      floatAltitudes: prior && fixedM === null ? prior.bands.map((b) => ({ ...b })) : null,
+      floatAltitudeM: fixedM,
+      maxFloatSec: Number.isFinite(maxFloatSec) ? maxFloatSec : null,
+    },
+    floatAltitudeM: Math.round(Number.isFinite(medianAlt) ? medianAlt : (fixedM ?? altitudes.centreM)),
     altitudeFit,
-    members: n,
-    reachedGround: reached,
-    plausible: pl,
-    launchLon,
-    launchLat,
-    launchTSec,
-    plausibleMember,
-    grid,
-    mostLikely,
-    medianLaunch: isoTimeOrNull(median(gT)),
+    members: backward.members,
+    candidates: backward.candidates,
+    reachedGround: backward.reachedGround,
+    plausible: backward.plausible,
+    effectiveSamples: rounded(ess, 1)!,
+    samples: backward.samples,
+    grid: ranked.grid,
+    areas,
+    mostLikely: ranked.cells,
+    medianLaunch: isoTimeOrNull(weightedQuantile(backward.samples.tSec, w, 0.5)),
+    launchFrom: isoTimeOrNull(weightedQuantile(backward.samples.tSec, w, 0.05)),
+    launchTo: isoTimeOrNull(weightedQuantile(backward.samples.tSec, w, 0.95)),
+    forward,
+    agreement,
+    warnings,
   };
 }
 
-/** What a back-track tells, without the per-member arrays: the command line's --json, the server's answer. */
+/**
+ * What a back-track tells, without the per-sample arrays: the command line's --json, the server's
+ * answer. `version` 2: the posterior under priors (earlier answers had no `version`; their fields
+ * keep their names and meaning, except that `grid.counts` now holds posterior mass).
+ */
 export function backtrackSummary(result: BacktrackResult) {
+  const { samples: _, ...forward } = result.forward ?? { samples: null };
   return {
+    version: 2 as const,
+    priors: result.priors,
     floatAltitudeM: result.floatAltitudeM,
     altitudeFit: result.altitudeFit,
     members: result.members,
+    candidates: result.candidates,
     reachedGround: result.reachedGround,
     plausible: result.plausible,
+    effectiveSamples: result.effectiveSamples,
     medianLaunch: result.medianLaunch,
+    launchFrom: result.launchFrom,
+    launchTo: result.launchTo,
+    areas: result.areas,
     mostLikely: result.mostLikely,
     grid: result.grid,
+    forward: result.forward ? (forward as ForwardSummary) : null,
+    agreement: result.agreement,
+    warnings: result.warnings,
   };
 }
