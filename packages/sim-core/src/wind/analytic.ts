@@ -141,9 +141,10 @@ export function directionOfWind(uMps: number, vMps: number): { directionDeg: num
 export class SoundingWind implements WindField {
   readonly coverage: WindCoverage;
   readonly description: string;
-  private readonly altsM: Float64Array;
-  private readonly u: Float64Array;
-  private readonly v: Float64Array;
+  /** Levels' altitudes (m AMSL, ascending) and their u, v (m/s): read them, never write. */
+  readonly altsM: Float64Array;
+  readonly u: Float64Array;
+  readonly v: Float64Array;
   constructor(levels: readonly SoundingLevel[], description = 'sounding profile') {
     if (levels.length === 0) invalid('levels', 'must hold at least one level', levels);
     const sorted = [...levels].sort((a, b) => a.altM - b.altM);
