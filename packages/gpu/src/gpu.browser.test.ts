@@ -1,0 +1,135 @@
+/**
+ * The GPU path against the CPU path, in a real browser: Chromium's WebGPU on SwiftShader (a CPU
+ * implementation of Vulkan), so the kernel runs here and in CI without a GPU. The test page
+ * (test-page/cases.ts) is built with Vite into a temporary folder, served from 127.0.0.1 (WebGPU
+ * needs a secure context), and runs each case on the CPU (runPrepared, the reference) and on the
+ * GPU (runPreparedOnGpu); this test asserts the comparison.
+ *
+ * Skipped, with a line saying why, when there is no Chromium at /usr/bin/chromium (CHROMIUM_PATH);
+ * CI sets REQUIRE_CHROMIUM=1, so that there a missing browser fails instead.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseReport } from './test-page/cases.js';
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM_PATH);
+const NO_CHROMIUM = `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
+const PAGE = resolve(import.meta.dirname, 'test-page');
+const SIM_CORE = resolve(import.meta.dirname, '../../sim-core/src/index.ts');
+
+if (!hasChromium) {
+  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
+  console.log(`GPU browser tests skipped: ${NO_CHROMIUM}`);
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
+
+describe.skipIf(!hasChromium)('the GPU path in Chromium (WebGPU on SwiftShader) against the CPU', () => {
+  let browser: Browser;
+  let server: Server;
+  let outDir: string;
+  let reports: CaseReport[];
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'balloon-gpu-page-'));
+    await build({
+      root: PAGE,
+      logLevel: 'error',
+      configFile: false,
+      base: './',
+      resolve: { alias: [{ find: /^@balloon-sim\/sim-core$/, replacement: SIM_CORE }] },
+      build: { outDir, emptyOutDir: true, target: 'es2022', minify: false },
+    });
+    server = createServer(async (req, res) => {
+      const name = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      const file = resolve(outDir, `.${name.endsWith('/') ? `${name}index.html` : name}`);
+      try {
+        const body = await readFile(file);
+        res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
+        res.end(body);
+      } catch {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as AddressInfo).port;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      // No --disable-gpu: it turns WebGPU off. SwiftShader is Chromium's own CPU adapter.
+      args: ['--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'],
+    });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    const result = await page.evaluate(
+      () => (window as unknown as { gpuReport: Promise<CaseReport[] | string> }).gpuReport,
+    );
+    if (typeof result === 'string') throw new Error(`the page could not run the GPU path: ${result}`);
+    expect(errors).toEqual([]);
+    reports = result;
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((done) => server?.close(done));
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('runs every case, each exercising the events it was made for', () => {
+    const kinds = Object.fromEntries(reports.map((r) => [r.name, r.kinds]));
+    console.log(JSON.stringify(reports, null, 1));
+    expect(reports.length).toBe(6);
+    for (const r of reports) expect(r.kinds).toContain('launch');
+    expect(kinds['shear: ascent, float, descent, landing, wind error']).toEqual(
+      expect.arrayContaining(['float', 'descent', 'landing']),
+    );
+    expect(kinds['shear: burst, release']).toEqual(expect.arrayContaining(['burst', 'release', 'landing']));
+    expect(kinds['altitude grid: orography, landing on the ground']).toEqual(
+      expect.arrayContaining(['float', 'descent', 'landing']),
+    );
+    expect(kinds['altitude grid: float to the end, leaving the box, wind end']).toEqual(
+      expect.arrayContaining(['float', 'left-domain', 'wind-ended']),
+    );
+    expect(kinds['pressure grid: float on a pressure surface, descent']).toEqual(
+      expect.arrayContaining(['float', 'descent', 'landing']),
+    );
+  });
+
+  it('ends every member as the CPU does: the same status, within metres', () => {
+    for (const r of reports) {
+      expect(r.statusDiffs, r.name).toEqual([]);
+      // float32 increments over hundreds of steps: centimetres to a metre (README, Precision).
+      expect(r.maxEndDistanceM, r.name).toBeLessThan(5);
+      expect(r.maxEndAltDiffM, r.name).toBeLessThan(1);
+    }
+  });
+
+  it('reports the same events, at the same times and places', () => {
+    for (const r of reports) {
+      expect(r.unmatchedEvents, r.name).toEqual([]);
+      expect(r.gpuEvents, r.name).toBe(r.cpuEvents);
+      expect(r.maxEventDtSec, r.name).toBeLessThan(0.5);
+      expect(r.maxEventDistanceM, r.name).toBeLessThan(5);
+    }
+  });
+
+  it('gives the same frames and the same analysis (zone entries, border crossings, probabilities)', () => {
+    for (const r of reports) {
+      expect(r.gpuFrames, r.name).toBe(r.cpuFrames);
+      expect(r.frameFlyingDiffs, r.name).toBe(0);
+      expect(r.maxFrameDistanceM, r.name).toBeLessThan(5);
+      expect(r.unmatchedAnalysisEvents, r.name).toEqual([]);
+      expect(r.gpuZoneProbabilities, r.name).toEqual(r.cpuZoneProbabilities);
+    }
+  });
+});
