@@ -17,7 +17,7 @@ import { extname, join, resolve } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseReport } from './test-page/cases.js';
+import type { CaseReport, DriftReport } from './test-page/cases.js';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM_PATH);
@@ -37,6 +37,7 @@ describe.skipIf(!hasChromium)('the GPU path in Chromium (WebGPU on SwiftShader) 
   let server: Server;
   let outDir: string;
   let reports: CaseReport[];
+  let drift: DriftReport[];
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'balloon-gpu-page-'));
@@ -72,11 +73,14 @@ describe.skipIf(!hasChromium)('the GPU path in Chromium (WebGPU on SwiftShader) 
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`http://127.0.0.1:${port}/`);
     const result = await page.evaluate(
-      () => (window as unknown as { gpuReport: Promise<CaseReport[] | string> }).gpuReport,
+      () =>
+        (window as unknown as { gpuReport: Promise<{ cases: CaseReport[]; drift: DriftReport[] } | string> })
+          .gpuReport,
     );
     if (typeof result === 'string') throw new Error(`the page could not run the GPU path: ${result}`);
     expect(errors).toEqual([]);
-    reports = result;
+    reports = result.cases;
+    drift = result.drift;
   }, 300_000);
 
   afterAll(async () => {
@@ -130,6 +134,15 @@ describe.skipIf(!hasChromium)('the GPU path in Chromium (WebGPU on SwiftShader) 
       expect(r.maxFrameDistanceM, r.name).toBeLessThan(5);
       expect(r.unmatchedAnalysisEvents, r.name).toEqual([]);
       expect(r.gpuZoneProbabilities, r.name).toEqual(r.cpuZoneProbabilities);
+    }
+  });
+
+  it('ends drift-bench v1 and v2 (12 h, RK4, 60 s) within 20 m of the CPU, as issue 17 asks', () => {
+    console.log(JSON.stringify(drift));
+    expect(drift.map((d) => d.grid)).toEqual(['altitude', 'pressure']);
+    for (const d of drift) {
+      expect(d.gpuActive, d.grid).toBe(d.cpuActive);
+      expect(d.maxEndDistanceM, d.grid).toBeLessThan(20);
     }
   });
 });

@@ -7,19 +7,24 @@
  * prepared run to runPreparedOnGpu, read the same RunResult the CPU gives.
  */
 import {
+  AltitudeGridWind,
   type AnalysisTargets,
   distanceM,
   gridWind,
   isaAltitudeM,
   LinearShearWind,
+  MemberSet,
+  MemberStatus,
   type PreparedRun,
+  PressureGridWind,
   prepareRun,
   type RunResult,
   runPrepared,
+  Simulation,
   STATUS_NAMES,
   type WindField,
 } from '@balloon-sim/sim-core';
-import { runPreparedOnGpu } from '../index.js';
+import { GpuSimulation, runPreparedOnGpu } from '../index.js';
 
 export interface CaseReport {
   name: string;
@@ -345,9 +350,120 @@ function zoneProbabilities(r: RunResult): number[] {
   return r.summary.zones.map((z) => z.probability);
 }
 
+export interface DriftReport {
+  grid: 'altitude' | 'pressure';
+  members: number;
+  steps: number;
+  /** Members active at the end, CPU and GPU. */
+  cpuActive: number;
+  gpuActive: number;
+  /** Largest distance between the CPU's and the GPU's end positions (m), and the mean. */
+  maxEndDistanceM: number;
+  meanEndDistanceM: number;
+}
+
+/** drift-bench v1 (altitude levels) or v2 (pressure levels), ../shared/bench/WORKLOAD.md. */
+function driftWind(grid: 'altitude' | 'pressure'): AltitudeGridWind | PressureGridWind {
+  const nx = 89;
+  const ny = 41;
+  const nt = 17;
+  const alts = [0, 250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
+  const pressures = [1000, 975, 950, 925, 900, 850, 800, 750, 700, 650, 600, 550, 500];
+  const nz = grid === 'pressure' ? pressures.length : alts.length;
+  const u = new Float32Array(nx * ny * nz * nt);
+  const v = new Float32Array(u.length);
+  const heights = new Float32Array(u.length);
+  let idx = 0;
+  for (let n = 0; n < nt; n++) {
+    const th = n * 3;
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++, idx++) {
+          const lon = 14 + 0.25 * i;
+          const lat = 50 + 0.25 * j;
+          const z =
+            grid === 'pressure'
+              ? 44_330.8 * (1 - (pressures[k] / 1013.25) ** 0.190263) + 30 * Math.sin(0.3 * lon + 0.1 * th)
+              : alts[k];
+          heights[idx] = z;
+          u[idx] = 4 + 0.0015 * z + 4 * Math.sin(0.7 * lon + 0.05 * th) * Math.cos(0.9 * lat);
+          v[idx] = 2 + 0.001 * z + 5 * Math.cos(0.5 * lon - 0.8 * lat + 0.1 * th);
+        }
+  }
+  const common = {
+    lon: { start: 14, step: 0.25, count: nx },
+    lat: { start: 50, step: 0.25, count: ny },
+    timesSec: Array.from({ length: nt }, (_, n) => n * 10_800),
+    u,
+    v,
+  };
+  return grid === 'pressure'
+    ? new PressureGridWind({
+        ...common,
+        levels: { kind: 'pressure', pressuresHpa: pressures, geopotentialHeightM: heights },
+        description: 'drift-bench v2',
+      })
+    : new AltitudeGridWind({
+        ...common,
+        levels: { kind: 'altitude', altitudesM: alts },
+        description: 'drift-bench v1',
+      });
+}
+
+/** drift-bench's members (the first `count` of its particles), 12 h of RK4 at 60 s, CPU and GPU. */
+export async function driftBench(device: GPUDevice, grid: 'altitude' | 'pressure', count: number) {
+  const frac = (x: number) => x - Math.floor(x);
+  const members = new MemberSet(count);
+  for (let p = 0; p < count; p++) {
+    members.lon[p] = 23.5 + 3.0 * frac(p * 0.618034);
+    members.lat[p] = 53.6 + 0.8 * frac(p * 0.414214);
+    members.floatAltM[p] = 300 + 3700 * frac(p * 0.732051);
+    members.launchTSec[p] = 0;
+  }
+  const steps = 720;
+  const options = {
+    wind: driftWind(grid),
+    members,
+    method: 'rk4' as const,
+    dtSec: 60,
+    direction: 'forward' as const,
+    durationSec: 60 * steps,
+  };
+  const cpu = new Simulation(options);
+  while (!cpu.done) cpu.step();
+  const gpu = await GpuSimulation.create(device, options);
+  await gpu.init(false);
+  while (!gpu.done) await gpu.advance(steps);
+  const end = await gpu.endState();
+  gpu.destroy();
+  let max = 0;
+  let sum = 0;
+  let cpuActive = 0;
+  let gpuActive = 0;
+  for (let p = 0; p < count; p++) {
+    const d = distanceM(cpu.lon[p], cpu.lat[p], end.lon[p], end.lat[p]);
+    max = Math.max(max, d);
+    sum += d;
+    if (cpu.status[p] === MemberStatus.active) cpuActive++;
+    if (end.status[p] === MemberStatus.active) gpuActive++;
+  }
+  const report: DriftReport = {
+    grid,
+    members: count,
+    steps,
+    cpuActive,
+    gpuActive,
+    maxEndDistanceM: max,
+    meanEndDistanceM: sum / count,
+  };
+  return report;
+}
+
 async function main(): Promise<void> {
   const state = document.getElementById('state')!;
-  const w = window as unknown as { gpuReport: Promise<CaseReport[] | string> };
+  const w = window as unknown as {
+    gpuReport: Promise<{ cases: CaseReport[]; drift: DriftReport[] } | string>;
+  };
   w.gpuReport = (async () => {
     if (!navigator.gpu) return 'no navigator.gpu in this browser';
     const adapter = await navigator.gpu.requestAdapter();
@@ -359,7 +475,8 @@ async function main(): Promise<void> {
       const gpu = await runPreparedOnGpu(device, c.prepared, { targets: c.targets });
       reports.push(compare(c.name, cpu, gpu));
     }
-    return reports;
+    const drift = [await driftBench(device, 'altitude', 1000), await driftBench(device, 'pressure', 1000)];
+    return { cases: reports, drift };
   })();
   state.textContent = 'running';
   await w.gpuReport.catch(() => undefined);
