@@ -14,7 +14,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { hasSharedData, REPO_ROOT, sharedDataPath } from '@balloon-sim/sim-core/testing';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseReport, DriftReport } from './test-page/cases.js';
@@ -24,6 +25,10 @@ const hasChromium = existsSync(CHROMIUM_PATH);
 const NO_CHROMIUM = `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 const PAGE = resolve(import.meta.dirname, 'test-page');
 const SIM_CORE = resolve(import.meta.dirname, '../../sim-core/src/index.ts');
+const FORMATS = resolve(import.meta.dirname, '../../formats/src/index.ts');
+const GRODNO = resolve(REPO_ROOT, 'fixtures/scenarios/grodno-2020-08-04.json');
+const GRODNO_FILES = ['20200804_f000.grib2', '20200804_f006.grib2', '20200804_f012.grib2'];
+const GFS_DIR = 'gfs-0p25-poland';
 
 if (!hasChromium) {
   if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
@@ -36,6 +41,7 @@ describe.skipIf(!hasChromium)('the GPU path in Chromium (WebGPU on SwiftShader) 
   let browser: Browser;
   let server: Server;
   let outDir: string;
+  let page: Page;
   let reports: CaseReport[];
   let drift: DriftReport[];
 
@@ -46,12 +52,21 @@ describe.skipIf(!hasChromium)('the GPU path in Chromium (WebGPU on SwiftShader) 
       logLevel: 'error',
       configFile: false,
       base: './',
-      resolve: { alias: [{ find: /^@balloon-sim\/sim-core$/, replacement: SIM_CORE }] },
+      resolve: {
+        alias: [
+          { find: /^@balloon-sim\/sim-core$/, replacement: SIM_CORE },
+          { find: /^@balloon-sim\/formats$/, replacement: FORMATS },
+        ],
+      },
       build: { outDir, emptyOutDir: true, target: 'es2022', minify: false },
     });
     server = createServer(async (req, res) => {
       const name = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-      const file = resolve(outDir, `.${name.endsWith('/') ? `${name}index.html` : name}`);
+      // The real wind files, from ../shared/data (never copied into the repository).
+      const data = /^\/data\/([\w.]+)$/.exec(name);
+      const file = data
+        ? sharedDataPath(GFS_DIR, data[1])
+        : resolve(outDir, `.${name.endsWith('/') ? `${name}index.html` : name}`);
       try {
         const body = await readFile(file);
         res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
@@ -68,7 +83,7 @@ describe.skipIf(!hasChromium)('the GPU path in Chromium (WebGPU on SwiftShader) 
       // No --disable-gpu: it turns WebGPU off. SwiftShader is Chromium's own CPU adapter.
       args: ['--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'],
     });
-    const page = await browser.newPage();
+    page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`http://127.0.0.1:${port}/`);
@@ -145,4 +160,28 @@ describe.skipIf(!hasChromium)('the GPU path in Chromium (WebGPU on SwiftShader) 
       expect(d.maxEndDistanceM, d.grid).toBeLessThan(20);
     }
   });
+
+  it.skipIf(!hasSharedData)(
+    'runs the real-data scenario (GFS 0.25° on pressure levels, wind error) as the CPU does',
+    async () => {
+      const doc = JSON.parse(await readFile(GRODNO, 'utf8'));
+      const r = await page.evaluate(
+        ([d, files]) =>
+          (
+            window as unknown as {
+              gpuRealData: (doc: unknown, files: string[]) => Promise<CaseReport>;
+            }
+          ).gpuRealData(d, files as string[]),
+        [doc, GRODNO_FILES] as const,
+      );
+      console.log(JSON.stringify(r));
+      expect(r.kinds).toEqual(expect.arrayContaining(['launch', 'float', 'descent']));
+      expect(r.statusDiffs).toEqual([]);
+      expect(r.unmatchedEvents).toEqual([]);
+      expect(r.maxEndDistanceM).toBeLessThan(20);
+      expect(r.unmatchedAnalysisEvents).toEqual([]);
+      expect(r.gpuZoneProbabilities).toEqual(r.cpuZoneProbabilities);
+    },
+    300_000,
+  );
 });

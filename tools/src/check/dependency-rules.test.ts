@@ -24,7 +24,7 @@ const RULES = [
 const ALLOWED: Record<string, { sources: string[]; tests?: string[] }> = {
   'sim-core': { sources: [] },
   formats: { sources: ['sim-core'] },
-  gpu: { sources: ['sim-core'] },
+  gpu: { sources: ['sim-core'], tests: ['sim-core', 'formats'] },
   node: { sources: ['sim-core', 'formats', 'gpu'] },
   server: { sources: ['sim-core', 'formats', 'node', 'gpu'] },
   viewer: {

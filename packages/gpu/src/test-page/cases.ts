@@ -6,6 +6,8 @@
  * also the smallest example of the GPU path in a page: take navigator.gpu's device, hand it and a
  * prepared run to runPreparedOnGpu, read the same RunResult the CPU gives.
  */
+
+import { decodeWind } from '@balloon-sim/formats';
 import {
   AltitudeGridWind,
   type AnalysisTargets,
@@ -459,6 +461,25 @@ export async function driftBench(device: GPUDevice, grid: 'altitude' | 'pressure
   return report;
 }
 
+/**
+ * A real-data scenario (fixtures/scenarios/grodno-2020-08-04.json, its GFS 0.25° pressure-level files
+ * served by the test under /data/) on the CPU and on the GPU, with a box zone and a border to analyse.
+ */
+async function realData(device: GPUDevice, scenarioDoc: unknown, files: string[]): Promise<CaseReport> {
+  const fetched = await Promise.all(
+    files.map(async (name) => ({
+      name,
+      bytes: new Uint8Array(await (await fetch(`data/${name}`)).arrayBuffer()),
+    })),
+  );
+  const wind = await decodeWind(fetched, { levelType: 'isobaric' });
+  const prepared = prepareRun(scenarioDoc, wind);
+  const t = targets(24.2, 24.9, 53.9, 54.6, 24.0);
+  const cpu = runPrepared(prepared, { targets: t });
+  const gpu = await runPreparedOnGpu(device, prepared, { targets: t });
+  return compare(`real data: ${wind.description}`, cpu, gpu);
+}
+
 async function main(): Promise<void> {
   const state = document.getElementById('state')!;
   const w = window as unknown as {
@@ -478,6 +499,12 @@ async function main(): Promise<void> {
     const drift = [await driftBench(device, 'altitude', 1000), await driftBench(device, 'pressure', 1000)];
     return { cases: reports, drift };
   })();
+  (window as unknown as { gpuRealData: (doc: unknown, files: string[]) => Promise<CaseReport> }).gpuRealData =
+    async (doc, files) => {
+      const adapter = await navigator.gpu.requestAdapter();
+      if (!adapter) throw new Error('navigator.gpu gave no adapter');
+      return realData(await adapter.requestDevice(), doc, files);
+    };
   state.textContent = 'running';
   await w.gpuReport.catch(() => undefined);
   state.textContent = 'done';
