@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # The GPU path's measurements on the device machine (one H200, no Node, no network), in one call.
-# Pack on the development machine first, from the repository root:
-#   npx -y pnpm@10 exec tsc -b tools
-#   ../shared/device/pack.sh --filter @balloon-sim/tools --webgpu
+# Pack on the development machine first, from the repository root: bash tools/device/pack-gpu.sh
 #   (and the Vulkan loader debs in .gl/, as the device README's Vulkan note says)
 # then one device run with carry [".device", ".gl"] and timeout_s 480 (this script is tracked, so it travels):
 #   bash tools/device/gpu.sh

@@ -15,7 +15,9 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { GpuSimulation } from '@balloon-sim/gpu';
-import { openNodeGpu } from '@balloon-sim/node';
+// The loader alone (not the package's index): the bench loads no decoder, so the device pack can
+// leave the decoders' wasm out (tools/device/pack-gpu.sh).
+import { openNodeGpu } from '@balloon-sim/node/gpu';
 import {
   AltitudeGridWind,
   distanceM,
