@@ -20,8 +20,10 @@ export default defineConfig({
         find: /^@balloon-sim\/sim-core\/protocol$/,
         replacement: source('packages/sim-core/src/protocol/index.ts'),
       },
+      { find: /^@balloon-sim\/gpu$/, replacement: source('packages/gpu/src/index.ts') },
       { find: /^@balloon-sim\/formats$/, replacement: source('packages/formats/src/index.ts') },
       { find: /^@balloon-sim\/node$/, replacement: source('packages/node/src/index.ts') },
+      { find: /^@balloon-sim\/node\/gpu$/, replacement: source('packages/node/src/gpu.ts') },
       { find: /^@balloon-sim\/node\/testing$/, replacement: source('packages/node/src/testing/index.ts') },
       { find: /^@balloon-sim\/server$/, replacement: source('packages/server/src/index.ts') },
       {

@@ -4,6 +4,7 @@
  * export; the worker threads' message protocol stays inside.
  */
 export { BUNDLED_GEOGRAPHY_DIR, loadScenarioTargets, loadZoneFile } from './geography.js';
+export { type NodeGpu, type NodeGpuDevice, type NodeGpuOptions, openNodeGpu } from './gpu.js';
 export {
   BUNDLED_REGIONS,
   type BundledRegion,

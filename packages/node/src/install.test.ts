@@ -23,7 +23,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const NODE = resolve(REPO_ROOT, 'packages/node');
 /** The published packages the command line needs, each packed into a tarball of its own. */
-const PUBLISHED = ['sim-core', 'formats', 'node'];
+const PUBLISHED = ['sim-core', 'gpu', 'formats', 'node'];
 // The pnpm running these tests when there is one (`pnpm check`), else the one the README names.
 const PNPM = process.env.npm_execpath?.includes('pnpm')
   ? [process.execPath, process.env.npm_execpath]

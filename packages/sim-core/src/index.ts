@@ -40,14 +40,17 @@ export {
   type AnalysisEvent,
   type AnalysisEventKind,
   type AnalysisTargets,
+  type ObservedRun,
+  RunObserver,
   type ZoneTarget,
 } from './analysis/observer.js';
-export type {
-  LandingSummary,
-  RiskRow,
-  RunSummary,
-  SiteSummary,
-  SummaryInput,
+export {
+  type LandingSummary,
+  type RiskRow,
+  type RunSummary,
+  type SiteSummary,
+  type SummaryInput,
+  summarizeRun,
 } from './analysis/summary.js';
 export {
   mergeSweeps,
@@ -62,6 +65,7 @@ export { appendAll, maxOf, minOf } from './arrays.js';
 export { isaAltitudeM, isaPressurePa, STANDARD_GRAVITY_M_S2 } from './atmosphere.js';
 export { distanceM, EARTH_RADIUS_M } from './earth.js';
 export { DecodeError, describeValue, InputError, invalid } from './errors.js';
+export { Stage } from './flight/profile.js';
 export { type CoordinateAxis, parseCoordinate } from './geo/coordinates.js';
 export { ellipsoidDistanceM } from './geo/ellipsoid.js';
 export { type OpenAirOptions, parseOpenAir } from './geo/openair.js';
@@ -216,6 +220,7 @@ export {
 export { scenarioIssues, validateScenario } from './scenario/validate.js';
 export { analyticWind } from './scenario/wind-source.js';
 export { MemberSet } from './solver/members.js';
+export { type CheckedOptions, checkOptions, runStartSec } from './solver/options.js';
 export {
   type Frame,
   Simulation,
@@ -233,6 +238,8 @@ export {
   STATUS_NAMES,
   STATUS_REASONS,
 } from './solver/status.js';
+export { type Tableau, tableauOf } from './solver/tableaus.js';
+export { WindError, type WindErrorOptions } from './solver/wind-error.js';
 export {
   type IsoForm,
   isoTime,
@@ -253,6 +260,7 @@ export {
   AltitudeGridWind,
   type GridAxis,
   type GridLevels,
+  type GridNodes,
   type GridWindInit,
   gridWind,
   PressureGridWind,

@@ -24,10 +24,14 @@ const RULES = [
 const ALLOWED: Record<string, { sources: string[]; tests?: string[] }> = {
   'sim-core': { sources: [] },
   formats: { sources: ['sim-core'] },
-  node: { sources: ['sim-core', 'formats'] },
-  server: { sources: ['sim-core', 'formats', 'node'] },
-  viewer: { sources: ['sim-core', 'formats'], tests: ['sim-core', 'formats', 'node', 'server'] },
-  tools: { sources: ['sim-core', 'formats', 'node'] },
+  gpu: { sources: ['sim-core'], tests: ['sim-core', 'formats'] },
+  node: { sources: ['sim-core', 'formats', 'gpu'] },
+  server: { sources: ['sim-core', 'formats', 'node', 'gpu'] },
+  viewer: {
+    sources: ['sim-core', 'formats', 'gpu'],
+    tests: ['sim-core', 'formats', 'gpu', 'node', 'server'],
+  },
+  tools: { sources: ['sim-core', 'formats', 'node', 'gpu'] },
 };
 const folderOf = (name: string) => (name === 'tools' ? 'tools' : `packages/${name}`);
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { WindField, WindSource } from '@balloon-sim/sim-core';
+import { type GpuRunHooks, gpuUnsupported, runPreparedOnGpu } from '@balloon-sim/gpu';
+import type { PreparedRun, RunResult, WindField, WindSource } from '@balloon-sim/sim-core';
 import {
   checkTimeZone,
   DecodeError,
@@ -11,6 +12,7 @@ import {
   type ValidationIssue,
 } from '@balloon-sim/sim-core';
 import { loadScenarioTargets, loadZoneFile } from '../geography.js';
+import { type NodeGpu, openNodeGpu } from '../gpu.js';
 import { loadScenarioWind, pinWindSource } from '../load-wind.js';
 import { runContext } from '../provenance.js';
 import { readScenarioFile } from '../scenario-file.js';
@@ -35,6 +37,12 @@ summary: per launch site, per zone (probability of entry, when, closure window) 
                      .json     the summary
   --format FORMAT  geojson, csv, ndjson, kml or summary, for files without those extensions
   --workers N      worker threads (default: every core, one for small runs); same result for any N
+  --backend B      cpu (default, the reference) or gpu: the members step on a GPU through WebGPU
+                   (Dawn's Node binding, the package \`webgpu\`, installed beside balloon-sim or
+                   named by WEBGPU_MODULE; Dawn's options in WEBGPU_OPTIONS, e.g. backend=vulkan).
+                   Where there is no GPU, or the run needs what only the CPU path does, it says
+                   why and runs on the CPU. float32 on the GPU: end positions within metres of
+                   the CPU's (README, "The GPU path").
   --time-zone ZONE IANA zone of the local times the summary shows beside UTC (default: the
                    scenario's output.timeZone, else Europe/Vilnius); JSON keeps UTC
 Every output says what produced it (tool, time of the run, scenario as run, wind source and files
@@ -52,6 +60,7 @@ standard error; a named pipe or a device is written through, never replaced.`,
         out: { type: 'string', multiple: true },
         format: { type: 'string' },
         workers: { type: 'string' },
+        backend: { type: 'string' },
         'time-zone': { type: 'string' },
       },
       this.usage,
@@ -60,6 +69,9 @@ standard error; a named pipe or a device is written through, never replaced.`,
     if (parsed.positionals.length !== 1) throw new UsageError(`run takes one scenario file\n\n${this.usage}`);
     const zoneOption = parsed.values['time-zone'];
     const timeZone = zoneOption === undefined ? undefined : checkTimeZone(zoneOption, '--time-zone');
+    const backend = parsed.values.backend ?? 'cpu';
+    if (backend !== 'cpu' && backend !== 'gpu')
+      throw new UsageError(`--backend must be cpu or gpu, got ${JSON.stringify(backend)}\n\n${this.usage}`);
     const file = await readScenarioFile(parsed.positionals[0], signal);
     // Outputs open before the wind is read and the run starts: an unwritable one costs nothing.
     const outputs = await OutputSet.open(
@@ -79,22 +91,27 @@ standard error; a named pipe or a device is written through, never replaced.`,
       const wind = await loadScenarioWind(scenario.wind, file.baseDir);
       const prepared = prepareRun(scenario, wind, await runContext(scenario, file.baseDir));
       const sim = prepared.simulation;
-      const workers = workerCount(parsed.values.workers, sim.members.count * (sim.durationSec / sim.dtSec));
+      const gpu = backend === 'gpu' ? await gpuFor(prepared, note) : null;
+      const workers = gpu
+        ? 1
+        : workerCount(parsed.values.workers, sim.members.count * (sim.durationSec / sim.dtSec));
       // Workers start now, while this thread reads the geography.
       pool = workers > 1 && sim.members.count > 1 ? new WorkerPool(workers) : null;
       const targets = await loadScenarioTargets(scenario, file.baseDir);
       const hooks = { targets, keepFrames: outputs.needsFrames, ...outputs.hooks(prepared) };
-      const result = pool
-        ? await pool.run({
-            scenario,
-            baseDir: file.baseDir,
-            prepared,
-            workers,
-            signal,
-            onProgress: progressBar('simulating'),
-            ...hooks,
-          })
-        : await drive(runSteps(prepared, hooks), signal, 'simulating');
+      const result = gpu
+        ? await runOnGpu(gpu, prepared, { ...hooks, signal })
+        : pool
+          ? await pool.run({
+              scenario,
+              baseDir: file.baseDir,
+              prepared,
+              workers,
+              signal,
+              onProgress: progressBar('simulating'),
+              ...hooks,
+            })
+          : await drive(runSteps(prepared, hooks), signal, 'simulating');
       const written = await outputs.finish(result, signal);
       print(
         parsed.values.json ? JSON.stringify(result.summary) : formatSummary(result.summary, { timeZone }),
@@ -108,6 +125,32 @@ standard error; a named pipe or a device is written through, never replaced.`,
     }
   },
 };
+
+/** The GPU for a run, or null after saying why the CPU runs it instead. */
+async function gpuFor(prepared: PreparedRun, note: (line: string) => void): Promise<NodeGpu | null> {
+  const unsupported = gpuUnsupported(prepared);
+  if (unsupported) {
+    note(`the GPU path cannot run this scenario (${unsupported}): running on the CPU`);
+    return null;
+  }
+  const gpu = await openNodeGpu();
+  if ('unavailable' in gpu) {
+    note(`no GPU: ${gpu.unavailable}; running on the CPU`);
+    return null;
+  }
+  note(`running on the GPU: ${gpu.adapter}`);
+  return gpu;
+}
+
+async function runOnGpu(gpu: NodeGpu, prepared: PreparedRun, hooks: GpuRunHooks): Promise<RunResult> {
+  const bar = process.stderr.isTTY ? progressBar('simulating (GPU)') : undefined;
+  try {
+    return await runPreparedOnGpu(gpu.device, prepared, { ...hooks, onProgress: bar });
+  } finally {
+    if (bar) process.stderr.write('\r\x1b[K');
+    gpu.device.destroy();
+  }
+}
 
 export const validateCommand: Command = {
   summary: 'check a scenario file (schema, wind files and coverage, zone files, flight profile)',

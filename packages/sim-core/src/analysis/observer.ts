@@ -1,6 +1,5 @@
 import { M_PER_DEG, RAD_PER_DEG } from '../earth.js';
 import type { MemberSet } from '../solver/members.js';
-import type { Simulation } from '../solver/simulation.js';
 import { MemberStatus } from '../solver/status.js';
 import { type Box, DistanceRaster } from './distance-raster.js';
 
@@ -68,6 +67,20 @@ export interface ObserverRecords {
   visitZone: Uint32Array;
   visitStartTSec: Float64Array;
   visitEndTSec: Float64Array;
+}
+
+/**
+ * The state an observer reads after each step: the run's time, and per member its status, position
+ * (its end position once it stopped) and the time it stopped. A Simulation is one; a run stepped
+ * elsewhere (the GPU path, @balloon-sim/gpu) hands the observer the same arrays, step by step.
+ */
+export interface ObservedRun {
+  readonly tSec: number;
+  readonly status: ArrayLike<number>;
+  readonly lon: ArrayLike<number>;
+  readonly lat: ArrayLike<number>;
+  readonly altM: ArrayLike<number>;
+  readonly endTSec: ArrayLike<number>;
 }
 
 /** What the analysis finds happening to a member (the simulation's own kinds are EVENT_KINDS). */
@@ -212,7 +225,7 @@ export class RunObserver {
   }
 
   /** Looks at every member after a step of `sim` that ended at sim.tSec. */
-  observe(sim: Simulation): void {
+  observe(sim: ObservedRun): void {
     const tNow = sim.tSec;
     const n = this.count;
     for (let i = 0; i < n; i++) {

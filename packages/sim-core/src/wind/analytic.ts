@@ -144,9 +144,10 @@ export class SoundingWind implements WindField {
   readonly description: string;
   /** Where the profile came from (a decoded sounding's file and station); absent for a scenario's. */
   readonly source?: WindFieldSource;
-  private readonly altsM: Float64Array;
-  private readonly u: Float64Array;
-  private readonly v: Float64Array;
+  /** Levels' altitudes (m AMSL, ascending) and their u, v (m/s): read them, never write. */
+  readonly altsM: Float64Array;
+  readonly u: Float64Array;
+  readonly v: Float64Array;
   constructor(levels: readonly SoundingLevel[], description = 'sounding profile', source?: WindFieldSource) {
     if (levels.length === 0) invalid('levels', 'must hold at least one level', levels);
     const sorted = [...levels].sort((a, b) => a.altM - b.altM);

@@ -7,6 +7,33 @@ import { timeGapWarning } from './time-gaps.js';
 const WRAP_TOLERANCE_DEG = 1e-6;
 
 /**
+ * A gridded field's nodes and the constants its samplers locate points with (see GridWindBase):
+ * node index = t·timeStride + k·levelStride + j·nLon + i, levels ascending in height, longitude
+ * ascending; u, v interleaved in `uv`.
+ */
+export interface GridNodes {
+  readonly uv: Float32Array;
+  /** Ground elevation (m AMSL) per column j·nLon + i; null where the source has none. */
+  readonly orography: Float32Array | null;
+  /** Geopotential height (m) per node on pressure levels; null on altitude levels. */
+  readonly geopotentialHeightM: Float32Array | null;
+  readonly nLon: number;
+  readonly nLat: number;
+  readonly nLevels: number;
+  readonly timesSec: Float64Array;
+  readonly lon0: number;
+  readonly invDLon: number;
+  readonly maxFx: number;
+  readonly lonSpan: number;
+  readonly wrapsLon: boolean;
+  readonly lat0: number;
+  readonly invDLat: number;
+  readonly maxFy: number;
+  readonly levelStride: number;
+  readonly timeStride: number;
+}
+
+/**
  * What the two kinds of gridded field share: horizontal and time location (bilinear weights in
  * lon/lat, longitudes folded and wrapped; linear in time, by the grid's time axis), the coverage of
  * the box and times, and the ground elevation from the grid's orography. `locate` leaves its results
@@ -105,6 +132,32 @@ export abstract class GridWindBase {
       latMax: this.nLat === 1 ? 90 : Math.max(this.lat0, lat1),
       tMinSec: this.nTimes > 1 ? this.timesSec[0] : Number.NEGATIVE_INFINITY,
       tMaxSec: this.nTimes > 1 ? this.timesSec[this.nTimes - 1] : Number.POSITIVE_INFINITY,
+    };
+  }
+
+  /**
+   * The grid as the samplers read it, for another implementation of the same interpolation (the GPU
+   * path, @balloon-sim/gpu): the arrays are the field's own, to be read, never written.
+   */
+  gridNodes(): GridNodes {
+    return {
+      uv: this.uv,
+      orography: this.orography,
+      nLon: this.nLon,
+      nLat: this.nLat,
+      nLevels: this.nLevels,
+      timesSec: this.timesSec,
+      lon0: this.lon0,
+      invDLon: this.invDLon,
+      maxFx: this.maxFx,
+      lonSpan: this.lonSpan,
+      wrapsLon: this.wrapsLon,
+      lat0: this.lat0,
+      invDLat: this.invDLat,
+      maxFy: this.maxFy,
+      levelStride: this.levelStride,
+      timeStride: this.timeStride,
+      geopotentialHeightM: null,
     };
   }
 

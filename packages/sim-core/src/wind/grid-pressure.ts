@@ -1,5 +1,5 @@
 import { invalid } from '../errors.js';
-import { GridWindBase } from './grid-base.js';
+import { type GridNodes, GridWindBase } from './grid-base.js';
 import { type GridWindInit, normaliseGrid } from './grid-init.js';
 import {
   columnWindAt,
@@ -87,6 +87,10 @@ export class PressureGridWind extends GridWindBase implements WindField {
       // 256) have been asked for at one time.
       this.slabs = new PressureSlabCache(this.nodes, Math.max(256, this.nLon), this.timeAxis);
     }
+  }
+
+  override gridNodes(): GridNodes {
+    return { ...super.gridNodes(), geopotentialHeightM: this.gh };
   }
 
   sample(lon: number, lat: number, altM: number, tSec: number, out: Float64Array): void {
@@ -356,7 +360,7 @@ export class PressureGridWind extends GridWindBase implements WindField {
   }
 
   /** The level below a pressure and the log-pressure weight toward the next level up. */
-  private levelWeight(pressureHpa: number): { k: number; wz: number } {
+  levelWeight(pressureHpa: number): { k: number; wz: number } {
     const logP = Math.log(pressureHpa);
     const lp = this.logP;
     const nz = this.nLevels;

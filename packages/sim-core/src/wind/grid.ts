@@ -13,6 +13,7 @@ import type { GridWindInit } from './grid-init.js';
 import { PressureGridWind } from './grid-pressure.js';
 
 export { AltitudeGridWind } from './grid-altitude.js';
+export type { GridNodes } from './grid-base.js';
 export type { GridAxis, GridLevels, GridWindInit } from './grid-init.js';
 export { PressureGridWind } from './grid-pressure.js';
 

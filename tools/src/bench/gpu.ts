@@ -1,0 +1,181 @@
+/**
+ * drift-bench on the GPU path (@balloon-sim/gpu) through Dawn's Node binding: the workload of
+ * ../shared/bench/WORKLOAD.md (v1 altitude levels, or v2 pressure levels with --grid pressure) for
+ * each member count asked, RK4, dt = 60 s, 720 steps, float32 on the GPU. Prints one JSON line per
+ * count: particle-steps/s (the kernel's dispatch and the read-back of the end states, not the upload),
+ * the check values (mean end lon/lat, members still active) and the agreement with the CPU path on
+ * the first --cpu-check members (largest end distance, m).
+ *
+ * Needs the `webgpu` package (WEBGPU_MODULE names it where it is not installed beside the tools) and a
+ * GPU adapter (WEBGPU_OPTIONS: Dawn's options, e.g. backend=vulkan). Without one it prints why, as JSON,
+ * and exits 3.
+ * Usage: node tools/dist/bench/gpu.js [--members 100000,1000000] [--steps 720] [--grid altitude|pressure]
+ *        [--cpu-check 2000] [--rounds 2]
+ */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { GpuSimulation } from '@balloon-sim/gpu';
+// The loader alone (not the package's index): the bench loads no decoder, so the device pack can
+// leave the decoders' wasm out (tools/device/pack-gpu.sh).
+import { openNodeGpu } from '@balloon-sim/node/gpu';
+import {
+  AltitudeGridWind,
+  distanceM,
+  MemberSet,
+  MemberStatus,
+  PressureGridWind,
+  Simulation,
+  type SimulationOptions,
+  type WindField,
+} from '@balloon-sim/sim-core';
+
+const { values } = parseArgs({
+  options: {
+    members: { type: 'string', default: '100000' },
+    steps: { type: 'string', default: '720' },
+    grid: { type: 'string', default: 'altitude' },
+    'cpu-check': { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '2' },
+  },
+});
+const counts = values.members.split(',').map(Number);
+const steps = Number(values.steps);
+const cpuCheck = Number(values['cpu-check']);
+const rounds = Number(values.rounds);
+for (const [name, v] of [
+  ['--members', counts],
+  ['--steps', [steps]],
+  ['--cpu-check', [cpuCheck]],
+  ['--rounds', [rounds]],
+] as const)
+  if (!v.every((x) => Number.isInteger(x) && x >= (name === '--cpu-check' ? 0 : 1))) {
+    console.error(`${name} must be whole numbers, got ${JSON.stringify(values)}`);
+    process.exit(2);
+  }
+if (values.grid !== 'altitude' && values.grid !== 'pressure') {
+  console.error(`--grid must be altitude or pressure, got ${JSON.stringify(values.grid)}`);
+  process.exit(2);
+}
+const pressureGrid = values.grid === 'pressure';
+
+const NX = 89;
+const NY = 41;
+const ALTS = [0, 250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
+const PRESSURES = [1000, 975, 950, 925, 900, 850, 800, 750, 700, 650, 600, 550, 500];
+const NT = 17;
+const DT_GRID_SEC = 10_800;
+
+/** WORKLOAD.md's grid (v1), or its pressure levels (v2); the same as tools/src/bench/drift.ts builds. */
+function buildWind(): WindField {
+  const nz = pressureGrid ? PRESSURES.length : ALTS.length;
+  const nodes = NX * NY * nz * NT;
+  const u = new Float32Array(nodes);
+  const v = new Float32Array(nodes);
+  const heights = new Float32Array(pressureGrid ? nodes : 0);
+  let idx = 0;
+  for (let n = 0; n < NT; n++) {
+    const th = (n * DT_GRID_SEC) / 3600;
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < NY; j++) {
+        const lat = 50 + 0.25 * j;
+        for (let i = 0; i < NX; i++, idx++) {
+          const lon = 14 + 0.25 * i;
+          let z = ALTS[k];
+          if (pressureGrid) {
+            z = 44_330.8 * (1 - (PRESSURES[k] / 1013.25) ** 0.190263) + 30 * Math.sin(0.3 * lon + 0.1 * th);
+            heights[idx] = z;
+          }
+          u[idx] = 4 + 0.0015 * z + 4 * Math.sin(0.7 * lon + 0.05 * th) * Math.cos(0.9 * lat);
+          v[idx] = 2 + 0.001 * z + 5 * Math.cos(0.5 * lon - 0.8 * lat + 0.1 * th);
+        }
+      }
+  }
+  const common = {
+    lon: { start: 14, step: 0.25, count: NX },
+    lat: { start: 50, step: 0.25, count: NY },
+    timesSec: Array.from({ length: NT }, (_, n) => n * DT_GRID_SEC),
+    u,
+    v,
+  };
+  return pressureGrid
+    ? new PressureGridWind({
+        ...common,
+        levels: { kind: 'pressure', pressuresHpa: PRESSURES, geopotentialHeightM: heights },
+        description: 'drift-bench v2',
+      })
+    : new AltitudeGridWind({
+        ...common,
+        levels: { kind: 'altitude', altitudesM: ALTS },
+        description: 'drift-bench v1',
+      });
+}
+
+const frac = (x: number) => x - Math.floor(x);
+
+function options(wind: WindField, count: number): SimulationOptions {
+  const members = new MemberSet(count);
+  for (let p = 0; p < count; p++) {
+    members.lon[p] = 23.5 + 3.0 * frac(p * 0.618034);
+    members.lat[p] = 53.6 + 0.8 * frac(p * 0.414214);
+    members.floatAltM[p] = 300 + 3700 * frac(p * 0.732051);
+    members.launchTSec[p] = 0;
+  }
+  return { wind, members, method: 'rk4', dtSec: 60, direction: 'forward', durationSec: 60 * steps };
+}
+
+const gpu = await openNodeGpu();
+if ('unavailable' in gpu) {
+  console.log(JSON.stringify({ bench: 'drift-bench-gpu', error: gpu.unavailable }));
+  process.exit(3);
+}
+const wind = buildWind();
+const checkOptions = options(wind, Math.min(cpuCheck, Math.max(...counts)));
+const cpu = new Simulation(checkOptions);
+while (!cpu.done) cpu.step();
+
+for (const count of counts) {
+  const opts = options(wind, count);
+  let best = Number.POSITIVE_INFINITY;
+  let end: Awaited<ReturnType<GpuSimulation['endState']>> | null = null;
+  let slices = 0;
+  for (let r = 0; r < rounds; r++) {
+    const sim = await GpuSimulation.create(gpu.device, opts);
+    slices = sim.sliceCount;
+    await sim.init(false);
+    const t0 = performance.now();
+    while (!sim.done) await sim.advance(steps);
+    end = await sim.endState();
+    best = Math.min(best, (performance.now() - t0) / 1000);
+    sim.destroy();
+  }
+  const e = end!;
+  let sumLon = 0;
+  let sumLat = 0;
+  let active = 0;
+  for (let p = 0; p < count; p++) {
+    sumLon += e.lon[p];
+    sumLat += e.lat[p];
+    if (e.status[p] === MemberStatus.active) active++;
+  }
+  let maxDiffM = 0;
+  const checked = Math.min(count, cpu.count);
+  for (let p = 0; p < checked; p++)
+    maxDiffM = Math.max(maxDiffM, distanceM(cpu.lon[p], cpu.lat[p], e.lon[p], e.lat[p]));
+  console.log(
+    JSON.stringify({
+      bench: pressureGrid ? 'drift-bench-v2-gpu' : 'drift-bench-v1-gpu',
+      adapter: gpu.adapter,
+      members: count,
+      steps,
+      slices,
+      seconds: Number(best.toFixed(4)),
+      particleStepsPerSec: Math.round((count * steps) / best),
+      active,
+      meanLon: Number((sumLon / count).toFixed(9)),
+      meanLat: Number((sumLat / count).toFixed(9)),
+      cpuCheckedMembers: checked,
+      maxEndDiffVsCpuM: Number(maxDiffM.toFixed(3)),
+    }),
+  );
+}
+gpu.device.destroy();
