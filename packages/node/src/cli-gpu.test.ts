@@ -11,10 +11,12 @@ import { cli } from './testing/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'balloon-sim-cli-gpu-'));
 const SCENARIO = 'fixtures/scenarios/default.json';
-const withModule = (module: string) => ({ env: { ...process.env, WEBGPU_MODULE: module } });
+// A fixed time of run (SOURCE_DATE_EPOCH): the summaries' provenance then compares equal.
+const FIXED = { ...process.env, SOURCE_DATE_EPOCH: '1761341400' };
+const withModule = (module: string) => ({ env: { ...FIXED, WEBGPU_MODULE: module } });
 
 describe('balloon-sim run --backend', () => {
-  const cpu = cli(['run', SCENARIO, '--json']);
+  const cpu = cli(['run', SCENARIO, '--json'], { env: FIXED });
 
   it('falls back to the CPU, saying why, when the WebGPU binding is not installed', () => {
     const r = cli(['run', SCENARIO, '--json', '--backend', 'gpu'], withModule(join(tmp, 'absent.js')));
