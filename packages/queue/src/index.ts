@@ -27,6 +27,22 @@ export {
   RedisUnreachable,
   shownUrl,
 } from './redis.js';
+export {
+  parseHours,
+  parseNights,
+  planSeason,
+  runSeason,
+  type SeasonEngine,
+  type SeasonOptions,
+  type SeasonResult,
+  type SeasonTable,
+  type SeasonUnit,
+  type SeasonWind,
+  scenarioHours,
+  seasonCsv,
+  seasonTable,
+  seasonWinds,
+} from './season.js';
 export { type DistributeOptions, distributedRun, distributedSweep } from './work.js';
 export {
   DEFAULT_LOCK_SEC,

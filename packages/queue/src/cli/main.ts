@@ -3,6 +3,7 @@ import { type Command, runCommandLine } from '@balloon-sim/node/cli';
 import { JobFailed } from '../coordinator.js';
 import { RedisUnreachable } from '../redis.js';
 import { runCommand } from './run.js';
+import { seasonCommand } from './season.js';
 import { sweepCommand } from './sweep.js';
 import { workerCommand } from './worker.js';
 
@@ -10,6 +11,7 @@ const commands: Record<string, Command> = {
   worker: workerCommand,
   sweep: sweepCommand,
   run: runCommand,
+  season: seasonCommand,
 };
 
 const usage = `usage: balloon-sim-queue <command> [options]
