@@ -165,4 +165,28 @@ describe.skipIf(skip !== null)('a sweep on the queue', () => {
     },
     TEST_TIMEOUT_MS,
   );
+
+  it(
+    'a run on the queue (member ranges) gives the summary of balloon-sim run, byte for byte',
+    async () => {
+      const local = cli(['run', scenario, '--workers', '1', '--json']);
+      expect(local.code, local.stderr).toBe(0);
+      for (const name of ['r1', 'r2']) worker('run', name);
+      const queued = start([
+        'run',
+        scenario,
+        '--redis',
+        redis.url,
+        '--queue',
+        'run',
+        '--jobs',
+        '4',
+        '--json',
+      ]);
+      expect((await queued.exited).code, queued.stderr()).toBe(0);
+      expect(queued.stderr()).toMatch('4/4 jobs done');
+      expect(queued.stdout()).toBe(local.stdout);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
