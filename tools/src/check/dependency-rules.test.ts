@@ -26,7 +26,7 @@ const ALLOWED: Record<string, { sources: string[]; tests?: string[] }> = {
   formats: { sources: ['sim-core'] },
   node: { sources: ['sim-core', 'formats'] },
   queue: { sources: ['sim-core', 'formats', 'node'] },
-  server: { sources: ['sim-core', 'formats', 'node'] },
+  server: { sources: ['sim-core', 'formats', 'node', 'queue'] },
   viewer: { sources: ['sim-core', 'formats'], tests: ['sim-core', 'formats', 'node', 'server'] },
   tools: { sources: ['sim-core', 'formats', 'node'] },
 };
