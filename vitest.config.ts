@@ -24,7 +24,13 @@ export default defineConfig({
       { find: /^@balloon-sim\/formats$/, replacement: source('packages/formats/src/index.ts') },
       { find: /^@balloon-sim\/node$/, replacement: source('packages/node/src/index.ts') },
       { find: /^@balloon-sim\/node\/gpu$/, replacement: source('packages/node/src/gpu.ts') },
+      { find: /^@balloon-sim\/node\/cli$/, replacement: source('packages/node/src/cli/index.ts') },
       { find: /^@balloon-sim\/node\/testing$/, replacement: source('packages/node/src/testing/index.ts') },
+      { find: /^@balloon-sim\/queue$/, replacement: source('packages/queue/src/index.ts') },
+      {
+        find: /^@balloon-sim\/queue\/testing$/,
+        replacement: source('packages/queue/src/testing/index.ts'),
+      },
       { find: /^@balloon-sim\/server$/, replacement: source('packages/server/src/index.ts') },
       {
         find: /^@balloon-sim\/server\/testing$/,

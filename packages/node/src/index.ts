@@ -1,7 +1,8 @@
 /**
  * @balloon-sim/node: sim-core on Node. Its public names, each on purpose: what the server, the
  * tools and embedders on Node use. The command line (`balloon-sim`, src/cli) is its bin, not an
- * export; the worker threads' message protocol stays inside.
+ * export (its building blocks are the `./cli` entry, for programs that extend it); the worker
+ * threads' message protocol stays inside.
  */
 export { BUNDLED_GEOGRAPHY_DIR, loadScenarioTargets, loadZoneFile } from './geography.js';
 export { type NodeGpu, type NodeGpuDevice, type NodeGpuOptions, openNodeGpu } from './gpu.js';
@@ -30,5 +31,11 @@ export {
   toolVersion,
 } from './provenance.js';
 export { readScenarioFile, resolveLaunchArea, type ScenarioFile } from './scenario-file.js';
+export {
+  runSweep,
+  type SweepOptions,
+  type SweepShard,
+  sweepFingerprint,
+} from './sweep.js';
 export { defaultWorkers, type ParallelRunOptions, runInWorkers, WorkerPool } from './workers/pool.js';
 export type { BacktrackRequest, BacktrackSummary } from './workers/protocol.js';

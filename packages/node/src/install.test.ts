@@ -73,7 +73,7 @@ describe('installing and running balloon-sim', () => {
         expect(pkg.files).toContain(path.split('/')[2]);
       }
     }
-    expect(bins).toEqual(['packages/node/bin/balloon-sim.js']);
+    expect(bins).toEqual(['packages/node/bin/balloon-sim.js', 'packages/queue/bin/balloon-sim-queue.js']);
   });
 
   it('the bin runs the built command line, and says to build first when dist/ is missing', () => {

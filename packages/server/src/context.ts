@@ -4,6 +4,7 @@ import { Catalog } from './catalog.js';
 import { type CheckedRun, checkRun } from './checked-run.js';
 import { type Redact, redactor } from './errors.js';
 import type { Limits, ResolvedOptions } from './options.js';
+import { queueExecutor } from './queue.js';
 import { RunManager } from './runs.js';
 
 /** What every route plugin is given: options, bundled data, the runs, and the open streams. */
@@ -31,7 +32,8 @@ export function createContext(options: ResolvedOptions): ServerContext {
   const catalog = new Catalog(options);
   const limits = options.limits;
   const check = (doc: unknown) => checkRun(doc, catalog, limits);
-  const runs = new RunManager(limits);
+  const executor = options.queue ? queueExecutor(options.queue) : null;
+  const runs = new RunManager(limits, executor);
   return {
     options,
     limits,
@@ -49,6 +51,8 @@ export function createContext(options: ResolvedOptions): ServerContext {
     check,
     async warmUp() {
       runs.startPool();
+      // A queue that cannot be reached stops the server at its start, not at its first run.
+      await executor?.ready;
       await catalog.decodeWinds();
       const bundled = (await catalog.scenarios()).find((s) => s.available);
       if (!bundled) return;

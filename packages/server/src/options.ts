@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { checkRedisUrl } from '@balloon-sim/queue';
 import { InputError } from '@balloon-sim/sim-core';
 
 /** Limits that keep one client, or many, from exhausting the machine. Every one is configurable. */
@@ -119,6 +120,14 @@ export interface AppOptions extends Partial<DataDirs> {
    * names and the address the connection arrived on: any other is refused (DNS rebinding).
    */
   allowedHosts?: string[];
+  /**
+   * Hand runs to the queue's workers on this Redis (`QUEUE_REDIS_URL`, package @balloon-sim/queue)
+   * instead of this server's worker threads: several servers and remote workers then share the load,
+   * frames coming back through Redis. Back-tracks stay on this server's threads. Default: none.
+   */
+  queueRedisUrl?: string;
+  /** The queue's name on that Redis (`QUEUE_NAME`; default balloon-sim, as balloon-sim-queue's). */
+  queueName?: string;
 }
 
 export interface ResolvedOptions extends DataDirs {
@@ -128,6 +137,8 @@ export interface ResolvedOptions extends DataDirs {
   allowedOrigins: Set<string>;
   /** Allowed host names, lower case, without port (IPv6 in brackets). */
   allowedHosts: Set<string>;
+  /** Where runs go when not to this server's threads (see AppOptions.queueRedisUrl), or null. */
+  queue: { redisUrl: string; queueName?: string } | null;
 }
 
 /** An origin as browsers send it (`http://localhost:5173`), or an InputError naming the entry. */
@@ -176,6 +187,9 @@ export function resolveOptions(options: AppOptions = {}): ResolvedOptions {
       (options.allowedOrigins ?? []).map((o, i) => normaliseOrigin(o, `allowedOrigins[${i}]`)),
     ),
     allowedHosts: new Set((options.allowedHosts ?? []).map((h, i) => normaliseHost(h, `allowedHosts[${i}]`))),
+    queue: options.queueRedisUrl
+      ? { redisUrl: checkRedisUrl(options.queueRedisUrl, 'queueRedisUrl'), queueName: options.queueName }
+      : null,
   };
 }
 
@@ -210,7 +224,9 @@ export function optionsFromEnv(env: Record<string, string | undefined>): AppOpti
   // Checked here, so that a mistake names the variable rather than an index into the list.
   for (const origin of allowedOrigins) normaliseOrigin(origin, 'ALLOWED_ORIGINS');
   for (const host of allowedHosts) normaliseHost(host, 'ALLOWED_HOSTS');
-  return { limits, allowedOrigins, allowedHosts };
+  const queueRedisUrl = env.QUEUE_REDIS_URL || undefined;
+  if (queueRedisUrl) checkRedisUrl(queueRedisUrl, 'QUEUE_REDIS_URL');
+  return { limits, allowedOrigins, allowedHosts, queueRedisUrl, queueName: env.QUEUE_NAME || undefined };
 }
 
 /** True when the folder exists (the viewer is built, the shared data are present). */

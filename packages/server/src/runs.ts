@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type BacktrackRequest, type BacktrackSummary, WorkerPool } from '@balloon-sim/node';
+import {
+  type BacktrackRequest,
+  type BacktrackSummary,
+  type ParallelRunOptions,
+  WorkerPool,
+} from '@balloon-sim/node';
 import {
   type AnalysisEvent,
   byTimeThenMember,
@@ -94,6 +99,15 @@ export class RunStore {
 
 const now = () => isoTime(Date.now() / 1000);
 
+/**
+ * What runs a run when it is not this server's worker pool: the queue's workers on other machines
+ * (@balloon-sim/queue's QueueRunner), with the pool's options and the same result, frames included.
+ */
+export interface RunExecutor {
+  run(options: ParallelRunOptions): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
 /** A back-track waiting for a slot: started when one frees, refused when the server closes. */
 interface BacktrackWaiter {
   start(): void;
@@ -118,7 +132,11 @@ export class RunManager {
   private backtracksActive = 0;
   private readonly backtrackQueue: BacktrackWaiter[] = [];
 
-  constructor(private readonly limits: Limits) {
+  constructor(
+    private readonly limits: Limits,
+    /** Runs go here instead of the pool (back-tracks stay on the pool). */
+    private readonly executor: RunExecutor | null = null,
+  ) {
     this.store = new RunStore(limits);
   }
 
@@ -286,6 +304,7 @@ export class RunManager {
     for (const id of [...this.active.keys()]) this.cancel(id, reason);
     await Promise.allSettled([...this.settling]);
     await this.pool?.close();
+    await this.executor?.close();
   }
 
   private pump(): void {
@@ -306,7 +325,7 @@ export class RunManager {
     };
     // Async, so that anything thrown while starting rejects this run instead of escaping from submit.
     const running = (async () =>
-      this.startPool().run({
+      (this.executor ?? this.startPool()).run({
         scenario: work.scenario,
         baseDir: work.baseDir,
         prepared: work.prepared ?? prepareRun(work.scenario, work.wind, work.context),

@@ -26,7 +26,8 @@ const ALLOWED: Record<string, { sources: string[]; tests?: string[] }> = {
   formats: { sources: ['sim-core'] },
   gpu: { sources: ['sim-core'], tests: ['sim-core', 'formats'] },
   node: { sources: ['sim-core', 'formats', 'gpu'] },
-  server: { sources: ['sim-core', 'formats', 'node', 'gpu'] },
+  queue: { sources: ['sim-core', 'formats', 'node'] },
+  server: { sources: ['sim-core', 'formats', 'node', 'gpu', 'queue'] },
   viewer: {
     sources: ['sim-core', 'formats', 'gpu'],
     tests: ['sim-core', 'formats', 'gpu', 'node', 'server'],
@@ -134,7 +135,33 @@ describe('the dependency rules (biome.jsonc)', () => {
       'packages/sim-core/src/geo/planted-relative.ts',
       "import { decodeWind } from '../../../formats/src/wind-file.js';\nexport const i = decodeWind;\n",
     );
-    // ...and imports the order allows: a server on formats, a viewer test starting a server.
+    // Redis stays out of node (the queue imports node, never the reverse), and out of tools.
+    plant(
+      dir,
+      'packages/node/src/planted-queue.ts',
+      "import { QueueWorker } from '@balloon-sim/queue';\nexport const r = QueueWorker;\n",
+    );
+    plant(
+      dir,
+      'packages/queue/src/planted-server.ts',
+      "import { buildApp } from '@balloon-sim/server';\nexport const s = buildApp;\n",
+    );
+    plant(
+      dir,
+      'packages/queue/src/planted-relative.ts',
+      "import { runSweep } from '../../node/src/sweep.js';\nexport const t = runSweep;\n",
+    );
+    plant(
+      dir,
+      'tools/src/planted-queue.ts',
+      "import { QueueClient } from '@balloon-sim/queue';\nexport const u = QueueClient;\n",
+    );
+    // ...and imports the order allows: the queue on node, a server on formats, a viewer test starting a server.
+    plant(
+      dir,
+      'packages/queue/src/planted-node.ts',
+      "import { runSweep } from '@balloon-sim/node';\nexport const v = runSweep;\n",
+    );
     plant(
       dir,
       'packages/server/src/planted-formats.ts',
@@ -181,8 +208,11 @@ describe('the dependency rules (biome.jsonc)', () => {
       'packages/formats/src/planted-fs.ts noNodejsModules',
       'packages/formats/src/planted-index.ts noImportCycles',
       'packages/formats/src/planted-server.ts noRestrictedImports',
+      'packages/node/src/planted-queue.ts noRestrictedImports',
       'packages/node/src/planted-type-a.ts noImportCycles',
       'packages/node/src/planted-type-b.ts noImportCycles',
+      'packages/queue/src/planted-relative.ts noRestrictedImports',
+      'packages/queue/src/planted-server.ts noRestrictedImports',
       'packages/sim-core/src/geo/planted-relative.ts noRestrictedImports',
       'packages/sim-core/src/index.ts noReExportAll',
       'packages/sim-core/src/planted-env.ts noRestrictedGlobals',
@@ -192,6 +222,7 @@ describe('the dependency rules (biome.jsonc)', () => {
       'packages/sim-core/src/wind/planted-b.ts noImportCycles',
       'packages/viewer/src/planted-path.ts noNodejsModules',
       'packages/viewer/src/planted-server.ts noRestrictedImports',
+      'tools/src/planted-queue.ts noRestrictedImports',
     ]);
   });
 

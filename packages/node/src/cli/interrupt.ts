@@ -28,16 +28,16 @@ export class Interrupted extends Error {
  * temporary files. A second one (a second Ctrl-C while it cleans up, a kill after a Ctrl-C) removes
  * the temporary files and exits at once, with the code of that second signal.
  */
-export function stopOnSignals(controller: AbortController): void {
+export function stopOnSignals(controller: AbortController, program = 'balloon-sim'): void {
   for (const name of STOP_SIGNALS) {
     process.on(name, () => {
       if (!controller.signal.aborted) {
-        process.stderr.write(`balloon-sim: ${name}: stopping (send it again to stop at once)\n`);
+        process.stderr.write(`${program}: ${name}: stopping (send it again to stop at once)\n`);
         controller.abort(new Interrupted(name));
         return;
       }
       removeTemporariesNow();
-      process.stderr.write(`balloon-sim: ${name} again: stopped at once; no partial output file was left\n`);
+      process.stderr.write(`${program}: ${name} again: stopped at once; no partial output file was left\n`);
       process.exit(new Interrupted(name).exitCode);
     });
   }

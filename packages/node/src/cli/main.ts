@@ -41,23 +41,58 @@ let watchingStdout = false;
  * A closed standard output (\`balloon-sim run … | head\`) is not a failure worth a message: stop
  * quietly, removing temporary files, with the code a shell gives a program a closed pipe stopped.
  */
-function watchStdout(): void {
+function watchStdout(program: string): void {
   if (watchingStdout) return;
   watchingStdout = true;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     removeTemporariesNow();
     if (error.code !== 'EPIPE')
-      process.stderr.write(`balloon-sim: cannot write standard output: ${error.message}\n`);
+      process.stderr.write(`${program}: cannot write standard output: ${error.message}\n`);
     process.exit(error.code === 'EPIPE' ? BROKEN_PIPE_EXIT_CODE : 1);
   });
 }
 
 /** Runs one command line; returns the exit code. */
-export async function main(argv: string[], signal: AbortSignal): Promise<number> {
+export function main(argv: string[], signal: AbortSignal): Promise<number> {
+  return runCommandLine(argv, signal, { program: 'balloon-sim', commands, usage: mainUsage, elsewhere });
+}
+
+/** Commands of other packages' programs, named when asked of this one. */
+const elsewhere: Record<string, string> = {
+  worker: 'balloon-sim-queue worker (package @balloon-sim/queue: takes jobs from a Redis queue)',
+  season: 'balloon-sim-queue season (package @balloon-sim/queue: nights × sites × launch hours)',
+};
+
+/** A program of commands (balloon-sim, or another package's that shares its conventions). */
+export interface CommandLine {
+  /** Its name, at the start of each message on standard error. */
+  program: string;
+  commands: Record<string, Command>;
+  usage: string;
+  /** Commands another program has: an unknown-command error names it. */
+  elsewhere?: Record<string, string>;
+  /** What --version prints (default: this package's version). */
+  version?: () => string;
+  /**
+   * Failures the program expects (a job that failed on another machine, a server that cannot be
+   * reached): exit code 1 with the message alone, no stack.
+   */
+  expected?: (error: unknown) => boolean;
+}
+
+/**
+ * Runs one command of a program; returns the exit code (0 ok, 1 failed, 2 bad usage or input,
+ * 128 + the signal's number when stopped, 141 when the reader of standard output went away).
+ */
+export async function runCommandLine(
+  argv: string[],
+  signal: AbortSignal,
+  { program, commands, usage, elsewhere = {}, version: versionOf = version, expected }: CommandLine,
+): Promise<number> {
   const context: CommandContext = {
     signal,
     out: (text) => {
-      watchStdout();
+      watchStdout(program);
       process.stdout.write(`${text}\n`);
     },
     note: (text) => {
@@ -67,40 +102,42 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
   const [name, ...rest] = argv;
   try {
     if (name === '--version' || name === 'version') {
-      context.out(version());
+      context.out(versionOf());
       return 0;
     }
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const command = name === 'help' && rest[0] ? commands[rest[0]] : undefined;
-      context.out(command ? command.usage : mainUsage);
+      context.out(command ? command.usage : usage);
       return 0;
     }
     const command = commands[name];
-    if (!command) throw new UsageError(`unknown command "${name}"\n\n${mainUsage}`);
+    if (!command && elsewhere[name])
+      throw new UsageError(`unknown command "${name}": it is ${elsewhere[name]}\n\n${usage}`);
+    if (!command) throw new UsageError(`unknown command "${name}"\n\n${usage}`);
     await command.run(rest, context);
     return 0;
   } catch (error) {
     if (signal.aborted) {
       const reason = signal.reason;
       const by = reason instanceof Interrupted ? ` by ${reason.signalName}` : '';
-      process.stderr.write(`balloon-sim: interrupted${by}; no partial output file was left\n`);
+      process.stderr.write(`${program}: interrupted${by}; no partial output file was left\n`);
       return reason instanceof Interrupted ? reason.exitCode : 130;
     }
     if (error instanceof BrokenPipeError) return BROKEN_PIPE_EXIT_CODE;
     if (error instanceof UsageError || error instanceof InputError) {
-      process.stderr.write(`balloon-sim: ${error.message}\n`);
+      process.stderr.write(`${program}: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof DownloadError) {
-      process.stderr.write(`balloon-sim: ${error.message}\n`);
+    if (error instanceof DownloadError || expected?.(error)) {
+      process.stderr.write(`${program}: ${(error as Error).message}\n`);
       return 1;
     }
     if (error instanceof OutputError) {
-      process.stderr.write(`balloon-sim: ${error.message}; no partial file was left under that name\n`);
+      process.stderr.write(`${program}: ${error.message}; no partial file was left under that name\n`);
       return 1;
     }
     // Not a failure the command line expects: the stack is for the bug report.
-    process.stderr.write(`balloon-sim: the run failed: ${(error as Error)?.stack ?? error}\n`);
+    process.stderr.write(`${program}: the run failed: ${(error as Error)?.stack ?? error}\n`);
     return 1;
   }
 }

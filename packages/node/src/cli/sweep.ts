@@ -1,25 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Scenario } from '@balloon-sim/sim-core';
-import {
-  mergeSweeps,
-  parseShard,
-  prepareRun,
-  runSteps,
-  type SweepTable,
-  selectMembers,
-  shardMembers,
-  sweepCsv,
-  sweepTable,
-} from '@balloon-sim/sim-core';
+import { mergeSweeps, parseShard, type SweepTable, sweepCsv } from '@balloon-sim/sim-core';
 import { parseJson, readInput } from '../files.js';
-import { loadScenarioTargets } from '../geography.js';
-import { loadScenarioWind } from '../load-wind.js';
-import { runContext } from '../provenance.js';
 import { readScenarioFile } from '../scenario-file.js';
-import { runInWorkers } from '../workers/pool.js';
+import { runSweep, type SweepShard } from '../sweep.js';
 import { type Command, type CommandContext, option, parse, UsageError } from './command.js';
 import { OutputFile, openOutput } from './outputs.js';
-import { drive, progressBar, workerCount } from './progress.js';
+import { progressBar, workerCount } from './progress.js';
 
 const sweepUsage = `usage: balloon-sim sweep <scenario.json | -> [--start ISO --end ISO --every SEC] [--sites ID,ID] [options]
 
@@ -39,7 +25,11 @@ const mergeUsage = `usage: balloon-sim merge <shard.json…> [--out FILE] [--for
 Merges the shards of one sweep ("sweep --shard i/n --out shard-i.json") into the table one sweep run
 would give; refuses shards of different sweeps, duplicates and gaps.`;
 
-function withOverrides(scenario: Scenario, values: Record<string, unknown>): Scenario {
+/**
+ * The scenario with sweep's --start, --end, --every and --sites applied (the launch times and sites
+ * swept); a bad value is a UsageError naming the option.
+ */
+export function sweepScenario(scenario: Scenario, values: Record<string, unknown>): Scenario {
   let out = scenario;
   if (values.start !== undefined) {
     const start = String(values.start);
@@ -68,7 +58,7 @@ function withOverrides(scenario: Scenario, values: Record<string, unknown>): Sce
 }
 
 /** The table's format: --format, else the --out extension, else --json, else CSV. */
-function tableFormat(values: Record<string, unknown>, shard: boolean): 'csv' | 'json' {
+export function tableFormat(values: Record<string, unknown>, shard: boolean): 'csv' | 'json' {
   const path = values.out === undefined ? undefined : String(values.out);
   const format =
     values.format ??
@@ -84,11 +74,12 @@ function tableFormat(values: Record<string, unknown>, shard: boolean): 'csv' | '
  * Opens --out before any work (see OutputFile: written under a temporary name and renamed at the
  * end, or written through to a pipe or device); null prints the table on standard output.
  */
-async function openTableOutput(values: Record<string, unknown>, signal: AbortSignal) {
+export async function openTableOutput(values: Record<string, unknown>, signal: AbortSignal) {
   return values.out === undefined || values.out === '-' ? null : openOutput(String(values.out), signal);
 }
 
-async function emit(
+/** Writes a sweep table to its output (renamed into place) or prints it; says what was written. */
+export async function emitTable(
   table: SweepTable,
   format: 'csv' | 'json',
   output: OutputFile | null,
@@ -130,7 +121,7 @@ export const sweepCommand: Command = {
       parsed.values.shard === undefined ? null : option(() => parseShard(String(parsed.values.shard)));
     const format = tableFormat(parsed.values, shard !== null);
     const file = await readScenarioFile(parsed.positionals[0], context.signal);
-    const scenario = withOverrides(file.scenario, parsed.values);
+    const scenario = sweepScenario(file.scenario, parsed.values);
     const output = await openTableOutput(parsed.values, context.signal);
     try {
       await sweep(scenario, file.baseDir, shard, parsed.values, format, output, context);
@@ -144,53 +135,23 @@ export const sweepCommand: Command = {
 async function sweep(
   scenario: Scenario,
   baseDir: string,
-  shard: { index: number; count: number } | null,
+  shard: SweepShard | null,
   values: Record<string, unknown>,
   format: 'csv' | 'json',
   output: OutputFile | null,
   context: CommandContext,
 ): Promise<void> {
-  const wind = await loadScenarioWind(scenario.wind, baseDir);
-  const whole = prepareRun(scenario, wind, await runContext(scenario, baseDir));
-  const targets = await loadScenarioTargets(scenario, baseDir);
-  const groups = whole.sites.length * whole.launchTimesSec.length;
-  const ids = shard ? shardMembers(groups, whole.membersPerLaunch, shard.index, shard.count) : undefined;
-  const sim = whole.simulation;
-  const memberSteps = (ids?.length ?? sim.members.count) * (sim.durationSec / sim.dtSec);
-  const workers = workerCount(values.workers, memberSteps);
-  const result =
-    workers > 1
-      ? await runInWorkers({
-          scenario,
-          baseDir,
-          prepared: whole,
-          targets,
-          workers,
-          ids,
-          signal: context.signal,
-          onProgress: progressBar('sweeping'),
-        })
-      : await drive(
-          runSteps(ids ? selectMembers(whole, ids) : whole, { targets, keepFrames: false }),
-          context.signal,
-          'sweeping',
-        );
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify(scenario))
-    .update(wind.description)
-    .digest('hex')
-    .slice(0, 16);
-  await emit(
-    sweepTable(
-      result.summary,
-      whole.sites.map((s) => s.id),
-      fingerprint,
-      shard,
-    ),
-    format,
-    output,
-    context,
-  );
+  const bar = progressBar('sweeping');
+  const table = await runSweep({
+    scenario,
+    baseDir,
+    shard,
+    workers: (memberSteps) => workerCount(values.workers, memberSteps),
+    signal: context.signal,
+    onProgress: bar,
+  });
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  await emitTable(table, format, output, context);
 }
 
 export const mergeCommand: Command = {
@@ -213,7 +174,7 @@ export const mergeCommand: Command = {
     const merged = mergeSweeps(tables, parsed.positionals);
     const output = await openTableOutput(parsed.values, context.signal);
     try {
-      await emit(merged, format, output, context);
+      await emitTable(merged, format, output, context);
     } catch (error) {
       output?.abandon();
       throw error;

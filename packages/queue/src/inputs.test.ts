@@ -1,0 +1,136 @@
+/**
+ * Inputs reaching remote workers: a worker whose wind file differs from the coordinator's (same
+ * name, other bytes, through --path-map) refuses the job and the coordinator stops, exit 2, naming
+ * the file and both hashes; with --ship-inputs, a worker without the file fetches it from Redis and
+ * the table is the one machine's, byte for byte.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { cli } from '@balloon-sim/node/testing';
+import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fileSha256 } from './inputs.js';
+import {
+  type RunningQueueCli,
+  redisSkipReason,
+  startQueueCli,
+  startRedis,
+  stopQueueCli,
+  type TestRedis,
+} from './testing/index.js';
+
+const TEST_TIMEOUT_MS = 180_000;
+const skip = redisSkipReason();
+
+describe.skipIf(skip !== null)('inputs of remote workers', () => {
+  let redis: TestRedis;
+  let dir: string;
+  let scenario: string;
+  let windPath: string;
+  const running: RunningQueueCli[] = [];
+  const start = (args: string[]) => {
+    const r = startQueueCli(args);
+    running.push(r);
+    return r;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'balloon-sim-inputs-'));
+    // The coordinator's folder, and two "other machines": one with other bytes, one with nothing.
+    for (const d of ['here', 'other', 'empty']) mkdirSync(join(dir, d));
+    const wind = readFileSync(resolve(REPO_ROOT, 'fixtures/wind/illustrative-border-night.json'), 'utf8');
+    windPath = join(dir, 'here', 'wind.json');
+    writeFileSync(windPath, wind);
+    const changed = JSON.parse(wind);
+    changed.description = `${changed.description} (edited)`;
+    writeFileSync(join(dir, 'other', 'wind.json'), JSON.stringify(changed));
+    const base = JSON.parse(readFileSync(resolve(REPO_ROOT, 'fixtures/scenarios/default.json'), 'utf8'));
+    base.wind.paths = [windPath];
+    base.ensemble.members = 10;
+    base.solver.durationSec = 4 * 3600;
+    base.launch.sites = base.launch.sites.slice(0, 2);
+    scenario = join(dir, 'here', 'scenario.json');
+    writeFileSync(scenario, JSON.stringify(base));
+    redis = await startRedis();
+  }, TEST_TIMEOUT_MS);
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => stopQueueCli(r)));
+  });
+
+  afterAll(async () => {
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'a worker whose wind file differs refuses the job; the coordinator exits 2 naming both hashes',
+    async () => {
+      const here = join(dir, 'here');
+      // The worker reads the coordinator's folder from "other" (a shared folder mounted elsewhere).
+      start([
+        'worker',
+        '--redis',
+        redis.url,
+        '--queue',
+        'differ',
+        '--threads',
+        '1',
+        '--name',
+        'odd',
+        '--path-map',
+        `${here}=${join(dir, 'other')}`,
+      ]);
+      const sweep = start(['sweep', scenario, '--redis', redis.url, '--queue', 'differ', '--jobs', '2']);
+      const { code } = await sweep.exited;
+      expect(code, sweep.stderr()).toBe(2);
+      const ours = (await fileSha256(windPath)).sha256;
+      const theirs = (await fileSha256(join(dir, 'other', 'wind.json'))).sha256;
+      expect(sweep.stderr()).toMatch('worker odd refuses the job: wind.paths[0]');
+      expect(sweep.stderr()).toMatch(ours);
+      expect(sweep.stderr()).toMatch(theirs);
+      expect(sweep.stdout()).toBe('');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'with --ship-inputs, a worker without the file fetches it and gives the one machine’s table',
+    async () => {
+      const local = cli(['sweep', scenario, '--workers', '1']);
+      expect(local.code, local.stderr).toBe(0);
+      start([
+        'worker',
+        '--redis',
+        redis.url,
+        '--queue',
+        'ship',
+        '--threads',
+        '1',
+        '--path-map',
+        `${join(dir, 'here')}=${join(dir, 'empty')}`,
+        '--cache',
+        join(dir, 'cache'),
+      ]);
+      const sweep = start([
+        'sweep',
+        scenario,
+        '--redis',
+        redis.url,
+        '--queue',
+        'ship',
+        '--jobs',
+        '2',
+        '--ship-inputs',
+      ]);
+      expect((await sweep.exited).code, sweep.stderr()).toBe(0);
+      expect(sweep.stdout()).toBe(local.stdout);
+      const ours = (await fileSha256(windPath)).sha256;
+      expect(readFileSync(join(dir, 'cache', ours, 'wind.json'), 'utf8')).toBe(
+        readFileSync(windPath, 'utf8'),
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+});

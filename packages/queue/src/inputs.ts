@@ -1,0 +1,269 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { BUNDLED_GEOGRAPHY_DIR } from '@balloon-sim/node';
+import type { Scenario } from '@balloon-sim/sim-core';
+import { InputError } from '@balloon-sim/sim-core';
+import type { Redis } from 'ioredis';
+import type { QueueKeys } from './redis.js';
+
+/** A file a scenario reads, as the coordinator found it. */
+export interface InputFile {
+  /** Where the scenario names it: `wind.paths[0]`, `zones.files[1]`. */
+  ref: string;
+  /** Its absolute path on the coordinator's machine. */
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * What a job's result depends on besides its scenario document, so that a worker can check that it
+ * computes with the same: the files' contents (by SHA-256), the bundled geography and the software.
+ */
+export interface JobInputs {
+  files: InputFile[];
+  /** SHA-256 of the bundled zones and country outlines (every run reads the outlines). */
+  geography: string;
+  /** The packages' versions: another version may compute other bits. */
+  software: string;
+  /** The coordinator put the files' bytes in Redis (`--ship-inputs`): a worker may fetch them. */
+  shipped: boolean;
+}
+
+/**
+ * The software a result depends on: this package's version (the workspace's packages are released
+ * together) and Node's major version (its V8 computes the floating point; its serializer carries
+ * the results).
+ */
+export function softwareVersion(): string {
+  // src/ and dist/ are both one folder below the package, so the same relative path serves both.
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return `balloon-sim ${manifest.version} on Node ${process.versions.node.split('.')[0]}`;
+}
+
+const hashes = new Map<string, { size: number; mtimeMs: number; sha256: string }>();
+
+/** SHA-256 of a file, read as a stream; remembered while its size and modification time stay. */
+export async function fileSha256(
+  path: string,
+  what = 'input file',
+): Promise<{ sha256: string; bytes: number }> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new InputError(
+      `${what} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+      what,
+      path,
+    );
+  }
+  const known = hashes.get(path);
+  if (known && known.size === info.size && known.mtimeMs === info.mtimeMs)
+    return { sha256: known.sha256, bytes: info.size };
+  const hash = createHash('sha256');
+  await new Promise<void>((done, fail) => {
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', done)
+      .on('error', fail);
+  });
+  const sha256 = hash.digest('hex');
+  hashes.set(path, { size: info.size, mtimeMs: info.mtimeMs, sha256 });
+  return { sha256, bytes: info.size };
+}
+
+let geographyHash: Promise<string> | null = null;
+
+/** SHA-256 of the bundled zones and country outlines this installation reads. */
+export function geographySha256(): Promise<string> {
+  geographyHash ??= (async () => {
+    const hash = createHash('sha256');
+    for (const name of ['zones.json', 'countries.json'])
+      hash
+        .update(name)
+        .update((await fileSha256(resolve(BUNDLED_GEOGRAPHY_DIR, name), 'geography file')).sha256);
+    return hash.digest('hex');
+  })();
+  return geographyHash;
+}
+
+/** The files a scenario reads (wind files, zone files), absolute, each with where the scenario names it. */
+export function scenarioFiles(scenario: Scenario, baseDir: string): { ref: string; path: string }[] {
+  const files: { ref: string; path: string }[] = [];
+  if (scenario.wind.type === 'file')
+    for (const [k, p] of scenario.wind.paths.entries())
+      files.push({ ref: `wind.paths[${k}]`, path: resolve(baseDir, p) });
+  for (const [k, p] of (scenario.zones?.files ?? []).entries())
+    files.push({ ref: `zones.files[${k}]`, path: resolve(baseDir, p) });
+  if (scenario.launch.area?.file)
+    files.push({ ref: 'launch.area.file', path: resolve(baseDir, scenario.launch.area.file) });
+  return files;
+}
+
+/** Where a coordinator ships its files' bytes (`--ship-inputs`), and for how long they stay. */
+export interface Shipping {
+  redis: Redis;
+  keys: QueueKeys;
+  ttlSec: number;
+}
+
+/**
+ * The inputs of a scenario as a job carries them: each file's path and SHA-256, the geography's and
+ * the software's. With `ship`, each file's bytes go to Redis under their hash (once: a blob already
+ * there only has its expiry renewed), for workers on machines without the coordinator's files.
+ */
+export async function describeInputs(
+  scenario: Scenario,
+  baseDir: string,
+  ship?: Shipping,
+): Promise<JobInputs> {
+  const files: InputFile[] = [];
+  for (const { ref, path } of scenarioFiles(scenario, baseDir)) {
+    const { sha256, bytes } = await fileSha256(path, ref);
+    files.push({ ref, path, sha256, bytes });
+    if (ship) {
+      const key = ship.keys.blob(sha256);
+      // EXPIRE answers 0 when the key does not exist: then the bytes go up.
+      if ((await ship.redis.expire(key, ship.ttlSec)) === 0)
+        await ship.redis.set(key, await readFileOf(path, ref), 'EX', ship.ttlSec);
+    }
+  }
+  return { files, geography: await geographySha256(), software: softwareVersion(), shipped: Boolean(ship) };
+}
+
+async function readFileOf(path: string, ref: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new InputError(
+      `${ref} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+      ref,
+      path,
+    );
+  }
+}
+
+/**
+ * A worker's inputs differ from its coordinator's (a file, the geography, the software): it refuses
+ * the job rather than compute a result that would not be the coordinator's. The job fails for good
+ * and the coordinator stops, naming the worker, the file and both hashes.
+ */
+export class InputsRefused extends Error {
+  override name = 'InputsRefused';
+}
+
+/** How a worker finds the coordinator's files on its own machine. */
+export interface WorkerFiles {
+  /** Path prefixes to replace, first match wins: a shared folder mounted elsewhere here. */
+  pathMap: [from: string, to: string][];
+  /** Where files fetched from Redis are kept, by hash. */
+  cacheDir: string;
+  redis: Redis;
+  keys: QueueKeys;
+  /** The worker's name, for messages. */
+  name: string;
+}
+
+/** `FROM=TO` of --path-map, as a pair of absolute paths. */
+export function parsePathMap(text: string): [string, string] {
+  const k = text.indexOf('=');
+  if (k <= 0 || k === text.length - 1)
+    throw new InputError(
+      `--path-map must be FROM=TO (two folders), got ${JSON.stringify(text)}`,
+      'path-map',
+      text,
+    );
+  return [resolve(text.slice(0, k)), resolve(text.slice(k + 1))];
+}
+
+function mapped(path: string, pathMap: WorkerFiles['pathMap']): string {
+  for (const [from, to] of pathMap) {
+    if (path === from) return to;
+    if (path.startsWith(`${from}/`)) return join(to, path.slice(from.length + 1));
+  }
+  return path;
+}
+
+/** A file of the coordinator's on this machine: at its (mapped) path if the bytes match, else fetched. */
+async function localFile(file: InputFile, shipped: boolean, files: WorkerFiles): Promise<string> {
+  const here = mapped(file.path, files.pathMap);
+  let found: string;
+  try {
+    const { sha256 } = await fileSha256(here, file.ref);
+    if (sha256 === file.sha256) return here;
+    found = `its SHA-256 here is ${sha256}`;
+  } catch {
+    found = 'there is no such file here';
+  }
+  const cached = join(files.cacheDir, file.sha256, basename(file.path));
+  try {
+    if ((await fileSha256(cached, file.ref)).sha256 === file.sha256) return cached;
+  } catch {}
+  const bytes = shipped ? await files.redis.getBuffer(files.keys.blob(file.sha256)) : null;
+  if (bytes && createHash('sha256').update(bytes).digest('hex') === file.sha256) {
+    await mkdir(join(files.cacheDir, file.sha256), { recursive: true });
+    // Under a temporary name first: another job of this worker may be reading the same file.
+    const temporary = `${cached}.part-${randomBytes(6).toString('hex')}`;
+    try {
+      await writeFile(temporary, bytes);
+      await rename(temporary, cached);
+    } finally {
+      await rm(temporary, { force: true });
+    }
+    return cached;
+  }
+  throw new InputsRefused(
+    `worker ${files.name} refuses the job: ${file.ref} ${here} differs from the coordinator's ` +
+      `(${found}; the coordinator's ${file.path} has SHA-256 ${file.sha256}, ${file.bytes} bytes)` +
+      (shipped
+        ? ' and its bytes are no longer in Redis'
+        : '; give the worker the same file (a shared folder, --path-map FROM=TO) or start the coordinator with --ship-inputs'),
+  );
+}
+
+/**
+ * The job's scenario as this worker reads it: every file at its path here, checked against the
+ * coordinator's hash, fetched from Redis when shipped and missing or different here. Refuses
+ * (InputsRefused) when a file, the bundled geography or the software differs.
+ */
+export async function localScenario(
+  scenario: Scenario,
+  inputs: JobInputs,
+  files: WorkerFiles,
+): Promise<Scenario> {
+  if (inputs.software !== softwareVersion())
+    throw new InputsRefused(
+      `worker ${files.name} refuses the job: it runs ${softwareVersion()}, the coordinator ${inputs.software}`,
+    );
+  if (inputs.geography !== (await geographySha256()))
+    throw new InputsRefused(
+      `worker ${files.name} refuses the job: its bundled geography (${BUNDLED_GEOGRAPHY_DIR}) differs from the coordinator's`,
+    );
+  const local = new Map<string, string>();
+  for (const file of inputs.files) local.set(file.ref, await localFile(file, inputs.shipped, files));
+  const at = (ref: string, original: string) => local.get(ref) ?? original;
+  let out = scenario;
+  if (out.wind.type === 'file') {
+    const wind = out.wind;
+    out = { ...out, wind: { ...wind, paths: wind.paths.map((p, k) => at(`wind.paths[${k}]`, p)) } };
+  }
+  if (out.zones?.files)
+    out = {
+      ...out,
+      zones: { ...out.zones, files: out.zones.files.map((p, k) => at(`zones.files[${k}]`, p)) },
+    };
+  if (out.launch.area?.file)
+    out = {
+      ...out,
+      launch: {
+        ...out.launch,
+        area: { ...out.launch.area, file: at('launch.area.file', out.launch.area.file) },
+      },
+    };
+  return out;
+}

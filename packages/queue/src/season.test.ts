@@ -1,0 +1,155 @@
+/**
+ * A season over a folder of winds: each night and hour's rows are exactly `balloon-sim sweep`'s for
+ * that night's wind and launch time; a season run again redoes no finished night and hour; a night
+ * no wind covers is refused; on the queue (one worker process) the table is the local one, byte for
+ * byte. The winds: the illustrative night and a copy of it shifted by one day.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { cli } from '@balloon-sim/node/testing';
+import type { SweepTable } from '@balloon-sim/sim-core';
+import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SeasonTable } from './season.js';
+import { redisSkipReason, startQueueCli, startRedis, stopQueueCli } from './testing/index.js';
+
+// Separate processes computing on a machine that may be busy: generous, never a timing assertion.
+const TEST_TIMEOUT_MS = 180_000;
+
+let dir: string;
+let scenario: string;
+let winds: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'balloon-sim-season-'));
+  winds = join(dir, 'winds');
+  mkdirSync(winds);
+  const wind = JSON.parse(
+    readFileSync(resolve(REPO_ROOT, 'fixtures/wind/illustrative-border-night.json'), 'utf8'),
+  );
+  writeFileSync(join(winds, 'a-2025-10-24.json'), JSON.stringify(wind));
+  const dayMs = 86_400_000;
+  const shifted = {
+    ...wind,
+    description: `${wind.description} (a day later)`,
+    times: wind.times.map((t: string) => new Date(Date.parse(t) + dayMs).toISOString()),
+  };
+  writeFileSync(join(winds, 'b-2025-10-25.json'), JSON.stringify(shifted));
+  const base = JSON.parse(readFileSync(resolve(REPO_ROOT, 'fixtures/scenarios/default.json'), 'utf8'));
+  base.wind.paths = [join(winds, 'a-2025-10-24.json')];
+  base.ensemble.members = 10;
+  base.solver.durationSec = 4 * 3600;
+  scenario = join(dir, 'season.json');
+  writeFileSync(scenario, JSON.stringify(base));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function season(...args: string[]) {
+  const running = startQueueCli([
+    'season',
+    scenario,
+    '--winds',
+    winds,
+    '--nights',
+    '2025-10-24..2025-10-25',
+    '--hours',
+    '17,19',
+    '--workers',
+    '1',
+    ...args,
+  ]);
+  const { code } = await running.exited;
+  return { code, stdout: running.stdout(), stderr: running.stderr() };
+}
+
+describe('balloon-sim-queue season', () => {
+  it(
+    'gives, per night and hour, the rows of balloon-sim sweep with that night’s wind',
+    async () => {
+      const out = join(dir, 'local.json');
+      const r = await season('--out', out);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch('4 nights × hours, 4 to compute');
+      const table = JSON.parse(readFileSync(out, 'utf8')) as SeasonTable;
+      expect(table.units.map((u) => `${u.night} ${u.hour} ${u.wind}`)).toEqual([
+        '2025-10-24 17 a-2025-10-24.json',
+        '2025-10-24 19 a-2025-10-24.json',
+        '2025-10-25 17 b-2025-10-25.json',
+        '2025-10-25 19 b-2025-10-25.json',
+      ]);
+      // The reference for the second night: the sweep of the scenario on the shifted wind at 19:00.
+      const second = JSON.parse(readFileSync(scenario, 'utf8'));
+      second.wind.paths = [join(winds, 'b-2025-10-25.json')];
+      second.launch.times = { start: '2025-10-25T19:00:00.000Z' };
+      const secondPath = join(dir, 'second.json');
+      writeFileSync(secondPath, JSON.stringify(second));
+      const sweep = cli(['sweep', secondPath, '--workers', '1', '--format', 'json']);
+      expect(sweep.code, sweep.stderr).toBe(0);
+      const reference = JSON.parse(sweep.stdout) as SweepTable;
+      expect(reference.rows).toHaveLength(3);
+      expect(table.units[3].rows).toEqual(reference.rows);
+      expect(table.units[3].fingerprint).toBe(reference.fingerprint);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'run again, redoes only the nights and hours it does not hold, and writes the same table',
+    async () => {
+      const out = join(dir, 'resume.csv');
+      const first = await season('--out', out);
+      expect(first.code, first.stderr).toBe(0);
+      const before = readFileSync(out, 'utf8');
+      expect(before.split('\n')[0]).toMatch(/^night,hour,wind,site,launch,members,p_border,/);
+      expect(before.trimEnd().split('\n')).toHaveLength(1 + 4 * 3);
+      // As if the first season had been stopped before its last night and hour.
+      const state = `${out}.season`;
+      const kept = statSync(join(state, '2025-10-24_17.json')).mtimeMs;
+      unlinkSync(join(state, '2025-10-25_19.json'));
+      const again = await season('--out', out);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toMatch('3 done before (not redone), 1 to compute');
+      expect(again.stderr).toMatch('2025-10-25 19:00 done');
+      expect(again.stderr).not.toMatch('2025-10-24 17:00 done');
+      expect(statSync(join(state, '2025-10-24_17.json')).mtimeMs).toBe(kept);
+      expect(readFileSync(out, 'utf8')).toBe(before);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'refuses a night that no wind of the folder covers, naming it',
+    async () => {
+      const r = await season('--out', join(dir, 'none.csv'), '--nights', '2025-10-24..2025-10-27');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/no wind of --winds covers .*2025-10-26 17:00/);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  const skip = redisSkipReason();
+  it.skipIf(skip !== null)(
+    'on the queue, with a worker process, gives the local table byte for byte',
+    async () => {
+      const redis = await startRedis();
+      const worker = startQueueCli(['worker', '--redis', redis.url, '--queue', 'season', '--threads', '1']);
+      try {
+        const local = join(dir, 'q-local.csv');
+        const queued = join(dir, 'q-queue.csv');
+        const a = await season('--out', local);
+        expect(a.code, a.stderr).toBe(0);
+        const b = await season('--out', queued, '--redis', redis.url, '--queue', 'season');
+        expect(b.code, b.stderr).toBe(0);
+        expect(readFileSync(queued, 'utf8')).toBe(readFileSync(local, 'utf8'));
+      } finally {
+        await stopQueueCli(worker);
+        await redis.stop();
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
