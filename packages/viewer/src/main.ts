@@ -14,6 +14,7 @@ import { drawDensity } from './contours.js';
 import { exportRun, type RunRecord } from './export.js';
 import { ScenarioForm } from './form.js';
 import { graticuleLabels } from './graticule-labels.js';
+import { drawWindCoverage, type RunFacts, showRunHeader, startClock } from './header.js';
 import { type MemberFacts, memberLines, noteEvents, showCard, zoneLines } from './hover.js';
 import { trackLegend } from './legend.js';
 import { MapView } from './map.js';
@@ -23,6 +24,7 @@ import { clearResults, clock, showResults } from './results.js';
 import { scaleBar } from './scalebar.js';
 import { SiteStore, siteList, siteMarkers } from './sites.js';
 import { StreamClient, streamUrl } from './stream.js';
+import { parseUtcDateTime } from './time.js';
 import { type ColourMode, TrackLayer } from './tracks.js';
 import { WindLayer } from './wind-layer.js';
 
@@ -42,13 +44,20 @@ function setStatus(state: RunState, text: string): void {
 
 // ---- the map and its layers ----
 initBanner();
+startClock($('clock'));
 const view = new MapView($('map-wrap'));
 const basemap = new BaseMap(view);
 const landingLayer = basemap.layerAbove('landings');
 const launchRegionLayer = basemap.layerAbove('launch-regions');
+const coverageLayer = basemap.layerAbove('wind-coverage-layer');
 scaleBar(view);
 graticuleLabels(view);
 const wind = new WindLayer(view);
+wind.onMeta = () => {
+  drawWindCoverage(coverageLayer, view, wind.coverage);
+  updateRunHeader();
+};
+view.on('resize', () => drawWindCoverage(coverageLayer, view, wind.coverage));
 const headsCanvas = $<HTMLCanvasElement>('track-heads');
 const tracks = new TrackLayer(view.canvas, headsCanvas, {
   projection: (p) => view.projection(p),
@@ -149,8 +158,28 @@ interface Run extends RunRecord, MemberFacts {
   /** Frames and their events as the stream brings them (sim-core's StreamedTracks); null until accepted. */
   tracks: StreamedTracks | null;
   summary: RunSummary | null;
+  /** When the server accepted it (the page's clock), for the run header. */
+  acceptedMs: number | null;
+  warnings: string[];
 }
 let run: Run | null = null;
+
+/** The run header and its warnings (header.ts) for the run on screen. */
+function updateRunHeader(): void {
+  if (!run || run.members === 0) {
+    showRunHeader(null);
+    return;
+  }
+  const facts: RunFacts = {
+    scenario: run.scenario,
+    members: run.members,
+    acceptedMs: run.acceptedMs,
+    warnings: run.warnings,
+    summary: run.summary,
+    windDescription: wind.description,
+  };
+  showRunHeader(facts);
+}
 
 /**
  * Results on screen belong to the scenario that was run. Once the form describes another (a field
@@ -191,6 +220,9 @@ const stream = new StreamClient(streamUrl(), {
     run.runId = info.runId;
     run.members = info.members;
     run.layout = info.layout;
+    run.acceptedMs = Date.now();
+    run.warnings = info.warnings ?? [];
+    updateRunHeader();
     run.tracks = new StreamedTracks();
     run.tracks.accepted(info);
     const siteOf = Uint32Array.from({ length: info.members }, (_, i) => memberSiteOf(info.layout, i));
@@ -226,6 +258,7 @@ const stream = new StreamClient(streamUrl(), {
     if (!run) return;
     run.summary = summary;
     showResults(summary);
+    updateRunHeader();
     drawDensity(landingLayer, view, summary.landings.grid, 'landing-region');
     updateTrackLegend();
   },
@@ -277,7 +310,10 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
     summary: null,
     launchTSec: new Float64Array(0),
     end: new Map(),
+    acceptedMs: null,
+    warnings: [],
   };
+  updateRunHeader();
   markStale();
   tracks.reset(0, []);
   playback.reset();
@@ -421,7 +457,7 @@ async function loadTemplate(id: string): Promise<void> {
 /** The wind layer on the chosen wind, at the level nearest the float altitude, at the first launch. */
 function showWind(): Promise<void> {
   const altM = numberOrUndefined($<HTMLInputElement>('f-float')) ?? Number.NaN;
-  const startSec = Date.parse(`${$<HTMLInputElement>('t-start').value}:00Z`) / 1000;
+  const startSec = Date.parse(parseUtcDateTime($<HTMLInputElement>('t-start').value) ?? '') / 1000;
   return wind.setWind(
     form.windId,
     Number.isFinite(altM) ? altM : undefined,

@@ -10,6 +10,7 @@ import { getJson, type WindGrid, type WindMeta } from './api.js';
 import { showFailure } from './banner.js';
 import { windColour } from './colours.js';
 import type { MapView } from './map.js';
+import { clock } from './time.js';
 
 /** Screen pixels of arrow per m/s (capped at 40 px). */
 const PX_PER_MPS = 2.2;
@@ -34,6 +35,19 @@ export class WindLayer {
     this.legend();
   }
 
+  /** The wind's description as the server gives it, once loaded. */
+  get description(): string | undefined {
+    return this.meta?.description;
+  }
+
+  /** The wind field's box, when it is a grid (an analytic wind has none to draw). */
+  get coverage(): WindMeta['coverage'] | null {
+    return this.meta?.grid ? this.meta.coverage : null;
+  }
+
+  /** Called once a wind's description and coverage are known. */
+  onMeta: () => void = () => {};
+
   /** Switches to a wind: its levels and times fill the selects; `altM` and `tSec` choose the defaults. */
   async setWind(id: string, altM?: number, tSec?: number): Promise<void> {
     try {
@@ -45,6 +59,7 @@ export class WindLayer {
       return showFailure('Wind layer', error);
     }
     const meta = this.meta;
+    this.onMeta();
     const levelSelect = $<HTMLSelectElement>('wind-level');
     const values = meta.levels?.values ?? [];
     const pressure = meta.levels?.kind === 'pressure';
@@ -67,7 +82,7 @@ export class WindLayer {
       ...meta.times.map((t) => {
         const option = document.createElement('option');
         option.value = t;
-        option.textContent = `${t.slice(5, 10)} ${t.slice(11, 16)}Z`;
+        option.textContent = clock(t);
         return option;
       }),
     );
@@ -155,7 +170,7 @@ export class WindLayer {
           `translate(${d.x.toFixed(1)},${d.y.toFixed(1)}) rotate(${((d.angle * 180) / Math.PI).toFixed(1)})`,
       );
     $('wind-caption').textContent = grid
-      ? `Wind at ${grid.level !== undefined ? `${grid.level} hPa` : `${grid.altM} m`}, ${grid.time.slice(5, 10)} ${grid.time.slice(11, 16)}Z`
+      ? `Wind at ${grid.level !== undefined ? `${grid.level} hPa` : `${grid.altM} m`}, ${clock(grid.time)}`
       : 'Wind: no grid';
   }
 

@@ -1,0 +1,189 @@
+/**
+ * The viewer as a duty officer keeps it open at night (issue 15), in Chromium against the real
+ * server, as viewer.browser.test.ts does: local time beside UTC, the run header and its warnings,
+ * the probability map and markers, the side view, the map's default view, labels and legend, the
+ * print view and shareable link, and the wind layer following the replay. Screenshots at 1280×720,
+ * 1400×900 and 1920×1080 go to packages/viewer/test-results/ (not committed).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildApp } from '@balloon-sim/server';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RESULTS = resolve(ROOT, 'test-results');
+const SIZES = [
+  [1280, 720],
+  [1400, 900],
+  [1920, 1080],
+] as const;
+
+if (!hasChromium()) {
+  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
+  console.log(`viewer duty tests skipped: ${NO_CHROMIUM}`);
+}
+
+describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () => {
+  let app: ReturnType<typeof buildApp>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let origin: string;
+  let outDir: string;
+  const consoleErrors: string[] = [];
+
+  /** A screenshot at each of the three sizes, back at 1280×720 after. */
+  const shots = async (name: string) => {
+    for (const [width, height] of SIZES) {
+      await page.setViewportSize({ width, height });
+      await page.evaluate(
+        () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+      );
+      await page.screenshot({ path: resolve(RESULTS, `duty-${name}-${width}x${height}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
+  };
+
+  const waitReady = (p: Page) =>
+    p.waitForFunction(() => document.querySelector('#status')?.textContent === 'Ready', undefined, {
+      timeout: 30_000,
+    });
+
+  const runAndWait = async () => {
+    await page.click('#run');
+    await page.waitForFunction(
+      () => ['done', 'failed'].includes(document.querySelector('#status')?.getAttribute('data-state') ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await page.locator('#status').getAttribute('data-state')).toBe('done');
+  };
+
+  beforeAll(async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    outDir = mkdtempSync(join(tmpdir(), 'balloon-viewer-duty-'));
+    await build({
+      root: ROOT,
+      configFile: resolve(ROOT, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
+    app = buildApp({ viewerDir: outDir });
+    origin = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+    // An American browser in New York: the page must still say 24-hour UTC and Vilnius time.
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 720 },
+      locale: 'en-US',
+      timezoneId: 'America/New_York',
+    });
+    page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    await page.goto(`${origin}/`);
+    await waitReady(page);
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await app?.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('shows a header clock in UTC and Vilnius time: UTC+2 in January, UTC+3 in July', async () => {
+    // A context of its own: a fixed clock holds every page of its context.
+    const clocked = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York' });
+    const other = await clocked.newPage();
+    try {
+      for (const [instant, expected] of [
+        ['2026-01-15T12:34:56Z', '12:34:56 UTC · 14:34:56 LT (UTC+2)'],
+        ['2026-07-15T12:34:56Z', '12:34:56 UTC · 15:34:56 LT (UTC+3)'],
+      ] as const) {
+        await other.clock.setFixedTime(new Date(instant));
+        await other.goto(`${origin}/`);
+        await expect.poll(() => other.locator('#clock').textContent()).toBe(expected);
+      }
+    } finally {
+      await clocked.close();
+    }
+  });
+
+  it('takes launch times in 24-hour UTC whatever the locale, and says them in Vilnius time', async () => {
+    // The bundled scenario's first launch, 17:00 UTC on 24 October 2025 (summer time: UTC+3).
+    expect(await page.locator('#t-start').inputValue()).toBe('2025-10-24 17:00');
+    expect(await page.locator('#t-local').textContent()).toContain('10-24 20:00 LT (UTC+3)');
+    // An evening launch typed in 24-hour form; a 12-hour one is refused by name.
+    await page.fill('#t-start', '2025-10-24 19:30');
+    expect(await page.locator('#t-local').textContent()).toContain('10-24 22:30 LT (UTC+3)');
+    await page.fill('#t-start', '2025-10-24 7:30 PM');
+    await page.click('#run');
+    expect(await page.locator('#banner-issues li').allTextContents()).toContain(
+      'First launch: is not a complete date and time (YYYY-MM-DD HH:MM, 24-hour UTC), got "2025-10-24 7:30 PM"',
+    );
+    await page.click('#banner-close');
+    await page.fill('#t-start', '2025-10-24 17:00');
+  });
+
+  it('runs the default scenario: every time in the results, slider and tooltips has Vilnius time beside UTC', async () => {
+    await page.fill('#e-members', '20');
+    await runAndWait();
+    const earliest = await page
+      .locator('#zone-table tbody tr[data-zone="EYVI-APPROACH"] td')
+      .nth(3)
+      .textContent();
+    // Balloons launched 17:00–20:00 UTC reach Vilnius in the evening: local is UTC+3 that day.
+    const m = /^(\d\d):(\d\d)Z \((\d\d):(\d\d) LT\)$/.exec(earliest ?? '');
+    expect(m, earliest ?? '').not.toBeNull();
+    expect((Number(m![3]) - Number(m![1]) + 24) % 24).toBe(3);
+    expect(m![2]).toBe(m![4]);
+    expect(await page.locator('#zone-table caption').textContent()).toContain('LT = Vilnius local time');
+    await page.locator('#frame').fill('6');
+    const label = (await page.locator('#frame-time').textContent()) ?? '';
+    const f = /^10-24 (\d\d):(\d\d)Z \((\d\d):(\d\d) LT\)$/.exec(label);
+    expect(f, label).not.toBeNull();
+    expect(Number(f![3]) - Number(f![1])).toBe(3);
+    // Hovering a track: its card's times have Vilnius time too.
+    const site = await page.evaluate(() => {
+      const pin = [...document.querySelectorAll<SVGGElement>('g.site')][0];
+      const box = document.querySelector('#map-overlay')!.getBoundingClientRect();
+      const t = pin.transform.baseVal.consolidate()!.matrix;
+      return { x: box.left + t.e, y: box.top + t.f };
+    });
+    await page.mouse.move(site.x, site.y + 1);
+    await expect
+      .poll(() => page.locator('#tooltip').textContent())
+      .toMatch(/launch 10-24 \d\d:\d\dZ \(\d\d:\d\d LT\)/);
+    await page.mouse.move(5, 5);
+    await shots('time');
+  });
+
+  it('heads the results and the map with the run: scenario, wind, members, seed, time; illustrative badge; wind box', async () => {
+    const header = (await page.locator('#run-header span').allTextContents()).join(' | ');
+    expect(header).toMatch(
+      /^Scenario: Border night \(illustrative wind\) \| Wind: file illustrative-border-night \| 240 members, seed 2025 \| Run at \d\d-\d\d \d\d:\d\dZ \(\d\d:\d\d LT\)$/,
+    );
+    expect(await page.locator('#map-run').textContent()).toContain('Border night (illustrative wind) · Wind: file');
+    // The bundled wind is made up: the badge on the map and on the results.
+    const badges = page.locator('.illustrative-badge');
+    expect(await badges.count()).toBe(2);
+    for (const badge of await badges.all()) {
+      expect(await badge.isVisible()).toBe(true);
+      expect(await badge.textContent()).toBe('Illustrative — not a forecast');
+    }
+    // The wind's box (19–29 E, 52–58 N) outlined on the map.
+    expect(await page.locator('path.wind-coverage').count()).toBe(1);
+    expect((await page.locator('path.wind-coverage').getAttribute('d'))?.length).toBeGreaterThan(100);
+    await shots('run-header');
+  });
+
+  it('logs no errors to the browser console', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
