@@ -169,7 +169,9 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
     expect(header).toMatch(
       /^Scenario: Border night \(illustrative wind\) \| Wind: file illustrative-border-night \| 240 members, seed 2025 \| Run at \d\d-\d\d \d\d:\d\dZ \(\d\d:\d\d LT\)$/,
     );
-    expect(await page.locator('#map-run').textContent()).toContain('Border night (illustrative wind) · Wind: file');
+    expect(await page.locator('#map-run').textContent()).toContain(
+      'Border night (illustrative wind) · Wind: file',
+    );
     // The bundled wind is made up: the badge on the map and on the results.
     const badges = page.locator('.illustrative-badge');
     expect(await badges.count()).toBe(2);
@@ -181,6 +183,41 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
     expect(await page.locator('path.wind-coverage').count()).toBe(1);
     expect((await page.locator('path.wind-coverage').getAttribute('d'))?.length).toBeGreaterThan(100);
     await shots('run-header');
+  });
+
+  it('draws the probability map (members passing each cell) and launch, burst and landing markers, with a legend', async () => {
+    const painted = (selector: string) =>
+      page.evaluate((sel) => {
+        const canvas = document.querySelector<HTMLCanvasElement>(sel)!;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n++;
+        return n;
+      }, selector);
+    expect(await page.locator('#freq-legend').isVisible()).toBe(true);
+    expect(await page.locator('#freq-legend li').allTextContents()).toEqual([
+      '< 1 %',
+      '1–5 %',
+      '5–10 %',
+      '10–25 %',
+      '25–50 %',
+      '≥ 50 %',
+      'launch',
+      'burst',
+      'landing',
+    ]);
+    await expect.poll(() => painted('#freq')).toBeGreaterThan(1_000);
+    await expect.poll(() => painted('#marks')).toBeGreaterThan(100);
+    await shots('probability-map');
+    // Switched off: the layer is gone, the tracks stay.
+    await page.uncheck('#freq-show');
+    await expect.poll(() => painted('#freq')).toBe(0);
+    expect(await painted('#tracks')).toBeGreaterThan(0);
+    await page.uncheck('#marks-show');
+    await expect.poll(() => painted('#marks')).toBe(0);
+    await page.check('#freq-show');
+    await page.check('#marks-show');
+    await expect.poll(() => painted('#freq')).toBeGreaterThan(1_000);
   });
 
   it('logs no errors to the browser console', () => {

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { isMadeUpWind, type RunFacts, runHeaderText, unresolvedShare } from './header.js';
 
-const status = { pending: 0, active: 0, landed: 90, 'left-domain': 8, 'wind-ended': 2, 'launch-point': 0, 'non-finite': 0 };
+const status = {
+  pending: 0,
+  active: 0,
+  landed: 90,
+  'left-domain': 8,
+  'wind-ended': 2,
+  'launch-point': 0,
+  'non-finite': 0,
+};
 
 const facts = (over: Partial<RunFacts> = {}): RunFacts => ({
-  scenario: { name: 'Tonight', wind: { type: 'file', paths: ['wind:gfs-0p25-2026120412'] }, ensemble: { seed: 7 } },
+  scenario: {
+    name: 'Tonight',
+    wind: { type: 'file', paths: ['wind:gfs-0p25-2026120412'] },
+    ensemble: { seed: 7 },
+  },
   members: 100,
   acceptedMs: Date.parse('2026-12-04T20:15:00Z'),
   warnings: [],

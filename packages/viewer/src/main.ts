@@ -13,6 +13,7 @@ import { BaseMap } from './basemap.js';
 import { drawDensity } from './contours.js';
 import { exportRun, type RunRecord } from './export.js';
 import { ScenarioForm } from './form.js';
+import { FrequencyLayer, frequencyLegend, trajectoryFrequency } from './frequency.js';
 import { graticuleLabels } from './graticule-labels.js';
 import { drawWindCoverage, type RunFacts, showRunHeader, startClock } from './header.js';
 import { type MemberFacts, memberLines, noteEvents, showCard, zoneLines } from './hover.js';
@@ -68,12 +69,16 @@ const tracks = new TrackLayer(view.canvas, headsCanvas, {
     return view.pixelRatio;
   },
 });
-/** The heads canvas takes the size the map gives the trails canvas. */
+const frequency = new FrequencyLayer(view, $<HTMLCanvasElement>('freq'), $<HTMLCanvasElement>('marks'));
+/** The heads, probability-map and marker canvases take the size the map gives the trails canvas. */
 function syncHeadsCanvas(): void {
-  headsCanvas.width = view.canvas.width;
-  headsCanvas.height = view.canvas.height;
-  headsCanvas.style.width = view.canvas.style.width;
-  headsCanvas.style.height = view.canvas.style.height;
+  for (const canvas of [headsCanvas, $<HTMLCanvasElement>('freq'), $<HTMLCanvasElement>('marks')]) {
+    canvas.width = view.canvas.width;
+    canvas.height = view.canvas.height;
+    canvas.style.width = view.canvas.style.width;
+    canvas.style.height = view.canvas.style.height;
+  }
+  frequency.invalidate();
 }
 syncHeadsCanvas();
 view.on('resize', syncHeadsCanvas);
@@ -86,6 +91,7 @@ function drawSoon(): void {
   requestAnimationFrame(() => {
     drawQueued = false;
     tracks.draw();
+    frequency.draw();
   });
 }
 view.on('zoom', drawSoon);
@@ -251,6 +257,9 @@ const stream = new StreamClient(streamUrl(), {
   events(message) {
     if (!run) return;
     run.tracks?.events(message);
+    for (const e of message.events)
+      if (e.kind === 'launch' || e.kind === 'burst' || e.kind === 'landing')
+        frequency.markers[e.kind].push({ lon: e.lon, lat: e.lat });
     tracks.addMarkers(noteEvents(run, message.events));
     drawSoon();
   },
@@ -264,11 +273,13 @@ const stream = new StreamClient(streamUrl(), {
   },
   done() {
     if (run) run.finished = true;
+    showFrequency();
     $('export-row').hidden = false;
     $<HTMLProgressElement>('progress').value = 1;
     setStatus('done', `Done: ${run?.members.toLocaleString('en') ?? ''} members`);
   },
   cancelled() {
+    showFrequency();
     setStatus('cancelled', `Cancelled after ${tracks.frameCount} frames`);
     $('results-empty').textContent =
       'Cancelled: the run stopped before its summary. The frames received can be replayed and exported.';
@@ -281,6 +292,15 @@ const stream = new StreamClient(streamUrl(), {
     showError('The server refused or stopped the run', message, issues);
   },
 });
+
+/** The probability map of the frames received, with its legend. */
+function showFrequency(): void {
+  frequency.grid = trajectoryFrequency(tracks.members, tracks.frameCount, (m, f) => tracks.position(m, f));
+  frequency.invalidate();
+  $('freq-legend').hidden = frequency.grid === null;
+  frequencyLegend($('freq-legend'), frequency, drawSoon);
+  drawSoon();
+}
 
 function listItem(text: string): HTMLLIElement {
   const li = document.createElement('li');
@@ -316,6 +336,8 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
   updateRunHeader();
   markStale();
   tracks.reset(0, []);
+  frequency.clear();
+  $('freq-legend').hidden = true;
   playback.reset();
   drawSoon();
   $<HTMLProgressElement>('progress').value = 0;
