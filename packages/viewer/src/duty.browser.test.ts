@@ -131,6 +131,82 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
     await page.fill('#t-start', '2025-10-24 17:00');
   });
 
+  it('opens on the border strip and both airports, with labels that do not overlap and a key for every symbol', async () => {
+    const map = await page.locator('#map-wrap').boundingBox();
+    const inMap = (b: { x: number; y: number; width: number; height: number }) =>
+      b.x >= map!.x &&
+      b.y >= map!.y &&
+      b.x + b.width <= map!.x + map!.width &&
+      b.y + b.height <= map!.y + map!.height;
+    // The launch strip fills most of the map's height, inside it; both airports are on it.
+    const strip = (await page.locator('#map-base path.launch-strip').boundingBox())!;
+    expect(inMap(strip)).toBe(true);
+    expect(strip.height).toBeGreaterThan(0.6 * map!.height);
+    for (const airport of await page.locator('g.airport').all())
+      expect(inMap((await airport.boundingBox())!)).toBe(true);
+
+    /** Visible labels of the map whose boxes overlap another's: none. */
+    const overlaps = () =>
+      page.evaluate(() => {
+        const boxes = [...document.querySelectorAll<SVGTextElement>('#map-overlay g.pin text')]
+          .filter((t) => t.textContent && getComputedStyle(t).visibility !== 'hidden')
+          .map((t) => ({ text: t.textContent!, r: t.getBoundingClientRect() }));
+        const out: string[] = [];
+        for (let i = 0; i < boxes.length; i++)
+          for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i].r;
+            const b = boxes[j].r;
+            if (a.right > b.left && b.right > a.left && a.bottom > b.top && b.bottom > a.top)
+              out.push(`${boxes[i].text} / ${boxes[j].text}`);
+          }
+        return { overlaps: out, shown: boxes.length };
+      });
+    const atStart = await overlaps();
+    expect(atStart.overlaps).toEqual([]);
+    // The airports' and zones' names are all shown at the default view.
+    const shown = await page
+      .locator('#map-overlay g.pin text')
+      .evaluateAll((ts) =>
+        ts.filter((t) => getComputedStyle(t).visibility !== 'hidden').map((t) => t.textContent),
+      );
+    expect(shown).toEqual(
+      expect.arrayContaining(['Vilnius EYVI', 'Kaunas EYKA', 'EYVI CTR', 'EYKA CTR', 'ashmyany']),
+    );
+    // Zoomed out twice, labels crowd: still none overlaps (some are moved or hidden).
+    const zoomK = async () =>
+      Number(
+        /scale\(([\d.]+)\)/.exec(
+          (await page.locator('#map-base g.zoomed').getAttribute('transform')) ?? '',
+        )?.[1] ?? 1,
+      );
+    await page.click('#zoom-out');
+    await expect.poll(zoomK).toBeLessThan(0.63);
+    await page.click('#zoom-out');
+    await expect.poll(zoomK).toBeLessThan(0.41);
+    expect((await overlaps()).overlaps).toEqual([]);
+    await shots('zoomed-out');
+    await page.click('#zoom-reset');
+    await expect.poll(zoomK).toBe(1);
+
+    // The key names every symbol the map draws beside the tracks' and the probability map's legends.
+    await page.locator('#map-key-box summary').click();
+    expect(await page.locator('#map-key li').allTextContents()).toEqual([
+      'airport',
+      'launch site (drag to move)',
+      'CTR (control zone)',
+      'approach area',
+      'restricted area',
+      'LT–BY border',
+      'Belarusian launch strip',
+      "wind data's area",
+      'radar detection',
+      'back-track launch area 50 % / 90 %',
+      'most likely launch cell',
+    ]);
+    await shots('map-key');
+    await page.locator('#map-key-box summary').click();
+  });
+
   it('runs the default scenario: every time in the results, slider and tooltips has Vilnius time beside UTC', async () => {
     await page.fill('#e-members', '20');
     await runAndWait();
@@ -180,8 +256,8 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
       expect(await badge.textContent()).toBe('Illustrative — not a forecast');
     }
     // The wind's box (19–29 E, 52–58 N) outlined on the map.
-    expect(await page.locator('path.wind-coverage').count()).toBe(1);
-    expect((await page.locator('path.wind-coverage').getAttribute('d'))?.length).toBeGreaterThan(100);
+    expect(await page.locator('#map-base path.wind-coverage').count()).toBe(1);
+    expect((await page.locator('#map-base path.wind-coverage').getAttribute('d'))?.length).toBeGreaterThan(100);
     await shots('run-header');
   });
 
@@ -218,6 +294,44 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
     await page.check('#freq-show');
     await page.check('#marks-show');
     await expect.poll(() => painted('#freq')).toBeGreaterThan(1_000);
+  });
+
+  it('shows a side view: altitude against time with the zones’ vertical limits as bands, following the replay', async () => {
+    expect(await page.locator('#side-section').isVisible()).toBe(true);
+    // 240 members: every track is drawn (the sample starts above 300).
+    expect(await page.locator('#side-view path.side-track').count()).toBe(240);
+    const labels = await page.locator('#side-view text.side-band-label').allTextContents();
+    // The two CTRs share their limits (0–762 m, 2 500 ft): one band names both.
+    expect(labels).toContain('EYVI CTR, EYKA CTR: 0–762 m');
+    expect(labels.some((l) => /APP.*: 457–5944 m/.test(l))).toBe(true);
+    // Float altitude 3 500 m lies above the CTR band and inside the approach band.
+    const band = (id: string) =>
+      page.evaluate((text) => {
+        const g = [...document.querySelectorAll('#side-view g.side-band')].find((b) =>
+          b.textContent?.startsWith(text),
+        )!;
+        const r = g.querySelector('rect')!.getBBox();
+        return { top: r.y, bottom: r.y + r.height };
+      }, id);
+    const ctr = await band('EYVI CTR');
+    const cursorX = () => page.locator('#side-view line.side-cursor').getAttribute('x1').then(Number);
+    await page.locator('#frame').fill('0');
+    const x0 = await cursorX();
+    await page.locator('#frame').fill('30');
+    const x30 = await cursorX();
+    expect(x30).toBeGreaterThan(x0);
+    // Somewhere a track passes above the CTR's top: its highest point is above the band.
+    const highest = await page.evaluate(() =>
+      Math.min(
+        ...[...document.querySelectorAll<SVGPathElement>('#side-view path.side-track')].map(
+          (p) => p.getBBox().y,
+        ),
+      ),
+    );
+    expect(highest).toBeLessThan(ctr.top);
+    await page.evaluate(() => document.querySelector('#side-section')!.scrollIntoView());
+    await shots('side-view');
+    await page.evaluate(() => document.querySelector('.main')!.scrollTo(0, 0));
   });
 
   it('logs no errors to the browser console', () => {

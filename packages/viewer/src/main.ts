@@ -19,10 +19,12 @@ import { drawWindCoverage, type RunFacts, showRunHeader, startClock } from './he
 import { type MemberFacts, memberLines, noteEvents, showCard, zoneLines } from './hover.js';
 import { trackLegend } from './legend.js';
 import { MapView } from './map.js';
+import { mapKey } from './map-key.js';
 import { numberOrUndefined } from './numbers.js';
 import { Playback } from './playback.js';
 import { clearResults, clock, showResults } from './results.js';
 import { scaleBar } from './scalebar.js';
+import { MAX_TRACKS, SideView } from './side-view.js';
 import { SiteStore, siteList, siteMarkers } from './sites.js';
 import { StreamClient, streamUrl } from './stream.js';
 import { parseUtcDateTime } from './time.js';
@@ -46,6 +48,9 @@ function setStatus(state: RunState, text: string): void {
 // ---- the map and its layers ----
 initBanner();
 startClock($('clock'));
+mapKey($('map-key'));
+// Open where there is room for it below the other legends.
+($('map-key-box') as HTMLDetailsElement).open = window.innerHeight >= 900;
 const view = new MapView($('map-wrap'));
 const basemap = new BaseMap(view);
 const landingLayer = basemap.layerAbove('landings');
@@ -209,9 +214,12 @@ for (const type of ['input', 'change']) $('scenario-form').addEventListener(type
 // Sites dragged or added on the map change no form field.
 sites.onChange(markStale);
 
+const sideView = new SideView(document.getElementById('side-view') as unknown as SVGSVGElement);
+
 const playback = new Playback(
   (index) => {
     tracks.shown = index;
+    sideView.setCursor(tracks.timeOf(index));
     drawSoon();
   },
   (index) => {
@@ -293,8 +301,16 @@ const stream = new StreamClient(streamUrl(), {
   },
 });
 
-/** The probability map of the frames received, with its legend. */
+/** The probability map and the side view of the frames received, with the map's legend. */
 function showFrequency(): void {
+  sideView.setTracks(tracks);
+  sideView.setCursor(tracks.timeOf(Math.min(tracks.shown, tracks.frameCount - 1)));
+  $('side-section').hidden = sideView.drawn === 0;
+  $('side-caption').textContent = `Side view: altitude against time (UTC) of ${
+    tracks.members > MAX_TRACKS
+      ? `${sideView.drawn} tracks sampled evenly from ${tracks.members.toLocaleString('en')}`
+      : `the ${sideView.drawn} tracks`
+  }; the bands are the zones' vertical limits (a track in a band is at that zone's altitudes, not necessarily inside it); the yellow line is the replay time`;
   frequency.grid = trajectoryFrequency(tracks.members, tracks.frameCount, (m, f) => tracks.position(m, f));
   frequency.invalidate();
   $('freq-legend').hidden = frequency.grid === null;
@@ -338,6 +354,8 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
   tracks.reset(0, []);
   frequency.clear();
   $('freq-legend').hidden = true;
+  sideView.setTracks(null);
+  $('side-section').hidden = true;
   playback.reset();
   drawSoon();
   $<HTMLProgressElement>('progress').value = 0;
@@ -428,6 +446,7 @@ async function start(): Promise<void> {
     ]);
     basemap.setGeography(geography);
     basemap.setZones(zones);
+    sideView.setZones(basemap.zoneProperties);
   } catch (error) {
     showFailure('Cannot load the map', error);
   }

@@ -150,9 +150,10 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
   });
 
   it('draws the border region: four countries, the border, five zones, both airports, a scale bar', async () => {
-    expect(await page.locator('path.country').count()).toBe(4);
-    expect(await page.locator('path.border-line').count()).toBe(1);
-    expect(await page.locator('path.zone').count()).toBe(5);
+    // On the map (the map key draws a swatch of each too).
+    expect(await page.locator('#map-base path.country').count()).toBe(4);
+    expect(await page.locator('#map-base path.border-line').count()).toBe(1);
+    expect(await page.locator('#map-base path.zone').count()).toBe(5);
     const airports = await page.locator('g.airport text').allTextContents();
     expect(airports.sort()).toEqual(['Kaunas EYKA', 'Vilnius EYVI']);
     expect(await page.locator('.scale-bar text').last().textContent()).toMatch(/^\d+ km$/);
