@@ -257,7 +257,9 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
     }
     // The wind's box (19–29 E, 52–58 N) outlined on the map.
     expect(await page.locator('#map-base path.wind-coverage').count()).toBe(1);
-    expect((await page.locator('#map-base path.wind-coverage').getAttribute('d'))?.length).toBeGreaterThan(100);
+    expect((await page.locator('#map-base path.wind-coverage').getAttribute('d'))?.length).toBeGreaterThan(
+      100,
+    );
     await shots('run-header');
   });
 
@@ -332,6 +334,91 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
     await page.evaluate(() => document.querySelector('#side-section')!.scrollIntoView());
     await shots('side-view');
     await page.evaluate(() => document.querySelector('.main')!.scrollTo(0, 0));
+  });
+
+  it('keeps the wind layer at the replay time and the run’s float altitude', async () => {
+    await page.fill('#f-float', '2000');
+    await page.fill('#e-members', '5');
+    await runAndWait();
+    // The wind's altitude levels include 2000 m: the layer shows it, not the form's earlier 3500 m.
+    await expect.poll(() => page.locator('#wind-level').inputValue()).toBe('2000');
+    /** The wind time the layer should show at a frame: the option nearest the frame's time. */
+    const nearestAt = async (frame: number) => {
+      await page.locator('#frame').fill(String(frame));
+      return page.evaluate(() => {
+        const label = document.querySelector('#frame-time')!.textContent!;
+        const [, md, hm] = /^(\d\d-\d\d) (\d\d:\d\d)Z/.exec(label)!;
+        const t = Date.parse(`2025-${md}T${hm}:00Z`);
+        const options = [...document.querySelectorAll<HTMLOptionElement>('#wind-time option')].map(
+          (o) => o.value,
+        );
+        return options.reduce((a, b) => (Math.abs(Date.parse(b) - t) < Math.abs(Date.parse(a) - t) ? b : a));
+      });
+    };
+    const first = await nearestAt(0);
+    await expect.poll(() => page.locator('#wind-time').inputValue()).toBe(first);
+    const max = Number(await page.locator('#frame').getAttribute('max'));
+    const last = await nearestAt(max);
+    expect(last).not.toBe(first);
+    await expect.poll(() => page.locator('#wind-time').inputValue()).toBe(last);
+    await expect.poll(() => page.locator('#wind-caption').textContent()).toMatch(/^Wind at 2000 m, /);
+    await shots('wind-follows');
+    await page.fill('#f-float', '3500');
+    await page.fill('#e-members', '20');
+  });
+
+  it('gives a shareable link that restores the scenario form when opened', async () => {
+    await page.fill('#e-members', '7');
+    await page.fill('#f-float', '2800');
+    await page.fill('#t-end', '2025-10-24 19:00');
+    await page.click('#share');
+    const link = await page.locator('#share-link').inputValue();
+    expect(link).toMatch(/#s=[A-Za-z0-9_-]+$/);
+    expect(await page.evaluate(() => window.location.hash)).toBe(link.slice(link.indexOf('#')));
+    const other = await context.newPage();
+    try {
+      await other.goto(link);
+      await waitReady(other);
+      expect(await other.locator('#e-members').inputValue()).toBe('7');
+      expect(await other.locator('#f-float').inputValue()).toBe('2800');
+      expect(await other.locator('#t-end').inputValue()).toBe('2025-10-24 19:00');
+      expect(await other.locator('#template').inputValue()).toBe('default');
+      expect(await other.locator('#wind').inputValue()).toBe('illustrative-border-night');
+      expect(await other.locator('#site-list li').count()).toBe(3);
+      expect(await other.locator('#member-count').textContent()).toBe(
+        '3 sites × 3 launch times × 7 = 63 members',
+      );
+      // A link cut short is refused, by name, and the page opens on its default scenario.
+      await other.goto(`${link.slice(0, link.indexOf('#') + 30)}`);
+      await other.reload();
+      await waitReady(other);
+      expect(await other.locator('#banner').textContent()).toMatch(
+        /Cannot open the shared link[\s\S]*not readable/,
+      );
+      expect(await other.locator('#e-members').inputValue()).toBe('50');
+    } finally {
+      await other.close();
+    }
+    await page.fill('#e-members', '20');
+    await page.fill('#f-float', '3500');
+    await page.fill('#t-end', '2025-10-24 20:00');
+  });
+
+  it('prints a one-page briefing: header, run header, map and tables, without the form', async () => {
+    await page.emulateMedia({ media: 'print' });
+    try {
+      expect(await page.locator('.panel').isVisible()).toBe(false);
+      expect(await page.locator('.playback').isVisible()).toBe(false);
+      for (const id of ['#map-wrap', '#run-header', '#zone-table', '.topbar h1', '#clock'])
+        expect(await page.locator(id).first().isVisible(), id).toBe(true);
+      await shots('print');
+      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+      // Each page of a PDF is one "/Type /Page" object (not "/Pages", the tree's root).
+      const pages = pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? [];
+      expect(pages).toHaveLength(1);
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
   });
 
   it('logs no errors to the browser console', () => {

@@ -24,6 +24,7 @@ import { numberOrUndefined } from './numbers.js';
 import { Playback } from './playback.js';
 import { clearResults, clock, showResults } from './results.js';
 import { scaleBar } from './scalebar.js';
+import { readShareHash, shareHash } from './share.js';
 import { MAX_TRACKS, SideView } from './side-view.js';
 import { SiteStore, siteList, siteMarkers } from './sites.js';
 import { StreamClient, streamUrl } from './stream.js';
@@ -220,6 +221,8 @@ const playback = new Playback(
   (index) => {
     tracks.shown = index;
     sideView.setCursor(tracks.timeOf(index));
+    // The wind layer at the time shown, at the run's float altitude.
+    wind.follow(tracks.timeOf(index), run?.scenario.flight.floatAltitudeM);
     drawSoon();
   },
   (index) => {
@@ -368,6 +371,26 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
   }
 });
 
+// ---- briefing out: a link to the scenario, and the printed page ----
+$('share').addEventListener('click', () => {
+  const { scenario, issues } = form.read();
+  if (!scenario) {
+    showError('The scenario cannot be shared: fix these fields', '', issues);
+    return;
+  }
+  const hash = shareHash({ template: $<HTMLSelectElement>('template').value, scenario });
+  // Replaced, not pushed: Back should leave the page, not step through shared versions.
+  window.history.replaceState(null, '', hash);
+  const box = $<HTMLInputElement>('share-link');
+  box.value = window.location.href;
+  $('share-box').hidden = false;
+  box.focus();
+  box.select();
+  // Copied where the browser allows it (a secure context); the field is there to copy by hand.
+  navigator.clipboard?.writeText(box.value).catch(() => {});
+});
+$('print').addEventListener('click', () => window.print());
+
 $('cancel').addEventListener('click', () => {
   stream.cancel();
   setStatus('cancelling', 'Cancelling…');
@@ -468,7 +491,17 @@ async function start(): Promise<void> {
     );
     const initial =
       scenarios.find((s) => s.id === 'default' && s.available) ?? scenarios.find((s) => s.available);
-    if (initial) {
+    const shared = readShareHash(window.location.hash);
+    if (shared instanceof Error) showError('Cannot open the shared link', shared.message);
+    if (shared && !(shared instanceof Error)) {
+      // The link's scenario in the form, on the wind it names (a bundled one, by its source).
+      if (scenarios.some((s) => s.id === shared.template)) select.value = shared.template;
+      form.load(shared.scenario, shared.template);
+      const windOf = winds.find((w) => JSON.stringify(w.source) === JSON.stringify(shared.scenario.wind));
+      if (windOf) $<HTMLSelectElement>('wind').value = windOf.id;
+      markStale();
+      await showWind();
+    } else if (initial) {
       select.value = initial.id;
       await loadTemplate(initial.id);
     }
