@@ -5,7 +5,8 @@
  * print view and shareable link, and the wind layer following the replay. Screenshots at 1280×720,
  * 1400×900 and 1920×1080 go to packages/viewer/test-results/ (not committed).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from '@balloon-sim/server';
@@ -15,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
+/** axe-core's browser script, to inject into the page. */
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const RESULTS = resolve(ROOT, 'test-results');
 const SIZES = [
   [1280, 720],
@@ -419,6 +422,36 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
     } finally {
       await page.emulateMedia({ media: 'screen' });
     }
+  });
+
+  it('has no axe-core violations after a run (the new header, badges, legends, side view included)', async () => {
+    // axe-core's own script, evaluated in the page through the debugging protocol (the server's CSP
+    // rightly refuses an inline script tag; no network): the WCAG 2 A and AA rules.
+    await page.evaluate(axeSource);
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (
+              c: unknown,
+              o: unknown,
+            ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[]; passes: unknown[] }>;
+          };
+        }
+      ).axe;
+      const result = await axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      });
+      return {
+        violations: result.violations.map(
+          (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+        ),
+        passes: result.passes.length,
+      };
+    });
+    expect(violations.violations).toEqual([]);
+    // The rules did run over the page.
+    expect(violations.passes).toBeGreaterThan(10);
   });
 
   it('logs no errors to the browser console', () => {
