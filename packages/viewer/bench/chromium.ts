@@ -12,13 +12,27 @@ export const hasChromium = () => existsSync(CHROMIUM_PATH);
 
 export const NO_CHROMIUM = `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 
+/**
+ * CHROMIUM_GPU=1 lets Chromium rasterise on a GPU (for bench:viewer on a machine that has one);
+ * by default it draws on the CPU, the same on every machine.
+ */
+const GPU_ARGS =
+  process.env.CHROMIUM_GPU === '1'
+    ? [
+        '--enable-gpu-rasterization',
+        '--ignore-gpu-blocklist',
+        '--use-angle=vulkan',
+        '--enable-features=Vulkan',
+      ]
+    : ['--disable-gpu'];
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
       '--headless',
       '--no-sandbox',
-      '--disable-gpu',
+      ...GPU_ARGS,
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',

@@ -24,7 +24,12 @@ function viewerRoot(): string {
 }
 
 const { values } = parseArgs({
-  options: { members: { type: 'string' }, frames: { type: 'string' }, rounds: { type: 'string' } },
+  options: {
+    members: { type: 'string' },
+    frames: { type: 'string' },
+    rounds: { type: 'string' },
+    'zoom-members': { type: 'string' },
+  },
 });
 if (!hasChromium()) {
   console.error(NO_CHROMIUM);

@@ -20,6 +20,7 @@ import { type CountGrid, drawDensity } from './contours.js';
 import type { MapView, Pin } from './map.js';
 import { checkNumber, readDateTime, readNumber, ruleOf } from './numbers.js';
 import { clock, percent } from './results.js';
+import { formDateTime, parseUtcDateTime } from './time.js';
 
 export interface Detection {
   lon: number;
@@ -134,7 +135,7 @@ export class Backtrack {
     const issues: Issue[] = [];
     for (const box of $('detection-list').querySelectorAll<HTMLInputElement>('input[inputmode]'))
       readNumber(box, issues);
-    for (const box of $('detection-list').querySelectorAll<HTMLInputElement>('input[type="datetime-local"]'))
+    for (const box of $('detection-list').querySelectorAll<HTMLInputElement>('input[data-datetime]'))
       readDateTime(box, issues);
     const members = readNumber($<HTMLInputElement>('bt-members'), issues);
     const maxFloatHours = readNumber($<HTMLInputElement>('bt-hours'), issues);
@@ -182,8 +183,11 @@ export class Backtrack {
           box.dataset.path = `${path}.${key}`;
           box.dataset.field = `Detection D${index + 1} ${label}`;
           if (key === 'time') {
-            box.type = 'datetime-local';
-            box.value = d.time.slice(0, 16);
+            // Text read as 24-hour UTC (time.ts): a datetime-local follows the browser's locale.
+            box.type = 'text';
+            box.dataset.datetime = '';
+            box.placeholder = 'YYYY-MM-DD HH:MM';
+            box.value = formDateTime(d.time);
           } else {
             box.type = 'text';
             box.inputMode = 'decimal';
@@ -193,8 +197,9 @@ export class Backtrack {
           }
           box.addEventListener('input', () => {
             if (key === 'time') {
-              if (!box.value) return;
-              d.time = `${box.value}:00Z`;
+              const iso = parseUtcDateTime(box.value);
+              if (!iso) return;
+              d.time = iso;
             } else {
               const checked = checkNumber(box.value, ruleOf(box));
               if (!checked.ok || checked.value === undefined) return;
@@ -242,7 +247,7 @@ export class Backtrack {
         g.append('text').attr('x', 10).attr('dy', '-0.4em');
         return g;
       })
-      .call((g) => g.select('text').text((d) => `${d.label} ${d.altM} m ${d.time.slice(11, 16)}Z`));
+      .call((g) => g.select('text').text((d) => `${d.label} ${d.altM} m ${clock(d.time)}`));
     this.view.placePins(this.pinsLayer.selectAll<SVGGElement, Pin>('g.detection'));
   }
 

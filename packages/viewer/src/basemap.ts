@@ -164,6 +164,11 @@ export class BaseMap {
     this.redraw();
   }
 
+  /** Every zone's properties (for the side view's bands). */
+  get zoneProperties(): ZoneProperties[] {
+    return this.zones.map((z) => z.properties);
+  }
+
   /** Zones that contain a point (any altitude): for the hover card. */
   zonesAt(lon: number, lat: number): ZoneProperties[] {
     return this.zones.filter((z) => d3.geoContains(z, [lon, lat])).map((z) => z.properties);

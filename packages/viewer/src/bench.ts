@@ -27,6 +27,11 @@ export interface BenchResult {
   fullRedrawMeanMs: number;
   fullRedrawP95Ms: number;
   fullRedrawMaxMs: number;
+  /** A zoom step (×1.6 in or out about the centre) with `zoomMembers` whole tracks drawn. */
+  zoomMembers: number;
+  zoomStepMeanMs: number;
+  zoomStepP95Ms: number;
+  zoomStepMaxMs: number;
 }
 
 /** mulberry32: a tiny seeded generator (uniform in [0, 1)). */
@@ -87,8 +92,11 @@ function stats(times: number[]): { mean: number; p95: number; max: number } {
   };
 }
 
-export async function runBench(options: { members?: number; frames?: number; rounds?: number } = {}) {
-  const members = options.members ?? 1000;
+export async function runBench(
+  options: { members?: number; frames?: number; rounds?: number; zoomMembers?: number } = {},
+) {
+  const members = options.members ?? 10_000;
+  const zoomMembers = options.zoomMembers ?? 5_000;
   const frames = options.frames ?? 73;
   const rounds = Math.max(2, options.rounds ?? 3);
   const width = 1280;
@@ -103,11 +111,12 @@ export async function runBench(options: { members?: number; frames?: number; rou
   }
   const projection = regionProjection();
   fitRegion(projection, width, height);
-  const layer = new TrackLayer(canvases[0], canvases[1], {
-    projection: (p) => projection(p),
+  const view = {
+    projection: (p: [number, number]) => projection(p),
     transform: { k: 1, x: 0, y: 0 },
     pixelRatio,
-  });
+  };
+  const layer = new TrackLayer(canvases[0], canvases[1], view);
   layer.reset(
     members,
     Uint16Array.from({ length: members }, (_, i) => i % 3),
@@ -146,6 +155,31 @@ export async function runBench(options: { members?: number; frames?: number; rou
   }
   const a = stats(replay);
   const b = stats(full);
+
+  // Zoom steps: `zoomMembers` whole tracks (every frame shown), the view scaled by 1.6 about the
+  // centre, in four steps and out again, each drawn from scratch as the page does after a zoom.
+  const zoomLayer = new TrackLayer(canvases[0], canvases[1], view);
+  zoomLayer.reset(
+    zoomMembers,
+    Uint16Array.from({ length: zoomMembers }, (_, i) => i % 3),
+  );
+  const zoomData = syntheticFrames(zoomMembers, frames, 7);
+  for (let f = 0; f < frames; f++) zoomLayer.addFrame(f, f * 600, zoomData[f]);
+  zoomLayer.shown = frames - 1;
+  const steps = [1, 1.6, 1.6 ** 2, 1.6 ** 3, 1.6 ** 4, 1.6 ** 3, 1.6 ** 2, 1.6, 1];
+  const zoom: number[] = [];
+  for (let round = 0; round < rounds; round++)
+    for (const k of steps) {
+      await nextFrame();
+      const t0 = performance.now();
+      view.transform = { k, x: (width / 2) * (1 - k), y: (height / 2) * (1 - k) };
+      zoomLayer.invalidate();
+      zoomLayer.draw();
+      flush();
+      if (round > 0) zoom.push(performance.now() - t0);
+    }
+  view.transform = { k: 1, x: 0, y: 0 };
+  const z = stats(zoom);
   const result: BenchResult = {
     members,
     frames,
@@ -155,13 +189,22 @@ export async function runBench(options: { members?: number; frames?: number; rou
     fullRedrawMeanMs: b.mean,
     fullRedrawP95Ms: b.p95,
     fullRedrawMaxMs: b.max,
+    zoomMembers,
+    zoomStepMeanMs: z.mean,
+    zoomStepP95Ms: z.p95,
+    zoomStepMaxMs: z.max,
   };
   return result;
 }
 
 const params = new URLSearchParams(window.location.search);
 const num = (key: string) => (params.has(key) ? Number(params.get(key)) : undefined);
-runBench({ members: num('members'), frames: num('frames'), rounds: num('rounds') }).then(
+runBench({
+  members: num('members'),
+  frames: num('frames'),
+  rounds: num('rounds'),
+  zoomMembers: num('zoom-members'),
+}).then(
   (result) => {
     document.querySelector('#result')!.textContent = JSON.stringify(result);
     (window as unknown as { benchResult: BenchResult }).benchResult = result;

@@ -7,17 +7,18 @@
  * the run (sim-core's member layout).
  */
 import type { Scenario } from '@balloon-sim/sim-core';
-import { isoTime, launchTimeCount } from '@balloon-sim/sim-core/protocol';
+import { launchTimeCount } from '@balloon-sim/sim-core/protocol';
 import type { Issue, WindListItem } from './api.js';
 import { numberOrUndefined, readDateTime, readNumber } from './numbers.js';
 import type { SiteStore } from './sites.js';
+import { formDateTime, localClock, parseUtcDateTime, vilniusOffset } from './time.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const input = (id: string) => $<HTMLInputElement>(id);
 
-/** "2025-10-24T17:00:00Z" → "2025-10-24T17:00" (a datetime-local input's value, read as UTC). */
-const toLocalInput = (iso: string) => isoTime(Date.parse(iso) / 1000).slice(0, 16);
-/** The other way: the input's value is UTC by the label's word. */
+/** "2025-10-24T17:00:00Z" → "2025-10-24 17:00" (the field's value, UTC by the legend's word). */
+const toLocalInput = formDateTime;
+/** The other way, from readDateTime's "2025-10-24T17:00". */
 const fromLocalInput = (value: string) => (value ? `${value}:00Z` : '');
 
 /** A number field's value when valid, else undefined (for live displays; `read` reports problems). */
@@ -162,11 +163,23 @@ export class ScenarioForm {
     };
   }
 
+  /** The launch window in Vilnius local time, under the UTC fields. */
+  private updateLocal(start: string, end: string): void {
+    const local = (iso: string) => {
+      const ms = Date.parse(iso);
+      return `${localClock(ms, '')} (${vilniusOffset(ms)})`;
+    };
+    $('t-local').textContent = start
+      ? `Vilnius local time: ${local(start)}${end ? ` to ${local(end)}` : ''}`
+      : '';
+  }
+
   /** "3 sites × 4 launch times × 50 = 600 members", live as the form changes. */
   private updateCount(): void {
     const sites = this.sites.sites.length + (input('area-use').checked ? (numberOf('area-points') ?? 0) : 0);
-    const start = fromLocalInput(input('t-start').value);
-    const end = fromLocalInput(input('t-end').value);
+    const start = parseUtcDateTime(input('t-start').value) ?? '';
+    const end = parseUtcDateTime(input('t-end').value) ?? '';
+    this.updateLocal(start, end);
     const every = numberOf('t-every');
     let launches = 1;
     if (start && end && every) launches = launchTimeCount({ start, end, everySec: every * 60 });

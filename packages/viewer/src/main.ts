@@ -13,16 +13,22 @@ import { BaseMap } from './basemap.js';
 import { drawDensity } from './contours.js';
 import { exportRun, type RunRecord } from './export.js';
 import { ScenarioForm } from './form.js';
+import { FrequencyLayer, frequencyLegend, trajectoryFrequency } from './frequency.js';
 import { graticuleLabels } from './graticule-labels.js';
+import { drawWindCoverage, type RunFacts, showRunHeader, startClock } from './header.js';
 import { type MemberFacts, memberLines, noteEvents, showCard, zoneLines } from './hover.js';
 import { trackLegend } from './legend.js';
 import { MapView } from './map.js';
+import { mapKey } from './map-key.js';
 import { numberOrUndefined } from './numbers.js';
 import { Playback } from './playback.js';
 import { clearResults, clock, showResults } from './results.js';
 import { scaleBar } from './scalebar.js';
+import { readShareHash, shareHash } from './share.js';
+import { MAX_TRACKS, SideView } from './side-view.js';
 import { SiteStore, siteList, siteMarkers } from './sites.js';
 import { StreamClient, streamUrl } from './stream.js';
+import { parseUtcDateTime } from './time.js';
 import { type ColourMode, TrackLayer } from './tracks.js';
 import { WindLayer } from './wind-layer.js';
 
@@ -42,13 +48,23 @@ function setStatus(state: RunState, text: string): void {
 
 // ---- the map and its layers ----
 initBanner();
+startClock($('clock'));
+mapKey($('map-key'));
+// Open where there is room for it below the other legends.
+($('map-key-box') as HTMLDetailsElement).open = window.innerHeight >= 900;
 const view = new MapView($('map-wrap'));
 const basemap = new BaseMap(view);
 const landingLayer = basemap.layerAbove('landings');
 const launchRegionLayer = basemap.layerAbove('launch-regions');
+const coverageLayer = basemap.layerAbove('wind-coverage-layer');
 scaleBar(view);
 graticuleLabels(view);
 const wind = new WindLayer(view);
+wind.onMeta = () => {
+  drawWindCoverage(coverageLayer, view, wind.coverage);
+  updateRunHeader();
+};
+view.on('resize', () => drawWindCoverage(coverageLayer, view, wind.coverage));
 const headsCanvas = $<HTMLCanvasElement>('track-heads');
 const tracks = new TrackLayer(view.canvas, headsCanvas, {
   projection: (p) => view.projection(p),
@@ -59,12 +75,16 @@ const tracks = new TrackLayer(view.canvas, headsCanvas, {
     return view.pixelRatio;
   },
 });
-/** The heads canvas takes the size the map gives the trails canvas. */
+const frequency = new FrequencyLayer(view, $<HTMLCanvasElement>('freq'), $<HTMLCanvasElement>('marks'));
+/** The heads, probability-map and marker canvases take the size the map gives the trails canvas. */
 function syncHeadsCanvas(): void {
-  headsCanvas.width = view.canvas.width;
-  headsCanvas.height = view.canvas.height;
-  headsCanvas.style.width = view.canvas.style.width;
-  headsCanvas.style.height = view.canvas.style.height;
+  for (const canvas of [headsCanvas, $<HTMLCanvasElement>('freq'), $<HTMLCanvasElement>('marks')]) {
+    canvas.width = view.canvas.width;
+    canvas.height = view.canvas.height;
+    canvas.style.width = view.canvas.style.width;
+    canvas.style.height = view.canvas.style.height;
+  }
+  frequency.invalidate();
 }
 syncHeadsCanvas();
 view.on('resize', syncHeadsCanvas);
@@ -77,6 +97,7 @@ function drawSoon(): void {
   requestAnimationFrame(() => {
     drawQueued = false;
     tracks.draw();
+    frequency.draw();
   });
 }
 view.on('zoom', drawSoon);
@@ -149,8 +170,28 @@ interface Run extends RunRecord, MemberFacts {
   /** Frames and their events as the stream brings them (sim-core's StreamedTracks); null until accepted. */
   tracks: StreamedTracks | null;
   summary: RunSummary | null;
+  /** When the server accepted it (the page's clock), for the run header. */
+  acceptedMs: number | null;
+  warnings: string[];
 }
 let run: Run | null = null;
+
+/** The run header and its warnings (header.ts) for the run on screen. */
+function updateRunHeader(): void {
+  if (!run || run.members === 0) {
+    showRunHeader(null);
+    return;
+  }
+  const facts: RunFacts = {
+    scenario: run.scenario,
+    members: run.members,
+    acceptedMs: run.acceptedMs,
+    warnings: run.warnings,
+    summary: run.summary,
+    windDescription: wind.description,
+  };
+  showRunHeader(facts);
+}
 
 /**
  * Results on screen belong to the scenario that was run. Once the form describes another (a field
@@ -174,9 +215,14 @@ for (const type of ['input', 'change']) $('scenario-form').addEventListener(type
 // Sites dragged or added on the map change no form field.
 sites.onChange(markStale);
 
+const sideView = new SideView(document.getElementById('side-view') as unknown as SVGSVGElement);
+
 const playback = new Playback(
   (index) => {
     tracks.shown = index;
+    sideView.setCursor(tracks.timeOf(index));
+    // The wind layer at the time shown, at the run's float altitude.
+    wind.follow(tracks.timeOf(index), run?.scenario.flight.floatAltitudeM);
     drawSoon();
   },
   (index) => {
@@ -191,6 +237,9 @@ const stream = new StreamClient(streamUrl(), {
     run.runId = info.runId;
     run.members = info.members;
     run.layout = info.layout;
+    run.acceptedMs = Date.now();
+    run.warnings = info.warnings ?? [];
+    updateRunHeader();
     run.tracks = new StreamedTracks();
     run.tracks.accepted(info);
     const siteOf = Uint32Array.from({ length: info.members }, (_, i) => memberSiteOf(info.layout, i));
@@ -219,6 +268,9 @@ const stream = new StreamClient(streamUrl(), {
   events(message) {
     if (!run) return;
     run.tracks?.events(message);
+    for (const e of message.events)
+      if (e.kind === 'launch' || e.kind === 'burst' || e.kind === 'landing')
+        frequency.markers[e.kind].push({ lon: e.lon, lat: e.lat });
     tracks.addMarkers(noteEvents(run, message.events));
     drawSoon();
   },
@@ -226,16 +278,19 @@ const stream = new StreamClient(streamUrl(), {
     if (!run) return;
     run.summary = summary;
     showResults(summary);
+    updateRunHeader();
     drawDensity(landingLayer, view, summary.landings.grid, 'landing-region');
     updateTrackLegend();
   },
   done() {
     if (run) run.finished = true;
+    showFrequency();
     $('export-row').hidden = false;
     $<HTMLProgressElement>('progress').value = 1;
     setStatus('done', `Done: ${run?.members.toLocaleString('en') ?? ''} members`);
   },
   cancelled() {
+    showFrequency();
     setStatus('cancelled', `Cancelled after ${tracks.frameCount} frames`);
     $('results-empty').textContent =
       'Cancelled: the run stopped before its summary. The frames received can be replayed and exported.';
@@ -248,6 +303,23 @@ const stream = new StreamClient(streamUrl(), {
     showError('The server refused or stopped the run', message, issues);
   },
 });
+
+/** The probability map and the side view of the frames received, with the map's legend. */
+function showFrequency(): void {
+  sideView.setTracks(tracks);
+  sideView.setCursor(tracks.timeOf(Math.min(tracks.shown, tracks.frameCount - 1)));
+  $('side-section').hidden = sideView.drawn === 0;
+  $('side-caption').textContent = `Side view: altitude against time (UTC) of ${
+    tracks.members > MAX_TRACKS
+      ? `${sideView.drawn} tracks sampled evenly from ${tracks.members.toLocaleString('en')}`
+      : `the ${sideView.drawn} tracks`
+  }; the bands are the zones' vertical limits (a track in a band is at that zone's altitudes, not necessarily inside it); the yellow line is the replay time`;
+  frequency.grid = trajectoryFrequency(tracks.members, tracks.frameCount, (m, f) => tracks.position(m, f));
+  frequency.invalidate();
+  $('freq-legend').hidden = frequency.grid === null;
+  frequencyLegend($('freq-legend'), frequency, drawSoon);
+  drawSoon();
+}
 
 function listItem(text: string): HTMLLIElement {
   const li = document.createElement('li');
@@ -277,9 +349,16 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
     summary: null,
     launchTSec: new Float64Array(0),
     end: new Map(),
+    acceptedMs: null,
+    warnings: [],
   };
+  updateRunHeader();
   markStale();
   tracks.reset(0, []);
+  frequency.clear();
+  $('freq-legend').hidden = true;
+  sideView.setTracks(null);
+  $('side-section').hidden = true;
   playback.reset();
   drawSoon();
   $<HTMLProgressElement>('progress').value = 0;
@@ -291,6 +370,26 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
     showFailure('Cannot reach the server', error);
   }
 });
+
+// ---- briefing out: a link to the scenario, and the printed page ----
+$('share').addEventListener('click', () => {
+  const { scenario, issues } = form.read();
+  if (!scenario) {
+    showError('The scenario cannot be shared: fix these fields', '', issues);
+    return;
+  }
+  const hash = shareHash({ template: $<HTMLSelectElement>('template').value, scenario });
+  // Replaced, not pushed: Back should leave the page, not step through shared versions.
+  window.history.replaceState(null, '', hash);
+  const box = $<HTMLInputElement>('share-link');
+  box.value = window.location.href;
+  $('share-box').hidden = false;
+  box.focus();
+  box.select();
+  // Copied where the browser allows it (a secure context); the field is there to copy by hand.
+  navigator.clipboard?.writeText(box.value).catch(() => {});
+});
+$('print').addEventListener('click', () => window.print());
 
 $('cancel').addEventListener('click', () => {
   stream.cancel();
@@ -370,6 +469,7 @@ async function start(): Promise<void> {
     ]);
     basemap.setGeography(geography);
     basemap.setZones(zones);
+    sideView.setZones(basemap.zoneProperties);
   } catch (error) {
     showFailure('Cannot load the map', error);
   }
@@ -391,7 +491,17 @@ async function start(): Promise<void> {
     );
     const initial =
       scenarios.find((s) => s.id === 'default' && s.available) ?? scenarios.find((s) => s.available);
-    if (initial) {
+    const shared = readShareHash(window.location.hash);
+    if (shared instanceof Error) showError('Cannot open the shared link', shared.message);
+    if (shared && !(shared instanceof Error)) {
+      // The link's scenario in the form, on the wind it names (a bundled one, by its source).
+      if (scenarios.some((s) => s.id === shared.template)) select.value = shared.template;
+      form.load(shared.scenario, shared.template);
+      const windOf = winds.find((w) => JSON.stringify(w.source) === JSON.stringify(shared.scenario.wind));
+      if (windOf) $<HTMLSelectElement>('wind').value = windOf.id;
+      markStale();
+      await showWind();
+    } else if (initial) {
       select.value = initial.id;
       await loadTemplate(initial.id);
     }
@@ -421,7 +531,7 @@ async function loadTemplate(id: string): Promise<void> {
 /** The wind layer on the chosen wind, at the level nearest the float altitude, at the first launch. */
 function showWind(): Promise<void> {
   const altM = numberOrUndefined($<HTMLInputElement>('f-float')) ?? Number.NaN;
-  const startSec = Date.parse(`${$<HTMLInputElement>('t-start').value}:00Z`) / 1000;
+  const startSec = Date.parse(parseUtcDateTime($<HTMLInputElement>('t-start').value) ?? '') / 1000;
   return wind.setWind(
     form.windId,
     Number.isFinite(altM) ? altM : undefined,

@@ -13,18 +13,32 @@
  */
 import * as d3 from 'd3';
 
-/** The region the map is fitted to: the border area, Vilnius and Kaunas with room round them. */
+/** The region the map covers: the border area, Vilnius and Kaunas with room round them. */
 export const REGION = { lonMin: 21, lonMax: 29, latMin: 52.5, latMax: 56.8 };
+
+/**
+ * The view the page opens on (and ⟲ returns to): the Belarusian launch strip along the border
+ * (23.5–27.3° E, 53.6–55.8° N) and both airports, EYVI (25.29° E 54.63° N) and EYKA (23.92° E
+ * 54.96° N), with little else — the duty is there. Zooming out shows the whole REGION.
+ */
+export const DUTY_VIEW = { lonMin: 23.3, lonMax: 27.3, latMin: 53.5, latMax: 55.9 };
+
+type Box = typeof REGION;
 
 /**
  * Fits a projection to REGION in a box of width × height CSS pixels, with a small margin. The
  * region's outline is sampled along its parallels (curved in a conic projection), so the fit
  * includes the bulge of the northern edge.
  */
-export function fitRegion(projection: d3.GeoProjection, width: number, height: number): void {
+export function fitRegion(
+  projection: d3.GeoProjection,
+  width: number,
+  height: number,
+  box: Box = REGION,
+): void {
   const outline: [number, number][] = [];
-  const { lonMin, lonMax, latMin, latMax } = REGION;
-  for (let lon = lonMin; lon <= lonMax; lon += 0.5) outline.push([lon, latMin], [lon, latMax]);
+  const { lonMin, lonMax, latMin, latMax } = box;
+  for (let lon = lonMin; lon <= lonMax + 1e-9; lon += 0.25) outline.push([lon, latMin], [lon, latMax]);
   projection.fitExtent(
     [
       [12, 12],
@@ -77,7 +91,8 @@ export class MapView {
 
     this.zoom = d3
       .zoom<SVGSVGElement, unknown>()
-      .scaleExtent([0.6, 40])
+      // Down to 0.4: the whole REGION round the duty view.
+      .scaleExtent([0.4, 40])
       .on('zoom', (event: d3.D3ZoomEvent<SVGSVGElement, unknown>) => {
         this.transform = event.transform;
         this.zoomed.attr('transform', this.transform.toString());
@@ -101,6 +116,58 @@ export class MapView {
     };
     if (selection) selection.attr('transform', place);
     else this.pins.selectAll<SVGGElement, Pin>('g.pin').attr('transform', place);
+    this.declutter();
+  }
+
+  /**
+   * Keeps labels from covering each other or a marker: in order of importance (airports, sites and
+   * detections, back-track cells, zones, countries), each label stays where it is, or moves a line
+   * up or down, or is hidden (class `decluttered`) if every place is taken. Markers themselves are
+   * never moved or hidden. One layout read for all labels: the shifted boxes are computed.
+   */
+  declutter(): void {
+    const pins = [...this.pins.node()!.querySelectorAll<SVGGElement>('g.pin')];
+    const rank = (g: SVGGElement) => {
+      const c = g.classList;
+      if (c.contains('airport')) return 0;
+      if (c.contains('site') || c.contains('detection')) return 1;
+      if (c.contains('likely')) return 2;
+      if (c.contains('zone-label')) return 3;
+      if (c.contains('country-label')) return 5;
+      return 4;
+    };
+    pins.sort((a, b) => rank(a) - rank(b));
+    const texts = pins.map((g) => g.querySelector('text'));
+    for (const text of texts) {
+      text?.removeAttribute('transform');
+      text?.classList.remove('decluttered');
+    }
+    // Reads, after every write.
+    const boxes = texts.map((t) => (t?.textContent ? t.getBoundingClientRect() : null));
+    const taken: { l: number; t: number; r: number; b: number }[] = pins.flatMap((g) =>
+      [...g.children]
+        .filter((c) => c.tagName !== 'text' && c.tagName !== 'title')
+        .map((c) => {
+          const r = c.getBoundingClientRect();
+          return { l: r.left, t: r.top, r: r.right, b: r.bottom };
+        }),
+    );
+    const pad = 1;
+    const free = (b: { l: number; t: number; r: number; b: number }) =>
+      taken.every((o) => b.r + pad <= o.l || b.l - pad >= o.r || b.b + pad <= o.t || b.t - pad >= o.b);
+    texts.forEach((text, k) => {
+      const box = boxes[k];
+      if (!text || !box || box.width === 0) return;
+      for (const dy of [0, -(box.height + 1), box.height + 1]) {
+        const b = { l: box.left, t: box.top + dy, r: box.right, b: box.bottom + dy };
+        if (free(b)) {
+          taken.push(b);
+          if (dy !== 0) text.setAttribute('transform', `translate(0,${dy.toFixed(1)})`);
+          return;
+        }
+      }
+      text.classList.add('decluttered');
+    });
   }
 
   /** Screen position (CSS pixels in the map box) of a point, under the current zoom. */
@@ -142,7 +209,7 @@ export class MapView {
     this.canvas.height = Math.round(height * this.pixelRatio);
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${height}px`;
-    fitRegion(this.projection, width, height);
+    fitRegion(this.projection, width, height, DUTY_VIEW);
     this.zoom.extent([
       [0, 0],
       [width, height],

@@ -13,6 +13,7 @@
  * alone is ambiguous ("lon" of which site).
  */
 import type { Issue } from './api.js';
+import { parseUtcDateTime } from './time.js';
 
 /** Plain decimal notation: an optional sign, digits with an optional point. No exponent, no comma. */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -105,17 +106,21 @@ export function numberOrUndefined(input: HTMLInputElement): number | undefined {
 }
 
 /**
- * A date-and-time field's value ("2025-10-24T17:00", read as UTC by its label), '' when empty and
- * allowed. A field typed only in part (a segment cleared) reads as '' in the browser, like an
- * empty one: `validity.badInput` tells them apart, so that a half-typed last launch is refused
- * instead of silently meaning a single launch.
+ * A UTC date and time field (a text field, "YYYY-MM-DD HH:MM", 24-hour; see time.ts): its value as
+ * "YYYY-MM-DDTHH:MM" (empty when empty), or "" with the problem added to `issues` — one typed in
+ * part or in another form is refused, never read as "none".
  */
 export function readDateTime(input: HTMLInputElement, issues: Issue[]): string {
-  const problem = input.validity.badInput
-    ? 'is not a complete date and time'
-    : input.required && input.value === ''
-      ? 'must be given'
-      : null;
+  const text = input.value.trim();
+  const iso = text === '' ? null : parseUtcDateTime(text);
+  const problem =
+    text === ''
+      ? input.required
+        ? 'must be given'
+        : null
+      : iso === null
+        ? `is not a complete date and time (YYYY-MM-DD HH:MM, 24-hour UTC), got "${input.value}"`
+        : null;
   if (problem) issues.push({ path: input.dataset.path ?? '', field: fieldName(input), message: problem });
-  return problem ? '' : input.value;
+  return iso ? iso.slice(0, 16) : '';
 }

@@ -8,19 +8,15 @@
  */
 import type { RunSummary } from '@balloon-sim/sim-core';
 import { zoneLimits } from './basemap.js';
+import { clockOn } from './time.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** "67 %", "0.4 %", as the command line prints them. */
 export const percent = (p: number) => `${(100 * p).toFixed(p > 0 && p < 0.01 ? 1 : 0)} %`;
 
-/** "10-24 16:57Z" (month-day and UTC time); "–" for none. */
-export const clock = (iso: string | null | undefined) =>
-  iso ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}Z` : '–';
-
-/** "16:57Z" on the day `day` (YYYY-MM-DD), "10-25 00:30Z" on another; "–" for none. */
-export const clockOn = (day: string, iso: string | null | undefined) =>
-  !iso ? '–' : iso.startsWith(day) ? `${iso.slice(11, 16)}Z` : clock(iso);
+/** Times shown as UTC with Vilnius local time beside them (time.ts). */
+export { clock, clockOn } from './time.js';
 
 /** "67 %" when the bounds agree, "65–98 %" when members that left the wind leave it open. */
 export const bounds = (lower: number, upper: number) =>
@@ -58,7 +54,7 @@ export function showResults(summary: RunSummary): void {
   const day = summary.start.slice(0, 10);
   const at = (iso: string | null | undefined) => clockOn(day, iso);
   $('zone-table').querySelector('caption')!.textContent =
-    `Airspace zones: probability that a balloon enters (95 % Wilson interval); closure windows by the upper bound; times UTC on ${day} unless dated`;
+    `Airspace zones: probability that a balloon enters (95 % Wilson interval); closure windows by the upper bound; times UTC on ${day} unless dated, LT = Vilnius local time`;
   $('threshold-head').textContent =
     `Window: P(inside) ≥ ${+(100 * summary.closureThreshold).toPrecision(6)} %`;
   // The home country as the server's geography names it (a summary with a border always has one).
@@ -71,7 +67,7 @@ export function showResults(summary: RunSummary): void {
     strong.className = level(b.probability);
     $('border-line').append(
       strong,
-      ` of members (95 % interval ${percent(b.ci95[0])}–${percent(b.ci95[1])}), earliest ${at(b.earliest)}, median ${at(b.median)} UTC`,
+      ` of members (95 % interval ${percent(b.ci95[0])}–${percent(b.ci95[1])}), earliest ${at(b.earliest)}, median ${at(b.median)}`,
     );
   } else {
     $('border-line').textContent = 'No border crossing analysed in this run.';

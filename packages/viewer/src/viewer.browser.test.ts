@@ -150,9 +150,10 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
   });
 
   it('draws the border region: four countries, the border, five zones, both airports, a scale bar', async () => {
-    expect(await page.locator('path.country').count()).toBe(4);
-    expect(await page.locator('path.border-line').count()).toBe(1);
-    expect(await page.locator('path.zone').count()).toBe(5);
+    // On the map (the map key draws a swatch of each too).
+    expect(await page.locator('#map-base path.country').count()).toBe(4);
+    expect(await page.locator('#map-base path.border-line').count()).toBe(1);
+    expect(await page.locator('#map-base path.zone').count()).toBe(5);
     const airports = await page.locator('g.airport text').allTextContents();
     expect(airports.sort()).toEqual(['Kaunas EYKA', 'Vilnius EYVI']);
     expect(await page.locator('.scale-bar text').last().textContent()).toMatch(/^\d+ km$/);
@@ -198,7 +199,8 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     // The default scenario sends balloons into Vilnius approach (67 % on the command line).
     const approach = rows.find((r) => r[0] === 'EYVI-APPROACH')!;
     expect(Number.parseFloat(approach[2])).toBeGreaterThan(0);
-    expect(approach[4]).toMatch(/^(\d\d-\d\d )?\d\d:\d\dZ$/); // earliest entry
+    // Earliest entry: UTC with Vilnius local time beside it.
+    expect(approach[4]).toMatch(/^(\d\d-\d\d )?\d\d:\d\dZ \((\d\d-\d\d )?\d\d:\d\d LT\)$/);
     expect(await page.locator('#border-line').textContent()).toMatch(/Border crossing into Lithuania: \d+ %/);
     expect(await page.locator('path.landing-region').count()).toBeGreaterThan(0);
     // The replay slider holds every frame: 8 h at 10 min plus the launch frame.
@@ -259,7 +261,9 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     // Colour by launch site, then replay from the start.
     await page.check('#colour-site');
     await page.locator('#frame').fill('12');
-    await expect.poll(() => page.locator('#frame-time').textContent()).toMatch(/^\d\d-\d\d \d\d:\d\dZ$/);
+    await expect
+      .poll(() => page.locator('#frame-time').textContent())
+      .toMatch(/^\d\d-\d\d \d\d:\d\dZ \((\d\d-\d\d )?\d\d:\d\d LT\)$/);
     await expect.poll(() => paintedPixels('#tracks')).toBeGreaterThan(500);
     await shot('04-replay-by-site');
     await page.check('#colour-alt');
@@ -434,19 +438,21 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
     await typeInto(page.locator('#e-members'), '12e');
     await typeInto(page.locator('#site-list li').first().locator('input').nth(1), '95');
     await typeInto(page.locator('#r-hours'), '8,5');
-    // A date typed in part (its first segment cleared) reads as "" like an empty field: it once
-    // meant "no last launch", a single launch time, without a word.
+    // A date typed in part (its last digit deleted) is refused: a partial date once read as "" like
+    // an empty field, and meant "no last launch", a single launch time, without a word.
     const tEnd = await page.locator('#t-end').inputValue();
     await page.focus('#t-end');
+    await page.keyboard.press('End');
     await page.keyboard.press('Backspace');
-    expect(await page.locator('#t-end').inputValue()).toBe('');
+    const partial = await page.locator('#t-end').inputValue();
+    expect(partial).toBe(tEnd.slice(0, -1));
     await page.click('#run');
     const banner = page.locator('#banner');
     expect(await banner.isVisible()).toBe(true);
     const issues = await page.locator('#banner-issues li').allTextContents();
     expect(issues).toEqual([
       'Site ashmyany latitude: must be at most 90, got "95"',
-      'Last launch: is not a complete date and time',
+      `Last launch: is not a complete date and time (YYYY-MM-DD HH:MM, 24-hour UTC), got "${partial}"`,
       'Run length (h): must be a number written with a decimal point, got "8,5"',
       'Members per launch: must be a number, got "12e"',
     ]);
@@ -471,8 +477,8 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
   });
 
   it('shows a refused scenario in the error banner and marks the field', async () => {
-    await page.fill('#t-start', '2019-01-01T17:00');
-    await page.fill('#t-end', '2019-01-01T20:00');
+    await page.fill('#t-start', '2019-01-01 17:00');
+    await page.fill('#t-end', '2019-01-01 20:00');
     await page.click('#run');
     await page.waitForFunction(
       () => document.querySelector('#status')?.getAttribute('data-state') === 'failed',

@@ -10,6 +10,7 @@ import { getJson, type WindGrid, type WindMeta } from './api.js';
 import { showFailure } from './banner.js';
 import { windColour } from './colours.js';
 import type { MapView } from './map.js';
+import { clock } from './time.js';
 
 /** Screen pixels of arrow per m/s (capped at 40 px). */
 const PX_PER_MPS = 2.2;
@@ -34,6 +35,47 @@ export class WindLayer {
     this.legend();
   }
 
+  /** The wind's description as the server gives it, once loaded. */
+  get description(): string | undefined {
+    return this.meta?.description;
+  }
+
+  /** The wind field's box, when it is a grid (an analytic wind has none to draw). */
+  get coverage(): WindMeta['coverage'] | null {
+    return this.meta?.grid ? this.meta.coverage : null;
+  }
+
+  /** Called once a wind's description and coverage are known. */
+  onMeta: () => void = () => {};
+
+  /**
+   * Follows the run: the level nearest `altM` (the run's float altitude) and the wind time nearest
+   * `tSec` (the replay time). Loads a grid only when the choice changes: replaying a 12-hour run
+   * at 3-hourly wind times loads five.
+   */
+  follow(tSec: number | undefined, altM?: number): void {
+    const meta = this.meta;
+    if (!meta) return;
+    let changed = false;
+    if (altM !== undefined && meta.levels && meta.levels.values.length > 0) {
+      const level = String(nearestLevel(meta.levels.values, meta.levels.kind === 'pressure', altM));
+      const select = $<HTMLSelectElement>('wind-level');
+      if (select.value !== level) {
+        select.value = level;
+        changed = true;
+      }
+    }
+    if (tSec !== undefined && Number.isFinite(tSec) && meta.times.length > 0) {
+      const time = nearestTime(meta.times, tSec);
+      const select = $<HTMLSelectElement>('wind-time');
+      if (select.value !== time) {
+        select.value = time;
+        changed = true;
+      }
+    }
+    if (changed) void this.load();
+  }
+
   /** Switches to a wind: its levels and times fill the selects; `altM` and `tSec` choose the defaults. */
   async setWind(id: string, altM?: number, tSec?: number): Promise<void> {
     try {
@@ -45,6 +87,7 @@ export class WindLayer {
       return showFailure('Wind layer', error);
     }
     const meta = this.meta;
+    this.onMeta();
     const levelSelect = $<HTMLSelectElement>('wind-level');
     const values = meta.levels?.values ?? [];
     const pressure = meta.levels?.kind === 'pressure';
@@ -56,27 +99,18 @@ export class WindLayer {
         return option;
       }),
     );
-    if (altM !== undefined && values.length > 0) {
-      // The level nearest the float altitude (pressure levels by their standard-atmosphere height).
-      const height = (v: number) => (pressure ? 44_330.8 * (1 - (v / 1013.25) ** 0.190263) : v);
-      const best = values.reduce((a, b) => (Math.abs(height(b) - altM) < Math.abs(height(a) - altM) ? b : a));
-      levelSelect.value = String(best);
-    }
+    if (altM !== undefined && values.length > 0)
+      levelSelect.value = String(nearestLevel(values, pressure, altM));
     const timeSelect = $<HTMLSelectElement>('wind-time');
     timeSelect.replaceChildren(
       ...meta.times.map((t) => {
         const option = document.createElement('option');
         option.value = t;
-        option.textContent = `${t.slice(5, 10)} ${t.slice(11, 16)}Z`;
+        option.textContent = clock(t);
         return option;
       }),
     );
-    if (tSec !== undefined && meta.times.length > 0) {
-      const best = meta.times.reduce((a, b) =>
-        Math.abs(Date.parse(b) / 1000 - tSec) < Math.abs(Date.parse(a) / 1000 - tSec) ? b : a,
-      );
-      timeSelect.value = best;
-    }
+    if (tSec !== undefined && meta.times.length > 0) timeSelect.value = nearestTime(meta.times, tSec);
     await this.load();
   }
 
@@ -155,7 +189,7 @@ export class WindLayer {
           `translate(${d.x.toFixed(1)},${d.y.toFixed(1)}) rotate(${((d.angle * 180) / Math.PI).toFixed(1)})`,
       );
     $('wind-caption').textContent = grid
-      ? `Wind at ${grid.level !== undefined ? `${grid.level} hPa` : `${grid.altM} m`}, ${grid.time.slice(5, 10)} ${grid.time.slice(11, 16)}Z`
+      ? `Wind at ${grid.level !== undefined ? `${grid.level} hPa` : `${grid.altM} m`}, ${clock(grid.time)}`
       : 'Wind: no grid';
   }
 
@@ -212,6 +246,19 @@ export class WindLayer {
       .attr('transform', 'translate(10,38)');
     svg.append('text').attr('class', 'legend-unit').attr('x', 38).attr('y', 42).text('10 m/s');
   }
+}
+
+/** The level nearest an altitude (pressure levels by their standard-atmosphere height). */
+export function nearestLevel(values: readonly number[], pressure: boolean, altM: number): number {
+  const height = (v: number) => (pressure ? 44_330.8 * (1 - (v / 1013.25) ** 0.190263) : v);
+  return values.reduce((a, b) => (Math.abs(height(b) - altM) < Math.abs(height(a) - altM) ? b : a));
+}
+
+/** The time (ISO) nearest `tSec`. */
+export function nearestTime(times: readonly string[], tSec: number): string {
+  return times.reduce((a, b) =>
+    Math.abs(Date.parse(b) / 1000 - tSec) < Math.abs(Date.parse(a) / 1000 - tSec) ? b : a,
+  );
 }
 
 /** An arrow along +x of length `len` px, head at the tip. */

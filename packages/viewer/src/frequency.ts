@@ -1,0 +1,297 @@
+/// <reference lib="dom" />
+/**
+ * The probability map: the share of members whose track passes through each cell of a lon/lat
+ * grid, HYSPLIT's "trajectory frequency" — each member is counted once per cell however long it
+ * stays or however often it comes back, so a cell's value reads as "P(a balloon passes here)".
+ * Between two frames a track is walked in steps of at most a third of a cell, so a fast member
+ * does not skip the cells between its positions. Drawn on a canvas under the tracks, in classes
+ * with a legend; and the launch, burst and landing points as markers above them.
+ */
+import * as d3 from 'd3';
+import type { MapView } from './map.js';
+
+/** The grid: 0.1° of longitude by 0.06° of latitude, about 6.5 × 6.7 km at 54.5° N. */
+export const CELL_LON_DEG = 0.1;
+export const CELL_LAT_DEG = 0.06;
+
+export interface FrequencyGrid {
+  lon0: number;
+  lat0: number;
+  dLon: number;
+  dLat: number;
+  nx: number;
+  ny: number;
+  /** Members passing each cell, index j·nx + i (row j from lat0 northwards). */
+  counts: Uint32Array;
+  /** Members the shares are of: every member of the run. */
+  members: number;
+}
+
+/**
+ * Counts, per cell, the members passing through it. `position(m, f)` is member m's [lon, lat] at
+ * frame f, or null when it is not flying (before launch, after landing).
+ */
+export function trajectoryFrequency(
+  members: number,
+  frames: number,
+  position: (member: number, frame: number) => readonly [number, number, ...number[]] | null,
+): FrequencyGrid | null {
+  // The box of every position, in whole cells.
+  let lonMin = Infinity;
+  let lonMax = -Infinity;
+  let latMin = Infinity;
+  let latMax = -Infinity;
+  for (let f = 0; f < frames; f++)
+    for (let m = 0; m < members; m++) {
+      const p = position(m, f);
+      if (!p) continue;
+      if (p[0] < lonMin) lonMin = p[0];
+      if (p[0] > lonMax) lonMax = p[0];
+      if (p[1] < latMin) latMin = p[1];
+      if (p[1] > latMax) latMax = p[1];
+    }
+  if (!Number.isFinite(lonMin)) return null;
+  const lon0 = Math.floor(lonMin / CELL_LON_DEG) * CELL_LON_DEG;
+  const lat0 = Math.floor(latMin / CELL_LAT_DEG) * CELL_LAT_DEG;
+  const nx = Math.floor((lonMax - lon0) / CELL_LON_DEG) + 1;
+  const ny = Math.floor((latMax - lat0) / CELL_LAT_DEG) + 1;
+  const counts = new Uint32Array(nx * ny);
+  // The member that last marked each cell: a cell is counted once per member.
+  const markedBy = new Int32Array(nx * ny).fill(-1);
+  const mark = (m: number, lon: number, lat: number) => {
+    const i = Math.min(nx - 1, Math.max(0, Math.floor((lon - lon0) / CELL_LON_DEG)));
+    const j = Math.min(ny - 1, Math.max(0, Math.floor((lat - lat0) / CELL_LAT_DEG)));
+    const k = j * nx + i;
+    if (markedBy[k] !== m) {
+      markedBy[k] = m;
+      counts[k]++;
+    }
+  };
+  for (let m = 0; m < members; m++) {
+    let prev: readonly number[] | null = null;
+    for (let f = 0; f < frames; f++) {
+      const p = position(m, f);
+      if (!p) {
+        prev = null;
+        continue;
+      }
+      if (prev) {
+        const steps = Math.ceil(
+          3 * Math.max(Math.abs(p[0] - prev[0]) / CELL_LON_DEG, Math.abs(p[1] - prev[1]) / CELL_LAT_DEG),
+        );
+        for (let s = 1; s < steps; s++)
+          mark(m, prev[0] + ((p[0] - prev[0]) * s) / steps, prev[1] + ((p[1] - prev[1]) * s) / steps);
+      }
+      mark(m, p[0], p[1]);
+      prev = [p[0], p[1]];
+    }
+  }
+  return { lon0, lat0, dLon: CELL_LON_DEG, dLat: CELL_LAT_DEG, nx, ny, counts, members };
+}
+
+/** The classes' lower bounds (share of members) and colours, low to high (yellow to dark red). */
+export const FREQUENCY_CLASSES: readonly { min: number; label: string; colour: string }[] = [
+  { min: 0, label: '< 1 %', colour: '#5b6b3a' },
+  { min: 0.01, label: '1–5 %', colour: '#c9b63b' },
+  { min: 0.05, label: '5–10 %', colour: '#f2a33a' },
+  { min: 0.1, label: '10–25 %', colour: '#ea6a2f' },
+  { min: 0.25, label: '25–50 %', colour: '#d7301f' },
+  { min: 0.5, label: '≥ 50 %', colour: '#ff5ccd' },
+];
+
+/** The class of a share of members (> 0). */
+export function frequencyClass(share: number): number {
+  let k = 0;
+  while (k + 1 < FREQUENCY_CLASSES.length && share >= FREQUENCY_CLASSES[k + 1].min) k++;
+  return k;
+}
+
+export type MarkerKind = 'launch' | 'burst' | 'landing';
+export const MARKER_KINDS: readonly { kind: MarkerKind; label: string; colour: string }[] = [
+  { kind: 'launch', label: 'launch', colour: '#7ee787' },
+  { kind: 'burst', label: 'burst', colour: '#ffa657' },
+  { kind: 'landing', label: 'landing', colour: '#f0f6fc' },
+];
+
+/** A marker symbol of `size` px centred at (x, y): triangle (launch), star (burst), cross (landing). */
+function symbol(ctx: CanvasRenderingContext2D, kind: MarkerKind, x: number, y: number, size: number): void {
+  const r = size / 2;
+  if (kind === 'launch') {
+    ctx.moveTo(x, y - r);
+    ctx.lineTo(x + r, y + r * 0.8);
+    ctx.lineTo(x - r, y + r * 0.8);
+    ctx.closePath();
+  } else if (kind === 'burst') {
+    for (let a = 0; a < 4; a++) {
+      const t = (a * Math.PI) / 4;
+      ctx.moveTo(x - r * Math.cos(t), y - r * Math.sin(t));
+      ctx.lineTo(x + r * Math.cos(t), y + r * Math.sin(t));
+    }
+  } else {
+    ctx.moveTo(x - r * 0.7, y - r * 0.7);
+    ctx.lineTo(x + r * 0.7, y + r * 0.7);
+    ctx.moveTo(x + r * 0.7, y - r * 0.7);
+    ctx.lineTo(x - r * 0.7, y + r * 0.7);
+  }
+}
+
+/** Draws a symbol into a legend swatch (a small canvas). */
+export function markerSwatch(kind: MarkerKind): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = 14 * ratio;
+  canvas.height = 14 * ratio;
+  canvas.style.width = '14px';
+  canvas.style.height = '14px';
+  canvas.className = 'marker-swatch';
+  canvas.setAttribute('aria-hidden', 'true');
+  const ctx = canvas.getContext('2d')!;
+  ctx.scale(ratio, ratio);
+  const colour = MARKER_KINDS.find((k) => k.kind === kind)!.colour;
+  stroke(ctx, kind, colour, () => symbol(ctx, kind, 7, 7, 10));
+  return canvas;
+}
+
+function stroke(ctx: CanvasRenderingContext2D, kind: MarkerKind, colour: string, path: () => void): void {
+  ctx.beginPath();
+  path();
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = 'rgba(13, 17, 23, 0.9)';
+  ctx.stroke();
+  ctx.lineWidth = kind === 'burst' ? 1.5 : 1.6;
+  ctx.strokeStyle = colour;
+  ctx.stroke();
+  if (kind === 'launch') {
+    ctx.fillStyle = `${colour}55`;
+    ctx.fill();
+  }
+}
+
+/** The probability map and the launch/burst/landing markers, each on its own canvas. */
+export class FrequencyLayer {
+  grid: FrequencyGrid | null = null;
+  markers: Record<MarkerKind, { lon: number; lat: number }[]> = { launch: [], burst: [], landing: [] };
+  showMap = true;
+  showMarkers = true;
+
+  constructor(
+    private readonly view: MapView,
+    private readonly mapCanvas: HTMLCanvasElement,
+    private readonly markerCanvas: HTMLCanvasElement,
+  ) {}
+
+  clear(): void {
+    this.grid = null;
+    this.markers = { launch: [], burst: [], landing: [] };
+    this.draw();
+  }
+
+  /** Cells of the grid by class: one path per class, in base projection coordinates. */
+  private classPaths(): (Path2D | null)[] {
+    const grid = this.grid;
+    const paths: (Path2D | null)[] = FREQUENCY_CLASSES.map(() => null);
+    if (!grid) return paths;
+    const project = (lon: number, lat: number) => this.view.projection([lon, lat])!;
+    for (let j = 0; j < grid.ny; j++)
+      for (let i = 0; i < grid.nx; i++) {
+        const n = grid.counts[j * grid.nx + i];
+        if (n === 0) continue;
+        const k = frequencyClass(n / grid.members);
+        paths[k] ??= new Path2D();
+        const lon = grid.lon0 + i * grid.dLon;
+        const lat = grid.lat0 + j * grid.dLat;
+        const a = project(lon, lat);
+        const b = project(lon + grid.dLon, lat);
+        const c = project(lon + grid.dLon, lat + grid.dLat);
+        const d = project(lon, lat + grid.dLat);
+        const p = paths[k]!;
+        p.moveTo(a[0], a[1]);
+        p.lineTo(b[0], b[1]);
+        p.lineTo(c[0], c[1]);
+        p.lineTo(d[0], d[1]);
+        p.closePath();
+      }
+    return paths;
+  }
+
+  private cache: (Path2D | null)[] | null = null;
+
+  /** The grid or the projection changed: cells are traced again on the next draw. */
+  invalidate(): void {
+    this.cache = null;
+  }
+
+  draw(): void {
+    const { view } = this;
+    const t = view.transform;
+    const ratio = view.pixelRatio;
+    for (const canvas of [this.mapCanvas, this.markerCanvas]) {
+      const ctx = canvas.getContext('2d')!;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+    }
+    if (this.showMap && this.grid) {
+      this.cache ??= this.classPaths();
+      const ctx = this.mapCanvas.getContext('2d')!;
+      ctx.setTransform(ratio * t.k, 0, 0, ratio * t.k, ratio * t.x, ratio * t.y);
+      this.cache.forEach((path, k) => {
+        if (!path) return;
+        ctx.fillStyle = FREQUENCY_CLASSES[k].colour;
+        ctx.fill(path);
+      });
+    }
+    if (this.showMarkers) {
+      const ctx = this.markerCanvas.getContext('2d')!;
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      for (const { kind, colour } of MARKER_KINDS) {
+        const list = this.markers[kind];
+        if (list.length === 0) continue;
+        stroke(ctx, kind, colour, () => {
+          for (const m of list) {
+            const [x, y] = view.toScreen(m.lon, m.lat);
+            if (x < -10 || y < -10 || x > view.width + 10 || y > view.height + 10) continue;
+            symbol(ctx, kind, x, y, kind === 'landing' ? 7 : 9);
+          }
+        });
+      }
+    }
+  }
+}
+
+/** The probability map's legend: its classes, the marker symbols, and the layers' switches. */
+export function frequencyLegend(box: HTMLElement, layer: FrequencyLayer, redraw: () => void): void {
+  const root = d3.select(box);
+  root.selectAll('*').remove();
+  const toggle = (id: string, text: string, checked: boolean, set: (on: boolean) => void) => {
+    const row = root.append('div').attr('class', 'check');
+    row
+      .append('input')
+      .attr('type', 'checkbox')
+      .attr('id', id)
+      .property('checked', checked)
+      .on('change', function () {
+        set((this as HTMLInputElement).checked);
+        redraw();
+      });
+    row.append('label').attr('for', id).text(text);
+  };
+  toggle('freq-show', 'Probability map', layer.showMap, (on) => {
+    layer.showMap = on;
+  });
+  root.append('div').attr('class', 'legend-note').text('share of members passing each cell');
+  const list = root.append('ul').attr('class', 'swatches two-col');
+  for (const c of FREQUENCY_CLASSES) {
+    const li = list.append('li');
+    li.append('span').attr('class', 'swatch').style('background', c.colour);
+    li.append('span').text(c.label);
+  }
+  toggle('marks-show', 'Launch, burst, landing', layer.showMarkers, (on) => {
+    layer.showMarkers = on;
+  });
+  const marks = root.append('ul').attr('class', 'swatches');
+  for (const m of MARKER_KINDS) {
+    const li = marks.append('li');
+    li.node()!.append(markerSwatch(m.kind));
+    li.append('span').text(m.label);
+  }
+}
