@@ -29,8 +29,8 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
   let scenario: string;
   let windPath: string;
   const running: RunningQueueCli[] = [];
-  const start = (args: string[]) => {
-    const r = startQueueCli(args);
+  const start = (args: string[], env = process.env) => {
+    const r = startQueueCli(args, undefined, env);
     running.push(r);
     return r;
   };
@@ -98,7 +98,9 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
   it(
     'with --ship-inputs, a worker without the file fetches it and gives the one machine’s table',
     async () => {
-      const local = cli(['sweep', scenario, '--workers', '1']);
+      // A fixed time of run for the coordinator and the reference (their tables record it).
+      const fixedTime = { ...process.env, SOURCE_DATE_EPOCH: '1761328800' };
+      const local = cli(['sweep', scenario, '--workers', '1'], { env: fixedTime });
       expect(local.code, local.stderr).toBe(0);
       start([
         'worker',
@@ -113,17 +115,10 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
         '--cache',
         join(dir, 'cache'),
       ]);
-      const sweep = start([
-        'sweep',
-        scenario,
-        '--redis',
-        redis.url,
-        '--queue',
-        'ship',
-        '--jobs',
-        '2',
-        '--ship-inputs',
-      ]);
+      const sweep = start(
+        ['sweep', scenario, '--redis', redis.url, '--queue', 'ship', '--jobs', '2', '--ship-inputs'],
+        fixedTime,
+      );
       expect((await sweep.exited).code, sweep.stderr()).toBe(0);
       expect(sweep.stdout()).toBe(local.stdout);
       const ours = (await fileSha256(windPath)).sha256;

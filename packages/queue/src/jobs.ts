@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SweepShard } from '@balloon-sim/node';
-import type { Scenario } from '@balloon-sim/sim-core';
+import type { ProvenanceContext, Scenario } from '@balloon-sim/sim-core';
 import { InputError } from '@balloon-sim/sim-core';
 import type { JobInputs } from './inputs.js';
 
@@ -14,6 +14,11 @@ interface JobBase {
   /** The coordinator's folder for the scenario's relative paths (see JobInputs for the files). */
   baseDir: string;
   inputs: JobInputs;
+  /**
+   * The coordinator's time of run and tool, for the provenance of what the job computes: every job
+   * of a work records the same, as the one machine's run would.
+   */
+  context: ProvenanceContext;
   /** How long its result stays in Redis, s. */
   ttlSec: number;
 }

@@ -74,6 +74,12 @@ export class QueueRunner {
       scenario: options.scenario,
       baseDir: options.baseDir,
       inputs,
+      // The server's own time of run and tool (its summary is made here, from options.prepared).
+      context: {
+        runTime: options.prepared.provenance?.runTime ?? undefined,
+        tool: options.prepared.provenance?.tool,
+        inputs: options.prepared.provenance?.inputs,
+      },
       // A streamed run's results are read once, at its end: an hour is plenty.
       ttlSec: 3600,
       ranges: rangesOf(ids),

@@ -1,4 +1,4 @@
-import { loadScenarioTargets, loadScenarioWind, sweepFingerprint } from '@balloon-sim/node';
+import { loadScenarioTargets, loadScenarioWind, runContext, sweepFingerprint } from '@balloon-sim/node';
 import type {
   AnalysisTargets,
   PreparedRun,
@@ -61,7 +61,8 @@ async function inputsOf(client: QueueClient, options: DistributeOptions): Promis
 export async function distributedSweep(client: QueueClient, options: DistributeOptions): Promise<SweepTable> {
   const { scenario, baseDir } = options;
   const wind = await loadScenarioWind(scenario.wind, baseDir);
-  const whole = prepareRun(scenario, wind);
+  const context = await runContext(scenario, baseDir);
+  const whole = prepareRun(scenario, wind, context);
   const rows = whole.sites.length * whole.launchTimesSec.length;
   const count = Math.max(1, Math.min(options.jobs, rows));
   const fingerprint = sweepFingerprint(scenario, wind);
@@ -75,6 +76,7 @@ export async function distributedSweep(client: QueueClient, options: DistributeO
     scenario,
     baseDir,
     inputs,
+    context,
     ttlSec: options.ttlSec,
     shard: { index: k + 1, count },
     fingerprint,
@@ -100,7 +102,8 @@ export async function distributedRun(
 ): Promise<{ result: RunResult; prepared: PreparedRun; targets: AnalysisTargets }> {
   const { scenario, baseDir } = options;
   const wind = await loadScenarioWind(scenario.wind, baseDir);
-  const prepared = prepareRun(scenario, wind);
+  const context = await runContext(scenario, baseDir);
+  const prepared = prepareRun(scenario, wind, context);
   const targets = await loadScenarioTargets(scenario, baseDir);
   const n = prepared.simulation.members.count;
   const shares = splitMembers(
@@ -117,6 +120,7 @@ export async function distributedRun(
     scenario,
     baseDir,
     inputs,
+    context,
     ttlSec: options.ttlSec,
     ranges: rangesOf(ids),
     frames: null,

@@ -171,6 +171,7 @@ export class QueueWorker {
           baseDir: data.baseDir,
           shard: data.shard,
           fingerprint: data.fingerprint,
+          context: data.context,
           inputs,
           workers: 1,
           pool: this.pool,
@@ -236,7 +237,7 @@ export class QueueWorker {
     cancelled: { value: boolean },
     signal?: AbortSignal,
   ): Promise<RunPart | null> {
-    const prepared = prepareRun(scenario, inputs.wind);
+    const prepared = prepareRun(scenario, inputs.wind, data.context);
     const ids = idsOfRanges(data.ranges);
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadScenarioTargets, loadScenarioWind, readScenarioFile } from '@balloon-sim/node';
+import { loadScenarioTargets, loadScenarioWind, readScenarioFile, runContext } from '@balloon-sim/node';
 import { QueueWorker } from '@balloon-sim/queue';
 import { redisSkipReason, startRedis, type TestRedis } from '@balloon-sim/queue/testing';
 import { geoJson, prepareRun, runPrepared, runTracks, type Scenario } from '@balloon-sim/sim-core';
@@ -17,6 +17,8 @@ import { eventually, StreamClient, startServer } from './testing/client.js';
 
 const SCENARIOS = resolve(import.meta.dirname, '../../../fixtures/scenarios');
 const TEST_TIMEOUT_MS = 180_000;
+/** The time of run the library's run records; the server records when it accepted its run. */
+const LIBRARY_RUN_TIME = '2025-10-24T18:00:00.000Z';
 const skip = redisSkipReason();
 
 describe.skipIf(skip !== null)('a server handing its runs to the queue', () => {
@@ -57,7 +59,9 @@ describe.skipIf(skip !== null)('a server handing its runs to the queue', () => {
       const file = await readScenarioFile(resolve(SCENARIOS, 'default.json'));
       const doc: Scenario = { ...file.scenario, ensemble: { ...file.scenario.ensemble, members: 10 } };
       const wind = await loadScenarioWind(doc.wind, SCENARIOS);
-      const library = runPrepared(prepareRun(doc, wind), {
+      // The library's run with the provenance the server gives (its tool, the files by hash).
+      const context = await runContext(doc, SCENARIOS, LIBRARY_RUN_TIME);
+      const library = runPrepared(prepareRun(doc, wind, context), {
         targets: await loadScenarioTargets(doc, SCENARIOS),
       });
       const client = await StreamClient.connect(server.ws);
@@ -69,8 +73,18 @@ describe.skipIf(skip !== null)('a server handing its runs to the queue', () => {
           m.kind === 'json' && m.data.type === 'frame' ? [m.data.index as number] : [],
         );
         expect(frames).toEqual([...Array(49).keys()]);
-        expect((await client.json('summary')).summary).toEqual(JSON.parse(JSON.stringify(library.summary)));
-        expect(JSON.stringify(geoJson(client.tracks()))).toBe(JSON.stringify(geoJson(runTracks(library))));
+        const { summary } = (await client.json('summary')) as unknown as {
+          summary: { provenance: { runTime: string } };
+        };
+        // The server records when it accepted the run: a time, here set to the library's.
+        expect(Number.isFinite(Date.parse(summary.provenance.runTime))).toBe(true);
+        summary.provenance.runTime = LIBRARY_RUN_TIME;
+        expect(summary).toEqual(JSON.parse(JSON.stringify(library.summary)));
+        // The tracks carry the provenance of the accepted message: the same, at the server's time.
+        const tracks = client.tracks();
+        expect(tracks.provenance?.wind.files).toEqual(library.prepared.provenance?.wind.files);
+        tracks.provenance = { ...tracks.provenance!, runTime: LIBRARY_RUN_TIME };
+        expect(JSON.stringify(geoJson(tracks))).toBe(JSON.stringify(geoJson(runTracks(library))));
       } finally {
         client.close();
       }

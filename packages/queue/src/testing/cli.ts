@@ -24,8 +24,16 @@ process.once('exit', () => {
   for (const child of started) child.kill('SIGKILL');
 });
 
-export function startQueueCli(args: string[], cwd = REPO_ROOT): RunningQueueCli {
-  const child = spawn(process.execPath, [QUEUE_CLI_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startQueueCli(
+  args: string[],
+  cwd = REPO_ROOT,
+  env: NodeJS.ProcessEnv = process.env,
+): RunningQueueCli {
+  const child = spawn(process.execPath, [QUEUE_CLI_BIN, ...args], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.add(child);
   let stdout = '';
   let stderr = '';
