@@ -17,14 +17,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import {
-  AltitudeGridWind,
-  MemberSet,
-  MemberStatus,
-  PressureGridWind,
-  Simulation,
-  type WindField,
-} from '@balloon-sim/sim-core';
+import { MemberStatus, Simulation, type WindField } from '@balloon-sim/sim-core';
+import { driftBenchOptions, driftBenchWind } from './drift-bench-workload.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,85 +43,8 @@ const pressureGrid = values.grid === 'pressure';
 const refDir = values['ref-dir'] ?? resolve(import.meta.dirname, '../../../../shared/bench');
 const refScript = resolve(refDir, pressureGrid ? 'ref_v2.sh' : 'ref.sh');
 
-const NX = 89;
-const NY = 41;
-const ALTS = [0, 250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
-const NT = 17;
-const DT_GRID_SEC = 10_800;
-
-/** WORKLOAD.md's winds at height z (m) and time th (h). */
-function windAt(lon: number, lat: number, z: number, th: number): [number, number] {
-  return [
-    4 + 0.0015 * z + 4 * Math.sin(0.7 * lon + 0.05 * th) * Math.cos(0.9 * lat),
-    2 + 0.001 * z + 5 * Math.cos(0.5 * lon - 0.8 * lat + 0.1 * th),
-  ];
-}
-
-/** The workload's grid, or its pressure-level variant (levels at ISA heights ± 30 m by column and time). */
-function buildWind(): WindField {
-  const pressures = [1000, 975, 950, 925, 900, 850, 800, 750, 700, 650, 600, 550, 500];
-  const nz = pressureGrid ? pressures.length : ALTS.length;
-  const nodes = NX * NY * nz * NT;
-  const u = new Float32Array(nodes);
-  const v = new Float32Array(nodes);
-  const heights = new Float32Array(pressureGrid ? nodes : 0);
-  let idx = 0;
-  for (let n = 0; n < NT; n++) {
-    const th = (n * DT_GRID_SEC) / 3600;
-    for (let k = 0; k < nz; k++) {
-      for (let j = 0; j < NY; j++) {
-        const lat = 50 + 0.25 * j;
-        for (let i = 0; i < NX; i++) {
-          const lon = 14 + 0.25 * i;
-          let z = ALTS[k];
-          if (pressureGrid) {
-            z = 44_330.8 * (1 - (pressures[k] / 1013.25) ** 0.190263) + 30 * Math.sin(0.3 * lon + 0.1 * th);
-            heights[idx] = z;
-          }
-          [u[idx], v[idx]] = windAt(lon, lat, z, th);
-          idx++;
-        }
-      }
-    }
-  }
-  const common = {
-    lon: { start: 14, step: 0.25, count: NX },
-    lat: { start: 50, step: 0.25, count: NY },
-    timesSec: Array.from({ length: NT }, (_, n) => n * DT_GRID_SEC),
-    u,
-    v,
-  };
-  return pressureGrid
-    ? new PressureGridWind({
-        ...common,
-        levels: { kind: 'pressure', pressuresHpa: pressures, geopotentialHeightM: heights },
-        description: 'drift-bench v1 winds on pressure levels',
-      })
-    : new AltitudeGridWind({
-        ...common,
-        levels: { kind: 'altitude', altitudesM: ALTS },
-        description: 'drift-bench v1 analytic grid',
-      });
-}
-
-const frac = (x: number) => x - Math.floor(x);
-
 function runOnce(wind: WindField) {
-  const members = new MemberSet(particles);
-  for (let p = 0; p < particles; p++) {
-    members.lon[p] = 23.5 + 3.0 * frac(p * 0.618034);
-    members.lat[p] = 53.6 + 0.8 * frac(p * 0.414214);
-    members.floatAltM[p] = 300 + 3700 * frac(p * 0.732051);
-    members.launchTSec[p] = 0;
-  }
-  const sim = new Simulation({
-    wind,
-    members,
-    method: 'rk4',
-    dtSec: 60,
-    direction: 'forward',
-    durationSec: 60 * steps,
-  });
+  const sim = new Simulation(driftBenchOptions(wind, particles, steps));
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   while (!sim.done) sim.step();
@@ -161,7 +78,7 @@ function runReference(): ReferenceRun | null {
   return typeof line.particleStepsPerSec === 'number' ? (line as ReferenceRun) : null;
 }
 
-const wind = buildWind();
+const wind = driftBenchWind(values.grid);
 runOnce(wind); // warm-up: let the JIT compile the hot loop before anything is timed
 const withRef = !values['no-ref'] && existsSync(refScript);
 let best: ReturnType<typeof runOnce> | null = null;

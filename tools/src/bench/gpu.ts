@@ -18,16 +18,8 @@ import { GpuSimulation } from '@balloon-sim/gpu';
 // The loader alone (not the package's index): the bench loads no decoder, so the device pack can
 // leave the decoders' wasm out (tools/device/pack-gpu.sh).
 import { openNodeGpu } from '@balloon-sim/node/gpu';
-import {
-  AltitudeGridWind,
-  distanceM,
-  MemberSet,
-  MemberStatus,
-  PressureGridWind,
-  Simulation,
-  type SimulationOptions,
-  type WindField,
-} from '@balloon-sim/sim-core';
+import { distanceM, MemberStatus, Simulation } from '@balloon-sim/sim-core';
+import { driftBenchOptions, driftBenchWind } from './drift-bench-workload.js';
 
 const { values } = parseArgs({
   options: {
@@ -58,83 +50,18 @@ if (values.grid !== 'altitude' && values.grid !== 'pressure') {
 }
 const pressureGrid = values.grid === 'pressure';
 
-const NX = 89;
-const NY = 41;
-const ALTS = [0, 250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
-const PRESSURES = [1000, 975, 950, 925, 900, 850, 800, 750, 700, 650, 600, 550, 500];
-const NT = 17;
-const DT_GRID_SEC = 10_800;
-
-/** WORKLOAD.md's grid (v1), or its pressure levels (v2); the same as tools/src/bench/drift.ts builds. */
-function buildWind(): WindField {
-  const nz = pressureGrid ? PRESSURES.length : ALTS.length;
-  const nodes = NX * NY * nz * NT;
-  const u = new Float32Array(nodes);
-  const v = new Float32Array(nodes);
-  const heights = new Float32Array(pressureGrid ? nodes : 0);
-  let idx = 0;
-  for (let n = 0; n < NT; n++) {
-    const th = (n * DT_GRID_SEC) / 3600;
-    for (let k = 0; k < nz; k++)
-      for (let j = 0; j < NY; j++) {
-        const lat = 50 + 0.25 * j;
-        for (let i = 0; i < NX; i++, idx++) {
-          const lon = 14 + 0.25 * i;
-          let z = ALTS[k];
-          if (pressureGrid) {
-            z = 44_330.8 * (1 - (PRESSURES[k] / 1013.25) ** 0.190263) + 30 * Math.sin(0.3 * lon + 0.1 * th);
-            heights[idx] = z;
-          }
-          u[idx] = 4 + 0.0015 * z + 4 * Math.sin(0.7 * lon + 0.05 * th) * Math.cos(0.9 * lat);
-          v[idx] = 2 + 0.001 * z + 5 * Math.cos(0.5 * lon - 0.8 * lat + 0.1 * th);
-        }
-      }
-  }
-  const common = {
-    lon: { start: 14, step: 0.25, count: NX },
-    lat: { start: 50, step: 0.25, count: NY },
-    timesSec: Array.from({ length: NT }, (_, n) => n * DT_GRID_SEC),
-    u,
-    v,
-  };
-  return pressureGrid
-    ? new PressureGridWind({
-        ...common,
-        levels: { kind: 'pressure', pressuresHpa: PRESSURES, geopotentialHeightM: heights },
-        description: 'drift-bench v2',
-      })
-    : new AltitudeGridWind({
-        ...common,
-        levels: { kind: 'altitude', altitudesM: ALTS },
-        description: 'drift-bench v1',
-      });
-}
-
-const frac = (x: number) => x - Math.floor(x);
-
-function options(wind: WindField, count: number): SimulationOptions {
-  const members = new MemberSet(count);
-  for (let p = 0; p < count; p++) {
-    members.lon[p] = 23.5 + 3.0 * frac(p * 0.618034);
-    members.lat[p] = 53.6 + 0.8 * frac(p * 0.414214);
-    members.floatAltM[p] = 300 + 3700 * frac(p * 0.732051);
-    members.launchTSec[p] = 0;
-  }
-  return { wind, members, method: 'rk4', dtSec: 60, direction: 'forward', durationSec: 60 * steps };
-}
-
 const gpu = await openNodeGpu();
 if ('unavailable' in gpu) {
   console.log(JSON.stringify({ bench: 'drift-bench-gpu', error: gpu.unavailable }));
   process.exit(3);
 }
-const wind = buildWind();
-const checkOptions = options(wind, Math.min(cpuCheck, Math.max(...counts)));
+const wind = driftBenchWind(values.grid);
+const checkOptions = driftBenchOptions(wind, Math.min(cpuCheck, Math.max(...counts)), steps);
 const cpu = new Simulation(checkOptions);
 while (!cpu.done) cpu.step();
 
 for (const count of counts) {
-  const opts = options(wind, count);
+  const opts = driftBenchOptions(wind, count, steps);
   let best = Number.POSITIVE_INFINITY;
   let end: Awaited<ReturnType<GpuSimulation['endState']>> | null = null;
   let slices = 0;
