@@ -21,6 +21,7 @@ case "${1:-}" in
     # to the package itself.
     mkdir -p .device/sim-core/bench .device/bench
     cp tools/dist/bench/drift.js .device/sim-core/bench/drift.js
+    cp tools/dist/bench/drift-bench-workload.js .device/sim-core/bench/drift-bench-workload.js
     cp ../shared/bench/ref.sh ../shared/bench/ref_v2.sh ../shared/bench/drift_ref.c ../shared/bench/drift_ref_v2.c \
       ../shared/bench/WORKLOAD.md .device/bench/
     mkdir -p .device/bench/prebuilt
