@@ -9,6 +9,7 @@ import {
   type Detection,
   type LaunchCell,
   type LaunchWindow,
+  type LocalTimes,
   localTimes,
   minOf,
   NIGHT_WINDOW_DEFAULTS,
@@ -129,27 +130,17 @@ function parseRegion(text: string): RegionSource | null {
   return { file: text };
 }
 
-/** A time as UTC and as local wall-clock time: "2025-10-24 18:10Z (21:10 Europe/Vilnius)". */
-function clock(iso: string | null, timeZone: string, withDate = true): string {
-  if (iso === null) return '-';
-  const t = new Date(iso);
-  const utc = t.toISOString();
-  const local = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(t);
-  return `${withDate ? `${utc.slice(0, 10)} ` : ''}${utc.slice(11, 16)}Z (${local} local)`;
-}
+/** A 90 % interval of launch times, local time with UTC beside it; "-" without one. */
+const interval = (times: LocalTimes, from: string | null, to: string | null) =>
+  from === null || to === null ? '-' : times.span(from, to);
 
 /** A launch area: a circle to search, its mass and launch times, where it lies from the detection. */
-function areaLine(a: BacktrackResult['areas'][number], rank: number, timeZone: string): string {
-  return `  ${rank}. ${a.lon.toFixed(3)}, ${a.lat.toFixed(3)}  within ${a.radiusKm} km: ${(100 * a.probability).toFixed(1)} %${rank > 1 ? ` (${(100 * a.addedProbability).toFixed(1)} % not in those above)` : ''}  launched ${clock(a.medianLaunch, timeZone)}, 90 % ${clock(a.launchFrom, timeZone, false)}–${clock(a.launchTo, timeZone, false)}  ${a.distanceKm.toFixed(1)} km at ${a.bearingDeg}° from the first detection`;
+function areaLine(a: BacktrackResult['areas'][number], rank: number, times: LocalTimes): string {
+  return `  ${rank}. ${a.lon.toFixed(3)}, ${a.lat.toFixed(3)}  within ${a.radiusKm} km: ${(100 * a.probability).toFixed(1)} %${rank > 1 ? ` (${(100 * a.addedProbability).toFixed(1)} % not in those above)` : ''}  launched ${times.stamp(a.medianLaunch)}, 90 % ${interval(times, a.launchFrom, a.launchTo)}  ${a.distanceKm.toFixed(1)} km at ${a.bearingDeg}° from the first detection`;
 }
 
-function cellLine(c: LaunchCell, rank: number, timeZone: string): string {
-  return `  ${rank}. ${c.lon.toFixed(3)}, ${c.lat.toFixed(3)}  ${(100 * c.probability).toFixed(1)} %  launched ${clock(c.medianLaunch, timeZone)}, 90 % ${clock(c.launchFrom, timeZone, false)}–${clock(c.launchTo, timeZone, false)}  ${c.distanceKm.toFixed(1)} km at ${c.bearingDeg}° from the first detection`;
+function cellLine(c: LaunchCell, rank: number, times: LocalTimes): string {
+  return `  ${rank}. ${c.lon.toFixed(3)}, ${c.lat.toFixed(3)}  ${(100 * c.probability).toFixed(1)} %  launched ${times.stamp(c.medianLaunch)}, 90 % ${interval(times, c.launchFrom, c.launchTo)}  ${c.distanceKm.toFixed(1)} km at ${c.bearingDeg}° from the first detection`;
 }
 
 export const backtrackCommand: Command = {
@@ -223,7 +214,8 @@ export const backtrackCommand: Command = {
     const provenance = backtrackProvenance(options, result, { runTime: runTime(), tool: toolInfo() });
     const summary = { ...backtrackSummary(result), provenance };
     if (v.json) return out(JSON.stringify(summary));
-    const [producedBy, ...about] = provenanceLines(provenance, localTimes(timeZone).stamp);
+    const times = localTimes(timeZone);
+    const [producedBy, ...about] = provenanceLines(provenance, times.stamp);
     const p = result.priors;
     const altitudes =
       p.floatAltitudeM !== null
@@ -236,23 +228,23 @@ export const backtrackCommand: Command = {
     const lines = [
       producedBy,
       ...about.map((line) => `  ${line}`),
-      `priors: launch region ${p.region ? `${p.region.id} (${p.region.name})` : 'anywhere'}; launch window ${clock(p.launchWindow.start, timeZone)} to ${clock(p.launchWindow.end, timeZone)} (${p.launchWindow.rule})${p.maxFloatSec === null ? '' : `, at most ${p.maxFloatSec / 3600} h of float`}; ${altitudes}`,
+      `priors: launch region ${p.region ? `${p.region.id} (${p.region.name})` : 'anywhere'}; launch window ${times.stamp(p.launchWindow.start)} to ${times.stamp(p.launchWindow.end)} (${p.launchWindow.rule})${p.maxFloatSec === null ? '' : `, at most ${p.maxFloatSec / 3600} h of float`}; ${altitudes}`,
       `float altitude ${result.floatAltitudeM} m (posterior median)${result.altitudeFit ? `; the track alone fits ${result.altitudeFit.reduce((b, x) => (x.rmsKm < b.rmsKm ? x : b)).altM} m (RMS ${minOf(result.altitudeFit.map((x) => x.rmsKm)).toFixed(1)} km over ${detections.length} detections)` : ''}`,
       `${result.members} backward members: ${result.candidates} launch candidates traced down, ${result.reachedGround} reached the ground, ${result.plausible} inside the priors (effective ${Math.round(result.effectiveSamples)})`,
-      `launch time ${clock(result.medianLaunch, timeZone)}, 90 % between ${clock(result.launchFrom, timeZone)} and ${clock(result.launchTo, timeZone)}`,
+      `launch time ${times.stamp(result.medianLaunch)}, 90 % between ${times.stamp(result.launchFrom)} and ${times.stamp(result.launchTo)}`,
       `where to look, best estimate first (the posterior's medoid, then the circles adding the most mass):`,
-      ...(result.areas.length === 0 ? ['  none'] : result.areas.map((a, k) => areaLine(a, k + 1, timeZone))),
+      ...(result.areas.length === 0 ? ['  none'] : result.areas.map((a, k) => areaLine(a, k + 1, times))),
       `most likely launch cells (${BACKTRACK_DEFAULTS.cellDeg}°), by posterior mass:`,
       ...(result.mostLikely.length === 0
         ? ['  none']
-        : result.mostLikely.map((c, k) => cellLine(c, k + 1, timeZone))),
+        : result.mostLikely.map((c, k) => cellLine(c, k + 1, times))),
       ...(f
         ? [
             `forward check: ${f.run} launches run from around those cells, ${f.kept} kept (passing every detection within ${BACKTRACK_DEFAULTS.acceptSigmas} σ; effective ${Math.round(f.effectiveSamples)}); its best estimate and cells:`,
-            ...(f.areas.length === 0 ? [] : [areaLine(f.areas[0], 1, timeZone)]),
+            ...(f.areas.length === 0 ? [] : [areaLine(f.areas[0], 1, times)]),
             ...(f.mostLikely.length === 0
               ? ['  none']
-              : f.mostLikely.map((c, k) => cellLine(c, k + 1, timeZone))),
+              : f.mostLikely.map((c, k) => cellLine(c, k + 1, times))),
           ]
         : ['forward check: off']),
       ...(a
