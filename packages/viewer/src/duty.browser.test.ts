@@ -5,15 +5,13 @@
  * print view and shareable link, and the wind layer following the replay. Screenshots at 1280×720,
  * 1400×900 and 1920×1080 go to packages/viewer/test-results/ (not committed).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { buildApp } from '@balloon-sim/server';
+import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
+import { collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** axe-core's browser script, to inject into the page. */
@@ -31,12 +29,11 @@ if (!hasChromium()) {
 }
 
 describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () => {
-  let app: ReturnType<typeof buildApp>;
+  let served: ServedViewer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let origin: string;
-  let outDir: string;
   const consoleErrors: string[] = [];
 
   /** A screenshot at each of the three sizes, back at 1280×720 after. */
@@ -68,15 +65,8 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
 
   beforeAll(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    outDir = mkdtempSync(join(tmpdir(), 'balloon-viewer-duty-'));
-    await build({
-      root: ROOT,
-      configFile: resolve(ROOT, 'vite.config.ts'),
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true },
-    });
-    app = buildApp({ viewerDir: outDir });
-    origin = await app.listen({ host: '127.0.0.1', port: 0 });
+    served = await serveViewer();
+    origin = served.origin;
     browser = await launchChromium();
     // An American browser in New York: the page must still say 24-hour UTC and Vilnius time.
     context = await browser.newContext({
@@ -85,10 +75,7 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
       timezoneId: 'America/New_York',
     });
     page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    collectPageErrors(page, consoleErrors);
     await page.goto(`${origin}/`);
     await waitReady(page);
   }, 90_000);
@@ -96,8 +83,7 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await app?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
+    await served?.close();
   });
 
   it('shows a header clock in UTC and Vilnius time: UTC+2 in January, UTC+3 in July', async () => {

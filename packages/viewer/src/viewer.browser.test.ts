@@ -6,15 +6,13 @@
  *
  * Skipped, with a line saying why, when there is no Chromium at /usr/bin/chromium (CHROMIUM_PATH).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { buildApp } from '@balloon-sim/server';
+import { resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
+import { collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
@@ -26,11 +24,10 @@ if (!hasChromium()) {
 }
 
 describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', () => {
-  let app: ReturnType<typeof buildApp>;
+  let served: ServedViewer;
   let browser: Browser;
   let page: Page;
   let origin: string;
-  let outDir: string;
   const consoleErrors: string[] = [];
 
   const shot = (name: string) => page.screenshot({ path: resolve(RESULTS, `${name}.png`) });
@@ -119,22 +116,12 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
 
   beforeAll(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    outDir = mkdtempSync(join(tmpdir(), 'balloon-viewer-'));
-    await build({
-      root: ROOT,
-      configFile: resolve(ROOT, 'vite.config.ts'),
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true },
-    });
     // Room for the cancel test's long run; the rest are the server's defaults.
-    app = buildApp({ viewerDir: outDir, limits: { maxMemberSteps: 20_000_000, maxMemberFrames: 2_000_000 } });
-    origin = await app.listen({ host: '127.0.0.1', port: 0 });
+    served = await serveViewer({ limits: { maxMemberSteps: 20_000_000, maxMemberFrames: 2_000_000 } });
+    origin = served.origin;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    collectPageErrors(page, consoleErrors);
     await page.goto(`${origin}/`);
     await page.waitForFunction(
       () =>
@@ -145,8 +132,7 @@ describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', ()
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
+    await served?.close();
   });
 
   it('draws the border region: four countries, the border, five zones, both airports, a scale bar', async () => {
