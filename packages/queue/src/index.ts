@@ -27,7 +27,7 @@ export {
   RedisUnreachable,
   shownUrl,
 } from './redis.js';
-export { QueueRunner, type QueueRunnerOptions } from './runner.js';
+export { PartLost, QueueRunner, type QueueRunnerOptions } from './runner.js';
 export {
   parseHours,
   parseNights,
