@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { decodeWindMembers } from '@balloon-sim/formats';
+import { decodeWindMembers, describeGrib2 } from '@balloon-sim/formats';
 import { InputError, type PressureGridWind } from '@balloon-sim/sim-core';
 import {
   eccodesKeys,
@@ -31,6 +31,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioWind } from '../load-wind.js';
 import { type ForecastServer, startForecastServer } from '../testing/forecast-server.js';
+import { asControlMember } from './ecmwf.js';
 import { fetchForecast } from './forecast.js';
 import { readCycleIndex, resolveStoredCycle } from './store.js';
 
@@ -632,3 +633,67 @@ describe.runIf(hasSharedData && hasEccodes)(
     });
   },
 );
+
+/**
+ * asControlMember on ECMWF's own HRES file (stream oper, type fc, CCSDS) of ../shared/data: ecCodes
+ * reads each relabelled message as ensemble member 0 with the very values of the original; a message
+ * of another product template (4.8, an accumulation) is refused, named.
+ */
+describe.runIf(hasSharedData && hasEccodes)('asControlMember', () => {
+  const source = sharedDataPath('ecmwf-ccsds', '20240101000000-0h-oper-fc.grib2');
+
+  it('labels template 4.0 messages ensemble member 0 (template 4.1), values unchanged as ecCodes reads them', () => {
+    const bytes = new Uint8Array(readFileSync(source));
+    const messages = describeGrib2({ name: source, bytes }).messages;
+    const offsets = [...new Set(messages.map((m) => m.offset))].sort((a, b) => a - b);
+    const length = (at: number) => Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(at + 8));
+    const templates = eccodesKeys(source, ['productDefinitionTemplateNumber']).map(
+      (k) => k.productDefinitionTemplateNumber,
+    );
+    expect(templates).toHaveLength(offsets.length);
+    // Two of them: enough to show the messages are walked one after the other, and quick to decode.
+    const deterministic = offsets.filter((_, k) => templates[k] === 0).slice(0, 2);
+    expect(deterministic).toHaveLength(2);
+    const kept = Buffer.concat(deterministic.map((at) => bytes.subarray(at, at + length(at))));
+    const relabelled = asControlMember(new Uint8Array(kept));
+    expect(relabelled.length).toBe(kept.length + 3 * deterministic.length);
+    const work = mkdtempSync(join(tmpdir(), 'control-'));
+    const [before, after] = [join(work, 'fc.grib2'), join(work, 'cf.grib2')];
+    writeFileSync(before, kept);
+    writeFileSync(after, relabelled);
+    const keys = eccodesKeys(after, [
+      'productDefinitionTemplateNumber',
+      'typeOfEnsembleForecast',
+      'perturbationNumber',
+      'numberOfForecastsInEnsemble',
+      'stream',
+    ]);
+    expect(keys).toHaveLength(deterministic.length);
+    for (const k of keys)
+      expect(k).toEqual({
+        productDefinitionTemplateNumber: 1,
+        typeOfEnsembleForecast: 0,
+        perturbationNumber: 0,
+        numberOfForecastsInEnsemble: 51,
+        stream: 'oper',
+      });
+    // ecCodes decodes both files' data (a global 0.25° field each): the same statistics of the same
+    // number of values, field by field.
+    const statistics = ['shortName', 'level', 'step', 'numberOfValues', 'min', 'max', 'average'];
+    expect(eccodesKeys(after, statistics)).toEqual(eccodesKeys(before, statistics));
+  });
+
+  it('refuses a message of another product template, naming it', () => {
+    const bytes = new Uint8Array(readFileSync(source));
+    const templates = eccodesKeys(source, ['productDefinitionTemplateNumber', 'offset', 'totalLength']);
+    const other = templates.find((k) => k.productDefinitionTemplateNumber !== 0)!;
+    const at = Number(other.offset);
+    const message = bytes.subarray(at, at + Number(other.totalLength));
+    expect(() => asControlMember(message)).toThrow(
+      `message 1 has product definition template 4.${other.productDefinitionTemplateNumber}, not 4.0 (a deterministic forecast)`,
+    );
+    expect(() => asControlMember(message.subarray(0, 100))).toThrow(
+      /message 1 \(byte 0\) states \d+ bytes, past the end/,
+    );
+  });
+});
