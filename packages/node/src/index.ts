@@ -5,6 +5,7 @@
  * threads' message protocol stays inside.
  */
 
+export { FORECAST_MODELS, type ForecastModelId } from './fetch/models.js';
 export {
   type CycleIndex,
   defaultStoreRoot,
