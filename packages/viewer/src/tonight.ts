@@ -78,7 +78,7 @@ function readRequest(): Record<string, unknown> | null {
   if (members && !(/^\d+$/.test(members) && Number(members) >= 1))
     issues.push({
       path: 'members',
-      field: 'Members per launch',
+      field: 'Members per point and hour',
       message: `is not a whole number ≥ 1, got "${members}"`,
     });
   if (issues.length > 0) {

@@ -64,7 +64,7 @@ function parts(briefing: Briefing) {
       const local = lt.stamp(h.launch);
       return [
         local.replace(/ \(.*\)$/, ''),
-        h.launch.slice(11, 16),
+        `${h.launch.slice(11, 16)}Z`,
         String(h.members),
         ...h.zones.map((z) => percentBounds(z.probability, z.probabilityUpper)),
       ];
