@@ -5,6 +5,7 @@
  * refused naming the folder and the model.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, TEST_STORE_BOX, TEST_STORE_CYCLE, writeTestStore } from '@balloon-sim/node/testing';
@@ -131,6 +132,43 @@ describe.runIf(hasSharedData)('balloon-sim tonight --from a store', () => {
       if (!airport.alert) expect(md).toContain('no closure indicated');
     }
     expect(md).toContain(briefing.forecast.files[0].sha256!);
+  });
+
+  it('without --from fetches into the store first, says so, and falls back to the store when the server cannot be reached', async () => {
+    const store = await writeTestStore();
+    // A port nobody listens on: every download is refused.
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((done) => closed.close(() => done()));
+    const r = cli([
+      'tonight',
+      '--store',
+      store,
+      '--model',
+      'gfs',
+      '--cycle',
+      TEST_STORE_CYCLE,
+      '--night',
+      '2020-08-04',
+      '--launch-hours',
+      '18-19',
+      '--members',
+      '1',
+      '--base-url',
+      `http://127.0.0.1:${port}`,
+      '--attempts',
+      '1',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`fetching the gfs cycle ${TEST_STORE_CYCLE} into ${store}`);
+    expect(r.stderr).toMatch(
+      /could not fetch \(download of http:\/\/127\.0\.0\.1:\d+\/.* failed after 1 attempt/,
+    );
+    expect(r.stderr).toContain(`using what the store ${store} holds`);
+    const briefing = JSON.parse(r.stdout) as Briefing;
+    expect([briefing.forecast.model, briefing.forecast.cycle]).toEqual(['gfs', TEST_STORE_CYCLE]);
   });
 
   it('refuses a store without a usable cycle, naming the folder and the model (exit 2)', async () => {

@@ -8,7 +8,7 @@ import {
 } from '@balloon-sim/sim-core';
 import { DownloadError, writeFileAtomic } from '../fetch/download.js';
 import { fetchForecast } from '../fetch/forecast.js';
-import { forecastModel } from '../fetch/models.js';
+import { forecastModel, parseModelCycle } from '../fetch/models.js';
 import { defaultStoreRoot, STORE_ENV } from '../fetch/store.js';
 import { loadScenarioTargets } from '../geography.js';
 import { runContext } from '../provenance.js';
@@ -56,10 +56,15 @@ forecast's box, hours outside its times, members that left the wind's area).
   --out-json FILE     also write the briefing as JSON
   --out-md FILE       also write it as one page of Markdown
   --workers N         worker threads (default: every core); the same figures for any N
+  --base-url URL      the forecast server to fetch from (a mirror, or a local one in tests)
+  --attempts N        download attempts for network errors and 5xx answers (default 3)
 Without --from the latest cycle of the model is fetched into the store first (the downloaders step
 back to the previous cycle while the newest is not complete on the server), and stderr says so; a
 failed download falls back to what the store holds. Exit 2 when the store holds no usable cycle
 (empty, no cycle of the model, incomplete or damaged: the folder and model are named).`;
+
+/** How long after the last launch the fetched forecast must reach: the border strip's run (8 h). */
+const FLIGHT_AFTER_LAST_LAUNCH_SEC = 8 * 3600;
 
 /** A whole number option ≥ min, or a usage error naming it. */
 function wholeOption(value: unknown, name: string, min: number): number | undefined {
@@ -92,6 +97,8 @@ export const tonightCommand: Command = {
         'out-json': { type: 'string' },
         'out-md': { type: 'string' },
         workers: { type: 'string' },
+        'base-url': { type: 'string' },
+        attempts: { type: 'string' },
       },
       usage,
     );
@@ -120,31 +127,47 @@ export const tonightCommand: Command = {
 
     let chosenModel = model;
     if (from === undefined) {
-      // Fetch the latest cycle over the night's launch hours and the flights after them.
+      // Fetch the cycle over the night's launch hours and the flights after them (the scenario's 8 h).
       const fetchModel = model ?? TONIGHT_MODEL_ORDER[0];
+      const cycle = text('cycle') ?? 'latest';
       const zone = timeZone ?? 'Europe/Vilnius';
       const launches = tonightLaunchTimes(text('night') ?? tonightOf(nowSec, hours, zone), hours, zone);
-      note(`fetching the latest ${fetchModel} cycle into ${storeRoot} (offline: --from DIR)`);
-      try {
-        const fetched = await fetchForecast({
-          model: fetchModel,
-          cycle: text('cycle') ?? 'latest',
-          period: {
-            startSec: Math.max(launches[0] - 3600, nowSec - 3600),
-            endSec: launches.at(-1)! + 8 * 3600,
-          },
-          box: TONIGHT_BOX,
-          storeRoot,
-          signal,
-          log: note,
-        });
-        chosenModel = fetched.model;
+      // A cycle holds no step before its start: "latest" starts at most an hour before now (the
+      // newest cycle is older than that), a named cycle at its start.
+      const earliest =
+        cycle === 'latest' ? nowSec - 3600 : parseModelCycle(forecastModel(fetchModel), cycle).timeSec;
+      const period = {
+        startSec: Math.max(launches[0] - 3600, earliest),
+        endSec: launches.at(-1)! + FLIGHT_AFTER_LAST_LAUNCH_SEC,
+      };
+      if (period.endSec <= period.startSec) {
         note(
-          `fetched ${fetched.model} cycle ${fetched.cycle}${fetched.index.complete ? '' : ' (incomplete)'} into ${fetched.dir}`,
+          `the night's flights end before ${cycle === 'latest' ? 'now' : `cycle ${cycle} starts`}: nothing to fetch; using what the store ${storeRoot} holds`,
         );
-      } catch (error) {
-        if (!(error instanceof DownloadError) || signal.aborted) throw error;
-        note(`could not fetch (${error.message}); using what the store ${storeRoot} holds`);
+      } else {
+        note(
+          `fetching the ${cycle === 'latest' ? 'latest ' : ''}${fetchModel} cycle${cycle === 'latest' ? '' : ` ${cycle}`} into ${storeRoot} (offline: --from DIR)`,
+        );
+        try {
+          const fetched = await fetchForecast({
+            model: fetchModel,
+            cycle,
+            period,
+            box: TONIGHT_BOX,
+            storeRoot,
+            signal,
+            log: note,
+            baseUrl: text('base-url'),
+            attempts: wholeOption(text('attempts'), 'attempts', 1),
+          });
+          chosenModel = fetched.model;
+          note(
+            `fetched ${fetched.model} cycle ${fetched.cycle}${fetched.index.complete ? '' : ' (incomplete)'} into ${fetched.dir}`,
+          );
+        } catch (error) {
+          if (!(error instanceof DownloadError) || signal.aborted) throw error;
+          note(`could not fetch (${error.message}); using what the store ${storeRoot} holds`);
+        }
       }
     }
 
