@@ -190,6 +190,13 @@ describe.runIf(hasSharedData)('balloon-sim tonight --from a store', () => {
     expect(incomplete.stderr).toMatch(/is incomplete/);
     expect(incomplete.stderr).toContain(join(partial, 'gfs', TEST_STORE_CYCLE));
 
+    const damaged = await writeTestStore();
+    const file = join(damaged, 'gfs', TEST_STORE_CYCLE, `gfs.${TEST_STORE_CYCLE}.f006.grib2`);
+    writeFileSync(file, 'not the file that was downloaded');
+    const changed = cli(['tonight', '--from', damaged, '--night', '2020-08-04']);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toContain(`${file} differs from what the index recorded`);
+
     const night = cli(['tonight', '--from', store, '--night', '2021-01-01']);
     expect(night.code).toBe(2);
     expect(night.stderr).toMatch(/none of the launch hours of the night of 2021-01-01/);

@@ -76,7 +76,7 @@ function wholeOption(value: unknown, name: string, min: number): number | undefi
 }
 
 export const tonightCommand: Command = {
-  summary: "tonight: latest forecast × border strip × tonight's launch hours → the briefing",
+  summary: "the night's briefing: the latest forecast, the border strip, tonight's launch hours",
   usage,
   async run(args, context: CommandContext) {
     const { out, note, signal } = context;
