@@ -197,6 +197,10 @@ describe.runIf(hasSharedData)('balloon-sim tonight --from a store', () => {
     expect(changed.code).toBe(2);
     expect(changed.stderr).toContain(`${file} differs from what the index recorded`);
 
+    const many = cli(['tonight', '--from', store, '--members', '6000']);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain('--members must be at most 5000 per launch point and hour, got 6000');
+
     const night = cli(['tonight', '--from', store, '--night', '2021-01-01']);
     expect(night.code).toBe(2);
     expect(night.stderr).toMatch(/none of the launch hours of the night of 2021-01-01/);

@@ -49,7 +49,7 @@ forecast's box, hours outside its times, members that left the wind's area).
   --launch-hours H-H  local launch hours, both included, every hour (default ${DEFAULT_LAUNCH_HOURS}: 18:00 in the
                       evening to 06:00 in the morning); hours the forecast does not cover are named, not run
   --time-zone ZONE    the zone of the launch hours and of the local times shown (default Europe/Vilnius)
-  --members N         members per launch point and hour (default the scenario's, 10)
+  --members N         members per launch point and hour, at most 5000 (default the scenario's, 10)
   --seed N            the ensemble's seed (default the scenario's)
   --threshold P       closure threshold, a fraction (default the scenario's, else 0.01: 1 %)
   --json              print the briefing as one JSON document instead of text
@@ -65,6 +65,9 @@ failed download falls back to what the store holds. Exit 2 when the store holds 
 
 /** How long after the last launch the fetched forecast must reach: the border strip's run (8 h). */
 const FLIGHT_AFTER_LAST_LAUNCH_SEC = 8 * 3600;
+
+/** Members per launch point and hour the briefing's per-hour counts stay exact for (see buildBriefing). */
+const MAX_MEMBERS_PER_LAUNCH = 5000;
 
 /** A whole number option ≥ min, or a usage error naming it. */
 function wholeOption(value: unknown, name: string, min: number): number | undefined {
@@ -119,6 +122,12 @@ export const tonightCommand: Command = {
         `--threshold must be a fraction 0 < P ≤ 1 (0.01 is 1 %), got ${JSON.stringify(text('threshold'))}`,
       );
     const members = wholeOption(text('members'), 'members', 1);
+    // The briefing sums each launch point's counts from the summary's rows, whose probabilities are
+    // rounded to 4 decimals: exact up to 5 000 members a row.
+    if (members !== undefined && members > MAX_MEMBERS_PER_LAUNCH)
+      throw new UsageError(
+        `--members must be at most ${MAX_MEMBERS_PER_LAUNCH} per launch point and hour, got ${members}`,
+      );
     const seed = wholeOption(text('seed'), 'seed', 0);
     const timeZone = text('time-zone');
     const from = text('from');
