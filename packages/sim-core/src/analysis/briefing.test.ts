@@ -80,7 +80,7 @@ describe('buildBriefing', () => {
     warnings: [],
     provenance: { seed: 11 },
   } as unknown as RunSummary;
-  const briefing = buildBriefing(summary, {
+  const context = {
     night: '2025-10-24',
     timeZone: 'Europe/Vilnius',
     launchHours: '18-19',
@@ -97,7 +97,8 @@ describe('buildBriefing', () => {
     launchPoints: 2,
     launchPointsOutside: 0,
     hoursOutside: [],
-  });
+  };
+  const briefing = buildBriefing(summary, context);
 
   it('groups zones by airport (the ICAO code before the dash) and leaves other zones out', () => {
     expect(airportOfZone('EYVI-APPROACH')).toBe('EYVI');
@@ -116,6 +117,32 @@ describe('buildBriefing', () => {
     ]);
     expect(briefing.membersPerLaunch).toBe(10);
     expect(briefing.launches).toEqual([h18, h19]);
+  });
+
+  it('keeps the float-altitude bands whose members may enter an airport zone, and says when there is no fan', () => {
+    expect(briefing.floatBands).toEqual({ fan: false, count: 0, bands: [] });
+    const band = (label: string, id: string, upper: number) => ({
+      label,
+      minM: 0,
+      maxM: 0,
+      members: 10,
+      border: null,
+      zones: [{ id, probability: 0, probabilityUpper: upper, ci95: [0, 0.3] as [number, number] }],
+    });
+    const fan = buildBriefing(
+      {
+        ...summary,
+        bands: [
+          band('2000 m', 'EYVI-CTR', 0),
+          band('3000 m', 'EYKA-CTR', 0.1),
+          band('4000 m', 'LT-BY-RESTRICTED', 0.5),
+        ],
+      },
+      { ...context },
+    );
+    expect(fan.floatBands.fan).toBe(true);
+    expect(fan.floatBands.count).toBe(3);
+    expect(fan.floatBands.bands.map((b) => b.label)).toEqual(['3000 m']);
   });
 
   it('alerts exactly for the airports whose closure window is open', () => {
