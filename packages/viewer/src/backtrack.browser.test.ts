@@ -151,7 +151,9 @@ describe.skipIf(!hasChromium())('the back-track view and the coverage warning in
       const left = members.filter((f) => ['left-domain', 'wind-ended'].includes(f.properties.status!)).length;
       expect(members.length).toBe(600); // 3 sites × 4 launch times × 50 members
       expect(left).toBeGreaterThan(0);
-      const share = `${((100 * left) / members.length).toFixed(0)} %`;
+      // The page's percentages: whole, or to 0.1 under 1 %.
+      const pct = (100 * left) / members.length;
+      const share = `${pct.toFixed(pct < 1 ? 1 : 0)} %`;
       const warning = page.locator('#unresolved-warning');
       expect(await warning.isVisible()).toBe(true);
       expect(await warning.textContent()).toBe(
@@ -259,6 +261,17 @@ describe.skipIf(!hasChromium())('the back-track view and the coverage warning in
       const off = Math.abs(((Number(m![2]) - check.deg + 540) % 360) - 180);
       expect(off).toBeLessThan(1.5);
     });
+    // The best estimate (the core's first launch area), with its own distance and bearing.
+    const best = answer.areas[0];
+    const bestLine = (await page.locator('#backtrack-result .backtrack-best').textContent()) ?? '';
+    expect(bestLine).toContain(
+      `Best estimate (solid circle): within ${best.radiusKm} km of ${best.lon.toFixed(2)} E, ${best.lat.toFixed(2)} N`,
+    );
+    const b = /, ([\d.]+) km, (\d{3})° true \([NESW]{1,3}\) from D1;/.exec(bestLine);
+    expect(b, bestLine).not.toBeNull();
+    const bestCheck = sphere(25.4, 54.75, best.lon, best.lat);
+    expect(Math.abs(Number(b![1]) - bestCheck.km)).toBeLessThan(0.005 * bestCheck.km + 0.1);
+    expect(Math.abs(((Number(b![2]) - bestCheck.deg + 540) % 360) - 180)).toBeLessThan(1.5);
     // The wind blows from the south-east here: the launch lies south-east, in Belarus.
     expect(items[0]).toMatch(/° true \((E|ESE|SE|SSE|S)\)/);
 
@@ -277,9 +290,11 @@ describe.skipIf(!hasChromium())('the back-track view and the coverage warning in
     expect(await page.locator('#map-overlay g.forward-cell').count()).toBe(Math.min(5, f.mostLikely.length));
     expect(f.mostLikely.length).toBeGreaterThan(0);
     expect(await page.locator('#map-base path.forward-area').getAttribute('d')).toMatch(/^M/);
+    expect(await page.locator('#map-base path.best-area').getAttribute('d')).toMatch(/^M/);
     const key = await page.locator('#map-key').textContent();
     expect(key).toContain('forward check: launch cell kept');
     expect(key).toContain('forward check: best estimate (10 km)');
+    expect(key).toContain('back-track: best estimate (10 km)');
 
     // The map fitted: zoomed to the answer, the detection and every drawn cell inside the map.
     await expect
@@ -316,6 +331,8 @@ describe.skipIf(!hasChromium())('the back-track view and the coverage warning in
     const region = await rectOf('#map-base path.launch-region-90');
     expect(region.right - region.left).toBeGreaterThan(0.1 * (map.right - map.left));
     await shots('answer');
+    await page.locator('#backtrack-result').scrollIntoViewIfNeeded();
+    await shots('answer-panel');
 
     // A prior changed after the answer marks it stale; back as it was, it is not.
     await page.fill('#bt-alt-to', '5');

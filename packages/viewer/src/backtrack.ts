@@ -67,10 +67,12 @@ export class Backtrack {
   /** What the answer on screen was asked for (see `request`), to tell when it no longer fits. */
   private answeredFor: string | null = null;
   private readonly region: d3.Selection<SVGGElement, unknown, null, undefined>;
-  private readonly forwardLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+  private readonly areasLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly pinsLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
   /** The zoom the last fit chose (fitAnswer), to tell whether the officer has moved the map since. */
   private fittedTo: d3.ZoomTransform | null = null;
+  /** The detection first in time when the answer was asked for: its distances are from there. */
+  private answeredFrom: { detection: Detection; label: string } | null = null;
 
   constructor(
     private readonly view: MapView,
@@ -80,14 +82,14 @@ export class Backtrack {
       defaultTime: () => string;
       /** The wind to trace back through (the form's choice). */
       wind: () => Record<string, unknown> | undefined;
-      /** A zoomed layer of its own for the forward check's best area (the region's holds contours). */
-      forwardLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+      /** A zoomed layer of its own for the best estimates' circles (the region's holds contours). */
+      areasLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
       /** Moves the map to a zoom transform (MapView.zoomTo). */
       zoomTo: (transform: d3.ZoomTransform) => void;
     },
   ) {
     this.region = region;
-    this.forwardLayer = options.forwardLayer;
+    this.areasLayer = options.areasLayer;
     this.pinsLayer = view.pins.append('g').attr('class', 'backtrack');
     view.on('resize', () => {
       this.drawAnswer();
@@ -199,6 +201,7 @@ export class Backtrack {
   clear(): void {
     this.detections = [];
     this.answer = null;
+    this.fittedTo = null;
     $('backtrack-result').replaceChildren();
     this.render();
     this.drawAnswer();
@@ -260,10 +263,12 @@ export class Backtrack {
       ...priors,
     };
     const asked = this.request();
+    const from = { detection: { ...first }, label: this.firstDetection()!.label };
     $('backtrack-result').textContent = 'Tracing back…';
     try {
       this.answer = await postJson<BacktrackAnswer>('api/backtrack', body);
       this.answeredFor = asked;
+      this.answeredFrom = from;
       clearError();
     } catch (error) {
       this.answer = null;
@@ -392,7 +397,8 @@ export class Backtrack {
 
   /**
    * The forward cross-check on the map: the cells its kept launches fall in (diamonds, no label:
-   * they lie on or beside the back-track's) and its best estimate's area (a dashed circle).
+   * they lie on or beside the back-track's) and its best estimate's area (a dashed circle), beside
+   * the back-track's own best estimate (a solid circle).
    */
   private drawForward(): void {
     const forward = this.answer?.forward ?? null;
@@ -406,20 +412,30 @@ export class Backtrack {
         return g;
       });
     this.view.placePins(this.pinsLayer.selectAll<SVGGElement, Pin>('g.forward-cell'));
-    const best = forward?.areas[0];
-    const circle = best
-      ? d3
-          .geoCircle()
-          .center([best.lon, best.lat])
-          // km to degrees of arc on the mean sphere (6371 km).
-          .radius(((best.radiusKm / 6371) * 180) / Math.PI)()
-      : null;
-    this.forwardLayer
+    // The best estimates' areas: the back-track's (solid) and the forward check's (dashed).
+    const circles = [
+      { area: this.answer?.areas[0], className: 'best-area' },
+      { area: forward?.areas[0], className: 'forward-area' },
+    ].flatMap(({ area, className }) =>
+      area
+        ? [
+            {
+              className,
+              shape: d3
+                .geoCircle()
+                .center([area.lon, area.lat])
+                // km to degrees of arc on the mean sphere (6371 km).
+                .radius(((area.radiusKm / 6371) * 180) / Math.PI)(),
+            },
+          ]
+        : [],
+    );
+    this.areasLayer
       .selectAll('path')
-      .data(circle ? [circle] : [])
+      .data(circles)
       .join('path')
-      .attr('class', 'forward-area')
-      .attr('d', (d) => this.view.path(d) ?? '');
+      .attr('class', (d) => d.className)
+      .attr('d', (d) => this.view.path(d.shape) ?? '');
   }
 
   /** The result panel: the answer's figures, its priors, the cells with distance and bearing, the check. */
@@ -466,7 +482,15 @@ export class Backtrack {
         'backtrack-priors',
       ),
     );
-    const first = this.firstDetection();
+    const first = this.answeredFrom;
+    const best = answer.areas[0];
+    if (best && first)
+      out.push(
+        p(
+          `Best estimate (solid circle): within ${best.radiusKm} km of ${best.lon.toFixed(2)} E, ${best.lat.toFixed(2)} N (${percent(best.probability)} of the answer), ${distanceBearingText(best.distanceKm, best.bearingDeg)} from ${first.label}; launched ≈ ${clock(best.medianLaunch)}.`,
+          'backtrack-best',
+        ),
+      );
     if (top.length > 0 && first) {
       out.push(
         p(
@@ -497,8 +521,11 @@ export class Backtrack {
     if (!answer) return;
     const lonLat: [number, number][] = this.detections.map((d) => [d.lon, d.lat]);
     const box = answer.grid ? massBox(answer.grid, 0.9) : null;
+    const forwardCells = (answer.forward?.mostLikely ?? []).slice(0, 5);
+    // An empty answer leaves the view as it is: nothing to fit but the detections.
+    if (!box && forwardCells.length === 0) return;
     if (box) lonLat.push(...boxOutline(box));
-    for (const c of (answer.forward?.mostLikely ?? []).slice(0, 5)) lonLat.push([c.lon, c.lat]);
+    for (const c of forwardCells) lonLat.push([c.lon, c.lat]);
     const points = lonLat
       .map((p) => this.view.projection(p))
       .filter((p): p is [number, number] => p !== null);

@@ -58,7 +58,7 @@ const basemap = new BaseMap(view);
 const landingLayer = basemap.layerAbove('landings');
 const launchRegionLayer = basemap.layerAbove('launch-regions');
 const coverageLayer = basemap.layerAbove('wind-coverage-layer');
-const forwardCheckLayer = basemap.layerAbove('forward-check-layer');
+const backtrackAreasLayer = basemap.layerAbove('backtrack-areas');
 scaleBar(view);
 graticuleLabels(view);
 const wind = new WindLayer(view);
@@ -121,7 +121,7 @@ const backtrack = new Backtrack(view, launchRegionLayer, {
     return isoTime(((Number.isFinite(start) ? start : Date.now()) + 3 * 3600_000) / 1000);
   },
   wind: () => form.windSource,
-  forwardLayer: forwardCheckLayer,
+  areasLayer: backtrackAreasLayer,
   zoomTo: (transform) => view.zoomTo(transform),
 });
 
