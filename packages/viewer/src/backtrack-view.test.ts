@@ -5,6 +5,7 @@ import {
   distanceBearingText,
   fitTransform,
   floatAltitudeBands,
+  forwardText,
   launchWindowFor,
   localWithUtc,
   massBox,
@@ -150,5 +151,58 @@ describe('the map’s fit', () => {
     const one = fitTransform([[10, 10]], 300, 200, { maxK: 4 });
     expect(one.k).toBe(4);
     expect(one.apply([10, 10])).toEqual([150, 100]);
+  });
+});
+
+describe('the forward check in words', () => {
+  const forward = {
+    proposed: 2000,
+    outsidePriors: 200,
+    run: 1800,
+    kept: 90,
+    effectiveSamples: 40,
+    medianLaunch: null,
+    floatAltitudeM: 3500,
+    areas: [],
+    mostLikely: [],
+  };
+  const agreement = {
+    bestDistanceKm: 4.26,
+    launchDifferenceMin: 5,
+    topCellsShared: 3,
+    topCellsCompared: 5,
+    massOverlap: 0.5,
+    agree: true,
+  };
+
+  it('gives the share kept and whether the best estimates agree', () => {
+    expect(forwardText({ forward, agreement })).toBe(
+      "Forward check (diamonds, dashed circle): 90 of 1800 launches run forward from round these cells (5 %) passed every detection; its best estimate lies 4.3 km from the back-track's: they agree; 3 of the top 5 cells shared.",
+    );
+    expect(forwardText({ forward, agreement: { ...agreement, bestDistanceKm: 31, agree: false } })).toContain(
+      "lies 31.0 km from the back-track's: they DISAGREE, treat both with care",
+    );
+  });
+
+  it('calls under 20 kept inconclusive, as the core does, whatever the distance', () => {
+    const text = forwardText({
+      forward: { ...forward, kept: 17 },
+      agreement: { ...agreement, agree: false },
+    });
+    expect(text).toContain(
+      '17 of 1800 launches run forward from round these cells (0.9 %) passed every detection',
+    );
+    expect(text).toContain('too few to confirm or refute the back-track');
+    expect(text).not.toMatch(/agree|DISAGREE/);
+  });
+
+  it('says when there was nothing to check', () => {
+    expect(forwardText({ forward: null, agreement: null })).toBe('Forward check: not run.');
+    expect(forwardText({ forward: { ...forward, proposed: 0, run: 0, kept: 0 }, agreement: null })).toMatch(
+      /nothing to start from/,
+    );
+    expect(forwardText({ forward: { ...forward, run: 0, kept: 0 }, agreement: null })).toBe(
+      'Forward check: none of 2000 candidate launches lay inside the priors; nothing to compare.',
+    );
   });
 });

@@ -1,10 +1,14 @@
 /**
  * The pure parts of the back-track view (backtrack.ts draws them): the priors' form controls made
  * into the request's `region`, `launchWindow` and `floatAltitudes`; distances and bearings written
- * for the duty officer; the box holding the answer and the zoom that fits the map to it. No DOM.
+ * for the duty officer; the box holding the answer and the zoom that fits the map to it; the forward
+ * cross-check's line. No DOM.
  */
+
+import type { backtrackSummary } from '@balloon-sim/sim-core';
 import * as d3 from 'd3';
 import type { CountGrid } from './contours.js';
+import { percent } from './results.js';
 import { vilniusFields } from './time.js';
 
 // ---- distance and bearing --------------------------------------------------------------------
@@ -236,4 +240,39 @@ export function boxOutline(box: LonLatBox): [number, number][] {
     out.push([lon, box.latMin], [lon, box.latMax], [box.lonMin, lat], [box.lonMax, lat]);
   }
   return out;
+}
+
+// ---- the forward cross-check ------------------------------------------------------------------
+
+/** What the forward check's line reads of the answer (sim-core's backtrackSummary). */
+export type ForwardFacts = Pick<ReturnType<typeof backtrackSummary>, 'forward' | 'agreement'>;
+
+/**
+ * Below this many kept launches the forward check neither confirms nor refutes the back-track: the
+ * core's threshold for its own warning (sim-core backtrack.ts, "the forward check kept …").
+ */
+const FORWARD_MIN_KEPT = 20;
+
+/**
+ * The forward cross-check in words: how many of the launches run forward from round the
+ * back-track's answer passed every detection, and whether its best estimate agrees.
+ */
+export function forwardText(answer: ForwardFacts): string {
+  const f = answer.forward;
+  if (!f) return 'Forward check: not run.';
+  if (f.proposed === 0)
+    return 'Forward check: nothing to start from: the back-track found no launch inside the priors.';
+  if (f.run === 0)
+    return `Forward check: none of ${f.proposed} candidate launches lay inside the priors; nothing to compare.`;
+  const share = `${f.kept} of ${f.run} launches run forward from round these cells (${percent(f.kept / f.run)}) passed every detection`;
+  const a = answer.agreement;
+  const verdict =
+    f.kept < FORWARD_MIN_KEPT
+      ? `too few to confirm or refute the back-track`
+      : a
+        ? a.agree
+          ? `its best estimate lies ${a.bestDistanceKm.toFixed(1)} km from the back-track's: they agree`
+          : `its best estimate lies ${a.bestDistanceKm.toFixed(1)} km from the back-track's: they DISAGREE, treat both with care`
+        : 'too few passed to compare';
+  return `Forward check (diamonds, dashed circle): ${share}; ${verdict}${a ? `; ${a.topCellsShared} of the top ${a.topCellsCompared} cells shared` : ''}.`;
 }

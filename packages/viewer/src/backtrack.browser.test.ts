@@ -339,7 +339,22 @@ describe.skipIf(!hasChromium())('the back-track view and the coverage warning in
     expect(await page.locator('#backtrack-stale').isVisible()).toBe(true);
     await page.fill('#bt-alt-to', '4.5');
     expect(await page.locator('#backtrack-stale').isHidden()).toBe(true);
-  }, 120_000);
+
+    // Anywhere in the wind's area: sent as such, echoed as no region.
+    await page.selectOption('#bt-area', 'anywhere');
+    expect(await page.locator('#backtrack-stale').isVisible()).toBe(true);
+    const [again, answered] = await Promise.all([
+      page.waitForRequest('**/api/backtrack'),
+      page.waitForResponse('**/api/backtrack', { timeout: 60_000 }),
+      page.click('#backtrack-run'),
+    ]);
+    expect(again.postDataJSON().region).toBe('anywhere');
+    expect((await answered.json()).priors.region).toBeNull();
+    await expect
+      .poll(() => page.locator('#backtrack-result .backtrack-priors').textContent())
+      .toContain("Priors used: launch area anywhere in the wind's area; launches from 2025-10-24 17:00 LT");
+    expect(await page.locator('#backtrack-stale').isHidden()).toBe(true);
+  }, 180_000);
 
   it('has no axe-core violations after the run and the back-track', async () => {
     await page.evaluate(axeSource);

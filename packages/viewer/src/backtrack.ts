@@ -24,6 +24,7 @@ import {
   boxOutline,
   distanceBearingText,
   fitTransform,
+  forwardText,
   launchWindowFor,
   localWithUtc,
   massBox,
@@ -49,12 +50,6 @@ export interface Detection {
 
 /** The server's answer: sim-core's summary of a back-track (JSON). */
 export type BacktrackAnswer = ReturnType<typeof backtrackSummary>;
-
-/**
- * Below this many kept launches the forward check neither confirms nor refutes the back-track: the
- * core's threshold for its own warning (sim-core backtrack.ts, "the forward check kept …").
- */
-const FORWARD_MIN_KEPT = 20;
 
 /** The zoom a fit may reach: a few cells across fill the map, no closer. */
 const FIT_MAX_ZOOM = 8;
@@ -552,26 +547,4 @@ function overMap(): Padding {
   const legends = document.querySelector<HTMLElement>('.map-legends')?.getBoundingClientRect();
   const right = legends && legends.width > 0 ? map.right - legends.left : 0;
   return { top: top + margin, right: right + margin, bottom: 40 + margin, left: 48 + margin };
-}
-
-/**
- * The forward cross-check in words: how many of the launches run forward from round the
- * back-track's answer passed every detection, and whether its best estimate agrees.
- */
-export function forwardText(answer: Pick<BacktrackAnswer, 'forward' | 'agreement'>): string {
-  const f = answer.forward;
-  if (!f) return 'Forward check: not run.';
-  if (f.run === 0)
-    return `Forward check: none of ${f.proposed} candidate launches lay inside the priors; nothing to compare.`;
-  const share = `${f.kept} of ${f.run} launches run forward from round these cells (${percent(f.kept / f.run)}) passed every detection`;
-  const a = answer.agreement;
-  const verdict =
-    f.kept < FORWARD_MIN_KEPT
-      ? `too few to confirm or refute the back-track`
-      : a
-        ? a.agree
-          ? `its best estimate lies ${a.bestDistanceKm.toFixed(1)} km from the back-track's: they agree`
-          : `its best estimate lies ${a.bestDistanceKm.toFixed(1)} km from the back-track's: they DISAGREE, treat both with care`
-        : 'too few passed to compare';
-  return `Forward check (diamonds, dashed circle): ${share}; ${verdict}${a ? `; ${a.topCellsShared} of the top ${a.topCellsCompared} cells shared` : ''}.`;
 }
