@@ -340,14 +340,33 @@ describe.skipIf(!hasChromium())('the back-track view and the coverage warning in
     await page.fill('#bt-alt-to', '4.5');
     expect(await page.locator('#backtrack-stale').isHidden()).toBe(true);
 
-    // Anywhere in the wind's area: sent as such, echoed as no region.
+    // Anywhere in the wind's area: sent as such, echoed as no region. The answer is held back
+    // until the button has been seen disabled: one back-track at a time.
     await page.selectOption('#bt-area', 'anywhere');
     expect(await page.locator('#backtrack-stale').isVisible()).toBe(true);
-    const [again, answered] = await Promise.all([
+    let release = () => {};
+    const held = new Promise<void>((done) => {
+      release = done;
+    });
+    let requests = 0;
+    await page.route('**/api/backtrack', async (route) => {
+      requests++;
+      const real = await route.fetch({ timeout: 60_000 });
+      await held;
+      await route.fulfill({ response: real });
+    });
+    const answeredSoon = page.waitForResponse('**/api/backtrack', { timeout: 60_000 });
+    const [again] = await Promise.all([
       page.waitForRequest('**/api/backtrack'),
-      page.waitForResponse('**/api/backtrack', { timeout: 60_000 }),
       page.click('#backtrack-run'),
     ]);
+    expect(await page.locator('#backtrack-run').isDisabled()).toBe(true);
+    await page.locator('#bt-members').press('Enter');
+    release();
+    const answered = await answeredSoon;
+    await page.unroute('**/api/backtrack');
+    await expect.poll(() => page.locator('#backtrack-run').isEnabled()).toBe(true);
+    expect(requests).toBe(1);
     expect(again.postDataJSON().region).toBe('anywhere');
     expect((await answered.json()).priors.region).toBeNull();
     await expect

@@ -260,6 +260,9 @@ export class Backtrack {
     const asked = this.request();
     const from = { detection: { ...first }, label: this.firstDetection()!.label };
     $('backtrack-result').textContent = 'Tracing back…';
+    // One back-track at a time: a second, answered first, would be overwritten by the slower one.
+    const button = $<HTMLButtonElement>('backtrack-run');
+    button.disabled = true;
     try {
       this.answer = await postJson<BacktrackAnswer>('api/backtrack', body);
       this.answeredFor = asked;
@@ -271,6 +274,8 @@ export class Backtrack {
       if (error instanceof ApiError && error.status === 404 && /no route/i.test(error.message))
         showError('Back-track', 'This server has no back-track endpoint (POST /api/backtrack).');
       else showFailure('Back-track', error);
+    } finally {
+      button.disabled = false;
     }
     this.drawAnswer();
     this.fitAnswer();
