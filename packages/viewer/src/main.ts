@@ -11,6 +11,7 @@ import { Backtrack } from './backtrack.js';
 import { clearError, initBanner, showError, showFailure } from './banner.js';
 import { BaseMap } from './basemap.js';
 import { drawDensity } from './contours.js';
+import { mirrorCoverageWarning } from './coverage-warning.js';
 import { exportRun, type RunRecord } from './export.js';
 import { ScenarioForm } from './form.js';
 import { FrequencyLayer, frequencyLegend, trajectoryFrequency } from './frequency.js';
@@ -60,6 +61,7 @@ const basemap = new BaseMap(view);
 const landingLayer = basemap.layerAbove('landings');
 const launchRegionLayer = basemap.layerAbove('launch-regions');
 const coverageLayer = basemap.layerAbove('wind-coverage-layer');
+const backtrackAreasLayer = basemap.layerAbove('backtrack-areas');
 scaleBar(view);
 graticuleLabels(view);
 const wind = new WindLayer(view);
@@ -122,6 +124,8 @@ const backtrack = new Backtrack(view, launchRegionLayer, {
     return isoTime(((Number.isFinite(start) ? start : Date.now()) + 3 * 3600_000) / 1000);
   },
   wind: () => form.windSource,
+  areasLayer: backtrackAreasLayer,
+  zoomTo: (transform) => view.zoomTo(transform),
 });
 
 // ---- clicking the map: add a site or a detection ----
@@ -183,6 +187,7 @@ let run: Run | null = null;
 function updateRunHeader(): void {
   if (!run || run.members === 0) {
     showRunHeader(null);
+    mirrorCoverageWarning();
     return;
   }
   const facts: RunFacts = {
@@ -194,6 +199,7 @@ function updateRunHeader(): void {
     windDescription: wind.description,
   };
   showRunHeader(facts);
+  mirrorCoverageWarning();
 }
 
 /**

@@ -196,6 +196,11 @@ export class MapView {
     this.overlay.transition().duration(250).call(this.zoom.translateTo, p[0], p[1]);
   }
 
+  /** Moves the view to a zoom transform, e.g. one that fits a back-track's answer (backtrack-view.ts). */
+  zoomTo(transform: d3.ZoomTransform): void {
+    this.overlay.transition().duration(250).call(this.zoom.transform, transform);
+  }
+
   private resize(): void {
     const box = this.container.getBoundingClientRect();
     const width = Math.max(200, Math.round(box.width));
