@@ -11,6 +11,7 @@
  * CI sets REQUIRE_CHROMIUM=1, so that there a missing browser fails instead.
  */
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,25 @@ const shown = (page: Page): Promise<Shown> =>
     };
   });
 
+/** Each member's last position in a run's CSV export (sim-core's writer: member,…,time,lon,lat,alt_m). */
+function lastPositions(csv: string): Map<number, { lon: number; lat: number; altM: number }> {
+  const last = new Map<number, { lon: number; lat: number; altM: number }>();
+  for (const line of csv.split('\n')) {
+    if (!/^\d/.test(line)) continue; // comments, the header
+    const f = line.split(',');
+    last.set(Number(f[0]), { lon: Number(f[5]), lat: Number(f[6]), altM: Number(f[7]) });
+  }
+  return last;
+}
+
+/** Distance (m) between two points on a sphere of 6 371 km: enough to compare metres. */
+function metresApart(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad * Math.cos(((a.lat + b.lat) / 2) * rad);
+  return 6_371_000 * Math.hypot(dLat, dLon);
+}
+
 /** Minutes since midnight of every "HH:MMZ" in a cell, to compare times to the minute. */
 const minutesOf = (cell: string) =>
   [...cell.matchAll(/(\d\d):(\d\d)Z/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
@@ -82,6 +102,12 @@ describe.skipIf(!hasChromium())('the viewer computing on the browser’s GPU (We
       { timeout: 240_000 },
     );
     expect(await p.locator('#status').getAttribute('data-state'), (await shown(p)).status).toBe('done');
+  };
+
+  /** The run's CSV as the page's export button gives it. */
+  const exportedCsv = async (p: Page): Promise<string> => {
+    const [download] = await Promise.all([p.waitForEvent('download'), p.click('#export-csv')]);
+    return readFile((await download.path())!, 'utf8');
   };
 
   /** The default scenario, made small: 3 sites × 4 launch times × 3 members, 6 h. */
@@ -122,12 +148,25 @@ describe.skipIf(!hasChromium())('the viewer computing on the browser’s GPU (We
     const server = await shown(page);
     expect(server.header).not.toMatch(/computed on/);
     expect(server.landings).toMatch(/^36 members/);
+    const serverEnds = lastPositions(await exportedCsv(page));
 
     await page.check('#compute-gpu');
     await runAndWait(page);
     const gpu = await shown(page);
     await page.screenshot({ path: resolve(RESULTS, 'gpu-run-1280x720.png') });
     console.log(JSON.stringify({ server, gpu }, null, 1));
+    // Every member ends where the server's does, within 20 m (issue 17), at the same altitude to 1 m.
+    const gpuEnds = lastPositions(await exportedCsv(page));
+    expect([...gpuEnds.keys()]).toEqual([...serverEnds.keys()]);
+    expect(gpuEnds.size).toBe(36);
+    let farthestM = 0;
+    for (const [member, end] of gpuEnds) {
+      const ref = serverEnds.get(member)!;
+      farthestM = Math.max(farthestM, metresApart(end, ref));
+      expect(Math.abs(end.altM - ref.altM), `member ${member}`).toBeLessThan(1);
+    }
+    console.log(`GPU ends: farthest ${farthestM.toFixed(2)} m from the server's`);
+    expect(farthestM).toBeLessThan(20);
 
     expect(gpu.fallback).toBeNull();
     expect(gpu.header).toMatch(/, computed on this browser's GPU \(.+\)$/);
@@ -194,6 +233,41 @@ describe.skipIf(!hasChromium())('the viewer computing on the browser’s GPU (We
     expect(after.header).not.toMatch(/computed on/);
     expect(after.landings).toMatch(/^24 members/);
     await page.screenshot({ path: resolve(RESULTS, 'gpu-fallback-1280x720.png') });
+  }, 300_000);
+
+  it('runs on the server, saying why, when the GPU fails in the middle of a run', async () => {
+    const failing = await gpuBrowser.newPage({ viewport: { width: 1280, height: 720 } });
+    try {
+      // The GPU stops answering after its first readbacks: the run has been accepted and drawn from.
+      await failing.addInitScript(() => {
+        const mapAsync = GPUBuffer.prototype.mapAsync;
+        let calls = 0;
+        GPUBuffer.prototype.mapAsync = function (
+          this: GPUBuffer,
+          ...args: Parameters<GPUBuffer['mapAsync']>
+        ) {
+          calls += 1;
+          if (calls > 30) return Promise.reject(new Error('the test stopped this GPU'));
+          return mapAsync.apply(this, args);
+        };
+      });
+      await failing.goto(`${served.origin}/`);
+      await waitReady(failing);
+      await expect.poll(() => failing.locator('#compute-gpu').isEnabled(), { timeout: 30_000 }).toBe(true);
+      await smallScenario(failing);
+      await failing.check('#compute-gpu');
+      await runAndWait(failing);
+      const after = await shown(failing);
+      expect(after.fallback).toBe(
+        "Computed on the server instead of this browser's GPU: the GPU run failed: the test stopped this GPU.",
+      );
+      expect(after.header).not.toMatch(/computed on/);
+      // The server's run alone is on screen: its 36 members, not the GPU's partial ones besides.
+      expect(after.landings).toMatch(/^36 members/);
+      expect(await failing.locator('#side-caption').textContent()).toContain('the 36 tracks');
+    } finally {
+      await failing.close();
+    }
   }, 300_000);
 
   it('without WebGPU (the other tests’ flags) disables the GPU choice and says why', async () => {

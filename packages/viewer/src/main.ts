@@ -174,8 +174,6 @@ interface Run extends RunRecord, MemberFacts {
   /** When the server accepted it (the page's clock), for the run header. */
   acceptedMs: number | null;
   warnings: string[];
-  /** Set when the run is computed in this page (on its GPU) rather than by the server. */
-  computedOn?: string;
 }
 let run: Run | null = null;
 
