@@ -192,6 +192,8 @@ describe.skipIf(!hasChromium())('the viewer computing on the browser’s GPU (We
     expect(farthestM).toBeLessThan(20);
 
     expect(gpu.fallback).toBeNull();
+    expect(server.status).toBe('Done: 36 members');
+    expect(gpu.status).toBe("Done on this browser's GPU: 36 members");
     expect(gpu.header).toMatch(/, computed on this browser's GPU \(.+\)$/);
     // Same scenario, same seed, same wind nodes: the same counts, probabilities and intervals.
     expect(gpu.landings).toBe(server.landings);
@@ -287,6 +289,7 @@ describe.skipIf(!hasChromium())('the viewer computing on the browser’s GPU (We
         "Computed on the server instead of this browser's GPU: the GPU run failed: the test stopped this GPU.",
       );
       expect(after.header).not.toMatch(/computed on/);
+      expect(after.status).toBe('Done: 36 members');
       // The server's run alone is on screen: its 36 members, not the GPU's partial ones besides.
       expect(after.landings).toMatch(/^36 members/);
       expect(await failing.locator('#side-caption').textContent()).toContain('the 36 tracks');

@@ -357,7 +357,19 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
     const controller = new AbortController();
     gpuRun = controller;
     try {
-      await runOnGpu(scenario, handler, { adapter: gpu.adapter, signal: controller.signal });
+      // The status line says where the run is computed, beside the run header's "computed on".
+      const onGpu: StreamHandler = {
+        ...handler,
+        accepted(info) {
+          handler.accepted(info);
+          setStatus('running', `Running on this browser's GPU: ${info.members.toLocaleString('en')} members`);
+        },
+        done() {
+          handler.done();
+          setStatus('done', `Done on this browser's GPU: ${run?.members.toLocaleString('en') ?? ''} members`);
+        },
+      };
+      await runOnGpu(scenario, onGpu, { adapter: gpu.adapter, signal: controller.signal });
       return;
     } catch (error) {
       // The server runs it instead, and the page says why: the CPU path is the reference.
