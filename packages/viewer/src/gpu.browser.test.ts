@@ -191,6 +191,14 @@ describe.skipIf(!hasChromium())('the viewer computing on the browser’s GPU (We
     console.log(`GPU ends: farthest ${farthestM.toFixed(2)} m from the server's`);
     expect(farthestM).toBeLessThan(20);
 
+    // Again on the GPU, in the same page (an adapter gives one device: each run takes a new one).
+    await runAndWait(page);
+    const again = await shown(page);
+    expect(again.fallback).toBeNull();
+    expect(again.status).toBe("Done on this browser's GPU: 36 members");
+    expect(again.zones).toEqual(gpu.zones);
+    expect(again.landings).toBe(gpu.landings);
+
     expect(gpu.fallback).toBeNull();
     expect(server.status).toBe('Done: 36 members');
     expect(gpu.status).toBe("Done on this browser's GPU: 36 members");

@@ -352,11 +352,14 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
   $('compute-fallback').hidden = true;
   beginRun(scenario);
   if (form.computeOn === 'gpu' && gpu.ok) {
-    run!.computedOn = `this browser's GPU (${gpu.name})`;
-    setStatus('submitting', 'Preparing the run on this browser’s GPU…');
+    setStatus('submitting', "Preparing the run on this browser's GPU…");
     const controller = new AbortController();
     gpuRun = controller;
     try {
+      // An adapter gives one device in its life: each run asks for a fresh one.
+      const fresh = await probeGpu();
+      if (!fresh.ok) throw new GpuFallback(fresh.reason);
+      run!.computedOn = `this browser's GPU (${fresh.name})`;
       // The status line says where the run is computed, beside the run header's "computed on".
       const onGpu: StreamHandler = {
         ...handler,
@@ -369,11 +372,12 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
           setStatus('done', `Done on this browser's GPU: ${run?.members.toLocaleString('en') ?? ''} members`);
         },
       };
-      await runOnGpu(scenario, onGpu, { adapter: gpu.adapter, signal: controller.signal });
+      await runOnGpu(scenario, onGpu, { adapter: fresh.adapter, signal: controller.signal });
       return;
     } catch (error) {
       // The server runs it instead, and the page says why: the CPU path is the reference.
-      const reason = error instanceof GpuFallback ? error.reason : (error as Error).message;
+      const reason =
+        error instanceof GpuFallback ? error.reason : error instanceof Error ? error.message : String(error);
       $('compute-fallback').textContent = `Computed on the server instead of this browser's GPU: ${reason}.`;
       $('compute-fallback').hidden = false;
       beginRun(scenario);
