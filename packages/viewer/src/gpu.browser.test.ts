@@ -310,6 +310,9 @@ describe.skipIf(!hasChromium())('the viewer computing on the browser’s GPU (We
     const plain = await launchChromium();
     try {
       const other = await plain.newPage({ viewport: { width: 1280, height: 720 } });
+      // The other browser tests assert a console without errors: asking for an adapter must not add one.
+      const plainErrors: string[] = [];
+      collectPageErrors(other, plainErrors);
       await other.goto(`${served.origin}/`);
       await waitReady(other);
       await expect
@@ -318,6 +321,7 @@ describe.skipIf(!hasChromium())('the viewer computing on the browser’s GPU (We
       expect(await other.locator('#compute-gpu').isDisabled()).toBe(true);
       expect(await other.locator('#compute-server').isChecked()).toBe(true);
       expect(await axeViolations(other, '#compute-on')).toEqual([]);
+      expect(plainErrors).toEqual([]);
       console.log(await other.locator('#compute-gpu-note').textContent());
       await other.locator('#compute-on').scrollIntoViewIfNeeded();
       await other.screenshot({ path: resolve(RESULTS, 'gpu-absent-1280x720.png') });
