@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { hasSharedData } from '@balloon-sim/sim-core/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
@@ -238,6 +239,51 @@ describe.skipIf(!hasChromium())('the viewer computing on the browser’s GPU (We
     });
     expect(painted).toBeGreaterThan(100);
     expect(errors).toEqual([]);
+  }, 300_000);
+
+  it.skipIf(!hasSharedData)(
+    'runs the real-data scenario (GFS 0.25° on pressure levels) on the GPU with the server run’s verdicts',
+    async () => {
+      await page.selectOption('#template', 'grodno-2020-08-04');
+      await expect.poll(() => page.locator('#t-start').inputValue()).toBe('2020-08-04 17:00');
+      await page.fill('#e-members', '2');
+      await page.fill('#r-hours', '4');
+      await page.check('#compute-server');
+      await runAndWait(page);
+      const server = await shown(page);
+      await page.check('#compute-gpu');
+      await runAndWait(page);
+      const gpu = await shown(page);
+      console.log(JSON.stringify({ server, gpu }, null, 1));
+      expect(gpu.fallback).toBeNull();
+      expect(gpu.header).toMatch(/Wind: file gfs-0p25-20200804.*computed on this browser's GPU/);
+      expect(server.landings).toMatch(/^24 members/);
+      expect(gpu.landings).toBe(server.landings);
+      expect(gpu.border.replace(/earliest.*/, '')).toBe(server.border.replace(/earliest.*/, ''));
+      expect(gpu.zones.map((row) => row.slice(0, 4))).toEqual(server.zones.map((row) => row.slice(0, 4)));
+    },
+    300_000,
+  );
+
+  it('cancels a GPU run from the Cancel button, as a server run is cancelled', async () => {
+    // Large enough (600 members, 8 h) to be running still when the button is pressed.
+    await page.selectOption('#template', 'default');
+    await expect.poll(() => page.locator('#t-start').inputValue()).toBe('2025-10-24 17:00');
+    await page.check('#compute-gpu');
+    await page.click('#run');
+    await page.waitForFunction(
+      () => document.querySelector('#status')?.getAttribute('data-state') === 'running',
+    );
+    await page.click('#cancel');
+    await page.waitForFunction(() =>
+      ['done', 'cancelled', 'failed'].includes(
+        document.querySelector('#status')?.getAttribute('data-state') ?? '',
+      ),
+    );
+    const after = await shown(page);
+    expect(await page.locator('#status').getAttribute('data-state'), after.status).toBe('cancelled');
+    expect(after.fallback).toBeNull();
+    expect(await page.locator('#run').isEnabled()).toBe(true);
   }, 300_000);
 
   it('runs on the server, saying why, when the GPU path cannot run the scenario (zone files)', async () => {
