@@ -96,7 +96,7 @@ describe('GET /api/winds/:id/field (a page rebuilds the server’s field)', () =
     },
   );
 
-  it('refuses a field over maxWindFieldBytes, naming the limit; 404 for an unknown wind', async () => {
+  it('refuses a field over maxWindFieldBytes, naming the limit; an unknown wind or a path as id', async () => {
     const app = open({ limits: { maxWindFieldBytes: 1000 } });
     const over = await app.inject('/api/winds/illustrative-border-night/field');
     expect(over.statusCode).toBe(400);
@@ -104,6 +104,10 @@ describe('GET /api/winds/:id/field (a page rebuilds the server’s field)', () =
     const none = await app.inject('/api/winds/no-such-wind/field');
     expect(none.statusCode).toBe(404);
     expect(none.json().error).toMatch(/no-such-wind/);
+    // An id is a bundled wind's name, never a path.
+    const climbing = await app.inject('/api/winds/..%2F..%2Fetc%2Fpasswd/field');
+    expect(climbing.statusCode).toBe(400);
+    expect(climbing.headers['content-type']).toMatch(/application\/json/);
   });
 
   it('the reader refuses what is not a field, saying what was wrong', async () => {
