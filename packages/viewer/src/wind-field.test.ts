@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { loadScenarioWind } from '@balloon-sim/node';
 import { buildApp } from '@balloon-sim/server';
-import { AltitudeGridWind, PressureGridWind, type WindField } from '@balloon-sim/sim-core';
+import { AltitudeGridWind, PressureGridWind, type WindField, windProvenance } from '@balloon-sim/sim-core';
 import { hasSharedData, REPO_ROOT, SHARED_DATA_DIR } from '@balloon-sim/sim-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeWindField, WindFieldFormatError } from './wind-field.js';
@@ -76,7 +76,14 @@ describe('GET /api/winds/:id/field (a page rebuilds the server’s field)', () =
     expect(page.coverage).toEqual(server.coverage);
     expect(page.description).toBe(server.description);
     expect(page.warnings).toEqual(server.warnings);
-    expect(page.source).toEqual(server.source);
+    // The source as the server's, its file named as the API names files (never a server path).
+    expect(page.source).toEqual({
+      ...server.source,
+      files: [{ ...server.source.files[0], name: 'fixtures/wind/illustrative-border-night.json' }],
+    });
+    expect(JSON.stringify(header)).not.toContain(REPO_ROOT);
+    // So the run's provenance (file names only) is the server's.
+    expect(windProvenance(page)).toEqual(windProvenance(server));
     expectSameSamples(server, page);
   });
 
@@ -92,6 +99,10 @@ describe('GET /api/winds/:id/field (a page rebuilds the server’s field)', () =
       const server = await loadScenarioWind({ type: 'file', paths: files, levelType: 'isobaric' }, REPO_ROOT);
       expect(page.coverage).toEqual(server.coverage);
       expect(page.warnings).toEqual(server.warnings);
+      // shared-data/gfs-0p25-poland/…, as GET /api/winds/:id names them; the provenance the server's.
+      expect(page.source.files.map((f) => f.name)).toEqual(meta.files);
+      expect(windProvenance(page)).toEqual(windProvenance(server));
+      expect(new TextDecoder().decode(bytes.slice(0, 65536))).not.toContain(SHARED_DATA_DIR);
       expectSameSamples(server, page);
     },
   );

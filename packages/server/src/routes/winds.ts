@@ -190,6 +190,16 @@ export function encodeWindField(
   // The decoder's own warnings: the field adds its time-gap warning again when rebuilt.
   const gap = timeGapWarning(g.timesSec);
   const { grid: _grid, levels: _levels, validTimes: _times, ...source } = field.source;
+  // The decoder named the files by the paths the server read them from: the client gets them as
+  // every other answer names them (fixtures/…, shared-data/…), never a path on this machine.
+  const redactAll = (value: unknown): unknown =>
+    typeof value === 'string'
+      ? meta.redact(value)
+      : Array.isArray(value)
+        ? value.map(redactAll)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactAll(v)]))
+          : value;
   let offset = 0;
   const layout = arrays.map(([name, values]) => {
     const entry = { name, offset, count: values.length };
@@ -201,7 +211,7 @@ export function encodeWindField(
     id: meta.id,
     description: meta.redact(field.description),
     warnings: field.warnings.filter((w) => w !== gap).map(meta.redact),
-    source,
+    source: redactAll(source),
     lon: { ...field.lonAxis },
     lat: { ...field.latAxis },
     levels:
