@@ -77,9 +77,10 @@ describe('GET /api/winds/:id/field (a page rebuilds the server’s field)', () =
     expect(page.description).toBe(server.description);
     expect(page.warnings).toEqual(server.warnings);
     // The source as the server's, its file named as the API names files (never a server path).
+    const source = server.source!;
     expect(page.source).toEqual({
-      ...server.source,
-      files: [{ ...server.source.files[0], name: 'fixtures/wind/illustrative-border-night.json' }],
+      ...source,
+      files: [{ ...source.files[0], name: 'fixtures/wind/illustrative-border-night.json' }],
     });
     expect(JSON.stringify(header)).not.toContain(REPO_ROOT);
     // So the run's provenance (file names only) is the server's.
