@@ -4,6 +4,15 @@
  * export (its building blocks are the `./cli` entry, for programs that extend it); the worker
  * threads' message protocol stays inside.
  */
+
+export { FORECAST_MODELS, type ForecastModelId } from './fetch/models.js';
+export {
+  type CycleIndex,
+  defaultStoreRoot,
+  listStore,
+  STORE_ENV,
+  type StoredCycle,
+} from './fetch/store.js';
 export { BUNDLED_GEOGRAPHY_DIR, loadScenarioTargets, loadZoneFile } from './geography.js';
 export { type NodeGpu, type NodeGpuDevice, type NodeGpuOptions, openNodeGpu } from './gpu.js';
 export {
@@ -37,5 +46,22 @@ export {
   type SweepShard,
   sweepFingerprint,
 } from './sweep.js';
+export {
+  borderStripScenarioPath,
+  chooseTonightModel,
+  DEFAULT_LAUNCH_HOURS,
+  type LaunchHours,
+  localHourToUtcSec,
+  parseLaunchHours,
+  planTonight,
+  REPOSITORY_FIXTURES_DIR,
+  TONIGHT_BOX,
+  TONIGHT_MODEL_ORDER,
+  type TonightOptions,
+  type TonightPlan,
+  tonightBriefing,
+  tonightLaunchTimes,
+  tonightOf,
+} from './tonight.js';
 export { defaultWorkers, type ParallelRunOptions, runInWorkers, WorkerPool } from './workers/pool.js';
 export type { BacktrackRequest, BacktrackSummary } from './workers/protocol.js';

@@ -29,6 +29,19 @@ export {
   nightWindowBefore,
 } from './analysis/backtrack-priors.js';
 export {
+  airportOfZone,
+  BRIEFING_FORMAT,
+  type Briefing,
+  type BriefingAirport,
+  type BriefingContext,
+  type BriefingForecast,
+  type BriefingHour,
+  type BriefingHourZone,
+  type BriefingZone,
+  buildBriefing,
+  unionWindows,
+} from './analysis/briefing.js';
+export {
   type BorderSummary,
   type DensityGrid,
   densityGrid,
@@ -98,6 +111,7 @@ export {
   type LocalTimes,
   localTimes,
 } from './local-time.js';
+export { briefingMarkdown, formatBriefing, percentBounds } from './output/briefing-text.js';
 export {
   CSV_HEADER,
   csvChunks,
@@ -279,6 +293,7 @@ export {
 export { timeGapWarning } from './wind/time-gaps.js';
 export {
   checkLonLatBox,
+  coversLonLat,
   EVERYWHERE,
   type LonLatBox,
   nearestInBox,

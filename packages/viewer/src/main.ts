@@ -30,6 +30,7 @@ import { MAX_TRACKS, SideView } from './side-view.js';
 import { SiteStore, siteList, siteMarkers } from './sites.js';
 import { StreamClient, type StreamHandler, streamUrl } from './stream.js';
 import { parseUtcDateTime } from './time.js';
+import { initTonight } from './tonight.js';
 import { type ColourMode, TrackLayer } from './tracks.js';
 import { WindLayer } from './wind-layer.js';
 
@@ -49,6 +50,8 @@ function setStatus(state: RunState, text: string): void {
 
 // ---- the map and its layers ----
 initBanner();
+// Tonight's briefing (tonight.ts): its own form and section, independent of the scenario form.
+initTonight();
 startClock($('clock'));
 mapKey($('map-key'));
 // Open where there is room for it below the other legends.

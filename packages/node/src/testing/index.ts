@@ -3,3 +3,9 @@
  * for this repository's tests, never built or published).
  */
 export { CLI_BIN, type CliResult, cli, type RunningCli, startCli } from './cli.js';
+export {
+  TEST_STORE_BOX,
+  TEST_STORE_CYCLE,
+  TEST_STORE_MODEL,
+  writeTestStore,
+} from './store.js';
