@@ -60,6 +60,8 @@ export interface Limits {
   maxJsonDepth: number;
   /** Values of one GET /api/winds/:id/grid answer (nx × ny). */
   maxGridPoints: number;
+  /** Bytes of one GET /api/winds/:id/field answer's arrays (a page's GPU run downloads the whole field). */
+  maxWindFieldBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -95,6 +97,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxStoredBytes: 256 * 1024 * 1024,
   maxJsonDepth: 32,
   maxGridPoints: 200_000,
+  // The 0.25° GFS sets of ../shared/data are a few MB; a global field at full resolution is not for a page.
+  maxWindFieldBytes: 256 * 1024 * 1024,
 };
 
 /** Where bundled data live. Defaults: the repository this package sits in, and ../shared/data beside it. */

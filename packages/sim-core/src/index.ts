@@ -290,6 +290,7 @@ export {
   type WindSourceInfo,
   type WindStep,
 } from './wind/source.js';
+export { timeGapWarning } from './wind/time-gaps.js';
 export {
   checkLonLatBox,
   coversLonLat,

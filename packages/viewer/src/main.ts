@@ -15,6 +15,7 @@ import { mirrorCoverageWarning } from './coverage-warning.js';
 import { exportRun, type RunRecord } from './export.js';
 import { ScenarioForm } from './form.js';
 import { FrequencyLayer, frequencyLegend, trajectoryFrequency } from './frequency.js';
+import { type GpuAvailability, GpuFallback, probeGpu, runOnGpu } from './gpu-run.js';
 import { graticuleLabels } from './graticule-labels.js';
 import { drawWindCoverage, type RunFacts, showRunHeader, startClock } from './header.js';
 import { type MemberFacts, memberLines, noteEvents, showCard, zoneLines } from './hover.js';
@@ -28,7 +29,7 @@ import { scaleBar } from './scalebar.js';
 import { readShareHash, shareHash } from './share.js';
 import { MAX_TRACKS, SideView } from './side-view.js';
 import { SiteStore, siteList, siteMarkers } from './sites.js';
-import { StreamClient, streamUrl } from './stream.js';
+import { StreamClient, type StreamHandler, streamUrl } from './stream.js';
 import { parseUtcDateTime } from './time.js';
 import { initTonight } from './tonight.js';
 import { type ColourMode, TrackLayer } from './tracks.js';
@@ -197,6 +198,7 @@ function updateRunHeader(): void {
     warnings: run.warnings,
     summary: run.summary,
     windDescription: wind.description,
+    ...(run.computedOn ? { computedOn: run.computedOn } : {}),
   };
   showRunHeader(facts);
   mirrorCoverageWarning();
@@ -240,7 +242,8 @@ const playback = new Playback(
   },
 );
 
-const stream = new StreamClient(streamUrl(), {
+/** What a run tells the page, from the server's stream or from a run on this browser's GPU (gpu-run.ts). */
+const handler: StreamHandler = {
   accepted(info) {
     if (!run) return;
     run.runId = info.runId;
@@ -311,6 +314,16 @@ const stream = new StreamClient(streamUrl(), {
     setStatus('failed', 'Failed');
     showError('The server refused or stopped the run', message, issues);
   },
+};
+const stream = new StreamClient(streamUrl(), handler);
+
+// ---- computing on this browser's GPU (gpu-run.ts), when it has one ----
+let gpu: GpuAvailability = { ok: false, reason: 'not looked for yet' };
+/** The GPU run going, to cancel it; null when none. */
+let gpuRun: AbortController | null = null;
+void probeGpu().then((found) => {
+  gpu = found;
+  form.setGpu(found);
 });
 
 /** The probability map and the side view of the frames received, with the map's legend. */
@@ -345,6 +358,53 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
     return;
   }
   clearError();
+  $('compute-fallback').hidden = true;
+  beginRun(scenario);
+  if (form.computeOn === 'gpu' && gpu.ok) {
+    setStatus('submitting', "Preparing the run on this browser's GPU…");
+    const controller = new AbortController();
+    gpuRun = controller;
+    try {
+      // An adapter gives one device in its life: each run asks for a fresh one.
+      const fresh = await probeGpu();
+      if (!fresh.ok) throw new GpuFallback(fresh.reason);
+      run!.computedOn = `this browser's GPU (${fresh.name})`;
+      // The status line says where the run is computed, beside the run header's "computed on".
+      const onGpu: StreamHandler = {
+        ...handler,
+        accepted(info) {
+          handler.accepted(info);
+          setStatus('running', `Running on this browser's GPU: ${info.members.toLocaleString('en')} members`);
+        },
+        done() {
+          handler.done();
+          setStatus('done', `Done on this browser's GPU: ${run?.members.toLocaleString('en') ?? ''} members`);
+        },
+      };
+      await runOnGpu(scenario, onGpu, { adapter: fresh.adapter, signal: controller.signal });
+      return;
+    } catch (error) {
+      // The server runs it instead, and the page says why: the CPU path is the reference.
+      const reason =
+        error instanceof GpuFallback ? error.reason : error instanceof Error ? error.message : String(error);
+      $('compute-fallback').textContent = `Computed on the server instead of this browser's GPU: ${reason}.`;
+      $('compute-fallback').hidden = false;
+      beginRun(scenario);
+    } finally {
+      if (gpuRun === controller) gpuRun = null;
+    }
+  }
+  setStatus('submitting', 'Submitting…');
+  try {
+    await stream.run(scenario);
+  } catch (error) {
+    setStatus('failed', 'Failed');
+    showFailure('Cannot reach the server', error);
+  }
+});
+
+/** A new run on screen: results, tracks and layers of the last one cleared. */
+function beginRun(scenario: Scenario): void {
   clearResults();
   $('export-row').hidden = true;
   drawDensity(landingLayer, view, null, 'landing-region');
@@ -371,14 +431,7 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
   playback.reset();
   drawSoon();
   $<HTMLProgressElement>('progress').value = 0;
-  setStatus('submitting', 'Submitting…');
-  try {
-    await stream.run(scenario);
-  } catch (error) {
-    setStatus('failed', 'Failed');
-    showFailure('Cannot reach the server', error);
-  }
-});
+}
 
 // ---- briefing out: a link to the scenario, and the printed page ----
 $('share').addEventListener('click', () => {
@@ -401,7 +454,8 @@ $('share').addEventListener('click', () => {
 $('print').addEventListener('click', () => window.print());
 
 $('cancel').addEventListener('click', () => {
-  stream.cancel();
+  if (gpuRun) gpuRun.abort(new Error('cancelled'));
+  else stream.cancel();
   setStatus('cancelling', 'Cancelling…');
 });
 
