@@ -45,6 +45,9 @@ export {
   type ZoneTarget,
 } from './analysis/observer.js';
 export {
+  type ForecastMemberSummary,
+  type ForecastSummary,
+  type ForecastZoneSpread,
   type LandingSummary,
   type RiskRow,
   type RunSummary,
@@ -184,6 +187,7 @@ export {
 } from './scenario/prepare.js';
 export {
   ENGINE,
+  type ForecastMemberProvenance,
   fileName,
   type InputFileRef,
   type Provenance,
@@ -200,12 +204,14 @@ export {
 export { byTimeThenMember, type RunHooks, type RunResult, runPrepared, runSteps } from './scenario/run.js';
 export {
   type Ensemble,
+  type EnsembleWindSource,
   type FileWindSource,
   type Flight,
   type ForecastWindSource,
   type Launch,
   type LaunchArea,
   type LaunchSite,
+  type MemberWindSource,
   type OscillatingWindSource,
   type Output,
   type Perturbations,
@@ -257,6 +263,15 @@ export {
   windFromDirection,
 } from './wind/analytic.js';
 export {
+  commonCoverage,
+  ForecastEnsemble,
+  type ForecastMember,
+  forecastMemberCounts,
+  forecastMemberOfNumber,
+  forecastMembersOf,
+  forecastWind,
+} from './wind/forecast-members.js';
+export {
   AltitudeGridWind,
   type GridAxis,
   type GridLevels,
@@ -265,6 +280,7 @@ export {
   gridWind,
   PressureGridWind,
 } from './wind/grid.js';
+export { GRID_OFFSET_VERTICAL_M, gridOffsetMembers, OffsetWind } from './wind/grid-offset.js';
 export {
   analyticSource,
   type CodeName,

@@ -1,5 +1,6 @@
 import { MemberStatus } from '../solver/status.js';
 import { isoTime, isoTimeOrNull } from '../time.js';
+import { ForecastEnsemble } from '../wind/forecast-members.js';
 import type { WindCoverage, WindField } from '../wind/wind-field.js';
 import type { RunObserver } from './observer.js';
 import { rounded } from './stats.js';
@@ -72,6 +73,9 @@ export function fastestWindMps(
   t0: number,
   t1: number,
 ): number {
+  // Forecast members: the fastest of any member (each bounds its own trajectory members' drift).
+  const ensemble = wind instanceof ForecastEnsemble ? wind : null;
+  if (ensemble) return Math.max(...ensemble.fields.map((f) => fastestWindMps(f, altTopM, t0, t1)));
   const c = wind.coverage;
   const lonMin = c.wrapsLon ? -180 : c.lonMin;
   const lonMax = c.wrapsLon ? 180 : c.lonMax;
