@@ -103,6 +103,7 @@ export {
 } from './local-time.js';
 export {
   CSV_HEADER,
+  CSV_HEADER_FORECAST,
   csvChunks,
   csvHead,
   csvProvenance,
@@ -147,6 +148,7 @@ export {
   type MemberLayout,
   type MemberOrigin,
   memberCount,
+  memberForecastOf,
   memberIndex,
   memberLaunchOf,
   memberNumberOf,

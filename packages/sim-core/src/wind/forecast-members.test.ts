@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisTargets, ZoneTarget } from '../analysis/observer.js';
 import { M_PER_DEG, RAD_PER_DEG } from '../earth.js';
+import { CSV_HEADER, CSV_HEADER_FORECAST, csvChunks, geoJson, runTracks } from '../output/formats.js';
 import { formatSummary } from '../output/summary-text.js';
 import { prepareRun, runScenario } from '../scenario/entry.js';
 import { mergeFrames, mergeRunParts, runPart } from '../scenario/merge.js';
@@ -124,6 +125,36 @@ describe('a two-member wind of different uniform winds', () => {
       ['0: uniform wind u=10 m/s, v=0 m/s', 1, 3],
       ['1: uniform wind u=0 m/s, v=10 m/s', 1, 3],
     ]);
+  });
+
+  it("names each track's forecast member in CSV and GeoJSON; one wind's outputs keep their columns", () => {
+    const result = runScenario(twoWinds({ ensemble: { members: 2 } }), { targets });
+    const tracks = runTracks(result);
+    const csv = [...csvChunks(tracks)]
+      .join('')
+      .split('\n')
+      .filter((l) => !l.startsWith('#'));
+    expect(csv[0]).toBe(CSV_HEADER_FORECAST.trim());
+    // Members 0 and 1 at the launch: forecast members 0 and 1.
+    expect(csv.slice(1, 3).map((l) => l.split(',').slice(0, 5))).toEqual([
+      ['0', 'a', iso(T0), '0', '0'],
+      ['1', 'a', iso(T0), '1', '1'],
+    ]);
+    const features = (geoJson(tracks) as { features: { properties: Record<string, unknown> }[] }).features;
+    expect(features.slice(0, 2).map((f) => f.properties.forecastMember)).toEqual([
+      '0: uniform wind u=10 m/s, v=0 m/s',
+      '1: uniform wind u=0 m/s, v=10 m/s',
+    ]);
+    const plain = runTracks(runScenario({ ...twoWinds(), wind: { type: 'uniform', uMps: 1, vMps: 0 } }));
+    expect(
+      [...csvChunks(plain)]
+        .join('')
+        .split('\n')
+        .find((l) => !l.startsWith('#')),
+    ).toBe(CSV_HEADER.trim());
+    const plainFeature = (geoJson(plain) as { features: { properties: Record<string, unknown> }[] })
+      .features[0];
+    expect('forecastMember' in plainFeature.properties).toBe(false);
   });
 
   it('weights split the trajectory members as set, at every site and launch time', () => {
