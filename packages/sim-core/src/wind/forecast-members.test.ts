@@ -4,6 +4,7 @@
  * run giving the same bytes; HYSPLIT's grid-offset ensemble.
  */
 import { describe, expect, it } from 'vitest';
+import { backtrack } from '../analysis/backtrack.js';
 import type { AnalysisTargets, ZoneTarget } from '../analysis/observer.js';
 import { M_PER_DEG, RAD_PER_DEG } from '../earth.js';
 import { CSV_HEADER, CSV_HEADER_FORECAST, csvChunks, geoJson, runTracks } from '../output/formats.js';
@@ -267,6 +268,8 @@ describe('a two-member wind of different uniform winds', () => {
     ]);
     expect(forecastMembersOf(both)).toBeInstanceOf(ForecastEnsemble);
     expect(() => both.sample(0, 0, 0, 0, new Float64Array(2))).toThrow(/choose one member/);
+    // A back-track takes one wind, and says so before anything samples the ensemble.
+    expect(() => backtrack({ wind: both, detections: [] })).toThrow(/wind must be one wind for a back-track/);
   });
 
   it('flies every member inside the coverage all members share', () => {
