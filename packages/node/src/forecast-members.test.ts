@@ -39,6 +39,46 @@ const scenario = (
   ensemble: { members },
 });
 
+/** A complete cycle in a forecast store, as the downloader writes it: one file a step (+0, +6 h, …). */
+async function writeCycle(
+  root: string,
+  model: 'gfs' | 'gefs',
+  cycle: string,
+  sources: string[],
+  members: number[] | null = null,
+): Promise<void> {
+  const dir = join(root, model, cycle);
+  mkdirSync(dir, { recursive: true });
+  const steps = sources.map((_, k) => 6 * k);
+  const files = sources.map((path, k) => {
+    const bytes = readFileSync(path);
+    const name = `${model}.${cycle}.f00${steps[k]}.grib2`;
+    writeFileSync(join(dir, name), bytes);
+    return {
+      path: name,
+      step: steps[k],
+      bytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      messages: 0,
+    };
+  });
+  await writeCycleIndex(dir, {
+    format: STORE_FORMAT,
+    model,
+    cycle,
+    referenceTime: '',
+    source: 'test',
+    stepsWanted: steps,
+    steps,
+    members,
+    levelsHpa: [],
+    box: null,
+    files,
+    complete: true,
+    updated: '',
+  });
+}
+
 describe.runIf(hasSharedData && hasEccodes)('every member of a multi-member GRIB2 file', () => {
   let dir: string;
   let paths: string[];
@@ -100,6 +140,35 @@ describe.runIf(hasSharedData && hasEccodes)('every member of a multi-member GRIB
     );
   });
 
+  it('a multi-model ensemble from the store: gfs and every gefs member, weights shared by source', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'models-'));
+    const root = join(base, 'forecasts');
+    const real = ['f000', 'f006'].map((step) => sharedDataPath('gfs-0p25-poland', `20200804_${step}.grib2`));
+    await writeCycle(root, 'gfs', '2020080412', real);
+    await writeCycle(root, 'gefs', '2020080412', paths, [0, 1, 2]);
+    const source: Scenario['wind'] = {
+      type: 'ensemble',
+      members: [
+        { type: 'forecast', model: 'gfs', cycle: '2020080412', store: 'forecasts' },
+        { type: 'forecast', model: 'gefs', cycle: 'latest', store: 'forecasts', members: 'all' },
+      ],
+      weights: [1, 1],
+    };
+    const wind = await loadScenarioWind(source, base);
+    const ensemble = forecastMembersOf(wind)!;
+    expect(ensemble.members.map((m) => [m.label, m.weight])).toEqual([
+      ['0: gfs 2020080412', 1],
+      ['1: gefs 2020080412 member 0', 1 / 3],
+      ['1: gefs 2020080412 member 1', 1 / 3],
+      ['1: gefs 2020080412 member 2', 1 / 3],
+    ]);
+    // 6 trajectory members per launch: half fly gfs, half the three gefs members (one each).
+    const result = runScenario(scenario(source, 6, undefined, 3600), { wind });
+    expect(Array.from(result.prepared.memberForecast!)).toEqual([0, 0, 0, 1, 2, 3]);
+    // gefs member 2 blows 4 m/s more from the west than member 0: its member ends further east.
+    expect(result.endLon[5]).toBeGreaterThan(result.endLon[3]);
+  });
+
   it('a grid offset of one member is 27 winds, one grid cell (0.25°) and 250 m apart', async () => {
     const wind = await loadScenarioWind({ type: 'file', paths, members: [0], gridOffset: true }, '/');
     const ensemble = forecastMembersOf(wind)!;
@@ -126,38 +195,7 @@ describe.runIf(hasSharedData && hasEccodes)('a lagged ensemble from the forecast
   async function store(): Promise<{ base: string; root: string }> {
     const base = mkdtempSync(join(tmpdir(), 'lagged-'));
     const root = join(base, 'forecasts');
-    const write = async (cycle: string, sources: string[]) => {
-      const dir = join(root, 'gfs', cycle);
-      mkdirSync(dir, { recursive: true });
-      const steps = sources.map((_, k) => 6 * k);
-      const files = sources.map((path, k) => {
-        const bytes = readFileSync(path);
-        const name = `gfs.${cycle}.f00${steps[k]}.grib2`;
-        writeFileSync(join(dir, name), bytes);
-        return {
-          path: name,
-          step: steps[k],
-          bytes: bytes.length,
-          sha256: createHash('sha256').update(bytes).digest('hex'),
-          messages: 0,
-        };
-      });
-      await writeCycleIndex(dir, {
-        format: STORE_FORMAT,
-        model: 'gfs',
-        cycle,
-        referenceTime: '',
-        source: 'test',
-        stepsWanted: steps,
-        steps,
-        members: null,
-        levelsHpa: [],
-        box: null,
-        files,
-        complete: true,
-        updated: '',
-      });
-    };
+    const write = (cycle: string, sources: string[]) => writeCycle(root, 'gfs', cycle, sources);
     const real = (step: string) => sharedDataPath('gfs-0p25-poland', `20200804_${step}.grib2`);
     await write('2020080412', [real('f000'), real('f006'), real('f012')]);
     const made = mkdtempSync(join(tmpdir(), 'lagged-made-'));
