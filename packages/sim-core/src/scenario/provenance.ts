@@ -139,6 +139,13 @@ export function scenarioAsRun(scenario: Scenario, wind: Pick<WindField, 'source'
       mixedRuns: windSource.mixedRuns ?? 'refuse',
     };
   }
+  if (windSource.type === 'ensemble')
+    windSource = {
+      ...windSource,
+      members: windSource.members.map((m) =>
+        m.type === 'file' ? { ...m, paths: m.paths.map(fileName) } : m,
+      ),
+    };
   const perturb = scenario.ensemble?.perturb ?? {};
   return {
     ...scenario,

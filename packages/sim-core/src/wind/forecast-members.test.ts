@@ -259,6 +259,27 @@ describe('a two-member wind of different uniform winds', () => {
     ).toThrow(/wind\.members\[1\]\.type must be one of/);
   });
 
+  it("the provenance's scenario names an ensemble's files by name, not path", () => {
+    const wind = analyticWind(validateScenario(twoWinds()).wind);
+    const doc = twoWinds({
+      wind: {
+        type: 'ensemble',
+        members: [
+          { type: 'file', paths: ['/data/gfs/a.grib2', '../b.grib2'] },
+          { type: 'uniform', uMps: 0, vMps: 10 },
+        ],
+      },
+    });
+    const prepared = prepareRun(doc, wind);
+    expect(prepared.provenance.scenario?.wind).toEqual({
+      type: 'ensemble',
+      members: [
+        { type: 'file', paths: ['a.grib2', 'b.grib2'] },
+        { type: 'uniform', uMps: 0, vMps: 10 },
+      ],
+    });
+  });
+
   it('one member is the plain field itself, and an ensemble has no single wind to sample', () => {
     const a = new UniformWind(1, 2);
     expect(forecastWind([{ label: 'a', weight: 1, field: a }])).toBe(a);
