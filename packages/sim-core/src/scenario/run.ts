@@ -126,7 +126,7 @@ export function* runSteps(prepared: PreparedRun, hooks: RunHooks = {}): Generato
     const endLat = new Float64Array(n);
     const endAltM = new Float64Array(n);
     const endTSec = new Float64Array(n);
-    const observer = new RunObserver(targets, whole);
+    const observer = new RunObserver(targets, whole, parts[0].observer);
     for (const { sim, observer: own, local } of parts) {
       local!.forEach((i, p) => {
         status[i] = sim.status[p];
@@ -181,7 +181,7 @@ function simulationParts(prepared: PreparedRun, targets: AnalysisTargets): Simul
     const simulation = { ...group.simulation, wind: ensemble.fields[k] };
     parts.push({
       sim: new Simulation(simulation),
-      observer: new RunObserver(targets, simulation.members),
+      observer: new RunObserver(targets, simulation.members, parts[0]?.observer),
       local,
     });
   });
