@@ -312,6 +312,13 @@ describe('the command line on a wind of two forecast members', () => {
     expect(readFileSync(join(tmp, 'merged.json'), 'utf8')).toBe(
       readFileSync(join(tmp, 'whole.json'), 'utf8'),
     );
+    // Each row (site and launch time) gives the spread across the two forecast members per zone.
+    const table = JSON.parse(readFileSync(join(tmp, 'whole.json'), 'utf8'));
+    expect(table.rows).toHaveLength(6);
+    for (const row of table.rows)
+      expect(
+        row.forecastZones.map((z: { id: string; forecastMembers: number }) => [z.id, z.forecastMembers]),
+      ).toEqual(table.zones.map((id: string) => [id, 2]));
   });
 
   it('validate: ok with the forecast members; a weight too many is refused by its path', () => {

@@ -122,6 +122,12 @@ export interface RiskRow {
   borderProbability: number | null;
   borderProbabilityUpper: number | null;
   zones: ZoneEntries[];
+  /**
+   * A wind of several forecast members: per zone, the range of P(enter) across them for this site
+   * and launch time, and how many reach the closure threshold (see ForecastZoneSpread); absent for
+   * one wind.
+   */
+  forecastZones?: ForecastZoneSpread[];
 }
 
 /** One band of a float-altitude fan: its altitudes, members, and risk (P(enter) per zone, border). */
@@ -312,6 +318,16 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
         probability: rounded(z.probability, 4) ?? 0,
         probabilityUpper: rounded(z.probabilityUpper, 4) ?? 0,
       })),
+      ...(prepared.forecastMembers && prepared.memberForecast
+        ? {
+            forecastZones: forecastSpread(
+              ctx,
+              list,
+              prepared.forecastMembers.length,
+              prepared.memberForecast,
+            ),
+          }
+        : {}),
     };
   });
   const zones = zoneSummaries(ctx);
@@ -526,6 +542,31 @@ function forecastSummary(
     zones,
     border: hasBorder ? { probabilityMin: Math.min(...borders), probabilityMax: Math.max(...borders) } : null,
   };
+}
+
+/** Per zone, the spread of P(enter) across the forecast members of some members (a launch's). */
+function forecastSpread(
+  ctx: ZoneStatsContext,
+  list: readonly number[],
+  forecastCount: number,
+  memberForecast: ArrayLike<number>,
+): ForecastZoneSpread[] {
+  const lists: number[][] = Array.from({ length: forecastCount }, () => []);
+  for (const i of list) lists[memberForecast[i]]?.push(i);
+  const entries = lists.map((ids) => zoneEntries(ctx, ids));
+  return ctx.observer.targets.zones.map((zone, z) => {
+    const p = entries.map((e) => rounded(e[z].probability, 4) ?? 0);
+    const pu = entries.map((e) => rounded(e[z].probabilityUpper, 4) ?? 0);
+    return {
+      id: zone.id,
+      probabilityMin: Math.min(...p),
+      probabilityMax: Math.max(...p),
+      probabilityUpperMin: Math.min(...pu),
+      probabilityUpperMax: Math.max(...pu),
+      membersCrossingThreshold: entries.filter((e) => e[z].thresholdWindow.length > 0).length,
+      forecastMembers: forecastCount,
+    };
+  });
 }
 
 /**

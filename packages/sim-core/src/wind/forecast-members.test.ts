@@ -178,6 +178,21 @@ describe('a two-member wind of different uniform winds', () => {
     for (let launch = 0; launch < 4; launch++)
       expect(of.slice(8 * launch, 8 * launch + 8)).toEqual([0, 0, 0, 0, 0, 0, 1, 1]);
     expect(result.summary.forecast!.members.map((m) => m.members)).toEqual([24, 8]);
+    // Each site and launch time's row has the spread too: A's members enter the zone east, B's not;
+    // but from site b (24° E, 55° N) the zone is 1.5° ≈ 96 km east, 2.7 h at 10 m/s: the launch an
+    // hour later, flying 2 h, stops short of it under A as well.
+    expect(
+      result.summary.risk.map((r) => [
+        r.site,
+        r.forecastZones?.[0].probabilityMin,
+        r.forecastZones?.[0].probabilityMax,
+      ]),
+    ).toEqual([
+      ['a', 0, 1],
+      ['a', 0, 1],
+      ['b', 0, 1],
+      ['b', 0, 0],
+    ]);
   });
 
   it('any split of the run into parts gives the same bytes, with perturbations on top', () => {
