@@ -312,6 +312,14 @@ describe('the command line on a wind of two forecast members', () => {
     expect(readFileSync(join(tmp, 'merged.json'), 'utf8')).toBe(
       readFileSync(join(tmp, 'whole.json'), 'utf8'),
     );
+    // The CSV table (sweep's default) has the spread's columns.
+    const csv = cli('sweep', file, ...window, '--workers', '1')
+      .stdout.split('\n')
+      .filter((l) => !l.startsWith('# '));
+    expect(csv[0]).toMatch(
+      /,forecast_members,p_forecast_min_EYVI-CTR,p_forecast_max_EYVI-CTR,forecast_closing_EYVI-CTR,/,
+    );
+    expect(csv[1].split(',')[csv[0].split(',').indexOf('forecast_members')]).toBe('2');
     // Each row (site and launch time) gives the spread across the two forecast members per zone.
     const table = JSON.parse(readFileSync(join(tmp, 'whole.json'), 'utf8'));
     expect(table.rows).toHaveLength(6);
