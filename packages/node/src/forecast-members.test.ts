@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gpuUnsupported } from '@balloon-sim/gpu';
 import { forecastMembersOf, InputError, runScenario, type Scenario } from '@balloon-sim/sim-core';
 import { hasEccodes, hasSharedData, makeGrib, sharedDataPath } from '@balloon-sim/sim-core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +120,10 @@ describe.runIf(hasSharedData && hasEccodes)('every member of a multi-member GRIB
     expect(Array.from(result.status)).toEqual([1, 1, 1, 1, 1, 1]);
     expect(Array.from(result.prepared.memberForecast!)).toEqual([0, 0, 1, 1, 2, 2]);
     expect(result.summary.forecast?.members.map((m) => m.members)).toEqual([2, 2, 2]);
+    // The GPU takes one wind: `run --backend gpu` says why and runs this on the CPU.
+    expect(gpuUnsupported(result.prepared)).toMatch(
+      /forecast members.*not one of the engine's gridded or analytic fields/,
+    );
     // Different winds, different ends: member k drifts further east as its u is 2k m/s more.
     expect(result.endLon[2]).toBeGreaterThan(result.endLon[0]);
     expect(result.endLon[4]).toBeGreaterThan(result.endLon[2]);
