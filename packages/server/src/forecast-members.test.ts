@@ -8,6 +8,7 @@ import { loadScenarioTargets, runContext } from '@balloon-sim/node';
 import { analyticWind, prepareRun, runPrepared, type Scenario } from '@balloon-sim/sim-core';
 import { describe, expect, it } from 'vitest';
 import { openApp } from './testing/apps.js';
+import { StreamClient, startServer } from './testing/client.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 
@@ -46,5 +47,31 @@ describe('POST /api/runs with forecast members', () => {
       .filter((l) => !l.startsWith('# '));
     expect(csv[0]).toBe('member,site,launch,ensemble_member,forecast_member,time,lon,lat,alt_m');
     expect(csv.slice(1, 9).map((l) => l.split(',')[4])).toEqual(['0', '0', '0', '0', '1', '1', '1', '1']);
+  });
+});
+
+describe('streaming a run of forecast members', () => {
+  it("accepted's member layout names each forecast member and its share of a launch's members", async () => {
+    const server = await startServer();
+    const client = await StreamClient.connect(server.ws);
+    try {
+      client.send({ type: 'run', scenario: doc, workers: 2 });
+      const accepted = await client.json('accepted');
+      expect(accepted.layout).toEqual({
+        sites: [{ id: 'east' }],
+        launchTimesSec: [Date.parse('2025-10-24T17:00:00Z') / 1000],
+        membersPerLaunch: 8,
+        forecastMembers: [
+          { label: '0: uniform wind u=-10 m/s, v=0 m/s', perLaunch: 4 },
+          { label: '1: uniform wind u=0 m/s, v=10 m/s', perLaunch: 4 },
+        ],
+      });
+      const summary = (await client.json('summary')) as { summary?: { forecast?: unknown } };
+      expect(summary.summary?.forecast).toBeDefined();
+      expect((await client.end()).type).toBe('done');
+    } finally {
+      client.close();
+      await server.app.close();
+    }
   });
 });
