@@ -58,6 +58,9 @@ export {
   type ZoneTarget,
 } from './analysis/observer.js';
 export {
+  type ForecastMemberSummary,
+  type ForecastSummary,
+  type ForecastZoneSpread,
   type LandingSummary,
   type RiskRow,
   type RunSummary,
@@ -114,6 +117,7 @@ export {
 export { briefingMarkdown, formatBriefing, percentBounds } from './output/briefing-text.js';
 export {
   CSV_HEADER,
+  CSV_HEADER_FORECAST,
   csvChunks,
   csvHead,
   csvProvenance,
@@ -158,6 +162,7 @@ export {
   type MemberLayout,
   type MemberOrigin,
   memberCount,
+  memberForecastOf,
   memberIndex,
   memberLaunchOf,
   memberNumberOf,
@@ -198,6 +203,7 @@ export {
 } from './scenario/prepare.js';
 export {
   ENGINE,
+  type ForecastMemberProvenance,
   fileName,
   type InputFileRef,
   type Provenance,
@@ -214,12 +220,14 @@ export {
 export { byTimeThenMember, type RunHooks, type RunResult, runPrepared, runSteps } from './scenario/run.js';
 export {
   type Ensemble,
+  type EnsembleWindSource,
   type FileWindSource,
   type Flight,
   type ForecastWindSource,
   type Launch,
   type LaunchArea,
   type LaunchSite,
+  type MemberWindSource,
   type OscillatingWindSource,
   type Output,
   type Perturbations,
@@ -271,6 +279,15 @@ export {
   windFromDirection,
 } from './wind/analytic.js';
 export {
+  commonCoverage,
+  ForecastEnsemble,
+  type ForecastMember,
+  forecastMemberCounts,
+  forecastMemberOfNumber,
+  forecastMembersOf,
+  forecastWind,
+} from './wind/forecast-members.js';
+export {
   AltitudeGridWind,
   type GridAxis,
   type GridLevels,
@@ -279,6 +296,7 @@ export {
   gridWind,
   PressureGridWind,
 } from './wind/grid.js';
+export { GRID_OFFSET_VERTICAL_M, gridOffsetMembers, OffsetWind } from './wind/grid-offset.js';
 export {
   analyticSource,
   type CodeName,

@@ -10,6 +10,7 @@ import { invalid } from '../errors.js';
 import { SCENARIO_DEFAULTS } from '../scenario/defaults.js';
 import type { SolverMethod } from '../solver/simulation.js';
 import { isoTimeOrNull, isoTimeText } from '../time.js';
+import { forecastMembersOf } from '../wind/forecast-members.js';
 import { coversLonLat, type WindField } from '../wind/wind-field.js';
 import { type AltitudeFit, type Detection, FloatAltitudes, fitFloatAltitude } from './backtrack-altitude.js';
 import { type BacktrackSetup, backwardPosterior } from './backtrack-backward.js';
@@ -224,6 +225,14 @@ const km = (m: number) => `${(m / 1000).toFixed(1)} km`;
  */
 export function backtrack(options: BacktrackOptions): BacktrackResult {
   const { wind, detections } = options;
+  // A back-track weighs candidate launches against one wind; a wind of several forecast members
+  // would need a back-track per member, which this does not do yet.
+  if (forecastMembersOf(wind))
+    invalid(
+      'wind',
+      'must be one wind for a back-track: a wind of several forecast members (ensemble, members, lagged, gridOffset) is flown only by run and sweep; name one member or one source',
+      wind.description,
+    );
   if (!Array.isArray(detections) || detections.length === 0)
     invalid('detections', 'must hold at least one detection', detections);
   for (const [k, d] of detections.entries()) checkDetection(d, k, wind);
