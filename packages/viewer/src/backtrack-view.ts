@@ -279,7 +279,8 @@ export function forwardText(answer: ForwardFacts): string {
 
 /**
  * The forward tracks the view asks for (POST /api/backtrack `forwardTracks`): enough to show where
- * the kept launches went and where the rejected ones strayed, few enough to read (and ≈ 100 kB).
+ * the kept launches went and where the rejected ones strayed, few enough to read (the answer
+ * grows by 26 kB for the browser test's detection, at most ≈ 350 kB: 80 tracks of ≤ 120 points).
  */
 export const FORWARD_TRACKS_ASKED = Object.freeze({ kept: 40, rejected: 40 });
 

@@ -266,7 +266,7 @@ export class Backtrack {
       maxFloatHours,
       wind: this.options.wind(),
       ...priors,
-      // A bounded sample of the forward check's tracks, to draw (the answer grows by ≈ 100 kB).
+      // A bounded sample of the forward check's tracks, to draw (FORWARD_TRACKS_ASKED: tens of kB).
       forwardTracks: FORWARD_TRACKS_ASKED,
     };
     const asked = this.request();
