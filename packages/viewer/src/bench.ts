@@ -6,7 +6,8 @@
  * projection, the way the page's Play button does.
  *
  * Figures: `…FrameMs`, the replay as the page does it (each step adds the new frame's segments
- * to the trails canvas and redraws positions and markers); `fullRedraw…Ms`, every step drawn
+ * to the trails canvas and redraws positions and markers; the probability map and its markers are
+ * asked to draw too, and are not redrawn as nothing they show changed); `fullRedraw…Ms`, every step drawn
  * from scratch, the cost of a seek at that frame; `zoomStep…Ms`, a zoom step during the gesture
  * (the last sharp drawing scaled, see TrackLayer.draw) and `zoomSettle…Ms`, the sharp redraw that
  * follows when the gesture ends. Times include the rasterisation,
@@ -16,6 +17,7 @@
  * Tracks are synthetic (synthetic-tracks.ts), so every run times the same work; a border-crossing
  * marker each.
  */
+import { FrequencyLayer, trajectoryFrequency } from './frequency.js';
 import { fitRegion, regionProjection } from './map.js';
 import { syntheticFrames } from './synthetic-tracks.js';
 import { TrackLayer } from './tracks.js';
@@ -30,17 +32,21 @@ export interface BenchResult {
   fullRedrawP95Ms: number;
   fullRedrawMaxMs: number;
   /**
-   * A zoom step (×1.6 in or out about the centre) with `zoomMembers` whole tracks: what is drawn
-   * while the gesture lasts (the last sharp drawing scaled, the heads exact; tracks.ts, draw)…
+   * A zoom step (×1.6 in or out about the centre) with `zoomMembers` whole tracks, their
+   * probability map and launch, burst and landing markers: what is drawn while the gesture lasts
+   * (the last sharp drawings scaled, the heads exact; TrackLayer.draw, FrequencyLayer.draw)…
    */
   zoomMembers: number;
   zoomStepMeanMs: number;
   zoomStepP95Ms: number;
   zoomStepMaxMs: number;
-  /** …and the sharp redraw of every track at that zoom when the gesture ends. */
+  /** …and the sharp redraw of all of it at that zoom when the gesture ends. */
   zoomSettleMeanMs: number;
   zoomSettleP95Ms: number;
   zoomSettleMaxMs: number;
+  /** The tracks' part of that sharp redraw (the rest is the probability map and its markers). */
+  zoomSettleTracksMeanMs: number;
+  zoomSettleTracksP95Ms: number;
 }
 
 const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
@@ -65,7 +71,8 @@ export async function runBench(
   const width = 1280;
   const height = 800;
   const pixelRatio = window.devicePixelRatio || 1;
-  const canvases = [...document.querySelectorAll<HTMLCanvasElement>('canvas')];
+  const byId = (id: string) => document.querySelector<HTMLCanvasElement>(`#${id}`)!;
+  const canvases = ['tracks', 'track-heads', 'freq', 'marks'].map(byId);
   for (const canvas of canvases) {
     canvas.width = width * pixelRatio;
     canvas.height = height * pixelRatio;
@@ -78,6 +85,8 @@ export async function runBench(
     projection: (p: [number, number]) => projection(p),
     transform: { k: 1, x: 0, y: 0 },
     pixelRatio,
+    width,
+    height,
   };
   const layer = new TrackLayer(canvases[0], canvases[1], view);
   layer.reset(
@@ -94,6 +103,17 @@ export async function runBench(
       tSec: 20 * 600,
     })),
   );
+  // The probability map and the launch, burst and landing markers, drawn with the tracks as the page
+  // does (all three kinds for every member: the most there can be).
+  const ensembleFrequency = (n: number, d: Float32Array[]) => {
+    const layer = new FrequencyLayer(view, canvases[2], canvases[3]);
+    const at = (f: number) =>
+      Array.from({ length: n }, (_, m) => ({ lon: d[f][3 * m], lat: d[f][3 * m + 1] }));
+    layer.grid = trajectoryFrequency(n, d.length, (m, f) => [d[f][3 * m], d[f][3 * m + 1]]);
+    layer.markers = { launch: at(0), burst: at(Math.floor(d.length / 2)), landing: at(d.length - 1) };
+    return layer;
+  };
+  const frequency = ensembleFrequency(members, data);
   const contexts = canvases.map((c) => c.getContext('2d')!);
   const flush = () => {
     for (const ctx of contexts) ctx.getImageData(0, 0, 1, 1);
@@ -110,6 +130,7 @@ export async function runBench(
         if (fullRedraw) layer.invalidate();
         layer.shown = f;
         layer.draw();
+        frequency.draw();
         flush();
         const ms = performance.now() - t0;
         if (round > 0) (fullRedraw ? full : replay).push(ms);
@@ -130,31 +151,41 @@ export async function runBench(
   const zoomData = syntheticFrames(zoomMembers, frames, 7);
   for (let f = 0; f < frames; f++) zoomLayer.addFrame(f, f * 600, zoomData[f]);
   zoomLayer.shown = frames - 1;
+  const zoomFrequency = ensembleFrequency(zoomMembers, zoomData);
   const steps = [1, 1.6, 1.6 ** 2, 1.6 ** 3, 1.6 ** 4, 1.6 ** 3, 1.6 ** 2, 1.6, 1];
   const zoom: number[] = [];
   const settle: number[] = [];
+  const settleTracks: number[] = [];
   zoomLayer.draw();
+  zoomFrequency.draw();
   for (let round = 0; round < rounds; round++)
     for (const k of steps.slice(1)) {
       await nextFrame();
       const t0 = performance.now();
       view.transform = { k, x: (width / 2) * (1 - k), y: (height / 2) * (1 - k) };
       zoomLayer.draw({ quick: true });
+      zoomFrequency.draw({ quick: true });
       flush();
       const t1 = performance.now();
       await nextFrame();
       const t2 = performance.now();
       zoomLayer.draw();
+      contexts[0].getImageData(0, 0, 1, 1);
+      contexts[1].getImageData(0, 0, 1, 1);
+      const tTracks = performance.now();
+      zoomFrequency.draw();
       flush();
       const t3 = performance.now();
       if (round > 0) {
         zoom.push(t1 - t0);
         settle.push(t3 - t2);
+        settleTracks.push(tTracks - t2);
       }
     }
   view.transform = { k: 1, x: 0, y: 0 };
   const z = stats(zoom);
   const zs = stats(settle);
+  const zt = stats(settleTracks);
   const result: BenchResult = {
     members,
     frames,
@@ -171,6 +202,8 @@ export async function runBench(
     zoomSettleMeanMs: zs.mean,
     zoomSettleP95Ms: zs.p95,
     zoomSettleMaxMs: zs.max,
+    zoomSettleTracksMeanMs: zt.mean,
+    zoomSettleTracksP95Ms: zt.p95,
   };
   return result;
 }

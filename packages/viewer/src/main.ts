@@ -102,7 +102,7 @@ function drawSoon(): void {
   requestAnimationFrame(() => {
     drawQueued = false;
     tracks.draw({ quick: gesture });
-    frequency.draw();
+    frequency.draw({ quick: gesture });
   });
 }
 view.on('zoom', () => {

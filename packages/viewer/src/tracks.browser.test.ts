@@ -121,6 +121,29 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
     expect(r.settled.differing).toBe(0);
   });
 
+  it('the probability map and its markers: not redrawn when unchanged, scaled during a gesture, sharp after', async () => {
+    for (const to of [
+      { k: 1.6, x: -300, y: -150 },
+      { k: 1 / 1.6, x: 200, y: 100 },
+    ]) {
+      const r = await check<ReturnType<CheckModule['frequencyThroughZoom']>>(
+        `(c) => c.frequencyThroughZoom(500, 73, ${JSON.stringify(to)})`,
+      );
+      expect(r.untouched).toBe(true);
+      expect(r.previewing).toBe(true);
+      for (const d of r.preview) {
+        expect(d.painted).toBeGreaterThan(1_000);
+        expect(d.differing).toBe(0);
+      }
+      // Markers projected once and moved by the zoom give the pixels of a layer that projected
+      // them at that zoom from the start.
+      for (const d of r.settled) {
+        expect(d.painted).toBeGreaterThan(1_000);
+        expect(d.differing).toBe(0);
+      }
+    }
+  });
+
   it('screenshots: 10 000 tracks replayed, a zoom step during the gesture, and after it', async () => {
     await page.evaluate(
       `import('/src/tracks.check.ts').then((c) => { window.shown = c.showcase(10000, 73); })`,

@@ -1,10 +1,12 @@
 /// <reference lib="dom" />
 /**
- * Browser-side halves of tracks.browser.test.ts, loaded into Chromium through Vite's dev server
+ * Browser-side halves of tracks.browser.test.ts (the tracks, and the probability map drawn with
+ * them), loaded into Chromium through Vite's dev server
  * (tracks.check.html). Each check draws with TrackLayer and with an independent way to the same
  * picture, and returns how the pixels differ; the test asserts on that.
  */
 import { ALTITUDE_COLOURS } from './colours.js';
+import { FrequencyLayer, trajectoryFrequency } from './frequency.js';
 import { fitRegion, regionProjection } from './map.js';
 import { syntheticFrames } from './synthetic-tracks.js';
 import { TrackLayer } from './tracks.js';
@@ -220,5 +222,71 @@ export function showcase(members: number, frames: number) {
       shown.layer.draw();
       return shown.layer.previewing;
     },
+  };
+}
+
+/** A probability-map layer of `members` synthetic tracks with launch, burst and landing markers. */
+function frequencyEnsemble(members: number, frames: number) {
+  const projection = regionProjection();
+  fitRegion(projection, WIDTH, HEIGHT);
+  const view = {
+    projection: (p: [number, number]) => projection(p),
+    transform: { k: 1, x: 0, y: 0 },
+    pixelRatio: 1,
+    width: WIDTH,
+    height: HEIGHT,
+  };
+  const [map, marks] = canvases();
+  const layer = new FrequencyLayer(view, map, marks);
+  const d = syntheticFrames(members, frames, 7);
+  const at = (f: number) =>
+    Array.from({ length: members }, (_, m) => ({ lon: d[f][3 * m], lat: d[f][3 * m + 1] }));
+  layer.grid = trajectoryFrequency(members, frames, (m, f) => [d[f][3 * m], d[f][3 * m + 1]]);
+  layer.markers = { launch: at(0), burst: at(Math.floor(frames / 2)), landing: [] };
+  return { layer, view, map, marks, landings: at(frames - 1) };
+}
+
+/**
+ * The probability map through a zoom: a draw with nothing changed leaves the canvases alone, a
+ * gesture's quick draw is the earlier drawing in the zoomed rectangle, and the draw after it (with
+ * landings added meanwhile, projected incrementally) is what a fresh layer draws at that zoom.
+ */
+export function frequencyThroughZoom(
+  members: number,
+  frames: number,
+  to: { k: number; x: number; y: number },
+): { untouched: boolean; previewing: boolean; preview: PixelDiff[]; settled: PixelDiff[] } {
+  const shown = frequencyEnsemble(members, frames);
+  shown.layer.draw();
+  // A pixel painted behind its back survives a draw that has nothing new to show.
+  const ctx = shown.marks.getContext('2d')!;
+  ctx.fillStyle = '#010203';
+  ctx.fillRect(0, 0, 1, 1);
+  shown.layer.draw();
+  const untouched = ctx.getImageData(0, 0, 1, 1).data[2] === 3;
+  ctx.clearRect(0, 0, 1, 1);
+
+  const placed = [shown.map, shown.marks].map((source) => {
+    const [before, into] = canvases();
+    before.getContext('2d')!.drawImage(source, 0, 0);
+    into.getContext('2d')!.drawImage(before, to.x, to.y, to.k * WIDTH, to.k * HEIGHT);
+    return into;
+  });
+  shown.view.transform = to;
+  shown.layer.draw({ quick: true });
+  const previewing = shown.layer.previewing;
+  const preview = [diff(shown.map, placed[0], 2), diff(shown.marks, placed[1], 2)];
+
+  shown.layer.markers.landing.push(...shown.landings);
+  shown.layer.draw();
+  const fresh = frequencyEnsemble(members, frames);
+  fresh.layer.markers.landing.push(...fresh.landings);
+  fresh.view.transform = to;
+  fresh.layer.draw();
+  return {
+    untouched,
+    previewing,
+    preview,
+    settled: [diff(shown.map, fresh.map), diff(shown.marks, fresh.marks)],
   };
 }
