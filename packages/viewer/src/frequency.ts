@@ -304,7 +304,7 @@ export class FrequencyLayer {
     const sharp = held?.preview ? this.snapshot?.drawn : held;
     const empty = state.grid === null && state.markerCount <= 0;
     if (options.quick && held && sharp && sameContent(sharp) && !empty) {
-      this.drawPreview(sharp, state, held.preview);
+      this.drawPreview(sharp, state);
       return;
     }
     this.drawn = state;
@@ -342,6 +342,8 @@ export class FrequencyLayer {
         });
       }
     }
+    // Kept aside now, while at hand, so that a gesture starting from it scales it without a copy.
+    if (!empty) this.keep(state);
   }
 
   /** Projects the markers added since the last draw (all of them after invalidate or clear). */
@@ -360,22 +362,25 @@ export class FrequencyLayer {
     }
   }
 
-  /** The quick draw: the sharp drawing (copied aside first unless `kept`) scaled to the current zoom. */
-  private drawPreview(sharp: Drawn, state: Drawn, kept: boolean): void {
+  /** Copies the canvases aside as the sharp drawing of `drawn`. */
+  private keep(drawn: Drawn): { canvases: HTMLCanvasElement[]; drawn: Drawn } {
     const targets = [this.mapCanvas, this.markerCanvas];
-    let snapshot = this.snapshot;
-    if (!kept || !snapshot) {
-      const canvases = snapshot?.canvases ?? targets.map(() => document.createElement('canvas'));
-      targets.forEach((target, i) => {
-        canvases[i].width = target.width;
-        canvases[i].height = target.height;
-        const copy = canvases[i].getContext('2d')!;
-        copy.clearRect(0, 0, target.width, target.height);
-        copy.drawImage(target, 0, 0);
-      });
-      snapshot = { canvases, drawn: sharp };
-      this.snapshot = snapshot;
-    }
+    const canvases = this.snapshot?.canvases ?? targets.map(() => document.createElement('canvas'));
+    targets.forEach((target, i) => {
+      canvases[i].width = target.width;
+      canvases[i].height = target.height;
+      const copy = canvases[i].getContext('2d')!;
+      copy.clearRect(0, 0, target.width, target.height);
+      copy.drawImage(target, 0, 0);
+    });
+    this.snapshot = { canvases, drawn };
+    return this.snapshot;
+  }
+
+  /** The quick draw: the sharp drawing (copied aside first unless it already is) scaled to the current zoom. */
+  private drawPreview(sharp: Drawn, state: Drawn): void {
+    const targets = [this.mapCanvas, this.markerCanvas];
+    const snapshot = this.snapshot?.drawn === sharp ? this.snapshot : this.keep(sharp);
     // As TrackLayer's quick draw: scale k / k₀, offset ratio · (t − scale · t₀).
     const ratio = this.view.pixelRatio;
     const scale = state.k / sharp.k;

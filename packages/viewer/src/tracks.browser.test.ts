@@ -95,13 +95,14 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
   });
 
   it('a zoom gesture shows the last drawing scaled into place, and its end redraws it sharp', async () => {
-    for (const to of [
-      { k: 1.6, x: -300, y: -150 },
-      { k: 1 / 1.6, x: 200, y: 100 },
-      { k: 1, x: 120, y: -80 },
-    ]) {
+    for (const [to, replayed] of [
+      [{ k: 1.6, x: -300, y: -150 }, false],
+      [{ k: 1 / 1.6, x: 200, y: 100 }, false],
+      [{ k: 1, x: 120, y: -80 }, false],
+      [{ k: 1.6, x: -300, y: -150 }, true],
+    ] as const) {
       const r = await check<ReturnType<CheckModule['quickThenSettle']>>(
-        `(c) => c.quickThenSettle(2000, 73, ${JSON.stringify(to)})`,
+        `(c) => c.quickThenSettle(2000, 73, ${JSON.stringify(to)}, ${replayed})`,
       );
       expect(r.previewing).toBe(true);
       // The earlier drawing, scaled and moved where the zoom puts it: the pixels of drawImage into

@@ -148,7 +148,8 @@ function altitudeClassOf(altM: number): number {
 }
 
 /**
- * A zoom gesture's quick draw and the full draw at its end. The quick draw is compared with the
+ * A zoom gesture's quick draw and the full draw at its end, from a drawing made in one go or
+ * replayed frame by frame. The quick draw is compared with the
  * earlier sharp drawing (zoom 1) drawn into the rectangle the new zoom puts it in (drawImage's
  * destination rectangle: the same picture reached another way); the full draw with a layer that
  * only ever drew sharp at the new zoom.
@@ -157,10 +158,15 @@ export function quickThenSettle(
   members: number,
   frames: number,
   to: { k: number; x: number; y: number },
+  replayed = false,
 ): { previewing: boolean; preview: PixelDiff; settledPreviewing: boolean; settled: PixelDiff } {
   const gesture = ensemble(members, frames);
-  gesture.layer.shown = frames - 1;
-  gesture.layer.draw();
+  // Drawn in one go (kept aside then), or replayed frame by frame (copied aside when the gesture
+  // begins).
+  for (let f = replayed ? 0 : frames - 1; f < frames; f++) {
+    gesture.layer.shown = f;
+    gesture.layer.draw();
+  }
   const [before, placed] = canvases();
   before.getContext('2d')!.drawImage(gesture.trails, 0, 0);
   placed.getContext('2d')!.drawImage(before, to.x, to.y, to.k * WIDTH, to.k * HEIGHT);

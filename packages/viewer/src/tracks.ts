@@ -284,7 +284,7 @@ export class TrackLayer {
       sharp.upTo <= last &&
       this.members * last >= QUICK_MIN_SEGMENTS
     ) {
-      this.drawPreview(sharp, state, held.preview);
+      this.drawPreview(sharp, state);
       return;
     }
     const same = held !== null && !held.preview && sameView(held) && held.upTo <= last;
@@ -293,25 +293,30 @@ export class TrackLayer {
     else this.clear(ctx);
     this.trailsState = state;
     this.strokeFrames(from, last);
+    // A full drawing of a large ensemble is kept aside now, while it is at hand, so that a gesture
+    // starting from it (a zoom step after the last one ended) scales it without copying it first.
+    if (from === 0 && this.members * last >= QUICK_MIN_SEGMENTS) this.keep(state);
+  }
+
+  /** Copies the trails canvas aside as the sharp drawing of `state`. */
+  private keep(state: TrailsState): { canvas: HTMLCanvasElement; state: TrailsState } {
+    const canvas = this.snapshot?.canvas ?? document.createElement('canvas');
+    canvas.width = state.width;
+    canvas.height = state.height;
+    const copy = canvas.getContext('2d')!;
+    copy.clearRect(0, 0, state.width, state.height);
+    copy.drawImage(this.trails.canvas, 0, 0);
+    this.snapshot = { canvas, state };
+    return this.snapshot;
   }
 
   /**
-   * The quick draw: the sharp drawing `sharp` (copied aside first unless `kept`) scaled and moved
-   * from its zoom to the current one, and the frames after it stroked over it.
+   * The quick draw: the sharp drawing `sharp` (copied aside first unless it already is) scaled and
+   * moved from its zoom to the current one, and the frames after it stroked over it.
    */
-  private drawPreview(sharp: TrailsState, state: TrailsState, kept: boolean): void {
+  private drawPreview(sharp: TrailsState, state: TrailsState): void {
     const ctx = this.trails;
-    let snapshot = this.snapshot;
-    if (!kept || !snapshot) {
-      const canvas = snapshot?.canvas ?? document.createElement('canvas');
-      canvas.width = sharp.width;
-      canvas.height = sharp.height;
-      const copy = canvas.getContext('2d')!;
-      copy.clearRect(0, 0, sharp.width, sharp.height);
-      copy.drawImage(ctx.canvas, 0, 0);
-      snapshot = { canvas, state: sharp };
-      this.snapshot = snapshot;
-    }
+    const snapshot = this.snapshot?.state === sharp ? this.snapshot : this.keep(sharp);
     // A device pixel p of the sharp drawing shows base point (p / ratio − t₀) / k₀, which is now at
     // ratio · (k · that + t): scale s = k / k₀, offset ratio · (t − s · t₀).
     const ratio = this.view.pixelRatio;
