@@ -91,8 +91,8 @@ view.on('resize', syncHeadsCanvas);
 
 /**
  * One redraw per animation frame, however many frames or zoom events arrive in between. While a
- * zoom or pan gesture lasts the tracks draw quickly (a scaled bitmap, tracks.ts); at its end, in
- * full.
+ * zoom or pan gesture lasts, the tracks and the probability map draw quickly (a scaled bitmap,
+ * tracks.ts, frequency.ts); at its end, in full.
  */
 let drawQueued = false;
 let gesture = false;
