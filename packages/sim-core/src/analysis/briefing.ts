@@ -25,7 +25,10 @@ export interface BriefingForecast {
   steps: number[];
   /** Each file read, by name (store-relative: the file's name in the cycle folder) and SHA-256. */
   files: { name: string; bytes: number; sha256: string | null }[];
-  /** For an ensemble model: the forecast member run (0 the control); null for a deterministic one. */
+  /**
+   * For an ensemble model run on one member: that member (0 the control); null for a deterministic
+   * model, and for every member flown (see Briefing.forecastMembers).
+   */
   member: number | null;
 }
 

@@ -69,7 +69,7 @@ function parts(briefing: Briefing) {
         `${z.id} ${percentBounds(z.probabilityMin, z.probabilityMax).replace(' %', '')}${z.probabilityUpperMax > z.probabilityMax ? ` (upper ${percentBounds(z.probabilityUpperMin, z.probabilityUpperMax).replace(' %', '')})` : ''} %, ${z.membersCrossingThreshold} of ${z.forecastMembers} reach`,
     );
     return [
-      `forecast members: P(enter) ${percentBounds(s.probabilityMin, s.probabilityMax)}, ${s.membersReachingThreshold} of ${s.forecastMembers} reach the threshold${s.tooFew.length > 0 ? `; too few trajectories to resolve it: ${s.tooFew.join(', ')}` : ''} (${zones.join('; ')})`,
+      `forecast members: P(enter) ${percentBounds(s.probabilityMin, s.probabilityMax)}, ${s.membersReachingThreshold} of ${s.forecastMembers} reach the threshold${s.tooFew.length > 0 ? `; too few trajectories to resolve it: ${s.tooFew.length > 3 ? `${s.tooFew.length} members` : s.tooFew.join(', ')}` : ''} (${zones.join('; ')})`,
       s.sentence,
     ];
   };
