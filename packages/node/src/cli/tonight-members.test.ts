@@ -14,6 +14,7 @@ import {
   TEST_STORE_BOX,
   TEST_STORE_CYCLE,
   writeTestEnsembleStore,
+  writeTestStore,
 } from '@balloon-sim/node/testing';
 import type { Briefing, RunSummary, Scenario } from '@balloon-sim/sim-core';
 import { hasEccodes, hasSharedData, REPO_ROOT } from '@balloon-sim/sim-core/testing';
@@ -148,5 +149,21 @@ describe.runIf(hasSharedData && hasEccodes)('balloon-sim tonight on an ensemble 
     const bad = cli(['tonight', '--from', identical, ...ASK, '--forecast-members', 'some']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--forecast-members must be control or all, got "some"');
+  }, 300_000);
+});
+
+describe.runIf(hasSharedData)('balloon-sim tonight on a deterministic model, made several', () => {
+  it('--grid-offset flies the 27 displaced copies of the field; --forecast-members is refused', async () => {
+    const store = await writeTestStore();
+    const ask = ['--night', '2020-08-04', '--launch-hours', '18-19', '--seed', '5'];
+    const t = cli(['tonight', '--from', store, ...ask, '--grid-offset', '--json']);
+    expect(t.code, t.stderr).toBe(0);
+    const b = JSON.parse(t.stdout) as Briefing;
+    expect(b.forecastMembers?.count).toBe(27);
+    // The scenario's 10 raised to 27: one trajectory member for each copy at every point and hour.
+    expect(b.membersPerLaunch).toBe(27);
+    const refused = cli(['tonight', '--from', store, ...ask, '--forecast-members', 'all']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/forecast-members applies to an ensemble model .*gfs has one forecast/);
   }, 300_000);
 });
