@@ -285,7 +285,8 @@ export async function planTonight(options: TonightOptions): Promise<TonightPlan>
     type: 'forecast',
     model: modelId,
     cycle: cycle.index.cycle,
-    store: options.storeRoot,
+    // Absolute: the loader would read a relative store against the fixtures folder.
+    store: resolve(options.storeRoot),
     ...(member === undefined ? {} : { member }),
     ...(allMembers ? { members: 'all' as const } : {}),
     ...(options.lagged === undefined ? {} : { lagged: options.lagged }),

@@ -36,7 +36,9 @@ with --from, offline), runs the bundled border-strip scenario (fixtures/scenario
 40 launch points in the strip inside Belarus along the Lithuanian border) at every hour of tonight's
 launch hours, and prints the briefing: per airport (EYVI Vilnius, EYKA Kaunas) and launch hour, in
 local time and UTC, P(enter) of each of its zones with its bounds; the threshold closure window
-(from–to) or "no closure indicated"; the float-altitude bands that matter; the forecast used
+(from–to) or "no closure indicated"; for an ensemble model, the spread across its forecast
+members (P(enter) by member, how many reach the threshold, and whether the uncertainty lies in the
+weather or in the launch); the float-altitude bands that matter; the forecast used
 (model, cycle, steps, files' SHA-256); and where the answer stops (launch points outside the
 forecast's box, hours outside its times, members that left the wind's area).
   --from DIR          a forecast store folder (<DIR>/<model>/<YYYYMMDDHH>/index.json): use the
