@@ -47,6 +47,7 @@ export {
   sweepFingerprint,
 } from './sweep.js';
 export {
+  bestTonightModel,
   borderStripScenarioPath,
   chooseTonightModel,
   DEFAULT_LAUNCH_HOURS,
@@ -56,11 +57,14 @@ export {
   planTonight,
   REPOSITORY_FIXTURES_DIR,
   TONIGHT_BOX,
+  TONIGHT_FETCH_MODEL,
   TONIGHT_MODEL_ORDER,
+  TONIGHT_STALE_SEC,
   type TonightOptions,
   type TonightPlan,
   tonightBriefing,
   tonightLaunchTimes,
+  tonightMembersPerLaunch,
   tonightOf,
 } from './tonight.js';
 export { defaultWorkers, type ParallelRunOptions, runInWorkers, WorkerPool } from './workers/pool.js';

@@ -16,6 +16,7 @@ import {
   localHourToUtcSec,
   parseLaunchHours,
   tonightLaunchTimes,
+  tonightMembersPerLaunch,
   tonightOf,
 } from './tonight.js';
 
@@ -100,20 +101,42 @@ async function cycle(root: string, model: ForecastModelId, name: string, complet
 }
 
 describe('tonight’s model', () => {
-  it('is the first of icon-eu, ecmwf-hres, gfs, ecmwf-ens, gefs with a complete cycle in the store', async () => {
+  it('is the first of ecmwf-ens, gefs, icon-eu, ecmwf-hres, gfs with a complete cycle no more than 12 h older than the newest', async () => {
     const root = mkdtempSync(join(tmpdir(), 'tonight-models-'));
-    await cycle(root, 'gefs', '2025102400', true);
-    expect(await chooseTonightModel(root)).toBe('gefs');
     await cycle(root, 'gfs', '2025102400', true);
-    expect(await chooseTonightModel(root)).toBe('gfs');
-    await cycle(root, 'icon-eu', '2025102400', false);
     expect(await chooseTonightModel(root)).toBe('gfs');
     await cycle(root, 'ecmwf-hres', '2025102400', true);
     expect(await chooseTonightModel(root)).toBe('ecmwf-hres');
-    await cycle(root, 'icon-eu', '2025102403', true);
+    await cycle(root, 'icon-eu', '2025102403', false);
+    expect(await chooseTonightModel(root)).toBe('ecmwf-hres');
+    await cycle(root, 'icon-eu', '2025102400', true);
     expect(await chooseTonightModel(root)).toBe('icon-eu');
-    expect(await chooseTonightModel(root, 'gefs')).toBe('gefs');
+    // An ensemble, for the spread of the weather, as long as it is as fresh as the rest.
+    await cycle(root, 'gefs', '2025102400', true);
+    expect(await chooseTonightModel(root)).toBe('gefs');
+    await cycle(root, 'ecmwf-ens', '2025102318', true);
+    expect(await chooseTonightModel(root)).toBe('ecmwf-ens');
+    // A deterministic cycle 18 h newer than the ensembles' outweighs their spread.
+    await cycle(root, 'gfs', '2025102418', true);
+    expect(await chooseTonightModel(root)).toBe('gfs');
+    // 12 h older than the newest is still fresh enough.
+    await cycle(root, 'gefs', '2025102406', true);
+    expect(await chooseTonightModel(root)).toBe('gefs');
+    expect(await chooseTonightModel(root, 'icon-eu')).toBe('icon-eu');
     await expect(chooseTonightModel(root, 'cosmo')).rejects.toThrow(/model must be one of/);
+  });
+
+  it('gives every forecast member the same trajectory members, and refuses fewer than the forecast members', () => {
+    // The scenario's 10: one each of 51, four each of 3, 10 for one forecast.
+    expect(tonightMembersPerLaunch(10, 51)).toBe(51);
+    expect(tonightMembersPerLaunch(10, 3)).toBe(12);
+    expect(tonightMembersPerLaunch(10, 1)).toBe(10);
+    expect(tonightMembersPerLaunch(10, 5)).toBe(10);
+    expect(tonightMembersPerLaunch(10, 51, 102)).toBe(102);
+    expect(() => tonightMembersPerLaunch(10, 51, 20)).toThrow(InputError);
+    expect(() => tonightMembersPerLaunch(10, 51, 20)).toThrow(
+      /members must be at least the forecast members \(51\).*got 20.*--forecast-members control/,
+    );
   });
 
   it('is refused from an empty store, naming the folder and what to fetch', async () => {

@@ -6,6 +6,8 @@ import {
   checkTimeZone,
   coversLonLat,
   DEFAULT_TIME_ZONE,
+  type ForecastWindSource,
+  forecastMembersOf,
   InputError,
   type LonLatBox,
   type RunSummary,
@@ -16,7 +18,7 @@ import {
 import { FORECAST_MODELS, type ForecastModelId, forecastModel, MODELS } from './fetch/models.js';
 import { listStore, type ResolvedCycle, resolveStoredCycle } from './fetch/store.js';
 import { readInput } from './files.js';
-import { loadWindFiles } from './load-wind.js';
+import { loadScenarioWind } from './load-wind.js';
 import { resolveLaunchArea } from './scenario-file.js';
 
 /**
@@ -25,17 +27,48 @@ import { resolveLaunchArea } from './scenario-file.js';
  */
 
 /**
- * The order in which "the best available" model is chosen for Lithuania, first held wins: ICON-EU
- * (0.0625°, hourly steps: the finest grid over the Baltic), ECMWF HRES (0.25°), GFS (0.25°), then the
- * ensembles, run on their control member until a run gives the spread between forecast members.
+ * The order in which "the best available" model is chosen for Lithuania, first held wins: the
+ * ensembles first (ECMWF ENS 0.25°, 51 members; GEFS 0.5°, 31), because only they say whether
+ * tonight's uncertainty lies in the weather or in the launch, and an officer closing an airport on
+ * one deterministic forecast cannot see the weather's share; then ICON-EU (0.0625°, hourly steps:
+ * the finest grid over the Baltic), ECMWF HRES (0.25°), GFS (0.25°). A fresher forecast outweighs
+ * the spread: a model is only a candidate while its newest complete cycle is at most
+ * TONIGHT_STALE_SEC older than the newest complete cycle of any model in the store.
  */
 export const TONIGHT_MODEL_ORDER: readonly ForecastModelId[] = [
+  'ecmwf-ens',
+  'gefs',
   'icon-eu',
   'ecmwf-hres',
   'gfs',
-  'ecmwf-ens',
-  'gefs',
 ];
+
+/**
+ * How much older than the store's newest complete cycle a model's newest may be and still be chosen
+ * (12 h: two 6-hourly cycles; an ensemble is published about as late as its deterministic twin).
+ */
+export const TONIGHT_STALE_SEC = 12 * 3600;
+
+/** The model fetched when none is named: ICON-EU (one field, megabytes; an ensemble is 30–50× that). */
+export const TONIGHT_FETCH_MODEL: ForecastModelId = 'icon-eu';
+
+const cycleSec = (cycle: string) =>
+  Date.UTC(+cycle.slice(0, 4), +cycle.slice(4, 6) - 1, +cycle.slice(6, 8), +cycle.slice(8, 10)) / 1000;
+
+/**
+ * The model tonight would use of a store's cycles (listStore's): the first of TONIGHT_MODEL_ORDER
+ * whose newest complete cycle is within TONIGHT_STALE_SEC of the newest complete one; null for none.
+ */
+export function bestTonightModel(
+  cycles: readonly { model: ForecastModelId; cycle: string; index: { complete: boolean } | null }[],
+): ForecastModelId | null {
+  const complete = cycles.filter((c) => c.index?.complete);
+  if (complete.length === 0) return null;
+  const newest = Math.max(...complete.map((c) => cycleSec(c.cycle)));
+  for (const id of TONIGHT_MODEL_ORDER)
+    if (complete.some((c) => c.model === id && cycleSec(c.cycle) >= newest - TONIGHT_STALE_SEC)) return id;
+  return null;
+}
 
 /** Default launch hours, local: from 18:00 in the evening to 06:00 in the morning, both included. */
 export const DEFAULT_LAUNCH_HOURS = '18-06';
@@ -142,11 +175,11 @@ export function tonightLaunchTimes(night: string, hours: LaunchHours, timeZone: 
 export async function chooseTonightModel(root: string, model?: string): Promise<ForecastModelId> {
   if (model !== undefined) return forecastModel(model).id;
   const cycles = await listStore(root);
-  for (const id of TONIGHT_MODEL_ORDER)
-    if (cycles.some((c) => c.model === id && c.index?.complete)) return id;
+  const best = bestTonightModel(cycles);
+  if (best) return best;
   const incomplete = cycles.filter((c) => c.index && !c.index.complete).map((c) => `${c.model}/${c.cycle}`);
   throw new InputError(
-    `the forecast store ${root} holds no complete cycle of any model (${FORECAST_MODELS.join(', ')})${incomplete.length > 0 ? `; incomplete: ${incomplete.join(', ')}` : ''}: fetch one with "balloon-sim wind fetch ${TONIGHT_MODEL_ORDER[0]} --bbox ${TONIGHT_BOX.lonMin},${TONIGHT_BOX.latMin},${TONIGHT_BOX.lonMax},${TONIGHT_BOX.latMax}", or run "balloon-sim tonight" without --from`,
+    `the forecast store ${root} holds no complete cycle of any model (${FORECAST_MODELS.join(', ')})${incomplete.length > 0 ? `; incomplete: ${incomplete.join(', ')}` : ''}: fetch one with "balloon-sim wind fetch ${TONIGHT_FETCH_MODEL} --bbox ${TONIGHT_BOX.lonMin},${TONIGHT_BOX.latMin},${TONIGHT_BOX.lonMax},${TONIGHT_BOX.latMax}", or run "balloon-sim tonight" without --from`,
     'store',
     root,
   );
@@ -169,8 +202,42 @@ export interface TonightOptions {
   members?: number;
   seed?: number;
   threshold?: number;
+  /**
+   * An ensemble model's forecast members: "all" (default: every member of the cycle, each its own
+   * wind, so the briefing gives their spread) or "control" (member 0 alone). Refused for a
+   * deterministic model.
+   */
+  forecastMembers?: 'control' | 'all';
+  /** A lagged forecast: this cycle and the N − 1 complete ones before it (scenario wind.lagged). */
+  lagged?: number;
+  /** HYSPLIT's grid-offset ensemble of the field (27 displaced copies; scenario wind.gridOffset). */
+  gridOffset?: boolean;
   /** The repository's fixtures folder (the border-strip scenario). */
   fixturesDir: string;
+}
+
+/**
+ * Trajectory members per launch point and hour: those asked for, else the smallest multiple of the
+ * forecast members at least the scenario's (10 and 51 members: 51, one each; 10 and 3: 12, four
+ * each), so that every forecast member flies the same number at every point and hour (over the
+ * border strip's 40 points and 13 hours, ≥ 520 each: enough to resolve a 1 % threshold, which needs
+ * 300). Fewer than the forecast members would leave some unflown: InputError naming both.
+ */
+export function tonightMembersPerLaunch(
+  scenarioMembers: number,
+  forecastMembers: number,
+  asked?: number,
+): number {
+  if (asked !== undefined) {
+    if (asked < forecastMembers)
+      throw new InputError(
+        `members must be at least the forecast members (${forecastMembers}), so that each flies from every launch point and hour, got ${asked}: give --members ${forecastMembers} or more, or --forecast-members control`,
+        'members',
+        asked,
+      );
+    return asked;
+  }
+  return forecastMembers * Math.max(1, Math.ceil(scenarioMembers / forecastMembers));
 }
 
 /** Tonight's scenario, ready to prepare: sites listed, the cycle pinned, paths absolute. */
@@ -186,6 +253,8 @@ export interface TonightPlan {
   launchPoints: number;
   launchPointsOutside: number;
   hoursOutside: string[];
+  /** Forecast members the wind holds (1: one forecast). */
+  forecastMembers: number;
 }
 
 const iso = (tSec: number) => new Date(tSec * 1000).toISOString();
@@ -204,8 +273,27 @@ export async function planTonight(options: TonightOptions): Promise<TonightPlan>
   const modelId = await chooseTonightModel(options.storeRoot, options.model);
   const model = MODELS[modelId];
   const cycle = await resolveStoredCycle(options.storeRoot, modelId, options.cycle ?? 'latest');
-  const member = model.ensemble ? 0 : undefined;
-  const wind = await loadWindFiles(cycle.paths, { format: 'grib2', member });
+  if (options.forecastMembers !== undefined && !model.ensemble)
+    throw new InputError(
+      `forecast-members applies to an ensemble model (${FORECAST_MODELS.filter((id) => MODELS[id].ensemble).join(', ')}); ${modelId} has one forecast, got ${JSON.stringify(options.forecastMembers)}`,
+      'forecast-members',
+      options.forecastMembers,
+    );
+  const allMembers = model.ensemble && (options.forecastMembers ?? 'all') === 'all';
+  const member = model.ensemble && !allMembers ? 0 : undefined;
+  const source: ForecastWindSource = {
+    type: 'forecast',
+    model: modelId,
+    cycle: cycle.index.cycle,
+    // Absolute: the loader would read a relative store against the fixtures folder.
+    store: resolve(options.storeRoot),
+    ...(member === undefined ? {} : { member }),
+    ...(allMembers ? { members: 'all' as const } : {}),
+    ...(options.lagged === undefined ? {} : { lagged: options.lagged }),
+    ...(options.gridOffset ? { gridOffset: true } : {}),
+  };
+  const wind = await loadScenarioWind(source, options.fixturesDir);
+  const forecastCount = forecastMembersOf(wind)?.members.length ?? 1;
   const c = wind.coverage;
   const covered = launches.filter((t) => t >= c.tMinSec && t <= c.tMaxSec);
   const hoursOutside = launches.filter((t) => !covered.includes(t)).map(iso);
@@ -220,19 +308,18 @@ export async function planTonight(options: TonightOptions): Promise<TonightPlan>
     (await readInput(borderStripScenarioPath(options.fixturesDir), 'scenario file')).toString('utf8'),
   ) as Scenario & { $schema?: string };
   const { $schema: _schema, ...doc } = base;
+  const membersPerLaunch = tonightMembersPerLaunch(
+    doc.ensemble?.members ?? 1,
+    forecastCount,
+    options.members,
+  );
   const first = covered[0];
   const last = covered.at(-1)!;
   const draft: Scenario = {
     ...doc,
     name: `Tonight ${night}: border strip, ${modelId} cycle ${cycle.index.cycle}`,
     description: `The border-strip launch points, launches every hour ${launchHours} local (${timeZone}) on the night of ${night}, wind from the forecast store (${modelId} cycle ${cycle.index.cycle}).`,
-    wind: {
-      type: 'forecast',
-      model: modelId,
-      cycle: cycle.index.cycle,
-      store: options.storeRoot,
-      ...(member === undefined ? {} : { member }),
-    },
+    wind: source,
     launch: {
       ...doc.launch,
       times: { start: iso(first), end: iso(last), everySec: 3600 },
@@ -240,7 +327,7 @@ export async function planTonight(options: TonightOptions): Promise<TonightPlan>
     solver: { ...doc.solver, durationSec: last - first + doc.solver.durationSec },
     ensemble: {
       ...doc.ensemble,
-      ...(options.members === undefined ? {} : { members: options.members }),
+      members: membersPerLaunch,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
     },
     analysis: {
@@ -273,6 +360,7 @@ export async function planTonight(options: TonightOptions): Promise<TonightPlan>
     launchPoints: sites.length,
     launchPointsOutside: sites.length - inside.length,
     hoursOutside,
+    forecastMembers: forecastCount,
   };
 }
 

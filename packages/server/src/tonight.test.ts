@@ -7,9 +7,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, TEST_STORE_CYCLE, writeTestStore } from '@balloon-sim/node/testing';
+import {
+  cli,
+  TEST_ENSEMBLE_MODEL,
+  TEST_STORE_CYCLE,
+  writeTestEnsembleStore,
+  writeTestStore,
+} from '@balloon-sim/node/testing';
 import type { Briefing } from '@balloon-sim/sim-core';
-import { hasSharedData } from '@balloon-sim/sim-core/testing';
+import { hasEccodes, hasSharedData } from '@balloon-sim/sim-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer } from './testing/index.js';
 
@@ -41,7 +47,7 @@ describe.runIf(hasSharedData)('the server: its forecast store and tonight', () =
     expect(text).not.toContain(store);
     const listing = JSON.parse(text);
     expect(listing.best).toBe('gfs');
-    expect(listing.order).toEqual(['icon-eu', 'ecmwf-hres', 'gfs', 'ecmwf-ens', 'gefs']);
+    expect(listing.order).toEqual(['ecmwf-ens', 'gefs', 'icon-eu', 'ecmwf-hres', 'gfs']);
     const gfs = listing.models.find((m: { id: string }) => m.id === 'gfs');
     expect(gfs.cycles).toEqual([
       expect.objectContaining({
@@ -113,4 +119,44 @@ describe.runIf(hasSharedData)('the server: its forecast store and tonight', () =
     expect(over.status).toBe(400);
     expect((await over.json()).issues[0].message).toMatch(/maxMembers = 50/);
   });
+});
+
+describe.runIf(hasSharedData && hasEccodes)('the server: tonight on an ensemble model', () => {
+  it('POST /api/tonight flies every forecast member and answers their spread per airport, as the command line does', async () => {
+    // Three members that disagree (see cli/tonight-members.test.ts in @balloon-sim/node).
+    const store = await writeTestEnsembleStore([{ u: -25 }, { u: -12, v: 8 }, { u: -25, v: -8 }]);
+    const http = await serve(store);
+    const response = await post(http, { night: '2020-08-04', launchHours: '18-20', seed: 5 });
+    const text = await response.text();
+    expect(response.status, text).toBe(200);
+    const { briefing } = JSON.parse(text) as { briefing: Briefing };
+    expect(briefing.forecast.model).toBe(TEST_ENSEMBLE_MODEL);
+    const local = cli([
+      'tonight',
+      '--from',
+      store,
+      '--night',
+      '2020-08-04',
+      '--launch-hours',
+      '18-20',
+      '--seed',
+      '5',
+      '--json',
+    ]);
+    expect(local.code, local.stderr).toBe(0);
+    const expected = JSON.parse(local.stdout) as Briefing;
+    expect(briefing.forecastMembers?.count).toBe(3);
+    expect(briefing.forecastMembers).toEqual(expected.forecastMembers);
+
+    const control = await post(http, {
+      night: '2020-08-04',
+      launchHours: '18-20',
+      forecastMembers: 'control',
+    });
+    expect(control.status).toBe(200);
+    expect(((await control.json()) as { briefing: Briefing }).briefing.forecastMembers).toBeNull();
+    const few = await post(http, { night: '2020-08-04', launchHours: '18-20', members: 2 });
+    expect(few.status).toBe(400);
+    expect((await few.json()).error).toMatch(/members must be at least the forecast members \(3\)/);
+  }, 300_000);
 });

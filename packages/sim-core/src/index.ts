@@ -39,10 +39,14 @@ export {
   type BriefingAirport,
   type BriefingContext,
   type BriefingForecast,
+  type BriefingForecastAirport,
+  type BriefingForecastMembers,
   type BriefingHour,
   type BriefingHourZone,
+  type BriefingMemberAirport,
   type BriefingZone,
   buildBriefing,
+  type UncertaintySource,
   unionWindows,
 } from './analysis/briefing.js';
 export {

@@ -10,9 +10,14 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TEST_STORE_CYCLE, writeTestStore } from '@balloon-sim/node/testing';
+import {
+  TEST_ENSEMBLE_MODEL,
+  TEST_STORE_CYCLE,
+  writeTestEnsembleStore,
+  writeTestStore,
+} from '@balloon-sim/node/testing';
 import type { Briefing } from '@balloon-sim/sim-core';
-import { hasSharedData } from '@balloon-sim/sim-core/testing';
+import { hasEccodes, hasSharedData } from '@balloon-sim/sim-core/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
@@ -134,6 +139,8 @@ describe.skipIf(!hasChromium() || !hasSharedData)('Tonight in the viewer, in Chr
       expect(tickY).toHaveLength(1);
       // (d3's axis sets its ticks half a pixel off, so that 1-pixel lines fall on whole pixels.)
       expect(Math.abs(tickY[0] - thresholdY)).toBeLessThanOrEqual(0.5);
+      // One forecast (gfs): no spread across forecast members to show.
+      expect(await block.locator('.tonight-spread').count()).toBe(0);
       const rows = await block.locator('table.tonight-hours tbody tr').count();
       expect(rows).toBe(briefing.launches.length);
     }
@@ -198,6 +205,68 @@ describe.skipIf(!hasChromium() || !hasSharedData)('Tonight in the viewer, in Chr
     // The 404 the page asked for is the one console message expected: nothing else went wrong.
     expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
   });
+
+  it.runIf(hasEccodes)(
+    'shows per airport the spread across forecast members for an ensemble store, as the server answers it',
+    async () => {
+      // Three gefs members built to disagree (see cli/tonight-members.test.ts in @balloon-sim/node).
+      const ensemble = await serveViewer({
+        forecastStore: await writeTestEnsembleStore([{ u: -25 }, { u: -12, v: 8 }, { u: -25, v: -8 }]),
+      });
+      const other = await context.newPage();
+      const errors: string[] = [];
+      collectPageErrors(other, errors);
+      try {
+        const ask = { night: ASK.night, launchHours: ASK.launchHours };
+        const answer = await fetch(`${ensemble.origin}/api/tonight`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(ask),
+        });
+        expect(answer.status).toBe(200);
+        const { briefing } = (await answer.json()) as { briefing: Briefing };
+        const fm = briefing.forecastMembers!;
+        expect(fm.count).toBe(3);
+        await other.goto(`${ensemble.origin}/`);
+        await expect.poll(() => other.locator('#tonight-store').textContent()).toContain(TEST_ENSEMBLE_MODEL);
+        await other.fill('#tn-night', ask.night);
+        await other.fill('#tn-hours', ask.launchHours);
+        await other.click('#tonight-run');
+        await other.waitForFunction(
+          () =>
+            ['done', 'failed'].includes(
+              document.querySelector('#tonight-state')?.getAttribute('data-state') ?? '',
+            ),
+          undefined,
+          { timeout: 120_000 },
+        );
+        expect(await other.locator('#tonight-state').getAttribute('data-state')).toBe('done');
+        const pct = (p: number) => (100 * p).toFixed(p > 0 && p < 0.01 ? 1 : 0);
+        for (const a of fm.airports) {
+          const line = other.locator(`.tonight-airport[data-icao="${a.icao}"] .tonight-spread`);
+          const range =
+            pct(a.probabilityMin) === pct(a.probabilityMax)
+              ? `${pct(a.probabilityMax)} %`
+              : `${pct(a.probabilityMin)}–${pct(a.probabilityMax)} %`;
+          const text = await line.textContent();
+          expect(text).toContain(
+            `forecast members: P(enter) ${range}, ${a.membersReachingThreshold} of 3 reach the threshold`,
+          );
+          expect(text).toContain(a.sentence);
+          expect(await line.getAttribute('data-uncertainty')).toBe(a.uncertainty);
+        }
+        expect(fm.airports.some((a) => a.uncertainty === 'weather')).toBe(true);
+        expect(await other.locator('.tonight-forecast').textContent()).toContain('3 forecast members');
+        await other.locator('.tonight-spread').first().scrollIntoViewIfNeeded();
+        await shots('forecast-members', other);
+      } finally {
+        await other.close();
+        await ensemble.close();
+      }
+      expect(errors).toEqual([]);
+    },
+    300_000,
+  );
 
   it('logs no errors to the browser console', () => {
     expect(consoleErrors).toEqual([]);

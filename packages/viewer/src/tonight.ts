@@ -238,6 +238,25 @@ function airportBlock(briefing: Briefing, airport: BriefingAirport): HTMLElement
       element('p', `No closure indicated: P(inside) stays below ${threshold} all night.`, 'tonight-clear'),
     );
   }
+  // The spread across forecast members (an ensemble run member by member): whether the
+  // uncertainty lies in the weather or in the launch.
+  const spread = briefing.forecastMembers?.airports.find((a) => a.icao === airport.icao);
+  if (spread) {
+    const line = element('p', undefined, 'tonight-spread');
+    line.dataset.uncertainty = spread.uncertainty;
+    line.append(
+      element(
+        'strong',
+        `forecast members: P(enter) ${bounds(spread.probabilityMin, spread.probabilityMax)}, ${spread.membersReachingThreshold} of ${spread.forecastMembers} reach the threshold`,
+      ),
+      spread.tooFew.length > 0
+        ? ` (${spread.tooFew.length} with too few trajectories to resolve the threshold${spread.tooFew.length <= 3 ? `: ${spread.tooFew.join(', ')}` : ''})`
+        : '',
+      '. ',
+      element('span', spread.sentence, 'tonight-spread-sentence'),
+    );
+    block.append(line);
+  }
   block.append(timeline(briefing, airport));
   const key = element('ul', undefined, 'tonight-key');
   for (const [k, z] of airport.zones.entries()) {
@@ -278,7 +297,7 @@ export function showBriefing(briefing: Briefing): void {
     ),
     element(
       'p',
-      `Forecast used: ${f.model} cycle ${f.cycle}${f.member === null ? '' : ` (member ${f.member})`}, steps +${f.stepsUsed.join(', +')} h of +${f.steps[0] ?? '?'}…+${f.steps.at(-1) ?? '?'} h.`,
+      `Forecast used: ${f.model} cycle ${f.cycle}${f.member === null ? '' : ` (member ${f.member})`}${briefing.forecastMembers ? `, ${briefing.forecastMembers.count} forecast members each flown by its own trajectories` : ', one forecast (no spread across forecast members)'}, steps +${f.stepsUsed.join(', +')} h of +${f.steps[0] ?? '?'}…+${f.steps.at(-1) ?? '?'} h.`,
       'tonight-forecast',
     ),
   );

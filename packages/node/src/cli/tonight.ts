@@ -18,6 +18,7 @@ import {
   planTonight,
   REPOSITORY_FIXTURES_DIR,
   TONIGHT_BOX,
+  TONIGHT_FETCH_MODEL,
   TONIGHT_MODEL_ORDER,
   tonightBriefing,
   tonightLaunchTimes,
@@ -35,21 +36,31 @@ with --from, offline), runs the bundled border-strip scenario (fixtures/scenario
 40 launch points in the strip inside Belarus along the Lithuanian border) at every hour of tonight's
 launch hours, and prints the briefing: per airport (EYVI Vilnius, EYKA Kaunas) and launch hour, in
 local time and UTC, P(enter) of each of its zones with its bounds; the threshold closure window
-(from–to) or "no closure indicated"; the float-altitude bands that matter; the forecast used
+(from–to) or "no closure indicated"; for an ensemble model, the spread across its forecast
+members (P(enter) by member, how many reach the threshold, and whether the uncertainty lies in the
+weather or in the launch); the float-altitude bands that matter; the forecast used
 (model, cycle, steps, files' SHA-256); and where the answer stops (launch points outside the
 forecast's box, hours outside its times, members that left the wind's area).
   --from DIR          a forecast store folder (<DIR>/<model>/<YYYYMMDDHH>/index.json): use the
                       newest complete cycle in it, offline; no download is attempted
   --store DIR         the store to fetch into and read (default $${STORE_ENV}, else the user cache)
-  --model M           ${TONIGHT_MODEL_ORDER.join(', ')}; default: the first of these (in this order)
-                      with a complete cycle in the store; when fetching, ${TONIGHT_MODEL_ORDER[0]}
+  --model M           ${TONIGHT_MODEL_ORDER.join(', ')}; default: the first of these (in this order:
+                      the ensembles first, for the spread of the weather) whose newest complete
+                      cycle is at most 12 h older than the store's newest; when fetching, ${TONIGHT_FETCH_MODEL}
+  --forecast-members control|all
+                      an ensemble model's members: all (default: every member of the cycle flown as
+                      its own wind; the briefing gives their spread per airport) or control (member 0)
+  --lagged N          a lagged forecast: this cycle and the N − 1 complete ones before it in the store
+  --grid-offset       HYSPLIT's grid-offset ensemble of the forecast (27 displaced copies)
   --cycle C           latest (default) or YYYYMMDDHH
   --night YYYY-MM-DD  the local date of the evening (default: tonight; before the morning end of
                       the launch hours, the night in progress)
   --launch-hours H-H  local launch hours, both included, every hour (default ${DEFAULT_LAUNCH_HOURS}: 18:00 in the
                       evening to 06:00 in the morning); hours the forecast does not cover are named, not run
   --time-zone ZONE    the zone of the launch hours and of the local times shown (default Europe/Vilnius)
-  --members N         members per launch point and hour, at most 5000 (default the scenario's, 10)
+  --members N         members per launch point and hour, at most 5000, at least the forecast members
+                      (default: the scenario's 10, raised to the smallest multiple of the forecast
+                      members, so each flies the same number: 51 for ECMWF ENS, 31 for GEFS)
   --seed N            the ensemble's seed (default the scenario's)
   --threshold P       closure threshold, a fraction (default the scenario's, else 0.01: 1 %)
   --json              print the briefing as one JSON document instead of text
@@ -102,6 +113,9 @@ export const tonightCommand: Command = {
         workers: { type: 'string' },
         'base-url': { type: 'string' },
         attempts: { type: 'string' },
+        'forecast-members': { type: 'string' },
+        lagged: { type: 'string' },
+        'grid-offset': { type: 'boolean' },
       },
       usage,
     );
@@ -129,6 +143,12 @@ export const tonightCommand: Command = {
         `--members must be at most ${MAX_MEMBERS_PER_LAUNCH} per launch point and hour, got ${members}`,
       );
     const seed = wholeOption(text('seed'), 'seed', 0);
+    const forecastMembers = text('forecast-members');
+    if (forecastMembers !== undefined && forecastMembers !== 'control' && forecastMembers !== 'all')
+      throw new UsageError(
+        `--forecast-members must be control or all, got ${JSON.stringify(forecastMembers)}`,
+      );
+    const lagged = wholeOption(text('lagged'), 'lagged', 1);
     const timeZone = text('time-zone');
     const from = text('from');
     const storeRoot = resolvePath(from ?? text('store') ?? defaultStoreRoot());
@@ -137,7 +157,7 @@ export const tonightCommand: Command = {
     let chosenModel = model;
     if (from === undefined) {
       // Fetch the cycle over the night's launch hours and the flights after them (the scenario's 8 h).
-      const fetchModel = model ?? TONIGHT_MODEL_ORDER[0];
+      const fetchModel = model ?? TONIGHT_FETCH_MODEL;
       const cycle = text('cycle') ?? 'latest';
       const zone = timeZone ?? 'Europe/Vilnius';
       const launches = tonightLaunchTimes(text('night') ?? tonightOf(nowSec, hours, zone), hours, zone);
@@ -191,10 +211,14 @@ export const tonightCommand: Command = {
       members,
       seed,
       threshold,
+      forecastMembers,
+      lagged,
+      gridOffset: v['grid-offset'] === true,
       fixturesDir: REPOSITORY_FIXTURES_DIR,
     });
+    const forecastCount = plan.forecastMembers;
     note(
-      `tonight ${plan.night}: ${plan.cycle.index.model} cycle ${plan.cycle.index.cycle} from ${plan.cycle.dir}`,
+      `tonight ${plan.night}: ${plan.cycle.index.model} cycle ${plan.cycle.index.cycle} from ${plan.cycle.dir}${forecastCount > 1 ? `; ${forecastCount} forecast members, ${plan.scenario.ensemble?.members} trajectory members per launch point and hour${members === undefined ? ` (default: ${(plan.scenario.ensemble?.members ?? 0) / forecastCount} for each forecast member; --members to change)` : ''}` : ''}`,
     );
     const prepared = prepareRun(plan.scenario, plan.wind, await runContext(plan.scenario, plan.baseDir));
     const sim = prepared.simulation;

@@ -1,9 +1,11 @@
 import {
+  bestTonightModel,
   FORECAST_MODELS,
   listStore,
   planTonight,
   runContext,
   TONIGHT_BOX,
+  TONIGHT_FETCH_MODEL,
   TONIGHT_MODEL_ORDER,
   tonightBriefing,
 } from '@balloon-sim/node';
@@ -44,6 +46,18 @@ export const TonightRequest = {
       maximum: 1,
       description: 'closure threshold, a fraction',
     },
+    forecastMembers: {
+      type: 'string',
+      enum: ['control', 'all'],
+      description: "an ensemble model's members: all (default; the briefing gives their spread) or control",
+    },
+    lagged: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10,
+      description: 'a lagged forecast: this cycle and the N − 1 complete ones before it',
+    },
+    gridOffset: { type: 'boolean', description: 'the grid-offset ensemble (27 displaced copies)' },
   },
   additionalProperties: false,
 } as const;
@@ -57,6 +71,9 @@ export interface TonightBody {
   members?: number;
   seed?: number;
   threshold?: number;
+  forecastMembers?: 'control' | 'all';
+  lagged?: number;
+  gridOffset?: boolean;
 }
 
 const fetchHint = (model: string) =>
@@ -110,7 +127,7 @@ export const tonightRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (
     },
     async () => {
       const cycles = await listStore(root);
-      const best = TONIGHT_MODEL_ORDER.find((id) => cycles.some((c) => c.model === id && c.index?.complete));
+      const best = bestTonightModel(cycles);
       return {
         order: TONIGHT_MODEL_ORDER,
         best: best ?? null,
@@ -159,14 +176,12 @@ export const tonightRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (
     async (request, reply) => {
       const body = request.body ?? {};
       const cycles = await listStore(root);
-      const model =
-        body.model ??
-        TONIGHT_MODEL_ORDER.find((id) => cycles.some((c) => c.model === id && c.index?.complete));
+      const model = body.model ?? bestTonightModel(cycles) ?? undefined;
       const held = cycles.some((c) => c.model === model && c.index?.complete);
       if (!model || ((body.cycle ?? 'latest') === 'latest' && !held))
         throw new ClientError(
           404,
-          `no forecast${body.model ? ` of ${body.model}` : ''} in the server's store: fetch one with "${fetchHint(model ?? TONIGHT_MODEL_ORDER[0])}" into the store the server reads ($BALLOON_SIM_FORECAST_STORE)`,
+          `no forecast${body.model ? ` of ${body.model}` : ''} in the server's store: fetch one with "${fetchHint(model ?? TONIGHT_FETCH_MODEL)}" into the store the server reads ($BALLOON_SIM_FORECAST_STORE)`,
         );
       const plan = await planTonight({
         ...body,

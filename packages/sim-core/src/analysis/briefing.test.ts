@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { airportOfZone, buildBriefing, unionWindows } from './briefing.js';
+import { boundedInterval } from './ensemble-stats.js';
 import type { RunSummary } from './summary.js';
 
 const w = (start: string, end: string) => ({
@@ -158,5 +159,59 @@ describe('buildBriefing', () => {
     });
     expect(briefing.airports[1].zones[0].peakInside?.upper).toBe(0.2);
     expect(briefing.forecastMembers).toBeNull();
+  });
+
+  describe('the spread across forecast members', () => {
+    /** A forecast member of 100 trajectories: `entered` of them in EYVI-CTR, `upper` by the upper bound. */
+    const member = (label: string, entered: number, upper = entered, crosses = entered > 0) => ({
+      label,
+      weight: 1,
+      members: 100,
+      resolvesThreshold: false,
+      border: null,
+      zones: [
+        {
+          id: 'EYVI-CTR',
+          probability: entered / 100,
+          probabilityUpper: upper / 100,
+          ci95: boundedInterval(entered, upper, 100),
+          membersEntered: entered,
+          crossesThreshold: crosses,
+        },
+      ],
+    });
+    const spreadOf = (members: ReturnType<typeof member>[]) =>
+      buildBriefing({ ...summary, forecast: { members, zones: [], border: null } }, context).forecastMembers!
+        .airports[0];
+
+    it('is null for a run of one forecast', () => {
+      expect(briefing.forecastMembers).toBeNull();
+    });
+
+    it('says weather when two members disagree beyond their own spread: 5 and 60 of 100', () => {
+      const s = spreadOf([member('a', 5), member('b', 60), member('c', 0, 0, false)]);
+      expect([s.probabilityMin, s.probabilityMax, s.membersReachingThreshold]).toEqual([0, 0.6, 2]);
+      expect(s.uncertainty).toBe('weather');
+      expect(s.sentence).toBe(
+        "EYVI: the uncertainty lies in the weather — the forecast members disagree by more than their own trajectories' spread (P(enter) 0–60 % across 3 forecast members, 2 of 3 reach the threshold; 3 members fly too few trajectories to resolve the threshold).",
+      );
+      expect(s.tooFew).toEqual(['a', 'b', 'c']);
+    });
+
+    it('says launch when their intervals overlap: 20 and 26 of 100', () => {
+      expect(spreadOf([member('a', 20), member('b', 26)]).uncertainty).toBe('launch');
+    });
+
+    it('cannot tell when the trajectories that left the wind decide: 5 and 60 seen, 5 could be 70', () => {
+      const s = spreadOf([member('a', 5, 70), member('b', 60)]);
+      expect(s.uncertainty).toBe('unresolved');
+      expect(s.sentence).toMatch(
+        /^EYVI: cannot tell whether the uncertainty lies in the weather or in the launch/,
+      );
+    });
+
+    it('says none when no member enters, even by the upper bound', () => {
+      expect(spreadOf([member('a', 0), member('b', 0)]).uncertainty).toBe('none');
+    });
   });
 });

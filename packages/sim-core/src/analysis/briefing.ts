@@ -1,5 +1,5 @@
-import type { Window } from './ensemble-stats.js';
-import type { BandSummary, RunSummary } from './summary.js';
+import { type Window, wilsonInterval } from './ensemble-stats.js';
+import type { BandSummary, ForecastZoneSpread, RunSummary } from './summary.js';
 
 /**
  * The night's briefing for the duty officer: what one run of the border-strip scenario over
@@ -25,7 +25,10 @@ export interface BriefingForecast {
   steps: number[];
   /** Each file read, by name (store-relative: the file's name in the cycle folder) and SHA-256. */
   files: { name: string; bytes: number; sha256: string | null }[];
-  /** For an ensemble model: the forecast member run (0 the control); null for a deterministic one. */
+  /**
+   * For an ensemble model run on one member: that member (0 the control); null for a deterministic
+   * model, and for every member flown (see Briefing.forecastMembers).
+   */
   member: number | null;
 }
 
@@ -136,12 +139,148 @@ export interface Briefing {
     requestedEnd: string;
   };
   /**
-   * Spread between the forecast's own members (an ensemble model run member by member). Null until
-   * a run's summary carries it: the place for it, so that readers of the JSON need not change when
-   * it comes.
+   * Spread between the forecast's own members (an ensemble model run member by member, a lagged or
+   * grid-offset forecast), from the summary's `forecast` section; null for a run of one forecast.
    */
-  forecastMembers: null;
+  forecastMembers: BriefingForecastMembers | null;
   warnings: string[];
+}
+
+/** One forecast member's answer for an airport. */
+export interface BriefingMemberAirport {
+  label: string;
+  /** Trajectory members that flew this forecast member (every launch point and hour). */
+  trajectories: number;
+  /** False: too few trajectories to resolve the closure threshold (one alone decides its verdict). */
+  resolvesThreshold: boolean;
+  /** The highest P(enter) of the airport's zones for this forecast member: lower and upper bound. */
+  probability: number;
+  probabilityUpper: number;
+  /** Whether P(inside) of any of the airport's zones reached the threshold (upper bound): it would close. */
+  reachesThreshold: boolean;
+}
+
+/** Where an airport's uncertainty lies (see BriefingForecastMembers). */
+export type UncertaintySource = 'weather' | 'launch' | 'unresolved' | 'none';
+
+export interface BriefingForecastAirport {
+  icao: string;
+  /** Per forecast member, in the order of BriefingForecastMembers.labels. */
+  members: BriefingMemberAirport[];
+  /** The range across forecast members of the airport's P(enter) (lower bounds; and upper bounds). */
+  probabilityMin: number;
+  probabilityMax: number;
+  probabilityUpperMin: number;
+  probabilityUpperMax: number;
+  /** Forecast members whose P(inside) reached the closure threshold at one of the zones, of all. */
+  membersReachingThreshold: number;
+  forecastMembers: number;
+  /** Labels of the forecast members with too few trajectories to resolve the threshold. */
+  tooFew: string[];
+  /** Per zone, the summary's spread (`forecast.zones`). */
+  zones: ForecastZoneSpread[];
+  /**
+   * weather: at one of the zones the 95 % intervals of two forecast members do not overlap (they
+   * disagree by more than their own trajectories' spread explains); launch: every member's interval
+   * overlaps every other's (they agree; the spread is that of launch point, hour and perturbation
+   * within each); unresolved: neither, because trajectories that left the wind's data decide it
+   * (by the lower bounds alone, or by the upper bounds alone, two members' intervals do not overlap,
+   * but by the bounds together they do); none: no member brings a trajectory into a zone, even by
+   * the upper bound.
+   */
+  uncertainty: UncertaintySource;
+  /** One plain sentence saying so, with the range and the count. */
+  sentence: string;
+}
+
+export interface BriefingForecastMembers {
+  /** The forecast members' labels (the provenance's), and how many. */
+  labels: string[];
+  count: number;
+  airports: BriefingForecastAirport[];
+}
+
+const pct = (p: number) => (100 * p).toFixed(p > 0 && p < 0.01 ? 1 : 0);
+const rangeText = (lo: number, hi: number) =>
+  pct(lo) === pct(hi) ? `${pct(hi)} %` : `${pct(lo)}–${pct(hi)} %`;
+
+/** The forecast-member spread per airport, from the summary's `forecast` section (null without one). */
+function forecastMembersOf(
+  summary: RunSummary,
+  airports: readonly { icao: string; zoneIds: string[] }[],
+): BriefingForecastMembers | null {
+  const f = summary.forecast;
+  if (!f) return null;
+  return {
+    labels: f.members.map((m) => m.label),
+    count: f.members.length,
+    airports: airports.map(({ icao, zoneIds }): BriefingForecastAirport => {
+      const members = f.members.map((m): BriefingMemberAirport => {
+        const zones = m.zones.filter((z) => zoneIds.includes(z.id));
+        return {
+          label: m.label,
+          trajectories: m.members,
+          resolvesThreshold: m.resolvesThreshold,
+          probability: Math.max(0, ...zones.map((z) => z.probability)),
+          probabilityUpper: Math.max(0, ...zones.map((z) => z.probabilityUpper)),
+          reachesThreshold: zones.some((z) => z.crossesThreshold),
+        };
+      });
+      const p = members.map((m) => m.probability);
+      const pu = members.map((m) => m.probabilityUpper);
+      const reaching = members.filter((m) => m.reachesThreshold).length;
+      const tooFew = members.filter((m) => !m.resolvesThreshold).map((m) => m.label);
+      // Two members disagree at a zone when their 95 % intervals do not overlap: the highest lower
+      // end above the lowest upper end. The summary's interval spans both bounds (the unresolved
+      // trajectories counted out and in), so disjoint ones disagree whatever those did.
+      const disjoint = (cis: [number, number][]) =>
+        cis.length > 1 && Math.max(...cis.map((c) => c[0])) > Math.min(...cis.map((c) => c[1]));
+      const zonesOf = (id: string) =>
+        f.members.flatMap((m) => m.zones.filter((z) => z.id === id).map((z) => ({ z, n: m.members })));
+      const disagree = zoneIds.some((id) => disjoint(zonesOf(id).map(({ z }) => z.ci95)));
+      const undecided = zoneIds.some(
+        (id) =>
+          disjoint(zonesOf(id).map(({ z, n }) => wilsonInterval(z.membersEntered, n))) ||
+          disjoint(zonesOf(id).map(({ z, n }) => wilsonInterval(Math.round(z.probabilityUpper * n), n))),
+      );
+      const uncertainty: UncertaintySource = disagree
+        ? 'weather'
+        : undecided
+          ? 'unresolved'
+          : Math.max(0, ...pu) > 0
+            ? 'launch'
+            : 'none';
+      const lo = Math.min(...p);
+      const hi = Math.max(...p);
+      const figures = `P(enter) ${rangeText(lo, hi)} across ${members.length} forecast members, ${reaching} of ${members.length} reach the threshold`;
+      const few =
+        tooFew.length > 0
+          ? `; ${tooFew.length} member${tooFew.length > 1 ? 's fly' : ' flies'} too few trajectories to resolve the threshold`
+          : '';
+      const sentence =
+        uncertainty === 'weather'
+          ? `${icao}: the uncertainty lies in the weather — the forecast members disagree by more than their own trajectories' spread (${figures}${few}).`
+          : uncertainty === 'launch'
+            ? `${icao}: the uncertainty lies in the launch — the forecast members agree within their own trajectories' spread (${figures}${few}).`
+            : uncertainty === 'unresolved'
+              ? `${icao}: cannot tell whether the uncertainty lies in the weather or in the launch — trajectories that left the wind's data decide whether the forecast members agree (${figures}${few}).`
+              : `${icao}: no forecast member brings a trajectory into its zones (${figures}${few}).`;
+      return {
+        icao,
+        members,
+        probabilityMin: lo,
+        probabilityMax: hi,
+        probabilityUpperMin: Math.min(...pu),
+        probabilityUpperMax: Math.max(...pu),
+        membersReachingThreshold: reaching,
+        forecastMembers: members.length,
+        tooFew,
+        zones: f.zones.filter((z) => zoneIds.includes(z.id)),
+        uncertainty,
+        sentence,
+      };
+    }),
+  };
 }
 
 /** An airport's ICAO code from a zone id (`EYVI-CTR` → EYVI); null for a zone of no airport. */
@@ -282,7 +421,10 @@ export function buildBriefing(summary: RunSummary, context: BriefingContext): Br
       wind: summary.coverage.wind,
       requestedEnd: summary.coverage.requestedEnd,
     },
-    forecastMembers: null,
+    forecastMembers: forecastMembersOf(
+      summary,
+      airports.map((a) => ({ icao: a.icao, zoneIds: a.zones.map((z) => z.id) })),
+    ),
     warnings: summary.warnings,
   };
 }

@@ -56,8 +56,23 @@ function parts(briefing: Briefing) {
         )
       : [`none of the ${briefing.floatBands.count} bands reaches an airport's zone`]
     : ['the scenario flies one float altitude (no fan): no bands to compare'];
-  const spread =
-    'per-forecast-member spread: not in this run (one forecast member); it will appear here when the run gives it';
+  const fm = briefing.forecastMembers;
+  const spread = fm
+    ? `spread across forecast members: ${fm.count} (${fm.labels[0]}${fm.count > 1 ? ` … ${fm.labels.at(-1)}` : ''}), each flown by its own trajectories; per airport above`
+    : "spread across forecast members: none, this run flew one forecast (a deterministic model, or an ensemble's control member)";
+  /** Per airport: "forecast members: P(enter) 2–31 %, 12 of 51 reach the threshold", and the sentence. */
+  const spreadLines = (a: BriefingAirport): string[] => {
+    const s = fm?.airports.find((x) => x.icao === a.icao);
+    if (!s) return [];
+    const zones = s.zones.map(
+      (z) =>
+        `${z.id} ${percentBounds(z.probabilityMin, z.probabilityMax).replace(' %', '')}${z.probabilityUpperMax > z.probabilityMax ? ` (upper ${percentBounds(z.probabilityUpperMin, z.probabilityUpperMax).replace(' %', '')})` : ''} %, ${z.membersCrossingThreshold} of ${z.forecastMembers} reach`,
+    );
+    return [
+      `forecast members: P(enter) ${percentBounds(s.probabilityMin, s.probabilityMax)}, ${s.membersReachingThreshold} of ${s.forecastMembers} reach the threshold${s.tooFew.length > 0 ? `; too few trajectories to resolve it: ${s.tooFew.length > 3 ? `${s.tooFew.length} members` : s.tooFew.join(', ')}` : ''} (${zones.join('; ')})`,
+      s.sentence,
+    ];
+  };
   const hourRows = (a: BriefingAirport) => [
     ['launch (local)', 'UTC', 'members', ...a.zones.map((z) => `P(enter) ${z.id}`)],
     ...a.hours.map((h) => {
@@ -75,7 +90,7 @@ function parts(briefing: Briefing) {
   const first = briefing.launches[0];
   const last = briefing.launches.at(-1);
   const head = `Tonight ${briefing.night}, launch hours ${briefing.launchHours} ${briefing.timeZone}${first && last ? ` (${lt.span(first, last)})` : ''}: border strip, ${briefing.limits.launchPoints - briefing.limits.launchPointsOutside} launch points × ${briefing.launches.length} hours × ${briefing.membersPerLaunch} members = ${briefing.members} members, seed ${briefing.seed ?? '-'}; closure threshold P(inside) ≥ ${thresholdText(briefing.threshold)}`;
-  return { lt, head, forecast, files, stops, bands, spread, closure, hourRows, zoneLine };
+  return { lt, head, forecast, files, stops, bands, spread, spreadLines, closure, hourRows, zoneLine };
 }
 
 /** The briefing as terminal text: local time with UTC beside it, per airport. */
@@ -92,6 +107,7 @@ export function formatBriefing(briefing: Briefing): string {
   out.push(p.head, `forecast: ${p.forecast}`, ...p.files.map((f) => `  ${f}`));
   for (const a of briefing.airports) {
     out.push('', `${a.icao}: ${p.closure(a)}`, ...a.zones.map((z) => `  ${p.zoneLine(z)}`));
+    out.push(...p.spreadLines(a).map((line) => `  ${line}`));
     out.push(...table(p.hourRows(a)).map((line) => `  ${line}`));
   }
   out.push('', 'float-altitude bands that matter:', ...p.bands.map((b) => `  ${b}`));
@@ -118,6 +134,8 @@ export function briefingMarkdown(briefing: Briefing): string {
   out.push(p.head, '', `**Forecast:** ${p.forecast}`, '', ...p.files.map((f) => `- \`${f}\``), '');
   for (const a of briefing.airports) {
     out.push(`## ${a.icao}`, '', `**${p.closure(a)}**`, '', ...a.zones.map((z) => `- ${p.zoneLine(z)}`), '');
+    const spread = p.spreadLines(a);
+    if (spread.length > 0) out.push(`- ${spread[0]}`, '', `**${spread[1]}**`, '');
     const rows = p.hourRows(a);
     out.push(
       `| ${rows[0].map(cell).join(' | ')} |`,
