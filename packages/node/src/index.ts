@@ -63,5 +63,6 @@ export {
   tonightLaunchTimes,
   tonightOf,
 } from './tonight.js';
+export { relocateWindSourceFiles, type WindSourceFile, windSourceFiles } from './wind-files.js';
 export { defaultWorkers, type ParallelRunOptions, runInWorkers, WorkerPool } from './workers/pool.js';
 export type { BacktrackRequest, BacktrackSummary } from './workers/protocol.js';
