@@ -562,6 +562,8 @@ async function start(): Promise<void> {
       form.load(shared.scenario, shared.template);
       const windOf = winds.find((w) => JSON.stringify(w.source) === JSON.stringify(shared.scenario.wind));
       if (windOf) $<HTMLSelectElement>('wind').value = windOf.id;
+      // A wind no bundled one is (a grid offset, forecast members, an ensemble): run the link's own.
+      else form.keepWind(shared.scenario.wind);
       markStale();
       await showWind();
     } else if (initial) {
