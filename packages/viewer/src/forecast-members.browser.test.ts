@@ -155,8 +155,23 @@ describe.skipIf(!hasChromium())('forecast members in the viewer', () => {
     expect(await page.locator('#map-run').textContent()).toContain('Forecast members: 27 · ');
     await page.locator('#results-body').evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: resolve(RESULTS, 'forecast-members-1280x720.png') });
+    await page
+      .locator('#results-body')
+      .screenshot({ path: resolve(RESULTS, 'forecast-members-results.png') });
     expect(await axeViolations(page, '#results-body')).toEqual([]);
     expect(await axeViolations(page, '#run-header')).toEqual([]);
+
+    // The tracks coloured by forecast member: the choice is offered, and the legend names them.
+    await page.locator('#colour-forecast-label').click();
+    expect(await page.locator('#track-legend .legend-title').textContent()).toBe('Tracks: forecast member');
+    const legend = await page.locator('#track-legend ul').first().locator('li').allTextContents();
+    expect(legend.slice(0, 12)).toEqual(forecast.members.slice(0, 12).map((m) => m.label));
+    expect(legend[12]).toBe('… colours repeat (27 forecast members)');
+    await page.evaluate(
+      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+    );
+    await page.screenshot({ path: resolve(RESULTS, 'forecast-members-colours-1280x720.png') });
+    expect(await axeViolations(page, '#track-legend')).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 300_000);
 });

@@ -25,6 +25,7 @@
  * so they give the same pixels.
  */
 import { ALTITUDE_COLOURS, altitudeClass, SITE_COLOURS } from './colours.js';
+import { FORECAST_COLOURS } from './forecast-colours.js';
 
 /** What the renderer needs of the map: the base projection, the zoom, the device pixel ratio. */
 export interface TrackView {
@@ -33,7 +34,7 @@ export interface TrackView {
   readonly pixelRatio: number;
 }
 
-export type ColourMode = 'altitude' | 'site';
+export type ColourMode = 'altitude' | 'site' | 'forecast';
 
 interface TrackFrame {
   tSec: number;
@@ -79,6 +80,8 @@ export class TrackLayer {
   highlight = -1;
   private frames: TrackFrame[] = [];
   private siteClass = new Uint8Array(0);
+  /** Colour class per member by its forecast member (forecast-colours.ts); all 0 for one wind. */
+  private forecastClass = new Uint8Array(0);
   /** Markers in time order, with their base-projection position. */
   private markers: (Marker & { x: number; y: number })[] = [];
   private trailsState: TrailsState | null = null;
@@ -104,6 +107,21 @@ export class TrackLayer {
     this.trailsState = null;
     this.siteClass = new Uint8Array(members);
     for (let i = 0; i < members; i++) this.siteClass[i] = memberSite[i] % SITE_COLOURS.length;
+    this.forecastClass = new Uint8Array(members);
+  }
+
+  /** Each member's colour class when coloured by forecast member (forecastColourClasses), after reset. */
+  setForecastClasses(classes: Uint8Array<ArrayBuffer>): void {
+    this.forecastClass = classes;
+    this.trailsState = null;
+    for (const frame of this.frames) if (frame) frame.segments.forecast = null;
+  }
+
+  /** The colour key of the current mode: the colours, and each member's class (null: by altitude). */
+  private colourKey(): { colours: readonly string[]; perMember: Uint8Array | null } {
+    if (this.mode === 'site') return { colours: SITE_COLOURS, perMember: this.siteClass };
+    if (this.mode === 'forecast') return { colours: FORECAST_COLOURS, perMember: this.forecastClass };
+    return { colours: ALTITUDE_COLOURS, perMember: null };
   }
 
   /** Frames received (the highest index + 1). */
@@ -122,7 +140,7 @@ export class TrackLayer {
       positions,
       xy: new Float32Array(2 * n),
       altClass: new Uint8Array(n),
-      segments: { altitude: null, site: null },
+      segments: { altitude: null, site: null, forecast: null },
       markers: null,
     };
     this.project(frame);
@@ -149,7 +167,7 @@ export class TrackLayer {
     for (const frame of this.frames) {
       if (!frame) continue;
       this.project(frame);
-      frame.segments = { altitude: null, site: null };
+      frame.segments = { altitude: null, site: null, forecast: null };
       frame.markers = null;
     }
     for (const m of this.markers) {
@@ -252,7 +270,7 @@ export class TrackLayer {
     // Many members overlap: translucent lines show where they crowd.
     const n = this.members;
     const alpha = n > 2000 ? 0.25 : n > 300 ? 0.4 : 0.75;
-    const colours = this.mode === 'altitude' ? ALTITUDE_COLOURS : SITE_COLOURS;
+    const { colours } = this.colourKey();
     for (let f = from; f <= last; f++) {
       const paths = this.segmentsOf(f);
       ctx.globalAlpha = alpha;
@@ -302,8 +320,7 @@ export class TrackLayer {
     const frame = this.frames[last];
     if (!frame || this.members === 0) return;
     const px1 = this.begin(ctx);
-    const bySite = this.mode === 'site';
-    const colours = bySite ? SITE_COLOURS : ALTITUDE_COLOURS;
+    const { colours, perMember } = this.colourKey();
     // Current positions: squares, one path per colour (a path of rects fills faster than fillRect
     // calls one by one).
     const dots: (Path2D | null)[] = colours.map(() => null);
@@ -312,7 +329,7 @@ export class TrackLayer {
     for (let m = 0; m < this.members; m++) {
       const x = xy[2 * m];
       if (Number.isNaN(x)) continue;
-      const c = bySite ? this.siteClass[m] : altClass[m];
+      const c = perMember ? perMember[m] : altClass[m];
       let path = dots[c];
       if (!path) {
         path = new Path2D();
@@ -362,15 +379,15 @@ export class TrackLayer {
     if (!frame || !before) return [];
     const cached = frame.segments[this.mode];
     if (cached) return cached;
-    const bySite = this.mode === 'site';
-    const paths: (Path2D | null)[] = (bySite ? SITE_COLOURS : ALTITUDE_COLOURS).map(() => null);
+    const { colours, perMember } = this.colourKey();
+    const paths: (Path2D | null)[] = colours.map(() => null);
     const a = before.xy;
     const b = frame.xy;
     for (let m = 0; m < this.members; m++) {
       const x0 = a[2 * m];
       const x1 = b[2 * m];
       if (Number.isNaN(x0) || Number.isNaN(x1)) continue;
-      const c = bySite ? this.siteClass[m] : frame.altClass[m];
+      const c = perMember ? perMember[m] : frame.altClass[m];
       let path = paths[c];
       if (!path) {
         path = new Path2D();
