@@ -15,7 +15,11 @@ export {
   backtrack,
   backtrackSummary,
   type Detection,
+  FORWARD_TRACK_DEFAULTS,
   type ForwardSummary,
+  type ForwardTrack,
+  type ForwardTrackOptions,
+  type ForwardTracks,
   type LaunchCell,
   type LaunchSamples,
 } from './analysis/backtrack.js';

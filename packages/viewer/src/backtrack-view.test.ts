@@ -6,6 +6,7 @@ import {
   fitTransform,
   floatAltitudeBands,
   forwardText,
+  forwardTracksText,
   launchWindowFor,
   localWithUtc,
   massBox,
@@ -204,5 +205,31 @@ describe('the forward check in words', () => {
     expect(forwardText({ forward: { ...forward, run: 0, kept: 0 }, agreement: null })).toBe(
       'Forward check: none of 2000 candidate launches lay inside the priors; nothing to compare.',
     );
+  });
+});
+
+describe('forwardTracksText', () => {
+  it('says how many forward tracks are drawn of how many, kept and rejected', () => {
+    const track = (kept: boolean) => ({
+      kept,
+      misfitSigma: 1,
+      lon: [25, 25.1],
+      lat: [54, 54.1],
+      altM: [0, 3000],
+      tSec: [0, 600],
+    });
+    const tracks = {
+      keptTotal: 312,
+      rejectedTotal: 1688,
+      strideSec: 600,
+      acceptSigmas: 3,
+      matchFloorM: 300,
+      tracks: [track(true), track(true), track(false)],
+    };
+    expect(forwardTracksText(tracks)).toBe(
+      'Forward tracks drawn: 2 of 312 kept launches (solid), 1 of 1688 rejected (faint).',
+    );
+    // Not asked for (an older server, or none sent): no line.
+    expect(forwardTracksText(undefined)).toBe('');
   });
 });

@@ -276,3 +276,20 @@ export function forwardText(answer: ForwardFacts): string {
         : 'too few passed to compare';
   return `Forward check (diamonds, dashed circle): ${share}; ${verdict}${a ? `; ${a.topCellsShared} of the top ${a.topCellsCompared} cells shared` : ''}.`;
 }
+
+/**
+ * The forward tracks the view asks for (POST /api/backtrack `forwardTracks`): enough to show where
+ * the kept launches went and where the rejected ones strayed, few enough to read (the answer
+ * grows by 26 kB for the browser test's detection, at most ≈ 350 kB: 80 tracks of ≤ 120 points).
+ */
+export const FORWARD_TRACKS_ASKED = Object.freeze({ kept: 40, rejected: 40 });
+
+/** The forward tracks drawn, of how many: "Forward tracks drawn: 40 of 312 kept (solid), …". */
+export function forwardTracksText(
+  tracks: NonNullable<ForwardFacts['forward']>['tracks'] | undefined,
+): string {
+  if (!tracks) return '';
+  const kept = tracks.tracks.filter((t) => t.kept).length;
+  const rejected = tracks.tracks.length - kept;
+  return `Forward tracks drawn: ${kept} of ${tracks.keptTotal} kept launches (solid), ${rejected} of ${tracks.rejectedTotal} rejected (faint).`;
+}

@@ -292,6 +292,8 @@ describe.skipIf(!hasChromium())('the back-track view and the coverage warning in
     expect(await page.locator('#map-base path.forward-area').getAttribute('d')).toMatch(/^M/);
     expect(await page.locator('#map-base path.best-area').getAttribute('d')).toMatch(/^M/);
     const key = await page.locator('#map-key').textContent();
+    expect(key).toContain('forward check: track of a kept launch');
+    expect(key).toContain('forward check: track of a rejected launch');
     expect(key).toContain('forward check: launch cell kept');
     expect(key).toContain('forward check: best estimate (10 km)');
     expect(key).toContain('back-track: best estimate (10 km)');
@@ -327,6 +329,65 @@ describe.skipIf(!hasChromium())('the back-track view and the coverage warning in
       expect(centres.length, selector).toBeGreaterThan(0);
       for (const c of centres) expect(inside(c), `${selector} at ${c.x},${c.y}`).toBe(true);
     }
+    // The forward tracks: asked for, drawn one path each (kept solid over rejected faint), and
+    // counted in the panel.
+    expect(sent.forwardTracks).toEqual({ kept: 40, rejected: 40 });
+    const tracks = f.tracks as {
+      keptTotal: number;
+      rejectedTotal: number;
+      acceptSigmas: number;
+      matchFloorM: number;
+      tracks: { kept: boolean; lon: number[]; lat: number[]; altM: number[]; tSec: number[] }[];
+    };
+    expect(tracks.keptTotal).toBe(f.kept);
+    expect(tracks.rejectedTotal).toBe(f.run - f.kept);
+    const keptTracks = tracks.tracks.filter((t) => t.kept);
+    expect(keptTracks.length).toBe(Math.min(40, f.kept));
+    expect(keptTracks.length).toBeGreaterThan(0);
+    expect(tracks.tracks.length - keptTracks.length).toBe(Math.min(40, f.run - f.kept));
+    expect(await page.locator('#map-base path.forward-track').count()).toBe(tracks.tracks.length);
+    expect(await page.locator('#map-base path.forward-track.kept').count()).toBe(keptTracks.length);
+    expect(await page.locator('#backtrack-result .backtrack-forward-tracks').textContent()).toBe(
+      `Forward tracks drawn: ${keptTracks.length} of ${f.kept} kept launches (solid), ${tracks.tracks.length - keptTracks.length} of ${f.run - f.kept} rejected (faint).`,
+    );
+    // Each kept track passes the detection within the check's tolerance: acceptSigmas × σ, σ the
+    // match floor here (the detection was sent without position or time uncertainty), at the
+    // detection's time; 2 m more for the answer's rounding to 1e-5°.
+    const toleranceM = tracks.acceptSigmas * tracks.matchFloorM;
+    const detectionSec = Date.parse('2025-10-24T20:00:00Z') / 1000;
+    for (const t of keptTracks) {
+      const i = t.tSec.indexOf(detectionSec);
+      expect(i, 'a point at the detection time').toBeGreaterThan(0);
+      expect(sphere(25.4, 54.75, t.lon[i], t.lat[i]).km * 1000).toBeLessThanOrEqual(toleranceM + 2);
+      // Launched from inside the priors' window, before the detection.
+      expect(t.tSec[0]).toBeGreaterThanOrEqual(Date.parse('2025-10-24T14:00:00Z') / 1000);
+      expect(t.tSec[0]).toBeLessThan(detectionSec);
+    }
+    // And as drawn: each kept path comes within that tolerance of the detection's pin, in pixels
+    // at the map's scale (measured on the best-estimate circle, whose radius the answer gives).
+    await zoomSettled();
+    const circle = await rectOf('#map-base path.best-area');
+    const pxPerM = (circle.bottom - circle.top) / (2 * answer.areas[0].radiusKm * 1000);
+    const pin = await pinCentre('#map-overlay g.detection', 'D1');
+    const nearestPx = await page.locator('#map-base path.forward-track.kept').evaluateAll(
+      (paths, p) =>
+        paths.map((path) => {
+          const el = path as SVGPathElement;
+          const m = el.getScreenCTM()!;
+          const length = el.getTotalLength();
+          let best = Number.POSITIVE_INFINITY;
+          for (let s = 0; s <= 2000; s++) {
+            const q = el.getPointAtLength((length * s) / 2000).matrixTransform(m);
+            best = Math.min(best, Math.hypot(q.x - p.x, q.y - p.y));
+          }
+          return best;
+        }),
+      pin,
+    );
+    expect(nearestPx.length).toBe(keptTracks.length);
+    // 10 % for the conic map's scale across the view, 1.5 px for sampling the path.
+    for (const d of nearestPx) expect(d).toBeLessThanOrEqual(1.1 * toleranceM * pxPerM + 1.5);
+
     // Closer than the duty view: the 90 % region and the detection fill much of the map.
     const region = await rectOf('#map-base path.launch-region-90');
     expect(region.right - region.left).toBeGreaterThan(0.1 * (map.right - map.left));
@@ -373,6 +434,68 @@ describe.skipIf(!hasChromium())('the back-track view and the coverage warning in
       .poll(() => page.locator('#backtrack-result .backtrack-priors').textContent())
       .toContain("Priors used: launch area anywhere in the wind's area; launches from 2025-10-24 17:00 LT");
     expect(await page.locator('#backtrack-stale').isHidden()).toBe(true);
+  }, 180_000);
+
+  it('keeps every map overlay clear of the others after a run and a form change, at every size', async () => {
+    await page.selectOption('#template', 'default');
+    await expect.poll(() => page.locator('#wind').inputValue()).toBe('illustrative-border-night');
+    await page.click('#run');
+    await page.waitForFunction(
+      () => ['done', 'failed'].includes(document.querySelector('#status')?.getAttribute('data-state') ?? ''),
+      undefined,
+      { timeout: 120_000 },
+    );
+    expect(await page.locator('#status').getAttribute('data-state')).toBe('done');
+    // The form changed after the run: the stale note shows beside the illustrative-wind badge.
+    const float = await page.locator('#f-float').inputValue();
+    await page.fill('#f-float', String(Number(float) + 500));
+    const badge = page.locator('.map-top .illustrative-badge');
+    expect(await page.locator('#map-stale').isVisible()).toBe(true);
+    expect(await badge.isVisible()).toBe(true);
+    for (const [width, height] of SIZES) {
+      await page.setViewportSize({ width, height });
+      await page.evaluate(
+        () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+      );
+      // Every box drawn over the map, each one: the top's lines (badge, caption, warnings, stale
+      // note), the legends, the zoom buttons, the mode hint.
+      const boxes = await page
+        .locator('.map-top-row > *, .map-top > :not(.map-top-row), .map-legends, .map-controls, #mode-hint')
+        .evaluateAll((els) =>
+          els
+            .filter((e) => (e as HTMLElement).offsetParent !== null)
+            .map((e) => ({
+              name: e.id || e.className,
+              ...(e.getBoundingClientRect().toJSON() as {
+                left: number;
+                right: number;
+                top: number;
+                bottom: number;
+              }),
+            }))
+            .filter((r) => r.right > r.left && r.bottom > r.top),
+        );
+      const names = boxes.map((b) => b.name);
+      expect(names, `${width}×${height}`).toContain('map-stale');
+      expect(names, `${width}×${height}`).toContain('illustrative-badge');
+      for (const [i, a] of boxes.entries())
+        for (const b of boxes.slice(i + 1))
+          expect(
+            a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom,
+            `${width}×${height}: ${a.name} ${JSON.stringify(a)} overlaps ${b.name} ${JSON.stringify(b)}`,
+          ).toBe(false);
+      // The badge is a warning: whole, inside the map and the window.
+      const map = await rectOf('#map-wrap');
+      const r = await rectOf('.map-top .illustrative-badge');
+      expect(r.left).toBeGreaterThanOrEqual(map.left);
+      expect(r.top).toBeGreaterThanOrEqual(map.top);
+      expect(r.right).toBeLessThanOrEqual(Math.min(map.right, width));
+      expect(r.bottom).toBeLessThanOrEqual(Math.min(map.bottom, height));
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shots('overlays-stale');
+    await page.fill('#f-float', float);
+    expect(await page.locator('#map-stale').isHidden()).toBe(true);
   }, 180_000);
 
   it('has no axe-core violations after the run and the back-track', async () => {

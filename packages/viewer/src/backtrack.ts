@@ -12,8 +12,9 @@
  *     cross-check and its agreement, and the warnings.
  *
  * Drawn as the regions holding 50 % and 90 % of the posterior, the most likely cells numbered, the
- * forward check's cells (diamonds) and best area (dashed circle); the map then fits the answer and
- * the detections. `wind` is the wind chosen in the scenario form, as a scenario's `wind`
+ * forward check's cells (diamonds), best area (dashed circle) and a sample of its forward tracks
+ * (asked for with `forwardTracks`: kept launches solid, rejected ones faint, under the detections);
+ * the map then fits the answer and the detections. `wind` is the wind chosen in the scenario form, as a scenario's `wind`
  * (`{ type: 'file', paths: ['wind:<id>'] }`): a back-track needs one.
  */
 import type { backtrackSummary } from '@balloon-sim/sim-core';
@@ -23,8 +24,10 @@ import { ApiError, type Issue, postJson } from './api.js';
 import {
   boxOutline,
   distanceBearingText,
+  FORWARD_TRACKS_ASKED,
   fitTransform,
   forwardText,
+  forwardTracksText,
   launchWindowFor,
   localWithUtc,
   massBox,
@@ -63,6 +66,8 @@ export class Backtrack {
   private answeredFor: string | null = null;
   private readonly region: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly areasLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+  /** The forward check's tracks: under the areas' circles and every pin (the detections). */
+  private readonly tracksLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly pinsLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
   /** The zoom the last fit chose (fitAnswer), to tell whether the officer has moved the map since. */
   private fittedTo: d3.ZoomTransform | null = null;
@@ -85,6 +90,11 @@ export class Backtrack {
   ) {
     this.region = region;
     this.areasLayer = options.areasLayer;
+    const areas = options.areasLayer.node()!;
+    this.tracksLayer = d3
+      .select(areas.parentNode as SVGGElement)
+      .insert<SVGGElement>('g', () => areas)
+      .attr('class', 'forward-tracks');
     this.pinsLayer = view.pins.append('g').attr('class', 'backtrack');
     view.on('resize', () => {
       this.drawAnswer();
@@ -256,6 +266,8 @@ export class Backtrack {
       maxFloatHours,
       wind: this.options.wind(),
       ...priors,
+      // A bounded sample of the forward check's tracks, to draw (FORWARD_TRACKS_ASKED: tens of kB).
+      forwardTracks: FORWARD_TRACKS_ASKED,
     };
     const asked = this.request();
     const from = { detection: { ...first }, label: this.firstDetection()!.label };
@@ -412,6 +424,21 @@ export class Backtrack {
         return g;
       });
     this.view.placePins(this.pinsLayer.selectAll<SVGGElement, Pin>('g.forward-cell'));
+    // The forward tracks, rejected ones first so that the kept ones lie over them.
+    const tracks = [...(forward?.tracks?.tracks ?? [])].sort((a, b) => Number(a.kept) - Number(b.kept));
+    this.tracksLayer
+      .selectAll<SVGPathElement, (typeof tracks)[number]>('path')
+      .data(tracks)
+      .join('path')
+      .attr('class', (t) => `forward-track ${t.kept ? 'kept' : 'rejected'}`)
+      .attr(
+        'd',
+        (t) =>
+          this.view.path({
+            type: 'LineString',
+            coordinates: t.lon.map((lon, i) => [lon, t.lat[i]]),
+          }) ?? '',
+      );
     // The best estimates' areas: the back-track's (solid) and the forward check's (dashed).
     const circles = [
       { area: this.answer?.areas[0], className: 'best-area' },
@@ -509,6 +536,8 @@ export class Backtrack {
       out.push(list);
     }
     out.push(p(forwardText(answer), 'backtrack-forward'));
+    const drawn = forwardTracksText(answer.forward?.tracks);
+    if (drawn) out.push(p(drawn, 'backtrack-forward-tracks'));
     return out;
   }
 
@@ -546,7 +575,7 @@ function overMap(): Padding {
   const map = $('map-wrap').getBoundingClientRect();
   const margin = 24;
   let top = 0;
-  for (const el of document.querySelectorAll<HTMLElement>('.map-top > *, #map-stale'))
+  for (const el of document.querySelectorAll<HTMLElement>('.map-top > *'))
     if (!el.hidden && el.offsetParent !== null)
       top = Math.max(top, el.getBoundingClientRect().bottom - map.top);
   const legends = document.querySelector<HTMLElement>('.map-legends')?.getBoundingClientRect();

@@ -96,18 +96,30 @@ function syncHeadsCanvas(): void {
 syncHeadsCanvas();
 view.on('resize', syncHeadsCanvas);
 
-/** One redraw per animation frame, however many frames or zoom events arrive in between. */
+/**
+ * One redraw per animation frame, however many frames or zoom events arrive in between. While a
+ * zoom or pan gesture lasts, the tracks and the probability map draw quickly (a scaled bitmap,
+ * tracks.ts, frequency.ts); at its end, in full.
+ */
 let drawQueued = false;
+let gesture = false;
 function drawSoon(): void {
   if (drawQueued) return;
   drawQueued = true;
   requestAnimationFrame(() => {
     drawQueued = false;
-    tracks.draw();
-    frequency.draw();
+    tracks.draw({ quick: gesture });
+    frequency.draw({ quick: gesture });
   });
 }
-view.on('zoom', drawSoon);
+view.on('zoom', () => {
+  gesture = true;
+  drawSoon();
+});
+view.on('zoomend', () => {
+  gesture = false;
+  drawSoon();
+});
 view.on('resize', () => {
   tracks.reproject();
   drawSoon();
