@@ -2,24 +2,12 @@
  * The colour key of tracks coloured by forecast member (issue 14): which wind each trajectory flew,
  * so a reader sees whether the members of one forecast go one way and another's another. Set 3's
  * light colours read on the dark map and differ from the launch sites' Tableau 10; beyond twelve
- * forecast members they repeat (the legend says so).
+ * forecast members they repeat (the legend says so). Only d3 here: tracks.ts imports it, and its
+ * page test loads it alone (each member's class is forecast-members.ts' forecastColourClasses).
  */
-import { type MemberLayout, memberForecastOf } from '@balloon-sim/sim-core/protocol';
 import * as d3 from 'd3';
 
 export const FORECAST_COLOURS: readonly string[] = d3.schemeSet3;
-
-/** Each member's colour class (index into FORECAST_COLOURS) by its forecast member; all 0 for one wind. */
-export function forecastColourClasses(
-  layout: MemberLayout | null | undefined,
-  members: number,
-): Uint8Array<ArrayBuffer> {
-  const classes = new Uint8Array(members);
-  if (!layout?.forecastMembers) return classes;
-  for (let i = 0; i < members; i++)
-    classes[i] = Math.max(0, memberForecastOf(layout, i)) % FORECAST_COLOURS.length;
-  return classes;
-}
 
 /** The legend's rows: a swatch and label per forecast member, and a note when colours repeat. */
 export function forecastLegendRows(labels: readonly string[]): { colour: string; text: string }[] {

@@ -7,6 +7,8 @@
  * the weather; a narrow one with a spread P, in the launch.
  */
 import type { ForecastSummary, ForecastZoneSpread, RunSummary } from '@balloon-sim/sim-core';
+import { type MemberLayout, memberForecastOf } from '@balloon-sim/sim-core/protocol';
+import { FORECAST_COLOURS } from './forecast-colours.js';
 
 /** "67 %", "0.4 %", as results.ts and the command line print them. */
 const percent = (p: number) => `${(100 * p).toFixed(p > 0 && p < 0.01 ? 1 : 0)} %`;
@@ -125,4 +127,16 @@ export function showForecastSpread(summary: RunSummary): void {
 export function clearForecastSpread(): void {
   document.getElementById(FORECAST_HEAD)?.remove();
   document.getElementById(MEMBER_TABLE)?.remove();
+}
+
+/** Each member's colour class (index into FORECAST_COLOURS) by its forecast member; all 0 for one wind. */
+export function forecastColourClasses(
+  layout: MemberLayout | null | undefined,
+  members: number,
+): Uint8Array<ArrayBuffer> {
+  const classes = new Uint8Array(members);
+  if (!layout?.forecastMembers) return classes;
+  for (let i = 0; i < members; i++)
+    classes[i] = Math.max(0, memberForecastOf(layout, i)) % FORECAST_COLOURS.length;
+  return classes;
 }

@@ -13,7 +13,7 @@ import { BaseMap } from './basemap.js';
 import { drawDensity } from './contours.js';
 import { mirrorCoverageWarning } from './coverage-warning.js';
 import { exportRun, type RunRecord } from './export.js';
-import { forecastColourClasses } from './forecast-colours.js';
+import { forecastColourClasses } from './forecast-members.js';
 import { ScenarioForm } from './form.js';
 import { FrequencyLayer, frequencyLegend, trajectoryFrequency } from './frequency.js';
 import { type GpuAvailability, GpuFallback, probeGpu, runOnGpu } from './gpu-run.js';
