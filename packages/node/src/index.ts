@@ -67,5 +67,6 @@ export {
   tonightMembersPerLaunch,
   tonightOf,
 } from './tonight.js';
+export { relocateWindSourceFiles, type WindSourceFile, windSourceFiles } from './wind-files.js';
 export { defaultWorkers, type ParallelRunOptions, runInWorkers, WorkerPool } from './workers/pool.js';
 export type { BacktrackRequest, BacktrackSummary } from './workers/protocol.js';

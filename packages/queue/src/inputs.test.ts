@@ -28,6 +28,8 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
   let dir: string;
   let scenario: string;
   let windPath: string;
+  let ensembleScenario: string;
+  let secondWindPath: string;
   const running: RunningQueueCli[] = [];
   const start = (args: string[], env = process.env) => {
     const r = startQueueCli(args, undefined, env);
@@ -52,6 +54,27 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
     base.launch.sites = base.launch.sites.slice(0, 2);
     scenario = join(dir, 'here', 'scenario.json');
     writeFileSync(scenario, JSON.stringify(base));
+    // A second wind of other bytes: the first with every u component turned, so the members differ.
+    const turned = JSON.parse(wind);
+    turned.description = `${turned.description} (u turned)`;
+    turned.u = turned.u.map((x: number) => -x);
+    secondWindPath = join(dir, 'here', 'wind-second.json');
+    writeFileSync(secondWindPath, JSON.stringify(turned));
+    ensembleScenario = join(dir, 'here', 'ensemble.json');
+    writeFileSync(
+      ensembleScenario,
+      JSON.stringify({
+        ...base,
+        wind: {
+          type: 'ensemble',
+          members: [
+            { type: 'file', paths: ['wind.json'] },
+            { type: 'file', paths: ['wind-second.json'] },
+          ],
+          weights: [1, 1],
+        },
+      }),
+    );
     redis = await startRedis();
   }, TEST_TIMEOUT_MS);
 
@@ -125,6 +148,94 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
       expect(readFileSync(join(dir, 'cache', ours, 'wind.json'), 'utf8')).toBe(
         readFileSync(windPath, 'utf8'),
       );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'with --ship-inputs, the files of an ensemble’s members reach a worker without them: the one machine’s table',
+    async () => {
+      const fixedTime = { ...process.env, SOURCE_DATE_EPOCH: '1761328800' };
+      const local = cli(['sweep', ensembleScenario, '--workers', '1', '--format', 'json'], {
+        env: fixedTime,
+      });
+      expect(local.code, local.stderr).toBe(0);
+      // The two members differ (one wind's u turned): a worker reading one file twice would not match.
+      expect(JSON.parse(local.stdout).provenance.forecastMembers).toHaveLength(2);
+      start([
+        'worker',
+        '--redis',
+        redis.url,
+        '--queue',
+        'ship-ensemble',
+        '--threads',
+        '1',
+        '--path-map',
+        `${join(dir, 'here')}=${join(dir, 'empty')}`,
+        '--cache',
+        join(dir, 'cache-ensemble'),
+      ]);
+      const sweep = start(
+        [
+          'sweep',
+          ensembleScenario,
+          '--redis',
+          redis.url,
+          '--queue',
+          'ship-ensemble',
+          '--jobs',
+          '2',
+          '--ship-inputs',
+          '--format',
+          'json',
+        ],
+        fixedTime,
+      );
+      expect((await sweep.exited).code, sweep.stderr()).toBe(0);
+      expect(sweep.stdout()).toBe(local.stdout);
+      for (const [path, name] of [
+        [windPath, 'wind.json'],
+        [secondWindPath, 'wind-second.json'],
+      ]) {
+        const sha = (await fileSha256(path)).sha256;
+        expect(readFileSync(join(dir, 'cache-ensemble', sha, name), 'utf8')).toBe(readFileSync(path, 'utf8'));
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'through --path-map, a worker reads an ensemble member’s file at its own path: a differing one is refused by name',
+    async () => {
+      const here = join(dir, 'here');
+      // "other" holds wind.json with other bytes and no wind-second.json.
+      start([
+        'worker',
+        '--redis',
+        redis.url,
+        '--queue',
+        'differ-ensemble',
+        '--threads',
+        '1',
+        '--name',
+        'odd',
+        '--path-map',
+        `${here}=${join(dir, 'other')}`,
+      ]);
+      const sweep = start([
+        'sweep',
+        ensembleScenario,
+        '--redis',
+        redis.url,
+        '--queue',
+        'differ-ensemble',
+        '--jobs',
+        '2',
+      ]);
+      const { code } = await sweep.exited;
+      expect(code, sweep.stderr()).toBe(2);
+      expect(sweep.stderr()).toMatch('worker odd refuses the job: wind.members[0].paths[0]');
+      expect(sweep.stderr()).toMatch((await fileSha256(join(dir, 'other', 'wind.json'))).sha256);
     },
     TEST_TIMEOUT_MS,
   );

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { BUNDLED_GEOGRAPHY_DIR } from '@balloon-sim/node';
+import { BUNDLED_GEOGRAPHY_DIR, relocateWindSourceFiles, windSourceFiles } from '@balloon-sim/node';
 import type { Scenario } from '@balloon-sim/sim-core';
 import { InputError } from '@balloon-sim/sim-core';
 import type { Redis } from 'ioredis';
@@ -92,12 +92,15 @@ export function geographySha256(): Promise<string> {
   return geographyHash;
 }
 
-/** The files a scenario reads (wind files, zone files), absolute, each with where the scenario names it. */
+/**
+ * The files a scenario reads (wind files, those of an ensemble's members among them; zone files),
+ * absolute, each with where the scenario names it.
+ */
 export function scenarioFiles(scenario: Scenario, baseDir: string): { ref: string; path: string }[] {
-  const files: { ref: string; path: string }[] = [];
-  if (scenario.wind.type === 'file')
-    for (const [k, p] of scenario.wind.paths.entries())
-      files.push({ ref: `wind.paths[${k}]`, path: resolve(baseDir, p) });
+  const files = windSourceFiles(scenario.wind).map(({ ref, path }) => ({
+    ref,
+    path: resolve(baseDir, path),
+  }));
   for (const [k, p] of (scenario.zones?.files ?? []).entries())
     files.push({ ref: `zones.files[${k}]`, path: resolve(baseDir, p) });
   if (scenario.launch.area?.file)
@@ -247,11 +250,7 @@ export async function localScenario(
   const local = new Map<string, string>();
   for (const file of inputs.files) local.set(file.ref, await localFile(file, inputs.shipped, files));
   const at = (ref: string, original: string) => local.get(ref) ?? original;
-  let out = scenario;
-  if (out.wind.type === 'file') {
-    const wind = out.wind;
-    out = { ...out, wind: { ...wind, paths: wind.paths.map((p, k) => at(`wind.paths[${k}]`, p)) } };
-  }
+  let out: Scenario = { ...scenario, wind: relocateWindSourceFiles(scenario.wind, at) };
   if (out.zones?.files)
     out = {
       ...out,

@@ -30,6 +30,12 @@ function setNumber(id: string, value: number | undefined, scale = 1): void {
 
 export class ScenarioForm {
   private template: Scenario | null = null;
+  /**
+   * A link's wind that is no bundled wind's source as it stands (a grid offset, forecast members, an
+   * ensemble of bundled winds), kept while the wind list still shows the wind chosen with it: the
+   * run is the link's, not its plain bundled wind's.
+   */
+  private keptWind: { source: Scenario['wind']; whileWindId: string } | null = null;
   private winds: WindListItem[] = [];
 
   constructor(private readonly sites: SiteStore) {
@@ -81,9 +87,15 @@ export class ScenarioForm {
     return this.winds.find((w) => w.id === this.windId)?.source;
   }
 
+  /** Keeps a link's wind that the wind list does not hold (see keptWind), until another wind is chosen. */
+  keepWind(source: Scenario['wind']): void {
+    this.keptWind = { source, whileWindId: this.windId };
+  }
+
   /** Fills the form from a bundled scenario (`id` picks its wind in the list). */
   load(doc: Scenario, id: string): void {
     this.template = doc;
+    this.keptWind = null;
     const wind = this.winds.find((w) => w.scenarios.includes(id));
     if (wind) $<HTMLSelectElement>('wind').value = wind.id;
     const launch = doc.launch;
@@ -172,7 +184,11 @@ export class ScenarioForm {
     return {
       scenario: {
         ...rest,
-        ...(wind ? { wind: wind.source as Scenario['wind'] } : {}),
+        ...(this.keptWind && this.keptWind.whileWindId === this.windId
+          ? { wind: this.keptWind.source }
+          : wind
+            ? { wind: wind.source as Scenario['wind'] }
+            : {}),
         launch,
         flight,
         solver: { ...base.solver, durationSec: Math.round((hours ?? 8) * 3600) },

@@ -41,6 +41,34 @@ describe('the run header', () => {
     );
   });
 
+  it('names the forecast members from the provenance: labels, and weights when they differ', () => {
+    const wind = { illustrative: false, referenceTimes: [], steps: [] };
+    const two = [
+      { label: '0: gfs 2026120412', weight: 2, perLaunch: 6 },
+      { label: '1: icon-eu 2026120412', weight: 1, perLaunch: 3 },
+    ];
+    const withMembers = (forecastMembers: typeof two) =>
+      runHeaderText(
+        facts({
+          scenario: { name: 'Tonight', wind: { type: 'ensemble' }, ensemble: { seed: 7 } },
+          summary: { ...facts().summary!, provenance: { wind, forecastMembers } },
+        }),
+      );
+    expect(withMembers(two)[2]).toBe(
+      'Forecast members: 2: 0: gfs 2026120412 (weight 2, 6 per launch), 1: icon-eu 2026120412 (weight 1, 3 per launch)',
+    );
+    // 27 grid-offset members of equal weight: the first four by name, the count of the rest.
+    const offsets = Array.from({ length: 27 }, (_, k) => ({ label: `offset ${k}`, weight: 1, perLaunch: 2 }));
+    expect(withMembers(offsets)[2]).toBe(
+      `Forecast members: 27 (equal weights): ${offsets
+        .slice(0, 4)
+        .map((m) => m.label)
+        .join(', ')}, and 23 more`,
+    );
+    // One wind: no such line.
+    expect(withMembers([two[0]])).toHaveLength(4);
+  });
+
   it('adds the forecast model, centre, cycle and lead times from the summary’s provenance', () => {
     const run = facts();
     run.summary = {

@@ -3,7 +3,7 @@
  * The page's header: a clock in UTC and Vilnius local time (time.ts), and (runHeader) the line
  * that says which run every result on screen comes from.
  */
-import type { RunSummary, WindProvenance } from '@balloon-sim/sim-core';
+import type { ForecastMemberProvenance, RunSummary, WindProvenance } from '@balloon-sim/sim-core';
 import type * as d3 from 'd3';
 import type { MapView } from './map.js';
 import { clock, headerClock } from './time.js';
@@ -24,6 +24,32 @@ const ANALYTIC_WINDS = new Set(['uniform', 'shear', 'rotation', 'oscillating', '
 /** What the header reads of the core's provenance: the wind's producer, run and steps. */
 export interface RunProvenance {
   wind: Pick<WindProvenance, 'illustrative' | 'producer' | 'referenceTimes' | 'steps'>;
+  /** A wind of several forecast members: each one's label and weight (absent for one wind). */
+  forecastMembers?: readonly Pick<ForecastMemberProvenance, 'label' | 'weight' | 'perLaunch'>[];
+}
+
+const FORECAST_MEMBERS_LEAD = 'Forecast members: ';
+
+/** Forecast members named in the header at most; the member table below the zones lists them all. */
+const HEADER_FORECAST_MEMBERS = 4;
+
+/**
+ * "Forecast members: 2 (equal weights): a, b" or "…: a (weight 2, 6 per launch), b (weight 1, 3 per
+ * launch)": which winds the members flew, so a reader of the spread knows what it spans.
+ */
+export function forecastMembersText(
+  members: readonly Pick<ForecastMemberProvenance, 'label' | 'weight' | 'perLaunch'>[],
+): string {
+  const equal = members.every((m) => m.weight === members[0].weight);
+  const shown = members
+    .slice(0, HEADER_FORECAST_MEMBERS)
+    .map((m) =>
+      equal ? m.label : `${m.label} (weight ${+m.weight.toPrecision(4)}, ${m.perLaunch} per launch)`,
+    );
+  const more = members.length - shown.length;
+  return `${FORECAST_MEMBERS_LEAD}${members.length}${equal ? ' (equal weights)' : ''}: ${shown.join(', ')}${
+    more > 0 ? `, and ${more} more` : ''
+  }`;
 }
 
 /** Members whose wind ran out (the summary's coverage object). */
@@ -101,9 +127,11 @@ export function runHeaderText(run: RunFacts): string[] {
         .join(', ')
     : '';
   const seed = run.scenario.ensemble?.seed;
+  const forecastMembers = run.summary?.provenance?.forecastMembers;
   return [
     `Scenario: ${run.summary?.name ?? run.scenario.name ?? 'unnamed'}`,
     `Wind: ${windName(run)}${forecastText ? ` — ${forecastText}` : ''}`,
+    ...(forecastMembers && forecastMembers.length > 1 ? [forecastMembersText(forecastMembers)] : []),
     `${run.members.toLocaleString('en')} members, seed ${seed ?? 'none (random)'}`,
     `Run at ${run.acceptedMs === null ? '–' : clockText(new Date(run.acceptedMs).toISOString())}${
       run.computedOn ? `, computed on ${run.computedOn}` : ''
@@ -146,7 +174,12 @@ export function showRunHeader(run: RunFacts | null): void {
     }),
   );
   results.hidden = false;
-  mapCaption.textContent = lines.join(' · ');
+  // On the map, where room is short, the forecast members by their count alone.
+  mapCaption.textContent = lines
+    .map((line) =>
+      line.startsWith(FORECAST_MEMBERS_LEAD) ? line.replace(/^(Forecast members: \d+).*$/, '$1') : line,
+    )
+    .join(' · ');
   mapCaption.hidden = false;
   const madeUp = isMadeUpWind(run);
   for (const badge of badges) badge.hidden = !madeUp;

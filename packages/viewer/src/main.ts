@@ -13,6 +13,7 @@ import { BaseMap } from './basemap.js';
 import { drawDensity } from './contours.js';
 import { mirrorCoverageWarning } from './coverage-warning.js';
 import { exportRun, type RunRecord } from './export.js';
+import { forecastColourClasses } from './forecast-members.js';
 import { ScenarioForm } from './form.js';
 import { FrequencyLayer, frequencyLegend, trajectoryFrequency } from './frequency.js';
 import { type GpuAvailability, GpuFallback, probeGpu, runOnGpu } from './gpu-run.js';
@@ -268,6 +269,8 @@ const handler: StreamHandler = {
     run.tracks.accepted(info);
     const siteOf = Uint32Array.from({ length: info.members }, (_, i) => memberSiteOf(info.layout, i));
     tracks.reset(info.members, siteOf);
+    tracks.setForecastClasses(forecastColourClasses(info.layout, info.members));
+    showForecastColouring(Boolean(info.layout.forecastMembers && info.layout.forecastMembers.length > 1));
     run.launchTSec = new Float64Array(info.members).fill(Number.NaN);
     setStatus(
       info.queued ? 'queued' : 'running',
@@ -494,7 +497,20 @@ function updateTrackLegend(): void {
     $('track-legend'),
     tracks.mode,
     run?.layout?.sites.map((s) => s.id) ?? sites.sites.map((s) => s.id),
+    run?.layout?.forecastMembers?.map((m) => m.label) ?? [],
   );
+}
+
+/** Offers colouring by forecast member only for a run of several; back to altitude when it goes. */
+function showForecastColouring(offered: boolean): void {
+  const choice = $<HTMLInputElement>('colour-forecast');
+  choice.hidden = !offered;
+  $('colour-forecast-label').hidden = !offered;
+  if (!offered && choice.checked) {
+    choice.checked = false;
+    $<HTMLInputElement>('colour-alt').checked = true;
+    tracks.mode = 'altitude';
+  }
 }
 
 // ---- hover: a track's member, or the zones under the pointer ----
@@ -574,6 +590,8 @@ async function start(): Promise<void> {
       form.load(shared.scenario, shared.template);
       const windOf = winds.find((w) => JSON.stringify(w.source) === JSON.stringify(shared.scenario.wind));
       if (windOf) $<HTMLSelectElement>('wind').value = windOf.id;
+      // A wind no bundled one is (a grid offset, forecast members, an ensemble): run the link's own.
+      else form.keepWind(shared.scenario.wind);
       markStale();
       await showWind();
     } else if (initial) {

@@ -8,6 +8,7 @@
  */
 import type { RunSummary } from '@balloon-sim/sim-core';
 import { zoneLimits } from './basemap.js';
+import { clearForecastSpread, showForecastSpread } from './forecast-members.js';
 import { clockOn } from './time.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -44,6 +45,7 @@ export function clearResults(): void {
   $('results-empty').textContent = 'Running: the zone table comes when the run ends.';
   $('results-body').hidden = true;
   $('zone-table').querySelector('tbody')!.replaceChildren();
+  clearForecastSpread();
 }
 
 export function showResults(summary: RunSummary): void {
@@ -109,6 +111,8 @@ export function showResults(summary: RunSummary): void {
   $('zone-table')
     .querySelector('tbody')!
     .replaceChildren(...rows);
+  // A wind of several forecast members: their spread per zone, and each one's answers.
+  showForecastSpread(summary);
 
   const l = summary.landings;
   const inHome =

@@ -27,6 +27,7 @@
  * so they give the same pixels (tracks.browser.test.ts).
  */
 import { ALTITUDE_COLOURS, altitudeClass, SITE_COLOURS } from './colours.js';
+import { FORECAST_COLOURS } from './forecast-colours.js';
 import { clearBox, emptyBox, fillSquare, type PixelBox, rgbOf } from './heads.js';
 
 /** What the renderer needs of the map: the base projection, the zoom, the device pixel ratio. */
@@ -36,7 +37,7 @@ export interface TrackView {
   readonly pixelRatio: number;
 }
 
-export type ColourMode = 'altitude' | 'site';
+export type ColourMode = 'altitude' | 'site' | 'forecast';
 
 interface TrackFrame {
   tSec: number;
@@ -90,6 +91,8 @@ export class TrackLayer {
   highlight = -1;
   private frames: TrackFrame[] = [];
   private siteClass = new Uint8Array(0);
+  /** Colour class per member by its forecast member (forecast-colours.ts); all 0 for one wind. */
+  private forecastClass = new Uint8Array(0);
   /** Markers in time order, with their base-projection position. */
   private markers: (Marker & { x: number; y: number })[] = [];
   private trailsState: TrailsState | null = null;
@@ -122,6 +125,21 @@ export class TrackLayer {
     this.trailsState = null;
     this.siteClass = new Uint8Array(members);
     for (let i = 0; i < members; i++) this.siteClass[i] = memberSite[i] % SITE_COLOURS.length;
+    this.forecastClass = new Uint8Array(members);
+  }
+
+  /** Each member's colour class when coloured by forecast member (forecastColourClasses), after reset. */
+  setForecastClasses(classes: Uint8Array<ArrayBuffer>): void {
+    this.forecastClass = classes;
+    this.trailsState = null;
+    for (const frame of this.frames) if (frame) frame.segments.forecast = null;
+  }
+
+  /** The colour key of the current mode: the colours, and each member's class (null: by altitude). */
+  private colourKey(): { colours: readonly string[]; perMember: Uint8Array | null } {
+    if (this.mode === 'site') return { colours: SITE_COLOURS, perMember: this.siteClass };
+    if (this.mode === 'forecast') return { colours: FORECAST_COLOURS, perMember: this.forecastClass };
+    return { colours: ALTITUDE_COLOURS, perMember: null };
   }
 
   /** Frames received (the highest index + 1). */
@@ -140,7 +158,7 @@ export class TrackLayer {
       positions,
       xy: new Float32Array(2 * n),
       altClass: new Uint8Array(n),
-      segments: { altitude: null, site: null },
+      segments: { altitude: null, site: null, forecast: null },
       markers: null,
     };
     this.project(frame);
@@ -167,7 +185,7 @@ export class TrackLayer {
     for (const frame of this.frames) {
       if (!frame) continue;
       this.project(frame);
-      frame.segments = { altitude: null, site: null };
+      frame.segments = { altitude: null, site: null, forecast: null };
       frame.markers = null;
     }
     for (const m of this.markers) {
@@ -346,7 +364,7 @@ export class TrackLayer {
     // Many members overlap: translucent lines show where they crowd.
     const n = this.members;
     const alpha = n > 2000 ? 0.25 : n > 300 ? 0.4 : 0.75;
-    const colours = this.mode === 'altitude' ? ALTITUDE_COLOURS : SITE_COLOURS;
+    const { colours } = this.colourKey();
     for (let f = from; f <= last; f++) {
       const paths = this.segmentsOf(f);
       ctx.globalAlpha = alpha;
@@ -412,15 +430,15 @@ export class TrackLayer {
     this.headsBox = box;
     const frame = this.frames[last];
     if (frame && this.members > 0) {
-      const bySite = this.mode === 'site';
-      const colours = (bySite ? SITE_COLOURS : ALTITUDE_COLOURS).map(rgbOf);
+      const key = this.colourKey();
+      const colours = key.colours.map(rgbOf);
       // Current positions: squares of 2.6 CSS pixels written into the buffer (heads.ts), colour
       // class by colour class, the order in which one path per colour was filled before.
       const t = this.view.transform;
       const ratio = this.view.pixelRatio;
       const side = 2.6 * ratio;
       const { xy, altClass } = frame;
-      const classes = bySite ? this.siteClass : altClass;
+      const classes = key.perMember ?? altClass;
       for (let c = 0; c < colours.length; c++) {
         const rgb = colours[c];
         for (let m = 0; m < this.members; m++) {
@@ -476,15 +494,15 @@ export class TrackLayer {
     if (!frame || !before) return [];
     const cached = frame.segments[this.mode];
     if (cached) return cached;
-    const bySite = this.mode === 'site';
-    const paths: (Path2D | null)[] = (bySite ? SITE_COLOURS : ALTITUDE_COLOURS).map(() => null);
+    const { colours, perMember } = this.colourKey();
+    const paths: (Path2D | null)[] = colours.map(() => null);
     const a = before.xy;
     const b = frame.xy;
     for (let m = 0; m < this.members; m++) {
       const x0 = a[2 * m];
       const x1 = b[2 * m];
       if (Number.isNaN(x0) || Number.isNaN(x1)) continue;
-      const c = bySite ? this.siteClass[m] : frame.altClass[m];
+      const c = perMember ? perMember[m] : frame.altClass[m];
       let path = paths[c];
       if (!path) {
         path = new Path2D();
