@@ -260,43 +260,52 @@ export class Catalog {
   }
 
   /**
+   * A wind source with its files made absolute and confined (`wind:<id>` standing for a bundled
+   * wind's files), and no forecast store named: the members of an ensemble are confined the same
+   * way, each refusal naming its own path (`wind.members[1].paths[0]`).
+   */
+  private async confineWind(source: WindSource, field: string): Promise<WindSource> {
+    if (source.type === 'ensemble') {
+      const members = await Promise.all(
+        source.members.map((member, k) => this.confineWind(member, `${field}.members[${k}]`)),
+      );
+      return { ...source, members: members as typeof source.members };
+    }
+    // A client may not point the server at a folder of its choosing: the server reads its own store.
+    if (source.type === 'forecast' && source.store !== undefined)
+      throw new ScenarioError([
+        {
+          path: `${field}.store`,
+          message:
+            'a scenario sent to the server cannot name a forecast store: the server reads its own ($BALLOON_SIM_FORECAST_STORE or its user cache)',
+          value: source.store,
+        },
+      ]);
+    if (source.type !== 'file') return source;
+    const named = source.paths.find((p) => p.startsWith(WIND_ID_PREFIX));
+    if (named === undefined) {
+      const paths = await Promise.all(source.paths.map((p, i) => this.confine(p, `${field}.paths[${i}]`)));
+      return { ...source, paths };
+    }
+    const bundled = await this.wind(named.slice(WIND_ID_PREFIX.length));
+    if (!bundled || source.paths.length !== 1)
+      throw new ScenarioError([
+        {
+          path: `${field}.paths`,
+          message: `"${WIND_ID_PREFIX}<id>" must be the only path and name a bundled wind (GET /api/winds)`,
+          value: source.paths,
+        },
+      ]);
+    const levelType = source.levelType ?? bundled.levelType;
+    return { ...source, paths: bundled.files, ...(levelType ? { levelType } : {}) };
+  }
+
+  /**
    * A client's scenario with every path it names (wind files, zone files, launch area) made absolute
    * and confined to the bundled folders; `wind:<id>` stands for a bundled wind's files.
    */
   async confineScenario(scenario: Scenario): Promise<Scenario> {
-    let wind = scenario.wind;
-    if (wind.type === 'file') {
-      const source = wind;
-      const named = source.paths.find((p) => p.startsWith(WIND_ID_PREFIX));
-      let paths: string[];
-      let levelType = source.levelType;
-      if (named !== undefined) {
-        const bundled = await this.wind(named.slice(WIND_ID_PREFIX.length));
-        if (!bundled || source.paths.length !== 1)
-          throw new ScenarioError([
-            {
-              path: 'wind.paths',
-              message: `"${WIND_ID_PREFIX}<id>" must be the only path and name a bundled wind (GET /api/winds)`,
-              value: source.paths,
-            },
-          ]);
-        paths = bundled.files;
-        levelType ??= bundled.levelType;
-      } else {
-        paths = await Promise.all(source.paths.map((p, i) => this.confine(p, `wind.paths[${i}]`)));
-      }
-      wind = { ...source, paths, ...(levelType ? { levelType } : {}) };
-    }
-    // A client may not point the server at a folder of its choosing: the server reads its own store.
-    if (wind.type === 'forecast' && wind.store !== undefined)
-      throw new ScenarioError([
-        {
-          path: 'wind.store',
-          message:
-            'a scenario sent to the server cannot name a forecast store: the server reads its own ($BALLOON_SIM_FORECAST_STORE or its user cache)',
-          value: wind.store,
-        },
-      ]);
+    const wind = await this.confineWind(scenario.wind, 'wind');
     const zones = scenario.zones?.files
       ? {
           ...scenario.zones,

@@ -101,6 +101,31 @@ describe('hostile HTTP requests get a 4xx with the reason', () => {
       ['wind.paths', { wind: { type: 'file', paths: ['wind:../../etc/passwd'] } }],
       ['zones.files[0]', { zones: { files: ['/etc/hosts'] } }],
       ['wind.store', { wind: { type: 'forecast', model: 'gfs', cycle: 'latest', store: '/etc' } }],
+      // The members of an ensemble are confined as a plain wind is.
+      [
+        'wind.members[1].paths[0]',
+        {
+          wind: {
+            type: 'ensemble',
+            members: [
+              { type: 'file', paths: ['wind:illustrative-border-night'] },
+              { type: 'file', paths: ['/etc/passwd'] },
+            ],
+          },
+        },
+      ],
+      [
+        'wind.members[0].store',
+        {
+          wind: {
+            type: 'ensemble',
+            members: [
+              { type: 'forecast', model: 'gfs', cycle: 'latest', store: '/etc' },
+              { type: 'file', paths: ['wind:illustrative-border-night'] },
+            ],
+          },
+        },
+      ],
       [
         'launch.area.file',
         { launch: { area: { file: '../../../../etc/passwd', points: 3 }, times: scenario().launch.times } },
