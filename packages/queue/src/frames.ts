@@ -28,7 +28,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * the reader (the server that streams the run to its client) deletes what it has read, and this
  * writer waits while the stream is full. Frames wait in this process meanwhile; the worker threads
  * are not held back, as they are not by the local pool either (a server keeps every frame of a run,
- * bounded by its maxMemberFrames). A cancelled run stops the writing.
+ * bounded by its maxMemberFrames). A cancelled run stops the writing, also while the writer waits on a full stream.
  */
 export class FramePublisher {
   private readonly waiting: StreamEntry[] = [];
@@ -40,6 +40,8 @@ export class FramePublisher {
     private readonly key: string,
     private readonly window: number,
     private readonly cancelled: () => boolean,
+    /** The run's cancel key: looked at while the stream is full, as its reader may be gone for good. */
+    private readonly cancelKey: string,
   ) {}
 
   push(entry: StreamEntry): void {
@@ -53,6 +55,9 @@ export class FramePublisher {
     try {
       while (this.waiting.length > 0 && !this.cancelled()) {
         if ((await this.redis.xlen(this.key)) >= this.window) {
+          // A reader that cancelled deleted the stream and reads no more: without this look the
+          // writer would wait for ever once the part had finished (its worker's watch then stopped).
+          if ((await this.redis.exists(this.cancelKey)) > 0) return;
           await sleep(20);
           continue;
         }

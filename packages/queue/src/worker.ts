@@ -186,6 +186,7 @@ export class QueueWorker {
               keys.frames(data.work, data.key),
               data.frames.window,
               () => cancelled.value,
+              keys.cancel(data.work),
             )
           : null;
         const part = await this.runPart(data, scenario, inputs, publisher, cancelled, signal);
