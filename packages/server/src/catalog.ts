@@ -6,6 +6,7 @@ import {
   loadScenarioTargets,
   loadScenarioWind,
   loadZoneFile,
+  pinWindSource,
 } from '@balloon-sim/node';
 import {
   type AnalysisTargets,
@@ -121,7 +122,7 @@ export class Catalog {
   private readonly windFields = new Lru<Promise<WindField>>(6);
   private readonly targetSets = new Lru<Promise<AnalysisTargets>>(8);
 
-  constructor(readonly dirs: DataDirs) {
+  constructor(readonly dirs: DataDirs & { forecastStore?: string }) {
     this.scenariosDir = resolve(dirs.fixturesDir, 'scenarios');
   }
 
@@ -261,7 +262,7 @@ export class Catalog {
 
   /**
    * A wind source with its files made absolute and confined (`wind:<id>` standing for a bundled
-   * wind's files), and no forecast store named: the members of an ensemble are confined the same
+   * wind's files), and no forecast store named (a forecast reads the server's, its cycle pinned): the members of an ensemble are confined the same
    * way, each refusal naming its own path (`wind.members[1].paths[0]`).
    */
   private async confineWind(source: WindSource, field: string): Promise<WindSource> {
@@ -281,6 +282,13 @@ export class Catalog {
           value: source.store,
         },
       ]);
+    // The server's own store, and "latest" pinned to the cycle it is now: every worker (and a
+    // remote one on the queue) reads the same cycle, and the run's provenance names it.
+    if (source.type === 'forecast')
+      return pinWindSource(
+        this.dirs.forecastStore ? { ...source, store: this.dirs.forecastStore } : source,
+        this.scenariosDir,
+      );
     if (source.type !== 'file') return source;
     const named = source.paths.find((p) => p.startsWith(WIND_ID_PREFIX));
     if (named === undefined) {

@@ -33,21 +33,22 @@ export function createContext(options: ResolvedOptions): ServerContext {
   const limits = options.limits;
   const check = (doc: unknown) => checkRun(doc, catalog, limits);
   const executor = options.queue ? queueExecutor(options.queue) : null;
-  const runs = new RunManager(limits, executor);
+  const redact = redactor([
+    { path: catalog.scenariosDir, label: 'fixtures/scenarios' },
+    { path: options.fixturesDir, label: 'fixtures' },
+    { path: options.sharedDataDir, label: 'shared-data' },
+    // sim-core's copy of fixtures/geo, the zones and outlines every run is analysed against.
+    { path: BUNDLED_GEOGRAPHY_DIR, label: 'fixtures/geo' },
+    // The forecast store: its cycles are named store-relative (gfs/2025102400), never by a path.
+    { path: options.forecastStore, label: 'forecast-store' },
+  ]);
+  const runs = new RunManager(limits, executor, redact);
   return {
     options,
     limits,
     catalog,
     runs,
-    redact: redactor([
-      { path: catalog.scenariosDir, label: 'fixtures/scenarios' },
-      { path: options.fixturesDir, label: 'fixtures' },
-      { path: options.sharedDataDir, label: 'shared-data' },
-      // sim-core's copy of fixtures/geo, the zones and outlines every run is analysed against.
-      { path: BUNDLED_GEOGRAPHY_DIR, label: 'fixtures/geo' },
-      // The forecast store: its cycles are named store-relative (gfs/2025102400), never by a path.
-      { path: options.forecastStore, label: 'forecast-store' },
-    ]),
+    redact,
     streams: new Set(),
     log: () => {},
     check,

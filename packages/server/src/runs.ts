@@ -16,7 +16,7 @@ import {
   type SimEvent,
 } from '@balloon-sim/sim-core';
 import type { CheckedRun } from './checked-run.js';
-import { ClientError, RunCancelled } from './errors.js';
+import { ClientError, type Redact, RunCancelled } from './errors.js';
 import type { Limits } from './options.js';
 
 /** What a streaming client is told while its run goes. */
@@ -136,6 +136,8 @@ export class RunManager {
     private readonly limits: Limits,
     /** Runs go here instead of the pool (back-tracks stay on the pool). */
     private readonly executor: RunExecutor | null = null,
+    /** Server paths in a summary (wind files, a forecast store) become their roots' labels. */
+    private readonly redact: Redact = (text) => text,
   ) {
     this.store = new RunStore(limits);
   }
@@ -342,9 +344,12 @@ export class RunManager {
         },
         onProgress: hooks?.onProgress,
       }))().then(
-      (result) => {
+      (computed) => {
         info.status = 'done';
         info.finishedAt = now();
+        // Paths sit in strings only (the wind's description, the pinned scenario's store): rewriting
+        // the JSON text keeps it valid.
+        const result = { ...computed, summary: JSON.parse(this.redact(JSON.stringify(computed.summary))) };
         this.store.add(info, result);
         job.resolve(result);
       },

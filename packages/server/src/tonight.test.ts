@@ -4,9 +4,9 @@
  * `balloon-sim tonight --from` on the same store; a client cannot name a folder; an empty store is a
  * 404 that says how to fetch one; the run limits hold.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   cli,
   TEST_ENSEMBLE_MODEL,
@@ -15,7 +15,7 @@ import {
   writeTestStore,
 } from '@balloon-sim/node/testing';
 import type { Briefing } from '@balloon-sim/sim-core';
-import { hasEccodes, hasSharedData } from '@balloon-sim/sim-core/testing';
+import { hasEccodes, hasSharedData, REPO_ROOT } from '@balloon-sim/sim-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer } from './testing/index.js';
 
@@ -159,4 +159,37 @@ describe.runIf(hasSharedData && hasEccodes)('the server: tonight on an ensemble 
     expect(few.status).toBe(400);
     expect((await few.json()).error).toMatch(/members must be at least the forecast members \(3\)/);
   }, 300_000);
+});
+
+describe.runIf(hasSharedData)('a client scenario naming a forecast', () => {
+  it('reads the server’s own store, its "latest" pinned to a cycle for every worker', async () => {
+    const store = await writeTestStore();
+    const http = await serve(store);
+    const grodno = JSON.parse(
+      readFileSync(resolve(REPO_ROOT, 'fixtures/scenarios/grodno-2020-08-04.json'), 'utf8'),
+    );
+    const scenario = {
+      ...grodno,
+      wind: { type: 'forecast', model: 'gfs', cycle: 'latest' },
+      ensemble: { ...grodno.ensemble, members: 2 },
+    };
+    const response = await fetch(`${http}/api/runs?workers=2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(scenario),
+    });
+    const text = await response.text();
+    expect(response.status, text).toBe(200);
+    // The store's path is the server's business: answers name the cycle, never the folder.
+    expect(text).not.toContain(store);
+    const provenance = JSON.parse(text).summary.provenance;
+    // Pinned: the cycle that "latest" was when the server took the run, in the server's store.
+    expect(provenance.scenario.wind).toEqual({
+      type: 'forecast',
+      model: 'gfs',
+      cycle: TEST_STORE_CYCLE,
+      store: 'forecast-store',
+    });
+    expect(provenance.wind.referenceTimes).toEqual(['2020-08-04T12:00:00.000Z']);
+  });
 });
