@@ -37,5 +37,12 @@ export {
   type SweepShard,
   sweepFingerprint,
 } from './sweep.js';
-export { defaultWorkers, type ParallelRunOptions, runInWorkers, WorkerPool } from './workers/pool.js';
+export {
+  defaultWorkers,
+  type ParallelRunOptions,
+  type RunTiming,
+  runInWorkers,
+  splitMembers,
+  WorkerPool,
+} from './workers/pool.js';
 export type { BacktrackRequest, BacktrackSummary } from './workers/protocol.js';

@@ -10,9 +10,11 @@ import type { AnalysisEvent, AnalysisTargets, Scenario, SimEvent, WindField } fr
 import {
   backtrack,
   backtrackSummary,
+  packEvents,
+  packedBuffers,
   prepareValidRun,
   runPart,
-  runSteps,
+  runUnsummarized,
   selectMembers,
 } from '@balloon-sim/sim-core';
 import { loadScenarioTargets } from '../geography.js';
@@ -21,6 +23,7 @@ import { loadScenarioWind } from '../load-wind.js';
 import { backtrackProvenance } from '../provenance.js';
 import {
   type BacktrackRequest,
+  packRunPart,
   type RunReply,
   type RunRequest,
   type WorkerCommand,
@@ -56,7 +59,9 @@ async function run(request: RunRequest): Promise<void> {
   let events: SimEvent[] = [];
   let analysisEvents: AnalysisEvent[] = [];
   let index = 0;
-  const steps = runSteps(prepared, {
+  const startMs = performance.timeOrigin + performance.now();
+  // The part's own summary is not made: the main thread summarises the merged run.
+  const steps = runUnsummarized(prepared, {
     targets,
     keepFrames: false,
     // A loop, not push(...e): a spread of a very large array overflows the argument stack.
@@ -68,9 +73,19 @@ async function run(request: RunRequest): Promise<void> {
     },
     onFrame: (frame) => {
       if (request.frames) {
-        post({ type: 'frame', index, tSec: frame.tSec, positions: frame.positions, events, analysisEvents }, [
-          frame.positions.buffer as ArrayBuffer,
-        ]);
+        const packed = packEvents(events);
+        const packedAnalysis = packEvents(analysisEvents);
+        post(
+          {
+            type: 'frame',
+            index,
+            tSec: frame.tSec,
+            positions: frame.positions,
+            events: packed,
+            analysisEvents: packedAnalysis,
+          },
+          [frame.positions.buffer as ArrayBuffer, ...packedBuffers(packed), ...packedBuffers(packedAnalysis)],
+        );
       }
       events = [];
       analysisEvents = [];
@@ -85,8 +100,10 @@ async function run(request: RunRequest): Promise<void> {
     }
     const next = steps.next();
     if (next.done) {
-      const result = next.value;
-      post({ type: 'done', part: runPart(result, Date.parse(result.summary.end) / 1000) });
+      const { result, runEndSec } = next.value;
+      const { packed, transfer } = packRunPart(runPart(result, runEndSec));
+      const span = { startMs, endMs: performance.timeOrigin + performance.now() };
+      post({ type: 'done', part: packed, span }, transfer);
       return;
     }
     post({ type: 'progress', fraction: next.value });

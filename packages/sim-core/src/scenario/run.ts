@@ -43,6 +43,24 @@ export interface RunHooks {
  * a server) drive it and pause between frames; `runPrepared` drives it to the end at once.
  */
 export function* runSteps(prepared: PreparedRun, hooks: RunHooks = {}): Generator<number, RunResult, void> {
+  const { result, runEndSec } = yield* runUnsummarized(prepared, hooks);
+  return { ...result, summary: summarizeRun(result, runEndSec) };
+}
+
+/** A run's result before its summary, and the time the run reached. */
+export interface UnsummarizedRun {
+  result: Omit<RunResult, 'summary'>;
+  runEndSec: number;
+}
+
+/**
+ * runSteps without the summary at the end: what a worker running part of a run needs (the part's
+ * own summary would be thrown away, and costs as much as a good share of the part's simulation).
+ */
+export function* runUnsummarized(
+  prepared: PreparedRun,
+  hooks: RunHooks = {},
+): Generator<number, UnsummarizedRun, void> {
   const sim = new Simulation(prepared.simulation);
   const observer = new RunObserver(hooks.targets ?? { zones: [] }, prepared.simulation.members);
   const frames: Frame[] = [];
@@ -91,7 +109,7 @@ export function* runSteps(prepared: PreparedRun, hooks: RunHooks = {}): Generato
     observer,
     analysisEvents,
   };
-  return { ...result, summary: summarizeRun(result, sim.tSec) };
+  return { result, runEndSec: sim.tSec };
 }
 
 /** Order of events: by time, then member (the order within one step is otherwise arbitrary). */
