@@ -2,9 +2,15 @@
 
 /** The q-quantile (0..1) of values by linear interpolation between order statistics; NaN if empty. */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  const sorted = Array.from(values)
-    .filter((x) => !Number.isNaN(x))
-    .sort((a, b) => a - b);
+  // A typed array's numeric sort, not Array#sort with a comparator: ~10× faster on the 10⁵ values
+  // of a large run's summary. Both order equal values alike for the result (−0 and 0 may swap
+  // places; their difference is 0 and the interpolation gives the same number).
+  let count = 0;
+  for (let k = 0; k < values.length; k++) if (!Number.isNaN(values[k])) count++;
+  const sorted = new Float64Array(count);
+  count = 0;
+  for (let k = 0; k < values.length; k++) if (!Number.isNaN(values[k])) sorted[count++] = values[k];
+  sorted.sort();
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
