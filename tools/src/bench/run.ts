@@ -1,22 +1,41 @@
 /**
- * A 10 000-member, 12 h run of the default fixture scenario with its analysis (zones, border), in one
- * thread and on worker threads. wallSec (2 workers), memberStepsPerSec and speedupWorkers (1 worker ÷ 2
- * workers) are warm figures (threads started and code compiled, as in the server or a sweep);
- * oneThreadSec is the run in this thread; cold* time a whole command-line invocation (reading the
- * wind and geography, starting threads, JIT warm-up). Prints one JSON line: wallSec (2 workers),
- * memberStepsPerSec, speedupWorkers (1 thread ÷ 2 workers), peakRssMB (the whole process).
- * Usage: node tools/dist/bench/run.js [--members N] [--hours H]
+ * A 10 000-member (--members), 12 h run of the default fixture scenario with its analysis (zones,
+ * border), in one thread and on worker threads. wallSec (2 workers), memberStepsPerSec and
+ * speedupWorkers (1 worker ÷ 2 workers) are warm figures (threads started and code compiled, as in
+ * the server or a sweep); oneThreadSec is the run in this thread; cold* time a whole command-line
+ * invocation (reading the wind and geography, starting threads, JIT warm-up).
+ * serialSec: of the warm 1-worker run's wall time, the part when no worker simulates (RunTiming):
+ * from pool.run to the first worker's first step (members handed out, the worker's inputs and
+ * members prepared) plus from the last part ready to the result (parts sent, merged, summarised).
+ * serialFraction = serialSec ÷ oneWorkerSec: Amdahl's serial share, which bounds the speedup on n
+ * workers by 1 ÷ (serialFraction + (1 − serialFraction) ÷ n) (amdahl16Bound for n = 16).
+ * serialSecTwoWorkers and mergeSec (the merge and summary alone, 2 workers) are the same at 2 workers.
+ * Prints one JSON line. Usage: node tools/dist/bench/run.js [--members N] [--hours H] [--rounds R]
+ * [--workers-list 1,2,4,8,16] (then also one warm figure per worker count: curve).
  */
 
+import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { loadScenarioTargets, loadScenarioWind, readScenarioFile, WorkerPool } from '@balloon-sim/node';
+import {
+  loadScenarioTargets,
+  loadScenarioWind,
+  type RunTiming,
+  readScenarioFile,
+  WorkerPool,
+} from '@balloon-sim/node';
 import { prepareRun, runPrepared } from '@balloon-sim/sim-core';
 
 const { values } = parseArgs({
-  options: { members: { type: 'string', default: '10000' }, hours: { type: 'string', default: '12' } },
+  options: {
+    members: { type: 'string', default: '10000' },
+    hours: { type: 'string', default: '12' },
+    rounds: { type: 'string', default: '3' },
+    'workers-list': { type: 'string' },
+  },
 });
+const rounds = Math.max(1, Number(values.rounds));
 const file = await readScenarioFile(resolve(import.meta.dirname, '../../../fixtures/scenarios/default.json'));
 const launches = (file.scenario.launch.sites?.length ?? 1) * 4; // 4 launch hours
 const perLaunch = Math.ceil(Number(values.members) / launches);
@@ -51,24 +70,74 @@ const wind = await loadScenarioWind(scenario.wind, file.baseDir);
 const prepared = prepareRun(scenario, wind);
 const targets = await loadScenarioTargets(scenario, file.baseDir);
 const pools = [new WorkerPool(1), new WorkerPool(2)];
+const timings: RunTiming[] = [{} as RunTiming, {} as RunTiming];
 const onPool = (k: number) =>
-  pools[k].run({ scenario, baseDir: file.baseDir, prepared, targets, workers: k + 1 });
+  pools[k].run({ scenario, baseDir: file.baseDir, prepared, targets, workers: k + 1, timing: timings[k] });
 await onPool(0); // warm-up
 await onPool(1);
 runPrepared(prepared, { targets, keepFrames: false });
-// Best of three alternating rounds of each, so all see the same machine load.
+/** Wall time (s) of a pooled run when no worker simulated (see the header). */
+const serialOf = (t: RunTiming) => (t.workersStartMs - t.startMs + (t.endMs - t.workersEndMs)) / 1000;
+// Best of `rounds` alternating rounds of each, so all see the same machine load; the serial figures
+// are those of the best round.
 const best = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+const serial = [0, 0];
+const merge = [0, 0];
 const expected = JSON.stringify(coldOne.result.summary);
-for (let round = 0; round < 3; round++) {
+for (let round = 0; round < rounds; round++) {
   for (const k of [0, 1, 2]) {
     const t0 = performance.now();
     const result = k < 2 ? await onPool(k) : runPrepared(prepared, { targets, keepFrames: false });
-    best[k] = Math.min(best[k], (performance.now() - t0) / 1000);
+    const sec = (performance.now() - t0) / 1000;
+    if (sec < best[k]) {
+      best[k] = sec;
+      if (k < 2) {
+        serial[k] = serialOf(timings[k]);
+        merge[k] = timings[k].mergeMs / 1000;
+      }
+    }
     if (JSON.stringify(result.summary) !== expected) throw new Error(`run ${k} disagrees with the first`);
   }
 }
 await Promise.all(pools.map((p) => p.close()));
 const [oneWorkerSec, twoWorkersSec, oneThreadSec] = best;
+const serialFraction = serial[0] / oneWorkerSec;
+
+// The scaling curve (a many-core machine: tools/device/run-curve.sh): warm, best of `rounds`, one pool
+// of the largest size running each worker count in turn, every result checked against the first.
+const curve: { workers: number; wallSec: number; speedup: number; serialSec: number }[] = [];
+if (values['workers-list']) {
+  const counts = values['workers-list'].split(',').map(Number);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(
+      `--workers-list takes worker counts ≥ 1 separated by commas, not "${values['workers-list']}"`,
+    );
+  const pool = new WorkerPool(Math.max(...counts));
+  const timing = {} as RunTiming;
+  const bestOf = counts.map(() => ({ sec: Number.POSITIVE_INFINITY, serial: 0 }));
+  for (const workers of counts)
+    await pool.run({ scenario, baseDir: file.baseDir, prepared, targets, workers });
+  for (let round = 0; round < rounds; round++) {
+    for (const [k, workers] of counts.entries()) {
+      const t0 = performance.now();
+      const result = await pool.run({ scenario, baseDir: file.baseDir, prepared, targets, workers, timing });
+      const sec = (performance.now() - t0) / 1000;
+      if (sec < bestOf[k].sec) bestOf[k] = { sec, serial: serialOf(timing) };
+      if (JSON.stringify(result.summary) !== expected)
+        throw new Error(`${workers} workers disagree with the first run`);
+    }
+  }
+  await pool.close();
+  const base = bestOf[counts.indexOf(1)]?.sec ?? oneWorkerSec;
+  counts.forEach((workers, k) =>
+    curve.push({
+      workers,
+      wallSec: Number(bestOf[k].sec.toFixed(3)),
+      speedup: Number((base / bestOf[k].sec).toFixed(2)),
+      serialSec: Number(bestOf[k].serial.toFixed(3)),
+    }),
+  );
+}
 const members = prepared.simulation.members.count;
 const steps = prepared.simulation.durationSec / prepared.simulation.dtSec;
 console.log(
@@ -81,9 +150,18 @@ console.log(
     oneThreadSec: Number(oneThreadSec.toFixed(3)),
     memberStepsPerSec: Math.round((members * steps) / twoWorkersSec),
     speedupWorkers: Number((oneWorkerSec / twoWorkersSec).toFixed(2)),
+    serialSec: Number(serial[0].toFixed(3)),
+    serialFraction: Number(serialFraction.toFixed(4)),
+    amdahl16Bound: Number((1 / (serialFraction + (1 - serialFraction) / 16)).toFixed(1)),
+    serialSecTwoWorkers: Number(serial[1].toFixed(3)),
+    mergeSec: Number(merge[1].toFixed(3)),
+    rounds,
+    load: loadavg().map((x) => Number(x.toFixed(2))),
+    cores: availableParallelism(),
     coldWallSec: Number(coldTwo.sec.toFixed(3)),
     coldOneThreadSec: Number(coldOne.sec.toFixed(3)),
     coldSpeedupWorkers: Number((coldOne.sec / coldTwo.sec).toFixed(2)),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    ...(curve.length ? { curve } : {}),
   }),
 );
