@@ -11,7 +11,8 @@
  * workers by 1 ÷ (serialFraction + (1 − serialFraction) ÷ n) (amdahl16Bound for n = 16).
  * serialSecTwoWorkers and mergeSec (the merge and summary alone, 2 workers) are the same at 2 workers.
  * Prints one JSON line. Usage: node tools/dist/bench/run.js [--members N] [--hours H] [--rounds R]
- * [--workers-list 1,2,4,8,16] (then also one warm figure per worker count: curve).
+ * [--workers-list 1,2,4,8,16] (then also one warm figure per worker count: curve, each with its
+ * serialSec and serialFraction at that count) [--curve-only] (the curve alone).
  */
 
 import { availableParallelism, loadavg } from 'node:os';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     hours: { type: 'string', default: '12' },
     rounds: { type: 'string', default: '3' },
     'workers-list': { type: 'string' },
+    'curve-only': { type: 'boolean', default: false },
   },
 });
 const rounds = Math.max(1, Number(values.rounds));
@@ -58,93 +60,53 @@ async function cold(workers: number) {
   return { sec: (performance.now() - t0) / 1000, result, prepared };
 }
 
-// Cold: a command-line invocation, thread start-up and JIT warm-up included.
-const coldOne = await cold(1);
-const coldTwo = await cold(2);
-if (JSON.stringify(coldTwo.result.summary) !== JSON.stringify(coldOne.result.summary))
-  throw new Error('2 workers disagree with 1 thread');
-
-// Warm: the steady state of a server or a sweep, where threads and compiled code are already there.
-// speedupWorkers compares the same path with 1 and 2 workers; oneThreadSec is this thread alone.
 const wind = await loadScenarioWind(scenario.wind, file.baseDir);
 const prepared = prepareRun(scenario, wind);
 const targets = await loadScenarioTargets(scenario, file.baseDir);
-const pools = [new WorkerPool(1), new WorkerPool(2)];
-const timings: RunTiming[] = [{} as RunTiming, {} as RunTiming];
-const onPool = (k: number) =>
-  pools[k].run({ scenario, baseDir: file.baseDir, prepared, targets, workers: k + 1, timing: timings[k] });
-await onPool(0); // warm-up
-await onPool(1);
-runPrepared(prepared, { targets, keepFrames: false });
 /** Wall time (s) of a pooled run when no worker simulated (see the header). */
 const serialOf = (t: RunTiming) => (t.workersStartMs - t.startMs + (t.endMs - t.workersEndMs)) / 1000;
-// Best of `rounds` alternating rounds of each, so all see the same machine load; the serial figures
-// are those of the best round.
-const best = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
-const serial = [0, 0];
-const merge = [0, 0];
-const expected = JSON.stringify(coldOne.result.summary);
-for (let round = 0; round < rounds; round++) {
-  for (const k of [0, 1, 2]) {
-    const t0 = performance.now();
-    const result = k < 2 ? await onPool(k) : runPrepared(prepared, { targets, keepFrames: false });
-    const sec = (performance.now() - t0) / 1000;
-    if (sec < best[k]) {
-      best[k] = sec;
-      if (k < 2) {
-        serial[k] = serialOf(timings[k]);
-        merge[k] = timings[k].mergeMs / 1000;
-      }
-    }
-    if (JSON.stringify(result.summary) !== expected) throw new Error(`run ${k} disagrees with the first`);
-  }
-}
-await Promise.all(pools.map((p) => p.close()));
-const [oneWorkerSec, twoWorkersSec, oneThreadSec] = best;
-const serialFraction = serial[0] / oneWorkerSec;
 
-// The scaling curve (a many-core machine: tools/device/run-curve.sh): warm, best of `rounds`, one pool
-// of the largest size running each worker count in turn, every result checked against the first.
-const curve: { workers: number; wallSec: number; speedup: number; serialSec: number }[] = [];
-if (values['workers-list']) {
-  const counts = values['workers-list'].split(',').map(Number);
-  if (counts.some((n) => !Number.isInteger(n) || n < 1))
-    throw new Error(
-      `--workers-list takes worker counts ≥ 1 separated by commas, not "${values['workers-list']}"`,
-    );
-  const pool = new WorkerPool(Math.max(...counts));
-  const timing = {} as RunTiming;
-  const bestOf = counts.map(() => ({ sec: Number.POSITIVE_INFINITY, serial: 0 }));
-  for (const workers of counts)
-    await pool.run({ scenario, baseDir: file.baseDir, prepared, targets, workers });
+/** The 1- and 2-worker figures, cold and warm (skipped with --curve-only). */
+async function oneAndTwo() {
+  // Cold: a command-line invocation, thread start-up and JIT warm-up included.
+  const coldOne = await cold(1);
+  const coldTwo = await cold(2);
+  if (JSON.stringify(coldTwo.result.summary) !== JSON.stringify(coldOne.result.summary))
+    throw new Error('2 workers disagree with 1 thread');
+  // Warm: the steady state of a server or a sweep, where threads and compiled code are already there.
+  // speedupWorkers compares the same path with 1 and 2 workers; oneThreadSec is this thread alone.
+  const pools = [new WorkerPool(1), new WorkerPool(2)];
+  const timings: RunTiming[] = [{} as RunTiming, {} as RunTiming];
+  const onPool = (k: number) =>
+    pools[k].run({ scenario, baseDir: file.baseDir, prepared, targets, workers: k + 1, timing: timings[k] });
+  await onPool(0); // warm-up
+  await onPool(1);
+  runPrepared(prepared, { targets, keepFrames: false });
+  // Best of `rounds` alternating rounds of each, so all see the same machine load; the serial
+  // figures are those of the best round.
+  const best = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const serial = [0, 0];
+  const merge = [0, 0];
+  const expected = JSON.stringify(coldOne.result.summary);
   for (let round = 0; round < rounds; round++) {
-    for (const [k, workers] of counts.entries()) {
+    for (const k of [0, 1, 2]) {
       const t0 = performance.now();
-      const result = await pool.run({ scenario, baseDir: file.baseDir, prepared, targets, workers, timing });
+      const result = k < 2 ? await onPool(k) : runPrepared(prepared, { targets, keepFrames: false });
       const sec = (performance.now() - t0) / 1000;
-      if (sec < bestOf[k].sec) bestOf[k] = { sec, serial: serialOf(timing) };
-      if (JSON.stringify(result.summary) !== expected)
-        throw new Error(`${workers} workers disagree with the first run`);
+      if (sec < best[k]) {
+        best[k] = sec;
+        if (k < 2) {
+          serial[k] = serialOf(timings[k]);
+          merge[k] = timings[k].mergeMs / 1000;
+        }
+      }
+      if (JSON.stringify(result.summary) !== expected) throw new Error(`run ${k} disagrees with the first`);
     }
   }
-  await pool.close();
-  const base = bestOf[counts.indexOf(1)]?.sec ?? oneWorkerSec;
-  counts.forEach((workers, k) =>
-    curve.push({
-      workers,
-      wallSec: Number(bestOf[k].sec.toFixed(3)),
-      speedup: Number((base / bestOf[k].sec).toFixed(2)),
-      serialSec: Number(bestOf[k].serial.toFixed(3)),
-    }),
-  );
-}
-const members = prepared.simulation.members.count;
-const steps = prepared.simulation.durationSec / prepared.simulation.dtSec;
-console.log(
-  JSON.stringify({
-    bench: 'run',
-    members,
-    steps,
+  await Promise.all(pools.map((p) => p.close()));
+  const [oneWorkerSec, twoWorkersSec, oneThreadSec] = best;
+  const serialFraction = serial[0] / oneWorkerSec;
+  return {
     wallSec: Number(twoWorkersSec.toFixed(3)),
     oneWorkerSec: Number(oneWorkerSec.toFixed(3)),
     oneThreadSec: Number(oneThreadSec.toFixed(3)),
@@ -155,13 +117,68 @@ console.log(
     amdahl16Bound: Number((1 / (serialFraction + (1 - serialFraction) / 16)).toFixed(1)),
     serialSecTwoWorkers: Number(serial[1].toFixed(3)),
     mergeSec: Number(merge[1].toFixed(3)),
-    rounds,
-    load: loadavg().map((x) => Number(x.toFixed(2))),
-    cores: availableParallelism(),
     coldWallSec: Number(coldTwo.sec.toFixed(3)),
     coldOneThreadSec: Number(coldOne.sec.toFixed(3)),
     coldSpeedupWorkers: Number((coldOne.sec / coldTwo.sec).toFixed(2)),
+    expected,
+  };
+}
+
+/**
+ * The scaling curve (a many-core machine: tools/device/run-curve.sh): warm, best of `rounds`, one
+ * pool of the largest size running each worker count in turn, every summary checked against the
+ * first run's (expected; with --curve-only, the curve's first run).
+ */
+async function scaling(list: string, expected: string | null) {
+  const counts = list.split(',').map(Number);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`--workers-list takes worker counts ≥ 1 separated by commas, not "${list}"`);
+  const pool = new WorkerPool(Math.max(...counts));
+  const timing = {} as RunTiming;
+  const bestOf = counts.map(() => ({ sec: Number.POSITIVE_INFINITY, serial: 0, merge: 0 }));
+  for (const workers of counts) {
+    const result = await pool.run({ scenario, baseDir: file.baseDir, prepared, targets, workers });
+    expected ??= JSON.stringify(result.summary);
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const [k, workers] of counts.entries()) {
+      const t0 = performance.now();
+      const result = await pool.run({ scenario, baseDir: file.baseDir, prepared, targets, workers, timing });
+      const sec = (performance.now() - t0) / 1000;
+      if (sec < bestOf[k].sec) bestOf[k] = { sec, serial: serialOf(timing), merge: timing.mergeMs / 1000 };
+      if (JSON.stringify(result.summary) !== expected)
+        throw new Error(`${workers} workers disagree with the first run`);
+    }
+  }
+  await pool.close();
+  const base = bestOf[counts.indexOf(1)]?.sec ?? Number.NaN;
+  return counts.map((workers, k) => ({
+    workers,
+    wallSec: Number(bestOf[k].sec.toFixed(3)),
+    speedup: Number((base / bestOf[k].sec).toFixed(2)),
+    serialSec: Number(bestOf[k].serial.toFixed(3)),
+    serialFraction: Number((bestOf[k].serial / bestOf[k].sec).toFixed(4)),
+    mergeSec: Number(bestOf[k].merge.toFixed(3)),
+  }));
+}
+
+const members = prepared.simulation.members.count;
+const steps = prepared.simulation.durationSec / prepared.simulation.dtSec;
+const figures = values['curve-only'] ? null : await oneAndTwo();
+const curve = values['workers-list']
+  ? await scaling(values['workers-list'], figures?.expected ?? null)
+  : null;
+const { expected: _expected, ...shown } = figures ?? { expected: '' };
+console.log(
+  JSON.stringify({
+    bench: 'run',
+    members,
+    steps,
+    ...shown,
+    rounds,
+    load: loadavg().map((x) => Number(x.toFixed(2))),
+    cores: availableParallelism(),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-    ...(curve.length ? { curve } : {}),
+    ...(curve ? { curve } : {}),
   }),
 );
