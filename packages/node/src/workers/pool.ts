@@ -12,10 +12,12 @@ import type {
   SimEvent,
 } from '@balloon-sim/sim-core';
 import {
+  appendAll,
   byTimeThenMember,
   mergeFrames,
   mergeRunParts,
   minOf,
+  type PackedEvents,
   type RunPart,
   type RunResult,
   unpackEvents,
@@ -24,9 +26,9 @@ import {
   type BacktrackRequest,
   type BacktrackSummary,
   errorOfWorker,
+  type PackedRunPart,
   type RunReply,
   type RunRequest,
-  unpackRunPart,
   type WorkerCommand,
 } from './protocol.js';
 
@@ -107,6 +109,47 @@ export function splitMembers(all: Uint32Array, workers: number, lockstep: boolea
 interface PooledWorker {
   worker: Worker;
   ready: Promise<void>;
+}
+
+/**
+ * The run merged from its parts (mergeRunParts), with its events built only when first read. A
+ * 10⁵-member run has ~7·10⁵ events: as objects they cost the main thread ~1 s to build and as much
+ * again to collect, while the summary (and a command line writing no tracks) never reads them.
+ * Read, they are exactly what mergeRunParts gives: each part's in order, then sorted by time and
+ * member.
+ */
+function mergeParts(options: ParallelRunOptions, parts: PackedRunPart[], frames: Frame[]): RunResult {
+  const bare = parts.map((p) => ({ ...p, events: [], analysisEvents: [] }) satisfies RunPart);
+  const result = mergeRunParts(options.prepared, options.targets, bare, frames, options.ids);
+  const lazy = <E extends SimEvent | AnalysisEvent>(pick: (p: PackedRunPart) => PackedEvents) => {
+    let list: E[] | null = null;
+    return {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (!list) {
+          list = [];
+          for (const part of parts) appendAll(list, unpackEvents<E>(pick(part)));
+          list.sort(byTimeThenMember);
+        }
+        return list;
+      },
+      set: (value: E[]) => {
+        list = value;
+      },
+    };
+  };
+  Object.defineProperty(
+    result,
+    'events',
+    lazy<SimEvent>((p) => p.events),
+  );
+  Object.defineProperty(
+    result,
+    'analysisEvents',
+    lazy<AnalysisEvent>((p) => p.analysisEvents),
+  );
+  return result;
 }
 
 /**
@@ -214,7 +257,7 @@ export class WorkerPool {
       timing.chunks = chunks.length;
     }
     return new Promise<RunResult>((resolvePromise, reject) => {
-      const parts: (RunPart | null)[] = chunks.map(() => null);
+      const parts: (PackedRunPart | null)[] = chunks.map(() => null);
       // The chunk each worker runs (−1: none; the worker is stopped) and the next chunk to hand out.
       const running = workers.map(() => -1);
       let nextChunk = 0;
@@ -269,13 +312,7 @@ export class WorkerPool {
           }
           if (parts.every((p) => p !== null)) {
             const mergeStarted = performance.now();
-            const result = mergeRunParts(
-              options.prepared,
-              options.targets,
-              parts as RunPart[],
-              frames,
-              options.ids,
-            );
+            const result = mergeParts(options, parts as PackedRunPart[], frames);
             if (timing) {
               timing.mergeMs = performance.now() - mergeStarted;
               timing.endMs = performance.timeOrigin + performance.now();
@@ -363,14 +400,7 @@ export class WorkerPool {
               return;
             case 'done':
               if (c >= 0 && !outcome) {
-                try {
-                  parts[c] = unpackRunPart(reply.part);
-                } catch (error) {
-                  running[w] = -1;
-                  fail(error as Error);
-                  settleIfStopped();
-                  return;
-                }
+                parts[c] = reply.part;
                 progress[c] = 1;
                 if (timing) {
                   timing.workersStartMs = Math.min(timing.workersStartMs, reply.span.startMs);

@@ -1,5 +1,4 @@
 import type {
-  AnalysisEvent,
   BacktrackOptions,
   backtrackSummary,
   Detection,
@@ -8,9 +7,8 @@ import type {
   ProvenanceContext,
   RunPart,
   Scenario,
-  SimEvent,
 } from '@balloon-sim/sim-core';
-import { DecodeError, InputError, packEvents, packedBuffers, unpackEvents } from '@balloon-sim/sim-core';
+import { DecodeError, InputError, packEvents, packedBuffers } from '@balloon-sim/sim-core';
 import type { RegionSource } from '../launch-region.js';
 
 /** What the main thread asks a run worker to do: run these members of this scenario. */
@@ -111,15 +109,6 @@ export function packRunPart(part: RunPart): { packed: PackedRunPart; transfer: A
   // A buffer shared with something the worker keeps (none today) must not be transferred; every
   // array here is the part's own, made for it by the run or packEvents.
   return { packed, transfer: [...buffers].filter((b) => b instanceof ArrayBuffer) };
-}
-
-/** The part a worker sent, with its events as objects again. */
-export function unpackRunPart(packed: PackedRunPart): RunPart {
-  return {
-    ...packed,
-    events: unpackEvents<SimEvent>(packed.events),
-    analysisEvents: unpackEvents<AnalysisEvent>(packed.analysisEvents),
-  };
 }
 
 /**
