@@ -77,6 +77,12 @@ export interface RunTiming {
   endMs: number;
   /** Time (ms) mergeRunParts took: parts merged, summary computed. */
   mergeMs: number;
+  /**
+   * The process's CPU time (ms, user + system) during the merge: the main thread's, as the run's
+   * workers are idle then (other runs on the pool aside). Unlike mergeMs, it does not grow when the
+   * machine is loaded and the main thread waits for a core.
+   */
+  mergeCpuMs: number;
   /** Chunks the members were split into. */
   chunks: number;
 }
@@ -254,6 +260,7 @@ export class WorkerPool {
       timing.workersStartMs = Number.POSITIVE_INFINITY;
       timing.workersEndMs = Number.NEGATIVE_INFINITY;
       timing.mergeMs = 0;
+      timing.mergeCpuMs = 0;
       timing.chunks = chunks.length;
     }
     return new Promise<RunResult>((resolvePromise, reject) => {
@@ -312,8 +319,11 @@ export class WorkerPool {
           }
           if (parts.every((p) => p !== null)) {
             const mergeStarted = performance.now();
+            const cpuStarted = timing ? process.cpuUsage() : null;
             const result = mergeParts(options, parts as PackedRunPart[], frames);
             if (timing) {
+              const cpu = process.cpuUsage(cpuStarted!);
+              timing.mergeCpuMs = (cpu.user + cpu.system) / 1000;
               timing.mergeMs = performance.now() - mergeStarted;
               timing.endMs = performance.timeOrigin + performance.now();
             }
