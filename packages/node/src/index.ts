@@ -4,6 +4,15 @@
  * export (its building blocks are the `./cli` entry, for programs that extend it); the worker
  * threads' message protocol stays inside.
  */
+
+export { FORECAST_MODELS, type ForecastModelId } from './fetch/models.js';
+export {
+  type CycleIndex,
+  defaultStoreRoot,
+  listStore,
+  STORE_ENV,
+  type StoredCycle,
+} from './fetch/store.js';
 export { BUNDLED_GEOGRAPHY_DIR, loadScenarioTargets, loadZoneFile } from './geography.js';
 export { type NodeGpu, type NodeGpuDevice, type NodeGpuOptions, openNodeGpu } from './gpu.js';
 export {
@@ -37,6 +46,27 @@ export {
   type SweepShard,
   sweepFingerprint,
 } from './sweep.js';
+export {
+  bestTonightModel,
+  borderStripScenarioPath,
+  chooseTonightModel,
+  DEFAULT_LAUNCH_HOURS,
+  type LaunchHours,
+  localHourToUtcSec,
+  parseLaunchHours,
+  planTonight,
+  REPOSITORY_FIXTURES_DIR,
+  TONIGHT_BOX,
+  TONIGHT_FETCH_MODEL,
+  TONIGHT_MODEL_ORDER,
+  TONIGHT_STALE_SEC,
+  type TonightOptions,
+  type TonightPlan,
+  tonightBriefing,
+  tonightLaunchTimes,
+  tonightMembersPerLaunch,
+  tonightOf,
+} from './tonight.js';
 export {
   defaultWorkers,
   type ParallelRunOptions,

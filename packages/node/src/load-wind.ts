@@ -5,13 +5,31 @@ import { Worker } from 'node:worker_threads';
 import {
   type DecodeWindOptions,
   decodeWind,
+  decodeWindMembers,
   readNetcdfWind,
   type WindFile,
+  type WindMembers,
   withSource,
 } from '@balloon-sim/formats';
-import type { ForecastWindSource, LonLatBox, WindField, WindSource } from '@balloon-sim/sim-core';
-import { analyticWind, DecodeError, type GridWindInit, gridWind } from '@balloon-sim/sim-core';
-import { defaultStoreRoot, resolveStoredCycle } from './fetch/store.js';
+import type {
+  ForecastMember,
+  ForecastWindSource,
+  LonLatBox,
+  MemberWindSource,
+  WindField,
+  WindSource,
+} from '@balloon-sim/sim-core';
+import {
+  analyticWind,
+  DecodeError,
+  fileName,
+  forecastWind,
+  type GridWindInit,
+  gridOffsetMembers,
+  gridWind,
+  InputError,
+} from '@balloon-sim/sim-core';
+import { defaultStoreRoot, listStore, resolveStoredCycle } from './fetch/store.js';
 import { readInput } from './files.js';
 
 /**
@@ -110,29 +128,140 @@ export async function resolveForecastSource(
 /**
  * A scenario's wind source with a forecast's "latest" pinned to the cycle it is now, and its store
  * made absolute, so that worker threads reading it later read the same cycle; `note` is told which
- * cycle is used. Other sources are returned as they are.
+ * cycle is used. An ensemble's sources are pinned each. Other sources are returned as they are.
  */
 export async function pinWindSource(
   source: WindSource,
   baseDir: string,
   note?: (line: string) => void,
 ): Promise<WindSource> {
+  if (source.type === 'ensemble') {
+    const members: MemberWindSource[] = [];
+    for (const m of source.members) members.push((await pinWindSource(m, baseDir, note)) as MemberWindSource);
+    return { ...source, members };
+  }
   if (source.type !== 'forecast') return source;
   const resolved = await resolveForecastSource(source, baseDir);
   note?.(`wind: ${resolved.description}`);
   return resolved.source;
 }
 
-/** The wind field of a scenario's source; file paths are relative to `baseDir` (the scenario's folder). */
+/**
+ * The wind field of a scenario's source; file paths are relative to `baseDir` (the scenario's
+ * folder). A source of several forecast members (an ensemble, members, a lagged forecast, a grid
+ * offset) gives a ForecastEnsemble (sim-core), whose members the run flies; one gives the field.
+ */
 export async function loadScenarioWind(source: WindSource, baseDir: string): Promise<WindField> {
-  if (source.type === 'forecast') {
-    const { paths } = await resolveForecastSource(source, baseDir);
-    // A cycle of several members is one wind only for a named member (decodeWind refuses otherwise).
-    return loadWindFiles(paths, { format: 'grib2', member: source.member });
+  return forecastWind(await loadWindMembers(source, baseDir, 'wind'));
+}
+
+/** The forecast members of a wind source, each with weight 1 unless an ensemble's weights say otherwise. */
+export async function loadWindMembers(
+  source: WindSource,
+  baseDir: string,
+  path: string,
+): Promise<ForecastMember[]> {
+  if (source.type === 'ensemble') {
+    const all: ForecastMember[] = [];
+    for (const [k, member] of source.members.entries()) {
+      const list = await loadWindMembers(member, baseDir, `${path}.members[${k}]`);
+      // A source of several members shares its weight among them evenly.
+      const weight = (source.weights?.[k] ?? 1) / list.length;
+      for (const m of list) all.push({ label: `${k}: ${m.label}`, weight, field: m.field });
+    }
+    return all;
   }
-  if (source.type !== 'file') return analyticWind(source);
-  return loadWindFiles(
-    source.paths.map((p) => resolve(baseDir, p)),
-    { format: source.format, bbox: source.bbox, levelType: source.levelType, mixedRuns: source.mixedRuns },
-  );
+  if (source.type === 'forecast') return loadForecastMembers(source, baseDir, path);
+  if (source.type !== 'file') {
+    const field = analyticWind(source);
+    return [{ label: field.description, weight: 1, field }];
+  }
+  const paths = source.paths.map((p) => resolve(baseDir, p));
+  const options = {
+    format: source.format,
+    bbox: source.bbox,
+    levelType: source.levelType,
+    mixedRuns: source.mixedRuns,
+  };
+  const name = `${fileName(paths[0])}${paths.length > 1 ? ` and ${paths.length - 1} more` : ''}`;
+  const members = source.members
+    ? await chosenMembers(
+        await decodeWindMembers(await readWindFiles(paths), options),
+        source.members,
+        name,
+        path,
+      )
+    : [{ label: name, weight: 1, field: await loadWindFiles(paths, options) }];
+  return source.gridOffset ? members.flatMap((m) => gridOffsetMembers(m.field, m.label)) : members;
+}
+
+/** The members a source names ("all" or numbers) of those decoded, labelled by number; InputError naming the missing. */
+function chosenMembers(
+  decoded: WindMembers,
+  wanted: 'all' | number[],
+  name: string,
+  path: string,
+): ForecastMember[] {
+  const have = decoded.members;
+  if (wanted !== 'all') {
+    const missing = wanted.filter((n) => !have.some((m) => m.number === n));
+    if (missing.length > 0)
+      throw new InputError(
+        `${path}.members names member${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${name} does not hold (it holds ${decoded.description})`,
+        `${path}.members`,
+        wanted,
+      );
+  }
+  return have
+    .filter((m) => wanted === 'all' || (m.number !== null && wanted.includes(m.number)))
+    .map((m) => ({
+      label: m.number === null ? name : `${name} member ${m.number}`,
+      weight: 1,
+      field: m.field,
+    }));
+}
+
+/**
+ * A forecast source's members: its cycle (and with `lagged`, the complete cycles of the model before
+ * it in the store, newest first), each one member or, with `members`, several; with `gridOffset`,
+ * each displaced 27 ways.
+ */
+async function loadForecastMembers(
+  source: ForecastWindSource,
+  baseDir: string,
+  path: string,
+): Promise<ForecastMember[]> {
+  const first = await resolveForecastSource(source, baseDir);
+  const cycles = [first];
+  if (source.lagged !== undefined) {
+    const root = first.source.store!;
+    const older = (await listStore(root, source.model))
+      .filter((c) => c.index?.complete && c.cycle < first.source.cycle)
+      .slice(0, source.lagged - 1);
+    if (older.length < source.lagged - 1)
+      throw new InputError(
+        `${path}.lagged asks for ${source.lagged} cycles of ${source.model} up to ${first.source.cycle}, but the forecast store ${root} holds ${older.length + 1} complete (${[first.source.cycle, ...older.map((c) => c.cycle)].join(', ')}): fetch older cycles with "balloon-sim wind fetch ${source.model} --cycle YYYYMMDDHH"`,
+        `${path}.lagged`,
+        source.lagged,
+      );
+    for (const c of older)
+      cycles.push(await resolveForecastSource({ ...first.source, cycle: c.cycle }, baseDir));
+  }
+  const members: ForecastMember[] = [];
+  for (const c of cycles) {
+    const name = `${source.model} ${c.source.cycle}`;
+    if (source.members) {
+      const decoded = await decodeWindMembers(await readWindFiles(c.paths), { format: 'grib2' });
+      for (const m of chosenMembers(decoded, source.members, name, path)) members.push(m);
+    } else {
+      // A cycle of several members is one wind only for a named member (decodeWind refuses otherwise).
+      const field = await loadWindFiles(c.paths, { format: 'grib2', member: source.member });
+      members.push({
+        label: source.member === undefined ? name : `${name} member ${source.member}`,
+        weight: 1,
+        field,
+      });
+    }
+  }
+  return source.gridOffset ? members.flatMap((m) => gridOffsetMembers(m.field, m.label)) : members;
 }

@@ -27,7 +27,7 @@ export {
   RedisUnreachable,
   shownUrl,
 } from './redis.js';
-export { QueueRunner, type QueueRunnerOptions } from './runner.js';
+export { PartLost, QueueRunner, type QueueRunnerOptions } from './runner.js';
 export {
   parseHours,
   parseNights,
@@ -35,12 +35,15 @@ export {
   runSeason,
   type SeasonEngine,
   type SeasonOptions,
+  type SeasonProvenance,
   type SeasonResult,
   type SeasonTable,
   type SeasonUnit,
   type SeasonWind,
+  type SeasonWindProvenance,
   scenarioHours,
   seasonCsv,
+  seasonProvenanceLines,
   seasonTable,
   seasonWinds,
 } from './season.js';

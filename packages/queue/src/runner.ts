@@ -26,6 +26,16 @@ export interface QueueRunnerOptions {
 type FrameEntry = Extract<StreamEntry, { type: 'frame' }>;
 
 /**
+ * A part of a streamed run that can no longer finish and said nothing on its stream: its job failed
+ * for good because its workers were lost (killed, their machine or network gone) more times than a
+ * job may stall (see MAX_STALLED), or it left the queue without a result. The run fails with it
+ * rather than waiting for frames that will never come.
+ */
+export class PartLost extends Error {
+  override name = 'PartLost';
+}
+
+/**
  * Runs a run on the queue's workers as node's WorkerPool runs it on threads, with the same options
  * and the same result, bit for bit: the members cut into `workers` contiguous parts, one job each;
  * each part's frames come back through a Redis stream of its own as its worker computes them, are
@@ -133,9 +143,15 @@ export class QueueRunner {
     const done = shares.map(() => false);
     const frames: Frame[] = [];
     let merged = 0;
+    let lastStateCheck = Date.now();
     for (;;) {
       options.signal?.throwIfAborted();
       if (done.every(Boolean)) break;
+      // A lost worker writes nothing: its job's state in the queue is what tells.
+      if (Date.now() - lastStateCheck >= 1000) {
+        lastStateCheck = Date.now();
+        await this.failIfLost(jobs, done);
+      }
       // Blocks at most a second, so that a cancelled run is heard.
       const reply = (await reader.xreadBuffer(
         'COUNT',
@@ -199,5 +215,36 @@ export class QueueRunner {
       }),
     );
     return { parts, frames };
+  }
+
+  /**
+   * Throws for a part not done whose job failed for good (as the failure its worker recorded, an
+   * InputError for bad input; PartLost when no worker recorded one: it was lost too many times) or
+   * that left the queue without its result.
+   */
+  private async failIfLost(jobs: PartJob[], done: boolean[]): Promise<void> {
+    const { client } = this;
+    const { redis, keys } = client;
+    for (const [p, job] of jobs.entries()) {
+      if (done[p]) continue;
+      const id = jobIdOf(job.work, job.key);
+      const state = await client.queue.getJobState(id);
+      if (state === 'failed') {
+        const recorded = await redis.hget(keys.failures(job.work), job.key);
+        if (recorded) {
+          const failure = JSON.parse(recorded) as { message: string; input: boolean };
+          const message = `part ${job.key} of the run failed: ${failure.message}`;
+          throw failure.input ? new InputError(message, 'scenario', job.key) : new Error(message);
+        }
+        const reason = (await client.queue.getJob(id))?.failedReason ?? 'no reason kept';
+        throw new PartLost(
+          `part ${job.key} of the run failed for good: its workers were lost (${reason}); run it again`,
+        );
+      }
+      // Finished jobs leave the queue (removeOnComplete) once their result is stored: only a job gone
+      // without one is lost.
+      if (state === 'unknown' && (await redis.exists(keys.result(job.work, job.key))) === 0)
+        throw new PartLost(`part ${job.key} of the run left the queue without its result; run it again`);
+    }
   }
 }

@@ -1,10 +1,22 @@
 /**
  * A season over a folder of winds: each night and hour's rows are exactly `balloon-sim sweep`'s for
- * that night's wind and launch time; a season run again redoes no finished night and hour; a night
- * no wind covers is refused; on the queue (one worker process) the table is the local one, byte for
- * byte. The winds: the illustrative night and a copy of it shifted by one day.
+ * that night's wind and launch time, with that sweep's provenance; the table carries the season's
+ * provenance (its time of run, every wind file by SHA-256) and local times beside UTC; a season run
+ * again redoes no finished night and hour, unless its wind's files changed; a night no wind covers is
+ * refused; on the queue (one worker process) the table is the local one, byte for byte. The winds:
+ * the illustrative night and a copy of it shifted by one day.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cli } from '@balloon-sim/node/testing';
@@ -16,6 +28,10 @@ import { redisSkipReason, startQueueCli, startRedis, stopQueueCli } from './test
 
 // Separate processes computing on a machine that may be busy: generous, never a timing assertion.
 const TEST_TIMEOUT_MS = 180_000;
+/** Fixes every run's time (the reproducible-builds convention): 2025-10-24T18:00:00Z. */
+const SOURCE_DATE_EPOCH = String(Date.UTC(2025, 9, 24, 18) / 1000);
+const env = { ...process.env, SOURCE_DATE_EPOCH };
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 let dir: string;
 let scenario: string;
@@ -49,19 +65,27 @@ afterAll(() => {
 });
 
 async function season(...args: string[]) {
-  const running = startQueueCli([
-    'season',
-    scenario,
-    '--winds',
-    winds,
-    '--nights',
-    '2025-10-24..2025-10-25',
-    '--hours',
-    '17,19',
-    '--workers',
-    '1',
-    ...args,
-  ]);
+  return seasonOf(winds, ...args);
+}
+
+async function seasonOf(windsDir: string, ...args: string[]) {
+  const running = startQueueCli(
+    [
+      'season',
+      scenario,
+      '--winds',
+      windsDir,
+      '--nights',
+      '2025-10-24..2025-10-25',
+      '--hours',
+      '17,19',
+      '--workers',
+      '1',
+      ...args,
+    ],
+    undefined,
+    env,
+  );
   const { code } = await running.exited;
   return { code, stdout: running.stdout(), stderr: running.stderr() };
 }
@@ -87,12 +111,35 @@ describe('balloon-sim-queue season', () => {
       second.launch.times = { start: '2025-10-25T19:00:00.000Z' };
       const secondPath = join(dir, 'second.json');
       writeFileSync(secondPath, JSON.stringify(second));
-      const sweep = cli(['sweep', secondPath, '--workers', '1', '--format', 'json']);
+      const sweep = cli(['sweep', secondPath, '--workers', '1', '--format', 'json'], { env });
       expect(sweep.code, sweep.stderr).toBe(0);
       const reference = JSON.parse(sweep.stdout) as SweepTable;
       expect(reference.rows).toHaveLength(3);
       expect(table.units[3].rows).toEqual(reference.rows);
       expect(table.units[3].fingerprint).toBe(reference.fingerprint);
+      // Each unit carries its sweep's provenance: the same as balloon-sim sweep's, run at the same time.
+      expect(table.units[3].provenance).toEqual(reference.provenance);
+      expect(table.units[3].provenance?.wind.files).toEqual([
+        {
+          name: 'b-2025-10-25.json',
+          bytes: statSync(join(winds, 'b-2025-10-25.json')).size,
+          sha256: sha256(join(winds, 'b-2025-10-25.json')),
+        },
+      ]);
+      // The season's own: the time of run SOURCE_DATE_EPOCH fixes, and every wind by its content.
+      expect(table.provenance).toMatchObject({
+        tool: { name: 'balloon-sim' },
+        runTime: '2025-10-24T18:00:00.000Z',
+        timeZone: 'Europe/Vilnius',
+        seed: JSON.parse(readFileSync(scenario, 'utf8')).ensemble.seed,
+      });
+      expect(table.provenance.winds).toEqual(
+        ['a-2025-10-24.json', 'b-2025-10-25.json'].map((name, k) => ({
+          name,
+          files: [{ name, bytes: statSync(join(winds, name)).size, sha256: sha256(join(winds, name)) }],
+          units: [`2025-10-2${4 + k} 17:00`, `2025-10-2${4 + k} 19:00`],
+        })),
+      );
     },
     TEST_TIMEOUT_MS,
   );
@@ -104,8 +151,31 @@ describe('balloon-sim-queue season', () => {
       const first = await season('--out', out);
       expect(first.code, first.stderr).toBe(0);
       const before = readFileSync(out, 'utf8');
-      expect(before.split('\n')[0]).toMatch(/^night,hour,wind,site,launch,members,p_border,/);
-      expect(before.trimEnd().split('\n')).toHaveLength(1 + 4 * 3);
+      const head = before.split('\n').filter((l) => l.startsWith('# '));
+      const [header, ...rows] = before
+        .trimEnd()
+        .split('\n')
+        .filter((l) => !l.startsWith('# '));
+      expect(header).toMatch(
+        /^night,hour,launch_local,wind,site,launch,members,p_border,.*,earliest_local_[^,]+$/,
+      );
+      expect(rows).toHaveLength(4 * 3);
+      // Launch hours in Vilnius beside UTC: both nights are still summer time (EEST, UTC+3).
+      expect(rows[0]).toMatch(/^2025-10-24,17,2025-10-24 20:00 EEST \(17:00Z\),a-2025-10-24\.json,/);
+      expect(rows[11]).toMatch(/^2025-10-25,19,2025-10-25 22:00 EEST \(19:00Z\),b-2025-10-25\.json,/);
+      // The head: the run's time in local time and UTC, each wind file's SHA-256, then the JSON.
+      expect(head).toContainEqual(expect.stringMatching(/, run 2025-10-24 21:00 EEST \(18:00Z\)$/));
+      for (const name of ['a-2025-10-24.json', 'b-2025-10-25.json'])
+        expect(head).toContainEqual(expect.stringContaining(`wind file: ${name}, `));
+      expect(head).toContainEqual(
+        expect.stringContaining(`sha256 ${sha256(join(winds, 'b-2025-10-25.json'))}`),
+      );
+      const provenance = JSON.parse(head.at(-1)!.replace(/^# provenance /, ''));
+      expect(provenance.runTime).toBe('2025-10-24T18:00:00.000Z');
+      expect(provenance.winds.map((w: { files: { sha256: string }[] }) => w.files[0].sha256)).toEqual([
+        sha256(join(winds, 'a-2025-10-24.json')),
+        sha256(join(winds, 'b-2025-10-25.json')),
+      ]);
       // As if the first season had been stopped before its last night and hour.
       const state = `${out}.season`;
       const kept = statSync(join(state, '2025-10-24_17.json')).mtimeMs;
@@ -117,6 +187,34 @@ describe('balloon-sim-queue season', () => {
       expect(again.stderr).not.toMatch('2025-10-24 17:00 done');
       expect(statSync(join(state, '2025-10-24_17.json')).mtimeMs).toBe(kept);
       expect(readFileSync(out, 'utf8')).toBe(before);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'run again after a wind file changed (same name, same description), redoes that wind’s nights and hours',
+    async () => {
+      const changed = join(dir, 'winds-changed');
+      cpSync(winds, changed, { recursive: true });
+      const out = join(dir, 'changed.json');
+      const first = await seasonOf(changed, '--out', out);
+      expect(first.code, first.stderr).toBe(0);
+      // A corrected download of the second night: one wind value differs, the file describes itself alike.
+      const path = join(changed, 'b-2025-10-25.json');
+      const wind = JSON.parse(readFileSync(path, 'utf8'));
+      wind.u[0] += 1;
+      writeFileSync(path, JSON.stringify(wind));
+      const again = await seasonOf(changed, '--out', out);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toMatch('2 done before (not redone), 2 to compute');
+      expect(again.stderr).toMatch('2025-10-25 17:00 done');
+      const table = JSON.parse(readFileSync(out, 'utf8')) as SeasonTable;
+      expect(table.units.map((u) => u.provenance?.wind.files[0].sha256)).toEqual([
+        sha256(join(changed, 'a-2025-10-24.json')),
+        sha256(join(changed, 'a-2025-10-24.json')),
+        sha256(path),
+        sha256(path),
+      ]);
     },
     TEST_TIMEOUT_MS,
   );

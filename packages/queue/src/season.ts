@@ -8,8 +8,27 @@ import {
   sweepFingerprint,
   type WorkerPool,
 } from '@balloon-sim/node';
-import type { AnalysisTargets, RiskRow, Scenario, SweepTable, WindField } from '@balloon-sim/sim-core';
-import { InputError, sweepCsv } from '@balloon-sim/sim-core';
+import type {
+  AnalysisTargets,
+  InputFileRef,
+  Provenance,
+  ProvenanceContext,
+  RiskRow,
+  Scenario,
+  SweepTable,
+  ToolInfo,
+  WindField,
+  WindFileRef,
+} from '@balloon-sim/sim-core';
+import {
+  DEFAULT_TIME_ZONE,
+  ENGINE,
+  fileName,
+  InputError,
+  localTimes,
+  SCENARIO_DEFAULTS,
+  sweepCsv,
+} from '@balloon-sim/sim-core';
 import type { QueueClient } from './client.js';
 import { distributedSweep } from './work.js';
 
@@ -18,6 +37,8 @@ export interface SeasonWind {
   /** Its name in the folder. */
   name: string;
   paths: string[];
+  /** Its files by name with their sizes and SHA-256, as read when the season was planned. */
+  files: WindFileRef[];
   tMinSec: number;
   tMaxSec: number;
 }
@@ -48,6 +69,34 @@ export interface SeasonResult {
   fingerprint: string;
   zones: string[];
   rows: RiskRow[];
+  /**
+   * The unit's sweep's provenance (tool, time it was computed, scenario as run, its wind's files
+   * with their SHA-256, seed, members): a unit kept from an earlier run keeps its own.
+   */
+  provenance: Provenance | null;
+}
+
+/** A wind a season used, by its files' content, and the nights and hours it served. */
+export interface SeasonWindProvenance {
+  name: string;
+  files: WindFileRef[];
+  /** `NIGHT HH:00` (UTC) of each night and hour computed with it. */
+  units: string[];
+}
+
+/**
+ * What produced a season's table: the tool, when the table was written (SOURCE_DATE_EPOCH fixes it),
+ * the zone in which its local times are given, the scenario's seed and other input files, and every
+ * wind by its files' SHA-256 — each unit's own sweep provenance lies in the JSON's units.
+ */
+export interface SeasonProvenance {
+  tool: ToolInfo;
+  engine: ToolInfo;
+  runTime: string | null;
+  timeZone: string;
+  seed: number;
+  inputs: InputFileRef[];
+  winds: SeasonWindProvenance[];
 }
 
 export interface SeasonTable {
@@ -56,6 +105,7 @@ export interface SeasonTable {
   scenario: string | null;
   zones: string[];
   units: SeasonResult[];
+  provenance: SeasonProvenance;
 }
 
 /** YYYY-MM-DD..YYYY-MM-DD (inclusive) or a comma list of dates, as the nights' dates. */
@@ -140,7 +190,13 @@ export async function seasonWinds(dir: string): Promise<SeasonWind[]> {
       : [path];
     if (paths.length === 0) continue;
     const wind = await loadWindFiles(paths);
-    winds.push({ name, paths, tMinSec: wind.coverage.tMinSec, tMaxSec: wind.coverage.tMaxSec });
+    winds.push({
+      name,
+      paths,
+      files: (wind.source?.files ?? []).map((f) => ({ ...f, name: fileName(f.name) })),
+      tMinSec: wind.coverage.tMinSec,
+      tMaxSec: wind.coverage.tMaxSec,
+    });
   }
   if (winds.length === 0) throw new InputError(`--winds ${dir} holds no wind file`, 'winds', dir);
   return winds;
@@ -223,14 +279,23 @@ export interface SeasonOptions {
 }
 
 async function readDone(path: string, unit: SeasonUnit): Promise<SeasonResult | null> {
+  let result: SeasonResult;
   try {
-    const result = JSON.parse(await readFile(path, 'utf8')) as SeasonResult;
-    // Another scenario or another wind under the same night and hour: computed again.
-    return result.fingerprint === unit.fingerprint ? result : null;
+    result = JSON.parse(await readFile(path, 'utf8')) as SeasonResult;
   } catch {
     return null;
   }
+  // Another scenario or another wind under the same night and hour: computed again. The fingerprint
+  // hashes the wind's description only; a file downloaded again under the same name (a corrected
+  // analysis) describes itself alike, so the files' SHA-256 must match too. A unit kept without
+  // provenance (an older season) cannot show which files made it: computed again.
+  if (result.fingerprint !== unit.fingerprint || !result.provenance) return null;
+  return sameFiles(result.provenance.wind.files, unit.wind.files) ? result : null;
 }
+
+const filesText = (files: readonly WindFileRef[]) =>
+  JSON.stringify(files.map((f) => [fileName(f.name), f.bytes, f.sha256 ?? null]));
+const sameFiles = (a: readonly WindFileRef[], b: readonly WindFileRef[]) => filesText(a) === filesText(b);
 
 /** Writes under a temporary name, then renames: a season stopped mid-write leaves no half file. */
 async function writeDone(path: string, result: SeasonResult): Promise<void> {
@@ -274,6 +339,7 @@ export async function runSeason(options: SeasonOptions): Promise<SeasonResult[]>
       fingerprint: unit.fingerprint,
       zones: table.zones,
       rows: table.rows,
+      provenance: table.provenance ?? null,
     };
     await writeDone(join(stateDir, `${unit.key}.json`), result);
     results.set(unit, result);
@@ -326,20 +392,81 @@ export async function runSeason(options: SeasonOptions): Promise<SeasonResult[]>
   return units.map((u) => results.get(u)!);
 }
 
-/** The season as one document (JSON). */
-export function seasonTable(scenario: Scenario, results: SeasonResult[]): SeasonTable {
+/**
+ * The season as one document (JSON), with its provenance: `context` is this run's (its time, the
+ * tool, the scenario's zone files, as runContext gives them).
+ */
+export function seasonTable(
+  scenario: Scenario,
+  results: SeasonResult[],
+  context: ProvenanceContext = {},
+): SeasonTable {
+  const winds = new Map<string, SeasonWindProvenance>();
+  for (const r of results) {
+    const files = r.provenance?.wind.files ?? [];
+    let wind = winds.get(r.wind);
+    if (!wind) {
+      wind = { name: r.wind, files, units: [] };
+      winds.set(r.wind, wind);
+    } else if (!sameFiles(wind.files, files)) {
+      // Units of one wind name computed from different files (never from runSeason, which redoes a
+      // unit whose files changed): refused rather than listed under one entry.
+      throw new Error(`the season's units of wind ${r.wind} were computed from different files`);
+    }
+    wind.units.push(`${r.night} ${hh(r.hour)}:00`);
+  }
   return {
     format: 'balloon-sim-season',
     version: 1,
     scenario: scenario.name ?? null,
     zones: results[0]?.zones ?? [],
     units: results,
+    provenance: {
+      tool: context.tool ?? { ...ENGINE },
+      engine: { ...ENGINE },
+      runTime: context.runTime ?? null,
+      timeZone: localTimes(scenario.output?.timeZone ?? DEFAULT_TIME_ZONE).timeZone,
+      seed: scenario.ensemble?.seed ?? SCENARIO_DEFAULTS.seed,
+      inputs: (context.inputs ?? []).map((f) => ({ ...f, name: fileName(f.name) })),
+      winds: [...winds.values()],
+    },
   };
 }
 
-/** The season as CSV: `balloon-sim sweep`'s columns, after the night, the launch hour and the wind. */
+/**
+ * The season's provenance as `# ` comment lines for the CSV's head (as a sweep's CSV carries its
+ * own): for people, the tool and time of the run (local time beside UTC), each wind with its files'
+ * sizes and SHA-256 and the nights it served, the other input files and the seed; then the whole of
+ * it as one `# provenance {JSON}` line for programs.
+ */
+export function seasonProvenanceLines(p: SeasonProvenance): string[] {
+  const times = localTimes(p.timeZone);
+  const lines = [
+    `balloon-sim season, produced by ${p.tool.name} ${p.tool.version}${p.tool.name === p.engine.name ? '' : ` (${p.engine.name} ${p.engine.version})`}, run ${p.runTime ? times.stamp(p.runTime) : 'at a time not given'}`,
+    `night and hour: UTC; launch_local and earliest_local_*: ${p.timeZone}`,
+  ];
+  for (const w of p.winds) {
+    lines.push(
+      `wind ${w.name}: ${w.units.length} night(s) and hour(s), ${w.units[0]}${w.units.length > 1 ? ` to ${w.units.at(-1)}` : ''} UTC`,
+    );
+    for (const f of w.files)
+      lines.push(`wind file: ${f.name}, ${f.bytes} bytes${f.sha256 ? `, sha256 ${f.sha256}` : ''}`);
+  }
+  for (const f of p.inputs)
+    lines.push(`${f.role} file: ${f.name}, ${f.bytes} bytes${f.sha256 ? `, sha256 ${f.sha256}` : ''}`);
+  lines.push(`seed ${p.seed}`);
+  return [...lines.map((l) => `# ${l}`), `# provenance ${JSON.stringify(p)}`];
+}
+
+/**
+ * The season as CSV: its provenance as `# ` lines, then the night, the launch hour (UTC), the launch
+ * in local time (the scenario's output.timeZone, Europe/Vilnius by default, UTC beside it) and the
+ * wind, then `balloon-sim sweep`'s columns, then (appended, so that readers of sweep's columns keep
+ * their places) each zone's earliest entry in local time.
+ */
 export function seasonCsv(table: SeasonTable): string {
-  let header = '';
+  const times = localTimes(table.provenance.timeZone);
+  let header = `night,hour,launch_local,wind,${sweepHeader(table.zones)}`;
   const lines: string[] = [];
   for (const unit of table.units) {
     const csv = sweepCsv({
@@ -354,10 +481,33 @@ export function seasonCsv(table: SeasonTable): string {
     })
       .trimEnd()
       .split('\n');
-    header = `night,hour,wind,${csv[0]}`;
-    for (const line of csv.slice(1)) lines.push(`${unit.night},${unit.hour},${csvField(unit.wind)},${line}`);
+    header = `night,hour,launch_local,wind,${csv[0]}`;
+    for (const [k, line] of csv.slice(1).entries()) {
+      const row = unit.rows[k];
+      const earliest = table.zones.map((id) => {
+        const at = row.zones.find((z) => z.id === id)?.earliestEntry;
+        return at ? times.stamp(at) : '';
+      });
+      lines.push(
+        [unit.night, unit.hour, times.stamp(unit.launch), csvField(unit.wind), line, ...earliest].join(','),
+      );
+    }
   }
-  return `${[header, ...lines].join('\n')}\n`;
+  header += table.zones.map((z) => `,earliest_local_${z}`).join('');
+  return `${[...seasonProvenanceLines(table.provenance), header, ...lines].join('\n')}\n`;
 }
+
+/** sweepCsv's header row for these zones (a season without units still names its columns). */
+const sweepHeader = (zones: string[]) =>
+  sweepCsv({
+    format: 'balloon-sim-sweep',
+    version: 2,
+    scenario: null,
+    fingerprint: '',
+    shard: null,
+    sites: [],
+    zones,
+    rows: [],
+  }).trimEnd();
 
 const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);

@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { runRoutes } from './routes/runs.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { streamRoutes } from './routes/stream.js';
+import { tonightRoutes } from './routes/tonight.js';
 import { validateRoutes } from './routes/validate.js';
 import { viewerRoutes } from './routes/viewer.js';
 import { windRoutes } from './routes/winds.js';
@@ -158,6 +159,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     validateRoutes,
     backtrackRoutes,
     runRoutes,
+    tonightRoutes,
     streamRoutes,
     viewerRoutes,
   ])

@@ -100,6 +100,53 @@ it('POST /api/backtrack takes the priors: an inline region, a launch window and 
   expect(result).toHaveProperty('agreement');
 });
 
+it('POST /api/backtrack returns a bounded sample of forward tracks only when asked', async () => {
+  const app = openApp();
+  const payload = {
+    wind: { type: 'uniform', uMps: 10, vMps: 0 },
+    detections: [{ lon: 25.4, lat: 54.75, altM: 3000, time: '2025-10-24T20:00:00Z', sigmaPositionM: 500 }],
+    region: 'anywhere',
+    launchWindow: { start: '2025-10-24T17:00:00Z', end: '2025-10-24T20:00:00Z' },
+    floatAltitudes: [{ fromM: 2500, toM: 3500 }],
+    members: 100,
+    forwardMembers: 300,
+  };
+  const plain = (await app.inject({ method: 'POST', url: '/api/backtrack', payload })).json();
+  expect(plain.forward).not.toHaveProperty('tracks');
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/backtrack',
+    payload: { ...payload, forwardTracks: { kept: 4, rejected: 3 } },
+  });
+  expect(response.statusCode).toBe(200);
+  const result = response.json();
+  const { tracks, ...rest } = result.forward;
+  // The figures are those of the run without tracks.
+  expect(rest).toEqual(plain.forward);
+  expect(tracks.keptTotal).toBe(result.forward.kept);
+  expect(tracks.rejectedTotal).toBe(result.forward.run - result.forward.kept);
+  expect(tracks.tracks.filter((t: { kept: boolean }) => t.kept)).toHaveLength(Math.min(4, tracks.keptTotal));
+  expect(tracks.tracks.filter((t: { kept: boolean }) => !t.kept)).toHaveLength(
+    Math.min(3, tracks.rejectedTotal),
+  );
+  expect(tracks.keptTotal).toBeGreaterThan(0);
+  for (const t of tracks.tracks) {
+    expect(t.lon.length).toBeGreaterThan(1);
+    // A 10 m/s west wind: every track runs due east from its launch.
+    expect(t.lon[t.lon.length - 1]).toBeGreaterThan(t.lon[0]);
+  }
+  // More than the bound, or an unknown key, is refused, naming the field.
+  for (const forwardTracks of [{ kept: 101 }, { rejected: -1 }, { every: 1 }]) {
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/backtrack',
+      payload: { ...payload, forwardTracks },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatch(/forwardTracks/);
+  }
+});
+
 it('POST /api/backtrack refuses a launch window over 24 h, an unknown region and a bad time zone with a 400', async () => {
   const app = openApp();
   const base = {

@@ -55,7 +55,7 @@ export function checkDepth(doc: unknown, limits: Pick<Limits, 'maxJsonDepth'>): 
 }
 
 /** Refuses a run over maxMembers, maxMemberSteps or maxMemberFrames, naming the limit. */
-function checkSize({ members, steps, frames }: RunSize, limits: Limits, about: string): void {
+export function checkSize({ members, steps, frames }: RunSize, limits: Limits, about: string): void {
   const over = (path: string, what: string, limit: keyof Limits) =>
     new ScenarioError([
       {

@@ -45,6 +45,8 @@ export function createContext(options: ResolvedOptions): ServerContext {
       { path: options.sharedDataDir, label: 'shared-data' },
       // sim-core's copy of fixtures/geo, the zones and outlines every run is analysed against.
       { path: BUNDLED_GEOGRAPHY_DIR, label: 'fixtures/geo' },
+      // The forecast store: its cycles are named store-relative (gfs/2025102400), never by a path.
+      { path: options.forecastStore, label: 'forecast-store' },
     ]),
     streams: new Set(),
     log: () => {},

@@ -1,7 +1,8 @@
 /**
  * Starts the server: `node packages/server/dist/main.js`. Environment: PORT (default 8080), HOST
  * (default 127.0.0.1), VIEWER_DIR, ALLOWED_ORIGINS and ALLOWED_HOSTS (comma-separated),
- * QUEUE_REDIS_URL and QUEUE_NAME (runs on the queue's workers, see options.ts), and any
+ * QUEUE_REDIS_URL and QUEUE_NAME (runs on the queue's workers, see options.ts),
+ * BALLOON_SIM_FORECAST_STORE (the forecast store GET /api/store lists and POST /api/tonight reads), and any
  * limit by its name in capitals with underscores (MAX_ACTIVE_RUNS=4, MAX_RUNS_PER_CLIENT=50…; see
  * Limits in options.ts).
  */

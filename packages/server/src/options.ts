@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { defaultStoreRoot } from '@balloon-sim/node';
 import { checkRedisUrl } from '@balloon-sim/queue';
 import { InputError } from '@balloon-sim/sim-core';
 
@@ -59,6 +60,8 @@ export interface Limits {
   maxJsonDepth: number;
   /** Values of one GET /api/winds/:id/grid answer (nx × ny). */
   maxGridPoints: number;
+  /** Bytes of one GET /api/winds/:id/field answer's arrays (a page's GPU run downloads the whole field). */
+  maxWindFieldBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -94,6 +97,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxStoredBytes: 256 * 1024 * 1024,
   maxJsonDepth: 32,
   maxGridPoints: 200_000,
+  // The 0.25° GFS sets of ../shared/data are a few MB; a global field at full resolution is not for a page.
+  maxWindFieldBytes: 256 * 1024 * 1024,
 };
 
 /** Where bundled data live. Defaults: the repository this package sits in, and ../shared/data beside it. */
@@ -128,6 +133,12 @@ export interface AppOptions extends Partial<DataDirs> {
   queueRedisUrl?: string;
   /** The queue's name on that Redis (`QUEUE_NAME`; default balloon-sim, as balloon-sim-queue's). */
   queueName?: string;
+  /**
+   * The forecast store GET /api/store lists and POST /api/tonight reads (default
+   * $BALLOON_SIM_FORECAST_STORE, else the user cache, as `balloon-sim` uses): the server's own, never
+   * one a client names.
+   */
+  forecastStore?: string;
 }
 
 export interface ResolvedOptions extends DataDirs {
@@ -139,6 +150,8 @@ export interface ResolvedOptions extends DataDirs {
   allowedHosts: Set<string>;
   /** Where runs go when not to this server's threads (see AppOptions.queueRedisUrl), or null. */
   queue: { redisUrl: string; queueName?: string } | null;
+  /** The forecast store's root folder (absolute). */
+  forecastStore: string;
 }
 
 /** An origin as browsers send it (`http://localhost:5173`), or an InputError naming the entry. */
@@ -190,6 +203,7 @@ export function resolveOptions(options: AppOptions = {}): ResolvedOptions {
     queue: options.queueRedisUrl
       ? { redisUrl: checkRedisUrl(options.queueRedisUrl, 'queueRedisUrl'), queueName: options.queueName }
       : null,
+    forecastStore: resolve(options.forecastStore ?? defaultStoreRoot()),
   };
 }
 

@@ -8,8 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadScenarioTargets, loadScenarioWind, readScenarioFile, runContext } from '@balloon-sim/node';
-import { QueueWorker } from '@balloon-sim/queue';
-import { redisSkipReason, startRedis, type TestRedis } from '@balloon-sim/queue/testing';
+import { MAX_STALLED, QueueWorker } from '@balloon-sim/queue';
+import {
+  redisSkipReason,
+  startQueueCli,
+  startRedis,
+  stopQueueCli,
+  type TestRedis,
+} from '@balloon-sim/queue/testing';
 import { geoJson, prepareRun, runPrepared, runTracks, type Scenario } from '@balloon-sim/sim-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { optionsFromEnv } from './options.js';
@@ -119,6 +125,152 @@ describe.skipIf(skip !== null)('a server handing its runs to the queue', () => {
       }, 60_000);
       // Its parts stopped on the worker, between frames, rather than running to their end.
       await eventually(() => log.some((line) => /cancelled .*its coordinator cancelled/.test(line)), 60_000);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+/**
+ * Workers are separate processes here, killed (SIGKILL) holding the run's part: a lost machine. Short
+ * locks (1–2 s) so that the lost part is found within seconds; none of it is a timing assertion.
+ */
+describe.skipIf(skip !== null)('a server whose queue worker dies in the middle of a streamed run', () => {
+  let redis: TestRedis;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let cache: string;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    cache = mkdtempSync(join(tmpdir(), 'balloon-sim-server-lost-'));
+    server = await startServer({
+      queueRedisUrl: redis.url,
+      queueName: 'lost',
+      limits: { maxMemberSteps: 100_000_000 },
+    });
+    await server.app.balloonSim.warmUp();
+  }, TEST_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await server?.app.close();
+    await redis?.stop();
+    rmSync(cache, { recursive: true, force: true });
+  });
+
+  const worker = (name: string, lockSec: number) =>
+    startQueueCli([
+      'worker',
+      '--redis',
+      redis.url,
+      '--queue',
+      'lost',
+      '--threads',
+      '1',
+      '--lock-sec',
+      String(lockSec),
+      '--cache',
+      cache,
+      '--name',
+      name,
+    ]);
+
+  it(
+    'its part goes to another worker: the client still gets every frame once, in order, and the library summary',
+    async () => {
+      const file = await readScenarioFile(resolve(SCENARIOS, 'default.json'));
+      // 120 members of 2 s steps: long enough that the first worker is killed while it computes.
+      const doc: Scenario = {
+        ...file.scenario,
+        ensemble: { ...file.scenario.ensemble, members: 10 },
+        solver: { ...file.scenario.solver, dtSec: 2 },
+      };
+      const wind = await loadScenarioWind(doc.wind, SCENARIOS);
+      const context = await runContext(doc, SCENARIOS, LIBRARY_RUN_TIME);
+      const library = runPrepared(prepareRun(doc, wind, context), {
+        targets: await loadScenarioTargets(doc, SCENARIOS),
+      });
+      const victim = worker('victim', 2);
+      const client = await StreamClient.connect(server.ws);
+      const log: string[] = [];
+      let rescuer: QueueWorker | null = null;
+      try {
+        client.send({ type: 'run', scenario: doc, workers: 1 });
+        await victim.stderrMatching(/started \S+/);
+        // A frame computed by the victim reached the client: the run is under way when it dies.
+        await client.next(
+          (m) => m.kind === 'json' && m.data.type === 'frame' && m.data.index === 1,
+          TEST_TIMEOUT_MS,
+        );
+        await stopQueueCli(victim, 'SIGKILL');
+        const finishedBeforeDeath = victim.stderr().includes('finished ');
+        rescuer = await QueueWorker.start({
+          config: { redisUrl: redis.url, queueName: 'lost' },
+          threads: 1,
+          cacheDir: cache,
+          lockSec: 2,
+          name: 'rescuer',
+          log: (line) => log.push(line),
+        });
+        const done = await client.end(TEST_TIMEOUT_MS);
+        expect(done.type, JSON.stringify(done)).toBe('done');
+        if (!finishedBeforeDeath) expect(log).toContainEqual(expect.stringMatching(/: started .*attempt/));
+        const frames = client.messages.flatMap((m) =>
+          m.kind === 'json' && m.data.type === 'frame' ? [m.data.index as number] : [],
+        );
+        expect(frames).toEqual([...Array(49).keys()]);
+        const { summary } = (await client.json('summary')) as unknown as {
+          summary: { provenance: { runTime: string } };
+        };
+        summary.provenance.runTime = LIBRARY_RUN_TIME;
+        expect(summary).toEqual(JSON.parse(JSON.stringify(library.summary)));
+        const tracks = client.tracks();
+        tracks.provenance = { ...tracks.provenance!, runTime: LIBRARY_RUN_TIME };
+        expect(JSON.stringify(geoJson(tracks))).toBe(JSON.stringify(geoJson(runTracks(library))));
+      } finally {
+        client.close();
+        await stopQueueCli(victim, 'SIGKILL');
+        await rescuer?.close(true);
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'a part whose workers are all lost, more times than a job may stall: the client gets an error naming it, not a wait for ever',
+    async () => {
+      const file = await readScenarioFile(resolve(SCENARIOS, 'default.json'));
+      // 480 members of 1 s steps: no worker finishes it before it is killed.
+      const doc: Scenario = {
+        ...file.scenario,
+        ensemble: { ...file.scenario.ensemble, members: 40 },
+        solver: { ...file.scenario.solver, dtSec: 1 },
+      };
+      const client = await StreamClient.connect(server.ws);
+      let last: ReturnType<typeof worker> | null = null;
+      try {
+        client.send({ type: 'run', scenario: doc, workers: 1 });
+        await client.json('accepted');
+        // Each worker takes the part (the first from the queue, the next ones once the previous
+        // one's lock lapsed and their stalled-job check put it back) and dies holding it.
+        for (let k = 0; k <= MAX_STALLED; k++) {
+          const victim = worker(`victim-${k}`, 1);
+          await victim.stderrMatching(/started \S+/);
+          await stopQueueCli(victim, 'SIGKILL');
+        }
+        // The next worker's stalled-job check finds the part lost once too often: it fails for good.
+        last = worker('last', 1);
+        // Generous, not a timing assertion: the code as it was waited here for ever.
+        const end = await client.end(90_000);
+        expect(end).toMatchObject({ type: 'error' });
+        expect(String(end.message)).toMatch(
+          /^part 1of1 of the run failed for good: its workers were lost \(.*\); run it again$/,
+        );
+        // The server lives on and takes the next run.
+        const health = await fetch(`${server.http}/api/health`);
+        expect(health.status).toBe(200);
+      } finally {
+        client.close();
+        if (last) await stopQueueCli(last, 'SIGKILL');
+      }
     },
     TEST_TIMEOUT_MS,
   );

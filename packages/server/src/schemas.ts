@@ -82,6 +82,9 @@ export const RunSummarySchema = {
       type: 'array',
       items: anyObject('per float-altitude band of a fan: P(enter) per zone, P(border)'),
     },
+    forecast: anyObject(
+      'a wind of several forecast members (absent for one wind): per member P(enter) per zone with counts and whether it reaches the closure threshold, per zone the range across members and how many reach the threshold',
+    ),
     warnings: { type: 'array', items: { type: 'string' } },
     provenance: {
       type: ['object', 'null'],

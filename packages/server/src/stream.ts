@@ -186,6 +186,14 @@ export class StreamSession {
           sites: sites.map((s) => ({ id: s.id, ...(s.name === undefined ? {} : { name: s.name }) })),
           launchTimesSec,
           membersPerLaunch,
+          ...(checked.prepared.forecastMembers
+            ? {
+                forecastMembers: checked.prepared.forecastMembers.map(({ label, perLaunch }) => ({
+                  label,
+                  perLaunch,
+                })),
+              }
+            : {}),
         },
         // File names only, never paths (see sim-core's provenance.ts): nothing here to redact.
         provenance: checked.prepared.provenance,

@@ -15,7 +15,11 @@ export {
   backtrack,
   backtrackSummary,
   type Detection,
+  FORWARD_TRACK_DEFAULTS,
   type ForwardSummary,
+  type ForwardTrack,
+  type ForwardTrackOptions,
+  type ForwardTracks,
   type LaunchCell,
   type LaunchSamples,
 } from './analysis/backtrack.js';
@@ -28,6 +32,23 @@ export {
   NIGHT_WINDOW_DEFAULTS,
   nightWindowBefore,
 } from './analysis/backtrack-priors.js';
+export {
+  airportOfZone,
+  BRIEFING_FORMAT,
+  type Briefing,
+  type BriefingAirport,
+  type BriefingContext,
+  type BriefingForecast,
+  type BriefingForecastAirport,
+  type BriefingForecastMembers,
+  type BriefingHour,
+  type BriefingHourZone,
+  type BriefingMemberAirport,
+  type BriefingZone,
+  buildBriefing,
+  type UncertaintySource,
+  unionWindows,
+} from './analysis/briefing.js';
 export {
   type BorderSummary,
   type DensityGrid,
@@ -45,6 +66,9 @@ export {
   type ZoneTarget,
 } from './analysis/observer.js';
 export {
+  type ForecastMemberSummary,
+  type ForecastSummary,
+  type ForecastZoneSpread,
   type LandingSummary,
   type RiskRow,
   type RunSummary,
@@ -98,8 +122,10 @@ export {
   type LocalTimes,
   localTimes,
 } from './local-time.js';
+export { briefingMarkdown, formatBriefing, percentBounds } from './output/briefing-text.js';
 export {
   CSV_HEADER,
+  CSV_HEADER_FORECAST,
   csvChunks,
   csvHead,
   csvProvenance,
@@ -144,6 +170,7 @@ export {
   type MemberLayout,
   type MemberOrigin,
   memberCount,
+  memberForecastOf,
   memberIndex,
   memberLaunchOf,
   memberNumberOf,
@@ -191,6 +218,7 @@ export {
 } from './scenario/prepare.js';
 export {
   ENGINE,
+  type ForecastMemberProvenance,
   fileName,
   type InputFileRef,
   type Provenance,
@@ -215,12 +243,14 @@ export {
 } from './scenario/run.js';
 export {
   type Ensemble,
+  type EnsembleWindSource,
   type FileWindSource,
   type Flight,
   type ForecastWindSource,
   type Launch,
   type LaunchArea,
   type LaunchSite,
+  type MemberWindSource,
   type OscillatingWindSource,
   type Output,
   type Perturbations,
@@ -272,6 +302,15 @@ export {
   windFromDirection,
 } from './wind/analytic.js';
 export {
+  commonCoverage,
+  ForecastEnsemble,
+  type ForecastMember,
+  forecastMemberCounts,
+  forecastMemberOfNumber,
+  forecastMembersOf,
+  forecastWind,
+} from './wind/forecast-members.js';
+export {
   AltitudeGridWind,
   type GridAxis,
   type GridLevels,
@@ -280,6 +319,7 @@ export {
   gridWind,
   PressureGridWind,
 } from './wind/grid.js';
+export { GRID_OFFSET_VERTICAL_M, gridOffsetMembers, OffsetWind } from './wind/grid-offset.js';
 export {
   analyticSource,
   type CodeName,
@@ -291,8 +331,10 @@ export {
   type WindSourceInfo,
   type WindStep,
 } from './wind/source.js';
+export { timeGapWarning } from './wind/time-gaps.js';
 export {
   checkLonLatBox,
+  coversLonLat,
   EVERYWHERE,
   type LonLatBox,
   nearestInBox,

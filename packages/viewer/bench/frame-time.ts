@@ -1,8 +1,8 @@
 /**
  * `pnpm bench:viewer`: builds the viewer, serves it, opens bench.html in headless Chromium and
- * prints the track renderer's frame times as one JSON line
- * `{ members, frames, meanFrameMs, p95FrameMs, maxFrameMs }` (see src/bench.ts for what is timed).
- * Options: --members N --frames N --rounds N. Target: p95 ≤ 16 ms (60 frames per second).
+ * prints the track renderer's frame times as one JSON line (BenchResult in src/bench.ts says what
+ * each figure times). Options: --members N --frames N --rounds N --zoom-members N. Targets: replay
+ * p95 ≤ 16 ms (60 frames per second), a zoom step ≤ 50 ms.
  */
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';

@@ -1,24 +1,45 @@
 /// <reference lib="dom" />
 /**
  * Back-track mode: from radar detections (lon, lat, altitude, time) of one balloon, where was it
- * probably launched? The detections are typed in the form or picked on the map; the server traces
- * members backwards (sim-core `backtrack`) and answers
+ * probably launched? The detections are typed in the form or picked on the map, the priors set by
+ * their controls (launch area, launch-time window in Vilnius local time, float-altitude band); the
+ * server traces members backwards and cross-checks them forwards (sim-core `backtrack`):
  *
- *   POST /api/backtrack { detections: [{ lon, lat, altM, time }], members?, maxFloatHours?, wind? }
- *   → { floatAltitudeM, mostLikely: [{ lon, lat, probability, medianLaunch }],
- *       grid: { lon0, lat0, cellDeg, nx, ny, counts } | null }
+ *   POST /api/backtrack { detections: [{ lon, lat, altM, time }], members, maxFloatHours, wind,
+ *                         region, launchWindow: { start, end }, floatAltitudes: [{ fromM, toM, weight }] }
+ *   → sim-core's backtrackSummary: the priors as used, the posterior grid, the most likely cells
+ *     (with distance and bearing from the first detection), the launch areas, the forward
+ *     cross-check and its agreement, and the warnings.
  *
- * drawn as the regions holding 50 % and 90 % of the plausible launch points, and the most likely
- * cells labelled with their probability. `wind` is the wind chosen in the scenario form, as a
- * scenario's `wind` (`{ type: 'file', paths: ['wind:<id>'] }`): a back-track needs one.
+ * Drawn as the regions holding 50 % and 90 % of the posterior, the most likely cells numbered, the
+ * forward check's cells (diamonds), best area (dashed circle) and a sample of its forward tracks
+ * (asked for with `forwardTracks`: kept launches solid, rejected ones faint, under the detections);
+ * the map then fits the answer and the detections. `wind` is the wind chosen in the scenario form, as a scenario's `wind`
+ * (`{ type: 'file', paths: ['wind:<id>'] }`): a back-track needs one.
  */
+import type { backtrackSummary } from '@balloon-sim/sim-core';
 import { isoTime } from '@balloon-sim/sim-core/protocol';
-import type * as d3 from 'd3';
+import * as d3 from 'd3';
 import { ApiError, type Issue, postJson } from './api.js';
+import {
+  boxOutline,
+  distanceBearingText,
+  FORWARD_TRACKS_ASKED,
+  fitTransform,
+  forwardText,
+  forwardTracksText,
+  launchWindowFor,
+  localWithUtc,
+  massBox,
+  type Padding,
+  type PriorControls,
+  parseLocalClock,
+  priorRequest,
+} from './backtrack-view.js';
 import { clearError, showError, showFailure } from './banner.js';
-import { type CountGrid, drawDensity } from './contours.js';
+import { drawDensity } from './contours.js';
 import type { MapView, Pin } from './map.js';
-import { checkNumber, readDateTime, readNumber, ruleOf } from './numbers.js';
+import { checkNumber, fieldName, readDateTime, readNumber, ruleOf } from './numbers.js';
 import { clock, percent } from './results.js';
 import { formDateTime, parseUtcDateTime } from './time.js';
 
@@ -30,14 +51,11 @@ export interface Detection {
   time: string;
 }
 
-export interface BacktrackAnswer {
-  floatAltitudeM: number;
-  mostLikely: { lon: number; lat: number; probability: number; medianLaunch: string | null }[];
-  grid: CountGrid | null;
-  members?: number;
-  reachedGround?: number;
-  plausible?: number;
-}
+/** The server's answer: sim-core's summary of a back-track (JSON). */
+export type BacktrackAnswer = ReturnType<typeof backtrackSummary>;
+
+/** The zoom a fit may reach: a few cells across fill the map, no closer. */
+const FIT_MAX_ZOOM = 8;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -47,7 +65,14 @@ export class Backtrack {
   /** What the answer on screen was asked for (see `request`), to tell when it no longer fits. */
   private answeredFor: string | null = null;
   private readonly region: d3.Selection<SVGGElement, unknown, null, undefined>;
+  private readonly areasLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+  /** The forward check's tracks: under the areas' circles and every pin (the detections). */
+  private readonly tracksLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly pinsLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+  /** The zoom the last fit chose (fitAnswer), to tell whether the officer has moved the map since. */
+  private fittedTo: d3.ZoomTransform | null = null;
+  /** The detection first in time when the answer was asked for: its distances are from there. */
+  private answeredFrom: { detection: Detection; label: string } | null = null;
 
   constructor(
     private readonly view: MapView,
@@ -57,11 +82,27 @@ export class Backtrack {
       defaultTime: () => string;
       /** The wind to trace back through (the form's choice). */
       wind: () => Record<string, unknown> | undefined;
+      /** A zoomed layer of its own for the best estimates' circles (the region's holds contours). */
+      areasLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+      /** Moves the map to a zoom transform (MapView.zoomTo). */
+      zoomTo: (transform: d3.ZoomTransform) => void;
     },
   ) {
     this.region = region;
+    this.areasLayer = options.areasLayer;
+    const areas = options.areasLayer.node()!;
+    this.tracksLayer = d3
+      .select(areas.parentNode as SVGGElement)
+      .insert<SVGGElement>('g', () => areas)
+      .attr('class', 'forward-tracks');
     this.pinsLayer = view.pins.append('g').attr('class', 'backtrack');
-    view.on('resize', () => this.drawAnswer());
+    view.on('resize', () => {
+      this.drawAnswer();
+      // A resize refits the map's projection; a view still as the fit left it is fitted again.
+      const t = this.fittedTo;
+      if (t && view.transform.k === t.k && view.transform.x === t.x && view.transform.y === t.y)
+        this.fitAnswer();
+    });
     $('detection-add').addEventListener('click', () => {
       // A first detection in the Vilnius approach area, the case the tool is for; later ones
       // continue from the last.
@@ -70,12 +111,57 @@ export class Backtrack {
       $<HTMLUListElement>('detection-list').querySelector<HTMLInputElement>('li:last-child input')?.focus();
     });
     $('backtrack-clear').addEventListener('click', () => this.clear());
-    $('backtrack-form').addEventListener('input', () => this.markStale());
+    $('backtrack-form').addEventListener('input', () => {
+      this.showWindow();
+      this.markStale();
+    });
+    $('backtrack-form').addEventListener('change', () => this.markStale());
     $<HTMLFormElement>('backtrack-form').addEventListener('submit', (event) => {
       event.preventDefault();
       void this.run();
     });
     this.render();
+  }
+
+  /** The detection first in time (the core measures distances and bearings from it), with its label. */
+  private firstDetection(): { detection: Detection; label: string } | null {
+    let best: { detection: Detection; label: string } | null = null;
+    this.detections.forEach((d, i) => {
+      if (!best || Date.parse(d.time) < Date.parse(best.detection.time))
+        best = { detection: d, label: `D${i + 1}` };
+    });
+    return best;
+  }
+
+  /** The priors' controls as typed (not checked). */
+  private controls(): Record<keyof PriorControls, string> {
+    return {
+      area: $<HTMLSelectElement>('bt-area').value,
+      fromLocal: $<HTMLInputElement>('bt-from').value.trim(),
+      toLocal: $<HTMLInputElement>('bt-to').value.trim(),
+      floatFromKm: $<HTMLInputElement>('bt-alt-from').value.trim(),
+      floatToKm: $<HTMLInputElement>('bt-alt-to').value.trim(),
+    };
+  }
+
+  /** The window the controls give for the first detection, in local time and UTC, under them. */
+  private showWindow(): void {
+    const note = $('bt-window');
+    const first = this.firstDetection();
+    const c = this.controls();
+    if (!first || parseLocalClock(c.fromLocal) === null || parseLocalClock(c.toLocal) === null) {
+      note.textContent = first
+        ? 'Type both times as 24-hour HH:MM, Vilnius local time.'
+        : 'The window is the last one opening before the first detection.';
+      return;
+    }
+    const w = launchWindowFor(first.detection.time, c.fromLocal, c.toLocal);
+    const clipped = Date.parse(w.end) > Date.parse(first.detection.time);
+    note.textContent = `Launches from ${localWithUtc(w.start)} to ${
+      clipped
+        ? `${first.label}, the first detection, ${localWithUtc(first.detection.time)}`
+        : localWithUtc(w.end)
+    }.`;
   }
 
   /** Adds a detection at a point (from the map or the Add button). */
@@ -101,6 +187,7 @@ export class Backtrack {
       detections: [...fields].map((box) => box.value.trim()),
       members: $<HTMLInputElement>('bt-members').value.trim(),
       maxFloatHours: $<HTMLInputElement>('bt-hours').value.trim(),
+      priors: this.controls(),
       wind: this.options.wind(),
     });
   }
@@ -119,6 +206,7 @@ export class Backtrack {
   clear(): void {
     this.detections = [];
     this.answer = null;
+    this.fittedTo = null;
     $('backtrack-result').replaceChildren();
     this.render();
     this.drawAnswer();
@@ -139,16 +227,58 @@ export class Backtrack {
       readDateTime(box, issues);
     const members = readNumber($<HTMLInputElement>('bt-members'), issues);
     const maxFloatHours = readNumber($<HTMLInputElement>('bt-hours'), issues);
+    const typed = this.controls();
+    for (const id of ['bt-from', 'bt-to']) {
+      const box = $<HTMLInputElement>(id);
+      if (parseLocalClock(box.value) === null)
+        issues.push({
+          path: box.dataset.path ?? '',
+          field: fieldName(box),
+          message: `must be a 24-hour time HH:MM, Vilnius local time, got "${box.value}"`,
+        });
+    }
+    const floatFromKm = readNumber($<HTMLInputElement>('bt-alt-from'), issues);
+    const floatToKm = readNumber($<HTMLInputElement>('bt-alt-to'), issues);
+    if (floatFromKm !== undefined && floatToKm !== undefined && !(floatToKm > floatFromKm))
+      issues.push({
+        path: 'floatAltitudes',
+        field: fieldName($<HTMLInputElement>('bt-alt-to')),
+        message: `must be above the band's lower altitude (${floatFromKm} km), got "${typed.floatToKm}"`,
+      });
     if (issues.length > 0) {
       showError('The back-track cannot run: fix these fields', '', issues);
       return null;
     }
-    const body = { detections: this.detections, members, maxFloatHours, wind: this.options.wind() };
+    const first = this.firstDetection()!.detection;
+    const priors = priorRequest(
+      {
+        area: typed.area === 'anywhere' ? 'anywhere' : 'by-border-strip',
+        fromLocal: typed.fromLocal,
+        toLocal: typed.toLocal,
+        floatFromKm: floatFromKm!,
+        floatToKm: floatToKm!,
+      },
+      first.time,
+    );
+    const body = {
+      detections: this.detections,
+      members,
+      maxFloatHours,
+      wind: this.options.wind(),
+      ...priors,
+      // A bounded sample of the forward check's tracks, to draw (FORWARD_TRACKS_ASKED: tens of kB).
+      forwardTracks: FORWARD_TRACKS_ASKED,
+    };
     const asked = this.request();
+    const from = { detection: { ...first }, label: this.firstDetection()!.label };
     $('backtrack-result').textContent = 'Tracing back…';
+    // One back-track at a time: a second, answered first, would be overwritten by the slower one.
+    const button = $<HTMLButtonElement>('backtrack-run');
+    button.disabled = true;
     try {
       this.answer = await postJson<BacktrackAnswer>('api/backtrack', body);
       this.answeredFor = asked;
+      this.answeredFrom = from;
       clearError();
     } catch (error) {
       this.answer = null;
@@ -156,8 +286,11 @@ export class Backtrack {
       if (error instanceof ApiError && error.status === 404 && /no route/i.test(error.message))
         showError('Back-track', 'This server has no back-track endpoint (POST /api/backtrack).');
       else showFailure('Back-track', error);
+    } finally {
+      button.disabled = false;
     }
     this.drawAnswer();
+    this.fitAnswer();
     this.markStale();
     return this.answer;
   }
@@ -233,6 +366,7 @@ export class Backtrack {
       }),
     );
     this.drawPins();
+    this.showWindow();
   }
 
   private drawPins(): void {
@@ -267,23 +401,184 @@ export class Backtrack {
       })
       .call((g) => g.select('text').text((d) => String(d.rank)));
     this.view.placePins(this.pinsLayer.selectAll<SVGGElement, Pin>('g.likely'));
+    this.drawForward();
     const result = $('backtrack-result');
     if (!answer) return;
-    const head = document.createElement('p');
-    const counted =
-      answer.plausible !== undefined && answer.members !== undefined
-        ? ` ${answer.members} backward members; ${answer.plausible} launch points traced down from their paths lie inside the priors (launch region and window).`
-        : '';
-    head.textContent = `Float altitude ${Math.round(answer.floatAltitudeM)} m.${counted} Most likely launch cells:`;
-    const list = document.createElement('ol');
-    list.className = 'likely-list';
-    list.replaceChildren(
-      ...top.map((c) => {
-        const li = document.createElement('li');
-        li.textContent = `${c.lon.toFixed(2)} E, ${c.lat.toFixed(2)} N — ${percent(c.probability)}, launched ≈ ${clock(c.medianLaunch)}`;
-        return li;
-      }),
-    );
-    result.replaceChildren(head, list);
+    result.replaceChildren(...this.resultPanel(answer, top));
   }
+
+  /**
+   * The forward cross-check on the map: the cells its kept launches fall in (diamonds, no label:
+   * they lie on or beside the back-track's) and its best estimate's area (a dashed circle), beside
+   * the back-track's own best estimate (a solid circle).
+   */
+  private drawForward(): void {
+    const forward = this.answer?.forward ?? null;
+    const cells = (forward?.mostLikely ?? []).slice(0, 5);
+    this.pinsLayer
+      .selectAll<SVGGElement, (typeof cells)[number]>('g.forward-cell')
+      .data(cells)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'pin forward-cell');
+        g.append('path').attr('d', 'M0,-6L6,0L0,6L-6,0Z');
+        return g;
+      });
+    this.view.placePins(this.pinsLayer.selectAll<SVGGElement, Pin>('g.forward-cell'));
+    // The forward tracks, rejected ones first so that the kept ones lie over them.
+    const tracks = [...(forward?.tracks?.tracks ?? [])].sort((a, b) => Number(a.kept) - Number(b.kept));
+    this.tracksLayer
+      .selectAll<SVGPathElement, (typeof tracks)[number]>('path')
+      .data(tracks)
+      .join('path')
+      .attr('class', (t) => `forward-track ${t.kept ? 'kept' : 'rejected'}`)
+      .attr(
+        'd',
+        (t) =>
+          this.view.path({
+            type: 'LineString',
+            coordinates: t.lon.map((lon, i) => [lon, t.lat[i]]),
+          }) ?? '',
+      );
+    // The best estimates' areas: the back-track's (solid) and the forward check's (dashed).
+    const circles = [
+      { area: this.answer?.areas[0], className: 'best-area' },
+      { area: forward?.areas[0], className: 'forward-area' },
+    ].flatMap(({ area, className }) =>
+      area
+        ? [
+            {
+              className,
+              shape: d3
+                .geoCircle()
+                .center([area.lon, area.lat])
+                // km to degrees of arc on the mean sphere (6371 km).
+                .radius(((area.radiusKm / 6371) * 180) / Math.PI)(),
+            },
+          ]
+        : [],
+    );
+    this.areasLayer
+      .selectAll('path')
+      .data(circles)
+      .join('path')
+      .attr('class', (d) => d.className)
+      .attr('d', (d) => this.view.path(d.shape) ?? '');
+  }
+
+  /** The result panel: the answer's figures, its priors, the cells with distance and bearing, the check. */
+  private resultPanel(
+    answer: BacktrackAnswer,
+    top: (BacktrackAnswer['mostLikely'][number] & { rank: number })[],
+  ) {
+    const p = (text: string, className?: string) => {
+      const el = document.createElement('p');
+      el.textContent = text;
+      if (className) el.className = className;
+      return el;
+    };
+    const out: HTMLElement[] = [];
+    // Warnings first: an empty or rough answer must not read as a firm one.
+    if (answer.warnings.length > 0) {
+      const list = document.createElement('ul');
+      list.className = 'warnings backtrack-warnings';
+      list.replaceChildren(
+        ...answer.warnings.map((w) => {
+          const li = document.createElement('li');
+          li.textContent = w;
+          return li;
+        }),
+      );
+      out.push(list);
+    }
+    out.push(
+      p(
+        `Float altitude ${Math.round(answer.floatAltitudeM)} m. ${answer.members} backward members; ${answer.plausible} launch points traced down from their paths lie inside the priors.`,
+      ),
+    );
+    const pr = answer.priors;
+    const bands = pr.floatAltitudes
+      ? pr.floatAltitudes
+          .map((b) => `${b.fromM / 1000}–${b.toM / 1000} km${b.weight !== 1 ? ` ×${b.weight}` : ''}`)
+          .join(', ')
+      : pr.floatAltitudeM !== null
+        ? `${pr.floatAltitudeM} m`
+        : 'any';
+    out.push(
+      p(
+        `Priors used: launch area ${pr.region ? `${pr.region.name} (${pr.region.id})` : "anywhere in the wind's area"}; launches from ${localWithUtc(pr.launchWindow.start)} to ${localWithUtc(pr.launchWindow.end)}; float altitude ${bands}.`,
+        'backtrack-priors',
+      ),
+    );
+    const first = this.answeredFrom;
+    const best = answer.areas[0];
+    if (best && first)
+      out.push(
+        p(
+          `Best estimate (solid circle): within ${best.radiusKm} km of ${best.lon.toFixed(2)} E, ${best.lat.toFixed(2)} N (${percent(best.probability)} of the answer), ${distanceBearingText(best.distanceKm, best.bearingDeg)} from ${first.label}; launched ≈ ${clock(best.medianLaunch)}.`,
+          'backtrack-best',
+        ),
+      );
+    if (top.length > 0 && first) {
+      out.push(
+        p(
+          `Most likely launch cells, with the distance (geodesic, WGS 84) and initial bearing from ${first.label}, the first detection in time (${clock(first.detection.time)}):`,
+        ),
+      );
+      const list = document.createElement('ol');
+      list.className = 'likely-list';
+      list.replaceChildren(
+        ...top.map((c) => {
+          const li = document.createElement('li');
+          li.textContent = `${c.lon.toFixed(2)} E, ${c.lat.toFixed(2)} N — ${percent(c.probability)} — ${distanceBearingText(c.distanceKm, c.bearingDeg)} — launched ≈ ${clock(c.medianLaunch)}`;
+          return li;
+        }),
+      );
+      out.push(list);
+    }
+    out.push(p(forwardText(answer), 'backtrack-forward'));
+    const drawn = forwardTracksText(answer.forward?.tracks);
+    if (drawn) out.push(p(drawn, 'backtrack-forward-tracks'));
+    return out;
+  }
+
+  /**
+   * Fits the map to the answer: the cells holding 90 % of the posterior, the forward check's cells
+   * and the detections, through the map's own d3 zoom (so zooming on from there works as ever).
+   */
+  private fitAnswer(): void {
+    const answer = this.answer;
+    if (!answer) return;
+    const lonLat: [number, number][] = this.detections.map((d) => [d.lon, d.lat]);
+    const box = answer.grid ? massBox(answer.grid, 0.9) : null;
+    const forwardCells = (answer.forward?.mostLikely ?? []).slice(0, 5);
+    // An empty answer leaves the view as it is: nothing to fit but the detections.
+    if (!box && forwardCells.length === 0) return;
+    if (box) lonLat.push(...boxOutline(box));
+    for (const c of forwardCells) lonLat.push([c.lon, c.lat]);
+    const points = lonLat
+      .map((p) => this.view.projection(p))
+      .filter((p): p is [number, number] => p !== null);
+    this.fittedTo = fitTransform(points, this.view.width, this.view.height, {
+      pad: overMap(),
+      maxK: FIT_MAX_ZOOM,
+    });
+    this.options.zoomTo(this.fittedTo);
+  }
+}
+
+/**
+ * The room the map's overlays take at its edges (CSS pixels): the run caption and warnings over its
+ * top, the legends down its right, the zoom buttons at its left, the scale bar at its bottom; a
+ * margin of 24 px more keeps markers off their edges.
+ */
+function overMap(): Padding {
+  const map = $('map-wrap').getBoundingClientRect();
+  const margin = 24;
+  let top = 0;
+  for (const el of document.querySelectorAll<HTMLElement>('.map-top > *'))
+    if (!el.hidden && el.offsetParent !== null)
+      top = Math.max(top, el.getBoundingClientRect().bottom - map.top);
+  const legends = document.querySelector<HTMLElement>('.map-legends')?.getBoundingClientRect();
+  const right = legends && legends.width > 0 ? map.right - legends.left : 0;
+  return { top: top + margin, right: right + margin, bottom: 40 + margin, left: 48 + margin };
 }

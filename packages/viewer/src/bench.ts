@@ -5,17 +5,21 @@
  * through TrackLayer.draw, one frame per animation frame, on a 1280 × 800 canvas in the map's
  * projection, the way the page's Play button does.
  *
- * Two figures: `…FrameMs`, the replay as the page does it (each step adds the new frame's segments
- * to the trails canvas and redraws positions and markers); and `fullRedraw…Ms`, every step drawn
- * from scratch, the cost of a zoom, pan or seek at that frame. Times include the rasterisation,
+ * Figures: `…FrameMs`, the replay as the page does it (each step adds the new frame's segments
+ * to the trails canvas and redraws positions and markers; the probability map and its markers are
+ * asked to draw too, and are not redrawn as nothing they show changed); `fullRedraw…Ms`, every step drawn
+ * from scratch, the cost of a seek at that frame; `zoomStep…Ms`, a zoom step during the gesture
+ * (the last sharp drawing scaled, see TrackLayer.draw) and `zoomSettle…Ms`, the sharp redraw that
+ * follows when the gesture ends. Times include the rasterisation,
  * forced by reading a pixel back from each canvas (a canvas otherwise records its drawing and
  * paints it later). The first pass warms up the JIT and is not counted.
  *
- * Tracks are synthetic, from a seeded generator, so every run times the same work: every member
- * flies in every frame (the worst case) from the Belarusian border area towards the north-north-west
- * at ~10 m/s with its own wiggles, ascending at 3 m/s to ~3.5 km; a border-crossing marker each.
+ * Tracks are synthetic (synthetic-tracks.ts), so every run times the same work; a border-crossing
+ * marker each.
  */
+import { FrequencyLayer, trajectoryFrequency } from './frequency.js';
 import { fitRegion, regionProjection } from './map.js';
+import { syntheticFrames } from './synthetic-tracks.js';
 import { TrackLayer } from './tracks.js';
 
 export interface BenchResult {
@@ -27,57 +31,22 @@ export interface BenchResult {
   fullRedrawMeanMs: number;
   fullRedrawP95Ms: number;
   fullRedrawMaxMs: number;
-  /** A zoom step (×1.6 in or out about the centre) with `zoomMembers` whole tracks drawn. */
+  /**
+   * A zoom step (×1.6 in or out about the centre) with `zoomMembers` whole tracks, their
+   * probability map and launch, burst and landing markers: what is drawn while the gesture lasts
+   * (the last sharp drawings scaled, the heads exact; TrackLayer.draw, FrequencyLayer.draw)…
+   */
   zoomMembers: number;
   zoomStepMeanMs: number;
   zoomStepP95Ms: number;
   zoomStepMaxMs: number;
-}
-
-/** mulberry32: a tiny seeded generator (uniform in [0, 1)). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Synthetic frames: lon, lat, alt per member (the stream's layout), 10 min apart. */
-export function syntheticFrames(members: number, frames: number, seed = 2025): Float32Array[] {
-  const rand = random(seed);
-  const out: Float32Array[] = [];
-  const lon = new Float64Array(members);
-  const lat = new Float64Array(members);
-  const headingRad = new Float64Array(members);
-  const floatAltM = new Float64Array(members);
-  for (let m = 0; m < members; m++) {
-    lon[m] = 23.6 + 2.8 * rand();
-    lat[m] = 53.7 + 0.8 * rand();
-    headingRad[m] = (-30 + 20 * (rand() - 0.5)) * (Math.PI / 180); // from north, clockwise
-    floatAltM[m] = 3500 + 400 * (rand() - 0.5);
-  }
-  const stepSec = 600;
-  const mPerDeg = 111_195; // on the sphere of radius 6 371 008.8 m
-  for (let f = 0; f < frames; f++) {
-    const positions = new Float32Array(3 * members);
-    for (let m = 0; m < members; m++) {
-      if (f > 0) {
-        headingRad[m] += 0.15 * (rand() - 0.5);
-        const distM = (8 + 4 * rand()) * stepSec;
-        lat[m] += (distM * Math.cos(headingRad[m])) / mPerDeg;
-        lon[m] += (distM * Math.sin(headingRad[m])) / (mPerDeg * Math.cos((lat[m] * Math.PI) / 180));
-      }
-      positions[3 * m] = lon[m];
-      positions[3 * m + 1] = lat[m];
-      positions[3 * m + 2] = Math.min(floatAltM[m], 150 + 3 * stepSec * f);
-    }
-    out.push(positions);
-  }
-  return out;
+  /** …and the sharp redraw of all of it at that zoom when the gesture ends. */
+  zoomSettleMeanMs: number;
+  zoomSettleP95Ms: number;
+  zoomSettleMaxMs: number;
+  /** The tracks' part of that sharp redraw (the rest is the probability map and its markers). */
+  zoomSettleTracksMeanMs: number;
+  zoomSettleTracksP95Ms: number;
 }
 
 const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
@@ -102,7 +71,8 @@ export async function runBench(
   const width = 1280;
   const height = 800;
   const pixelRatio = window.devicePixelRatio || 1;
-  const canvases = [...document.querySelectorAll<HTMLCanvasElement>('canvas')];
+  const byId = (id: string) => document.querySelector<HTMLCanvasElement>(`#${id}`)!;
+  const canvases = ['tracks', 'track-heads', 'freq', 'marks'].map(byId);
   for (const canvas of canvases) {
     canvas.width = width * pixelRatio;
     canvas.height = height * pixelRatio;
@@ -115,6 +85,8 @@ export async function runBench(
     projection: (p: [number, number]) => projection(p),
     transform: { k: 1, x: 0, y: 0 },
     pixelRatio,
+    width,
+    height,
   };
   const layer = new TrackLayer(canvases[0], canvases[1], view);
   layer.reset(
@@ -131,6 +103,17 @@ export async function runBench(
       tSec: 20 * 600,
     })),
   );
+  // The probability map and the launch, burst and landing markers, drawn with the tracks as the page
+  // does (all three kinds for every member: the most there can be).
+  const ensembleFrequency = (n: number, d: Float32Array[]) => {
+    const layer = new FrequencyLayer(view, canvases[2], canvases[3]);
+    const at = (f: number) =>
+      Array.from({ length: n }, (_, m) => ({ lon: d[f][3 * m], lat: d[f][3 * m + 1] }));
+    layer.grid = trajectoryFrequency(n, d.length, (m, f) => [d[f][3 * m], d[f][3 * m + 1]]);
+    layer.markers = { launch: at(0), burst: at(Math.floor(d.length / 2)), landing: at(d.length - 1) };
+    return layer;
+  };
+  const frequency = ensembleFrequency(members, data);
   const contexts = canvases.map((c) => c.getContext('2d')!);
   const flush = () => {
     for (const ctx of contexts) ctx.getImageData(0, 0, 1, 1);
@@ -147,6 +130,7 @@ export async function runBench(
         if (fullRedraw) layer.invalidate();
         layer.shown = f;
         layer.draw();
+        frequency.draw();
         flush();
         const ms = performance.now() - t0;
         if (round > 0) (fullRedraw ? full : replay).push(ms);
@@ -157,7 +141,8 @@ export async function runBench(
   const b = stats(full);
 
   // Zoom steps: `zoomMembers` whole tracks (every frame shown), the view scaled by 1.6 about the
-  // centre, in four steps and out again, each drawn from scratch as the page does after a zoom.
+  // centre, in four steps and out again. Each step as the page draws it: first during the gesture
+  // (a quick draw), then once the gesture has ended (a full, sharp draw), each timed on its own.
   const zoomLayer = new TrackLayer(canvases[0], canvases[1], view);
   zoomLayer.reset(
     zoomMembers,
@@ -166,20 +151,41 @@ export async function runBench(
   const zoomData = syntheticFrames(zoomMembers, frames, 7);
   for (let f = 0; f < frames; f++) zoomLayer.addFrame(f, f * 600, zoomData[f]);
   zoomLayer.shown = frames - 1;
+  const zoomFrequency = ensembleFrequency(zoomMembers, zoomData);
   const steps = [1, 1.6, 1.6 ** 2, 1.6 ** 3, 1.6 ** 4, 1.6 ** 3, 1.6 ** 2, 1.6, 1];
   const zoom: number[] = [];
+  const settle: number[] = [];
+  const settleTracks: number[] = [];
+  zoomLayer.draw();
+  zoomFrequency.draw();
   for (let round = 0; round < rounds; round++)
-    for (const k of steps) {
+    for (const k of steps.slice(1)) {
       await nextFrame();
       const t0 = performance.now();
       view.transform = { k, x: (width / 2) * (1 - k), y: (height / 2) * (1 - k) };
-      zoomLayer.invalidate();
-      zoomLayer.draw();
+      zoomLayer.draw({ quick: true });
+      zoomFrequency.draw({ quick: true });
       flush();
-      if (round > 0) zoom.push(performance.now() - t0);
+      const t1 = performance.now();
+      await nextFrame();
+      const t2 = performance.now();
+      zoomLayer.draw();
+      contexts[0].getImageData(0, 0, 1, 1);
+      contexts[1].getImageData(0, 0, 1, 1);
+      const tTracks = performance.now();
+      zoomFrequency.draw();
+      flush();
+      const t3 = performance.now();
+      if (round > 0) {
+        zoom.push(t1 - t0);
+        settle.push(t3 - t2);
+        settleTracks.push(tTracks - t2);
+      }
     }
   view.transform = { k: 1, x: 0, y: 0 };
   const z = stats(zoom);
+  const zs = stats(settle);
+  const zt = stats(settleTracks);
   const result: BenchResult = {
     members,
     frames,
@@ -193,6 +199,11 @@ export async function runBench(
     zoomStepMeanMs: z.mean,
     zoomStepP95Ms: z.p95,
     zoomStepMaxMs: z.max,
+    zoomSettleMeanMs: zs.mean,
+    zoomSettleP95Ms: zs.p95,
+    zoomSettleMaxMs: zs.max,
+    zoomSettleTracksMeanMs: zt.mean,
+    zoomSettleTracksP95Ms: zt.p95,
   };
   return result;
 }

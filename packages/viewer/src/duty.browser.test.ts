@@ -191,6 +191,9 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
       'radar detection',
       'back-track launch area 50 % / 90 %',
       'most likely launch cell',
+      'back-track: best estimate (10 km)',
+      'forward check: launch cell kept',
+      'forward check: best estimate (10 km)',
     ]);
     await shots('map-key');
     await page.locator('#map-key-box summary').click();

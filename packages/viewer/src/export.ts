@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 /**
  * Exports of a run. A finished run is fetched from the server (/api/runs/:id/geojson|csv); a run the
- * server does not hold (cancelled, failed, or evicted from its store) is written here from the
- * frames and events the page received. Both are sim-core's own writers on the same tracks, so the
- * page's file is, byte for byte, the one `balloon-sim run --out` writes for the run.
+ * server does not hold (cancelled, failed, evicted from its store, or computed on the page's GPU)
+ * is written here from the frames and events the page received. Both are sim-core's own writers on
+ * the same tracks, so the page's file is, byte for byte, the one `balloon-sim run --out` writes.
  */
 import { CSV_HEADER, csvChunks, geoJson } from '@balloon-sim/sim-core';
 import type { TrackSet } from '@balloon-sim/sim-core/protocol';
@@ -13,6 +13,8 @@ export interface RunRecord {
   finished: boolean;
   /** The run's tracks as received (sim-core StreamedTracks); null until the server accepts it. */
   tracks: TrackSet | null;
+  /** Where the page computed the run itself (its GPU): the server holds nothing of it to fetch. */
+  computedOn?: string;
 }
 
 /** The CSV the page writes for a run: sim-core's csvChunks, its header alone when nothing came. */
@@ -40,7 +42,7 @@ function download(name: string, type: string, content: BlobPart): void {
 /** Downloads the run as GeoJSON or CSV: from the server when it holds the run, else from the page. */
 export async function exportRun(run: RunRecord, format: 'geojson' | 'csv'): Promise<'server' | 'page'> {
   const name = `balloon-run-${run.runId ?? 'partial'}.${format}`;
-  if (run.runId && run.finished) {
+  if (run.runId && run.finished && !run.computedOn) {
     try {
       const response = await fetch(`api/runs/${run.runId}/${format}`);
       if (response.ok) {

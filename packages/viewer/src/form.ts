@@ -52,6 +52,25 @@ export class ScenarioForm {
     );
   }
 
+  /** Where the run is computed: the server's CPU (the default and the reference) or this browser's GPU. */
+  get computeOn(): 'server' | 'gpu' {
+    const gpu = input('compute-gpu');
+    return gpu.checked && !gpu.disabled ? 'gpu' : 'server';
+  }
+
+  /**
+   * The GPU choice, offered when the browser gave an adapter (named beside it), otherwise disabled
+   * with the reason shown; the server stays chosen until someone picks the GPU.
+   */
+  setGpu(gpu: { ok: true; name: string } | { ok: false; reason: string }): void {
+    const choice = input('compute-gpu');
+    choice.disabled = !gpu.ok;
+    if (!gpu.ok) input('compute-server').checked = true;
+    $('compute-gpu-note').textContent = gpu.ok
+      ? `GPU found: ${gpu.name}. The server's run stays the reference.`
+      : `Not available: ${gpu.reason}.`;
+  }
+
   /** The wind chosen in the form (its id), for the wind layer. */
   get windId(): string {
     return $<HTMLSelectElement>('wind').value;

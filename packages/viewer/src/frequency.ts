@@ -8,7 +8,6 @@
  * with a legend; and the launch, burst and landing points as markers above them.
  */
 import * as d3 from 'd3';
-import type { MapView } from './map.js';
 
 /** The grid: 0.1° of longitude by 0.06° of latitude, about 6.5 × 6.7 km at 54.5° N. */
 export const CELL_LON_DEG = 0.1;
@@ -167,15 +166,54 @@ function stroke(ctx: CanvasRenderingContext2D, kind: MarkerKind, colour: string,
   }
 }
 
-/** The probability map and the launch/burst/landing markers, each on its own canvas. */
+/** What the layer needs of the map (MapView has it all). */
+export interface FrequencyView {
+  projection(point: [number, number]): [number, number] | null;
+  readonly transform: { k: number; x: number; y: number };
+  readonly pixelRatio: number;
+  /** CSS pixels. */
+  readonly width: number;
+  readonly height: number;
+}
+
+/** What the canvases show, to know whether a draw would change anything. */
+interface Drawn {
+  k: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  grid: FrequencyGrid | null;
+  markers: FrequencyLayer['markers'];
+  markerCount: number;
+  showMap: boolean;
+  showMarkers: boolean;
+  /** A quick draw: the canvases hold the snapshot scaled (see draw). */
+  preview: boolean;
+}
+
+/**
+ * The probability map and the launch/burst/landing markers, each on its own canvas.
+ *
+ * Drawn only when something it shows changed (the zoom, the grid, the markers, the switches): the
+ * page asks for a draw with every replay frame, and 30 000 marker symbols (10 000 members) took
+ * tens of milliseconds to stroke again. Markers are projected once (base projection, like the
+ * tracks), not on every draw.
+ */
 export class FrequencyLayer {
   grid: FrequencyGrid | null = null;
   markers: Record<MarkerKind, { lon: number; lat: number }[]> = { launch: [], burst: [], landing: [] };
   showMap = true;
   showMarkers = true;
+  private drawn: Drawn | null = null;
+  /** The sharp drawing a gesture's quick draws scale; valid while `drawn.preview`. */
+  private snapshot: { canvases: HTMLCanvasElement[]; drawn: Drawn } | null = null;
+  /** Base-projection x, y of each kind's markers, as many as projected so far. */
+  private markerXY: Record<MarkerKind, number[]> = { launch: [], burst: [], landing: [] };
+  private projectedFrom: FrequencyLayer['markers'] | null = null;
 
   constructor(
-    private readonly view: MapView,
+    private readonly view: FrequencyView,
     private readonly mapCanvas: HTMLCanvasElement,
     private readonly markerCanvas: HTMLCanvasElement,
   ) {}
@@ -216,14 +254,60 @@ export class FrequencyLayer {
 
   private cache: (Path2D | null)[] | null = null;
 
-  /** The grid or the projection changed: cells are traced again on the next draw. */
+  /** The grid or the projection changed: cells and markers are projected again on the next draw. */
   invalidate(): void {
     this.cache = null;
+    this.projectedFrom = null;
+    this.drawn = null;
   }
 
-  draw(): void {
+  /** Whether the canvases show a scaled bitmap (a quick draw) that the next full draw replaces. */
+  get previewing(): boolean {
+    return this.drawn?.preview === true;
+  }
+
+  /**
+   * Draws the map and the markers if anything they show changed. `quick` (during a zoom or pan
+   * gesture): when only the zoom changed, the last sharp drawing is scaled to it instead (one
+   * drawImage per canvas; the markers' symbols grow or shrink with it until the draw after the
+   * gesture).
+   */
+  draw(options: { quick?: boolean } = {}): void {
     const { view } = this;
     const t = view.transform;
+    const state: Drawn = {
+      k: t.k,
+      x: t.x,
+      y: t.y,
+      width: this.mapCanvas.width,
+      height: this.mapCanvas.height,
+      grid: this.showMap ? this.grid : null,
+      markers: this.markers,
+      markerCount: this.showMarkers
+        ? MARKER_KINDS.reduce((n, { kind }) => n + this.markers[kind].length, 0)
+        : -1,
+      showMap: this.showMap,
+      showMarkers: this.showMarkers,
+      preview: false,
+    };
+    const held = this.drawn;
+    const sameContent = (a: Drawn) =>
+      a.width === state.width &&
+      a.height === state.height &&
+      a.grid === state.grid &&
+      a.markers === state.markers &&
+      a.markerCount === state.markerCount &&
+      a.showMap === state.showMap &&
+      a.showMarkers === state.showMarkers;
+    const sameZoom = (a: Drawn) => a.k === state.k && a.x === state.x && a.y === state.y;
+    if (held && !held.preview && sameContent(held) && sameZoom(held)) return;
+    const sharp = held?.preview ? this.snapshot?.drawn : held;
+    const empty = state.grid === null && state.markerCount <= 0;
+    if (options.quick && held && sharp && sameContent(sharp) && !empty) {
+      this.drawPreview(sharp, state);
+      return;
+    }
+    this.drawn = state;
     const ratio = view.pixelRatio;
     for (const canvas of [this.mapCanvas, this.markerCanvas]) {
       const ctx = canvas.getContext('2d')!;
@@ -241,20 +325,80 @@ export class FrequencyLayer {
       });
     }
     if (this.showMarkers) {
+      this.projectMarkers();
       const ctx = this.markerCanvas.getContext('2d')!;
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       for (const { kind, colour } of MARKER_KINDS) {
-        const list = this.markers[kind];
-        if (list.length === 0) continue;
+        const xy = this.markerXY[kind];
+        if (xy.length === 0) continue;
         stroke(ctx, kind, colour, () => {
-          for (const m of list) {
-            const [x, y] = view.toScreen(m.lon, m.lat);
+          for (let i = 0; i < xy.length; i += 2) {
+            if (Number.isNaN(xy[i])) continue;
+            const x = t.k * xy[i] + t.x;
+            const y = t.k * xy[i + 1] + t.y;
             if (x < -10 || y < -10 || x > view.width + 10 || y > view.height + 10) continue;
             symbol(ctx, kind, x, y, kind === 'landing' ? 7 : 9);
           }
         });
       }
     }
+    // Kept aside now, while at hand, so that a gesture starting from it scales it without a copy.
+    if (!empty) this.keep(state);
+  }
+
+  /** Projects the markers added since the last draw (all of them after invalidate or clear). */
+  private projectMarkers(): void {
+    if (this.projectedFrom !== this.markers) {
+      this.markerXY = { launch: [], burst: [], landing: [] };
+      this.projectedFrom = this.markers;
+    }
+    for (const { kind } of MARKER_KINDS) {
+      const list = this.markers[kind];
+      const xy = this.markerXY[kind];
+      for (let i = xy.length / 2; i < list.length; i++) {
+        const p = this.view.projection([list[i].lon, list[i].lat]);
+        xy.push(p ? p[0] : Number.NaN, p ? p[1] : Number.NaN);
+      }
+    }
+  }
+
+  /** Copies the canvases aside as the sharp drawing of `drawn`. */
+  private keep(drawn: Drawn): { canvases: HTMLCanvasElement[]; drawn: Drawn } {
+    const targets = [this.mapCanvas, this.markerCanvas];
+    const canvases = this.snapshot?.canvases ?? targets.map(() => document.createElement('canvas'));
+    targets.forEach((target, i) => {
+      canvases[i].width = target.width;
+      canvases[i].height = target.height;
+      const copy = canvases[i].getContext('2d')!;
+      copy.clearRect(0, 0, target.width, target.height);
+      copy.drawImage(target, 0, 0);
+    });
+    this.snapshot = { canvases, drawn };
+    return this.snapshot;
+  }
+
+  /** The quick draw: the sharp drawing (copied aside first unless it already is) scaled to the current zoom. */
+  private drawPreview(sharp: Drawn, state: Drawn): void {
+    const targets = [this.mapCanvas, this.markerCanvas];
+    const snapshot = this.snapshot?.drawn === sharp ? this.snapshot : this.keep(sharp);
+    // As TrackLayer's quick draw: scale k / k₀, offset ratio · (t − scale · t₀).
+    const ratio = this.view.pixelRatio;
+    const scale = state.k / sharp.k;
+    targets.forEach((target, i) => {
+      const ctx = target.getContext('2d')!;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, target.width, target.height);
+      ctx.setTransform(
+        scale,
+        0,
+        0,
+        scale,
+        ratio * (state.x - scale * sharp.x),
+        ratio * (state.y - scale * sharp.y),
+      );
+      ctx.drawImage(snapshot.canvases[i], 0, 0);
+    });
+    this.drawn = { ...state, preview: true };
   }
 }
 

@@ -34,6 +34,13 @@ describe('the run header', () => {
     ]);
   });
 
+  it('says where a run was computed when it was not the server: this browser’s GPU, by its adapter', () => {
+    const lines = runHeaderText(facts({ computedOn: 'this browser’s GPU (SwiftShader Device)' }));
+    expect(lines[3]).toBe(
+      'Run at 12-04 20:15Z (22:15 LT), computed on this browser’s GPU (SwiftShader Device)',
+    );
+  });
+
   it('adds the forecast model, centre, cycle and lead times from the summary’s provenance', () => {
     const run = facts();
     run.summary = {

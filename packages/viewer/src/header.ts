@@ -51,6 +51,8 @@ export interface RunFacts {
     | null;
   /** The wind's own description (GET /api/winds/:id), when the form's wind is a bundled one. */
   windDescription?: string;
+  /** Where a run not computed by the server was computed ("this browser's GPU (its adapter)"). */
+  computedOn?: string;
 }
 
 /** Whether the run's wind is made up: an analytic field, or a file marked illustrative. */
@@ -103,7 +105,9 @@ export function runHeaderText(run: RunFacts): string[] {
     `Scenario: ${run.summary?.name ?? run.scenario.name ?? 'unnamed'}`,
     `Wind: ${windName(run)}${forecastText ? ` — ${forecastText}` : ''}`,
     `${run.members.toLocaleString('en')} members, seed ${seed ?? 'none (random)'}`,
-    `Run at ${run.acceptedMs === null ? '–' : clockText(new Date(run.acceptedMs).toISOString())}`,
+    `Run at ${run.acceptedMs === null ? '–' : clockText(new Date(run.acceptedMs).toISOString())}${
+      run.computedOn ? `, computed on ${run.computedOn}` : ''
+    }`,
   ];
 }
 

@@ -11,9 +11,11 @@ import { Backtrack } from './backtrack.js';
 import { clearError, initBanner, showError, showFailure } from './banner.js';
 import { BaseMap } from './basemap.js';
 import { drawDensity } from './contours.js';
+import { mirrorCoverageWarning } from './coverage-warning.js';
 import { exportRun, type RunRecord } from './export.js';
 import { ScenarioForm } from './form.js';
 import { FrequencyLayer, frequencyLegend, trajectoryFrequency } from './frequency.js';
+import { type GpuAvailability, GpuFallback, probeGpu, runOnGpu } from './gpu-run.js';
 import { graticuleLabels } from './graticule-labels.js';
 import { drawWindCoverage, type RunFacts, showRunHeader, startClock } from './header.js';
 import { type MemberFacts, memberLines, noteEvents, showCard, zoneLines } from './hover.js';
@@ -27,8 +29,9 @@ import { scaleBar } from './scalebar.js';
 import { readShareHash, shareHash } from './share.js';
 import { MAX_TRACKS, SideView } from './side-view.js';
 import { SiteStore, siteList, siteMarkers } from './sites.js';
-import { StreamClient, streamUrl } from './stream.js';
+import { StreamClient, type StreamHandler, streamUrl } from './stream.js';
 import { parseUtcDateTime } from './time.js';
+import { initTonight } from './tonight.js';
 import { type ColourMode, TrackLayer } from './tracks.js';
 import { WindLayer } from './wind-layer.js';
 
@@ -48,6 +51,8 @@ function setStatus(state: RunState, text: string): void {
 
 // ---- the map and its layers ----
 initBanner();
+// Tonight's briefing (tonight.ts): its own form and section, independent of the scenario form.
+initTonight();
 startClock($('clock'));
 mapKey($('map-key'));
 // Open where there is room for it below the other legends.
@@ -57,6 +62,7 @@ const basemap = new BaseMap(view);
 const landingLayer = basemap.layerAbove('landings');
 const launchRegionLayer = basemap.layerAbove('launch-regions');
 const coverageLayer = basemap.layerAbove('wind-coverage-layer');
+const backtrackAreasLayer = basemap.layerAbove('backtrack-areas');
 scaleBar(view);
 graticuleLabels(view);
 const wind = new WindLayer(view);
@@ -89,18 +95,30 @@ function syncHeadsCanvas(): void {
 syncHeadsCanvas();
 view.on('resize', syncHeadsCanvas);
 
-/** One redraw per animation frame, however many frames or zoom events arrive in between. */
+/**
+ * One redraw per animation frame, however many frames or zoom events arrive in between. While a
+ * zoom or pan gesture lasts, the tracks and the probability map draw quickly (a scaled bitmap,
+ * tracks.ts, frequency.ts); at its end, in full.
+ */
 let drawQueued = false;
+let gesture = false;
 function drawSoon(): void {
   if (drawQueued) return;
   drawQueued = true;
   requestAnimationFrame(() => {
     drawQueued = false;
-    tracks.draw();
-    frequency.draw();
+    tracks.draw({ quick: gesture });
+    frequency.draw({ quick: gesture });
   });
 }
-view.on('zoom', drawSoon);
+view.on('zoom', () => {
+  gesture = true;
+  drawSoon();
+});
+view.on('zoomend', () => {
+  gesture = false;
+  drawSoon();
+});
 view.on('resize', () => {
   tracks.reproject();
   drawSoon();
@@ -119,6 +137,8 @@ const backtrack = new Backtrack(view, launchRegionLayer, {
     return isoTime(((Number.isFinite(start) ? start : Date.now()) + 3 * 3600_000) / 1000);
   },
   wind: () => form.windSource,
+  areasLayer: backtrackAreasLayer,
+  zoomTo: (transform) => view.zoomTo(transform),
 });
 
 // ---- clicking the map: add a site or a detection ----
@@ -180,6 +200,7 @@ let run: Run | null = null;
 function updateRunHeader(): void {
   if (!run || run.members === 0) {
     showRunHeader(null);
+    mirrorCoverageWarning();
     return;
   }
   const facts: RunFacts = {
@@ -189,8 +210,10 @@ function updateRunHeader(): void {
     warnings: run.warnings,
     summary: run.summary,
     windDescription: wind.description,
+    ...(run.computedOn ? { computedOn: run.computedOn } : {}),
   };
   showRunHeader(facts);
+  mirrorCoverageWarning();
 }
 
 /**
@@ -231,7 +254,8 @@ const playback = new Playback(
   },
 );
 
-const stream = new StreamClient(streamUrl(), {
+/** What a run tells the page, from the server's stream or from a run on this browser's GPU (gpu-run.ts). */
+const handler: StreamHandler = {
   accepted(info) {
     if (!run) return;
     run.runId = info.runId;
@@ -302,6 +326,16 @@ const stream = new StreamClient(streamUrl(), {
     setStatus('failed', 'Failed');
     showError('The server refused or stopped the run', message, issues);
   },
+};
+const stream = new StreamClient(streamUrl(), handler);
+
+// ---- computing on this browser's GPU (gpu-run.ts), when it has one ----
+let gpu: GpuAvailability = { ok: false, reason: 'not looked for yet' };
+/** The GPU run going, to cancel it; null when none. */
+let gpuRun: AbortController | null = null;
+void probeGpu().then((found) => {
+  gpu = found;
+  form.setGpu(found);
 });
 
 /** The probability map and the side view of the frames received, with the map's legend. */
@@ -336,6 +370,53 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
     return;
   }
   clearError();
+  $('compute-fallback').hidden = true;
+  beginRun(scenario);
+  if (form.computeOn === 'gpu' && gpu.ok) {
+    setStatus('submitting', "Preparing the run on this browser's GPU…");
+    const controller = new AbortController();
+    gpuRun = controller;
+    try {
+      // An adapter gives one device in its life: each run asks for a fresh one.
+      const fresh = await probeGpu();
+      if (!fresh.ok) throw new GpuFallback(fresh.reason);
+      run!.computedOn = `this browser's GPU (${fresh.name})`;
+      // The status line says where the run is computed, beside the run header's "computed on".
+      const onGpu: StreamHandler = {
+        ...handler,
+        accepted(info) {
+          handler.accepted(info);
+          setStatus('running', `Running on this browser's GPU: ${info.members.toLocaleString('en')} members`);
+        },
+        done() {
+          handler.done();
+          setStatus('done', `Done on this browser's GPU: ${run?.members.toLocaleString('en') ?? ''} members`);
+        },
+      };
+      await runOnGpu(scenario, onGpu, { adapter: fresh.adapter, signal: controller.signal });
+      return;
+    } catch (error) {
+      // The server runs it instead, and the page says why: the CPU path is the reference.
+      const reason =
+        error instanceof GpuFallback ? error.reason : error instanceof Error ? error.message : String(error);
+      $('compute-fallback').textContent = `Computed on the server instead of this browser's GPU: ${reason}.`;
+      $('compute-fallback').hidden = false;
+      beginRun(scenario);
+    } finally {
+      if (gpuRun === controller) gpuRun = null;
+    }
+  }
+  setStatus('submitting', 'Submitting…');
+  try {
+    await stream.run(scenario);
+  } catch (error) {
+    setStatus('failed', 'Failed');
+    showFailure('Cannot reach the server', error);
+  }
+});
+
+/** A new run on screen: results, tracks and layers of the last one cleared. */
+function beginRun(scenario: Scenario): void {
   clearResults();
   $('export-row').hidden = true;
   drawDensity(landingLayer, view, null, 'landing-region');
@@ -362,14 +443,7 @@ $<HTMLFormElement>('scenario-form').addEventListener('submit', async (event) => 
   playback.reset();
   drawSoon();
   $<HTMLProgressElement>('progress').value = 0;
-  setStatus('submitting', 'Submitting…');
-  try {
-    await stream.run(scenario);
-  } catch (error) {
-    setStatus('failed', 'Failed');
-    showFailure('Cannot reach the server', error);
-  }
-});
+}
 
 // ---- briefing out: a link to the scenario, and the printed page ----
 $('share').addEventListener('click', () => {
@@ -392,7 +466,8 @@ $('share').addEventListener('click', () => {
 $('print').addEventListener('click', () => window.print());
 
 $('cancel').addEventListener('click', () => {
-  stream.cancel();
+  if (gpuRun) gpuRun.abort(new Error('cancelled'));
+  else stream.cancel();
   setStatus('cancelling', 'Cancelling…');
 });
 

@@ -45,6 +45,23 @@ export const MAP_KEY: readonly { label: string; svg: string }[] = [
     label: 'most likely launch cell',
     svg: '<g class="likely" transform="translate(13,8)"><circle r="4"/></g>',
   },
+  { label: 'back-track: best estimate (10 km)', svg: '<circle class="best-area" cx="13" cy="8" r="6"/>' },
+  {
+    label: 'forward check: launch cell kept',
+    svg: '<g class="forward-cell" transform="translate(13,8)"><path d="M0,-6L6,0L0,6L-6,0Z"/></g>',
+  },
+  {
+    label: 'forward check: track of a kept launch',
+    svg: '<path class="forward-track kept" d="M2,13C9,12 15,4 24,3"/>',
+  },
+  {
+    label: 'forward check: track of a rejected launch',
+    svg: '<path class="forward-track rejected" d="M2,13C9,12 15,4 24,3"/>',
+  },
+  {
+    label: 'forward check: best estimate (10 km)',
+    svg: '<circle class="forward-area" cx="13" cy="8" r="6"/>',
+  },
 ];
 
 /** Fills the key's list. */

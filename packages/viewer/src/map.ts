@@ -78,7 +78,11 @@ export class MapView {
   height = 0;
   pixelRatio = 1;
   private readonly zoom: d3.ZoomBehavior<SVGSVGElement, unknown>;
-  private readonly listeners = { zoom: [] as Listener[], resize: [] as Listener[] };
+  private readonly listeners = {
+    zoom: [] as Listener[],
+    zoomend: [] as Listener[],
+    resize: [] as Listener[],
+  };
 
   constructor(private readonly container: HTMLElement) {
     this.base = d3.select(container.querySelector<SVGSVGElement>('#map-base')!);
@@ -98,13 +102,16 @@ export class MapView {
         this.zoomed.attr('transform', this.transform.toString());
         this.placePins();
         this.emit('zoom');
-      });
+      })
+      // The gesture is over (d3 waits 150 ms after the last wheel event): layers that drew a
+      // quick approximation during it draw properly now.
+      .on('end', () => this.emit('zoomend'));
     this.overlay.call(this.zoom);
     this.resize();
     new ResizeObserver(() => this.resize()).observe(container);
   }
 
-  on(event: 'zoom' | 'resize', listener: Listener): void {
+  on(event: 'zoom' | 'zoomend' | 'resize', listener: Listener): void {
     this.listeners[event].push(listener);
   }
 
@@ -196,6 +203,11 @@ export class MapView {
     this.overlay.transition().duration(250).call(this.zoom.translateTo, p[0], p[1]);
   }
 
+  /** Moves the view to a zoom transform, e.g. one that fits a back-track's answer (backtrack-view.ts). */
+  zoomTo(transform: d3.ZoomTransform): void {
+    this.overlay.transition().duration(250).call(this.zoom.transform, transform);
+  }
+
   private resize(): void {
     const box = this.container.getBoundingClientRect();
     const width = Math.max(200, Math.round(box.width));
@@ -218,7 +230,7 @@ export class MapView {
     this.emit('resize');
   }
 
-  private emit(event: 'zoom' | 'resize'): void {
+  private emit(event: 'zoom' | 'zoomend' | 'resize'): void {
     for (const listener of this.listeners[event]) listener();
   }
 }

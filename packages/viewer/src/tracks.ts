@@ -8,8 +8,8 @@
  *           its time. Drawn incrementally while the frame shown moves forward (streaming,
  *           replay): only the new frame's segments and markers are added. Drawn in full after a
  *           zoom, a seek backwards, a change of colours or of size.
- *   heads   what changes every frame: current positions and the hovered member. Cleared and
- *           drawn every time (≈ 1 000 small squares).
+ *   heads   what changes every frame: current positions and the hovered member. Drawn every
+ *           time: the squares written into a pixel buffer and put in one call (heads.ts).
  *
  * Speed (measured by bench.ts, Skia without GPU):
  * - each frame is projected once, when it arrives, to the base projection (zoom 1); the zoom is
@@ -21,10 +21,13 @@
  * - one stroke holds one frame's segments (one fill, one frame's markers): short and rarely
  *   crossing each other. A large path that overlaps itself costs far more (it is rasterised as one
  *   shape): 1 000 markers filled at once took 6 ms, a frame's worth a fraction of one.
+ * - during a zoom or pan gesture a large ensemble is not redrawn: the last sharp drawing is scaled
+ *   (draw's `quick`), and redrawn sharp when the gesture ends.
  * The full and the incremental drawing stroke the same paths in the same order (frame by frame),
- * so they give the same pixels.
+ * so they give the same pixels (tracks.browser.test.ts).
  */
 import { ALTITUDE_COLOURS, altitudeClass, SITE_COLOURS } from './colours.js';
+import { clearBox, emptyBox, fillSquare, type PixelBox, rgbOf } from './heads.js';
 
 /** What the renderer needs of the map: the base projection, the zoom, the device pixel ratio. */
 export interface TrackView {
@@ -68,7 +71,15 @@ interface TrailsState {
   y: number;
   width: number;
   height: number;
+  /** A quick draw: the canvas holds an earlier sharp drawing scaled to this zoom (see draw). */
+  preview: boolean;
 }
+
+/**
+ * Segments (members × frames) from which a redraw is slow enough to be replaced by a scaled bitmap
+ * during a gesture: 100 000 took about 10 ms in bench:viewer on the CPU.
+ */
+export const QUICK_MIN_SEGMENTS = 100_000;
 
 export class TrackLayer {
   members = 0;
@@ -82,8 +93,15 @@ export class TrackLayer {
   /** Markers in time order, with their base-projection position. */
   private markers: (Marker & { x: number; y: number })[] = [];
   private trailsState: TrailsState | null = null;
+  /** The sharp drawing a gesture's quick draws scale, with what it holds; valid while previewing. */
+  private snapshot: { canvas: HTMLCanvasElement; state: TrailsState } | null = null;
   private readonly trails: CanvasRenderingContext2D;
   private readonly heads: CanvasRenderingContext2D;
+  /** The heads' pixels (heads.ts), the size of the heads canvas, and the box last written in it. */
+  private headsImage: ImageData | null = null;
+  private headsBox: PixelBox = emptyBox();
+  /** Whether the heads canvas holds nothing but the heads' buffer (no highlight drawn over it). */
+  private headsClean = false;
 
   constructor(
     trailsCanvas: HTMLCanvasElement,
@@ -171,11 +189,24 @@ export class TrackLayer {
     this.trailsState = null;
   }
 
-  /** Draws the tracks from the launch to frame `shown` (clamped to the frames received). */
-  draw(): void {
+  /**
+   * Draws the tracks from the launch to frame `shown` (clamped to the frames received).
+   *
+   * `quick` (during a zoom or pan gesture): when the trails were last drawn at another zoom and
+   * redrawing them all would take long (QUICK_MIN_SEGMENTS), the last sharp drawing is scaled to
+   * the new zoom instead (one drawImage: blurred when zoomed in, blank where it did not reach) and
+   * only the segments added since are stroked; the next draw without `quick` (when the gesture
+   * ends) draws everything sharp again. The heads are always drawn exactly.
+   */
+  draw(options: { quick?: boolean } = {}): void {
     const last = Math.min(this.shown, this.frames.length - 1);
-    this.drawTrails(last);
+    this.drawTrails(last, options.quick === true);
     this.drawHeads(last);
+  }
+
+  /** Whether the trails canvas shows a scaled bitmap (a quick draw) that the next full draw replaces. */
+  get previewing(): boolean {
+    return this.trailsState?.preview === true;
   }
 
   /**
@@ -218,7 +249,7 @@ export class TrackLayer {
     ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   }
 
-  private drawTrails(last: number): void {
+  private drawTrails(last: number, quick: boolean): void {
     const ctx = this.trails;
     const t = this.view.transform;
     const state: TrailsState = {
@@ -229,23 +260,86 @@ export class TrackLayer {
       y: t.y,
       width: ctx.canvas.width,
       height: ctx.canvas.height,
+      preview: false,
     };
     const held = this.trailsState;
-    const same =
-      held !== null &&
-      held.mode === state.mode &&
-      held.k === state.k &&
-      held.x === state.x &&
-      held.y === state.y &&
-      held.width === state.width &&
-      held.height === state.height &&
-      held.upTo <= last;
+    const sameView = (a: TrailsState) =>
+      a.mode === state.mode &&
+      a.k === state.k &&
+      a.x === state.x &&
+      a.y === state.y &&
+      a.width === state.width &&
+      a.height === state.height;
+    // What a quick draw scales: the sharp drawing the canvas holds, or the one kept when the
+    // gesture began (the canvas then holds a preview).
+    const sharp = held?.preview ? this.snapshot?.state : held;
+    if (
+      quick &&
+      held &&
+      sharp &&
+      !(sameView(held) && !held.preview) &&
+      sharp.mode === state.mode &&
+      sharp.width === state.width &&
+      sharp.height === state.height &&
+      sharp.upTo <= last &&
+      this.members * last >= QUICK_MIN_SEGMENTS
+    ) {
+      this.drawPreview(sharp, state);
+      return;
+    }
+    const same = held !== null && !held.preview && sameView(held) && held.upTo <= last;
     let from = 0;
     if (same) from = held.upTo + 1;
     else this.clear(ctx);
     this.trailsState = state;
-    if (last < from || this.members === 0) return;
+    this.strokeFrames(from, last);
+    // A full drawing of a large ensemble is kept aside now, while it is at hand, so that a gesture
+    // starting from it (a zoom step after the last one ended) scales it without copying it first.
+    if (from === 0 && this.members * last >= QUICK_MIN_SEGMENTS) this.keep(state);
+  }
 
+  /** Copies the trails canvas aside as the sharp drawing of `state`. */
+  private keep(state: TrailsState): { canvas: HTMLCanvasElement; state: TrailsState } {
+    const canvas = this.snapshot?.canvas ?? document.createElement('canvas');
+    canvas.width = state.width;
+    canvas.height = state.height;
+    const copy = canvas.getContext('2d')!;
+    copy.clearRect(0, 0, state.width, state.height);
+    copy.drawImage(this.trails.canvas, 0, 0);
+    this.snapshot = { canvas, state };
+    return this.snapshot;
+  }
+
+  /**
+   * The quick draw: the sharp drawing `sharp` (copied aside first unless it already is) scaled and
+   * moved from its zoom to the current one, and the frames after it stroked over it.
+   */
+  private drawPreview(sharp: TrailsState, state: TrailsState): void {
+    const ctx = this.trails;
+    const snapshot = this.snapshot?.state === sharp ? this.snapshot : this.keep(sharp);
+    // A device pixel p of the sharp drawing shows base point (p / ratio − t₀) / k₀, which is now at
+    // ratio · (k · that + t): scale s = k / k₀, offset ratio · (t − s · t₀).
+    const ratio = this.view.pixelRatio;
+    const scale = state.k / sharp.k;
+    this.clear(ctx);
+    ctx.setTransform(
+      scale,
+      0,
+      0,
+      scale,
+      ratio * (state.x - scale * sharp.x),
+      ratio * (state.y - scale * sharp.y),
+    );
+    ctx.drawImage(snapshot.canvas, 0, 0);
+    this.trailsState = { ...state, preview: true };
+    this.strokeFrames(sharp.upTo + 1, state.upTo);
+  }
+
+  /** Strokes frames from..last (segments and markers) over what the trails canvas holds. */
+  private strokeFrames(from: number, last: number): void {
+    if (last < from || this.members === 0) return;
+    const ctx = this.trails;
+    const t = this.view.transform;
     this.begin(ctx);
     // Exactly one device pixel: Skia's hairline stroke (see the top of this file).
     const hairline = 1 / (t.k * this.view.pixelRatio);
@@ -298,36 +392,56 @@ export class TrackLayer {
 
   private drawHeads(last: number): void {
     const ctx = this.heads;
-    this.clear(ctx);
+    const { width, height } = ctx.canvas;
+    if (this.headsImage?.width !== width || this.headsImage.height !== height) {
+      this.headsImage = width > 0 && height > 0 ? ctx.createImageData(width, height) : null;
+      this.headsBox = emptyBox();
+      this.headsClean = false;
+    }
+    const image = this.headsImage;
+    if (!image) return;
+    // The canvas is cleared only when the last draw put a highlight on it (anywhere); otherwise
+    // the put below covers every pixel the last heads were written to.
+    if (!this.headsClean) {
+      this.clear(ctx);
+      this.headsClean = true;
+    }
+    const stale = this.headsBox;
+    clearBox(image, stale);
+    const box = emptyBox();
+    this.headsBox = box;
     const frame = this.frames[last];
-    if (!frame || this.members === 0) return;
-    const px1 = this.begin(ctx);
-    const bySite = this.mode === 'site';
-    const colours = bySite ? SITE_COLOURS : ALTITUDE_COLOURS;
-    // Current positions: squares, one path per colour (a path of rects fills faster than fillRect
-    // calls one by one).
-    const dots: (Path2D | null)[] = colours.map(() => null);
-    const dot = 2.6 * px1;
-    const { xy, altClass } = frame;
-    for (let m = 0; m < this.members; m++) {
-      const x = xy[2 * m];
-      if (Number.isNaN(x)) continue;
-      const c = bySite ? this.siteClass[m] : altClass[m];
-      let path = dots[c];
-      if (!path) {
-        path = new Path2D();
-        dots[c] = path;
+    if (frame && this.members > 0) {
+      const bySite = this.mode === 'site';
+      const colours = (bySite ? SITE_COLOURS : ALTITUDE_COLOURS).map(rgbOf);
+      // Current positions: squares of 2.6 CSS pixels written into the buffer (heads.ts), colour
+      // class by colour class, the order in which one path per colour was filled before.
+      const t = this.view.transform;
+      const ratio = this.view.pixelRatio;
+      const side = 2.6 * ratio;
+      const { xy, altClass } = frame;
+      const classes = bySite ? this.siteClass : altClass;
+      for (let c = 0; c < colours.length; c++) {
+        const rgb = colours[c];
+        for (let m = 0; m < this.members; m++) {
+          if (classes[m] !== c) continue;
+          const x = xy[2 * m];
+          if (Number.isNaN(x)) continue;
+          fillSquare(image, ratio * (t.k * x + t.x), ratio * (t.k * xy[2 * m + 1] + t.y), side, rgb, box);
+        }
       }
-      path.rect(x - dot / 2, xy[2 * m + 1] - dot / 2, dot, dot);
     }
-    for (let c = 0; c < colours.length; c++) {
-      const path = dots[c];
-      if (!path) continue;
-      ctx.fillStyle = colours[c];
-      ctx.fill(path);
-    }
+    // Both boxes: the new heads, and transparent pixels where the last ones were.
+    const x0 = Math.min(stale.x0, box.x0);
+    const y0 = Math.min(stale.y0, box.y0);
+    const x1 = Math.max(stale.x1, box.x1);
+    const y1 = Math.max(stale.y1, box.y1);
+    if (x1 > x0 && y1 > y0) ctx.putImageData(image, 0, 0, x0, y0, x1 - x0, y1 - y0);
 
-    if (this.highlight >= 0 && this.highlight < this.members) this.drawHighlight(last, px1);
+    if (frame && this.highlight >= 0 && this.highlight < this.members) {
+      this.drawHighlight(last, this.begin(ctx));
+      this.headsClean = false;
+    }
   }
 
   private drawHighlight(last: number, px1: number): void {

@@ -8,6 +8,7 @@ import { BROKEN_PIPE_EXIT_CODE, Interrupted } from './interrupt.js';
 import { BrokenPipeError, OutputError } from './outputs.js';
 import { runCommand, validateCommand } from './run.js';
 import { mergeCommand, sweepCommand } from './sweep.js';
+import { tonightCommand } from './tonight.js';
 import { windCommand } from './wind.js';
 
 const commands: Record<string, Command> = {
@@ -16,6 +17,7 @@ const commands: Record<string, Command> = {
   sweep: sweepCommand,
   merge: mergeCommand,
   backtrack: backtrackCommand,
+  tonight: tonightCommand,
   wind: windCommand,
 };
 

@@ -504,7 +504,9 @@ export class OutputSet {
     const streaming = this.outputs.filter((o) => o.format === 'csv' || o.format === 'ndjson');
     if (streaming.length === 0) return {};
     for (const o of streaming)
-      o.file.write(o.format === 'csv' ? csvHead(prepared.provenance) : ndjsonProvenance(prepared.provenance));
+      o.file.write(
+        o.format === 'csv' ? csvHead(prepared.provenance, prepared) : ndjsonProvenance(prepared.provenance),
+      );
     return {
       onEvents: (events) => appendAll(this.pendingEvents, events),
       onAnalysisEvents: (events) => appendAll(this.pendingEvents, events),

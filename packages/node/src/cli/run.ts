@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { type GpuRunHooks, gpuUnsupported, runPreparedOnGpu } from '@balloon-sim/gpu';
-import type { PreparedRun, RunResult, WindField, WindSource } from '@balloon-sim/sim-core';
+import type { MemberWindSource, PreparedRun, RunResult, WindField, WindSource } from '@balloon-sim/sim-core';
 import {
   checkTimeZone,
   DecodeError,
@@ -207,11 +207,13 @@ the flight profile. Prints every problem with its JSON path (exit 2), or "ok" an
       problem(windPath(scenario.wind, baseDir, error), error);
     }
     let members = 0;
+    let forecastMembers = 0;
     let warnings: string[] = [];
     if (wind) {
       try {
         const prepared = prepareRun(scenario, wind);
         members = prepared.simulation.members.count;
+        forecastMembers = prepared.forecastMembers?.length ?? 0;
         warnings = prepared.warnings;
       } catch (error) {
         if (error instanceof ScenarioError) issues.push(...error.issues);
@@ -219,16 +221,31 @@ the flight profile. Prints every problem with its JSON path (exit 2), or "ok" an
       }
     }
     if (issues.length > 0) throw new ScenarioError(issues);
-    out(`ok: ${members} members`);
+    out(`ok: ${members} members${forecastMembers > 1 ? ` flying ${forecastMembers} forecast members` : ''}`);
     for (const w of warnings) out(`warning: ${w}`);
   },
 };
 
-/** The JSON path of a wind problem: wind.paths[k] when it names one of the files, else wind. */
-function windPath(source: WindSource, baseDir: string, error: unknown): string {
-  if (source.type !== 'file') return 'wind';
+/**
+ * The JSON path of a wind problem: wind.paths[k] when it names one of the files (of an ensemble's
+ * source: wind.members[j].paths[k]), the field an input error names, else wind.
+ */
+function windPath(
+  source: WindSource | MemberWindSource,
+  baseDir: string,
+  error: unknown,
+  at = 'wind',
+): string {
+  if (source.type === 'ensemble') {
+    for (const [j, member] of source.members.entries()) {
+      const path = windPath(member, baseDir, error, `${at}.members[${j}]`);
+      if (path.includes('.paths[')) return path;
+    }
+  }
+  const field = error instanceof InputError && !(error instanceof DecodeError) ? error.field : undefined;
+  if (source.type !== 'file') return field?.startsWith(at) ? field : at;
   const named =
     error instanceof DecodeError ? error.source : error instanceof InputError ? error.field : undefined;
   const k = source.paths.findIndex((p) => resolve(baseDir, p) === named);
-  return k >= 0 ? `wind.paths[${k}]` : 'wind.paths';
+  return k >= 0 ? `${at}.paths[${k}]` : field?.startsWith(`${at}.`) ? field : `${at}.paths`;
 }

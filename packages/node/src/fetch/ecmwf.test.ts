@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { decodeWindMembers } from '@balloon-sim/formats';
+import { decodeWindMembers, describeGrib2 } from '@balloon-sim/formats';
 import { InputError, type PressureGridWind } from '@balloon-sim/sim-core';
 import {
   eccodesKeys,
@@ -31,6 +31,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioWind } from '../load-wind.js';
 import { type ForecastServer, startForecastServer } from '../testing/forecast-server.js';
+import { asControlMember } from './ecmwf.js';
 import { fetchForecast } from './forecast.js';
 import { readCycleIndex, resolveStoredCycle } from './store.js';
 
@@ -368,3 +369,331 @@ describe.runIf(hasSharedData && hasEccodes)(
     });
   },
 );
+
+/**
+ * The layout since IFS cycle 50r1: enfo/ef files hold the perturbed members only (here 1 and 2) and
+ * the control is stream oper's fc, HRES itself (product template 4.0, its index without "number").
+ * One server holds both streams: `wind fetch ecmwf-ens` must take the control from oper and the
+ * perturbed members from enfo; `wind fetch ecmwf-hres` takes oper alone. Values are compared with
+ * ecCodes' decoding of the served files at every node of the box.
+ */
+describe.runIf(hasSharedData && hasEccodes)(
+  'wind fetch in the IFS 50r1 layout: ecmwf-ens with its control from stream oper, and ecmwf-hres',
+  () => {
+    const steps = [0, 6];
+    const operName = (step: number) => `${CYCLE}0000-${step}h-oper-fc`;
+    const operFolder = `forecasts/${CYCLE.slice(0, 8)}/${CYCLE.slice(8)}z/ifs/0p25/oper`;
+    let work: string;
+    let served: string;
+    let server: ForecastServer;
+    const messages = new Map<string, Record<string, string | number>[]>();
+
+    /** Serves a made file and its index as ECMWF writes it: "number" only on perturbed members. */
+    const serve = (made: string, target: string, stream: 'enfo' | 'oper', step: number) => {
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(made, target);
+      const keys = eccodesKeys(target, ['shortName', 'level', 'number', 'offset', 'totalLength']);
+      messages.set(target, keys);
+      const lines = keys.map((m) =>
+        JSON.stringify({
+          domain: 'g',
+          date: CYCLE.slice(0, 8),
+          time: `${CYCLE.slice(8)}00`,
+          expver: '0001',
+          class: 'od',
+          type: stream === 'oper' ? 'fc' : 'pf',
+          stream,
+          step: String(step),
+          levelist: String(m.level),
+          levtype: 'pl',
+          ...(stream === 'oper' ? {} : { number: String(m.number) }),
+          param: m.shortName,
+          _offset: m.offset,
+          _length: m.totalLength,
+        }),
+      );
+      writeFileSync(target.replace(/\.grib2$/, '.index'), `${lines.join('\n')}\n`);
+    };
+
+    beforeAll(async () => {
+      work = mkdtempSync(join(tmpdir(), 'ecmwf-50r1-'));
+      served = join(work, 'served');
+      for (const step of steps) {
+        const source = sharedDataPath('gfs-0p25-poland', SOURCES[STEPS.indexOf(step)]);
+        const where = `shortName=u/v/gh/t,typeOfLevel=isobaricInhPa,level=${[...LEVELS, 300].join('/')}`;
+        const oper = makeGrib(work, `${operName(step)}.grib2`, {
+          source,
+          where,
+          set: 'centre=98,setLocalDefinition=1,localDefinitionNumber=1,stream=oper,type=fc',
+          ccsds: true,
+        });
+        serve(oper, join(served, operFolder, `${operName(step)}.grib2`), 'oper', step);
+        const enfo = makeGrib(work, `${fileName(CYCLE, step)}.grib2`, {
+          source,
+          where,
+          set: 'centre=98,setLocalDefinition=1,localDefinitionNumber=1',
+          members: [1, 2].map((k) => ({
+            set: `stream=enfo,type=pf,productDefinitionTemplateNumber=1,typeOfEnsembleForecast=3,perturbationNumber=${k},numberOfForecastsInEnsemble=51`,
+            offsets: { u: 1.5 * k, v: -k, gh: 10 * k },
+          })),
+          ccsds: true,
+        });
+        serve(enfo, join(served, folder(CYCLE), `${fileName(CYCLE, step)}.grib2`), 'enfo', step);
+      }
+      server = await startForecastServer(served);
+    }, 300_000);
+    afterAll(() => server?.close());
+
+    const fetch = (
+      model: string,
+      storeRoot: string,
+      extra: Partial<Parameters<typeof fetchForecast>[0]> = {},
+    ) =>
+      fetchForecast({
+        model,
+        cycle: CYCLE,
+        hours: steps,
+        box: BOX,
+        storeRoot,
+        baseUrl: `${server.base}/forecasts`,
+        backoffMs: 1,
+        ...extra,
+      });
+
+    /** The byte ranges asked of a served file cover exactly its u, v, gh messages on LEVELS. */
+    const expectExactRanges = (file: string) => {
+      const all = messages.get(file)!;
+      const wanted = all.filter(
+        (m) => ['u', 'v', 'gh'].includes(String(m.shortName)) && LEVELS.includes(Number(m.level)),
+      );
+      const name = file.split('/').at(-1)!;
+      const asked = server.requests
+        .filter((r) => r.path.endsWith(`/${name}`))
+        .map((r) =>
+          /^bytes=(\d+)-(\d+)$/
+            .exec(r.range ?? '')!
+            .slice(1)
+            .map(Number),
+        );
+      expect(asked.length).toBeGreaterThan(0);
+      for (const m of all)
+        expect(
+          asked.some(([a, b]) => Number(m.offset) >= a && Number(m.offset) <= b),
+          `${name} ${m.shortName} ${m.level} ${m.number}`,
+        ).toBe(wanted.includes(m));
+    };
+
+    /**
+     * Every value of the served file's wanted messages, as ecCodes decodes them, equals the decoded
+     * field's at each node of the stored box (`field` picks the member a served message became).
+     */
+    const expectValuesOf = (file: string, step: number, field: (number: string) => PressureGridWind) => {
+      const tSec = Date.UTC(2020, 7, 4, 12 + step) / 1000;
+      const out = new Float64Array(2);
+      let checked = 0;
+      // A deterministic message has no "number" for ecCodes to print.
+      const keys = file.includes('/oper/') ? ['shortName', 'level'] : ['shortName', 'level', 'number'];
+      for (const [key, points] of eccodesValues(file, keys)) {
+        const [name, level, number] = key.split(' ');
+        if (!['u', 'v', 'gh'].includes(name) || !LEVELS.includes(Number(level))) continue;
+        const wind = field(number);
+        const c = wind.coverage;
+        for (const p of points) {
+          if (p.lon < c.lonMin || p.lon > c.lonMax || p.lat < c.latMin || p.lat > c.latMax) continue;
+          wind.sampleOnLevel(p.lon, p.lat, Number(level), tSec, out);
+          const ours =
+            name === 'u'
+              ? out[0]
+              : name === 'v'
+                ? out[1]
+                : wind.pressureLevelAltitudeM(p.lon, p.lat, Number(level), tSec);
+          if (!(Math.abs(ours - p.value) <= Math.abs(p.value) * 2 ** -23 + 1e-9))
+            expect.fail(`${file} ${key} at ${p.lat}, ${p.lon}: ${ours} ≠ ecCodes ${p.value}`);
+          checked++;
+        }
+      }
+      return checked;
+    };
+
+    it('ecmwf-ens: the perturbed members from enfo, the control from oper labelled member 0, values as ecCodes decodes them', async () => {
+      const store = mkdtempSync(join(tmpdir(), 'store-'));
+      server.requests = [];
+      const result = await fetch('ecmwf-ens', store);
+      expect(result.paths.map((p) => p.split('/').at(-1))).toEqual([
+        'ecmwf-ens.2020080412.f000.grib2',
+        'ecmwf-ens.2020080412.f006.grib2',
+      ]);
+      // Each step's enfo index, then oper's for the control it lacks; byte ranges of both files.
+      expect(
+        server.requests.filter((r) => r.path.endsWith('.index')).map((r) => r.path.split('/').at(-1)),
+      ).toEqual(steps.flatMap((s) => [`${fileName(CYCLE, s)}.index`, `${operName(s)}.index`]));
+      for (const step of steps) {
+        expectExactRanges(join(served, folder(CYCLE), `${fileName(CYCLE, step)}.grib2`));
+        expectExactRanges(join(served, operFolder, `${operName(step)}.grib2`));
+      }
+      const index = await readCycleIndex(result.dir);
+      expect(index).toMatchObject({
+        model: 'ecmwf-ens',
+        members: [0, 1, 2],
+        levelsHpa: LEVELS,
+        complete: true,
+      });
+      for (const f of index.files) expect(f.messages).toBe(3 * 3 * LEVELS.length);
+
+      // ecCodes reads the stored control as ensemble member 0, unperturbed high-resolution control
+      // (code table 4.6: 0), of 51, its MARS labels still saying where it came from.
+      const keys = eccodesKeys(result.paths[1], [
+        'number',
+        'typeOfEnsembleForecast',
+        'numberOfForecastsInEnsemble',
+        'productDefinitionTemplateNumber',
+        'stream',
+      ]);
+      expect(new Set(keys.map((k) => k.number))).toEqual(new Set([0, 1, 2]));
+      const control = keys.filter((k) => k.number === 0);
+      expect(control).toHaveLength(3 * LEVELS.length);
+      for (const k of control)
+        expect(k).toMatchObject({
+          productDefinitionTemplateNumber: 1,
+          typeOfEnsembleForecast: 0,
+          numberOfForecastsInEnsemble: 51,
+          stream: 'oper',
+        });
+
+      const files = result.paths.map((p) => ({ name: p, bytes: new Uint8Array(readFileSync(p)) }));
+      const { members } = await decodeWindMembers(files);
+      expect(members.map((m) => m.number)).toEqual([0, 1, 2]);
+      const byNumber = (n: number) => members.find((m) => m.number === n)!.field as PressureGridWind;
+      let checked = 0;
+      for (const step of steps) {
+        checked += expectValuesOf(join(served, operFolder, `${operName(step)}.grib2`), step, () =>
+          byNumber(0),
+        );
+        checked += expectValuesOf(join(served, folder(CYCLE), `${fileName(CYCLE, step)}.grib2`), step, (n) =>
+          byNumber(Number(n)),
+        );
+      }
+      expect(checked).toBe(steps.length * 3 * 3 * LEVELS.length * 19 * 15);
+    });
+
+    it('ecmwf-ens with perturbed members only asked for reads no oper index', async () => {
+      const store = mkdtempSync(join(tmpdir(), 'store-'));
+      server.requests = [];
+      const result = await fetch('ecmwf-ens', store, { members: [1, 2] });
+      expect(result.index.members).toEqual([1, 2]);
+      expect(server.requests.some((r) => r.path.includes('/oper/'))).toBe(false);
+    });
+
+    it('ecmwf-hres: oper/fc through its index (no "number"), one deterministic member, values as ecCodes decodes them', async () => {
+      const store = mkdtempSync(join(tmpdir(), 'store-'));
+      server.requests = [];
+      const result = await fetch('ecmwf-hres', store);
+      expect(result.dir).toBe(join(store, 'ecmwf-hres', CYCLE));
+      expect(result.paths.map((p) => p.slice(result.dir.length + 1))).toEqual([
+        'ecmwf-hres.2020080412.f000.grib2',
+        'ecmwf-hres.2020080412.f006.grib2',
+      ]);
+      expect(server.requests.filter((r) => r.path.endsWith('.index')).map((r) => r.path)).toEqual(
+        steps.map((s) => `/${operFolder}/${operName(s)}.index`),
+      );
+      expect(server.requests.some((r) => r.path.includes('/enfo/'))).toBe(false);
+      for (const step of steps) expectExactRanges(join(served, operFolder, `${operName(step)}.grib2`));
+      const index = await readCycleIndex(result.dir);
+      expect(index).toMatchObject({
+        model: 'ecmwf-hres',
+        cycle: CYCLE,
+        steps,
+        members: null,
+        levelsHpa: LEVELS,
+        box: BOX,
+        complete: true,
+      });
+      for (const f of index.files) expect(f.messages).toBe(3 * LEVELS.length);
+      const files = result.paths.map((p) => ({ name: p, bytes: new Uint8Array(readFileSync(p)) }));
+      const { members } = await decodeWindMembers(files);
+      expect(members.map((m) => m.number)).toEqual([null]);
+      let checked = 0;
+      for (const step of steps)
+        checked += expectValuesOf(
+          join(served, operFolder, `${operName(step)}.grib2`),
+          step,
+          () => members[0].field as PressureGridWind,
+        );
+      expect(checked).toBe(steps.length * 3 * LEVELS.length * 19 * 15);
+      // A scenario naming the stored HRES cycle reads it with no member to name.
+      const wind = (await loadScenarioWind(
+        { type: 'forecast', model: 'ecmwf-hres', cycle: 'latest', store },
+        '/',
+      )) as PressureGridWind;
+      const [a, b] = [new Float64Array(2), new Float64Array(2)];
+      const tSec = Date.UTC(2020, 7, 4, 15) / 1000;
+      wind.sampleOnLevel(22, 53.5, 850, tSec, a);
+      (members[0].field as PressureGridWind).sampleOnLevel(22, 53.5, 850, tSec, b);
+      expect(a).toEqual(b);
+    });
+  },
+);
+
+/**
+ * asControlMember on ECMWF's own HRES file (stream oper, type fc, CCSDS) of ../shared/data: ecCodes
+ * reads each relabelled message as ensemble member 0 with the very values of the original; a message
+ * of another product template (4.8, an accumulation) is refused, named.
+ */
+describe.runIf(hasSharedData && hasEccodes)('asControlMember', () => {
+  const source = sharedDataPath('ecmwf-ccsds', '20240101000000-0h-oper-fc.grib2');
+
+  it('labels template 4.0 messages ensemble member 0 (template 4.1), values unchanged as ecCodes reads them', () => {
+    const bytes = new Uint8Array(readFileSync(source));
+    const messages = describeGrib2({ name: source, bytes }).messages;
+    const offsets = [...new Set(messages.map((m) => m.offset))].sort((a, b) => a - b);
+    const length = (at: number) => Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(at + 8));
+    const templates = eccodesKeys(source, ['productDefinitionTemplateNumber']).map(
+      (k) => k.productDefinitionTemplateNumber,
+    );
+    expect(templates).toHaveLength(offsets.length);
+    // Two of them: enough to show the messages are walked one after the other, and quick to decode.
+    const deterministic = offsets.filter((_, k) => templates[k] === 0).slice(0, 2);
+    expect(deterministic).toHaveLength(2);
+    const kept = Buffer.concat(deterministic.map((at) => bytes.subarray(at, at + length(at))));
+    const relabelled = asControlMember(new Uint8Array(kept));
+    expect(relabelled.length).toBe(kept.length + 3 * deterministic.length);
+    const work = mkdtempSync(join(tmpdir(), 'control-'));
+    const [before, after] = [join(work, 'fc.grib2'), join(work, 'cf.grib2')];
+    writeFileSync(before, kept);
+    writeFileSync(after, relabelled);
+    const keys = eccodesKeys(after, [
+      'productDefinitionTemplateNumber',
+      'typeOfEnsembleForecast',
+      'perturbationNumber',
+      'numberOfForecastsInEnsemble',
+      'stream',
+    ]);
+    expect(keys).toHaveLength(deterministic.length);
+    for (const k of keys)
+      expect(k).toEqual({
+        productDefinitionTemplateNumber: 1,
+        typeOfEnsembleForecast: 0,
+        perturbationNumber: 0,
+        numberOfForecastsInEnsemble: 51,
+        stream: 'oper',
+      });
+    // ecCodes decodes both files' data (a global 0.25° field each): the same statistics of the same
+    // number of values, field by field.
+    const statistics = ['shortName', 'level', 'step', 'numberOfValues', 'min', 'max', 'average'];
+    expect(eccodesKeys(after, statistics)).toEqual(eccodesKeys(before, statistics));
+  });
+
+  it('refuses a message of another product template, naming it', () => {
+    const bytes = new Uint8Array(readFileSync(source));
+    const templates = eccodesKeys(source, ['productDefinitionTemplateNumber', 'offset', 'totalLength']);
+    const other = templates.find((k) => k.productDefinitionTemplateNumber !== 0)!;
+    const at = Number(other.offset);
+    const message = bytes.subarray(at, at + Number(other.totalLength));
+    expect(() => asControlMember(message)).toThrow(
+      `message 1 has product definition template 4.${other.productDefinitionTemplateNumber}, not 4.0 (a deterministic forecast)`,
+    );
+    expect(() => asControlMember(message.subarray(0, 100))).toThrow(
+      /message 1 \(byte 0\) states \d+ bytes, past the end/,
+    );
+  });
+});

@@ -8,9 +8,16 @@ import { type Cycle, cycleDate, cycleHour } from './models.js';
  *   {"domain": "g", "date": "20240101", "time": "0000", "expver": "0001", "class": "od", "type": "pf",
  *    "stream": "enfo", "step": "6", "levelist": "850", "levtype": "pl", "number": "3", "param": "u",
  *    "_offset": 123456, "_length": 609069}
- * HRES is stream oper, type fc (06/18 UTC cycles were stream scda before IFS cycle 50r1); ENS is
- * stream enfo, type ef, whose index lines are type cf (control, no number) and pf (numbered members;
- * since 50r1 the control is HRES itself and ef holds the 50 perturbed members only).
+ * HRES is stream oper, type fc (06/18 UTC cycles were stream scda before IFS cycle 50r1). ENS is
+ * stream enfo, type ef. Before 50r1 an ef file holds 51 members: the control (index lines of type
+ * cf, without "number") and 50 perturbed members (type pf, numbered). Since 50r1 (May 2026) enfo/cf
+ * is no more: the control is the same forecast as HRES, published once, as stream oper type fc, and
+ * ef holds the 50 perturbed members only. Source: ECMWF, "ECMWF open data: real-time forecasts from
+ * IFS and AIFS", updated for IFS Cycle 50r1 (https://confluence.ecmwf.int/display/DAC/ECMWF+open+data%3A+real-time+forecasts+from+IFS+and+AIFS):
+ * "stream=enfo, type=cf is deprecated. The ensemble control forecast is now identical to the HRES
+ * deterministic forecast and should be accessed via stream=oper, type=fc"; files of earlier cycles
+ * on mirrors keep the old layout. So an ENS step takes the control from ef's cf lines where the index
+ * lists them, else from oper/fc of the same cycle and step (see asControlMember).
  */
 export const ECMWF_BASE_URL = 'https://data.ecmwf.int/forecasts';
 
@@ -38,6 +45,12 @@ export function ecmwfUrl(
 ): string {
   return `${base.replace(/\/$/, '')}/${cycleDate(cycle)}/${cycleHour(cycle)}z/ifs/0p25/${stream}/${cycle.name}0000-${step}h-${stream}-${type}.${ext}`;
 }
+
+/**
+ * ENS's size: 50 perturbed members and the control (ECMWF's open data page: "51 members (50
+ * perturbed +1 control)"), written into the control taken from stream oper.
+ */
+export const ECMWF_ENS_SIZE = 51;
 
 /** The streams to try for a model and cycle: HRES at 06/18 UTC may still be scda on older mirrors. */
 export function ecmwfStreams(ensemble: boolean, cycle: Cycle): { stream: string; type: string }[] {
@@ -140,4 +153,72 @@ export function mergeRanges(
     }
   }
   return ranges;
+}
+
+/**
+ * GRIB2 messages of a deterministic forecast (product definition template 4.0: HRES, stream oper
+ * type fc) labelled as the ensemble's control member: template 4.1, which is 4.0 followed by three
+ * octets (WMO code table 4.6 type of ensemble forecast 0, "unperturbed high-resolution control
+ * forecast"; perturbation number 0; number of forecasts in the ensemble). Since IFS 50r1 that
+ * forecast is ENS's control, and a store's step file tells its members apart by perturbation number
+ * only: unlabelled, the control would be a field of no member, beside members 1–50. Everything else
+ * (the data, the grid, ECMWF's MARS labels saying stream oper) is kept byte for byte. A message that
+ * is not template 4.0 is refused, naming it.
+ */
+export function asControlMember(grib: Uint8Array, ensembleSize = ECMWF_ENS_SIZE): Uint8Array {
+  const view = new DataView(grib.buffer, grib.byteOffset, grib.byteLength);
+  const out: Uint8Array[] = [];
+  let at = 0;
+  for (let message = 1; at < grib.length; message++) {
+    const magic = String.fromCharCode(...grib.subarray(at, at + 4));
+    if (magic !== 'GRIB' || at + 16 > grib.length || grib[at + 7] !== 2)
+      throw new Error(`message ${message} (byte ${at}) is not a GRIB2 message`);
+    const total = Number(view.getBigUint64(at + 8));
+    if (total < 20 || at + total > grib.length)
+      throw new Error(`message ${message} (byte ${at}) states ${total} bytes, past the end of the data`);
+    const parts: Uint8Array[] = [grib.slice(at, at + 16)];
+    let q = at + 16;
+    let relabelled = false;
+    while (q < at + total - 4) {
+      const length = view.getUint32(q);
+      if (length < 5 || q + length > at + total - 4)
+        throw new Error(`message ${message}: section at byte ${q} states ${length} bytes`);
+      const section = grib[q + 4];
+      if (section === 4) {
+        const template = view.getUint16(q + 7);
+        if (template !== 0 || length < 34)
+          throw new Error(
+            `message ${message} has product definition template 4.${template}, not 4.0 (a deterministic forecast)`,
+          );
+        // Octets 35–37 of template 4.1 go after 4.0's 34, before any coordinate values.
+        const relabel = new Uint8Array(length + 3);
+        relabel.set(grib.subarray(q, q + 34));
+        relabel.set([0, 0, ensembleSize], 34);
+        relabel.set(grib.subarray(q + 34, q + length), 37);
+        const v = new DataView(relabel.buffer);
+        v.setUint32(0, length + 3);
+        v.setUint16(7, 1);
+        parts.push(relabel);
+        relabelled = true;
+      } else {
+        parts.push(grib.slice(q, q + length));
+      }
+      q += length;
+    }
+    if (String.fromCharCode(...grib.subarray(at + total - 4, at + total)) !== '7777' || q !== at + total - 4)
+      throw new Error(`message ${message} (byte ${at}) does not end with "7777" where its length says`);
+    if (!relabelled) throw new Error(`message ${message} has no product definition section`);
+    parts.push(grib.slice(q, q + 4));
+    const grown = total + 3;
+    new DataView(parts[0].buffer).setBigUint64(8, BigInt(grown));
+    out.push(...parts);
+    at += total;
+  }
+  const bytes = new Uint8Array(out.reduce((n, p) => n + p.length, 0));
+  let k = 0;
+  for (const p of out) {
+    bytes.set(p, k);
+    k += p.length;
+  }
+  return bytes;
 }

@@ -13,6 +13,7 @@ import {
   writeFileAtomic,
 } from './download.js';
 import {
+  asControlMember,
   ECMWF_BASE_URL,
   type EcmwfIndexEntry,
   type EcmwfSelection,
@@ -100,6 +101,8 @@ interface Piece {
   bz2?: boolean;
   /** The fields it must hold. */
   expect: { shortName: string; level: number; member: number | null }[];
+  /** ENS's control taken from HRES's stream (IFS 50r1 and after): labelled member 0 once cropped. */
+  control?: boolean;
 }
 
 interface StepPlan {
@@ -235,40 +238,74 @@ async function planCycle(
     let selection: EcmwfSelection | null = null;
     const plans: StepPlan[] = [];
     for (const step of steps) {
-      const { entries, url } = await ecmwfIndex(base, model, cycle, step, common);
-      selection ??= ecmwfDefaults(entries, options.levelsHpa, options.members);
+      const { entries, url } = await ecmwfIndex(
+        base,
+        ecmwfStreams(model.ensemble, cycle),
+        cycle,
+        step,
+        common,
+      );
+      // Since IFS 50r1 ENS's ef files hold the perturbed members only and the control is stream
+      // oper's fc (see ecmwf.ts): where the index lists no control and the control is wanted, it is
+      // taken from there, for every step alike.
+      const wantsControl = options.members === undefined || options.members.includes(0);
+      const control =
+        model.ensemble && wantsControl && !entries.some((e) => e.levtype === 'pl' && e.member === 0)
+          ? await ecmwfIndex(base, ecmwfStreams(false, cycle), cycle, step, common)
+          : null;
+      const listed = control ? [...entries, ...control.entries] : entries;
+      selection ??= ecmwfDefaults(listed, options.levelsHpa, options.members);
       if (selection.levelsHpa.length < 2)
         throw new NotPublished(`the index ${url} lists no pressure levels from 1000 to 500 hPa`);
-      const { chosen, missing } = selectEcmwf(entries, selection);
+      const perturbed = control
+        ? selectEcmwf(entries, { ...selection, members: selection.members.filter((m) => m !== 0) })
+        : selectEcmwf(entries, selection);
+      const controlled = control
+        ? selectEcmwf(control.entries, { ...selection, members: selection.members.includes(0) ? [0] : [] })
+        : { chosen: [], missing: [] };
+      const missing = [...controlled.missing, ...perturbed.missing];
+      const indexes = control ? `${url} (and ${control.url} for the control)` : url;
       // ECMWF writes a step's index once its file is whole: levels or members asked for that it does
       // not list are not published at all (bad input), not a cycle still on its way.
       if (missing.length > 0 && (options.levelsHpa || options.members)) {
-        const pl = entries.filter((e) => e.levtype === 'pl' && e.param === 'u');
+        const pl = listed.filter((e) => e.levtype === 'pl' && e.param === 'u');
         const levels = [...new Set(pl.map((e) => e.level!))].sort((a, b) => b - a);
         const members = [...new Set(pl.map((e) => e.member))].sort((a, b) => a - b);
         throw new InputError(
-          `${model.id} does not publish ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}: the index ${url} lists levels ${levels.join(', ')} hPa${model.ensemble ? `, members ${members[0]}–${members.at(-1)}` : ''}`,
+          `${model.id} does not publish ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}: the index ${indexes} lists levels ${levels.join(', ')} hPa${model.ensemble ? `, members ${members[0]}–${members.at(-1)}` : ''}`,
           options.levelsHpa ? 'levels' : 'members',
           options.levelsHpa ?? options.members,
         );
       }
       if (missing.length > 0)
         throw new NotPublished(
-          `the index ${url} lacks ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}`,
+          `the index ${indexes} lacks ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}`,
         );
-      const gribUrl = url.replace(/\.index$/, '.grib2');
-      const byOffset = (e: EcmwfIndexEntry) => e.offset;
+      const pieces = (from: string, chosen: EcmwfIndexEntry[], isControl: boolean): Piece[] => {
+        const gribUrl = from.replace(/\.index$/, '.grib2');
+        return mergeRanges(chosen).map((r, k) => ({
+          url: gribUrl,
+          name: `f${three(step)}-${isControl ? 'control-' : ''}${k}.grib2`,
+          range: { first: r.first, last: r.last },
+          // The control from stream oper is a deterministic message until it is labelled.
+          expect: chosen
+            .filter((e) => e.offset >= r.first && e.offset <= r.last)
+            .map((e) => ({
+              shortName: e.param,
+              level: e.level!,
+              member: model.ensemble && !isControl ? e.member : null,
+            })),
+          ...(isControl ? { control: true } : {}),
+        }));
+      };
       plans.push({
         step,
         crop: true,
-        pieces: mergeRanges(chosen).map((r, k) => ({
-          url: gribUrl,
-          name: `f${three(step)}-${k}.grib2`,
-          range: { first: r.first, last: r.last },
-          expect: chosen
-            .filter((e) => byOffset(e) >= r.first && byOffset(e) <= r.last)
-            .map((e) => ({ shortName: e.param, level: e.level!, member: model.ensemble ? e.member : null })),
-        })),
+        // The control first, as in an ef file that holds it.
+        pieces: [
+          ...(control ? pieces(control.url, controlled.chosen, true) : []),
+          ...pieces(url, perturbed.chosen, false),
+        ],
       });
     }
     return {
@@ -337,16 +374,16 @@ async function planCycle(
   };
 }
 
-/** A step's ECMWF index: the first of the model's streams the server has; NotPublished when none. */
+/** A step's ECMWF index: the first of these streams the server has; NotPublished when none. */
 async function ecmwfIndex(
   base: string,
-  model: ForecastModel,
+  streams: { stream: string; type: string }[],
   cycle: Cycle,
   step: number,
   common: Parameters<typeof download>[1],
 ): Promise<{ entries: EcmwfIndexEntry[]; url: string }> {
   const tried: string[] = [];
-  for (const { stream, type } of ecmwfStreams(model.ensemble, cycle)) {
+  for (const { stream, type } of streams) {
     const url = ecmwfUrl(base, cycle, step, stream, type, 'index');
     try {
       const text = new TextDecoder().decode(await download(url, common));
@@ -517,7 +554,7 @@ async function fetchStep(
         const grib = piece.bz2 ? decompress(raw) : raw;
         checkPiece(grib, piece, cycle, step.step, model);
         const kept = step.crop ? (await cropGrib2({ name: piece.url, bytes: grib }, box)).bytes : grib;
-        parts[k] = kept;
+        parts[k] = piece.control ? asControlMember(kept) : kept;
         messages += piece.expect.length;
         return;
       } catch (error) {

@@ -1,4 +1,4 @@
-import { readScenarioFile, WorkerPool } from '@balloon-sim/node';
+import { readScenarioFile, runContext, WorkerPool } from '@balloon-sim/node';
 import { type Command, OutputFile, openOutput, parse, UsageError } from '@balloon-sim/node/cli';
 import { QueueClient } from '../client.js';
 import {
@@ -27,7 +27,8 @@ workers.
   --nights FIRST..LAST      dates YYYY-MM-DD (UTC), a range or a comma list
   --hours H,H               launch hours, UTC, 0–47 (24 and after: the next morning; default the
                               scenario's launch hours)
-  --out FILE                the table: .csv (a row per night, hour and site) or .json
+  --out FILE                the table: .csv (a row per night, hour and site; its provenance in
+                              "# " lines first, local times beside UTC) or .json (with "provenance")
   --state DIR               finished nights and hours (default FILE.season next to --out)
   --workers N               worker threads when computing here (default every core, ${cores()} here)
 ${QUEUE_USAGE} (optional: without it the season runs here)
@@ -69,6 +70,9 @@ export const seasonCommand: Command = {
     const file = await readScenarioFile(parsed.positionals[0], signal);
     const hours =
       values.hours === undefined ? scenarioHours(file.scenario) : parseHours(String(values.hours));
+    // The table's time of run (SOURCE_DATE_EPOCH fixes it) and the scenario's zone files by content,
+    // read before any work: a bad SOURCE_DATE_EPOCH or a missing zone file stops the season at once.
+    const context = await runContext(file.scenario, file.baseDir);
     const output = await openOutput(path, signal);
     let client: QueueClient | null = null;
     let pool: WorkerPool | null = null;
@@ -89,7 +93,7 @@ export const seasonCommand: Command = {
         signal,
         note,
       });
-      const table = seasonTable(file.scenario, results);
+      const table = seasonTable(file.scenario, results, context);
       const text = format === 'json' ? `${JSON.stringify(table, null, 2)}\n` : seasonCsv(table);
       await output.writeInChunks(text, signal);
       OutputFile.commit([output], signal);

@@ -14,6 +14,11 @@ const MAX_MEMBERS = 2000;
 const MAX_FORWARD_MEMBERS = 5000;
 const MAX_FLOAT_HOURS = 12;
 const MAX_WINDOW_SEC = 24 * 3600;
+/**
+ * Forward tracks an answer may carry, kept and rejected each: at most 120 points a track (the
+ * core's default cap), so 2 × 100 tracks stay under about 1 MB of JSON.
+ */
+const MAX_FORWARD_TRACKS = 100;
 /** Bundled launch regions a request may name (a file path is not accepted over the network). */
 const REGION_IDS = ['by-border-strip', 'belarus', 'anywhere'] as const;
 
@@ -45,6 +50,7 @@ interface BacktrackBody {
   }[];
   members?: number;
   forwardMembers?: number;
+  forwardTracks?: { kept?: number; rejected?: number };
   region?: (typeof REGION_IDS)[number] | Record<string, unknown>;
   launchWindow?: { start: string; end: string };
   timeZone?: string;
@@ -77,6 +83,16 @@ export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
             detections: { type: 'array', minItems: 1, maxItems: 20, items: Detection },
             members: { type: 'integer', minimum: 1, maximum: MAX_MEMBERS },
             forwardMembers: { type: 'integer', minimum: 0, maximum: MAX_FORWARD_MEMBERS },
+            forwardTracks: {
+              description:
+                "return a sample of the forward cross-check's tracks (kept launches and rejected ones, at most this many each; default 40 each)",
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                kept: { type: 'integer', minimum: 0, maximum: MAX_FORWARD_TRACKS },
+                rejected: { type: 'integer', minimum: 0, maximum: MAX_FORWARD_TRACKS },
+              },
+            },
             region: {
               description:
                 'where launches happen: a bundled region id, "anywhere", or a GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection',
@@ -171,9 +187,12 @@ export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
             forward:
               body.forwardMembers === 0
                 ? false
-                : body.forwardMembers === undefined
+                : body.forwardMembers === undefined && body.forwardTracks === undefined
                   ? undefined
-                  : { members: body.forwardMembers },
+                  : {
+                      members: body.forwardMembers,
+                      ...(body.forwardTracks ? { tracks: { ...body.forwardTracks } } : {}),
+                    },
             region,
             launchWindow,
             timeZone: body.timeZone,

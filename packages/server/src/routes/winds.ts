@@ -1,10 +1,12 @@
 import {
   AltitudeGridWind,
+  type GridNodes,
   isaAltitudeM,
   isoTime,
   isoTimeOrNull,
   isoTimeText,
   PressureGridWind,
+  timeGapWarning,
   type WindCoverage,
   type WindField,
 } from '@balloon-sim/sim-core';
@@ -13,6 +15,11 @@ import type { BundledWind } from '../catalog.js';
 import type { ServerContext } from '../context.js';
 import { ClientError } from '../errors.js';
 import { anyObject, errorResponses, NameParams } from '../schemas.js';
+
+/** The first four bytes of a GET /api/winds/:id/field answer: "BSWF" read as a little-endian uint32. */
+export const WIND_FIELD_MAGIC = 0x46575342;
+/** The version of that layout, in its JSON header: a reader refuses one it does not know. */
+export const WIND_FIELD_VERSION = 1;
 
 const nullable = (type: string) => ({ type: [type, 'null'] });
 
@@ -151,6 +158,86 @@ function sampleGrid(field: GridField, q: { level?: number; alt?: number; tSec: n
   };
 }
 
+/**
+ * A gridded field as GET /api/winds/:id/field sends it (packages/server/README.md, "The wind field
+ * in binary"): uint32 magic, uint32 byte length H of a UTF-8 JSON header (padded with spaces so the
+ * arrays start on a multiple of 8), the header, then float32 arrays, all little-endian. The header
+ * says what sim-core's GridWindInit needs to rebuild the same field (axes, levels, times, description,
+ * decoder warnings, source) and where each array lies. The arrays are the field's own nodes, in the
+ * order it keeps them (levels ascending in height, longitude ascending), so the rebuilt field
+ * interpolates exactly as the server's: the same float32 values, the same samplers.
+ */
+export function encodeWindField(
+  field: GridField,
+  meta: { id: string; redact: (text: string) => string },
+): Buffer {
+  const g: GridNodes = field.gridNodes();
+  const nodes = g.nLon * g.nLat * g.nLevels * g.timesSec.length;
+  const u = new Float32Array(nodes);
+  const v = new Float32Array(nodes);
+  for (let n = 0; n < nodes; n++) {
+    u[n] = g.uv[2 * n];
+    v[n] = g.uv[2 * n + 1];
+  }
+  const arrays: [string, Float32Array][] = [
+    ['u', u],
+    ['v', v],
+    ...(g.geopotentialHeightM
+      ? [['geopotentialHeightM', g.geopotentialHeightM] as [string, Float32Array]]
+      : []),
+    ...(g.orography ? [['orographyM', g.orography] as [string, Float32Array]] : []),
+  ];
+  // The decoder's own warnings: the field adds its time-gap warning again when rebuilt.
+  const gap = timeGapWarning(g.timesSec);
+  const { grid: _grid, levels: _levels, validTimes: _times, ...source } = field.source;
+  // The decoder named the files by the paths the server read them from: the client gets them as
+  // every other answer names them (fixtures/…, shared-data/…), never a path on this machine.
+  const redactAll = (value: unknown): unknown =>
+    typeof value === 'string'
+      ? meta.redact(value)
+      : Array.isArray(value)
+        ? value.map(redactAll)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactAll(v)]))
+          : value;
+  let offset = 0;
+  const layout = arrays.map(([name, values]) => {
+    const entry = { name, offset, count: values.length };
+    offset += 4 * values.length;
+    return entry;
+  });
+  const header = {
+    version: WIND_FIELD_VERSION,
+    id: meta.id,
+    description: meta.redact(field.description),
+    warnings: field.warnings.filter((w) => w !== gap).map(meta.redact),
+    source: redactAll(source),
+    lon: { ...field.lonAxis },
+    lat: { ...field.latAxis },
+    levels:
+      field instanceof PressureGridWind
+        ? { kind: 'pressure', values: [...field.pressuresHpa] }
+        : { kind: 'altitude', values: [...field.altitudesM] },
+    timesSec: [...g.timesSec],
+    byteOrder: 'little-endian',
+    arrays: layout,
+  };
+  let json = Buffer.from(JSON.stringify(header), 'utf8');
+  const pad = (8 - ((8 + json.length) % 8)) % 8;
+  if (pad > 0) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
+  const out = Buffer.alloc(8 + json.length + offset);
+  out.writeUInt32LE(WIND_FIELD_MAGIC, 0);
+  out.writeUInt32LE(json.length, 4);
+  json.copy(out, 8);
+  let at = 8 + json.length;
+  for (const [, values] of arrays) {
+    // Written value by value, little-endian whatever this machine's order.
+    for (let n = 0; n < values.length; n++) out.writeFloatLE(values[n], at + 4 * n);
+    at += 4 * values.length;
+  }
+  return out;
+}
+
 /** The bundled winds: a list, each one's metadata, and down-sampled grids for drawing on a map. */
 export const windRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const { catalog, redact } = ctx;
@@ -160,6 +247,8 @@ export const windRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
     scenarios: w.scenarios,
     source: catalog.windSource(w),
   });
+  // A field's encoding, made once per decoded field (the catalog keeps a few fields).
+  const encoded = new WeakMap<WindField, Buffer>();
   const find = async (id: string) => {
     const wind = await catalog.wind(id);
     if (!wind) throw new ClientError(404, `no bundled wind "${id}" (see GET /api/winds)`);
@@ -248,6 +337,30 @@ export const windRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
         time: isoTime(tSec),
         ...(level === undefined ? { altM: alt } : { level }),
       };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/winds/:id/field',
+    { schema: { params: NameParams, response: errorResponses } },
+    async (request, reply) => {
+      const { wind, field } = await find(request.params.id);
+      if (!isGrid(field)) throw new ClientError(400, `wind "${wind.id}" is not on a grid`);
+      const g = field.gridNodes();
+      const arrays = 2 + (g.geopotentialHeightM ? 1 : 0);
+      const bytes =
+        4 * (arrays * g.nLon * g.nLat * g.nLevels * g.timesSec.length + (g.orography?.length ?? 0));
+      if (bytes > ctx.limits.maxWindFieldBytes)
+        throw new ClientError(
+          400,
+          `wind "${wind.id}" is ${bytes} bytes as float32 arrays, more than this server's limit (maxWindFieldBytes = ${ctx.limits.maxWindFieldBytes})`,
+        );
+      let body = encoded.get(field);
+      if (!body) {
+        body = encodeWindField(field, { id: wind.id, redact });
+        encoded.set(field, body);
+      }
+      return reply.type('application/octet-stream').send(body);
     },
   );
 };

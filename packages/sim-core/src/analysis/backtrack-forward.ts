@@ -12,6 +12,7 @@
  */
 import { M_PER_DEG, RAD_PER_DEG } from '../earth.js';
 import { gaussian, memberRng, RngStream, uniform } from '../ensemble/random.js';
+import { invalid } from '../errors.js';
 import { MemberSet } from '../solver/members.js';
 import { Simulation } from '../solver/simulation.js';
 import { MemberStatus } from '../solver/status.js';
@@ -28,6 +29,54 @@ export interface ForwardOptions {
   timeSpreadSec: number;
   /** Kept when within this many σ of every detection, in position and in altitude. */
   acceptSigmas: number;
+  /** Keep a bounded sample of the forward tracks (off when absent: nothing is recorded). */
+  tracks?: ForwardTrackOptions;
+}
+
+/** Which forward tracks a cross-check keeps for drawing, and how coarsely. */
+export interface ForwardTrackOptions {
+  /** At most this many tracks of kept launches (default 40) … */
+  kept?: number;
+  /** … and of rejected ones (default 40), spread evenly over the draws. */
+  rejected?: number;
+  /** Spacing of a track's points (s, default 600), widened so that no track has more than maxPoints. */
+  strideSec?: number;
+  /** Points of a track at most (default 120), its launch and the detections' times included. */
+  maxPoints?: number;
+}
+
+export const FORWARD_TRACK_DEFAULTS = Object.freeze({
+  kept: 40,
+  rejected: 40,
+  strideSec: 600,
+  maxPoints: 120,
+});
+
+/**
+ * One forward track: its launch point on the ground, its position every stride while it flies, and
+ * its position at each detection's time (the very point its misfit was measured at), in time order.
+ * Coordinates are rounded to 1e-5° (about 1 m) and 0.1 m so the answer stays small.
+ */
+export interface ForwardTrack {
+  kept: boolean;
+  /** Its largest misfit over the detections (σ); null when it stopped before one (no misfit). */
+  misfitSigma: number | null;
+  lon: number[];
+  lat: number[];
+  altM: number[];
+  tSec: number[];
+}
+
+/** The sample of forward tracks, with what a reader needs to check them against the detections. */
+export interface ForwardTracks {
+  /** Launches kept and rejected in all (the tracks are a sample of them). */
+  keptTotal: number;
+  rejectedTotal: number;
+  strideSec: number;
+  /** A kept launch passed each detection within acceptSigmas × σ, σ = √(σpos² + (σt·speed)² + matchFloorM²). */
+  acceptSigmas: number;
+  matchFloorM: number;
+  tracks: ForwardTrack[];
 }
 
 export interface ForwardResult {
@@ -37,6 +86,8 @@ export interface ForwardResult {
   outsidePriors: number;
   run: number;
   kept: number;
+  /** Present when options.tracks asked for them. */
+  tracks?: ForwardTracks;
 }
 
 const empty = (): LaunchSamples => ({
@@ -61,8 +112,22 @@ export function forwardSelection(
       idx.push(p);
       total += backward.weight[p];
     }
+  const trackOptions = options.tracks && checkTrackOptions(options.tracks);
+  const noTracks = (): { tracks?: ForwardTracks } =>
+    trackOptions
+      ? {
+          tracks: {
+            keptTotal: 0,
+            rejectedTotal: 0,
+            strideSec: trackOptions.strideSec,
+            acceptSigmas: options.acceptSigmas,
+            matchFloorM: setup.matchFloorM,
+            tracks: [],
+          },
+        }
+      : {};
   if (idx.length === 0 || options.members === 0)
-    return { samples: empty(), proposed: 0, outsidePriors: 0, run: 0, kept: 0 };
+    return { samples: empty(), proposed: 0, outsidePriors: 0, run: 0, kept: 0, ...noTracks() };
   idx.sort((a, b) => backward.tSec[a] - backward.tSec[b]);
   const bLon = Float64Array.from(idx, (p) => backward.lon[p]);
   const bLat = Float64Array.from(idx, (p) => backward.lat[p]);
@@ -113,7 +178,8 @@ export function forwardSelection(
     ids.push(WIND_IDS.forward + j);
   }
   const m = lon.length;
-  if (m === 0) return { samples: empty(), proposed: options.members, outsidePriors, run: 0, kept: 0 };
+  if (m === 0)
+    return { samples: empty(), proposed: options.members, outsidePriors, run: 0, kept: 0, ...noTracks() };
 
   // ---- run them forward past the last detection, noting where each is at every detection ----
   const set = new MemberSet(m);
@@ -156,6 +222,44 @@ export function forwardSelection(
       prevAlt[k] = active ? sim.altM[k] : Number.NaN;
     }
   };
+  // The tracks, when asked: every member's position at each stride and at each detection's time
+  // (kept or not is known only at the end), as frames in time order; NaN where it is not flying.
+  const frames: Frame[] = [];
+  let strideSec = 0;
+  let nextFrameSec = Number.POSITIVE_INFINITY;
+  if (trackOptions) {
+    const durationSec = steps * dtSec;
+    // Room for the launch and the detections; the stride is a whole number of steps.
+    const room = Math.max(1, trackOptions.maxPoints - nd - 1);
+    strideSec = Math.max(trackOptions.strideSec, durationSec / room);
+    strideSec = Math.max(1, Math.ceil(strideSec / dtSec)) * dtSec;
+    nextFrameSec = startSec + strideSec;
+  }
+  const frameOf = (
+    tSec: number,
+    x: (k: number) => number,
+    y: (k: number) => number,
+    z: (k: number) => number,
+  ) => {
+    const f: Frame = { tSec, lon: new Float32Array(m), lat: new Float32Array(m), altM: new Float32Array(m) };
+    for (let k = 0; k < m; k++) {
+      const flying = sim.status[k] === MemberStatus.active;
+      f.lon[k] = flying ? x(k) : Number.NaN;
+      f.lat[k] = flying ? y(k) : Number.NaN;
+      f.altM[k] = flying ? z(k) : Number.NaN;
+    }
+    frames.push(f);
+  };
+  const strideFrame = (tNow: number) => {
+    if (tNow + 1e-6 < nextFrameSec) return;
+    frameOf(
+      tNow,
+      (k) => sim.lon[k],
+      (k) => sim.lat[k],
+      (k) => sim.altM[k],
+    );
+    while (nextFrameSec <= tNow + 1e-6) nextFrameSec += strideSec;
+  };
   let next = 0;
   let tPrev = sim.tSec;
   const compare = (tNow: number) => {
@@ -163,6 +267,12 @@ export function forwardSelection(
       const d = detections[next];
       const f = tNow > tPrev ? (d.tSec - tPrev) / (tNow - tPrev) : 1;
       const sigmaAlt = FloatAltitudes.sigmaOf(d);
+      const at = trackOptions
+        ? { lon: new Float32Array(m), lat: new Float32Array(m), altM: new Float32Array(m) }
+        : null;
+      at?.lon.fill(Number.NaN);
+      at?.lat.fill(Number.NaN);
+      at?.altM.fill(Number.NaN);
       for (let k = 0; k < m; k++) {
         if (sim.status[k] !== MemberStatus.active) {
           misfit[k] = Number.POSITIVE_INFINITY;
@@ -179,7 +289,13 @@ export function forwardSelection(
         const zPos = flatDistanceM(x, y, d.lon, d.lat) / matchSigmaM(setup, d, speed);
         const zAlt = Math.abs(z - d.altM) / sigmaAlt;
         misfit[k] = Math.max(misfit[k], zPos, zAlt);
+        if (at) {
+          at.lon[k] = x;
+          at.lat[k] = y;
+          at.altM[k] = z;
+        }
       }
+      if (at) frames.push({ tSec: d.tSec, ...at });
       next++;
     }
   };
@@ -188,6 +304,7 @@ export function forwardSelection(
     keepPrev();
     sim.step();
     compare(sim.tSec);
+    if (trackOptions) strideFrame(sim.tSec);
     tPrev = sim.tSec;
   }
   // The wind's data ended before the last detection: no one can be said to pass it.
@@ -221,5 +338,82 @@ export function forwardSelection(
     const ratio = Math.exp(setup.altitudes.logPriorRatio(alt[k]));
     samples.weight[q] = density > 0 && Number.isFinite(ratio) ? ratio / density : 0;
   });
-  return { samples, proposed: options.members, outsidePriors, run: m, kept: kept.length };
+  const result: ForwardResult = {
+    samples,
+    proposed: options.members,
+    outsidePriors,
+    run: m,
+    kept: kept.length,
+  };
+  if (trackOptions) {
+    const rejected: number[] = [];
+    for (let k = 0; k < m; k++) if (!(misfit[k] <= options.acceptSigmas)) rejected.push(k);
+    const ground = (x: number, y: number) => {
+      const z = setup.wind.groundElevationM?.(x, y) ?? Number.NaN;
+      return Number.isNaN(z) ? setup.groundElevationM : z;
+    };
+    const trackOf = (k: number, isKept: boolean): ForwardTrack => {
+      const t: ForwardTrack = {
+        kept: isKept,
+        misfitSigma: Number.isFinite(misfit[k]) ? Math.round(misfit[k] * 100) / 100 : null,
+        lon: [round(lon[k], 1e5)],
+        lat: [round(lat[k], 1e5)],
+        altM: [round(ground(lon[k], lat[k]), 10)],
+        tSec: [tLaunch[k]],
+      };
+      for (const f of frames) {
+        if (f.tSec < tLaunch[k] || Number.isNaN(f.lon[k])) continue;
+        t.lon.push(round(f.lon[k], 1e5));
+        t.lat.push(round(f.lat[k], 1e5));
+        t.altM.push(round(f.altM[k], 10));
+        t.tSec.push(f.tSec);
+      }
+      return t;
+    };
+    result.tracks = {
+      keptTotal: kept.length,
+      rejectedTotal: rejected.length,
+      strideSec,
+      acceptSigmas: options.acceptSigmas,
+      matchFloorM: setup.matchFloorM,
+      tracks: [
+        ...spread(kept, trackOptions.kept).map((k) => trackOf(k, true)),
+        ...spread(rejected, trackOptions.rejected).map((k) => trackOf(k, false)),
+      ],
+    };
+  }
+  return result;
+}
+
+interface Frame {
+  tSec: number;
+  lon: Float32Array;
+  lat: Float32Array;
+  altM: Float32Array;
+}
+
+const round = (v: number, per: number) => Math.round(v * per) / per;
+
+/** At most n of a list, spread evenly over it (the draws are in no order of place or time). */
+function spread(list: number[], n: number): number[] {
+  if (list.length <= n) return list;
+  return Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]);
+}
+
+function checkTrackOptions(o: ForwardTrackOptions): Required<ForwardTrackOptions> {
+  const d = FORWARD_TRACK_DEFAULTS;
+  const v = {
+    kept: o.kept ?? d.kept,
+    rejected: o.rejected ?? d.rejected,
+    strideSec: o.strideSec ?? d.strideSec,
+    maxPoints: o.maxPoints ?? d.maxPoints,
+  };
+  for (const key of ['kept', 'rejected'] as const)
+    if (!(Number.isInteger(v[key]) && v[key] >= 0 && v[key] <= 10_000))
+      invalid(`forward.tracks.${key}`, 'must be an integer from 0 to 10000', v[key]);
+  if (!(Number.isFinite(v.strideSec) && v.strideSec > 0))
+    invalid('forward.tracks.strideSec', 'must be > 0', v.strideSec);
+  if (!(Number.isInteger(v.maxPoints) && v.maxPoints >= 2 && v.maxPoints <= 10_000))
+    invalid('forward.tracks.maxPoints', 'must be an integer from 2 to 10000', v.maxPoints);
+  return v;
 }

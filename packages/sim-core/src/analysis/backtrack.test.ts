@@ -4,7 +4,13 @@ import { SCENARIO_DEFAULTS } from '../scenario/defaults.js';
 import { Simulation } from '../solver/simulation.js';
 import { membersAt } from '../testing/helpers.js';
 import { OscillatingWind, SoundingWind, UniformWind } from '../wind/analytic.js';
-import { BACKTRACK_DEFAULTS, backtrack, backtrackSummary, fitFloatAltitude } from './backtrack.js';
+import {
+  BACKTRACK_DEFAULTS,
+  backtrack,
+  backtrackSummary,
+  FORWARD_TRACK_DEFAULTS,
+  fitFloatAltitude,
+} from './backtrack.js';
 import { launchRegion, nightWindowBefore } from './backtrack-priors.js';
 
 const T0 = Date.parse('2025-10-24T18:00:00Z') / 1000;
@@ -254,6 +260,70 @@ describe('backtrack in a uniform wind (analytic)', () => {
     expect(result.agreement?.agree).toBe(true);
     expect(result.agreement!.bestDistanceKm).toBeLessThan(2);
     expect(result.agreement!.topCellsShared).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps a bounded sample of the forward tracks when asked, and changes nothing else', () => {
+    const asked = backtrack({ ...narrow, forward: { tracks: { kept: 7, rejected: 5, strideSec: 300 } } });
+    const f = asked.forward!;
+    const tracks = f.tracks!;
+    // The other figures are those of the run without tracks (the same draws, the same runs).
+    const { tracks: _, ...rest } = backtrackSummary(asked).forward!;
+    expect(rest).toEqual(backtrackSummary(result).forward);
+    expect(result.forward).not.toHaveProperty('tracks');
+    expect(tracks.keptTotal).toBe(f.kept);
+    expect(tracks.rejectedTotal).toBe(f.run - f.kept);
+    expect(f.kept).toBeGreaterThan(7);
+    expect(f.run - f.kept).toBeGreaterThan(5);
+    const kept = tracks.tracks.filter((t) => t.kept);
+    expect(kept).toHaveLength(7);
+    expect(tracks.tracks.filter((t) => !t.kept)).toHaveLength(5);
+    expect(tracks.acceptSigmas).toBe(BACKTRACK_DEFAULTS.acceptSigmas);
+    expect(tracks.matchFloorM).toBe(BACKTRACK_DEFAULTS.matchFloorM);
+    for (const t of tracks.tracks) {
+      const n = t.lon.length;
+      expect([t.lat.length, t.altM.length, t.tSec.length]).toEqual([n, n, n]);
+      expect(n).toBeLessThanOrEqual(FORWARD_TRACK_DEFAULTS.maxPoints);
+      for (let i = 1; i < n; i++) expect(t.tSec[i]).toBeGreaterThanOrEqual(t.tSec[i - 1]);
+      // The wind is 10 m/s from the west at every height, without error, and the climb is exactly
+      // 3 m/s from the ground (0 m) to the float altitude: each point lies where that puts it.
+      const t0 = t.tSec[0];
+      const top = Math.max(...t.altM);
+      // Metres per degree east on this track's own parallel (0.01° off 54.01° is 7 m in 30 km).
+      const mPerDegLon = M_PER_DEG * Math.cos(t.lat[0] * RAD_PER_DEG);
+      for (let i = 0; i < n; i++) {
+        const dt = t.tSec[i] - t0;
+        expect(Math.abs(t.lon[i] - (t.lon[0] + (10 * dt) / mPerDegLon)) * mPerDegLon).toBeLessThan(2);
+        expect(t.lat[i]).toBeCloseTo(t.lat[0], 4);
+        expect(Math.abs(t.altM[i] - Math.min(3 * dt, top))).toBeLessThan(1);
+      }
+    }
+    for (const t of kept) {
+      // A kept launch is one of the cross-check's kept samples …
+      const q = Array.from(f.samples.tSec).indexOf(t.tSec[0]);
+      expect(q).toBeGreaterThanOrEqual(0);
+      expect(Math.abs(f.samples.lon[q] - t.lon[0]) * mPerDegLon).toBeLessThan(1);
+      // … and its track has a point at the detection's time within 3 σ (σ: the 300 m floor).
+      const i = t.tSec.indexOf(tSec);
+      expect(i).toBeGreaterThan(0);
+      const missM = Math.hypot((t.lon[i] - det.lon) * mPerDegLon, (t.lat[i] - det.lat) * M_PER_DEG);
+      expect(missM).toBeLessThanOrEqual(3 * 300 + 2);
+      expect(t.misfitSigma).toBeLessThanOrEqual(3);
+    }
+    for (const t of tracks.tracks.filter((u) => !u.kept))
+      expect(t.misfitSigma ?? Infinity).toBeGreaterThan(3);
+    // The same call gives the same tracks; a cap in points widens the stride.
+    expect(
+      backtrack({ ...narrow, forward: { tracks: { kept: 7, rejected: 5, strideSec: 300 } } }).forward!.tracks,
+    ).toEqual(tracks);
+    const capped = backtrack({
+      ...narrow,
+      forward: { tracks: { kept: 3, rejected: 0, strideSec: 60, maxPoints: 10 } },
+    });
+    for (const t of capped.forward!.tracks!.tracks) expect(t.lon.length).toBeLessThanOrEqual(10);
+    expect(capped.forward!.tracks!.strideSec).toBeGreaterThan(60);
+    expect(() => backtrack({ ...narrow, forward: { tracks: { kept: -1 } } })).toThrow(
+      /forward\.tracks\.kept must be/,
+    );
   });
 
   it('backtrackSummary keeps the old fields, versions the answer and leaves the sample arrays out', () => {

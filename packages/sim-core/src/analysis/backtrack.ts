@@ -10,6 +10,7 @@ import { invalid } from '../errors.js';
 import { SCENARIO_DEFAULTS } from '../scenario/defaults.js';
 import type { SolverMethod } from '../solver/simulation.js';
 import { isoTimeOrNull, isoTimeText } from '../time.js';
+import { forecastMembersOf } from '../wind/forecast-members.js';
 import { coversLonLat, type WindField } from '../wind/wind-field.js';
 import { type AltitudeFit, type Detection, FloatAltitudes, fitFloatAltitude } from './backtrack-altitude.js';
 import { type BacktrackSetup, backwardPosterior } from './backtrack-backward.js';
@@ -24,7 +25,7 @@ import {
   rankCells,
   weightedQuantile,
 } from './backtrack-cells.js';
-import { forwardSelection } from './backtrack-forward.js';
+import { type ForwardTrackOptions, type ForwardTracks, forwardSelection } from './backtrack-forward.js';
 import {
   type AltitudeBand,
   AltitudePrior,
@@ -46,6 +47,12 @@ export {
   type LaunchCell,
   type LaunchSamples,
 } from './backtrack-cells.js';
+export {
+  FORWARD_TRACK_DEFAULTS,
+  type ForwardTrack,
+  type ForwardTrackOptions,
+  type ForwardTracks,
+} from './backtrack-forward.js';
 
 /**
  * Defaults of a back-track's own options. The solver, step, seed, wind-error correlation and ground
@@ -122,8 +129,19 @@ export interface BacktrackOptions {
   candidateEverySec?: number;
   /** Smallest σ of the match to a detection's position (m, default 300). */
   matchFloorM?: number;
-  /** The forward cross-check (on by default); false turns it off. */
-  forward?: false | { members?: number; radiusM?: number; timeSpreadSec?: number; acceptSigmas?: number };
+  /**
+   * The forward cross-check (on by default); false turns it off. `tracks` keeps a bounded sample of
+   * its forward tracks for drawing (off by default: nothing is recorded).
+   */
+  forward?:
+    | false
+    | {
+        members?: number;
+        radiusM?: number;
+        timeSpreadSec?: number;
+        acceptSigmas?: number;
+        tracks?: ForwardTrackOptions;
+      };
 }
 
 /** The priors a back-track ran with, as outputs state them. */
@@ -147,6 +165,8 @@ export interface ForwardSummary {
   floatAltitudeM: number | null;
   areas: LaunchArea[];
   mostLikely: LaunchCell[];
+  /** A sample of the forward tracks, only when `forward.tracks` asked for it. */
+  tracks?: ForwardTracks;
 }
 
 export interface BacktrackResult {
@@ -224,6 +244,14 @@ const km = (m: number) => `${(m / 1000).toFixed(1)} km`;
  */
 export function backtrack(options: BacktrackOptions): BacktrackResult {
   const { wind, detections } = options;
+  // A back-track weighs candidate launches against one wind; a wind of several forecast members
+  // would need a back-track per member, which this does not do yet.
+  if (forecastMembersOf(wind))
+    invalid(
+      'wind',
+      'must be one wind for a back-track: a wind of several forecast members (ensemble, members, lagged, gridOffset) is flown only by run and sweep; name one member or one source',
+      wind.description,
+    );
   if (!Array.isArray(detections) || detections.length === 0)
     invalid('detections', 'must hold at least one detection', detections);
   for (const [k, d] of detections.entries()) checkDetection(d, k, wind);
@@ -361,6 +389,7 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
         BACKTRACK_DEFAULTS.forwardTimeSpreadSec,
       ),
       acceptSigmas: positive('forward.acceptSigmas', f.acceptSigmas, BACKTRACK_DEFAULTS.acceptSigmas),
+      tracks: f.tracks,
     });
     const fRanked = rankCells(selected.samples, cellDeg, first, top);
     const fAreas = launchAreas(selected.samples, first, BACKTRACK_DEFAULTS.areas);
@@ -376,6 +405,7 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
       areas: fAreas,
       mostLikely: fRanked.cells,
       samples: selected.samples,
+      ...(selected.tracks ? { tracks: selected.tracks } : {}),
     };
     agreement = agreementOf({ cells: ranked, areas }, { cells: fRanked, areas: fAreas });
     if (ranked.cells.length > 0 && selected.kept < 20)

@@ -1,5 +1,7 @@
 import { MemberStatus } from '../solver/status.js';
 import { isoTime, isoTimeOrNull } from '../time.js';
+import { ForecastEnsemble } from '../wind/forecast-members.js';
+import { OffsetWind } from '../wind/grid-offset.js';
 import type { WindCoverage, WindField } from '../wind/wind-field.js';
 import type { RunObserver } from './observer.js';
 import { rounded } from './stats.js';
@@ -72,6 +74,14 @@ export function fastestWindMps(
   t0: number,
   t1: number,
 ): number {
+  // Forecast members: the fastest of any member (each bounds its own trajectory members' drift). A
+  // grid offset's members are its base field displaced within the same box: the base's lattice
+  // stands for all 27 (the margin covers a displacement of one cell), and one field is sampled once.
+  const ensemble = wind instanceof ForecastEnsemble ? wind : null;
+  if (ensemble) {
+    const fields = new Set(ensemble.fields.map((f) => (f instanceof OffsetWind ? f.base : f)));
+    return Math.max(...[...fields].map((f) => fastestWindMps(f, altTopM, t0, t1)));
+  }
   const c = wind.coverage;
   const lonMin = c.wrapsLon ? -180 : c.lonMin;
   const lonMax = c.wrapsLon ? 180 : c.lonMax;

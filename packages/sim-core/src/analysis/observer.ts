@@ -179,9 +179,15 @@ export class RunObserver {
   private horizontalM: Float64Array | null = null;
   private horizontalKnown = true;
 
+  /**
+   * `sharedWith`: an observer of the same targets whose distance rasters this one uses too (the
+   * forecast members' groups of one run): their values are a pure function of the corner, so
+   * sharing them changes no result, only saves computing each corner once per group.
+   */
   constructor(
     readonly targets: AnalysisTargets,
     private readonly members: MemberSet,
+    sharedWith?: RunObserver,
   ) {
     const n = members.count;
     const z = targets.zones.length;
@@ -207,11 +213,14 @@ export class RunObserver {
     this.prevAlt = nan(n);
     this.prevT = nan(n);
     this.finished = new Uint8Array(n);
-    this.rasters = targets.zones.map((zone) =>
-      zone.geometry
-        ? new DistanceRaster((lon, lat) => zone.geometry!.distanceM(lon, lat), zone.geometry.box)
-        : null,
-    );
+    this.rasters =
+      sharedWith && sharedWith.targets === targets
+        ? sharedWith.rasters
+        : targets.zones.map((zone) =>
+            zone.geometry
+              ? new DistanceRaster((lon, lat) => zone.geometry!.distanceM(lon, lat), zone.geometry.box)
+              : null,
+          );
     // The box prefilter's east–west scale: cos of the highest latitude within 10° of the box (a
     // point farther in latitude is bounded by its latitude difference alone).
     this.boxCos = Float64Array.from(targets.zones, (zone) => {

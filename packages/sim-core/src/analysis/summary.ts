@@ -92,6 +92,11 @@ export interface RunSummary {
   risk: RiskRow[];
   /** Per float-altitude band of a fan (flight.floatAltitudesM or floatAltitudeRangeM); empty without one. */
   bands: BandSummary[];
+  /**
+   * A wind of several forecast members: the answers per forecast member and, per zone, their spread
+   * (whether the uncertainty lies in the weather or in the launch); absent for one wind.
+   */
+  forecast?: ForecastSummary;
   warnings: string[];
   /** What produced the run: tool, time, scenario as run, wind source and files, seed, members. */
   provenance: Provenance | null;
@@ -117,6 +122,12 @@ export interface RiskRow {
   borderProbability: number | null;
   borderProbabilityUpper: number | null;
   zones: ZoneEntries[];
+  /**
+   * A wind of several forecast members: per zone, the range of P(enter) across them for this site
+   * and launch time, and how many reach the closure threshold (see ForecastZoneSpread); absent for
+   * one wind.
+   */
+  forecastZones?: ForecastZoneSpread[];
 }
 
 /** One band of a float-altitude fan: its altitudes, members, and risk (P(enter) per zone, border). */
@@ -128,6 +139,53 @@ export interface BandSummary {
   members: number;
   border: { probability: number; probabilityUpper: number; ci95: [number, number] } | null;
   zones: { id: string; probability: number; probabilityUpper: number; ci95: [number, number] }[];
+}
+
+/** The answers of one forecast member's trajectory members. */
+export interface ForecastMemberSummary {
+  label: string;
+  weight: number;
+  /** Trajectory members that flew it (all sites and launch times). */
+  members: number;
+  /**
+   * Whether that many members resolve the closure threshold (at least 3/threshold: see
+   * membersToResolve); when not, one member alone decides its closure answer.
+   */
+  resolvesThreshold: boolean;
+  border: {
+    probability: number;
+    probabilityUpper: number;
+    ci95: [number, number];
+    membersCrossed: number;
+  } | null;
+  zones: {
+    id: string;
+    probability: number;
+    probabilityUpper: number;
+    ci95: [number, number];
+    membersEntered: number;
+    /** Whether P(an airborne member is inside) reached the closure threshold (by its upper bound). */
+    crossesThreshold: boolean;
+  }[];
+}
+
+/** Per zone, the spread of the answers across forecast members. */
+export interface ForecastZoneSpread {
+  id: string;
+  /** The lowest and highest P(enter) of any forecast member (lower bounds), and of the upper bounds. */
+  probabilityMin: number;
+  probabilityMax: number;
+  probabilityUpperMin: number;
+  probabilityUpperMax: number;
+  /** How many forecast members' P(inside) reached the closure threshold, of how many. */
+  membersCrossingThreshold: number;
+  forecastMembers: number;
+}
+
+export interface ForecastSummary {
+  members: ForecastMemberSummary[];
+  zones: ForecastZoneSpread[];
+  border: { probabilityMin: number; probabilityMax: number } | null;
 }
 
 /** A band of float altitudes (m AMSL): one altitude (minM = maxM) or a slice of a range. */
@@ -154,6 +212,9 @@ export interface SummaryInput {
     /** A float-altitude fan: its bands, and each member's band (index into floatBands). */
     floatBands?: readonly FloatBand[];
     memberBand?: ArrayLike<number>;
+    /** A wind of several forecast members: each one's label and weight, and each member's (index into forecastMembers). */
+    forecastMembers?: readonly { label: string; weight: number }[];
+    memberForecast?: ArrayLike<number>;
     /** Solver steps per output interval: the timelines' times are the output times. */
     outputEverySteps: number;
     /**
@@ -257,9 +318,20 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
         probability: rounded(z.probability, 4) ?? 0,
         probabilityUpper: rounded(z.probabilityUpper, 4) ?? 0,
       })),
+      ...(prepared.forecastMembers && prepared.memberForecast
+        ? {
+            forecastZones: forecastSpread(
+              ctx,
+              list,
+              prepared.forecastMembers.length,
+              prepared.memberForecast,
+            ),
+          }
+        : {}),
     };
   });
   const zones = zoneSummaries(ctx);
+  const forecast = forecastSummary(ctx, prepared, hasBorder);
   return {
     name: prepared.scenario.name ?? null,
     wind: prepared.wind.description,
@@ -307,6 +379,7 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     landings: landingSummary(observer, status, endLon, endLat),
     risk,
     bands: bandSummaries(ctx, prepared, hasBorder),
+    ...(forecast ? { forecast } : {}),
     warnings: [
       ...coverageWarnings(coverage, zones),
       ...prepared.warnings,
@@ -400,6 +473,98 @@ function bandSummaries(
           ci95: boundedInterval(entered, upper, n),
         };
       }),
+    };
+  });
+}
+
+/**
+ * The answers per forecast member of a wind of several (P(enter) per zone with bounds, interval and
+ * counts, whether the closure threshold was reached), and per zone their spread; null for one wind.
+ */
+function forecastSummary(
+  ctx: ZoneStatsContext,
+  prepared: SummaryInput['prepared'],
+  hasBorder: boolean,
+): ForecastSummary | null {
+  const list = prepared.forecastMembers;
+  const of = prepared.memberForecast;
+  if (!list || !of) return null;
+  const lists: number[][] = list.map(() => []);
+  for (let i = 0; i < of.length; i++) lists[of[i]]?.push(i);
+  const need = membersToResolve(ctx.threshold);
+  const members: ForecastMemberSummary[] = list.map((fm, k) => {
+    const ids = lists[k];
+    const n = ids.length;
+    const border = hasBorder ? borderSummary(ctx.observer, ids, ctx.unresolved) : null;
+    return {
+      label: fm.label,
+      weight: fm.weight,
+      members: n,
+      resolvesThreshold: n >= need,
+      border: border
+        ? {
+            probability: rounded(border.probability, 4) ?? 0,
+            probabilityUpper: rounded(border.probabilityUpper, 4) ?? 0,
+            ci95: border.ci95,
+            membersCrossed: border.membersCrossed,
+          }
+        : null,
+      zones: zoneEntries(ctx, ids).map((z) => {
+        const entered = Math.round(z.probability * n);
+        const upper = Math.round(z.probabilityUpper * n);
+        return {
+          id: z.id,
+          probability: rounded(z.probability, 4) ?? 0,
+          probabilityUpper: rounded(z.probabilityUpper, 4) ?? 0,
+          ci95: boundedInterval(entered, upper, n),
+          membersEntered: entered,
+          crossesThreshold: z.thresholdWindow.length > 0,
+        };
+      }),
+    };
+  });
+  const zones = ctx.observer.targets.zones.map((zone, z) => {
+    const p = members.map((m) => m.zones[z].probability);
+    const pu = members.map((m) => m.zones[z].probabilityUpper);
+    return {
+      id: zone.id,
+      probabilityMin: Math.min(...p),
+      probabilityMax: Math.max(...p),
+      probabilityUpperMin: Math.min(...pu),
+      probabilityUpperMax: Math.max(...pu),
+      membersCrossingThreshold: members.filter((m) => m.zones[z].crossesThreshold).length,
+      forecastMembers: members.length,
+    };
+  });
+  const borders = members.flatMap((m) => (m.border ? [m.border.probability] : []));
+  return {
+    members,
+    zones,
+    border: hasBorder ? { probabilityMin: Math.min(...borders), probabilityMax: Math.max(...borders) } : null,
+  };
+}
+
+/** Per zone, the spread of P(enter) across the forecast members of some members (a launch's). */
+function forecastSpread(
+  ctx: ZoneStatsContext,
+  list: readonly number[],
+  forecastCount: number,
+  memberForecast: ArrayLike<number>,
+): ForecastZoneSpread[] {
+  const lists: number[][] = Array.from({ length: forecastCount }, () => []);
+  for (const i of list) lists[memberForecast[i]]?.push(i);
+  const entries = lists.map((ids) => zoneEntries(ctx, ids));
+  return ctx.observer.targets.zones.map((zone, z) => {
+    const p = entries.map((e) => rounded(e[z].probability, 4) ?? 0);
+    const pu = entries.map((e) => rounded(e[z].probabilityUpper, 4) ?? 0);
+    return {
+      id: zone.id,
+      probabilityMin: Math.min(...p),
+      probabilityMax: Math.max(...p),
+      probabilityUpperMin: Math.min(...pu),
+      probabilityUpperMax: Math.max(...pu),
+      membersCrossingThreshold: entries.filter((e) => e[z].thresholdWindow.length > 0).length,
+      forecastMembers: forecastCount,
     };
   });
 }

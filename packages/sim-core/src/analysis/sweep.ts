@@ -144,6 +144,7 @@ function provenanceDifference(a: Provenance, b: Provenance): string {
  * closure window as ISO 8601 intervals (start/end), ";" between pieces.
  */
 export function sweepCsv(table: SweepTable): string {
+  const forecast = table.rows.some((r) => r.forecastZones);
   const header = [
     'site',
     'launch',
@@ -152,9 +153,22 @@ export function sweepCsv(table: SweepTable): string {
     ...table.zones.flatMap((z) => [`p_${z}`, `earliest_${z}`]),
     'p_border_upper',
     ...table.zones.flatMap((z) => [`p_upper_${z}`, `window_${z}`]),
+    // Forecast members: per zone the lowest and highest P(enter) of any member, and how many reach
+    // the closure threshold (of how many: forecast_members).
+    ...(forecast
+      ? [
+          'forecast_members',
+          ...table.zones.flatMap((z) => [
+            `p_forecast_min_${z}`,
+            `p_forecast_max_${z}`,
+            `forecast_closing_${z}`,
+          ]),
+        ]
+      : []),
   ];
   const lines = table.rows.map((r) => {
     const cell = (id: string) => r.zones.find((x) => x.id === id);
+    const spread = (id: string) => r.forecastZones?.find((x) => x.id === id);
     return [
       r.site,
       r.launch,
@@ -166,6 +180,16 @@ export function sweepCsv(table: SweepTable): string {
         cell(id)?.probabilityUpper ?? 0,
         (cell(id)?.thresholdWindow ?? []).map((w) => `${w.start}/${w.end}`).join(';'),
       ]),
+      ...(forecast
+        ? [
+            r.forecastZones?.[0]?.forecastMembers ?? '',
+            ...table.zones.flatMap((id) => [
+              spread(id)?.probabilityMin ?? '',
+              spread(id)?.probabilityMax ?? '',
+              spread(id)?.membersCrossingThreshold ?? '',
+            ]),
+          ]
+        : []),
     ].join(',');
   });
   const head = table.provenance ? csvProvenance(table.provenance) : '';

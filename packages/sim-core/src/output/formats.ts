@@ -8,7 +8,13 @@ import {
   TRACK_END_STATUS,
   type TrackEndKind,
 } from '../protocol/events.js';
-import { type MemberLayout, memberCount, memberOrigin, memberSiteOf } from '../protocol/members.js';
+import {
+  type MemberLayout,
+  memberCount,
+  memberForecastOf,
+  memberOrigin,
+  memberSiteOf,
+} from '../protocol/members.js';
 import { positionsJson } from '../protocol/messages.js';
 import type { TrackFrame, TrackSet } from '../protocol/tracks.js';
 import { type Provenance, provenanceLines } from '../scenario/provenance.js';
@@ -92,10 +98,15 @@ function csvRow(
   altM: number,
 ): string {
   const o = memberOrigin(layout, i);
-  return `${i},${o.site},${o.launch},${o.number},${time},${roundDeg(lon)},${roundDeg(lat)},${roundM(altM)}\n`;
+  // A wind of several forecast members: the one the member flies, by its index in the provenance's
+  // forecastMembers (labels hold commas; an index keeps every row one plain field longer).
+  const forecast = layout.forecastMembers ? `,${memberForecastOf(layout, i)}` : '';
+  return `${i},${o.site},${o.launch},${o.number}${forecast},${time},${roundDeg(lon)},${roundDeg(lat)},${roundM(altM)}\n`;
 }
 
 export const CSV_HEADER = 'member,site,launch,ensemble_member,time,lon,lat,alt_m\n';
+/** The header of a run whose wind has several forecast members (see csvRow). */
+export const CSV_HEADER_FORECAST = 'member,site,launch,ensemble_member,forecast_member,time,lon,lat,alt_m\n';
 
 /**
  * The provenance as CSV comment lines, before the header: a few lines for people, then the whole
@@ -109,9 +120,12 @@ export function csvProvenance(provenance: Provenance): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** What a CSV of tracks starts with: its provenance (when known) as comment lines, then the header row. */
-export function csvHead(provenance?: Provenance): string {
-  return `${provenance ? csvProvenance(provenance) : ''}${CSV_HEADER}`;
+/**
+ * What a CSV of tracks starts with: its provenance (when known) as comment lines, then the header
+ * row (with a forecast_member column when the layout has forecast members).
+ */
+export function csvHead(provenance?: Provenance, layout?: MemberLayout): string {
+  return `${provenance ? csvProvenance(provenance) : ''}${layout?.forecastMembers ? CSV_HEADER_FORECAST : CSV_HEADER}`;
 }
 
 /**
@@ -138,7 +152,7 @@ export function csvRows(layout: MemberLayout, frame: TrackFrame): string {
 
 /** The whole CSV of a run (provenance and header first), in pieces: each frame's rows (see csvRows). */
 export function* csvChunks(tracks: TrackSet): Generator<string, void, undefined> {
-  yield csvHead(tracks.provenance);
+  yield csvHead(tracks.provenance, tracks.layout);
   for (const frame of tracks.frames) yield csvRows(tracks.layout, frame);
 }
 

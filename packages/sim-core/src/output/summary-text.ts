@@ -159,6 +159,7 @@ export function formatSummary(summary: RunSummary, options: SummaryTextOptions =
       ]),
     );
   }
+  if (summary.forecast) appendAll(lines, forecastTables(summary, summary.forecast));
   if (summary.landings.count > 0) {
     const l = summary.landings;
     const where =
@@ -174,6 +175,68 @@ export function formatSummary(summary: RunSummary, options: SummaryTextOptions =
   }
   for (const w of warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
+}
+
+/** Forecast members listed one per row at most; more are in the JSON summary. */
+const MAX_FORECAST_ROWS = 60;
+
+/**
+ * A wind of several forecast members: per zone the range of P(enter) across them and how many reach
+ * the closure threshold (the weather's share of the uncertainty), then each member's answers with
+ * its counts, marking members with too few trajectory members to resolve the threshold.
+ */
+function forecastTables(summary: RunSummary, f: NonNullable<RunSummary['forecast']>): string[] {
+  const lines = [
+    '',
+    `forecast members: ${f.members.length}, each trajectory member flying one (the spread between them is the weather's):`,
+  ];
+  const threshold = `${100 * summary.closureThreshold} %`;
+  const range = (lo: number, hi: number) =>
+    percentNumber(lo) === percentNumber(hi) ? percent(lo) : `${percentNumber(lo)}–${percent(hi)}`;
+  appendAll(
+    lines,
+    table([
+      ['zone', 'P(enter) range by member', 'upper bounds', `members reaching ${threshold}`],
+      ...f.zones.map((z) => [
+        z.id,
+        range(z.probabilityMin, z.probabilityMax),
+        range(z.probabilityUpperMin, z.probabilityUpperMax),
+        `${z.membersCrossingThreshold} of ${z.forecastMembers}`,
+      ]),
+      ...(f.border && summary.border
+        ? [['border', range(f.border.probabilityMin, f.border.probabilityMax), '', '']]
+        : []),
+    ]),
+  );
+  const shown = f.members.slice(0, MAX_FORECAST_ROWS);
+  lines.push('');
+  appendAll(
+    lines,
+    table([
+      [
+        'forecast member',
+        'weight',
+        'trajectories',
+        ...(summary.border ? ['P(border)'] : []),
+        ...summary.zones.map((z) => `P(${z.id}) entered/n`),
+      ],
+      ...shown.map((m) => [
+        m.label,
+        String(m.weight),
+        m.resolvesThreshold ? String(m.members) : `${m.members} (too few for ${threshold})`,
+        ...(m.border ? [bounds(m.border.probability, m.border.probabilityUpper)] : []),
+        ...m.zones.map(
+          (z) =>
+            `${bounds(z.probability, z.probabilityUpper)} ${z.membersEntered}/${m.members}${z.crossesThreshold ? ' closes' : ''}`,
+        ),
+      ]),
+    ]),
+  );
+  if (f.members.length > shown.length)
+    lines.push(
+      `… ${f.members.length - shown.length} more forecast members in the JSON summary (forecast.members)`,
+    );
+  return lines;
 }
 
 /**

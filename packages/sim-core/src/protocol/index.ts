@@ -37,6 +37,7 @@ export {
   type MemberLayout,
   type MemberOrigin,
   memberCount,
+  memberForecastOf,
   memberIndex,
   memberLaunchOf,
   memberNumberOf,

@@ -48,6 +48,25 @@ export interface MemberLayout {
   /** Nominal launch times (s since the Unix epoch), in order. */
   launchTimesSec: readonly number[];
   membersPerLaunch: number;
+  /**
+   * A wind of several forecast members: each one's label and how many of each launch's members fly
+   * it, in consecutive blocks of member numbers (members 0 … perLaunch₀ − 1 the first, and so on);
+   * absent for one wind.
+   */
+  forecastMembers?: readonly { label: string; perLaunch: number }[];
+}
+
+/** The forecast member (index into layout.forecastMembers) a member flies; −1 for a wind of one. */
+export function memberForecastOf(layout: MemberLayout, member: number): number {
+  const list = layout.forecastMembers;
+  if (!list) return -1;
+  const number = member % layout.membersPerLaunch;
+  let end = 0;
+  for (let k = 0; k < list.length; k++) {
+    end += list[k].perLaunch;
+    if (number < end) return k;
+  }
+  return list.length - 1;
 }
 
 /** Members of the run: sites × launch times × members per launch. */
@@ -93,6 +112,8 @@ export interface MemberOrigin {
   launch: string;
   /** Its number in its ensemble. */
   number: number;
+  /** The forecast member it flies (its label), for a wind of several. */
+  forecastMember?: string;
 }
 
 export function memberOrigin(layout: MemberLayout, member: number): MemberOrigin {
@@ -100,5 +121,8 @@ export function memberOrigin(layout: MemberLayout, member: number): MemberOrigin
     site: layout.sites[memberSiteOf(layout, member)].id,
     launch: isoTime(layout.launchTimesSec[memberLaunchOf(layout, member)]),
     number: memberNumberOf(layout, member),
+    ...(layout.forecastMembers
+      ? { forecastMember: layout.forecastMembers[memberForecastOf(layout, member)].label }
+      : {}),
   };
 }

@@ -14,6 +14,7 @@ import {
 import { MemberSet } from '../solver/members.js';
 import type { SimulationOptions } from '../solver/simulation.js';
 import { isoTimeText } from '../time.js';
+import { forecastMemberCounts, forecastMemberOfNumber, forecastMembersOf } from '../wind/forecast-members.js';
 import { coversLonLat, type WindField } from '../wind/wind-field.js';
 import { SCENARIO_DEFAULTS } from './defaults.js';
 import { ScenarioError, type ValidationIssue } from './issues.js';
@@ -69,6 +70,13 @@ export interface PreparedRun extends MemberLayout {
   /** A float-altitude fan's bands and each member's band (index into floatBands); absent without a fan. */
   floatBands?: FloatBand[];
   memberBand?: Uint8Array;
+  /**
+   * A wind of several forecast members (see wind/forecast-members.ts): each member's label, weight
+   * and trajectory members per launch, and each trajectory member's forecast member (index into
+   * forecastMembers); absent for one wind, whose run is then exactly as before.
+   */
+  forecastMembers?: { label: string; weight: number; perLaunch: number }[];
+  memberForecast?: Uint16Array;
   warnings: string[];
   /** What produced the run (tool, time, scenario as run, wind source, seed, members): see provenance.ts. */
   provenance: Provenance;
@@ -342,6 +350,29 @@ export function prepareValidRun(
       message: `gives ${total} members (sites × launch times × members), more than ${RUN_LIMITS.maxMembers}`,
       value: membersPerLaunch,
     });
+  const ensemble = forecastMembersOf(wind);
+  const forecastCounts = ensemble
+    ? forecastMemberCounts(
+        membersPerLaunch,
+        ensemble.members.map((m) => m.weight),
+      )
+    : null;
+  if (ensemble && forecastCounts) {
+    const n = ensemble.members.length;
+    const none = forecastCounts.indexOf(0);
+    if (membersPerLaunch < n)
+      issues.push({
+        path: 'ensemble.members',
+        message: `must be at least the wind's ${n} forecast members, so that each flies from every site and launch time`,
+        value: membersPerLaunch,
+      });
+    else if (none >= 0)
+      issues.push({
+        path: 'ensemble.members',
+        message: `gives forecast member "${ensemble.members[none].label}" (weight ${ensemble.members[none].weight}) no trajectory member: raise ensemble.members or that weight`,
+        value: membersPerLaunch,
+      });
+  }
   if (issues.length > 0) throw new ScenarioError(issues);
 
   const direction = solver.direction ?? SCENARIO_DEFAULTS.direction;
@@ -362,6 +393,7 @@ export function prepareValidRun(
   const perturb = membersPerLaunch > 1 ? (scenario.ensemble?.perturb ?? {}) : {};
   const floatBands = floatBandsOf(f);
   const memberBand = floatBands ? new Uint8Array(total) : undefined;
+  const memberForecast = forecastCounts ? new Uint16Array(total) : undefined;
   const seed = scenario.ensemble?.seed ?? SCENARIO_DEFAULTS.seed;
   let clampedTimes = 0;
   let liftedLaunches = 0;
@@ -414,6 +446,8 @@ export function prepareValidRun(
     memberSite[index] = s;
     memberLaunch[index] = k;
     memberNumber[index] = memberNumberOf(layout, index);
+    if (memberForecast && forecastCounts)
+      memberForecast[index] = forecastMemberOfNumber(memberNumber[index], forecastCounts);
   }
   if (liftedLaunches > 0)
     warnings.push(
@@ -465,8 +499,18 @@ export function prepareValidRun(
     outputEverySteps,
     plannedTopM: plannedTopM(scenario),
     ...(floatBands && memberBand ? { floatBands, memberBand } : {}),
+    ...(ensemble && forecastCounts && memberForecast
+      ? {
+          forecastMembers: ensemble.members.map((m, k) => ({
+            label: m.label,
+            weight: m.weight,
+            perLaunch: forecastCounts[k],
+          })),
+          memberForecast,
+        }
+      : {}),
     warnings,
-    provenance: runProvenance(scenario, wind, simulation, context),
+    provenance: runProvenance(scenario, wind, simulation, context, forecastCounts ?? undefined),
   };
 }
 
@@ -503,6 +547,17 @@ export function selectMembers(prepared: PreparedRun, ids: Uint32Array): Prepared
     memberLaunch: pick(prepared.memberLaunch),
     memberNumber: pick(prepared.memberNumber),
     ...(prepared.memberBand ? { memberBand: Uint8Array.from(ids, (i) => prepared.memberBand![i]) } : {}),
-    simulation: { ...prepared.simulation, members: part, memberIds: Uint32Array.from(ids) },
+    ...(prepared.memberForecast
+      ? { memberForecast: Uint16Array.from(ids, (i) => prepared.memberForecast![i]) }
+      : {}),
+    // Ids of a part of a part are still the whole run's (a run's forecast groups are parts of a
+    // worker's part): each member's random wind error is seeded by its index in the whole run.
+    simulation: {
+      ...prepared.simulation,
+      members: part,
+      memberIds: prepared.simulation.memberIds
+        ? Uint32Array.from(ids, (i) => prepared.simulation.memberIds![i])
+        : Uint32Array.from(ids),
+    },
   };
 }

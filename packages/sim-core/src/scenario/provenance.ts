@@ -17,6 +17,7 @@
 import { appendAll } from '../arrays.js';
 import { DEFAULT_TIME_ZONE } from '../local-time.js';
 import type { SimulationOptions } from '../solver/simulation.js';
+import { forecastMembersOf } from '../wind/forecast-members.js';
 import type {
   WindFieldSource,
   WindFileRef,
@@ -91,6 +92,22 @@ export interface Provenance {
   members: number;
   /** Files read besides the wind. */
   inputs: InputFileRef[];
+  /**
+   * A wind of several forecast members: each member, its weight, how many of each launch's
+   * trajectory members fly it, and its own data (runs, files); absent for one wind.
+   */
+  forecastMembers?: ForecastMemberProvenance[];
+}
+
+/** One forecast member of a run's wind, as its provenance names it. */
+export interface ForecastMemberProvenance {
+  label: string;
+  weight: number;
+  /** Trajectory members of each site and launch time flying it. */
+  perLaunch: number;
+  description: string;
+  referenceTimes: string[];
+  files: WindFileRef[];
 }
 
 /** A path's last part: the file's name. */
@@ -122,6 +139,13 @@ export function scenarioAsRun(scenario: Scenario, wind: Pick<WindField, 'source'
       mixedRuns: windSource.mixedRuns ?? 'refuse',
     };
   }
+  if (windSource.type === 'ensemble')
+    windSource = {
+      ...windSource,
+      members: windSource.members.map((m) =>
+        m.type === 'file' ? { ...m, paths: m.paths.map(fileName) } : m,
+      ),
+    };
   const perturb = scenario.ensemble?.perturb ?? {};
   return {
     ...scenario,
@@ -217,7 +241,9 @@ export function runProvenance(
   wind: WindField,
   simulation: Pick<SimulationOptions, 'startSec' | 'durationSec' | 'direction' | 'members'>,
   context: ProvenanceContext = {},
+  forecastPerLaunch?: readonly number[],
 ): Provenance {
+  const ensemble = forecastMembersOf(wind);
   const start = simulation.startSec ?? 0;
   const end = start + (simulation.direction === 'backward' ? -1 : 1) * simulation.durationSec;
   return {
@@ -229,6 +255,21 @@ export function runProvenance(
     seed: scenario.ensemble?.seed ?? SCENARIO_DEFAULTS.seed,
     members: simulation.members.count,
     inputs: (context.inputs ?? []).map((f) => ({ ...f, name: fileName(f.name) })),
+    ...(ensemble
+      ? {
+          forecastMembers: ensemble.members.map((m, k) => {
+            const w = windProvenance(m.field, [start, end]);
+            return {
+              label: m.label,
+              weight: m.weight,
+              perLaunch: forecastPerLaunch?.[k] ?? 0,
+              description: w.description,
+              referenceTimes: w.referenceTimes,
+              files: w.files,
+            };
+          }),
+        }
+      : {}),
   };
 }
 
@@ -268,6 +309,15 @@ export function provenanceLines(p: Provenance, time: (iso: string) => string = (
   appendAll(lines, windLines(p.wind, time));
   for (const f of p.inputs)
     lines.push(`${f.role} file: ${f.name}, ${f.bytes} bytes${f.sha256 ? `, sha256 ${f.sha256}` : ''}`);
+  if (p.forecastMembers)
+    lines.push(
+      `forecast members: ${p.forecastMembers.length}, ${p.forecastMembers
+        .map(
+          (m) =>
+            `${m.label} (weight ${m.weight}, ${m.perLaunch} per launch${m.files.length ? `, ${m.files.map((f) => f.name).join(' ')}` : ''})`,
+        )
+        .join('; ')}`,
+    );
   lines.push(`seed ${p.seed}, ${p.members} member${p.members === 1 ? '' : 's'}`);
   return lines;
 }

@@ -2,7 +2,8 @@ import { type AnalysisEvent, type AnalysisTargets, RunObserver } from '../analys
 import { type RunSummary, summarizeRun } from '../analysis/summary.js';
 import { type Frame, Simulation } from '../solver/simulation.js';
 import type { SimEvent } from '../solver/status.js';
-import type { PreparedRun } from './prepare.js';
+import { forecastMembersOf } from '../wind/forecast-members.js';
+import { type PreparedRun, selectMembers } from './prepare.js';
 
 /** Everything a finished run produced. Positions in degrees and m AMSL, times in s since the epoch. */
 export interface RunResult {
@@ -61,8 +62,9 @@ export function* runUnsummarized(
   prepared: PreparedRun,
   hooks: RunHooks = {},
 ): Generator<number, UnsummarizedRun, void> {
-  const sim = new Simulation(prepared.simulation);
-  const observer = new RunObserver(hooks.targets ?? { zones: [] }, prepared.simulation.members);
+  const targets = hooks.targets ?? { zones: [] };
+  const parts = simulationParts(prepared, targets);
+  const whole = prepared.simulation.members;
   const frames: Frame[] = [];
   const events: SimEvent[] = [];
   const analysisEvents: AnalysisEvent[] = [];
@@ -70,17 +72,37 @@ export function* runUnsummarized(
   // Events carry each member's index in the whole run, and come in time order (then member order),
   // so a run split into parts reports exactly what the whole run does.
   const ids = prepared.simulation.memberIds;
-  const ordered = <E extends { member: number; tSec: number }>(list: E[]): E[] => {
-    if (ids) for (const e of list) e.member = ids[e.member];
+  const drained = <E extends { member: number; tSec: number }>(drain: (part: SimulationPart) => E[]): E[] => {
+    const list: E[] = [];
+    for (const part of parts) {
+      const local = part.local;
+      for (const e of drain(part)) {
+        const i = local ? local[e.member] : e.member;
+        e.member = ids ? ids[i] : i;
+        list.push(e);
+      }
+    }
     return list.sort(byTimeThenMember);
   };
+  const frameOfParts = (): Frame => {
+    if (parts.length === 1 && !parts[0].local) return parts[0].sim.frame();
+    const positions = new Float32Array(3 * whole.count).fill(Number.NaN);
+    let tSec = Number.NaN;
+    for (const { sim, local } of parts) {
+      const frame = sim.frame();
+      tSec = frame.tSec;
+      for (let p = 0; p < local!.length; p++)
+        positions.set(frame.positions.subarray(3 * p, 3 * p + 3), 3 * local![p]);
+    }
+    return { tSec, positions };
+  };
   const onFrame = (frame: Frame) => {
-    const fresh = ordered(sim.drainEvents());
+    const fresh = drained((part) => part.sim.drainEvents());
     if (fresh.length > 0) {
       for (const e of fresh) events.push(e);
       hooks.onEvents?.(fresh);
     }
-    const found = ordered(observer.drainEvents());
+    const found = drained((part) => part.observer.drainEvents());
     if (found.length > 0) {
       for (const e of found) analysisEvents.push(e);
       hooks.onAnalysisEvents?.(found);
@@ -88,28 +110,105 @@ export function* runUnsummarized(
     hooks.onFrame?.(frame);
     if (keep) frames.push(frame);
   };
-  onFrame(sim.frame());
-  while (!sim.done) {
-    sim.step();
-    observer.observe(sim);
-    if (sim.stepsTaken % prepared.outputEverySteps === 0 || sim.done) {
-      onFrame(sim.frame());
-      yield sim.done ? 1 : sim.stepsTaken / sim.stepCount;
+  const lead = parts[0].sim;
+  onFrame(frameOfParts());
+  while (!lead.done) {
+    for (const { sim, observer } of parts) {
+      sim.step();
+      observer.observe(sim);
+    }
+    if (lead.stepsTaken % prepared.outputEverySteps === 0 || lead.done) {
+      onFrame(frameOfParts());
+      yield lead.done ? 1 : lead.stepsTaken / lead.stepCount;
     }
   }
-  const result: Omit<RunResult, 'summary'> = {
-    prepared,
-    frames,
-    events,
-    status: Uint8Array.from(sim.status),
-    endLon: Float64Array.from(sim.lon),
-    endLat: Float64Array.from(sim.lat),
-    endAltM: Float64Array.from(sim.altM),
-    endTSec: Float64Array.from(sim.endTSec),
-    observer,
-    analysisEvents,
-  };
-  return { result, runEndSec: sim.tSec };
+  let result: Omit<RunResult, 'summary'>;
+  if (parts.length === 1 && !parts[0].local) {
+    const { sim, observer } = parts[0];
+    result = {
+      prepared,
+      frames,
+      events,
+      status: Uint8Array.from(sim.status),
+      endLon: Float64Array.from(sim.lon),
+      endLat: Float64Array.from(sim.lat),
+      endAltM: Float64Array.from(sim.altM),
+      endTSec: Float64Array.from(sim.endTSec),
+      observer,
+      analysisEvents,
+    };
+  } else {
+    const n = whole.count;
+    const status = new Uint8Array(n);
+    const endLon = new Float64Array(n);
+    const endLat = new Float64Array(n);
+    const endAltM = new Float64Array(n);
+    const endTSec = new Float64Array(n);
+    const observer = new RunObserver(targets, whole, parts[0].observer);
+    for (const { sim, observer: own, local } of parts) {
+      local!.forEach((i, p) => {
+        status[i] = sim.status[p];
+        endLon[i] = sim.lon[p];
+        endLat[i] = sim.lat[p];
+        endAltM[i] = sim.altM[p];
+        endTSec[i] = sim.endTSec[p];
+      });
+      observer.absorb(own.records(), local!);
+    }
+    result = { prepared, frames, events, status, endLon, endLat, endAltM, endTSec, observer, analysisEvents };
+  }
+  return { result, runEndSec: lead.tSec };
+}
+
+/** One simulation of a run: all its members, or (`local`: their indices in the run) one forecast member's. */
+interface SimulationPart {
+  sim: Simulation;
+  observer: RunObserver;
+  local: Uint32Array | null;
+}
+
+/**
+ * The simulations a run steps together: one for a run of one wind; one per forecast member of a
+ * wind of several (see wind/forecast-members.ts), each flying that member's trajectory members
+ * through its field. A member's flight depends on its own state and wind only, so a group flies as
+ * it would in any other part: the groups, like workers' parts, merge bit for bit.
+ */
+function simulationParts(prepared: PreparedRun, targets: AnalysisTargets): SimulationPart[] {
+  const ensemble = forecastMembersOf(prepared.simulation.wind);
+  const memberForecast = prepared.memberForecast;
+  if (!ensemble || !memberForecast) {
+    if (ensemble)
+      throw new RangeError(
+        "a run of several forecast members needs each member's forecast member (prepareValidRun)",
+      );
+    return [
+      {
+        sim: new Simulation(prepared.simulation),
+        observer: new RunObserver(targets, prepared.simulation.members),
+        local: null,
+      },
+    ];
+  }
+  const lists: number[][] = ensemble.fields.map(() => []);
+  for (let i = 0; i < memberForecast.length; i++) lists[memberForecast[i]].push(i);
+  const parts: SimulationPart[] = [];
+  lists.forEach((list, k) => {
+    if (list.length === 0) return;
+    const local = Uint32Array.from(list);
+    const group = selectMembers(prepared, local);
+    const simulation = { ...group.simulation, wind: ensemble.fields[k] };
+    parts.push({
+      sim: new Simulation(simulation),
+      observer: new RunObserver(targets, simulation.members, parts[0]?.observer),
+      local,
+    });
+  });
+  if (parts.length === 0) {
+    // No members at all (an empty part): nothing samples the wind.
+    const sim = new Simulation({ ...prepared.simulation, wind: ensemble.fields[0] });
+    parts.push({ sim, observer: new RunObserver(targets, prepared.simulation.members), local: null });
+  }
+  return parts;
 }
 
 /** Order of events: by time, then member (the order within one step is otherwise arbitrary). */

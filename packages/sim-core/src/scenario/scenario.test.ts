@@ -62,7 +62,7 @@ describe('scenario validation', () => {
     delete s.solver;
     expect(problem(s)).toBe('solver is required');
     expect(problem({ ...base(), wind: { type: 'tornado' } })).toMatch(
-      /^wind\.type must be one of: uniform, shear, rotation, oscillating, sounding, file, forecast, got "tornado"$/,
+      /^wind\.type must be one of: uniform, shear, rotation, oscillating, sounding, file, forecast, ensemble, got "tornado"$/,
     );
   });
 

@@ -120,6 +120,32 @@ export const SoundingWindSource = strictObject(
   { description: 'a horizontally uniform profile from a sounding' },
 );
 
+/** Which members of a multi-member file or cycle (an ensemble forecast) fly: all, or these numbers. */
+const WindMembers = Type.Optional(
+  Type.Union(
+    [
+      Type.Literal('all'),
+      Type.Array(Type.Integer({ minimum: 0, maximum: 1000 }), {
+        minItems: 1,
+        maxItems: 1000,
+        uniqueItems: true,
+      }),
+    ],
+    {
+      description:
+        'fly several members of an ensemble forecast (members told apart by their number, 0 the control): "all", or a list of numbers; each trajectory member flies one of them, evenly (see ensemble.members)',
+    },
+  ),
+);
+
+/** HYSPLIT's grid-offset ensemble of one deterministic field (see sim-core wind/grid-offset.ts). */
+const GridOffset = Type.Optional(
+  Type.Boolean({
+    description:
+      "the wind as 27 members: the field displaced by -1, 0 and +1 grid cell in longitude and latitude and by -250, 0 and +250 m in altitude (HYSPLIT's meteorological-grid ensemble), for when only one deterministic forecast is at hand",
+  }),
+);
+
 export const FileWindSource = strictObject(
   {
     type: Type.Literal('file'),
@@ -163,6 +189,8 @@ export const FileWindSource = strictObject(
           'files of different forecast runs (reference times): refused by default, since their times would be interpolated across runs as one forecast; "allow" merges them with a warning',
       }),
     ),
+    members: WindMembers,
+    gridOffset: GridOffset,
   },
   { description: 'wind read from files' },
 );
@@ -202,11 +230,61 @@ export const ForecastWindSource = strictObject(
         minimum: 0,
         maximum: 1000,
         description:
-          'for an ensemble (ecmwf-ens, gefs): the member to fly in (0 the control); required when the cycle holds several',
+          'for an ensemble (ecmwf-ens, gefs): the member to fly in (0 the control); required when the cycle holds several (or members)',
+      }),
+    ),
+    members: WindMembers,
+    // A cycle a day back for 6-hourly models at 5; 20 cycles reach back 5 days, older than any useful forecast.
+    lagged: Type.Optional(
+      Type.Integer({
+        minimum: 2,
+        maximum: 20,
+        description:
+          'a lagged ensemble: this cycle and the N − 1 complete cycles of the model before it in the store, each a member (equal weights)',
+      }),
+    ),
+    gridOffset: GridOffset,
+  },
+  { description: 'wind from a forecast cycle of the local forecast store' },
+);
+
+/** A wind source that can be a member of an ensemble: every kind but an ensemble itself. */
+export const MemberWindSource = tagged(
+  [
+    UniformWindSource,
+    ShearWindSource,
+    RotationWindSource,
+    OscillatingWindSource,
+    SoundingWindSource,
+    FileWindSource,
+    ForecastWindSource,
+  ],
+  'a wind source of the ensemble',
+);
+
+/**
+ * Several wind sources flown as forecast members: a multi-model ensemble (GFS, ECMWF, ICON), a lagged
+ * ensemble of explicit cycles, or any mix. A source that is itself several members (members "all",
+ * lagged, gridOffset) shares its weight evenly among them.
+ */
+export const EnsembleWindSource = strictObject(
+  {
+    type: Type.Literal('ensemble'),
+    members: Type.Array(MemberWindSource, {
+      minItems: 2,
+      maxItems: 100,
+      description: 'the sources, each one or more forecast members',
+    }),
+    weights: Type.Optional(
+      Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 1e6 }), {
+        minItems: 2,
+        maxItems: 100,
+        description:
+          "each source's share of the trajectory members (relative; default equal), one per source in members' order",
       }),
     ),
   },
-  { description: 'wind from a forecast cycle of the local forecast store' },
+  { description: 'several winds as forecast members: each trajectory member flies one of them' },
 );
 
 export const WindSource = tagged(
@@ -218,6 +296,7 @@ export const WindSource = tagged(
     SoundingWindSource,
     FileWindSource,
     ForecastWindSource,
+    EnsembleWindSource,
   ],
   'where the wind comes from',
 );
@@ -480,6 +559,9 @@ export const Scenario = strictObject(
 export type Scenario = Static<typeof Scenario>;
 export type WindSource = Static<typeof WindSource>;
 export type ForecastWindSource = Static<typeof ForecastWindSource>;
+export type FileWindSource = Static<typeof FileWindSource>;
+export type MemberWindSource = Static<typeof MemberWindSource>;
+export type EnsembleWindSource = Static<typeof EnsembleWindSource>;
 export type LaunchSite = Static<typeof LaunchSite>;
 export type LaunchArea = Static<typeof LaunchArea>;
 export type Flight = Static<typeof Flight>;

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { appendAll } from '../arrays.js';
 import { isTimeZone } from '../local-time.js';
 import { ScenarioError, type ValidationIssue } from './issues.js';
 import { Scenario } from './schema.js';
@@ -125,6 +126,7 @@ export function scenarioIssues(doc: unknown): ValidationIssue[] {
       message: 'must be an IANA time zone such as Europe/Vilnius or UTC',
       value: timeZone,
     });
+  appendAll(issues, windSourceIssues((doc as { wind?: unknown } | null)?.wind));
   const seen = new Set<string>();
   return issues.filter((i) => {
     const key = `${i.path}|${i.message}`;
@@ -132,6 +134,31 @@ export function scenarioIssues(doc: unknown): ValidationIssue[] {
     seen.add(key);
     return true;
   });
+}
+
+/** What the schema cannot say of a wind source: fields that exclude each other, weights per member. */
+function windSourceIssues(wind: unknown, path = 'wind'): ValidationIssue[] {
+  if (!wind || typeof wind !== 'object') return [];
+  const w = wind as Record<string, unknown>;
+  const issues: ValidationIssue[] = [];
+  if (w.type === 'ensemble' && Array.isArray(w.members)) {
+    w.members.forEach((m, k) => {
+      appendAll(issues, windSourceIssues(m, `${path}.members[${k}]`));
+    });
+    if (Array.isArray(w.weights) && w.weights.length !== w.members.length)
+      issues.push({
+        path: `${path}.weights`,
+        message: `must give one weight per source of ${path}.members (${w.members.length})`,
+        value: w.weights,
+      });
+  }
+  if (w.member !== undefined && w.members !== undefined)
+    issues.push({
+      path: `${path}.members`,
+      message: `cannot be given together with ${path}.member (one member, or several)`,
+      value: w.members,
+    });
+  return issues;
 }
 
 /** Checks a document against the scenario schema; throws ScenarioError listing every problem. */

@@ -6,11 +6,12 @@ import {
   SoundingWind,
   UniformWind,
 } from '../wind/analytic.js';
+import { forecastWind } from '../wind/forecast-members.js';
 import type { WindField } from '../wind/wind-field.js';
 import type { WindSource } from './schema.js';
 
 /**
- * Builds the wind field of an analytic source. File sources need reading, which the core leaves to
+ * Builds the wind field of an analytic source (an ensemble of analytic sources: its members). File sources need reading, which the core leaves to
  * its caller (`loadScenarioWind` in `@balloon-sim/sim-core/node`, the server, or a browser upload).
  */
 export function analyticWind(source: WindSource): WindField {
@@ -31,6 +32,13 @@ export function analyticWind(source: WindSource): WindField {
       );
     case 'sounding':
       return new SoundingWind(source.levels, `sounding profile of ${source.levels.length} levels`);
+    case 'ensemble':
+      return forecastWind(
+        source.members.map((member, k) => {
+          const field = analyticWind(member);
+          return { label: `${k}: ${field.description}`, weight: source.weights?.[k] ?? 1, field };
+        }),
+      );
     case 'file':
     case 'forecast':
       throw new InputError(

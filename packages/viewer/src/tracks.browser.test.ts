@@ -1,0 +1,159 @@
+/**
+ * The track renderer in Chromium (software rasterisation, as bench:viewer): the faster ways of
+ * drawing give the picture the plain way gives. The page is tracks.check.html served by Vite's dev
+ * server on 127.0.0.1 (port 0); the drawing and the pixel comparisons run in the page
+ * (tracks.check.ts), the assertions here. Screenshots (1280 × 720) go to packages/viewer/test-results/.
+ *
+ * Skipped, with a line saying why, when there is no Chromium (CHROMIUM_PATH).
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
+import { collectPageErrors } from '../bench/served-viewer.js';
+import type * as Check from './tracks.check.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RESULTS = resolve(ROOT, 'test-results');
+
+if (!hasChromium()) {
+  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
+  console.log(`track renderer browser tests skipped: ${NO_CHROMIUM}`);
+}
+
+/** Runs `body` in the page with the check module as its argument `c`. */
+type CheckModule = typeof Check;
+
+describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
+  let server: ViteDevServer;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  /** Evaluates `call` (source of a function of the check module) in the page. */
+  const check = <T>(call: string): Promise<T> =>
+    page.evaluate(`import('/src/tracks.check.ts').then((c) => (${call})(c))`) as Promise<T>;
+
+  beforeAll(async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    server = await createServer({
+      root: ROOT,
+      configFile: resolve(ROOT, 'vite.config.ts'),
+      logLevel: 'warn',
+      // Modules as they are, no dependency pre-bundling: it can reload the page mid-test.
+      optimizeDeps: { noDiscovery: true, include: [] },
+      server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
+    });
+    await server.listen();
+    const { port } = server.httpServer!.address() as AddressInfo;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    collectPageErrors(page, errors);
+    await page.goto(`http://127.0.0.1:${port}/src/tracks.check.html`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a replay drawn frame by frame ends with the pixels of the same frames drawn at once', async () => {
+    const result = await check<ReturnType<CheckModule['replayAgainstFull']>>(
+      '(c) => c.replayAgainstFull(2000, 73)',
+    );
+    // Both stroke the same paths in the same order onto a canvas in the same state, so the same
+    // rasteriser gives the same bytes: no tolerance.
+    expect(result.trails.painted).toBeGreaterThan(50_000);
+    expect(result.trails.differing).toBe(0);
+    expect(result.heads.differing).toBe(0);
+  });
+
+  it('the heads written in JavaScript match the canvas filling the same squares', async () => {
+    // Skia fills a path of many rectangles with 4 sub-scanlines a pixel, so the alpha of a
+    // square's top and bottom edge pixels is its coverage to within 1/8 (32 of 255); heads.ts
+    // computes the exact area. Isolated squares (30 members): no pixel further apart than that.
+    const few = await check<Check.PixelDiff>('(c) => c.headsAgainstCanvas(30, 40, { k: 1, x: 0, y: 0 }, 32)');
+    expect(few.painted).toBeGreaterThan(300);
+    expect(few.differing).toBe(0);
+    for (const transform of [
+      { k: 1, x: 0, y: 0 },
+      { k: 2.56, x: -900, y: -500 },
+    ]) {
+      const crowd = await check<Check.PixelDiff>(
+        `(c) => c.headsAgainstCanvas(3000, 40, ${JSON.stringify(transform)}, 40)`,
+      );
+      // Where squares of one colour overlap, Skia fills their union (one path) and heads.ts blends
+      // one over the other: their shared edge pixels differ more, at most 1 % of the pixels. The
+      // amount drawn (the sum of alpha) is the same to 1 %.
+      expect(crowd.painted).toBeGreaterThan(5_000);
+      expect(crowd.differing).toBeLessThanOrEqual(crowd.painted / 100);
+      expect(Math.abs(crowd.inkA - crowd.inkB)).toBeLessThanOrEqual(crowd.inkB / 100);
+    }
+  });
+
+  it('a zoom gesture shows the last drawing scaled into place, and its end redraws it sharp', async () => {
+    for (const [to, replayed] of [
+      [{ k: 1.6, x: -300, y: -150 }, false],
+      [{ k: 1 / 1.6, x: 200, y: 100 }, false],
+      [{ k: 1, x: 120, y: -80 }, false],
+      [{ k: 1.6, x: -300, y: -150 }, true],
+    ] as const) {
+      const r = await check<ReturnType<CheckModule['quickThenSettle']>>(
+        `(c) => c.quickThenSettle(2000, 73, ${JSON.stringify(to)}, ${replayed})`,
+      );
+      expect(r.previewing).toBe(true);
+      // The earlier drawing, scaled and moved where the zoom puts it: the pixels of drawImage into
+      // that rectangle, to 2 levels (another path through the same bilinear scaling).
+      expect(r.preview.painted).toBeGreaterThan(50_000);
+      expect(r.preview.differing).toBe(0);
+      expect(r.settledPreviewing).toBe(false);
+      expect(r.settled.differing).toBe(0);
+    }
+  });
+
+  it('a small ensemble is redrawn sharp even during a gesture', async () => {
+    const r = await check<ReturnType<CheckModule['smallQuickIsSharp']>>(
+      '(c) => c.smallQuickIsSharp(300, 73)',
+    );
+    expect(r.previewing).toBe(false);
+    expect(r.settled.differing).toBe(0);
+  });
+
+  it('the probability map and its markers: not redrawn when unchanged, scaled during a gesture, sharp after', async () => {
+    for (const to of [
+      { k: 1.6, x: -300, y: -150 },
+      { k: 1 / 1.6, x: 200, y: 100 },
+    ]) {
+      const r = await check<ReturnType<CheckModule['frequencyThroughZoom']>>(
+        `(c) => c.frequencyThroughZoom(500, 73, ${JSON.stringify(to)})`,
+      );
+      expect(r.untouched).toBe(true);
+      expect(r.previewing).toBe(true);
+      for (const d of r.preview) {
+        expect(d.painted).toBeGreaterThan(1_000);
+        expect(d.differing).toBe(0);
+      }
+      // Markers projected once and moved by the zoom give the pixels of a layer that projected
+      // them at that zoom from the start.
+      for (const d of r.settled) {
+        expect(d.painted).toBeGreaterThan(1_000);
+        expect(d.differing).toBe(0);
+      }
+    }
+  });
+
+  it('screenshots: 10 000 tracks replayed, a zoom step during the gesture, and after it', async () => {
+    await page.evaluate(
+      `import('/src/tracks.check.ts').then((c) => { window.shown = c.showcase(10000, 73); })`,
+    );
+    await page.screenshot({ path: resolve(RESULTS, 'tracks-10000-replayed.png') });
+    expect(await page.evaluate('window.shown.zoom(2.56)')).toBe(true);
+    await page.screenshot({ path: resolve(RESULTS, 'tracks-10000-zoom-gesture.png') });
+    expect(await page.evaluate('window.shown.settle()')).toBe(false);
+    await page.screenshot({ path: resolve(RESULTS, 'tracks-10000-zoom-settled.png') });
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,298 @@
+/// <reference lib="dom" />
+/**
+ * Browser-side halves of tracks.browser.test.ts (the tracks, and the probability map drawn with
+ * them), loaded into Chromium through Vite's dev server
+ * (tracks.check.html). Each check draws with TrackLayer and with an independent way to the same
+ * picture, and returns how the pixels differ; the test asserts on that.
+ */
+import { ALTITUDE_COLOURS } from './colours.js';
+import { FrequencyLayer, trajectoryFrequency } from './frequency.js';
+import { fitRegion, regionProjection } from './map.js';
+import { syntheticFrames } from './synthetic-tracks.js';
+import { TrackLayer } from './tracks.js';
+
+export const WIDTH = 1280;
+export const HEIGHT = 720;
+
+export interface PixelDiff {
+  /** Pixels where some channel (colours premultiplied by alpha) differs by more than the threshold. */
+  differing: number;
+  /** The largest difference of one channel (0–255; colours premultiplied by alpha) anywhere. */
+  maxChannelDiff: number;
+  /** Pixels that are not fully transparent in the first image (the amount drawn). */
+  painted: number;
+  /** The sum of alpha (0–1) over each image: how much is drawn, however it is spread. */
+  inkA: number;
+  inkB: number;
+}
+
+function pixels(canvas: HTMLCanvasElement): Uint8ClampedArray {
+  return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+}
+
+function diff(a: HTMLCanvasElement, b: HTMLCanvasElement, threshold = 0): PixelDiff {
+  const pa = pixels(a);
+  const pb = pixels(b);
+  let differing = 0;
+  let maxChannelDiff = 0;
+  let painted = 0;
+  let inkA = 0;
+  let inkB = 0;
+  for (let k = 0; k < pa.length; k += 4) {
+    if (pa[k + 3] > 0) painted++;
+    inkA += pa[k + 3] / 255;
+    inkB += pb[k + 3] / 255;
+    // Colours as they show: premultiplied by alpha (the colour of a nearly transparent pixel is
+    // not seen, and the canvas keeps it only roughly).
+    let worst = Math.abs(pa[k + 3] - pb[k + 3]);
+    for (let c = 0; c < 3; c++)
+      worst = Math.max(worst, Math.abs(pa[k + c] * pa[k + 3] - pb[k + c] * pb[k + 3]) / 255);
+    if (worst > threshold) differing++;
+    maxChannelDiff = Math.max(maxChannelDiff, worst);
+  }
+  return { differing, maxChannelDiff, painted, inkA, inkB };
+}
+
+function canvases(attach = false): [HTMLCanvasElement, HTMLCanvasElement] {
+  const make = () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = WIDTH;
+    canvas.height = HEIGHT;
+    if (attach) document.body.append(canvas);
+    return canvas;
+  };
+  return [make(), make()];
+}
+
+/** A layer on its own canvases with `members` synthetic tracks of `frames` frames and a marker each. */
+function ensemble(members: number, frames: number, attach = false) {
+  const projection = regionProjection();
+  fitRegion(projection, WIDTH, HEIGHT);
+  const view = {
+    projection: (p: [number, number]) => projection(p),
+    transform: { k: 1, x: 0, y: 0 },
+    pixelRatio: 1,
+  };
+  const [trails, heads] = canvases(attach);
+  const layer = new TrackLayer(trails, heads, view);
+  layer.reset(
+    members,
+    Uint16Array.from({ length: members }, (_, i) => i % 3),
+  );
+  const data = syntheticFrames(members, frames);
+  for (let f = 0; f < frames; f++) layer.addFrame(f, f * 600, data[f]);
+  const crossing = data[Math.min(frames - 1, 20)];
+  layer.addMarkers(
+    Array.from({ length: members }, (_, m) => ({
+      lon: crossing[3 * m],
+      lat: crossing[3 * m + 1],
+      tSec: 20 * 600,
+    })),
+  );
+  return { layer, view, trails, heads, data };
+}
+
+/** The trails replayed frame by frame (incrementally) against the same frames drawn in one go. */
+export function replayAgainstFull(members: number, frames: number): { trails: PixelDiff; heads: PixelDiff } {
+  const replay = ensemble(members, frames);
+  for (let f = 0; f < frames; f++) {
+    replay.layer.shown = f;
+    replay.layer.draw();
+  }
+  const full = ensemble(members, frames);
+  full.layer.shown = frames - 1;
+  full.layer.draw();
+  return { trails: diff(replay.trails, full.trails), heads: diff(replay.heads, full.heads) };
+}
+
+/**
+ * The heads (written by heads.ts) against the canvas's own fill of the same squares: one Path2D of
+ * 2.6-pixel rectangles per altitude colour, filled in colour order, the way they were drawn before.
+ */
+export function headsAgainstCanvas(
+  members: number,
+  frame: number,
+  transform: { k: number; x: number; y: number },
+  threshold: number,
+): PixelDiff {
+  const { layer, view, heads, data } = ensemble(members, frame + 1);
+  view.transform = transform;
+  layer.shown = frame;
+  layer.draw();
+  const [reference] = canvases();
+  const ctx = reference.getContext('2d')!;
+  const paths = ALTITUDE_COLOURS.map(() => new Path2D());
+  const t = transform;
+  for (let m = 0; m < members; m++) {
+    const p = view.projection([data[frame][3 * m], data[frame][3 * m + 1]]);
+    if (!p) continue;
+    paths[altitudeClassOf(data[frame][3 * m + 2])].rect(
+      t.k * p[0] + t.x - 1.3,
+      t.k * p[1] + t.y - 1.3,
+      2.6,
+      2.6,
+    );
+  }
+  paths.forEach((path, c) => {
+    ctx.fillStyle = ALTITUDE_COLOURS[c];
+    ctx.fill(path);
+  });
+  return diff(heads, reference, threshold);
+}
+
+/** The altitude class by the colour scale's edges, written out again here (not colours.ts's). */
+function altitudeClassOf(altM: number): number {
+  const edges = [500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000];
+  const k = edges.findIndex((e) => altM < e);
+  return k < 0 ? edges.length : k;
+}
+
+/**
+ * A zoom gesture's quick draw and the full draw at its end, from a drawing made in one go or
+ * replayed frame by frame. The quick draw is compared with the
+ * earlier sharp drawing (zoom 1) drawn into the rectangle the new zoom puts it in (drawImage's
+ * destination rectangle: the same picture reached another way); the full draw with a layer that
+ * only ever drew sharp at the new zoom.
+ */
+export function quickThenSettle(
+  members: number,
+  frames: number,
+  to: { k: number; x: number; y: number },
+  replayed = false,
+): { previewing: boolean; preview: PixelDiff; settledPreviewing: boolean; settled: PixelDiff } {
+  const gesture = ensemble(members, frames);
+  // Drawn in one go (kept aside then), or replayed frame by frame (copied aside when the gesture
+  // begins).
+  for (let f = replayed ? 0 : frames - 1; f < frames; f++) {
+    gesture.layer.shown = f;
+    gesture.layer.draw();
+  }
+  const [before, placed] = canvases();
+  before.getContext('2d')!.drawImage(gesture.trails, 0, 0);
+  placed.getContext('2d')!.drawImage(before, to.x, to.y, to.k * WIDTH, to.k * HEIGHT);
+  gesture.view.transform = to;
+  gesture.layer.draw({ quick: true });
+  const previewing = gesture.layer.previewing;
+  const preview = diff(gesture.trails, placed, 2);
+
+  const sharp = ensemble(members, frames);
+  sharp.view.transform = to;
+  sharp.layer.shown = frames - 1;
+  sharp.layer.draw();
+  gesture.layer.draw();
+  return {
+    previewing,
+    preview,
+    settledPreviewing: gesture.layer.previewing,
+    settled: diff(gesture.trails, sharp.trails),
+  };
+}
+
+/** Whether a quick draw of a small ensemble (below QUICK_MIN_SEGMENTS) draws sharp at once. */
+export function smallQuickIsSharp(
+  members: number,
+  frames: number,
+): { previewing: boolean; settled: PixelDiff } {
+  const small = ensemble(members, frames);
+  small.layer.shown = frames - 1;
+  small.layer.draw();
+  const to = { k: 2, x: -WIDTH / 2, y: -HEIGHT / 2 };
+  small.view.transform = to;
+  small.layer.draw({ quick: true });
+  const sharp = ensemble(members, frames);
+  sharp.view.transform = to;
+  sharp.layer.shown = frames - 1;
+  sharp.layer.draw();
+  return { previewing: small.layer.previewing, settled: diff(small.trails, sharp.trails) };
+}
+
+/**
+ * For the screenshots: `members` tracks replayed to the last frame on canvases in the page; then
+ * `zoom` makes a quick draw at a zoom (what a gesture shows) and `settle` the full draw after it.
+ */
+export function showcase(members: number, frames: number) {
+  document.body.style.background = '#11161d';
+  const shown = ensemble(members, frames, true);
+  for (const canvas of [shown.trails, shown.heads]) canvas.style.cssText = 'position:absolute;left:0;top:0';
+  for (let f = 0; f < frames; f++) {
+    shown.layer.shown = f;
+    shown.layer.draw();
+  }
+  return {
+    zoom(k: number) {
+      shown.view.transform = { k, x: (WIDTH / 2) * (1 - k), y: (HEIGHT / 2) * (1 - k) };
+      shown.layer.draw({ quick: true });
+      return shown.layer.previewing;
+    },
+    settle() {
+      shown.layer.draw();
+      return shown.layer.previewing;
+    },
+  };
+}
+
+/** A probability-map layer of `members` synthetic tracks with launch, burst and landing markers. */
+function frequencyEnsemble(members: number, frames: number) {
+  const projection = regionProjection();
+  fitRegion(projection, WIDTH, HEIGHT);
+  const view = {
+    projection: (p: [number, number]) => projection(p),
+    transform: { k: 1, x: 0, y: 0 },
+    pixelRatio: 1,
+    width: WIDTH,
+    height: HEIGHT,
+  };
+  const [map, marks] = canvases();
+  const layer = new FrequencyLayer(view, map, marks);
+  const d = syntheticFrames(members, frames, 7);
+  const at = (f: number) =>
+    Array.from({ length: members }, (_, m) => ({ lon: d[f][3 * m], lat: d[f][3 * m + 1] }));
+  layer.grid = trajectoryFrequency(members, frames, (m, f) => [d[f][3 * m], d[f][3 * m + 1]]);
+  layer.markers = { launch: at(0), burst: at(Math.floor(frames / 2)), landing: [] };
+  return { layer, view, map, marks, landings: at(frames - 1) };
+}
+
+/**
+ * The probability map through a zoom: a draw with nothing changed leaves the canvases alone, a
+ * gesture's quick draw is the earlier drawing in the zoomed rectangle, and the draw after it (with
+ * landings added meanwhile, projected incrementally) is what a fresh layer draws at that zoom.
+ */
+export function frequencyThroughZoom(
+  members: number,
+  frames: number,
+  to: { k: number; x: number; y: number },
+): { untouched: boolean; previewing: boolean; preview: PixelDiff[]; settled: PixelDiff[] } {
+  const shown = frequencyEnsemble(members, frames);
+  shown.layer.draw();
+  // A pixel painted behind its back survives a draw that has nothing new to show.
+  const ctx = shown.marks.getContext('2d')!;
+  ctx.fillStyle = '#010203';
+  ctx.fillRect(0, 0, 1, 1);
+  shown.layer.draw();
+  const untouched = ctx.getImageData(0, 0, 1, 1).data[2] === 3;
+  ctx.clearRect(0, 0, 1, 1);
+
+  const placed = [shown.map, shown.marks].map((source) => {
+    const [before, into] = canvases();
+    before.getContext('2d')!.drawImage(source, 0, 0);
+    into.getContext('2d')!.drawImage(before, to.x, to.y, to.k * WIDTH, to.k * HEIGHT);
+    return into;
+  });
+  shown.view.transform = to;
+  shown.layer.draw({ quick: true });
+  const previewing = shown.layer.previewing;
+  const preview = [diff(shown.map, placed[0], 2), diff(shown.marks, placed[1], 2)];
+
+  shown.layer.markers.landing.push(...shown.landings);
+  shown.layer.draw();
+  const fresh = frequencyEnsemble(members, frames);
+  fresh.layer.markers.landing.push(...fresh.landings);
+  fresh.view.transform = to;
+  fresh.layer.draw();
+  return {
+    untouched,
+    previewing,
+    preview,
+    settled: [diff(shown.map, fresh.map), diff(shown.marks, fresh.marks)],
+  };
+}
