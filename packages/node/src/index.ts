@@ -68,5 +68,12 @@ export {
   tonightOf,
 } from './tonight.js';
 export { relocateWindSourceFiles, type WindSourceFile, windSourceFiles } from './wind-files.js';
-export { defaultWorkers, type ParallelRunOptions, runInWorkers, WorkerPool } from './workers/pool.js';
+export {
+  defaultWorkers,
+  type ParallelRunOptions,
+  type RunTiming,
+  runInWorkers,
+  splitMembers,
+  WorkerPool,
+} from './workers/pool.js';
 export type { BacktrackRequest, BacktrackSummary } from './workers/protocol.js';

@@ -202,6 +202,13 @@ export { ScenarioError, type ValidationIssue } from './scenario/issues.js';
 export { withAreaSites } from './scenario/launch-area.js';
 export { mergeFrames, mergeRunParts, type RunPart, runPart } from './scenario/merge.js';
 export {
+  type PackableEvent,
+  type PackedEvents,
+  packEvents,
+  packedBuffers,
+  unpackEvents,
+} from './scenario/packed-events.js';
+export {
   type PreparedRun,
   prepareValidRun,
   RUN_LIMITS,
@@ -225,7 +232,15 @@ export {
   windLines,
   windProvenance,
 } from './scenario/provenance.js';
-export { byTimeThenMember, type RunHooks, type RunResult, runPrepared, runSteps } from './scenario/run.js';
+export {
+  byTimeThenMember,
+  type RunHooks,
+  type RunResult,
+  runPrepared,
+  runSteps,
+  runUnsummarized,
+  type UnsummarizedRun,
+} from './scenario/run.js';
 export {
   type Ensemble,
   type EnsembleWindSource,

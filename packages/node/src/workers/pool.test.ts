@@ -1,19 +1,25 @@
 import { resolve } from 'node:path';
-import type { Scenario } from '@balloon-sim/sim-core';
+import type { RunResult, Scenario } from '@balloon-sim/sim-core';
 import {
   backtrack,
   backtrackSummary,
+  csvChunks,
   DecodeError,
+  geoJson,
   InputError,
   prepareRun,
+  runPrepared,
+  runTracks,
   UniformWind,
 } from '@balloon-sim/sim-core';
 import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadScenarioTargets } from '../geography.js';
 import { DEFAULT_REGION, loadLaunchRegion } from '../launch-region.js';
+import { loadScenarioWind } from '../load-wind.js';
 import { backtrackProvenance } from '../provenance.js';
-import { WorkerPool } from './pool.js';
+import { readScenarioFile } from '../scenario-file.js';
+import { type RunTiming, splitMembers, WorkerPool } from './pool.js';
 import type { BacktrackRequest } from './protocol.js';
 
 const BASE_DIR = resolve(REPO_ROOT, 'fixtures/scenarios');
@@ -92,6 +98,98 @@ describe('WorkerPool.backtrack', () => {
     });
     expect(ok.members).toBe(10);
   });
+});
+
+describe('splitMembers', () => {
+  it('gives one contiguous share per worker in lockstep, smaller chunks otherwise, covering every member once', () => {
+    const all = Uint32Array.from({ length: 10_001 }, (_, i) => 3 * i);
+    const join = (chunks: Uint32Array[]) => chunks.flatMap((c) => Array.from(c));
+    const lockstep = splitMembers(all, 3, true);
+    expect(lockstep).toHaveLength(3);
+    expect(join(lockstep)).toEqual(Array.from(all));
+    const chunks = splitMembers(all, 3, false);
+    // 4 per worker, none under 500 members: a worker done early takes another.
+    expect(chunks).toHaveLength(12);
+    expect(join(chunks)).toEqual(Array.from(all));
+    expect(Math.min(...chunks.map((c) => c.length))).toBeGreaterThanOrEqual(500);
+    // Few members: no chunk below 500 unless there are fewer members than that per worker.
+    expect(splitMembers(all.slice(0, 1200), 2, false)).toHaveLength(2);
+    expect(splitMembers(all.slice(0, 10), 3, false)).toHaveLength(3);
+    expect(splitMembers(all, 1, false)).toHaveLength(1);
+  });
+});
+
+describe('WorkerPool.run', () => {
+  /** Everything a user gets from a run: the summary JSON, the tracks as CSV and GeoJSON, the events. */
+  const outputs = (result: RunResult) => {
+    const tracks = runTracks(result);
+    return {
+      summary: JSON.stringify(result.summary),
+      csv: [...csvChunks(tracks)].join(''),
+      geojson: JSON.stringify(geoJson(tracks)),
+      events: JSON.stringify(result.events),
+      analysisEvents: JSON.stringify(result.analysisEvents),
+      ends: JSON.stringify(
+        [result.status, result.endLon, result.endLat, result.endAltM, result.endTSec].map((a) =>
+          Array.from(a),
+        ),
+      ),
+    };
+  };
+
+  it('gives byte for byte the outputs of one thread on 1, 2 and 3 workers, with zones, crossings and landings', async () => {
+    const file = await readScenarioFile(resolve(BASE_DIR, 'default.json'));
+    // 3 sites × 4 launch hours × 100 members: 1200 members, chunked (not lockstep) into 2 and 3.
+    const scenario: Scenario = { ...file.scenario, ensemble: { ...file.scenario.ensemble, members: 100 } };
+    const wind = await loadScenarioWind(scenario.wind, file.baseDir);
+    const prepared = prepareRun(scenario, wind);
+    const targets = await loadScenarioTargets(scenario, file.baseDir);
+    const whole = runPrepared(prepared, { targets });
+    const expected = outputs(whole);
+    const summary = JSON.parse(expected.summary);
+    // What the comparison covers: landings, border crossings and zone entries happened.
+    expect(summary.landings.count).toBeGreaterThan(100);
+    expect(summary.border.membersCrossed).toBeGreaterThan(0);
+    expect(summary.zones.some((z: { membersEntered: number }) => z.membersEntered > 0)).toBe(true);
+    pool = new WorkerPool(3);
+    for (const workers of [1, 2, 3]) {
+      for (const keepFrames of [true, false]) {
+        const timing = {} as RunTiming;
+        const result = await pool.run({
+          scenario,
+          baseDir: file.baseDir,
+          prepared,
+          targets,
+          workers,
+          keepFrames,
+          timing,
+        });
+        const got = outputs(
+          keepFrames ? result : { ...result, frames: runPrepared(prepared, { targets }).frames },
+        );
+        expect(got, `${workers} workers, keepFrames ${keepFrames}`).toEqual(expected);
+        expect(timing.chunks).toBe(workers);
+        expect(timing.startMs).toBeLessThanOrEqual(timing.workersStartMs);
+        expect(timing.workersStartMs).toBeLessThan(timing.workersEndMs);
+        expect(timing.workersEndMs).toBeLessThanOrEqual(timing.endMs);
+      }
+    }
+    // 2040 members on 3 workers: 4 chunks of 510, the fourth to the first worker that is free.
+    const larger: Scenario = { ...scenario, ensemble: { ...scenario.ensemble, members: 170 } };
+    const preparedLarger = prepareRun(larger, wind);
+    const one = outputs(runPrepared(preparedLarger, { targets, keepFrames: false }));
+    const timing = {} as RunTiming;
+    const chunked = await pool.run({
+      scenario: larger,
+      baseDir: file.baseDir,
+      prepared: preparedLarger,
+      targets,
+      workers: 3,
+      timing,
+    });
+    expect(timing.chunks).toBe(4);
+    expect(outputs(chunked)).toEqual(one);
+  }, 120_000);
 });
 
 describe('WorkerPool.close', () => {

@@ -12,17 +12,21 @@ import type {
   SimEvent,
 } from '@balloon-sim/sim-core';
 import {
+  appendAll,
   byTimeThenMember,
   mergeFrames,
   mergeRunParts,
   minOf,
+  type PackedEvents,
   type RunPart,
   type RunResult,
+  unpackEvents,
 } from '@balloon-sim/sim-core';
 import {
   type BacktrackRequest,
   type BacktrackSummary,
   errorOfWorker,
+  type PackedRunPart,
   type RunReply,
   type RunRequest,
   type WorkerCommand,
@@ -52,6 +56,59 @@ export interface ParallelRunOptions {
   onAnalysisEvents?: (events: AnalysisEvent[]) => void;
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
+  /** Filled in with when the run's phases happened (for benchmarks: see RunTiming). */
+  timing?: RunTiming;
+}
+
+/**
+ * When a pooled run's phases happened, in ms since the Unix epoch (performance.timeOrigin + now(),
+ * comparable between threads). Before workersStartMs and after workersEndMs no worker simulates:
+ * the main thread splits the members, hands them out, the workers read their inputs and prepare,
+ * then the main thread merges the parts and summarises (mergeMs of it).
+ */
+export interface RunTiming {
+  /** pool.run was called. */
+  startMs: number;
+  /** The first worker started its first step. */
+  workersStartMs: number;
+  /** The last worker's part was ready to send. */
+  workersEndMs: number;
+  /** The merged result was ready. */
+  endMs: number;
+  /** Time (ms) mergeRunParts took: parts merged, summary computed. */
+  mergeMs: number;
+  /**
+   * The process's CPU time (ms, user + system) during the merge: the main thread's, as the run's
+   * workers are idle then (other runs on the pool aside). Unlike mergeMs, it does not grow when the
+   * machine is loaded and the main thread waits for a core.
+   */
+  mergeCpuMs: number;
+  /** Chunks the members were split into. */
+  chunks: number;
+}
+
+/**
+ * Member chunks per worker for a run without frames: a worker that finishes its chunk takes the next
+ * one left, so none idles at the end while another still has a large share (members of different
+ * launch sites and times differ in cost: some land early, others fly the whole run).
+ */
+const CHUNKS_PER_WORKER = 4;
+/** Fewer members than this in a chunk cost more in per-chunk set-up than they balance. */
+const MIN_CHUNK_MEMBERS = 500;
+
+/**
+ * The members split into chunks, ascending (merged in this order, the parts give the whole run
+ * bit for bit). In lockstep (frames streamed), one contiguous chunk per worker: a frame needs every
+ * member at its time. Otherwise up to CHUNKS_PER_WORKER per worker, handed out as workers free up.
+ */
+export function splitMembers(all: Uint32Array, workers: number, lockstep: boolean): Uint32Array[] {
+  const count =
+    lockstep || workers === 1
+      ? workers
+      : Math.max(workers, Math.min(workers * CHUNKS_PER_WORKER, Math.floor(all.length / MIN_CHUNK_MEMBERS)));
+  return Array.from({ length: count }, (_, c) =>
+    all.slice(Math.floor((c * all.length) / count), Math.floor(((c + 1) * all.length) / count)),
+  );
 }
 
 /** A worker of the pool and whether it is free. */
@@ -61,12 +118,55 @@ interface PooledWorker {
 }
 
 /**
+ * The run merged from its parts (mergeRunParts), with its events built only when first read. A
+ * 10⁵-member run has ~7·10⁵ events: as objects they cost the main thread ~1 s to build and as much
+ * again to collect, while the summary (and a command line writing no tracks) never reads them.
+ * Read, they are exactly what mergeRunParts gives: each part's in order, then sorted by time and
+ * member.
+ */
+function mergeParts(options: ParallelRunOptions, parts: PackedRunPart[], frames: Frame[]): RunResult {
+  const bare = parts.map((p) => ({ ...p, events: [], analysisEvents: [] }) satisfies RunPart);
+  const result = mergeRunParts(options.prepared, options.targets, bare, frames, options.ids);
+  const lazy = <E extends SimEvent | AnalysisEvent>(pick: (p: PackedRunPart) => PackedEvents) => {
+    let list: E[] | null = null;
+    return {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (!list) {
+          list = [];
+          for (const part of parts) appendAll(list, unpackEvents<E>(pick(part)));
+          list.sort(byTimeThenMember);
+        }
+        return list;
+      },
+      set: (value: E[]) => {
+        list = value;
+      },
+    };
+  };
+  Object.defineProperty(
+    result,
+    'events',
+    lazy<SimEvent>((p) => p.events),
+  );
+  Object.defineProperty(
+    result,
+    'analysisEvents',
+    lazy<AnalysisEvent>((p) => p.analysisEvents),
+  );
+  return result;
+}
+
+/**
  * Worker threads kept ready for runs. Starting a worker costs ~0.2–0.4 s (modules, then each run's
  * wind and geography), so a command line starts its pool before it reads its own inputs, and a
  * server keeps one for its lifetime. A run takes as many free workers as it asks for (waiting for
- * them when all are busy), gives each a contiguous share of the members, merges frames (in time
- * order, as soon as every share has sent one) and results. The same seed gives the same result for
- * any number of workers. Aborting a run cancels it in its workers, which then serve the next run.
+ * them when all are busy) and splits the members among them: streaming frames, one contiguous share
+ * each, whose frames are merged in time order as soon as every share has sent one; otherwise in
+ * chunks handed out as workers free up (splitMembers). Workers send their parts as typed arrays
+ * (transferred, not cloned), merged in member order: the same seed gives the same result, bit for
+ * bit, for any number of workers. Aborting a run cancels it in its workers, which then serve the next run.
  */
 export class WorkerPool {
   private readonly free: PooledWorker[] = [];
@@ -128,12 +228,12 @@ export class WorkerPool {
 
   /** Runs a scenario on `options.workers` of the pool's workers (at most the pool's size). */
   async run(options: ParallelRunOptions): Promise<RunResult> {
+    const startMs = performance.timeOrigin + performance.now();
     const n = options.prepared.simulation.members.count;
     const all = options.ids ?? Uint32Array.from({ length: n }, (_, i) => i);
     const count = Math.max(1, Math.min(options.workers, this.size, all.length || 1));
-    const shares = Array.from({ length: count }, (_, w) =>
-      all.slice(Math.floor((w * all.length) / count), Math.floor(((w + 1) * all.length) / count)),
-    );
+    const lockstep = Boolean(options.onFrame || options.keepFrames);
+    const chunks = splitMembers(all, count, lockstep);
     if (options.signal?.aborted) throw options.signal.reason;
     const workers = await this.acquire(count);
     try {
@@ -142,20 +242,33 @@ export class WorkerPool {
       this.release(workers.map((w) => this.replace(w)));
       throw error;
     }
-    return this.runShares(options, shares, workers);
+    return this.runChunks(options, chunks, workers, lockstep, startMs);
   }
 
-  private runShares(
+  private runChunks(
     options: ParallelRunOptions,
-    shares: Uint32Array[],
+    chunks: Uint32Array[],
     workers: PooledWorker[],
+    lockstep: boolean,
+    startMs: number,
   ): Promise<RunResult> {
     const n = options.prepared.simulation.members.count;
-    const wantFrames = Boolean(options.onFrame || options.keepFrames);
+    const total = chunks.reduce((sum, c) => sum + c.length, 0);
+    const timing = options.timing;
+    if (timing) {
+      timing.startMs = startMs;
+      timing.workersStartMs = Number.POSITIVE_INFINITY;
+      timing.workersEndMs = Number.NEGATIVE_INFINITY;
+      timing.mergeMs = 0;
+      timing.mergeCpuMs = 0;
+      timing.chunks = chunks.length;
+    }
     return new Promise<RunResult>((resolvePromise, reject) => {
-      const parts: (RunPart | null)[] = shares.map(() => null);
-      const stopped = shares.map(() => false);
-      const progress = shares.map(() => 0);
+      const parts: (PackedRunPart | null)[] = chunks.map(() => null);
+      // The chunk each worker runs (−1: none; the worker is stopped) and the next chunk to hand out.
+      const running = workers.map(() => -1);
+      let nextChunk = 0;
+      const progress = chunks.map(() => 0);
       const pending = new Map<
         number,
         { frames: (Extract<RunReply, { type: 'frame' }> | null)[]; arrived: number }
@@ -166,7 +279,7 @@ export class WorkerPool {
       // The run settles once every worker has stopped (done, cancelled or failed): only then are
       // the workers free for the next run.
       const settleIfStopped = () => {
-        if (!outcome || stopped.some((s) => !s)) return;
+        if (!outcome || running.some((c) => c >= 0)) return;
         options.signal?.removeEventListener('abort', onAbort);
         this.release(workers);
         if (outcome.error) reject(outcome.error);
@@ -176,7 +289,7 @@ export class WorkerPool {
         if (outcome) return;
         outcome = { error };
         workers.forEach((w, k) => {
-          if (!stopped[k]) w.worker.postMessage({ type: 'cancel' } satisfies WorkerCommand);
+          if (running[k] >= 0) w.worker.postMessage({ type: 'cancel' } satisfies WorkerCommand);
         });
         settleIfStopped();
       };
@@ -205,16 +318,16 @@ export class WorkerPool {
             if (performance.now() - started > 20) return queueFlush();
           }
           if (parts.every((p) => p !== null)) {
-            outcome = {
-              error: null,
-              result: mergeRunParts(
-                options.prepared,
-                options.targets,
-                parts as RunPart[],
-                frames,
-                options.ids,
-              ),
-            };
+            const mergeStarted = performance.now();
+            const cpuStarted = timing ? process.cpuUsage() : null;
+            const result = mergeParts(options, parts as PackedRunPart[], frames);
+            if (timing) {
+              const cpu = process.cpuUsage(cpuStarted!);
+              timing.mergeCpuMs = (cpu.user + cpu.system) / 1000;
+              timing.mergeMs = performance.now() - mergeStarted;
+              timing.endMs = performance.timeOrigin + performance.now();
+            }
+            outcome = { error: null, result };
             settleIfStopped();
           }
         } catch (error) {
@@ -223,18 +336,21 @@ export class WorkerPool {
           fail(error as Error);
         }
       };
-      /** Hands on the next frame if every worker has sent it; false when none is ready. */
+      /** Hands on the next frame if every chunk has sent it (lockstep); false when none is ready. */
       const flushOne = (): boolean => {
+        if (!lockstep) return false;
         const entry = pending.get(nextFrame);
-        if (!entry || entry.arrived < shares.length) return false;
+        if (!entry || entry.arrived < chunks.length) return false;
         pending.delete(nextFrame);
         const replies = entry.frames as Extract<RunReply, { type: 'frame' }>[];
         const frame = mergeFrames(
           n,
-          replies.map((r, w) => ({ ids: shares[w], frame: { tSec: r.tSec, positions: r.positions } })),
+          replies.map((r, c) => ({ ids: chunks[c], frame: { tSec: r.tSec, positions: r.positions } })),
         );
-        const events = replies.flatMap((r) => r.events).sort(byTimeThenMember);
-        const analysisEvents = replies.flatMap((r) => r.analysisEvents).sort(byTimeThenMember);
+        const events = replies.flatMap((r) => unpackEvents<SimEvent>(r.events)).sort(byTimeThenMember);
+        const analysisEvents = replies
+          .flatMap((r) => unpackEvents<AnalysisEvent>(r.analysisEvents))
+          .sort(byTimeThenMember);
         if (events.length) options.onEvents?.(events);
         if (analysisEvents.length) options.onAnalysisEvents?.(analysisEvents);
         options.onFrame?.(frame);
@@ -242,35 +358,66 @@ export class WorkerPool {
         nextFrame++;
         return true;
       };
+      /** Gives worker w the next chunk, or stops it when none is left (or the run has an outcome). */
+      const assign = (w: number) => {
+        if (outcome || nextChunk >= chunks.length) {
+          running[w] = -1;
+          return;
+        }
+        const c = nextChunk++;
+        running[w] = c;
+        const request: RunRequest = {
+          scenario: options.scenario,
+          baseDir: options.baseDir,
+          ids: chunks[c],
+          frames: lockstep,
+        };
+        workers[w].worker.postMessage({ type: 'run', request } satisfies WorkerCommand);
+      };
+      const reportProgress = () => {
+        if (outcome || !options.onProgress) return;
+        // In lockstep the run is as far as its slowest chunk; chunks run one after another weigh
+        // by their members.
+        if (lockstep) options.onProgress(minOf(progress));
+        else options.onProgress(progress.reduce((sum, f, c) => sum + f * chunks[c].length, 0) / total);
+      };
       workers.forEach((pooled, w) => {
         const { worker } = pooled;
         worker.on('message', (reply: RunReply) => {
+          const c = running[w];
           switch (reply.type) {
             case 'frame': {
-              if (outcome) return;
-              const entry = pending.get(reply.index) ?? { frames: shares.map(() => null), arrived: 0 };
-              entry.frames[w] = reply;
+              if (outcome || c < 0) return;
+              const entry = pending.get(reply.index) ?? { frames: chunks.map(() => null), arrived: 0 };
+              entry.frames[c] = reply;
               entry.arrived++;
               pending.set(reply.index, entry);
               queueFlush();
               return;
             }
             case 'progress':
-              progress[w] = reply.fraction;
-              if (!outcome) options.onProgress?.(minOf(progress));
+              if (c >= 0) progress[c] = reply.fraction;
+              reportProgress();
               return;
             case 'cancelled':
-              stopped[w] = true;
+              running[w] = -1;
               settleIfStopped();
               return;
             case 'error':
-              stopped[w] = true;
+              running[w] = -1;
               fail(errorOfWorker(reply, `worker ${w}: `));
               settleIfStopped();
               return;
             case 'done':
-              stopped[w] = true;
-              parts[w] = reply.part;
+              if (c >= 0 && !outcome) {
+                parts[c] = reply.part;
+                progress[c] = 1;
+                if (timing) {
+                  timing.workersStartMs = Math.min(timing.workersStartMs, reply.span.startMs);
+                  timing.workersEndMs = Math.max(timing.workersEndMs, reply.span.endMs);
+                }
+              }
+              assign(w);
               // Once the last frames are handed on, the parts are merged (see flushSlice).
               if (parts.every((p) => p !== null)) queueFlush();
               settleIfStopped();
@@ -278,22 +425,16 @@ export class WorkerPool {
           }
         });
         const died = (error: Error) => {
-          stopped[w] = true;
+          running[w] = -1;
           workers[w] = this.replace(pooled);
           fail(error);
           settleIfStopped();
         };
         worker.on('error', died);
         worker.on('exit', (code) => {
-          if (!stopped[w]) died(new Error(`worker ${w} stopped (exit code ${code}) before finishing`));
+          if (running[w] >= 0) died(new Error(`worker ${w} stopped (exit code ${code}) before finishing`));
         });
-        const request: RunRequest = {
-          scenario: options.scenario,
-          baseDir: options.baseDir,
-          ids: shares[w],
-          frames: wantFrames,
-        };
-        worker.postMessage({ type: 'run', request } satisfies WorkerCommand);
+        assign(w);
       });
     });
   }

@@ -1,15 +1,14 @@
 import type {
-  AnalysisEvent,
   BacktrackOptions,
   backtrackSummary,
   Detection,
+  PackedEvents,
   Provenance,
   ProvenanceContext,
   RunPart,
   Scenario,
-  SimEvent,
 } from '@balloon-sim/sim-core';
-import { DecodeError, InputError } from '@balloon-sim/sim-core';
+import { DecodeError, InputError, packEvents, packedBuffers } from '@balloon-sim/sim-core';
 import type { RegionSource } from '../launch-region.js';
 
 /** What the main thread asks a run worker to do: run these members of this scenario. */
@@ -76,6 +75,52 @@ export type WorkerError = {
   decode?: { reason: string; source: string; part?: string; offset?: number };
 };
 
+/**
+ * A RunPart as a worker sends it: its events packed into typed arrays, every array transferred (not
+ * cloned), so that the main thread neither waits for a clone of 10⁵–10⁶ event objects nor collects
+ * them after.
+ */
+export type PackedRunPart = Omit<RunPart, 'events' | 'analysisEvents'> & {
+  events: PackedEvents;
+  analysisEvents: PackedEvents;
+};
+
+/** A part packed for sending, and the buffers to transfer with it. */
+export function packRunPart(part: RunPart): { packed: PackedRunPart; transfer: ArrayBuffer[] } {
+  const packed: PackedRunPart = {
+    ...part,
+    events: packEvents(part.events),
+    analysisEvents: packEvents(part.analysisEvents),
+  };
+  const arrays: ArrayBufferView[] = [
+    part.ids,
+    part.status,
+    part.endLon,
+    part.endLat,
+    part.endAltM,
+    part.endTSec,
+    ...Object.values(part.observer),
+  ];
+  const buffers = new Set<ArrayBuffer>([
+    ...arrays.map((a) => a.buffer as ArrayBuffer),
+    ...packedBuffers(packed.events),
+    ...packedBuffers(packed.analysisEvents),
+  ]);
+  // A buffer shared with something the worker keeps (none today) must not be transferred; every
+  // array here is the part's own, made for it by the run or packEvents.
+  return { packed, transfer: [...buffers].filter((b) => b instanceof ArrayBuffer) };
+}
+
+/**
+ * When a worker simulated (ms since the Unix epoch: performance.timeOrigin + now(), comparable
+ * between threads): from the start of its first step (its inputs read, its members prepared) to
+ * the moment its part was ready to send.
+ */
+export interface WorkerSpan {
+  startMs: number;
+  endMs: number;
+}
+
 /** What a run worker sends back. */
 export type RunReply =
   | { type: 'ready' }
@@ -85,11 +130,11 @@ export type RunReply =
       index: number;
       tSec: number;
       positions: Float32Array;
-      events: SimEvent[];
-      analysisEvents: AnalysisEvent[];
+      events: PackedEvents;
+      analysisEvents: PackedEvents;
     }
   | { type: 'progress'; fraction: number }
-  | { type: 'done'; part: RunPart }
+  | { type: 'done'; part: PackedRunPart; span: WorkerSpan }
   | { type: 'backtrack'; summary: BacktrackSummary }
   | WorkerError;
 

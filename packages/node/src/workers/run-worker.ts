@@ -6,13 +6,22 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
-import type { AnalysisEvent, AnalysisTargets, Scenario, SimEvent, WindField } from '@balloon-sim/sim-core';
+import type {
+  AnalysisEvent,
+  AnalysisTargets,
+  PreparedRun,
+  Scenario,
+  SimEvent,
+  WindField,
+} from '@balloon-sim/sim-core';
 import {
   backtrack,
   backtrackSummary,
+  packEvents,
+  packedBuffers,
   prepareValidRun,
   runPart,
-  runSteps,
+  runUnsummarized,
   selectMembers,
 } from '@balloon-sim/sim-core';
 import { loadScenarioTargets } from '../geography.js';
@@ -21,6 +30,7 @@ import { loadScenarioWind } from '../load-wind.js';
 import { backtrackProvenance } from '../provenance.js';
 import {
   type BacktrackRequest,
+  packRunPart,
   type RunReply,
   type RunRequest,
   type WorkerCommand,
@@ -49,14 +59,29 @@ function inputs(scenario: Scenario, baseDir: string) {
   return lastInputs.value;
 }
 
+/**
+ * The last run prepared whole (every member; 0.1–0.5 s for 10⁵ members): a worker taking one chunk
+ * of a run after another (see pool.ts, splitMembers) prepares the run once, then selects each chunk.
+ */
+let lastPrepared: { key: string; wind: WindField; value: PreparedRun } | null = null;
+
+function preparedWhole(scenario: Scenario, baseDir: string, wind: WindField): PreparedRun {
+  const key = JSON.stringify([baseDir, scenario]);
+  if (lastPrepared?.key !== key || lastPrepared.wind !== wind)
+    lastPrepared = { key, wind, value: prepareValidRun(scenario, wind) };
+  return lastPrepared.value;
+}
+
 async function run(request: RunRequest): Promise<void> {
   const { scenario, baseDir, ids } = request;
   const { wind, targets } = await inputs(scenario, baseDir);
-  const prepared = selectMembers(prepareValidRun(scenario, wind), ids);
+  const prepared = selectMembers(preparedWhole(scenario, baseDir, wind), ids);
   let events: SimEvent[] = [];
   let analysisEvents: AnalysisEvent[] = [];
   let index = 0;
-  const steps = runSteps(prepared, {
+  const startMs = performance.timeOrigin + performance.now();
+  // The part's own summary is not made: the main thread summarises the merged run.
+  const steps = runUnsummarized(prepared, {
     targets,
     keepFrames: false,
     // A loop, not push(...e): a spread of a very large array overflows the argument stack.
@@ -68,9 +93,19 @@ async function run(request: RunRequest): Promise<void> {
     },
     onFrame: (frame) => {
       if (request.frames) {
-        post({ type: 'frame', index, tSec: frame.tSec, positions: frame.positions, events, analysisEvents }, [
-          frame.positions.buffer as ArrayBuffer,
-        ]);
+        const packed = packEvents(events);
+        const packedAnalysis = packEvents(analysisEvents);
+        post(
+          {
+            type: 'frame',
+            index,
+            tSec: frame.tSec,
+            positions: frame.positions,
+            events: packed,
+            analysisEvents: packedAnalysis,
+          },
+          [frame.positions.buffer as ArrayBuffer, ...packedBuffers(packed), ...packedBuffers(packedAnalysis)],
+        );
       }
       events = [];
       analysisEvents = [];
@@ -85,8 +120,13 @@ async function run(request: RunRequest): Promise<void> {
     }
     const next = steps.next();
     if (next.done) {
-      const result = next.value;
-      post({ type: 'done', part: runPart(result, Date.parse(result.summary.end) / 1000) });
+      const { result, runEndSec } = next.value;
+      // Per member and zone, a distance to the zone's outline: computed here, in parallel, for the
+      // main thread's summary (see RunObserver.closestHorizontalM).
+      result.observer.closestHorizontalM();
+      const { packed, transfer } = packRunPart(runPart(result, runEndSec));
+      const span = { startMs, endMs: performance.timeOrigin + performance.now() };
+      post({ type: 'done', part: packed, span }, transfer);
       return;
     }
     post({ type: 'progress', fraction: next.value });

@@ -3,10 +3,11 @@ import { M_PER_DEG, RAD_PER_DEG } from '../earth.js';
 import { MemberSet } from '../solver/members.js';
 import { Simulation } from '../solver/simulation.js';
 import { MemberStatus } from '../solver/status.js';
-import { membersAt } from '../testing/helpers.js';
+import { membersAt, seededRandom } from '../testing/helpers.js';
 import { UniformWind } from '../wind/analytic.js';
 import {
   borderSummary,
+  coveredAtLeast,
   densityGrid,
   visitsByMember,
   wilsonInterval,
@@ -372,5 +373,48 @@ describe('densityGrid', () => {
       total: 4,
     });
     expect(densityGrid([Number.NaN], [Number.NaN])).toBeNull();
+  });
+});
+
+describe('coveredAtLeast', () => {
+  /**
+   * The oracle: the times where at least `need` intervals [a, b) hold, found by testing the middle of
+   * every gap between consecutive endpoints (the count is constant inside a gap), then joining.
+   */
+  function bruteForce(
+    intervals: [number, number][],
+    need: number,
+    from: number,
+    to: number,
+  ): [number, number][] {
+    const points = [...new Set(intervals.flat().concat([from, to]))].sort((a, b) => a - b);
+    const pieces: [number, number][] = [];
+    for (let k = 0; k + 1 < points.length; k++) {
+      const [a, b] = [points[k], points[k + 1]];
+      if (a < from || b > to) continue;
+      const mid = Number.isFinite(a) && Number.isFinite(b) ? (a + b) / 2 : Number.isFinite(a) ? a + 1 : b - 1;
+      const count = intervals.filter(([s, e]) => s <= mid && mid < e).length;
+      if (count < need) continue;
+      const last = pieces[pieces.length - 1];
+      if (last && last[1] === a) last[1] = b;
+      else pieces.push([a, b]);
+    }
+    return pieces;
+  }
+
+  it('finds exactly the times at least n of the intervals hold, with shared ends, empty and open intervals', () => {
+    const random = seededRandom('coveredAtLeast');
+    for (let trial = 0; trial < 300; trial++) {
+      // Integer times, so that many intervals start and end at the same moments.
+      const intervals: [number, number][] = Array.from({ length: 1 + Math.floor(random() * 40) }, () => {
+        const a = Math.floor(random() * 30);
+        const b = random() < 0.1 ? Number.POSITIVE_INFINITY : a + Math.floor(random() * 10) - 1;
+        return [a, b];
+      });
+      const need = 1 + Math.floor(random() * 6);
+      expect(coveredAtLeast(intervals, need, 2, 35), `trial ${trial}`).toEqual(
+        bruteForce(intervals, need, 2, 35),
+      );
+    }
   });
 });

@@ -258,18 +258,36 @@ function covered(
   to: number,
 ): [number, number][] {
   if (need <= 0 || intervals.length < need) return [];
-  const events: [number, number][] = [];
+  // Starts and ends sorted apart (typed arrays: a large run has 10⁵ intervals per zone), then swept
+  // together: at each time every start and end there counts before the test, so their order among
+  // themselves does not matter.
+  let m = 0;
+  for (const [a, b] of intervals) if (b > a) m++;
+  const starts = new Float64Array(m);
+  const ends = new Float64Array(m);
+  m = 0;
   for (const [a, b] of intervals) {
     if (!(b > a)) continue;
-    events.push([a, 1], [b, -1]);
+    starts[m] = a;
+    ends[m++] = b;
   }
-  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  starts.sort();
+  ends.sort();
   const out: [number, number][] = [];
   let count = 0;
   let openAt = Number.NaN;
-  for (let e = 0; e < events.length; ) {
-    const t = events[e][0];
-    while (e < events.length && events[e][0] === t) count += events[e++][1];
+  let s = 0;
+  let e = 0;
+  while (s < m || e < m) {
+    const t = s < m && (e >= m || starts[s] <= ends[e]) ? starts[s] : ends[e];
+    while (s < m && starts[s] === t) {
+      count++;
+      s++;
+    }
+    while (e < m && ends[e] === t) {
+      count--;
+      e++;
+    }
     if (count >= need && Number.isNaN(openAt)) openAt = t;
     else if (count < need && !Number.isNaN(openAt)) {
       pushClipped(out, openAt, t, from, to);
@@ -369,12 +387,13 @@ function closestApproach(
   if (!geometry) return { closestApproach: null, medianClosestHorizontalKm: null };
   const ks: number[] = [];
   const sphereM: number[] = [];
+  const horizontalM = observer.closestHorizontalM();
   let bestK = -1;
   for (let q = 0; q < list.length; q++) {
     const k = list[q] * observer.zoneCount + z;
     if (!Number.isFinite(observer.closestM[k])) continue;
     ks.push(k);
-    sphereM.push(geometry.distanceM(observer.closestLon[k], observer.closestLat[k]));
+    sphereM.push(horizontalM[k]);
     if (bestK < 0 || observer.closestM[k] < observer.closestM[bestK]) bestK = k;
   }
   if (bestK < 0) return { closestApproach: null, medianClosestHorizontalKm: null };

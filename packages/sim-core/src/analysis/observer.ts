@@ -67,6 +67,8 @@ export interface ObserverRecords {
   visitZone: Uint32Array;
   visitStartTSec: Float64Array;
   visitEndTSec: Float64Array;
+  /** See RunObserver.closestHorizontalM: present when the part's worker computed it. */
+  closestHorizontalM?: Float64Array;
 }
 
 /**
@@ -173,6 +175,9 @@ export class RunObserver {
   private readonly rasters: (DistanceRaster | null)[];
   private readonly boxCos: Float64Array;
   private pending: AnalysisEvent[] = [];
+  /** See closestHorizontalM; null until computed, or when parts absorbed came without it. */
+  private horizontalM: Float64Array | null = null;
+  private horizontalKnown = true;
 
   /**
    * `sharedWith`: an observer of the same targets whose distance rasters this one uses too (the
@@ -235,6 +240,8 @@ export class RunObserver {
 
   /** Looks at every member after a step of `sim` that ended at sim.tSec. */
   observe(sim: ObservedRun): void {
+    // Closest approaches may change: distances computed before are stale.
+    this.horizontalM = null;
     const tNow = sim.tSec;
     const n = this.count;
     for (let i = 0; i < n; i++) {
@@ -491,10 +498,35 @@ export class RunObserver {
     };
   }
 
+  /**
+   * Per member and zone (as closestM): the horizontal distance (m, on the sphere: the zone's exact
+   * distanceM) from the closest-approach point to the zone's area; NaN where there is no closest
+   * approach (never flew) or the zone has no geometry. The summary ranks members by it; it costs a
+   * distance to the zone's outline per member and zone, so workers compute it for their members.
+   */
+  closestHorizontalM(): Float64Array {
+    if (this.horizontalM && this.horizontalKnown) return this.horizontalM;
+    const z = this.zoneCount;
+    const out = new Float64Array(this.count * z).fill(Number.NaN);
+    for (let k = 0; k < z; k++) {
+      const geometry = this.targets.zones[k].geometry;
+      if (!geometry) continue;
+      for (let i = 0; i < this.count; i++) {
+        const j = i * z + k;
+        if (Number.isFinite(this.closestM[j]))
+          out[j] = geometry.distanceM(this.closestLon[j], this.closestLat[j]);
+      }
+    }
+    this.horizontalM = out;
+    this.horizontalKnown = true;
+    return out;
+  }
+
   /** The per-member records, in a form that crosses threads (typed arrays only, visits trimmed). */
   records(): ObserverRecords {
     const v = this.visitCount;
     return {
+      ...(this.horizontalM && this.horizontalKnown ? { closestHorizontalM: this.horizontalM } : {}),
       borderTSec: this.borderTSec,
       borderLon: this.borderLon,
       borderLat: this.borderLat,
@@ -516,23 +548,32 @@ export class RunObserver {
   /** Takes the records of another observer whose member p is member ids[p] here (merging parts of a run). */
   absorb(part: ObserverRecords, ids: ArrayLike<number>): void {
     const z = this.zoneCount;
-    for (let p = 0; p < ids.length; p++) {
-      const i = ids[p];
-      for (const key of ['borderTSec', 'borderLon', 'borderLat', 'borderAltM'] as const)
-        this[key][i] = part[key][p];
-      for (let k = 0; k < z; k++) {
-        for (const key of [
-          'entryTSec',
-          'insideSec',
-          'closestM',
-          'closestTSec',
-          'closestAltM',
-          'closestLon',
-          'closestLat',
-        ] as const)
-          this[key][i * z + k] = part[key][p * z + k];
-      }
-    }
+    // Parts are usually ranges of members (a worker's chunk): then each array is one copy.
+    let range = true;
+    for (let p = 1; p < ids.length && range; p++) range = ids[p] === ids[0] + p;
+    const copy = (to: Float64Array, from: Float64Array, width: number) => {
+      if (range && ids.length > 0) to.set(from.subarray(0, ids.length * width), ids[0] * width);
+      else
+        for (let p = 0; p < ids.length; p++)
+          for (let k = 0; k < width; k++) to[ids[p] * width + k] = from[p * width + k];
+    };
+    for (const key of ['borderTSec', 'borderLon', 'borderLat', 'borderAltM'] as const)
+      copy(this[key], part[key], 1);
+    for (const key of [
+      'entryTSec',
+      'insideSec',
+      'closestM',
+      'closestTSec',
+      'closestAltM',
+      'closestLon',
+      'closestLat',
+    ] as const)
+      copy(this[key], part[key], z);
+    // The parts' horizontal distances, if every part came with them (else computed when asked).
+    if (part.closestHorizontalM && this.horizontalKnown) {
+      this.horizontalM ??= new Float64Array(this.count * z).fill(Number.NaN);
+      copy(this.horizontalM, part.closestHorizontalM, z);
+    } else this.horizontalKnown = false;
     for (let v = 0; v < part.visitMember.length; v++) {
       const w = this.addVisit(ids[part.visitMember[v]], part.visitZone[v], part.visitStartTSec[v]);
       this.visitEndTSec[w] = part.visitEndTSec[v];

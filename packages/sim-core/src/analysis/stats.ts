@@ -2,9 +2,15 @@
 
 /** The q-quantile (0..1) of values by linear interpolation between order statistics; NaN if empty. */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  const sorted = Array.from(values)
-    .filter((x) => !Number.isNaN(x))
-    .sort((a, b) => a - b);
+  // A typed array's numeric sort, not Array#sort with a comparator: ~10× faster on the 10⁵ values
+  // of a large run's summary. Both order equal values alike for the result (−0 and 0 may swap
+  // places; their difference is 0 and the interpolation gives the same number).
+  let count = 0;
+  for (let k = 0; k < values.length; k++) if (!Number.isNaN(values[k])) count++;
+  const sorted = new Float64Array(count);
+  count = 0;
+  for (let k = 0; k < values.length; k++) if (!Number.isNaN(values[k])) sorted[count++] = values[k];
+  sorted.sort();
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
@@ -45,10 +51,16 @@ export function quantilesViaProxy(
   qs: readonly number[],
   bounds: ProxyBounds,
 ): number[] {
-  const order = Array.from({ length: proxy.length }, (_, i) => i)
-    .filter((i) => Number.isFinite(proxy[i]))
-    .sort((a, b) => proxy[a] - proxy[b]);
-  const n = order.length;
+  // The finite proxies sorted (a typed array's numeric sort: ~10× faster than sorting indices with
+  // a comparator, for the 10⁵ members of a large run). The members ranked below..notAbove − 1 are
+  // exactly those whose proxy lies between the proxies of those ranks: count boundaries fall between
+  // distinct values, so they are found by value, in one pass.
+  let n = 0;
+  for (let i = 0; i < proxy.length; i++) if (Number.isFinite(proxy[i])) n++;
+  const sorted = new Float64Array(n);
+  n = 0;
+  for (let i = 0; i < proxy.length; i++) if (Number.isFinite(proxy[i])) sorted[n++] = proxy[i];
+  sorted.sort();
   if (n === 0) return qs.map(() => Number.NaN);
   const { lo, hi, tol } = bounds;
   const known = new Map<number, number>();
@@ -60,13 +72,13 @@ export function quantilesViaProxy(
     }
     return v;
   };
-  /** How many proxies lie below x (or at most x, with `orEqual`): a binary search in `order`. */
+  /** How many proxies lie below x (or at most x, with `orEqual`): a binary search in `sorted`. */
   const countBelow = (x: number, orEqual = false) => {
     let a = 0;
     let b = n;
     while (a < b) {
       const mid = (a + b) >> 1;
-      const p = proxy[order[mid]];
+      const p = sorted[mid];
       if (p < x || (orEqual && p === x)) a = mid + 1;
       else b = mid;
     }
@@ -74,14 +86,18 @@ export function quantilesViaProxy(
   };
   /** The r-th smallest value (0-based). */
   const orderStatistic = (r: number) => {
-    const p = proxy[order[r]];
+    const p = sorted[r];
     // Surely below it: hi·proxy + tol < lo·p − tol. Surely above it: lo·proxy − tol > hi·p + tol.
     const below = countBelow((lo * p - 2 * tol) / hi);
     const notAbove = countBelow((hi * p + 2 * tol) / lo, true);
-    const candidates = order
-      .slice(below, notAbove)
-      .map(measured)
-      .sort((a, b) => a - b);
+    const from = sorted[below];
+    const to = sorted[notAbove - 1];
+    const candidates: number[] = [];
+    for (let i = 0; i < proxy.length; i++) {
+      const x = proxy[i];
+      if (x >= from && x <= to) candidates.push(measured(i));
+    }
+    candidates.sort((a, b) => a - b);
     return candidates[r - below];
   };
   return qs.map((q) => {

@@ -211,5 +211,22 @@ describe('a run with a float-altitude fan and members leaving the wind, split in
     expect(whole.summary.zones[1].membersMayHaveEntered).toBeGreaterThan(0);
     expect(whole.summary.landings.count).toBeGreaterThan(0);
     expect(whole.summary.zones[0].thresholdWindow.length).toBeGreaterThan(0);
+    // Each closest approach's horizontal distance, as parts bring it (workers compute it) or not.
+    const horizontal = whole.observer.closestHorizontalM();
+    const { closestM, closestLon, closestLat } = whole.observer;
+    const geometry = fanTargets.zones[1].geometry!;
+    const k = Array.from(closestM).findIndex((m, j) => j % 2 === 1 && Number.isFinite(m));
+    expect(horizontal[k]).toBe(geometry.distanceM(closestLon[k], closestLat[k]));
+    expect(Array.from(horizontal).filter((_, j) => !Number.isFinite(closestM[j]))).toSatisfy((a: number[]) =>
+      a.every(Number.isNaN),
+    );
+    const records = parts.map((r) => runPart(r, Date.parse(whole.summary.end) / 1000));
+    expect(records.every((r) => r.observer.closestHorizontalM)).toBe(true);
+    const partial = mergeRunParts(prepared, fanTargets, [
+      records[0],
+      { ...records[1], observer: { ...records[1].observer, closestHorizontalM: undefined } },
+    ]);
+    expect(partial.observer.closestHorizontalM()).toEqual(horizontal);
+    expect(partial.summary).toEqual(whole.summary);
   });
 });

@@ -25,7 +25,7 @@ export interface RunPart {
 }
 
 /** The plain parts of a finished run, for sending to another thread. */
-export function runPart(result: RunResult, runEndSec: number): RunPart {
+export function runPart(result: Omit<RunResult, 'summary'>, runEndSec: number): RunPart {
   const ids =
     result.prepared.simulation.memberIds ?? Uint32Array.from({ length: result.status.length }, (_, i) => i);
   return {

@@ -44,6 +44,24 @@ export interface RunHooks {
  * a server) drive it and pause between frames; `runPrepared` drives it to the end at once.
  */
 export function* runSteps(prepared: PreparedRun, hooks: RunHooks = {}): Generator<number, RunResult, void> {
+  const { result, runEndSec } = yield* runUnsummarized(prepared, hooks);
+  return { ...result, summary: summarizeRun(result, runEndSec) };
+}
+
+/** A run's result before its summary, and the time the run reached. */
+export interface UnsummarizedRun {
+  result: Omit<RunResult, 'summary'>;
+  runEndSec: number;
+}
+
+/**
+ * runSteps without the summary at the end: what a worker running part of a run needs (the part's
+ * own summary would be thrown away, and costs as much as a good share of the part's simulation).
+ */
+export function* runUnsummarized(
+  prepared: PreparedRun,
+  hooks: RunHooks = {},
+): Generator<number, UnsummarizedRun, void> {
   const targets = hooks.targets ?? { zones: [] };
   const parts = simulationParts(prepared, targets);
   const whole = prepared.simulation.members;
@@ -139,7 +157,7 @@ export function* runSteps(prepared: PreparedRun, hooks: RunHooks = {}): Generato
     }
     result = { prepared, frames, events, status, endLon, endLat, endAltM, endTSec, observer, analysisEvents };
   }
-  return { ...result, summary: summarizeRun(result, lead.tSec) };
+  return { result, runEndSec: lead.tSec };
 }
 
 /** One simulation of a run: all its members, or (`local`: their indices in the run) one forecast member's. */
