@@ -47,6 +47,7 @@ export {
   sweepFingerprint,
 } from './sweep.js';
 export {
+  BUNDLED_TONIGHT_DIR,
   bestTonightModel,
   borderStripScenarioPath,
   chooseTonightModel,
