@@ -9,6 +9,7 @@ export { FORECAST_MODELS, type ForecastModelId } from './fetch/models.js';
 export {
   type CycleIndex,
   defaultStoreRoot,
+  INDEX_FILE,
   listStore,
   STORE_ENV,
   type StoredCycle,
