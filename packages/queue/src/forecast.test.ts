@@ -165,6 +165,8 @@ describe.skipIf(skip !== null || !hasSharedData)('a forecast wind on the queue',
         fixedTime,
       );
       await sweep.stderrMatching(/on the queue/);
+      // The coordinator named the cycle it pinned, the only one in the store then.
+      expect(sweep.stderr()).toMatch(`wind: gfs cycle ${TEST_STORE_CYCLE}`);
       await addNewerCycle(store);
       // The newer cycle is the store's "latest" now, for the command line on its own.
       const now = cli(['sweep', scenario, '--workers', '1'], { env: fixedTime });

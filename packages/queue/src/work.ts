@@ -68,8 +68,10 @@ async function inputsOf(
  * not the newest of its own default store at the time it takes its job; the cycle's files are then
  * among the job's checked inputs (describeInputs).
  */
-async function pinnedScenario(scenario: Scenario, baseDir: string): Promise<Scenario> {
-  return { ...scenario, wind: await pinWindSource(scenario.wind, baseDir) };
+async function pinnedScenario(options: DistributeOptions): Promise<Scenario> {
+  const { scenario, baseDir } = options;
+  // The note names the cycle on stderr, as `balloon-sim run` and `sweep` name it.
+  return { ...scenario, wind: await pinWindSource(scenario.wind, baseDir, options.note) };
 }
 
 /**
@@ -80,7 +82,7 @@ async function pinnedScenario(scenario: Scenario, baseDir: string): Promise<Scen
  */
 export async function distributedSweep(client: QueueClient, options: DistributeOptions): Promise<SweepTable> {
   const { baseDir } = options;
-  const scenario = await pinnedScenario(options.scenario, baseDir);
+  const scenario = await pinnedScenario(options);
   const wind = await loadScenarioWind(scenario.wind, baseDir);
   const context = await runContext(scenario, baseDir);
   const whole = prepareRun(scenario, wind, context);
@@ -122,7 +124,7 @@ export async function distributedRun(
   options: DistributeOptions,
 ): Promise<{ result: RunResult; prepared: PreparedRun; targets: AnalysisTargets }> {
   const { baseDir } = options;
-  const scenario = await pinnedScenario(options.scenario, baseDir);
+  const scenario = await pinnedScenario(options);
   const wind = await loadScenarioWind(scenario.wind, baseDir);
   const context = await runContext(scenario, baseDir);
   const prepared = prepareRun(scenario, wind, context);
