@@ -6,6 +6,7 @@
  */
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -19,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { cli, TEST_STORE_CYCLE, writeTestStore } from '@balloon-sim/node/testing';
 import { hasSharedData, REPO_ROOT, sharedDataPath } from '@balloon-sim/sim-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fileSha256 } from './inputs.js';
+import { fileSha256, forecastFiles } from './inputs.js';
 import {
   type RunningQueueCli,
   redisSkipReason,
@@ -179,4 +180,37 @@ describe.skipIf(skip !== null || !hasSharedData)('a forecast wind on the queue',
     },
     TEST_TIMEOUT_MS,
   );
+});
+
+describe.skipIf(!hasSharedData)('the store files of a forecast wind', () => {
+  it('are the pinned cycle’s index and GRIB2 files, and those of the older cycles a lagged forecast reads', async () => {
+    const store = await writeTestStore(mkdtempSync(join(tmpdir(), 'balloon-sim-lagged-')));
+    try {
+      // An older complete cycle: the same files under another cycle's name (no GRIB2 is decoded here).
+      const older = join(store, 'gfs', '2020080406');
+      cpSync(join(store, 'gfs', TEST_STORE_CYCLE), older, { recursive: true });
+      const index = JSON.parse(readFileSync(join(older, 'index.json'), 'utf8'));
+      writeFileSync(join(older, 'index.json'), JSON.stringify({ ...index, cycle: '2020080406' }));
+      const base = JSON.parse(readFileSync(resolve(REPO_ROOT, 'fixtures/scenarios/default.json'), 'utf8'));
+      const wind = { type: 'forecast', model: 'gfs', cycle: TEST_STORE_CYCLE, store } as const;
+      const names = (files: { ref: string }[]) => files.map((f) => f.ref);
+      const cycleFiles = (cycle: string) =>
+        [
+          'index.json',
+          ...[0, 6, 12].map((s) => `gfs.${TEST_STORE_CYCLE}.f${String(s).padStart(3, '0')}.grib2`),
+        ].map((name) => `wind.store:gfs/${cycle}/${name}`);
+      expect(names(await forecastFiles({ ...base, wind }, store))).toEqual(cycleFiles(TEST_STORE_CYCLE));
+      expect(names(await forecastFiles({ ...base, wind: { ...wind, lagged: 2 } }, store))).toEqual([
+        ...cycleFiles(TEST_STORE_CYCLE),
+        ...cycleFiles('2020080406'),
+      ]);
+      // Inside an ensemble, named by the member.
+      const ensemble = { type: 'ensemble', members: [{ type: 'uniform', uMps: 1, vMps: 0 }, wind] };
+      expect(names(await forecastFiles({ ...base, wind: ensemble }, store))[0]).toBe(
+        `wind.members[1].store:gfs/${TEST_STORE_CYCLE}/index.json`,
+      );
+    } finally {
+      rmSync(store, { recursive: true, force: true });
+    }
+  });
 });

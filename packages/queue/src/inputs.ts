@@ -342,7 +342,10 @@ async function relocateForecastStores(
   // A job from a coordinator that listed no files of this store (none pinned): read as it names it.
   if (mine.length === 0 || wind.store === undefined) return wind;
   const root = mapped(wind.store, files.pathMap);
-  if (mine.every((f) => f.here === join(root, f.ref.slice(prefix.length)))) return { ...wind, store: root };
+  // A lagged forecast takes the older cycles it finds in its store: in the worker's own store those
+  // could be others than the coordinator's, so it reads a store holding only the checked cycles.
+  if (wind.lagged === undefined && mine.every((f) => f.here === join(root, f.ref.slice(prefix.length))))
+    return { ...wind, store: root };
   const hash = createHash('sha256');
   for (const f of mine) hash.update(f.ref.slice(prefix.length)).update(f.sha256);
   const store = join(files.cacheDir, 'stores', hash.digest('hex'));
