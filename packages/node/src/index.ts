@@ -9,6 +9,7 @@ export { FORECAST_MODELS, type ForecastModelId } from './fetch/models.js';
 export {
   type CycleIndex,
   defaultStoreRoot,
+  INDEX_FILE,
   listStore,
   STORE_ENV,
   type StoredCycle,
@@ -47,6 +48,7 @@ export {
   sweepFingerprint,
 } from './sweep.js';
 export {
+  BUNDLED_TONIGHT_DIR,
   bestTonightModel,
   borderStripScenarioPath,
   chooseTonightModel,

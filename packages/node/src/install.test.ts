@@ -18,7 +18,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
+import { TEST_STORE_CYCLE, writeTestStore } from '@balloon-sim/node/testing';
+import { hasSharedData, REPO_ROOT } from '@balloon-sim/sim-core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const NODE = resolve(REPO_ROOT, 'packages/node');
@@ -109,13 +110,18 @@ describe('installing and running balloon-sim', () => {
     expect(examples.length).toBeGreaterThan(0);
   });
 
-  it('the packed tarballs hold the bin, the builds and the geography, and their balloon-sim runs', () => {
+  it("the packed tarballs hold the bin, the builds, the geography and tonight's scenario, and their balloon-sim runs", async () => {
     // Packed from copies of the packages, not in place: prepack copies fixtures/geo into the node
     // package's geo/, which the command line prefers while it exists, and other tests run it now.
     const work = tempDir('balloon-sim-pack-');
     for (const file of ['tsconfig.base.json', 'pnpm-workspace.yaml'])
       cpSync(resolve(REPO_ROOT, file), join(work, file));
     cpSync(resolve(REPO_ROOT, 'fixtures/geo'), join(work, 'fixtures/geo'), { recursive: true });
+    // ...and the scenario tonight runs, which prepack copies into the package's scenarios/.
+    cpSync(
+      resolve(REPO_ROOT, 'fixtures/scenarios/border-strip.json'),
+      join(work, 'fixtures/scenarios/border-strip.json'),
+    );
     symlinkSync(resolve(REPO_ROOT, 'node_modules'), join(work, 'node_modules')); // tsc for prepack
     const tarballs: string[] = [];
     for (const name of PUBLISHED) {
@@ -124,7 +130,10 @@ describe('installing and running balloon-sim', () => {
       cpSync(source, copy, {
         recursive: true,
         preserveTimestamps: true,
-        filter: (path) => ![resolve(source, 'node_modules'), resolve(source, 'geo')].includes(path),
+        filter: (path) =>
+          ![resolve(source, 'node_modules'), resolve(source, 'geo'), resolve(source, 'scenarios')].includes(
+            path,
+          ),
       });
       symlinkSync(resolve(source, 'node_modules'), join(copy, 'node_modules'));
       const packed = run([...PNPM, 'pack', '--pack-destination', work], copy);
@@ -203,5 +212,40 @@ describe('installing and running balloon-sim', () => {
     });
     expect(untimed(JSON.parse(pooled.stdout))).toEqual(untimed(summary));
     expect(summary.provenance.tool).toEqual({ name: 'balloon-sim', version: '0.1.0' });
+
+    // Tonight runs the border-strip scenario, which only the tarball's scenarios/ holds here (it
+    // exited 2 naming the repository's fixtures/scenarios/border-strip.json, missing).
+    expect(readdirSync(join(pkg, 'scenarios'))).toEqual(['border-strip.json']);
+    const tonightHelp = run([process.execPath, bin, 'tonight', '--help'], installed);
+    expect(tonightHelp.code, tonightHelp.stderr).toBe(0);
+    expect(tonightHelp.stdout).toContain('usage: balloon-sim tonight');
+    if (hasSharedData) {
+      const store = await writeTestStore(tempDir('balloon-sim-store-'));
+      const out = join(installed, 'briefing.json');
+      const tonight = run(
+        [
+          process.execPath,
+          bin,
+          'tonight',
+          '--from',
+          store,
+          '--night',
+          '2020-08-04',
+          '--launch-hours',
+          '18-19',
+          '--members',
+          '2',
+          '--out-json',
+          out,
+        ],
+        installed,
+      );
+      expect(tonight.code, tonight.stderr).toBe(0);
+      const briefing = JSON.parse(readFileSync(out, 'utf8'));
+      expect(briefing.forecast).toMatchObject({ model: 'gfs', cycle: TEST_STORE_CYCLE });
+      // 18–19 EEST on 4 August are 15 and 16 UTC; the members asked for, at each point and hour.
+      expect(briefing.launches).toHaveLength(2);
+      expect(briefing.membersPerLaunch).toBe(2);
+    }
   });
 });

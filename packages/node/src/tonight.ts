@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type Briefing,
@@ -78,6 +79,16 @@ export const TONIGHT_BOX: LonLatBox = { lonMin: 19, latMin: 52, lonMax: 29, latM
 
 /** The repository's fixtures folder (this file runs from packages/node/src or packages/node/dist). */
 export const REPOSITORY_FIXTURES_DIR = resolve(import.meta.dirname, '../../../fixtures');
+
+/**
+ * The folder whose scenarios/border-strip.json tonight runs: an installed package carries a copy in
+ * its own scenarios/ folder (made when packed, as geo/ is), since the repository's fixtures are not
+ * within its reach; the repository reads fixtures/scenarios.
+ */
+export const BUNDLED_TONIGHT_DIR =
+  [resolve(import.meta.dirname, '..'), REPOSITORY_FIXTURES_DIR].find((dir) =>
+    existsSync(borderStripScenarioPath(dir)),
+  ) ?? REPOSITORY_FIXTURES_DIR;
 
 /** The bundled scenario tonight runs (its launch area is sampled into the same points every time). */
 export function borderStripScenarioPath(fixturesDir: string): string {
@@ -212,7 +223,7 @@ export interface TonightOptions {
   lagged?: number;
   /** HYSPLIT's grid-offset ensemble of the field (27 displaced copies; scenario wind.gridOffset). */
   gridOffset?: boolean;
-  /** The repository's fixtures folder (the border-strip scenario). */
+  /** The folder holding scenarios/border-strip.json (BUNDLED_TONIGHT_DIR, or the server's fixtures). */
   fixturesDir: string;
 }
 

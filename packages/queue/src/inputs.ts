@@ -1,9 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { BUNDLED_GEOGRAPHY_DIR, relocateWindSourceFiles, windSourceFiles } from '@balloon-sim/node';
-import type { Scenario } from '@balloon-sim/sim-core';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import {
+  BUNDLED_GEOGRAPHY_DIR,
+  INDEX_FILE,
+  listStore,
+  relocateWindSourceFiles,
+  resolveForecastSource,
+  windSourceFiles,
+} from '@balloon-sim/node';
+import type { ForecastWindSource, MemberWindSource, Scenario, WindSource } from '@balloon-sim/sim-core';
 import { InputError } from '@balloon-sim/sim-core';
 import type { Redis } from 'ioredis';
 import type { QueueKeys } from './redis.js';
@@ -108,6 +115,43 @@ export function scenarioFiles(scenario: Scenario, baseDir: string): { ref: strin
   return files;
 }
 
+/** A forecast source of a wind, wherever it sits in it (`wind`, `wind.members[1]`). */
+function forecastSources(source: WindSource, ref = 'wind'): { ref: string; source: ForecastWindSource }[] {
+  if (source.type === 'ensemble')
+    return source.members.flatMap((m, k) => forecastSources(m, `${ref}.members[${k}]`));
+  return source.type === 'forecast' ? [{ ref, source }] : [];
+}
+
+/** The ref of a forecast's store file: where the source sits, then the file's path in its store. */
+const storeRef = (ref: string, inStore: string) => `${ref}.store:${inStore}`;
+
+/**
+ * The files a pinned forecast source reads from its store (the cycle's index.json and GRIB2 files,
+ * and those of the older cycles of a lagged forecast, as the loader picks them), absolute, each
+ * with a ref naming its path in the store (`wind.store:gfs/2020080412/index.json`), so that a
+ * worker can lay them out as a store of its own.
+ */
+export async function forecastFiles(
+  scenario: Scenario,
+  baseDir: string,
+): Promise<{ ref: string; path: string }[]> {
+  const files: { ref: string; path: string }[] = [];
+  for (const { ref, source } of forecastSources(scenario.wind)) {
+    const first = await resolveForecastSource(source, baseDir);
+    const root = first.source.store!;
+    const cycles = [first];
+    if (source.lagged !== undefined)
+      for (const c of (await listStore(root, source.model))
+        .filter((c) => c.index?.complete && c.cycle < first.source.cycle)
+        .slice(0, source.lagged - 1))
+        cycles.push(await resolveForecastSource({ ...first.source, cycle: c.cycle }, baseDir));
+    for (const c of cycles)
+      for (const path of [join(c.dir, INDEX_FILE), ...c.paths])
+        files.push({ ref: storeRef(ref, relative(root, path)), path });
+  }
+  return files;
+}
+
 /** Where a coordinator ships its files' bytes (`--ship-inputs`), and for how long they stay. */
 export interface Shipping {
   redis: Redis;
@@ -126,7 +170,8 @@ export async function describeInputs(
   ship?: Shipping,
 ): Promise<JobInputs> {
   const files: InputFile[] = [];
-  for (const { ref, path } of scenarioFiles(scenario, baseDir)) {
+  const all = [...scenarioFiles(scenario, baseDir), ...(await forecastFiles(scenario, baseDir))];
+  for (const { ref, path } of all) {
     const { sha256, bytes } = await fileSha256(path, ref);
     files.push({ ref, path, sha256, bytes });
     if (ship) {
@@ -250,7 +295,12 @@ export async function localScenario(
   const local = new Map<string, string>();
   for (const file of inputs.files) local.set(file.ref, await localFile(file, inputs.shipped, files));
   const at = (ref: string, original: string) => local.get(ref) ?? original;
-  let out: Scenario = { ...scenario, wind: relocateWindSourceFiles(scenario.wind, at) };
+  const wind = await relocateForecastStores(
+    relocateWindSourceFiles(scenario.wind, at),
+    inputs.files.map((f) => ({ ...f, here: local.get(f.ref)! })),
+    files,
+  );
+  let out: Scenario = { ...scenario, wind };
   if (out.zones?.files)
     out = {
       ...out,
@@ -265,4 +315,69 @@ export async function localScenario(
       },
     };
   return out;
+}
+
+/**
+ * The wind with each forecast's store where this worker has the coordinator's cycle files: the
+ * coordinator's store (mapped) when every file was found there with its hash, else a store laid
+ * out in the cache (by the files' hashes) from the files as found or fetched.
+ */
+async function relocateForecastStores(
+  wind: WindSource,
+  inputFiles: (InputFile & { here: string })[],
+  files: WorkerFiles,
+  ref = 'wind',
+): Promise<WindSource> {
+  if (wind.type === 'ensemble') {
+    const members: MemberWindSource[] = [];
+    for (const [k, m] of wind.members.entries())
+      members.push(
+        (await relocateForecastStores(m, inputFiles, files, `${ref}.members[${k}]`)) as MemberWindSource,
+      );
+    return { ...wind, members };
+  }
+  if (wind.type !== 'forecast') return wind;
+  const prefix = storeRef(ref, '');
+  const mine = inputFiles.filter((f) => f.ref.startsWith(prefix));
+  // A job from a coordinator that listed no files of this store (none pinned): read as it names it.
+  if (mine.length === 0 || wind.store === undefined) return wind;
+  const root = mapped(wind.store, files.pathMap);
+  // A lagged forecast takes the older cycles it finds in its store: in the worker's own store those
+  // could be others than the coordinator's, so it reads a store holding only the checked cycles.
+  if (wind.lagged === undefined && mine.every((f) => f.here === join(root, f.ref.slice(prefix.length))))
+    return { ...wind, store: root };
+  const hash = createHash('sha256');
+  for (const f of mine) hash.update(f.ref.slice(prefix.length)).update(f.sha256);
+  const store = join(files.cacheDir, 'stores', hash.digest('hex'));
+  for (const f of mine) {
+    const target = join(store, f.ref.slice(prefix.length));
+    try {
+      if ((await fileSha256(target, f.ref)).sha256 === f.sha256) continue;
+    } catch {}
+    await mkdir(dirname(target), { recursive: true });
+    // Under a temporary name first: another job of this worker may be reading the same store.
+    const temporary = `${target}.part-${randomBytes(6).toString('hex')}`;
+    try {
+      await copyFile(f.here, temporary);
+      await rename(temporary, target);
+    } finally {
+      await rm(temporary, { force: true });
+    }
+  }
+  return { ...wind, store };
+}
+
+/**
+ * A worker's wind (localScenario's) with each forecast's store back at the job's: what the result's
+ * provenance records, so that it is the coordinator's whichever folder this worker read the cycle
+ * from (the cycle's files are checked against the coordinator's hashes all the same).
+ */
+export function withJobStores(local: WindSource, job: WindSource): WindSource {
+  if (local.type === 'ensemble' && job.type === 'ensemble')
+    return {
+      ...local,
+      members: local.members.map((m, k) => withJobStores(m, job.members[k]) as MemberWindSource),
+    };
+  if (local.type === 'forecast' && job.type === 'forecast') return { ...local, store: job.store };
+  return local;
 }

@@ -1,4 +1,10 @@
-import { loadScenarioTargets, loadScenarioWind, runContext, sweepFingerprint } from '@balloon-sim/node';
+import {
+  loadScenarioTargets,
+  loadScenarioWind,
+  pinWindSource,
+  runContext,
+  sweepFingerprint,
+} from '@balloon-sim/node';
 import type {
   AnalysisTargets,
   PreparedRun,
@@ -45,11 +51,27 @@ function inputsContent(inputs: JobInputs) {
   };
 }
 
-async function inputsOf(client: QueueClient, options: DistributeOptions): Promise<JobInputs> {
+async function inputsOf(
+  client: QueueClient,
+  options: DistributeOptions,
+  scenario: Scenario,
+): Promise<JobInputs> {
   const ship = options.shipInputs
     ? { redis: client.redis, keys: client.keys, ttlSec: options.ttlSec }
     : undefined;
-  return describeInputs(options.scenario, options.baseDir, ship);
+  return describeInputs(scenario, options.baseDir, ship);
+}
+
+/**
+ * The scenario as its jobs carry it: a forecast's "latest" pinned to the cycle it is now here, and
+ * its store made absolute (as `balloon-sim run` and `balloon-sim sweep` pin it), so that every worker reads that one cycle,
+ * not the newest of its own default store at the time it takes its job; the cycle's files are then
+ * among the job's checked inputs (describeInputs).
+ */
+async function pinnedScenario(options: DistributeOptions): Promise<Scenario> {
+  const { scenario, baseDir } = options;
+  // The note names the cycle on stderr, as `balloon-sim run` and `sweep` name it.
+  return { ...scenario, wind: await pinWindSource(scenario.wind, baseDir, options.note) };
 }
 
 /**
@@ -59,14 +81,15 @@ async function inputsOf(client: QueueClient, options: DistributeOptions): Promis
  * wind itself: it checks the scenario before any job is queued, and gives the sweep its fingerprint.
  */
 export async function distributedSweep(client: QueueClient, options: DistributeOptions): Promise<SweepTable> {
-  const { scenario, baseDir } = options;
+  const { baseDir } = options;
+  const scenario = await pinnedScenario(options);
   const wind = await loadScenarioWind(scenario.wind, baseDir);
   const context = await runContext(scenario, baseDir);
   const whole = prepareRun(scenario, wind, context);
   const rows = whole.sites.length * whole.launchTimesSec.length;
   const count = Math.max(1, Math.min(options.jobs, rows));
   const fingerprint = sweepFingerprint(scenario, wind);
-  const inputs = await inputsOf(client, options);
+  const inputs = await inputsOf(client, options, scenario);
   const content = { kind: 'sweep', scenario, fingerprint, jobs: count, ...inputsContent(inputs) };
   const id = options.id === undefined ? contentId('sweep', content) : checkWorkId(options.id);
   const jobs: SweepJob[] = Array.from({ length: count }, (_, k) => ({
@@ -100,7 +123,8 @@ export async function distributedRun(
   client: QueueClient,
   options: DistributeOptions,
 ): Promise<{ result: RunResult; prepared: PreparedRun; targets: AnalysisTargets }> {
-  const { scenario, baseDir } = options;
+  const { baseDir } = options;
+  const scenario = await pinnedScenario(options);
   const wind = await loadScenarioWind(scenario.wind, baseDir);
   const context = await runContext(scenario, baseDir);
   const prepared = prepareRun(scenario, wind, context);
@@ -110,7 +134,7 @@ export async function distributedRun(
     Uint32Array.from({ length: n }, (_, i) => i),
     options.jobs,
   );
-  const inputs = await inputsOf(client, options);
+  const inputs = await inputsOf(client, options, scenario);
   const content = { kind: 'run', scenario, jobs: shares.length, ...inputsContent(inputs) };
   const id = options.id === undefined ? contentId('run', content) : checkWorkId(options.id);
   const jobs: PartJob[] = shares.map((ids, k) => ({

@@ -14,7 +14,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { encodeValue } from './codec.js';
 import { FramePublisher } from './frames.js';
-import { InputsRefused, localScenario, type WorkerFiles } from './inputs.js';
+import { InputsRefused, localScenario, type WorkerFiles, withJobStores } from './inputs.js';
 import { idsOfRanges, type JobData, type PartJob } from './jobs.js';
 import { openRedis, type QueueConfig, QueueKeys } from './redis.js';
 
@@ -177,6 +177,10 @@ export class QueueWorker {
           pool: this.pool,
           signal,
         });
+        // Recorded with the job's forecast stores, not the folder this worker read the cycle from
+        // (its files checked against the coordinator's hashes), so every shard's provenance agrees.
+        const asRun = table.provenance?.scenario;
+        if (asRun) asRun.wind = withJobStores(asRun.wind, data.scenario.wind);
         result = JSON.stringify(table);
       } else {
         const cancelled = { value: false };

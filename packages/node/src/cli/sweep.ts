@@ -1,6 +1,7 @@
 import type { Scenario } from '@balloon-sim/sim-core';
 import { mergeSweeps, parseShard, type SweepTable, sweepCsv } from '@balloon-sim/sim-core';
 import { parseJson, readInput } from '../files.js';
+import { pinWindSource } from '../load-wind.js';
 import { readScenarioFile } from '../scenario-file.js';
 import { runSweep, type SweepShard } from '../sweep.js';
 import { type Command, type CommandContext, option, parse, UsageError } from './command.js';
@@ -121,7 +122,12 @@ export const sweepCommand: Command = {
       parsed.values.shard === undefined ? null : option(() => parseShard(String(parsed.values.shard)));
     const format = tableFormat(parsed.values, shard !== null);
     const file = await readScenarioFile(parsed.positionals[0], context.signal);
-    const scenario = sweepScenario(file.scenario, parsed.values);
+    // A forecast's "latest" is pinned here, as `balloon-sim run` pins it: the table's provenance
+    // names the cycle read, and a distributed sweep of the same scenario gives the same bytes.
+    const scenario = sweepScenario(
+      { ...file.scenario, wind: await pinWindSource(file.scenario.wind, file.baseDir, context.note) },
+      parsed.values,
+    );
     const output = await openTableOutput(parsed.values, context.signal);
     try {
       await sweep(scenario, file.baseDir, shard, parsed.values, format, output, context);

@@ -13,10 +13,10 @@ import { defaultStoreRoot, STORE_ENV } from '../fetch/store.js';
 import { loadScenarioTargets } from '../geography.js';
 import { runContext } from '../provenance.js';
 import {
+  BUNDLED_TONIGHT_DIR,
   DEFAULT_LAUNCH_HOURS,
   parseLaunchHours,
   planTonight,
-  REPOSITORY_FIXTURES_DIR,
   TONIGHT_BOX,
   TONIGHT_FETCH_MODEL,
   TONIGHT_MODEL_ORDER,
@@ -214,7 +214,7 @@ export const tonightCommand: Command = {
       forecastMembers,
       lagged,
       gridOffset: v['grid-offset'] === true,
-      fixturesDir: REPOSITORY_FIXTURES_DIR,
+      fixturesDir: BUNDLED_TONIGHT_DIR,
     });
     const forecastCount = plan.forecastMembers;
     note(
