@@ -193,6 +193,8 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
       'most likely launch cell',
       'back-track: best estimate (10 km)',
       'forward check: launch cell kept',
+      'forward check: track of a kept launch',
+      'forward check: track of a rejected launch',
       'forward check: best estimate (10 km)',
     ]);
     await shots('map-key');
