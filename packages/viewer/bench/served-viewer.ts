@@ -2,7 +2,8 @@
  * The viewer as the browser tests see it: built with Vite from the current source into a temporary
  * folder, served with the API by the real server (buildApp) on 127.0.0.1, port 0.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type AppOptions, buildApp } from '@balloon-sim/server';
@@ -49,4 +50,53 @@ export function collectPageErrors(page: Page, errors: string[]): void {
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(String(error)));
+}
+
+/** What axe-core found on a page: each violated rule with its elements, and how many rules passed. */
+export interface AxeFindings {
+  /** One line per violated rule: "rule: target (why), target (why)". */
+  violations: string[];
+  /** Rules that ran and passed: a test over the whole page asserts some did, so that axe ran at all. */
+  passes: number;
+}
+
+/** axe-core's browser script, read once on first use (the frame-time bench never needs it). */
+let axeSource: string | undefined;
+
+/**
+ * axe-core's WCAG 2.0 and 2.1 A and AA rules over the whole page, or over the first element matching
+ * `selector`. The script is evaluated in the page through the debugging protocol: the server's CSP
+ * rightly refuses an inline script tag, and the page has no network to load it from.
+ */
+export async function axeViolations(page: Page, selector?: string): Promise<AxeFindings> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  return page.evaluate(async (sel) => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            context: unknown,
+            options: unknown,
+          ) => Promise<{
+            violations: { id: string; nodes: { target: string[]; failureSummary?: string }[] }[];
+            passes: unknown[];
+          }>;
+        };
+      }
+    ).axe;
+    const context = sel === null ? document : document.querySelector(sel);
+    // A selector that matches nothing must not quietly check the whole page instead.
+    if (context === null) throw new Error(`axeViolations: no element matches ${JSON.stringify(sel)}`);
+    const result = await axe.run(context, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return {
+      violations: result.violations.map(
+        (v) =>
+          `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')}${n.failureSummary ? ` (${n.failureSummary})` : ''}`).join(', ')}`,
+      ),
+      passes: result.passes.length,
+    };
+  }, selector ?? null);
 }

@@ -6,16 +6,14 @@
  * from the first detection and draws the forward cross-check. Screenshots at 1280×720, 1400×900 and
  * 1920×1080 go to packages/viewer/test-results/ (not committed).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
-import { collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
+import { axeViolations, collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const RESULTS = resolve(ROOT, 'test-results');
 const SIZES = [
   [1280, 720],
@@ -499,31 +497,7 @@ describe.skipIf(!hasChromium())('the back-track view and the coverage warning in
   }, 180_000);
 
   it('has no axe-core violations after the run and the back-track', async () => {
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(async () => {
-      const axe = (
-        window as unknown as {
-          axe: {
-            run: (
-              c: unknown,
-              o: unknown,
-            ) => Promise<{
-              violations: { id: string; nodes: { target: string[]; failureSummary: string }[] }[];
-              passes: unknown[];
-            }>;
-          };
-        }
-      ).axe;
-      const r = await axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      });
-      return {
-        violations: r.violations.map(
-          (v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary})`).join(', ')}`,
-        ),
-        passes: r.passes.length,
-      };
-    });
+    const result = await axeViolations(page);
     expect(result.violations).toEqual([]);
     expect(result.passes).toBeGreaterThan(10);
   });

@@ -5,17 +5,14 @@
  * print view and shareable link, and the wind layer following the replay. Screenshots at 1280×720,
  * 1400×900 and 1920×1080 go to packages/viewer/test-results/ (not committed).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
-import { collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
+import { axeViolations, collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-/** axe-core's browser script, to inject into the page. */
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const RESULTS = resolve(ROOT, 'test-results');
 const SIZES = [
   [1280, 720],
@@ -417,33 +414,10 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
   });
 
   it('has no axe-core violations after a run (the new header, badges, legends, side view included)', async () => {
-    // axe-core's own script, evaluated in the page through the debugging protocol (the server's CSP
-    // rightly refuses an inline script tag; no network): the WCAG 2 A and AA rules.
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        window as unknown as {
-          axe: {
-            run: (
-              c: unknown,
-              o: unknown,
-            ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[]; passes: unknown[] }>;
-          };
-        }
-      ).axe;
-      const result = await axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      });
-      return {
-        violations: result.violations.map(
-          (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-        ),
-        passes: result.passes.length,
-      };
-    });
-    expect(violations.violations).toEqual([]);
+    const found = await axeViolations(page);
+    expect(found.violations).toEqual([]);
     // The rules did run over the page.
-    expect(violations.passes).toBeGreaterThan(10);
+    expect(found.passes).toBeGreaterThan(10);
   });
 
   it('logs no errors to the browser console', () => {

@@ -7,18 +7,16 @@
  * of the same scenario (POST /api/runs), recomputed here from its per-member answers. A screenshot
  * at 1280×720 goes to packages/viewer/test-results/ (not committed); axe-core finds no violation.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RunSummary } from '@balloon-sim/sim-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
-import { collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
+import { axeViolations, collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 if (!hasChromium()) {
   if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
@@ -29,26 +27,6 @@ if (!hasChromium()) {
 const pct = (p: number) => `${(100 * p).toFixed(p > 0 && p < 0.01 ? 1 : 0)} %`;
 const range = (lo: number, hi: number) =>
   pct(lo) === pct(hi) ? pct(hi) : `${pct(lo).slice(0, -2)}–${pct(hi)}`;
-
-async function axeViolations(page: Page, selector: string): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async (sel) => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (
-            c: unknown,
-            o: unknown,
-          ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document.querySelector(sel), {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-  }, selector);
-}
 
 describe.skipIf(!hasChromium())('forecast members in the viewer', () => {
   let served: ServedViewer;
@@ -155,8 +133,8 @@ describe.skipIf(!hasChromium())('forecast members in the viewer', () => {
     expect(await page.locator('#map-run').textContent()).toContain('Forecast members: 27 · ');
     await page.locator('#results-body').evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: resolve(RESULTS, 'forecast-members-1280x720.png') });
-    expect(await axeViolations(page, '#results-body')).toEqual([]);
-    expect(await axeViolations(page, '#run-header')).toEqual([]);
+    expect((await axeViolations(page, '#results-body')).violations).toEqual([]);
+    expect((await axeViolations(page, '#run-header')).violations).toEqual([]);
 
     // The tracks coloured by forecast member: the choice is offered, and the legend names them.
     await page.locator('#colour-forecast-label').click();
@@ -168,7 +146,7 @@ describe.skipIf(!hasChromium())('forecast members in the viewer', () => {
       () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
     );
     await page.screenshot({ path: resolve(RESULTS, 'forecast-members-colours-1280x720.png') });
-    expect(await axeViolations(page, '#track-legend')).toEqual([]);
+    expect((await axeViolations(page, '#track-legend')).violations).toEqual([]);
     // At 1280×720 the results panel shows a line under the map: to look at the tables, the panel
     // alone over the whole page for one screenshot, at the end of the test.
     await page.evaluate(() => {

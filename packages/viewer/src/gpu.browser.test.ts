@@ -10,39 +10,16 @@
  * Skipped, with a line saying why, when there is no Chromium at /usr/bin/chromium (CHROMIUM_PATH);
  * CI sets REQUIRE_CHROMIUM=1, so that there a missing browser fails instead.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { hasSharedData } from '@balloon-sim/sim-core/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
-import { collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
+import { axeViolations, collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
 
 const RESULTS = resolve(import.meta.dirname, '..', 'test-results');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's WCAG 2 A and AA violations inside one element of the page ("rule: targets"). */
-async function axeViolations(page: Page, selector: string): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async (sel) => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (
-            c: unknown,
-            o: unknown,
-          ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document.querySelector(sel), {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }, selector);
-}
 
 if (!hasChromium()) {
   if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
@@ -312,7 +289,7 @@ describe.skipIf(!hasChromium())('the viewer computing on the browser’s GPU (We
     expect(after.header).not.toMatch(/computed on/);
     expect(after.landings).toMatch(/^24 members/);
     // The choice and its message read well (contrast, labels) with the message shown.
-    expect(await axeViolations(page, '#compute-on')).toEqual([]);
+    expect((await axeViolations(page, '#compute-on')).violations).toEqual([]);
     await page.screenshot({ path: resolve(RESULTS, 'gpu-fallback-1280x720.png') });
   }, 300_000);
 
@@ -366,7 +343,7 @@ describe.skipIf(!hasChromium())('the viewer computing on the browser’s GPU (We
         .toMatch(/^Not available: .+\.$/);
       expect(await other.locator('#compute-gpu').isDisabled()).toBe(true);
       expect(await other.locator('#compute-server').isChecked()).toBe(true);
-      expect(await axeViolations(other, '#compute-on')).toEqual([]);
+      expect((await axeViolations(other, '#compute-on')).violations).toEqual([]);
       expect(plainErrors).toEqual([]);
       console.log(await other.locator('#compute-gpu-note').textContent());
       await other.locator('#compute-on').scrollIntoViewIfNeeded();

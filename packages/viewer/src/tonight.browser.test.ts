@@ -6,8 +6,7 @@
  * one. Screenshots at 1280×720, 1400×900 and 1920×1080 go to packages/viewer/test-results/ (not
  * committed); axe-core finds no violation after it.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -21,11 +20,10 @@ import { hasEccodes, hasSharedData } from '@balloon-sim/sim-core/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
-import { collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
+import { axeViolations, collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
 import { clock } from './time.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const RESULTS = resolve(ROOT, 'test-results');
 const SIZES = [
   [1280, 720],
@@ -153,26 +151,7 @@ describe.skipIf(!hasChromium() || !hasSharedData)('Tonight in the viewer, in Chr
   });
 
   it('has no axe-core violations after it', async () => {
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(async () => {
-      const axe = (
-        window as unknown as {
-          axe: {
-            run: (
-              c: unknown,
-              o: unknown,
-            ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[]; passes: unknown[] }>;
-          };
-        }
-      ).axe;
-      const r = await axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      });
-      return {
-        violations: r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-        passes: r.passes.length,
-      };
-    });
+    const result = await axeViolations(page);
     expect(result.violations).toEqual([]);
     expect(result.passes).toBeGreaterThan(10);
   });
