@@ -13,12 +13,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QueueClient } from './client.js';
 import { jobCounts } from './coordinator.js';
 import {
-  type RunningQueueCli,
+  FIXED_RUN_TIME_ENV,
+  queueCliGroup,
   redisSkipReason,
-  startQueueCli,
   startRedis,
   stopQueueCli,
   type TestRedis,
+  workerArgs,
 } from './testing/index.js';
 
 const skip = redisSkipReason();
@@ -30,30 +31,18 @@ const JOBS = 6;
 // Each test starts several processes that compute; none waits on a clock, but a busy machine is slow.
 const TEST_TIMEOUT_MS = 180_000;
 
-/**
- * A fixed time of run (SOURCE_DATE_EPOCH) for the coordinators and the one-machine reference, whose
- * outputs record it; the workers keep their own clocks, so the tables equal only if every job
- * records its coordinator's time, as one machine's run records one.
- */
-const FIXED_TIME = { ...process.env, SOURCE_DATE_EPOCH: '1761328800' };
-
 describe.skipIf(skip !== null)('a sweep on the queue', () => {
   let redis: TestRedis;
   let dir: string;
   let localCsv: string;
   let localJson: string;
-  const running: RunningQueueCli[] = [];
-  const start = (args: string[], env = process.env) => {
-    const r = startQueueCli(args, undefined, env);
-    running.push(r);
-    return r;
-  };
+  const { start, stopAll } = queueCliGroup();
   const worker = (queue: string, name: string, ...more: string[]) =>
-    start(['worker', '--redis', redis.url, '--queue', queue, '--threads', '1', '--name', name, ...more]);
+    start([...workerArgs(redis.url, queue, { name }), ...more]);
   const coordinator = (queue: string, ...more: string[]) =>
     start(
       ['sweep', scenario, '--redis', redis.url, '--queue', queue, '--jobs', String(JOBS), ...more],
-      FIXED_TIME,
+      FIXED_RUN_TIME_ENV,
     );
 
   let scenario: string;
@@ -68,8 +57,8 @@ describe.skipIf(skip !== null)('a sweep on the queue', () => {
     writeFileSync(scenario, JSON.stringify(base));
     redis = await startRedis();
     // The reference: the same sweep on this machine, in one thread.
-    const csv = cli(['sweep', scenario, '--workers', '1'], { env: FIXED_TIME });
-    const json = cli(['sweep', scenario, '--workers', '1', '--format', 'json'], { env: FIXED_TIME });
+    const csv = cli(['sweep', scenario, '--workers', '1'], { env: FIXED_RUN_TIME_ENV });
+    const json = cli(['sweep', scenario, '--workers', '1', '--format', 'json'], { env: FIXED_RUN_TIME_ENV });
     expect(csv.code, csv.stderr).toBe(0);
     expect(json.code, json.stderr).toBe(0);
     localCsv = csv.stdout;
@@ -77,9 +66,7 @@ describe.skipIf(skip !== null)('a sweep on the queue', () => {
     expect(JSON.parse(localJson).rows).toHaveLength(12);
   }, TEST_TIMEOUT_MS);
 
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => stopQueueCli(r)));
-  });
+  afterEach(stopAll);
 
   afterAll(async () => {
     await redis?.stop();
@@ -179,12 +166,12 @@ describe.skipIf(skip !== null)('a sweep on the queue', () => {
   it(
     'a run on the queue (member ranges) gives the summary of balloon-sim run, byte for byte',
     async () => {
-      const local = cli(['run', scenario, '--workers', '1', '--json'], { env: FIXED_TIME });
+      const local = cli(['run', scenario, '--workers', '1', '--json'], { env: FIXED_RUN_TIME_ENV });
       expect(local.code, local.stderr).toBe(0);
       for (const name of ['r1', 'r2']) worker('run', name);
       const queued = start(
         ['run', scenario, '--redis', redis.url, '--queue', 'run', '--jobs', '4', '--json'],
-        FIXED_TIME,
+        FIXED_RUN_TIME_ENV,
       );
       expect((await queued.exited).code, queued.stderr()).toBe(0);
       expect(queued.stderr()).toMatch('4/4 jobs done');

@@ -22,18 +22,16 @@ import { hasSharedData, REPO_ROOT, sharedDataPath } from '@balloon-sim/sim-core/
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fileSha256, forecastFiles } from './inputs.js';
 import {
-  type RunningQueueCli,
+  FIXED_RUN_TIME_ENV,
+  queueCliGroup,
   redisSkipReason,
-  startQueueCli,
   startRedis,
-  stopQueueCli,
   type TestRedis,
+  workerArgs,
 } from './testing/index.js';
 
 const TEST_TIMEOUT_MS = 180_000;
 const skip = redisSkipReason();
-// A fixed time of run for the coordinator and the reference (their tables record it).
-const fixedTime = { ...process.env, SOURCE_DATE_EPOCH: '1761328800' };
 
 /** A scenario on the store folder `store` beside it, wind "latest" of gfs: two sites, three hours. */
 function writeScenario(folder: string): string {
@@ -89,21 +87,14 @@ async function addNewerCycle(store: string) {
 describe.skipIf(skip !== null || !hasSharedData)('a forecast wind on the queue', () => {
   let redis: TestRedis;
   let dir: string;
-  const running: RunningQueueCli[] = [];
-  const start = (args: string[], env = process.env) => {
-    const r = startQueueCli(args, undefined, env);
-    running.push(r);
-    return r;
-  };
+  const { start, stopAll } = queueCliGroup();
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'balloon-sim-queue-forecast-'));
     redis = await startRedis();
   }, TEST_TIMEOUT_MS);
 
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => stopQueueCli(r)));
-  });
+  afterEach(stopAll);
 
   afterAll(async () => {
     await redis?.stop();
@@ -117,31 +108,23 @@ describe.skipIf(skip !== null || !hasSharedData)('a forecast wind on the queue',
       mkdirSync(join(dir, 'ship', 'empty'), { recursive: true });
       await writeTestStore(join(here, 'store'));
       const scenario = writeScenario(here);
-      const local = cli(['sweep', scenario, '--workers', '1'], { env: fixedTime });
+      const local = cli(['sweep', scenario, '--workers', '1'], { env: FIXED_RUN_TIME_ENV });
       expect(local.code, local.stderr).toBe(0);
       const sweep = start(
         ['sweep', scenario, '--redis', redis.url, '--queue', 'ship-forecast', '--jobs', '2', '--ship-inputs'],
-        fixedTime,
+        FIXED_RUN_TIME_ENV,
       );
       // Gone from the coordinator's machine once the jobs are made: only the shipped bytes remain.
       await sweep.stderrMatching(/on the queue/);
       renameSync(join(here, 'store'), join(here, 'store-gone'));
       for (const name of ['w1', 'w2'])
-        start([
-          'worker',
-          '--redis',
-          redis.url,
-          '--queue',
-          'ship-forecast',
-          '--threads',
-          '1',
-          '--name',
-          name,
-          '--path-map',
-          `${here}=${join(dir, 'ship', 'empty')}`,
-          '--cache',
-          join(dir, 'ship', `cache-${name}`),
-        ]);
+        start(
+          workerArgs(redis.url, 'ship-forecast', {
+            name,
+            pathMap: { from: here, to: join(dir, 'ship', 'empty') },
+            cacheDir: join(dir, 'ship', `cache-${name}`),
+          }),
+        );
       expect((await sweep.exited).code, sweep.stderr()).toBe(0);
       expect(sweep.stdout()).toBe(local.stdout);
       // A worker that took a job laid the cycle out as a store of its own in its cache (it had none).
@@ -158,23 +141,22 @@ describe.skipIf(skip !== null || !hasSharedData)('a forecast wind on the queue',
       mkdirSync(here, { recursive: true });
       const store = await writeTestStore(join(here, 'store'));
       const scenario = writeScenario(here);
-      const local = cli(['sweep', scenario, '--workers', '1'], { env: fixedTime });
+      const local = cli(['sweep', scenario, '--workers', '1'], { env: FIXED_RUN_TIME_ENV });
       expect(local.code, local.stderr).toBe(0);
       // The coordinator first, alone: its jobs are on the queue before any worker runs.
       const sweep = start(
         ['sweep', scenario, '--redis', redis.url, '--queue', 'pin-forecast', '--jobs', '2'],
-        fixedTime,
+        FIXED_RUN_TIME_ENV,
       );
       await sweep.stderrMatching(/on the queue/);
       // The coordinator named the cycle it pinned, the only one in the store then.
       expect(sweep.stderr()).toMatch(`wind: gfs cycle ${TEST_STORE_CYCLE}`);
       await addNewerCycle(store);
       // The newer cycle is the store's "latest" now, for the command line on its own.
-      const now = cli(['sweep', scenario, '--workers', '1'], { env: fixedTime });
+      const now = cli(['sweep', scenario, '--workers', '1'], { env: FIXED_RUN_TIME_ENV });
       expect(now.stdout).not.toBe(local.stdout);
       // Workers sharing the coordinator's folder (no --path-map), as on one machine.
-      for (const name of ['w1', 'w2'])
-        start(['worker', '--redis', redis.url, '--queue', 'pin-forecast', '--threads', '1', '--name', name]);
+      for (const name of ['w1', 'w2']) start(workerArgs(redis.url, 'pin-forecast', { name }));
       expect((await sweep.exited).code, sweep.stderr()).toBe(0);
       expect(sweep.stdout()).toBe(local.stdout);
     },

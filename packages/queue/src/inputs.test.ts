@@ -12,12 +12,12 @@ import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fileSha256 } from './inputs.js';
 import {
-  type RunningQueueCli,
+  FIXED_RUN_TIME_ENV,
+  queueCliGroup,
   redisSkipReason,
-  startQueueCli,
   startRedis,
-  stopQueueCli,
   type TestRedis,
+  workerArgs,
 } from './testing/index.js';
 
 const TEST_TIMEOUT_MS = 180_000;
@@ -30,12 +30,7 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
   let windPath: string;
   let ensembleScenario: string;
   let secondWindPath: string;
-  const running: RunningQueueCli[] = [];
-  const start = (args: string[], env = process.env) => {
-    const r = startQueueCli(args, undefined, env);
-    running.push(r);
-    return r;
-  };
+  const { start, stopAll } = queueCliGroup();
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'balloon-sim-inputs-'));
@@ -78,9 +73,7 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
     redis = await startRedis();
   }, TEST_TIMEOUT_MS);
 
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => stopQueueCli(r)));
-  });
+  afterEach(stopAll);
 
   afterAll(async () => {
     await redis?.stop();
@@ -92,19 +85,9 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
     async () => {
       const here = join(dir, 'here');
       // The worker reads the coordinator's folder from "other" (a shared folder mounted elsewhere).
-      start([
-        'worker',
-        '--redis',
-        redis.url,
-        '--queue',
-        'differ',
-        '--threads',
-        '1',
-        '--name',
-        'odd',
-        '--path-map',
-        `${here}=${join(dir, 'other')}`,
-      ]);
+      start(
+        workerArgs(redis.url, 'differ', { name: 'odd', pathMap: { from: here, to: join(dir, 'other') } }),
+      );
       const sweep = start(['sweep', scenario, '--redis', redis.url, '--queue', 'differ', '--jobs', '2']);
       const { code } = await sweep.exited;
       expect(code, sweep.stderr()).toBe(2);
@@ -121,26 +104,17 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
   it(
     'with --ship-inputs, a worker without the file fetches it and gives the one machine’s table',
     async () => {
-      // A fixed time of run for the coordinator and the reference (their tables record it).
-      const fixedTime = { ...process.env, SOURCE_DATE_EPOCH: '1761328800' };
-      const local = cli(['sweep', scenario, '--workers', '1'], { env: fixedTime });
+      const local = cli(['sweep', scenario, '--workers', '1'], { env: FIXED_RUN_TIME_ENV });
       expect(local.code, local.stderr).toBe(0);
-      start([
-        'worker',
-        '--redis',
-        redis.url,
-        '--queue',
-        'ship',
-        '--threads',
-        '1',
-        '--path-map',
-        `${join(dir, 'here')}=${join(dir, 'empty')}`,
-        '--cache',
-        join(dir, 'cache'),
-      ]);
+      start(
+        workerArgs(redis.url, 'ship', {
+          pathMap: { from: join(dir, 'here'), to: join(dir, 'empty') },
+          cacheDir: join(dir, 'cache'),
+        }),
+      );
       const sweep = start(
         ['sweep', scenario, '--redis', redis.url, '--queue', 'ship', '--jobs', '2', '--ship-inputs'],
-        fixedTime,
+        FIXED_RUN_TIME_ENV,
       );
       expect((await sweep.exited).code, sweep.stderr()).toBe(0);
       expect(sweep.stdout()).toBe(local.stdout);
@@ -155,26 +129,18 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
   it(
     'with --ship-inputs, the files of an ensemble’s members reach a worker without them: the one machine’s table',
     async () => {
-      const fixedTime = { ...process.env, SOURCE_DATE_EPOCH: '1761328800' };
       const local = cli(['sweep', ensembleScenario, '--workers', '1', '--format', 'json'], {
-        env: fixedTime,
+        env: FIXED_RUN_TIME_ENV,
       });
       expect(local.code, local.stderr).toBe(0);
       // The two members differ (one wind's u turned): a worker reading one file twice would not match.
       expect(JSON.parse(local.stdout).provenance.forecastMembers).toHaveLength(2);
-      start([
-        'worker',
-        '--redis',
-        redis.url,
-        '--queue',
-        'ship-ensemble',
-        '--threads',
-        '1',
-        '--path-map',
-        `${join(dir, 'here')}=${join(dir, 'empty')}`,
-        '--cache',
-        join(dir, 'cache-ensemble'),
-      ]);
+      start(
+        workerArgs(redis.url, 'ship-ensemble', {
+          pathMap: { from: join(dir, 'here'), to: join(dir, 'empty') },
+          cacheDir: join(dir, 'cache-ensemble'),
+        }),
+      );
       const sweep = start(
         [
           'sweep',
@@ -189,7 +155,7 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
           '--format',
           'json',
         ],
-        fixedTime,
+        FIXED_RUN_TIME_ENV,
       );
       expect((await sweep.exited).code, sweep.stderr()).toBe(0);
       expect(sweep.stdout()).toBe(local.stdout);
@@ -209,19 +175,12 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
     async () => {
       const here = join(dir, 'here');
       // "other" holds wind.json with other bytes and no wind-second.json.
-      start([
-        'worker',
-        '--redis',
-        redis.url,
-        '--queue',
-        'differ-ensemble',
-        '--threads',
-        '1',
-        '--name',
-        'odd',
-        '--path-map',
-        `${here}=${join(dir, 'other')}`,
-      ]);
+      start(
+        workerArgs(redis.url, 'differ-ensemble', {
+          name: 'odd',
+          pathMap: { from: here, to: join(dir, 'other') },
+        }),
+      );
       const sweep = start([
         'sweep',
         ensembleScenario,

@@ -24,7 +24,7 @@ import type { SweepTable } from '@balloon-sim/sim-core';
 import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeasonTable } from './season.js';
-import { redisSkipReason, startQueueCli, startRedis, stopQueueCli } from './testing/index.js';
+import { redisSkipReason, startQueueCli, startRedis, stopQueueCli, workerArgs } from './testing/index.js';
 
 // Separate processes computing on a machine that may be busy: generous, never a timing assertion.
 const TEST_TIMEOUT_MS = 180_000;
@@ -234,7 +234,7 @@ describe('balloon-sim-queue season', () => {
     'on the queue, with a worker process, gives the local table byte for byte',
     async () => {
       const redis = await startRedis();
-      const worker = startQueueCli(['worker', '--redis', redis.url, '--queue', 'season', '--threads', '1']);
+      const worker = startQueueCli(workerArgs(redis.url, 'season'));
       try {
         const local = join(dir, 'q-local.csv');
         const queued = join(dir, 'q-queue.csv');

@@ -76,3 +76,59 @@ export async function stopQueueCli(running: RunningQueueCli, signal: NodeJS.Sign
   if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill(signal);
   return running.exited;
 }
+
+/**
+ * The environment of a coordinator, and of the one-machine reference it is compared with, fixing
+ * their time of run (SOURCE_DATE_EPOCH: 24 October 2025, 18:00 UTC) because their tables record it.
+ * Workers keep their own clocks: the tables equal only if every job records its coordinator's time.
+ */
+export const FIXED_RUN_TIME_ENV: NodeJS.ProcessEnv = { ...process.env, SOURCE_DATE_EPOCH: '1761328800' };
+
+/** What a `balloon-sim-queue worker` is told beyond its Redis and queue. */
+export interface WorkerOptions {
+  /** Default 1: the machine running the tests may have 2 busy cores. */
+  threads?: number;
+  name?: string;
+  lockSec?: number;
+  cacheDir?: string;
+  /** `--path-map FROM=TO`: the coordinator's folder FROM read at TO, as on another machine. */
+  pathMap?: { from: string; to: string };
+}
+
+/** The arguments of `balloon-sim-queue worker` taking jobs of `queue` at `redisUrl`. */
+export function workerArgs(redisUrl: string, queue: string, options: WorkerOptions = {}): string[] {
+  const { threads = 1, name, lockSec, cacheDir, pathMap } = options;
+  return [
+    'worker',
+    '--redis',
+    redisUrl,
+    '--queue',
+    queue,
+    '--threads',
+    String(threads),
+    ...(name === undefined ? [] : ['--name', name]),
+    ...(lockSec === undefined ? [] : ['--lock-sec', String(lockSec)]),
+    ...(pathMap === undefined ? [] : ['--path-map', `${pathMap.from}=${pathMap.to}`]),
+    ...(cacheDir === undefined ? [] : ['--cache', cacheDir]),
+  ];
+}
+
+/** The command lines one test started: `stopAll` (in afterEach) ends those still running. */
+export interface QueueCliGroup {
+  start(args: string[], env?: NodeJS.ProcessEnv): RunningQueueCli;
+  stopAll(): Promise<void>;
+}
+
+export function queueCliGroup(): QueueCliGroup {
+  const running: RunningQueueCli[] = [];
+  return {
+    start(args, env = process.env) {
+      const r = startQueueCli(args, undefined, env);
+      running.push(r);
+      return r;
+    },
+    async stopAll() {
+      await Promise.all(running.splice(0).map((r) => stopQueueCli(r)));
+    },
+  };
+}

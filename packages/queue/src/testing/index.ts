@@ -1,5 +1,15 @@
 /**
  * Test helpers of the queue package (`@balloon-sim/queue/testing`, resolved from the sources only).
  */
-export { QUEUE_CLI_BIN, type RunningQueueCli, startQueueCli, stopQueueCli } from './cli.js';
+export {
+  FIXED_RUN_TIME_ENV,
+  QUEUE_CLI_BIN,
+  type QueueCliGroup,
+  queueCliGroup,
+  type RunningQueueCli,
+  startQueueCli,
+  stopQueueCli,
+  type WorkerOptions,
+  workerArgs,
+} from './cli.js';
 export { hasRedisServer, redisSkipReason, startRedis, type TestRedis } from './redis.js';
