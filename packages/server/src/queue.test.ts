@@ -15,6 +15,7 @@ import {
   startRedis,
   stopQueueCli,
   type TestRedis,
+  workerArgs,
 } from '@balloon-sim/queue/testing';
 import { geoJson, prepareRun, runPrepared, runTracks, type Scenario } from '@balloon-sim/sim-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,46 @@ const TEST_TIMEOUT_MS = 180_000;
 /** The time of run the library's run records; the server records when it accepted its run. */
 const LIBRARY_RUN_TIME = '2025-10-24T18:00:00.000Z';
 const skip = redisSkipReason();
+
+/** The bundled default scenario with `members` per launch and, where given, another solver step. */
+async function defaultScenario({ members, dtSec }: { members: number; dtSec?: number }): Promise<Scenario> {
+  const { scenario } = await readScenarioFile(resolve(SCENARIOS, 'default.json'));
+  return {
+    ...scenario,
+    ensemble: { ...scenario.ensemble, members },
+    solver: dtSec === undefined ? scenario.solver : { ...scenario.solver, dtSec },
+  };
+}
+
+/** The library's run of `doc`, with the provenance the server gives (its tool, the files by hash). */
+async function libraryRun(doc: Scenario) {
+  const wind = await loadScenarioWind(doc.wind, SCENARIOS);
+  const context = await runContext(doc, SCENARIOS, LIBRARY_RUN_TIME);
+  return runPrepared(prepareRun(doc, wind, context), { targets: await loadScenarioTargets(doc, SCENARIOS) });
+}
+
+/**
+ * What a client that got its run's end was streamed: every frame once, in order, then the library's
+ * summary and tracks (the time of run set to the library's: the server records when it accepted).
+ */
+async function expectLibraryRun(client: StreamClient, library: Awaited<ReturnType<typeof libraryRun>>) {
+  const frames = client.messages.flatMap((m) =>
+    m.kind === 'json' && m.data.type === 'frame' ? [m.data.index as number] : [],
+  );
+  expect(frames).toEqual([...Array(49).keys()]);
+  const { summary } = (await client.json('summary')) as unknown as {
+    summary: { provenance: { runTime: string } };
+  };
+  // The server records when it accepted the run: a time, here set to the library's.
+  expect(Number.isFinite(Date.parse(summary.provenance.runTime))).toBe(true);
+  summary.provenance.runTime = LIBRARY_RUN_TIME;
+  expect(summary).toEqual(JSON.parse(JSON.stringify(library.summary)));
+  // The tracks carry the provenance of the accepted message: the same, at the server's time.
+  const tracks = client.tracks();
+  expect(tracks.provenance?.wind.files).toEqual(library.prepared.provenance?.wind.files);
+  tracks.provenance = { ...tracks.provenance!, runTime: LIBRARY_RUN_TIME };
+  expect(JSON.stringify(geoJson(tracks))).toBe(JSON.stringify(geoJson(runTracks(library))));
+}
 
 describe.skipIf(skip !== null)('a server handing its runs to the queue', () => {
   let redis: TestRedis;
@@ -62,35 +103,14 @@ describe.skipIf(skip !== null)('a server handing its runs to the queue', () => {
   it(
     'streams the run the queue computed: the library summary and tracks, frames in order',
     async () => {
-      const file = await readScenarioFile(resolve(SCENARIOS, 'default.json'));
-      const doc: Scenario = { ...file.scenario, ensemble: { ...file.scenario.ensemble, members: 10 } };
-      const wind = await loadScenarioWind(doc.wind, SCENARIOS);
-      // The library's run with the provenance the server gives (its tool, the files by hash).
-      const context = await runContext(doc, SCENARIOS, LIBRARY_RUN_TIME);
-      const library = runPrepared(prepareRun(doc, wind, context), {
-        targets: await loadScenarioTargets(doc, SCENARIOS),
-      });
+      const doc = await defaultScenario({ members: 10 });
+      const library = await libraryRun(doc);
       const client = await StreamClient.connect(server.ws);
       try {
         client.send({ type: 'run', scenario: doc, workers: 2 });
         const done = await client.end(TEST_TIMEOUT_MS);
         expect(done.type, JSON.stringify(done)).toBe('done');
-        const frames = client.messages.flatMap((m) =>
-          m.kind === 'json' && m.data.type === 'frame' ? [m.data.index as number] : [],
-        );
-        expect(frames).toEqual([...Array(49).keys()]);
-        const { summary } = (await client.json('summary')) as unknown as {
-          summary: { provenance: { runTime: string } };
-        };
-        // The server records when it accepted the run: a time, here set to the library's.
-        expect(Number.isFinite(Date.parse(summary.provenance.runTime))).toBe(true);
-        summary.provenance.runTime = LIBRARY_RUN_TIME;
-        expect(summary).toEqual(JSON.parse(JSON.stringify(library.summary)));
-        // The tracks carry the provenance of the accepted message: the same, at the server's time.
-        const tracks = client.tracks();
-        expect(tracks.provenance?.wind.files).toEqual(library.prepared.provenance?.wind.files);
-        tracks.provenance = { ...tracks.provenance!, runTime: LIBRARY_RUN_TIME };
-        expect(JSON.stringify(geoJson(tracks))).toBe(JSON.stringify(geoJson(runTracks(library))));
+        await expectLibraryRun(client, library);
       } finally {
         client.close();
       }
@@ -101,13 +121,8 @@ describe.skipIf(skip !== null)('a server handing its runs to the queue', () => {
   it(
     'a client that goes away cancels its run on the queue',
     async () => {
-      const file = await readScenarioFile(resolve(SCENARIOS, 'default.json'));
       // 480 members (JSON frames), 28 800 steps.
-      const doc: Scenario = {
-        ...file.scenario,
-        ensemble: { ...file.scenario.ensemble, members: 40 },
-        solver: { ...file.scenario.solver, dtSec: 1 },
-      };
+      const doc = await defaultScenario({ members: 40, dtSec: 1 });
       const client = await StreamClient.connect(server.ws);
       client.send({ type: 'run', scenario: doc, workers: 2 });
       await client.json('accepted');
@@ -157,37 +172,14 @@ describe.skipIf(skip !== null)('a server whose queue worker dies in the middle o
   });
 
   const worker = (name: string, lockSec: number) =>
-    startQueueCli([
-      'worker',
-      '--redis',
-      redis.url,
-      '--queue',
-      'lost',
-      '--threads',
-      '1',
-      '--lock-sec',
-      String(lockSec),
-      '--cache',
-      cache,
-      '--name',
-      name,
-    ]);
+    startQueueCli(workerArgs(redis.url, 'lost', { name, lockSec, cacheDir: cache }));
 
   it(
     'its part goes to another worker: the client still gets every frame once, in order, and the library summary',
     async () => {
-      const file = await readScenarioFile(resolve(SCENARIOS, 'default.json'));
       // 120 members of 2 s steps: long enough that the first worker is killed while it computes.
-      const doc: Scenario = {
-        ...file.scenario,
-        ensemble: { ...file.scenario.ensemble, members: 10 },
-        solver: { ...file.scenario.solver, dtSec: 2 },
-      };
-      const wind = await loadScenarioWind(doc.wind, SCENARIOS);
-      const context = await runContext(doc, SCENARIOS, LIBRARY_RUN_TIME);
-      const library = runPrepared(prepareRun(doc, wind, context), {
-        targets: await loadScenarioTargets(doc, SCENARIOS),
-      });
+      const doc = await defaultScenario({ members: 10, dtSec: 2 });
+      const library = await libraryRun(doc);
       const victim = worker('victim', 2);
       const client = await StreamClient.connect(server.ws);
       const log: string[] = [];
@@ -213,18 +205,7 @@ describe.skipIf(skip !== null)('a server whose queue worker dies in the middle o
         const done = await client.end(TEST_TIMEOUT_MS);
         expect(done.type, JSON.stringify(done)).toBe('done');
         if (!finishedBeforeDeath) expect(log).toContainEqual(expect.stringMatching(/: started .*attempt/));
-        const frames = client.messages.flatMap((m) =>
-          m.kind === 'json' && m.data.type === 'frame' ? [m.data.index as number] : [],
-        );
-        expect(frames).toEqual([...Array(49).keys()]);
-        const { summary } = (await client.json('summary')) as unknown as {
-          summary: { provenance: { runTime: string } };
-        };
-        summary.provenance.runTime = LIBRARY_RUN_TIME;
-        expect(summary).toEqual(JSON.parse(JSON.stringify(library.summary)));
-        const tracks = client.tracks();
-        tracks.provenance = { ...tracks.provenance!, runTime: LIBRARY_RUN_TIME };
-        expect(JSON.stringify(geoJson(tracks))).toBe(JSON.stringify(geoJson(runTracks(library))));
+        await expectLibraryRun(client, library);
       } finally {
         client.close();
         await stopQueueCli(victim, 'SIGKILL');
@@ -237,13 +218,8 @@ describe.skipIf(skip !== null)('a server whose queue worker dies in the middle o
   it(
     'a part whose workers are all lost, more times than a job may stall: the client gets an error naming it, not a wait for ever',
     async () => {
-      const file = await readScenarioFile(resolve(SCENARIOS, 'default.json'));
       // 480 members of 1 s steps: no worker finishes it before it is killed.
-      const doc: Scenario = {
-        ...file.scenario,
-        ensemble: { ...file.scenario.ensemble, members: 40 },
-        solver: { ...file.scenario.solver, dtSec: 1 },
-      };
+      const doc = await defaultScenario({ members: 40, dtSec: 1 });
       const client = await StreamClient.connect(server.ws);
       let last: ReturnType<typeof worker> | null = null;
       try {
