@@ -30,6 +30,7 @@ import {
 } from '@balloon-sim/sim-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioWind } from '../load-wind.js';
+import { coversNode, expectSameFiles, valueOnLevel } from '../testing/fetch.js';
 import { type ForecastServer, startForecastServer } from '../testing/forecast-server.js';
 import { asControlMember } from './ecmwf.js';
 import { fetchForecast } from './forecast.js';
@@ -187,7 +188,6 @@ describe.runIf(hasSharedData && hasEccodes)(
       const { members } = await decodeWindMembers(files);
       expect(members.map((m) => m.number)).toEqual([0, 1, 2]);
       let checked = 0;
-      const out = new Float64Array(2);
       for (const step of STEPS) {
         const tSec = Date.UTC(2020, 7, 4, 12 + step) / 1000;
         for (const [key, points] of eccodesValues(
@@ -196,17 +196,10 @@ describe.runIf(hasSharedData && hasEccodes)(
           const [name, level, number] = key.split(' ');
           if (!['u', 'v', 'gh'].includes(name) || !LEVELS.includes(Number(level))) continue;
           const field = members.find((m) => m.number === Number(number))!.field as PressureGridWind;
-          const c = field.coverage;
           for (const p of points) {
-            if (p.lon < c.lonMin || p.lon > c.lonMax || p.lat < c.latMin || p.lat > c.latMax) continue;
+            if (!coversNode(field, p.lon, p.lat)) continue;
             // At a grid node, on a level, at a step's time, the field gives the stored value itself.
-            field.sampleOnLevel(p.lon, p.lat, Number(level), tSec, out);
-            const ours =
-              name === 'u'
-                ? out[0]
-                : name === 'v'
-                  ? out[1]
-                  : field.pressureLevelAltitudeM(p.lon, p.lat, Number(level), tSec);
+            const ours = valueOnLevel(field, name, p.lon, p.lat, Number(level), tSec);
             if (!(Math.abs(ours - p.value) <= Math.abs(p.value) * 2 ** -23 + 1e-9))
               expect.fail(`step ${step} ${key} at ${p.lat}, ${p.lon}: ${ours} ≠ ecCodes ${p.value}`);
             checked++;
@@ -243,19 +236,7 @@ describe.runIf(hasSharedData && hasEccodes)(
       const step6 = server.requests.filter((r) => r.path.endsWith(`${fileName(CYCLE, 6)}.grib2`));
       const [first, last] = /^bytes=(\d+)-(\d+)$/.exec(step6[0].range!)!.slice(1).map(Number);
       expect(step6[1].range).toBe(`bytes=${first + 1000}-${last}`);
-      for (const [k, path] of result.paths.entries())
-        expect(
-          readFileSync(path).equals(
-            readFileSync(
-              join(
-                firstStore,
-                'ecmwf-ens',
-                CYCLE,
-                readdirSync(dirname(path)).filter((f) => f.endsWith('.grib2'))[k],
-              ),
-            ),
-          ),
-        ).toBe(true);
+      expectSameFiles(result.paths, join(firstStore, 'ecmwf-ens', CYCLE));
     });
 
     it('an interrupted fetch keeps what it received; the next fetch of the cycle resumes it', async () => {
@@ -304,12 +285,7 @@ describe.runIf(hasSharedData && hasEccodes)(
         expect(server.requests.filter((r) => r.path.endsWith('.grib2')).every((r) => r.status === 200)).toBe(
           true,
         );
-        for (const path of result.paths)
-          expect(
-            readFileSync(path).equals(
-              readFileSync(join(firstStore, 'ecmwf-ens', CYCLE, path.split('/').at(-1)!)),
-            ),
-          ).toBe(true);
+        expectSameFiles(result.paths, join(firstStore, 'ecmwf-ens', CYCLE));
       } finally {
         server.ignoreRange = false;
       }
@@ -489,7 +465,6 @@ describe.runIf(hasSharedData && hasEccodes)(
      */
     const expectValuesOf = (file: string, step: number, field: (number: string) => PressureGridWind) => {
       const tSec = Date.UTC(2020, 7, 4, 12 + step) / 1000;
-      const out = new Float64Array(2);
       let checked = 0;
       // A deterministic message has no "number" for ecCodes to print.
       const keys = file.includes('/oper/') ? ['shortName', 'level'] : ['shortName', 'level', 'number'];
@@ -497,16 +472,9 @@ describe.runIf(hasSharedData && hasEccodes)(
         const [name, level, number] = key.split(' ');
         if (!['u', 'v', 'gh'].includes(name) || !LEVELS.includes(Number(level))) continue;
         const wind = field(number);
-        const c = wind.coverage;
         for (const p of points) {
-          if (p.lon < c.lonMin || p.lon > c.lonMax || p.lat < c.latMin || p.lat > c.latMax) continue;
-          wind.sampleOnLevel(p.lon, p.lat, Number(level), tSec, out);
-          const ours =
-            name === 'u'
-              ? out[0]
-              : name === 'v'
-                ? out[1]
-                : wind.pressureLevelAltitudeM(p.lon, p.lat, Number(level), tSec);
+          if (!coversNode(wind, p.lon, p.lat)) continue;
+          const ours = valueOnLevel(wind, name, p.lon, p.lat, Number(level), tSec);
           if (!(Math.abs(ours - p.value) <= Math.abs(p.value) * 2 ** -23 + 1e-9))
             expect.fail(`${file} ${key} at ${p.lat}, ${p.lon}: ${ours} ≠ ecCodes ${p.value}`);
           checked++;

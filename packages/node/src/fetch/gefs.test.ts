@@ -19,6 +19,7 @@ import {
   sharedDataPath,
 } from '@balloon-sim/sim-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectSameFiles, valueOnLevel } from '../testing/fetch.js';
 import { type ForecastServer, startForecastServer } from '../testing/forecast-server.js';
 import { fetchForecast } from './forecast.js';
 import { readCycleIndex } from './store.js';
@@ -125,7 +126,6 @@ describe.runIf(hasSharedData && hasEccodes)('wind fetch gefs against a local NOM
     }));
     const { members } = await decodeWindMembers(files);
     expect(members.map((m) => m.number)).toEqual(MEMBERS);
-    const out = new Float64Array(2);
     let checked = 0;
     for (const step of STEPS) {
       const tSec = Date.UTC(2020, 7, 4, 12 + step) / 1000;
@@ -135,13 +135,7 @@ describe.runIf(hasSharedData && hasEccodes)('wind fetch gefs against a local NOM
           const [name, level, number] = key.split(' ');
           expect(Number(number)).toBe(member);
           for (const p of points) {
-            field.sampleOnLevel(p.lon, p.lat, Number(level), tSec, out);
-            const ours =
-              name === 'u'
-                ? out[0]
-                : name === 'v'
-                  ? out[1]
-                  : field.pressureLevelAltitudeM(p.lon, p.lat, Number(level), tSec);
+            const ours = valueOnLevel(field, name, p.lon, p.lat, Number(level), tSec);
             if (!(Math.abs(ours - p.value) <= Math.abs(p.value) * 2 ** -23 + 1e-9))
               expect.fail(
                 `step ${step} member ${member} ${key} at ${p.lat}, ${p.lon}: ${ours} ≠ ecCodes ${p.value}`,
@@ -168,10 +162,7 @@ describe.runIf(hasSharedData && hasEccodes)('wind fetch gefs against a local NOM
         [undefined, 200],
         ['bytes=2000-', 200],
       ]);
-      for (const path of result.paths)
-        expect(
-          readFileSync(path).equals(readFileSync(join(firstStore, 'gefs', CYCLE, path.split('/').at(-1)!))),
-        ).toBe(true);
+      expectSameFiles(result.paths, join(firstStore, 'gefs', CYCLE));
     } finally {
       server.ignoreRange = false;
     }

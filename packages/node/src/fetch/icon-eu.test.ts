@@ -30,6 +30,7 @@ import {
 } from '@balloon-sim/sim-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli } from '../testing/cli.js';
+import { coversNode, expectSameFiles, valueOnLevel } from '../testing/fetch.js';
 import { type ForecastServer, startForecastServer } from '../testing/forecast-server.js';
 import { fetchForecast } from './forecast.js';
 import { readCycleIndex } from './store.js';
@@ -151,22 +152,14 @@ describe.runIf(hasSharedData && hasEccodes)('wind fetch icon-eu against a local 
     const { members } = await decodeWindMembers(files);
     expect(members).toHaveLength(1);
     const field = members[0].field as PressureGridWind;
-    const c = field.coverage;
-    const out = new Float64Array(2);
     let checked = 0;
     for (const step of STEPS) {
       const tSec = Date.UTC(2020, 7, 4, 12 + step) / 1000;
       for (const [key, points] of eccodesValues(whole.get(step)!, ['shortName', 'level'])) {
         const [name, level] = key.split(' ');
         for (const p of points) {
-          if (p.lon < c.lonMin || p.lon > c.lonMax || p.lat < c.latMin || p.lat > c.latMax) continue;
-          field.sampleOnLevel(p.lon, p.lat, Number(level), tSec, out);
-          const ours =
-            name === 'u'
-              ? out[0]
-              : name === 'v'
-                ? out[1]
-                : field.pressureLevelAltitudeM(p.lon, p.lat, Number(level), tSec);
+          if (!coversNode(field, p.lon, p.lat)) continue;
+          const ours = valueOnLevel(field, name, p.lon, p.lat, Number(level), tSec);
           const expected = name === 'z' ? p.value / STANDARD_GRAVITY_M_S2 : p.value;
           if (!(Math.abs(ours - expected) <= Math.abs(expected) * 2 ** -22 + 1e-6))
             expect.fail(`step ${step} ${key} at ${p.lat}, ${p.lon}: ${ours} ≠ ecCodes ${expected}`);
@@ -247,13 +240,7 @@ describe.runIf(hasSharedData && hasEccodes)('wind fetch icon-eu against a local 
                 ['bytes=700-', 206],
               ],
         );
-        for (const path of result.paths)
-          expect(
-            readFileSync(path).equals(
-              readFileSync(join(firstStore, 'icon-eu', CYCLE, path.split('/').at(-1)!)),
-            ),
-            path,
-          ).toBe(true);
+        expectSameFiles(result.paths, join(firstStore, 'icon-eu', CYCLE));
       } finally {
         server.ignoreRange = false;
       }

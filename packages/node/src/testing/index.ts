@@ -3,6 +3,7 @@
  * for this repository's tests, never built or published).
  */
 export { CLI_BIN, type CliResult, cli, type RunningCli, startCli } from './cli.js';
+export { coversNode, expectSameFiles, valueOnLevel } from './fetch.js';
 export {
   TEST_ENSEMBLE_MODEL,
   TEST_STORE_BOX,
