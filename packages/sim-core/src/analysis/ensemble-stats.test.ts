@@ -3,7 +3,7 @@ import { M_PER_DEG, RAD_PER_DEG } from '../earth.js';
 import { MemberSet } from '../solver/members.js';
 import { Simulation } from '../solver/simulation.js';
 import { MemberStatus } from '../solver/status.js';
-import { membersAt, seededRandom } from '../testing/helpers.js';
+import { lonBandZone, membersAt, seededRandom } from '../testing/helpers.js';
 import { UniformWind } from '../wind/analytic.js';
 import {
   borderSummary,
@@ -14,23 +14,11 @@ import {
   type ZoneStatsContext,
   zoneSummaries,
 } from './ensemble-stats.js';
-import { type AnalysisTargets, type ObserverRecords, RunObserver, type ZoneTarget } from './observer.js';
+import { type AnalysisTargets, type ObserverRecords, RunObserver } from './observer.js';
 import { zoneTarget } from './targets.js';
 
 const T0 = Date.parse('2025-10-24T18:00:00Z') / 1000;
 const seconds = (iso: string | null | undefined) => (iso ? Date.parse(iso) / 1000 : Number.NaN);
-
-/** A zone that is a band of longitudes (all latitudes), 0–5000 m: its crossing times are exact. */
-function band(id: string, lonMin: number, lonMax: number): ZoneTarget {
-  return {
-    id,
-    name: id,
-    kind: 'other',
-    lowerM: 0,
-    upperM: 5000,
-    contains: (lon) => lon >= lonMin && lon <= lonMax,
-  };
-}
 
 /**
  * Members floating at 3000 m from (25° E, 54° N), launched `launchOffsetsSec` after T0, carried east
@@ -155,8 +143,8 @@ describe('zoneSummaries on members driven through zones by a uniform wind', () =
   // Five launches 10 min apart; zone "near" spans 25.5–25.7° E (entered 0.5° downwind, left 0.7°),
   // zone "open" starts at 25.5° E and has no eastern edge within reach: no member leaves it.
   const offsets = [0, 600, 1200, 1800, 2400];
-  const near = band('near', 25.5, 25.7);
-  const open = band('open', 25.5, 40);
+  const near = lonBandZone('near', 25.5, 25.7);
+  const open = lonBandZone('open', 25.5, 40);
   const { observer, runEndSec } = drift({ zones: [near, open] }, offsets, 3 * 3600);
   const [nearSummary, openSummary] = zoneSummaries(statsOf(observer, runEndSec));
   const entry = (k: number) => T0 + offsets[k] + 0.5 * SEC_PER_DEG;
@@ -214,7 +202,7 @@ describe('zoneSummaries on members driven through zones by a uniform wind', () =
   });
 
   it('a zone nobody reaches has probability 0, no times and no window', () => {
-    const { observer: o, runEndSec: end } = drift({ zones: [band('far', 30, 31)] }, offsets, 3600);
+    const { observer: o, runEndSec: end } = drift({ zones: [lonBandZone('far', 30, 31)] }, offsets, 3600);
     const [far] = zoneSummaries(statsOf(o, end));
     expect(far.probability).toBe(0);
     // 0 of 5: the upper bound is z²/(n + z²) = 3.841459 / 8.841459.
@@ -229,7 +217,7 @@ describe('zoneSummaries on members driven through zones by a uniform wind', () =
 });
 
 describe('zoneSummaries on constructed observer records', () => {
-  const zone = band('z', 0, 1);
+  const zone = lonBandZone('z', 0, 1);
   const runEndSec = 10_000;
 
   it('one window spans every member inside, gaps between them included', () => {

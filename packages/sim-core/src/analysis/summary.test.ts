@@ -2,24 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { M_PER_DEG, RAD_PER_DEG } from '../earth.js';
 import { runScenario } from '../scenario/entry.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { AnalysisTargets, ZoneTarget } from './observer.js';
+import { lonBandZone } from '../testing/helpers.js';
+import type { AnalysisTargets } from './observer.js';
 
 const T0 = Date.parse('2025-10-24T18:00:00Z') / 1000;
 const seconds = (iso: string | null | undefined) => (iso ? Date.parse(iso) / 1000 : Number.NaN);
 /** Seconds to drift one degree of longitude along 54° N at 10 m/s (on the sphere the solver uses). */
 const SEC_PER_DEG = (M_PER_DEG * Math.cos(54 * RAD_PER_DEG)) / 10;
-
-/** A band of longitudes (all latitudes), 0–5000 m. */
-function band(id: string, lonMin: number, lonMax: number): ZoneTarget {
-  return {
-    id,
-    name: id,
-    kind: 'other',
-    lowerM: 0,
-    upperM: 5000,
-    contains: (lon) => lon >= lonMin && lon <= lonMax,
-  };
-}
 
 /** Two sites on 54° N, launches at 18 and 19 UTC, two members each, carried east at 10 m/s for 3 h. */
 const scenario: Scenario = {
@@ -38,7 +27,7 @@ const scenario: Scenario = {
 };
 /** The border on the meridian 25.3° E; zone "near" 25.5–25.7° E, zone "late" 26.5–26.7° E. */
 const targets: AnalysisTargets = {
-  zones: [band('near', 25.5, 25.7), band('late', 26.5, 26.7)],
+  zones: [lonBandZone('near', 25.5, 25.7), lonBandZone('late', 26.5, 26.7)],
   origin: { id: 'O', name: 'Origin', contains: (lon) => lon < 25.3 },
   home: { id: 'H', name: 'Home', contains: (lon) => lon >= 25.3 },
 };

@@ -12,6 +12,7 @@ import { prepareRun, runScenario } from '../scenario/entry.js';
 import { selectMembers } from '../scenario/prepare.js';
 import type { Scenario } from '../scenario/schema.js';
 import { MemberStatus } from '../solver/status.js';
+import { lonBandZone } from '../testing/helpers.js';
 import { gridWind } from '../wind/grid.js';
 import type { AnalysisTargets, ZoneTarget } from './observer.js';
 import { analysisTargets, countryAreas, zoneTarget } from './targets.js';
@@ -51,18 +52,6 @@ function rectangle(
     source: 'test',
   };
   return zoneTarget(zone);
-}
-
-/** A band of longitudes, all latitudes, 0–5000 m (a bare area test: no outline). */
-function band(id: string, lonMin: number, lonMax: number): ZoneTarget {
-  return {
-    id,
-    name: id,
-    kind: 'other',
-    lowerM: 0,
-    upperM: 5000,
-    contains: (lon) => lon >= lonMin && lon <= lonMax,
-  };
 }
 
 /**
@@ -148,7 +137,7 @@ describe('the threshold closure window', () => {
   const run = (threshold: number, intervalSec: number) =>
     runScenario(
       eastward({ launches: 5, analysis: { closureThreshold: threshold }, output: { intervalSec } }),
-      { targets: { zones: [band('z', 25.5, 25.7)] } },
+      { targets: { zones: [lonBandZone('z', 25.5, 25.7)] } },
     ).summary.zones[0];
 
   it('P ≥ 40 % of 5 members (2 inside): one piece, from the second entry to the fourth exit', () => {
@@ -181,7 +170,7 @@ describe('the threshold closure window', () => {
 
   it('warns when the ensemble is too small to resolve the threshold (fewer than 3/threshold members)', () => {
     const summary = runScenario(eastward({ launches: 5, analysis: { closureThreshold: 0.4 } }), {
-      targets: { zones: [band('z', 25.5, 25.7)] },
+      targets: { zones: [lonBandZone('z', 25.5, 25.7)] },
     }).summary;
     // 3 / 0.4 = 7.5: 5 members are too few; the default 1 % needs 300.
     expect(
@@ -467,7 +456,7 @@ describe('the float-altitude fan', () => {
   };
 
   it('spreads each launch’s members over the altitudes by member number, and reports each band', () => {
-    const { summary, prepared } = runScenario(fan, { targets: { zones: [band('z', 26.6, 26.8)] } });
+    const { summary, prepared } = runScenario(fan, { targets: { zones: [lonBandZone('z', 26.6, 26.8)] } });
     expect(Array.from(prepared.memberBand ?? [])).toEqual([0, 1, 0, 1]);
     expect(Array.from(prepared.simulation.members.floatAltM)).toEqual([2000, 4000, 2000, 4000]);
     // The run ends 2 h after the first launch (20 UTC): the 18 UTC high member gets there at ≈ 19:27,

@@ -1,4 +1,8 @@
-/** Shared test helpers: a seeded generator that prints its seed, and member sets for the solver. */
+/**
+ * Shared test helpers: a seeded generator that prints its seed, member sets for the solver, and a
+ * zone whose crossings a uniform east wind gives exactly.
+ */
+import type { ZoneTarget } from '../analysis/observer.js';
 import { memberRng, uniform } from '../ensemble/random.js';
 import { MemberSet } from '../solver/members.js';
 
@@ -37,4 +41,19 @@ export function membersAt(
       (m[key as keyof typeof profile] as Float64Array)[i] = value;
   });
   return m;
+}
+
+/**
+ * A zone that is a band of longitudes lonMin–lonMax (° E, ends included) at every latitude, 0–5000 m,
+ * a bare area test with no outline: members carried along a parallel cross it at exact times.
+ */
+export function lonBandZone(id: string, lonMin: number, lonMax: number): ZoneTarget {
+  return {
+    id,
+    name: id,
+    kind: 'other',
+    lowerM: 0,
+    upperM: 5000,
+    contains: (lon) => lon >= lonMin && lon <= lonMax,
+  };
 }
