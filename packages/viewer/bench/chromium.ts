@@ -13,6 +13,18 @@ export const hasChromium = () => existsSync(CHROMIUM_PATH);
 export const NO_CHROMIUM = `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 
 /**
+ * Whether the browser tests of `what` can run here. Without Chromium they are skipped with a line
+ * saying why, or, where REQUIRE_CHROMIUM=1 (CI), the file fails: there a missing browser must not
+ * pass quietly.
+ */
+export function chromiumForTests(what: string): boolean {
+  if (hasChromium()) return true;
+  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
+  console.log(`${what} skipped: ${NO_CHROMIUM}`);
+  return false;
+}
+
+/**
  * CHROMIUM_GPU=1 lets Chromium rasterise on a GPU (for bench:viewer on a machine that has one);
  * by default it draws on the CPU, the same on every machine.
  */

@@ -7,8 +7,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type AppOptions, buildApp } from '@balloon-sim/server';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
+import { launchChromium } from './chromium.js';
 
 const VIEWER_ROOT = resolve(import.meta.dirname, '..');
 
@@ -50,6 +51,65 @@ export function collectPageErrors(page: Page, errors: string[]): void {
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(String(error)));
+}
+
+/** Waits until the page says it is Ready: its scenario, wind and map loaded. */
+export function waitReady(page: Page): Promise<unknown> {
+  return page.waitForFunction(() => document.querySelector('#status')?.textContent === 'Ready', undefined, {
+    timeout: 30_000,
+  });
+}
+
+/** The viewer served and open in Chromium, as a duty officer's browser shows it. */
+export interface OpenViewer {
+  served: ServedViewer;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** The page's console errors and uncaught exceptions so far (a test asserts none). */
+  errors: string[];
+  /** Closes the page's context, the browser, then the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the viewer (`options` as serveViewer's) and opens it, Ready, at 1280×720 in a new
+ * Chromium set as an American browser in New York: the page must still say 24-hour UTC and Vilnius
+ * time whatever the browser's locale and time zone.
+ */
+export async function openViewer(options: Omit<AppOptions, 'viewerDir'> = {}): Promise<OpenViewer> {
+  const served = await serveViewer(options);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 720 },
+      locale: 'en-US',
+      timezoneId: 'America/New_York',
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    collectPageErrors(page, errors);
+    await page.goto(`${served.origin}/`);
+    await waitReady(page);
+    const opened = browser;
+    return {
+      served,
+      browser: opened,
+      context,
+      page,
+      errors,
+      async close() {
+        await context.close();
+        await opened.close();
+        await served.close();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await served.close();
+    throw error;
+  }
 }
 
 /** What axe-core found on a page: each violated rule with its elements, and how many rules passed. */

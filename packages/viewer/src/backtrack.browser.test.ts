@@ -8,10 +8,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
-import { axeViolations, collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
+import { chromiumForTests } from '../bench/chromium.js';
+import { axeViolations, type OpenViewer, openViewer } from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
@@ -27,10 +27,7 @@ const SHARED_DATA = resolve(
 );
 const hasGfs = existsSync(SHARED_DATA);
 
-if (!hasChromium()) {
-  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
-  console.log(`back-track browser tests skipped: ${NO_CHROMIUM}`);
-}
+const CHROMIUM = chromiumForTests('back-track browser tests');
 if (!hasGfs) console.log(`the coverage-warning test is skipped: no ${SHARED_DATA}`);
 
 /** Great-circle distance (km, mean radius 6371 km) and initial bearing (° true): a check on the core's WGS 84 figures. */
@@ -44,13 +41,10 @@ function sphere(lon1: number, lat1: number, lon2: number, lat2: number): { km: n
   return { km, deg: (((Math.atan2(y, x) / r) % 360) + 360) % 360 };
 }
 
-describe.skipIf(!hasChromium())('the back-track view and the coverage warning in Chromium', () => {
-  let served: ServedViewer;
-  let browser: Browser;
-  let context: BrowserContext;
+describe.skipIf(!CHROMIUM)('the back-track view and the coverage warning in Chromium', () => {
+  let viewer: OpenViewer;
   let page: Page;
   let origin: string;
-  const consoleErrors: string[] = [];
 
   const shots = async (name: string) => {
     for (const [width, height] of SIZES) {
@@ -94,27 +88,12 @@ describe.skipIf(!hasChromium())('the back-track view and the coverage warning in
 
   beforeAll(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    served = await serveViewer();
-    origin = served.origin;
-    browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: { width: 1280, height: 720 },
-      locale: 'en-US',
-      timezoneId: 'America/New_York',
-    });
-    page = await context.newPage();
-    collectPageErrors(page, consoleErrors);
-    await page.goto(`${origin}/`);
-    await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'Ready', undefined, {
-      timeout: 30_000,
-    });
+    viewer = await openViewer();
+    page = viewer.page;
+    origin = viewer.served.origin;
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await served?.close();
-  });
+  afterAll(() => viewer?.close());
 
   it.skipIf(!hasGfs)(
     "says what share of members left the wind's area on a real GFS run, and draws the wind's box",
@@ -503,6 +482,6 @@ describe.skipIf(!hasChromium())('the back-track view and the coverage warning in
   });
 
   it('logs no errors to the browser console', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(viewer.errors).toEqual([]);
   });
 });

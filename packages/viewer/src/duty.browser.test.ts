@@ -9,8 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
-import { axeViolations, collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
+import { chromiumForTests } from '../bench/chromium.js';
+import { axeViolations, type OpenViewer, openViewer, waitReady } from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
@@ -20,18 +20,14 @@ const SIZES = [
   [1920, 1080],
 ] as const;
 
-if (!hasChromium()) {
-  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
-  console.log(`viewer duty tests skipped: ${NO_CHROMIUM}`);
-}
+const CHROMIUM = chromiumForTests('viewer duty tests');
 
-describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () => {
-  let served: ServedViewer;
+describe.skipIf(!CHROMIUM)('the duty officer’s viewer in Chromium', () => {
+  let viewer: OpenViewer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let origin: string;
-  const consoleErrors: string[] = [];
 
   /** A screenshot at each of the three sizes, back at 1280×720 after. */
   const shots = async (name: string) => {
@@ -45,11 +41,6 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
     await page.setViewportSize({ width: 1280, height: 720 });
   };
 
-  const waitReady = (p: Page) =>
-    p.waitForFunction(() => document.querySelector('#status')?.textContent === 'Ready', undefined, {
-      timeout: 30_000,
-    });
-
   const runAndWait = async () => {
     await page.click('#run');
     await page.waitForFunction(
@@ -62,26 +53,12 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
 
   beforeAll(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    served = await serveViewer();
-    origin = served.origin;
-    browser = await launchChromium();
-    // An American browser in New York: the page must still say 24-hour UTC and Vilnius time.
-    context = await browser.newContext({
-      viewport: { width: 1280, height: 720 },
-      locale: 'en-US',
-      timezoneId: 'America/New_York',
-    });
-    page = await context.newPage();
-    collectPageErrors(page, consoleErrors);
-    await page.goto(`${origin}/`);
-    await waitReady(page);
+    viewer = await openViewer();
+    ({ browser, context, page } = viewer);
+    origin = viewer.served.origin;
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await served?.close();
-  });
+  afterAll(() => viewer?.close());
 
   it('shows a header clock in UTC and Vilnius time: UTC+2 in January, UTC+3 in July', async () => {
     // A context of its own: a fixed clock holds every page of its context.
@@ -421,6 +398,6 @@ describe.skipIf(!hasChromium())('the duty officer’s viewer in Chromium', () =>
   });
 
   it('logs no errors to the browser console', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(viewer.errors).toEqual([]);
   });
 });

@@ -12,23 +12,20 @@ import { resolve } from 'node:path';
 import type { RunSummary } from '@balloon-sim/sim-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
+import { chromiumForTests, launchChromium } from '../bench/chromium.js';
 import { axeViolations, collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
 
-if (!hasChromium()) {
-  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
-  console.log(`viewer forecast-member tests skipped: ${NO_CHROMIUM}`);
-}
+const CHROMIUM = chromiumForTests('viewer forecast-member tests');
 
 /** A percentage as the page writes one: whole percent, one decimal below 1 % (README, "Outputs"). */
 const pct = (p: number) => `${(100 * p).toFixed(p > 0 && p < 0.01 ? 1 : 0)} %`;
 const range = (lo: number, hi: number) =>
   pct(lo) === pct(hi) ? pct(hi) : `${pct(lo).slice(0, -2)}–${pct(hi)}`;
 
-describe.skipIf(!hasChromium())('forecast members in the viewer', () => {
+describe.skipIf(!CHROMIUM)('forecast members in the viewer', () => {
   let served: ServedViewer;
   let browser: Browser;
   let page: Page;

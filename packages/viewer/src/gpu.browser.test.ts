@@ -16,15 +16,12 @@ import { resolve } from 'node:path';
 import { hasSharedData } from '@balloon-sim/sim-core/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
+import { CHROMIUM_PATH, chromiumForTests, launchChromium } from '../bench/chromium.js';
 import { axeViolations, collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
 
 const RESULTS = resolve(import.meta.dirname, '..', 'test-results');
 
-if (!hasChromium()) {
-  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
-  console.log(`viewer GPU browser tests skipped: ${NO_CHROMIUM}`);
-}
+const CHROMIUM = chromiumForTests('viewer GPU browser tests');
 
 /** What the page shows of a finished run: the verdicts a duty officer reads. */
 interface Shown {
@@ -76,7 +73,7 @@ function metresApart(a: { lon: number; lat: number }, b: { lon: number; lat: num
 const minutesOf = (cell: string) =>
   [...cell.matchAll(/(\d\d):(\d\d)Z/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
 
-describe.skipIf(!hasChromium())('the viewer computing on the browser’s GPU (WebGPU on SwiftShader)', () => {
+describe.skipIf(!CHROMIUM)('the viewer computing on the browser’s GPU (WebGPU on SwiftShader)', () => {
   let served: ServedViewer;
   let gpuBrowser: Browser;
   let page: Page;

@@ -17,10 +17,17 @@ import {
 } from '@balloon-sim/node/testing';
 import type { Briefing } from '@balloon-sim/sim-core';
 import { hasEccodes, hasSharedData } from '@balloon-sim/sim-core/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
-import { axeViolations, collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
+import { chromiumForTests } from '../bench/chromium.js';
+import {
+  axeViolations,
+  collectPageErrors,
+  type OpenViewer,
+  openViewer,
+  type ServedViewer,
+  serveViewer,
+} from '../bench/served-viewer.js';
 import { clock } from './time.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -33,17 +40,13 @@ const SIZES = [
 /** Tonight as the test asks it: 4 August 2020, 18–20 LT, 2 members per launch point and hour. */
 const ASK = { night: '2020-08-04', launchHours: '18-20', members: 2 };
 
-if (!hasChromium()) {
-  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
-  console.log(`viewer tonight tests skipped: ${NO_CHROMIUM}`);
-}
+const CHROMIUM = chromiumForTests('viewer tonight tests');
 
-describe.skipIf(!hasChromium() || !hasSharedData)('Tonight in the viewer, in Chromium', () => {
+describe.skipIf(!CHROMIUM || !hasSharedData)('Tonight in the viewer, in Chromium', () => {
+  let viewer: OpenViewer;
   let served: ServedViewer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const consoleErrors: string[] = [];
 
   /** A screenshot of `p` at each of the three sizes, back at 1280×720 after. */
   const shots = async (name: string, p: Page = page) => {
@@ -57,26 +60,11 @@ describe.skipIf(!hasChromium() || !hasSharedData)('Tonight in the viewer, in Chr
 
   beforeAll(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    served = await serveViewer({ forecastStore: await writeTestStore() });
-    browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: { width: 1280, height: 720 },
-      locale: 'en-US',
-      timezoneId: 'America/New_York',
-    });
-    page = await context.newPage();
-    collectPageErrors(page, consoleErrors);
-    await page.goto(`${served.origin}/`);
-    await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'Ready', undefined, {
-      timeout: 30_000,
-    });
+    viewer = await openViewer({ forecastStore: await writeTestStore() });
+    ({ served, context, page } = viewer);
   }, 120_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await served?.close();
-  });
+  afterAll(() => viewer?.close());
 
   it("names the forecast in the server's store", async () => {
     await expect
@@ -248,6 +236,6 @@ describe.skipIf(!hasChromium() || !hasSharedData)('Tonight in the viewer, in Chr
   );
 
   it('logs no errors to the browser console', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(viewer.errors).toEqual([]);
   });
 });

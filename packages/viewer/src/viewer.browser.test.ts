@@ -11,19 +11,15 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium, NO_CHROMIUM } from '../bench/chromium.js';
+import { chromiumForTests, launchChromium } from '../bench/chromium.js';
 import { collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
 
-if (!hasChromium()) {
-  // CI sets REQUIRE_CHROMIUM=1, so that a missing browser fails instead of skipping quietly.
-  if (process.env.REQUIRE_CHROMIUM === '1') throw new Error(NO_CHROMIUM);
-  console.log(`viewer browser tests skipped: ${NO_CHROMIUM}`);
-}
+const CHROMIUM = chromiumForTests('viewer browser tests');
 
-describe.skipIf(!hasChromium())('the viewer in Chromium, against the server', () => {
+describe.skipIf(!CHROMIUM)('the viewer in Chromium, against the server', () => {
   let served: ServedViewer;
   let browser: Browser;
   let page: Page;
