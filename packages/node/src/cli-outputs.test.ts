@@ -8,31 +8,22 @@ import {
   createReadStream,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLI_BIN, cli, startCli } from './testing/cli.js';
+import { mkfifo, testFolders } from './testing/folders.js';
 
 const DEFAULT = 'fixtures/scenarios/default.json';
 const CSV_HEADER = 'member,site,launch,ensemble_member,time,lon,lat,alt_m';
-const tmp = mkdtempSync(join(tmpdir(), 'balloon-sim-out-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const folder = (name: string) => mkdtempSync(join(tmp, `${name}-`));
-const mkfifo = (path: string) => {
-  const r = spawnSync('mkfifo', [path]);
-  if (r.status !== 0) throw new Error(`mkfifo ${path}: ${r.stderr}`);
-  return path;
-};
+const { folder } = testFolders('balloon-sim-out-');
 /** A stack trace line: an expected failure must never print one. */
 const STACK = /^\s+at /m;
 

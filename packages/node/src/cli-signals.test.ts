@@ -4,22 +4,15 @@
  * is left behind and the exit code is 128 + the signal's number. The moments are reached by
  * waiting on the process (a pipe it reads or writes, a file it grows), never by sleeping.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { constants, tmpdir } from 'node:os';
+import { constants } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type RunningCli, signalPending, startCli } from './testing/cli.js';
+import { mkfifo, testFolders } from './testing/folders.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'balloon-sim-signals-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const folder = (name: string) => mkdtempSync(join(tmp, `${name}-`));
-const mkfifo = (path: string) => {
-  const r = spawnSync('mkfifo', [path]);
-  if (r.status !== 0) throw new Error(`mkfifo ${path}: ${r.stderr}`);
-  return path;
-};
+const { root: tmp, folder } = testFolders('balloon-sim-signals-');
 
 /** A run long enough (100 000 members, 48 h) that it is still streaming when signalled. */
 const LONG = join(tmp, 'long.json');

@@ -4,6 +4,7 @@
  */
 export { CLI_BIN, type CliResult, cli, type RunningCli, startCli } from './cli.js';
 export { coversNode, expectSameFiles, valueOnLevel } from './fetch.js';
+export { mkfifo, testFolders } from './folders.js';
 export {
   TEST_ENSEMBLE_MODEL,
   TEST_STORE_BOX,
