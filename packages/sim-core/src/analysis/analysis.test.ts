@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { M_PER_DEG } from '../earth.js';
 import { runScenario } from '../scenario/entry.js';
 import type { Scenario } from '../scenario/schema.js';
-import { seededRandom } from '../testing/helpers.js';
+import { boxCountries, seededRandom } from '../testing/helpers.js';
 import { AreaMask } from './area-mask.js';
 import { densityGrid, wilsonInterval } from './ensemble-stats.js';
 import type { AnalysisTargets, ZoneTarget } from './observer.js';
@@ -91,28 +91,10 @@ describe('zone analysis (analytic)', () => {
   });
 
   it('takes the home and origin countries, with their names, from the geography', () => {
-    const square = (lon: number, lat: number) => [
-      [
-        [lon, lat],
-        [lon + 1, lat],
-        [lon + 1, lat + 1],
-        [lon, lat + 1],
-        [lon, lat],
-      ],
-    ];
-    const geography = {
-      type: 'FeatureCollection',
-      features: [
-        {
-          properties: { id: 'LV', name: 'Latvia' },
-          geometry: { type: 'Polygon', coordinates: square(25, 56) },
-        },
-        {
-          properties: { id: 'EE', name: 'Estonia' },
-          geometry: { type: 'Polygon', coordinates: square(25, 57) },
-        },
-      ],
-    };
+    const geography = boxCountries([
+      { id: 'LV', name: 'Latvia', lonMin: 25, latMin: 56, lonMax: 26, latMax: 57 },
+      { id: 'EE', name: 'Estonia', lonMin: 25, latMin: 57, lonMax: 26, latMax: 58 },
+    ]);
     const targets = analysisTargets([], countryAreas(geography, 'test geography'), 'EE', 'LV');
     expect(targets.home?.name).toBe('Estonia');
     expect(targets.origin?.name).toBe('Latvia');

@@ -12,7 +12,7 @@ import { prepareRun, runScenario } from '../scenario/entry.js';
 import { selectMembers } from '../scenario/prepare.js';
 import type { Scenario } from '../scenario/schema.js';
 import { MemberStatus } from '../solver/status.js';
-import { lonBandZone } from '../testing/helpers.js';
+import { boxCountries, lonBandZone } from '../testing/helpers.js';
 import { gridWind } from '../wind/grid.js';
 import type { AnalysisTargets, ZoneTarget } from './observer.js';
 import { analysisTargets, countryAreas, zoneTarget } from './targets.js';
@@ -389,28 +389,10 @@ describe('closest approach to the zone itself', () => {
 
 describe('landings per country', () => {
   it('counts every country of the geography and the landings in none', () => {
-    const square = (lon0: number, lon1: number) => [
-      [
-        [lon0, 53.5],
-        [lon1, 53.5],
-        [lon1, 54.5],
-        [lon0, 54.5],
-        [lon0, 53.5],
-      ],
-    ];
-    const geography = {
-      type: 'FeatureCollection',
-      features: [
-        {
-          properties: { id: 'AA', name: 'Aland' },
-          geometry: { type: 'Polygon', coordinates: square(25, 26) },
-        },
-        {
-          properties: { id: 'BB', name: 'Bland' },
-          geometry: { type: 'Polygon', coordinates: square(26, 27) },
-        },
-      ],
-    };
+    const geography = boxCountries([
+      { id: 'AA', name: 'Aland', lonMin: 25, latMin: 53.5, lonMax: 26, latMax: 54.5 },
+      { id: 'BB', name: 'Bland', lonMin: 26, latMin: 53.5, lonMax: 27, latMax: 54.5 },
+    ]);
     // Float 1 h at 3000 m, then descend at 5 m/s (a little faster aloft: under 600 s): landing
     // 0.55–0.64° east of the site, so from 24.6, 25.2, 25.9 and 27.5° E in Aland, Aland, Bland and
     // east of both.

@@ -1,6 +1,6 @@
 /**
- * Shared test helpers: a seeded generator that prints its seed, member sets for the solver, and a
- * zone whose crossings a uniform east wind gives exactly.
+ * Shared test helpers: a seeded generator that prints its seed, member sets for the solver, a zone
+ * whose crossings a uniform east wind gives exactly, and countries drawn as boxes.
  */
 import type { ZoneTarget } from '../analysis/observer.js';
 import { memberRng, uniform } from '../ensemble/random.js';
@@ -55,5 +55,40 @@ export function lonBandZone(id: string, lonMin: number, lonMax: number): ZoneTar
     lowerM: 0,
     upperM: 5000,
     contains: (lon) => lon >= lonMin && lon <= lonMax,
+  };
+}
+
+/** A country of `boxCountries`: its code, its name and its box (° E, ° N). */
+export interface BoxCountry {
+  id: string;
+  name: string;
+  lonMin: number;
+  latMin: number;
+  lonMax: number;
+  latMax: number;
+}
+
+/**
+ * A geography (as countryAreas reads one) whose countries are boxes: each a polygon of one ring,
+ * counter-clockwise from its south-west corner.
+ */
+export function boxCountries(countries: BoxCountry[]) {
+  return {
+    type: 'FeatureCollection',
+    features: countries.map(({ id, name, lonMin, latMin, lonMax, latMax }) => ({
+      properties: { id, name },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [lonMin, latMin],
+            [lonMax, latMin],
+            [lonMax, latMax],
+            [lonMin, latMax],
+            [lonMin, latMin],
+          ],
+        ],
+      },
+    })),
   };
 }

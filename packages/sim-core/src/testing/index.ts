@@ -11,6 +11,6 @@ export {
   hasEccodes,
   makeGrib,
 } from './eccodes.js';
-export { lonBandZone, membersAt, seededRandom } from './helpers.js';
+export { type BoxCountry, boxCountries, lonBandZone, membersAt, seededRandom } from './helpers.js';
 export { PerColumnPressureWind } from './per-column-pressure.js';
 export { hasSharedData, REPO_ROOT, SHARED_DATA_DIR, sharedDataPath } from './shared-data.js';
