@@ -53,6 +53,47 @@ export function collectPageErrors(page: Page, errors: string[]): void {
   page.on('pageerror', (error) => errors.push(String(error)));
 }
 
+/** The window sizes the duty screenshots are taken at: a laptop, a desk monitor, a wall screen. */
+export const SCREEN_SIZES = [
+  [1280, 720],
+  [1400, 900],
+  [1920, 1080],
+] as const;
+
+/** Resolves after the page has drawn two more animation frames (a resize or redraw has landed). */
+export function nextFrames(page: Page): Promise<unknown> {
+  return page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+}
+
+/**
+ * A screenshot of `page` at each of SCREEN_SIZES, to `${pathStem}-WIDTHxHEIGHT.png`, each once the
+ * page has drawn at that size (and `settled`, where given, resolves), then back at 1280×720.
+ */
+export async function screenshotsAtSizes(
+  page: Page,
+  pathStem: string,
+  settled?: () => Promise<unknown>,
+): Promise<void> {
+  for (const [width, height] of SCREEN_SIZES) {
+    await page.setViewportSize({ width, height });
+    await nextFrames(page);
+    await settled?.();
+    await page.screenshot({ path: `${pathStem}-${width}x${height}.png` });
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+/** How many pixels of the canvas `selector` are not fully transparent: whether, and how much, it is painted. */
+export function paintedPixels(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(sel)!;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n++;
+    return n;
+  }, selector);
+}
+
 /** Waits until the page says it is Ready: its scenario, wind and map loaded. */
 export function waitReady(page: Page): Promise<unknown> {
   return page.waitForFunction(() => document.querySelector('#status')?.textContent === 'Ready', undefined, {

@@ -11,15 +11,17 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumForTests } from '../bench/chromium.js';
-import { axeViolations, type OpenViewer, openViewer } from '../bench/served-viewer.js';
+import {
+  axeViolations,
+  nextFrames,
+  type OpenViewer,
+  openViewer,
+  SCREEN_SIZES,
+  screenshotsAtSizes,
+} from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
-const SIZES = [
-  [1280, 720],
-  [1400, 900],
-  [1920, 1080],
-] as const;
 /** The real GFS 0.25° run the Grodno scenario reads; the server finds it at ../shared/data. */
 const SHARED_DATA = resolve(
   process.env.BALLOON_SIM_SHARED_DATA ?? resolve(ROOT, '../../../shared/data'),
@@ -46,17 +48,9 @@ describe.skipIf(!CHROMIUM)('the back-track view and the coverage warning in Chro
   let page: Page;
   let origin: string;
 
-  const shots = async (name: string) => {
-    for (const [width, height] of SIZES) {
-      await page.setViewportSize({ width, height });
-      await page.evaluate(
-        () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
-      );
-      await zoomSettled();
-      await page.screenshot({ path: resolve(RESULTS, `backtrack-${name}-${width}x${height}.png`) });
-    }
-    await page.setViewportSize({ width: 1280, height: 720 });
-  };
+  /** Screenshots at each size, each once the map's zoom transition has ended. */
+  const shots = (name: string) =>
+    screenshotsAtSizes(page, resolve(RESULTS, `backtrack-${name}`), zoomSettled);
 
   /** Waits for the map's zoom transition to end: d3 keeps a node's running ones on it (__transition). */
   const zoomSettled = () =>
@@ -150,7 +144,7 @@ describe.skipIf(!CHROMIUM)('the back-track view and the coverage warning in Chro
       expect(await onMap.textContent()).toBe(
         `${share} of members (${left}) left the wind's area: the probabilities are bounds, not estimates (the wind's area: dashed line)`,
       );
-      for (const [width, height] of SIZES) {
+      for (const [width, height] of SCREEN_SIZES) {
         await page.setViewportSize({ width, height });
         const r = await rectOf('#map-coverage-warning');
         const map = await rectOf('#map-wrap');
@@ -429,11 +423,9 @@ describe.skipIf(!CHROMIUM)('the back-track view and the coverage warning in Chro
     const badge = page.locator('.map-top .illustrative-badge');
     expect(await page.locator('#map-stale').isVisible()).toBe(true);
     expect(await badge.isVisible()).toBe(true);
-    for (const [width, height] of SIZES) {
+    for (const [width, height] of SCREEN_SIZES) {
       await page.setViewportSize({ width, height });
-      await page.evaluate(
-        () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
-      );
+      await nextFrames(page);
       // Every box drawn over the map, each one: the top's lines (badge, caption, warnings, stale
       // note), the legends, the zoom buttons, the mode hint.
       const boxes = await page

@@ -10,15 +10,17 @@ import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumForTests } from '../bench/chromium.js';
-import { axeViolations, type OpenViewer, openViewer, waitReady } from '../bench/served-viewer.js';
+import {
+  axeViolations,
+  type OpenViewer,
+  openViewer,
+  paintedPixels,
+  screenshotsAtSizes,
+  waitReady,
+} from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
-const SIZES = [
-  [1280, 720],
-  [1400, 900],
-  [1920, 1080],
-] as const;
 
 const CHROMIUM = chromiumForTests('viewer duty tests');
 
@@ -29,17 +31,7 @@ describe.skipIf(!CHROMIUM)('the duty officer’s viewer in Chromium', () => {
   let page: Page;
   let origin: string;
 
-  /** A screenshot at each of the three sizes, back at 1280×720 after. */
-  const shots = async (name: string) => {
-    for (const [width, height] of SIZES) {
-      await page.setViewportSize({ width, height });
-      await page.evaluate(
-        () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
-      );
-      await page.screenshot({ path: resolve(RESULTS, `duty-${name}-${width}x${height}.png`) });
-    }
-    await page.setViewportSize({ width: 1280, height: 720 });
-  };
+  const shots = (name: string) => screenshotsAtSizes(page, resolve(RESULTS, `duty-${name}`));
 
   const runAndWait = async () => {
     await page.click('#run');
@@ -233,14 +225,7 @@ describe.skipIf(!CHROMIUM)('the duty officer’s viewer in Chromium', () => {
   });
 
   it('draws the probability map (members passing each cell) and launch, burst and landing markers, with a legend', async () => {
-    const painted = (selector: string) =>
-      page.evaluate((sel) => {
-        const canvas = document.querySelector<HTMLCanvasElement>(sel)!;
-        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        let n = 0;
-        for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n++;
-        return n;
-      }, selector);
+    const painted = (selector: string) => paintedPixels(page, selector);
     expect(await page.locator('#freq-legend').isVisible()).toBe(true);
     expect(await page.locator('#freq-legend li').allTextContents()).toEqual([
       '< 1 %',

@@ -13,7 +13,13 @@ import type { RunSummary } from '@balloon-sim/sim-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumForTests, launchChromium } from '../bench/chromium.js';
-import { axeViolations, collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
+import {
+  axeViolations,
+  collectPageErrors,
+  nextFrames,
+  type ServedViewer,
+  serveViewer,
+} from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
@@ -139,9 +145,7 @@ describe.skipIf(!CHROMIUM)('forecast members in the viewer', () => {
     const legend = await page.locator('#track-legend ul').first().locator('li').allTextContents();
     expect(legend.slice(0, 12)).toEqual(forecast.members.slice(0, 12).map((m) => m.label));
     expect(legend[12]).toBe('… colours repeat (27 forecast members)');
-    await page.evaluate(
-      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
-    );
+    await nextFrames(page);
     await page.screenshot({ path: resolve(RESULTS, 'forecast-members-colours-1280x720.png') });
     expect((await axeViolations(page, '#track-legend')).violations).toEqual([]);
     // At 1280×720 the results panel shows a line under the map: to look at the tables, the panel

@@ -17,7 +17,13 @@ import { hasSharedData } from '@balloon-sim/sim-core/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, chromiumForTests, launchChromium } from '../bench/chromium.js';
-import { axeViolations, collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
+import {
+  axeViolations,
+  collectPageErrors,
+  paintedPixels,
+  type ServedViewer,
+  serveViewer,
+} from '../bench/served-viewer.js';
 
 const RESULTS = resolve(import.meta.dirname, '..', 'test-results');
 
@@ -204,13 +210,7 @@ describe.skipIf(!CHROMIUM)('the viewer computing on the browser’s GPU (WebGPU 
     for (const [i, minute] of gpuTimes.entries())
       expect(Math.abs(minute - serverTimes[i])).toBeLessThanOrEqual(1);
     // Tracks drawn: the trails canvas has paint.
-    const painted = await page.evaluate(() => {
-      const canvas = document.querySelector<HTMLCanvasElement>('#tracks')!;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n++;
-      return n;
-    });
+    const painted = await paintedPixels(page, '#tracks');
     expect(painted).toBeGreaterThan(100);
     expect(errors).toEqual([]);
   }, 300_000);

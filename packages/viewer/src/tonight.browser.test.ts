@@ -26,17 +26,13 @@ import {
   type OpenViewer,
   openViewer,
   type ServedViewer,
+  screenshotsAtSizes,
   serveViewer,
 } from '../bench/served-viewer.js';
 import { clock } from './time.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
-const SIZES = [
-  [1280, 720],
-  [1400, 900],
-  [1920, 1080],
-] as const;
 /** Tonight as the test asks it: 4 August 2020, 18–20 LT, 2 members per launch point and hour. */
 const ASK = { night: '2020-08-04', launchHours: '18-20', members: 2 };
 
@@ -48,15 +44,8 @@ describe.skipIf(!CHROMIUM || !hasSharedData)('Tonight in the viewer, in Chromium
   let context: BrowserContext;
   let page: Page;
 
-  /** A screenshot of `p` at each of the three sizes, back at 1280×720 after. */
-  const shots = async (name: string, p: Page = page) => {
-    for (const [width, height] of SIZES) {
-      await p.setViewportSize({ width, height });
-      await p.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-      await p.screenshot({ path: resolve(RESULTS, `tonight-${name}-${width}x${height}.png`) });
-    }
-    await p.setViewportSize({ width: 1280, height: 720 });
-  };
+  /** Screenshots of `p` at each size. */
+  const shots = (name: string, p: Page = page) => screenshotsAtSizes(p, resolve(RESULTS, `tonight-${name}`));
 
   beforeAll(async () => {
     mkdirSync(RESULTS, { recursive: true });

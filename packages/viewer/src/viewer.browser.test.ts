@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumForTests, launchChromium } from '../bench/chromium.js';
-import { collectPageErrors, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
+import { collectPageErrors, paintedPixels, type ServedViewer, serveViewer } from '../bench/served-viewer.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(ROOT, 'test-results');
@@ -29,14 +29,7 @@ describe.skipIf(!CHROMIUM)('the viewer in Chromium, against the server', () => {
   const shot = (name: string) => page.screenshot({ path: resolve(RESULTS, `${name}.png`) });
 
   /** Pixels of a canvas that are not fully transparent. */
-  const paintedPixels = (selector: string) =>
-    page.evaluate((sel) => {
-      const canvas = document.querySelector<HTMLCanvasElement>(sel)!;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n++;
-      return n;
-    }, selector);
+  const painted = (selector: string) => paintedPixels(page, selector);
 
   /**
    * Characters of the elements' visible text that no installed font can draw (they would show as an
@@ -166,7 +159,7 @@ describe.skipIf(!CHROMIUM)('the viewer in Chromium, against the server', () => {
       },
     );
     // Drawn on the next animation frame.
-    await expect.poll(() => paintedPixels('#tracks')).toBeGreaterThan(5_000);
+    await expect.poll(() => painted('#tracks')).toBeGreaterThan(5_000);
     const rows = await page
       .locator('#zone-table tbody tr')
       .evaluateAll((trs) =>
@@ -235,7 +228,7 @@ describe.skipIf(!CHROMIUM)('the viewer in Chromium, against the server', () => {
       await expect.poll(zoomK, { timeout: 10_000 }).toBeGreaterThan(1.6 ** k * 0.999);
     }
     await expect.poll(scaleKm).toBeLessThan(before);
-    await expect.poll(() => paintedPixels('#tracks')).toBeGreaterThan(5_000);
+    await expect.poll(() => painted('#tracks')).toBeGreaterThan(5_000);
     await shot('05-zoomed');
     await page.click('#zoom-reset');
     await expect.poll(scaleKm).toBe(before);
@@ -246,7 +239,7 @@ describe.skipIf(!CHROMIUM)('the viewer in Chromium, against the server', () => {
     await expect
       .poll(() => page.locator('#frame-time').textContent())
       .toMatch(/^\d\d-\d\d \d\d:\d\dZ \((\d\d-\d\d )?\d\d:\d\d LT\)$/);
-    await expect.poll(() => paintedPixels('#tracks')).toBeGreaterThan(500);
+    await expect.poll(() => painted('#tracks')).toBeGreaterThan(500);
     await shot('04-replay-by-site');
     await page.check('#colour-alt');
 
@@ -341,7 +334,7 @@ describe.skipIf(!CHROMIUM)('the viewer in Chromium, against the server', () => {
     );
     expect(await page.locator('#banner').isHidden()).toBe(true);
     expect(await page.locator('#status').textContent()).toBe('Done: 200 members');
-    await expect.poll(() => paintedPixels('#tracks')).toBeGreaterThan(1_000);
+    await expect.poll(() => painted('#tracks')).toBeGreaterThan(1_000);
     const rows = await page
       .locator('#zone-table tbody tr')
       .evaluateAll((trs) =>
@@ -508,7 +501,7 @@ describe.skipIf(!CHROMIUM)('the viewer in Chromium, against the server', () => {
       },
     );
     expect(await page.locator('#status').textContent()).toBe('Done: 120 members');
-    await expect.poll(() => paintedPixels('#tracks')).toBeGreaterThan(1_000);
+    await expect.poll(() => painted('#tracks')).toBeGreaterThan(1_000);
     await page.fill('#e-members', '50');
   });
 
