@@ -44,6 +44,46 @@ const BOX = { lonMin: 20, latMin: 52, lonMax: 24, latMax: 55 };
 const fileName = (cycle: string, step: number) => `${cycle}0000-${step}h-enfo-ef`;
 const folder = (cycle: string) => `forecasts/${cycle.slice(0, 8)}/${cycle.slice(8)}z/ifs/0p25/enfo`;
 
+/** A message's MARS labels in ECMWF's index: "number" on perturbed members only. */
+interface IndexLabels {
+  type: 'cf' | 'pf' | 'fc';
+  stream: 'enfo' | 'oper';
+  number?: string;
+}
+
+/**
+ * Writes beside a served GRIB2 file of CYCLE the .index ECMWF publishes: one JSON object per
+ * message, its byte range (_offset, _length) and its labels. Returns the messages' ecCodes keys.
+ */
+function writeEcmwfIndex(
+  target: string,
+  step: number,
+  labels: (message: Record<string, string | number>) => IndexLabels,
+): Record<string, string | number>[] {
+  const keys = eccodesKeys(target, ['shortName', 'level', 'number', 'offset', 'totalLength']);
+  const lines = keys.map((m) => {
+    const { type, stream, number } = labels(m);
+    return JSON.stringify({
+      domain: 'g',
+      date: CYCLE.slice(0, 8),
+      time: `${CYCLE.slice(8)}00`,
+      expver: '0001',
+      class: 'od',
+      type,
+      stream,
+      step: String(step),
+      levelist: String(m.level),
+      levtype: 'pl',
+      ...(number === undefined ? {} : { number }),
+      param: m.shortName,
+      _offset: m.offset,
+      _length: m.totalLength,
+    });
+  });
+  writeFileSync(target.replace(/\.grib2$/, '.index'), `${lines.join('\n')}\n`);
+  return keys;
+}
+
 describe.runIf(hasSharedData && hasEccodes)(
   'wind fetch ecmwf-ens against a local ECMWF open data server',
   () => {
@@ -71,28 +111,13 @@ describe.runIf(hasSharedData && hasEccodes)(
         const target = join(served, folder(CYCLE), `${fileName(CYCLE, step)}.grib2`);
         mkdirSync(dirname(target), { recursive: true });
         copyFileSync(made, target);
-        const keys = eccodesKeys(target, ['shortName', 'level', 'number', 'offset', 'totalLength']);
-        messages.set(step, keys);
-        // The index as ECMWF writes it: one JSON object per message, the control without "number".
-        const lines = keys.map((m) =>
-          JSON.stringify({
-            domain: 'g',
-            date: CYCLE.slice(0, 8),
-            time: `${CYCLE.slice(8)}00`,
-            expver: '0001',
-            class: 'od',
-            type: m.number === 0 ? 'cf' : 'pf',
-            stream: 'enfo',
-            step: String(step),
-            levelist: String(m.level),
-            levtype: 'pl',
-            ...(m.number === 0 ? {} : { number: String(m.number) }),
-            param: m.shortName,
-            _offset: m.offset,
-            _length: m.totalLength,
-          }),
+        // The control (cf) without "number", as ECMWF writes it.
+        const keys = writeEcmwfIndex(target, step, (m) =>
+          m.number === 0
+            ? { type: 'cf', stream: 'enfo' }
+            : { type: 'pf', stream: 'enfo', number: String(m.number) },
         );
-        writeFileSync(target.replace(/\.grib2$/, '.index'), `${lines.join('\n')}\n`);
+        messages.set(step, keys);
       }
       // The next cycle (18 UTC) has published step 0 only: not complete.
       const next = join(served, folder('2020080418'), `${fileName('2020080418', 0)}.index`);
@@ -368,27 +393,10 @@ describe.runIf(hasSharedData && hasEccodes)(
     const serve = (made: string, target: string, stream: 'enfo' | 'oper', step: number) => {
       mkdirSync(dirname(target), { recursive: true });
       copyFileSync(made, target);
-      const keys = eccodesKeys(target, ['shortName', 'level', 'number', 'offset', 'totalLength']);
-      messages.set(target, keys);
-      const lines = keys.map((m) =>
-        JSON.stringify({
-          domain: 'g',
-          date: CYCLE.slice(0, 8),
-          time: `${CYCLE.slice(8)}00`,
-          expver: '0001',
-          class: 'od',
-          type: stream === 'oper' ? 'fc' : 'pf',
-          stream,
-          step: String(step),
-          levelist: String(m.level),
-          levtype: 'pl',
-          ...(stream === 'oper' ? {} : { number: String(m.number) }),
-          param: m.shortName,
-          _offset: m.offset,
-          _length: m.totalLength,
-        }),
+      const keys = writeEcmwfIndex(target, step, (m) =>
+        stream === 'oper' ? { type: 'fc', stream } : { type: 'pf', stream, number: String(m.number) },
       );
-      writeFileSync(target.replace(/\.grib2$/, '.index'), `${lines.join('\n')}\n`);
+      messages.set(target, keys);
     };
 
     beforeAll(async () => {
