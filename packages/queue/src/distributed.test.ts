@@ -6,9 +6,8 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { cli } from '@balloon-sim/node/testing';
-import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QueueClient } from './client.js';
 import { jobCounts } from './coordinator.js';
@@ -16,6 +15,7 @@ import {
   FIXED_RUN_TIME_ENV,
   queueCliGroup,
   redisSkipReason,
+  smallScenario,
   startRedis,
   stopQueueCli,
   type TestRedis,
@@ -49,12 +49,8 @@ describe.skipIf(skip !== null)('a sweep on the queue', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'balloon-sim-queue-'));
-    const base = JSON.parse(readFileSync(resolve(REPO_ROOT, 'fixtures/scenarios/default.json'), 'utf8'));
-    base.wind.paths = [resolve(REPO_ROOT, 'fixtures/wind/illustrative-border-night.json')];
-    base.ensemble.members = 20;
-    base.solver.durationSec = 6 * 3600;
     scenario = join(dir, 'small.json');
-    writeFileSync(scenario, JSON.stringify(base));
+    writeFileSync(scenario, JSON.stringify(smallScenario({ members: 20, hours: 6 })));
     redis = await startRedis();
     // The reference: the same sweep on this machine, in one thread.
     const csv = cli(['sweep', scenario, '--workers', '1'], { env: FIXED_RUN_TIME_ENV });

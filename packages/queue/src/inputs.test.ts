@@ -6,15 +6,16 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { cli } from '@balloon-sim/node/testing';
-import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fileSha256 } from './inputs.js';
 import {
   FIXED_RUN_TIME_ENV,
+  ILLUSTRATIVE_WIND,
   queueCliGroup,
   redisSkipReason,
+  smallScenario,
   startRedis,
   type TestRedis,
   workerArgs,
@@ -36,17 +37,14 @@ describe.skipIf(skip !== null)('inputs of remote workers', () => {
     dir = mkdtempSync(join(tmpdir(), 'balloon-sim-inputs-'));
     // The coordinator's folder, and two "other machines": one with other bytes, one with nothing.
     for (const d of ['here', 'other', 'empty']) mkdirSync(join(dir, d));
-    const wind = readFileSync(resolve(REPO_ROOT, 'fixtures/wind/illustrative-border-night.json'), 'utf8');
+    const wind = readFileSync(ILLUSTRATIVE_WIND, 'utf8');
     windPath = join(dir, 'here', 'wind.json');
     writeFileSync(windPath, wind);
     const changed = JSON.parse(wind);
     changed.description = `${changed.description} (edited)`;
     writeFileSync(join(dir, 'other', 'wind.json'), JSON.stringify(changed));
-    const base = JSON.parse(readFileSync(resolve(REPO_ROOT, 'fixtures/scenarios/default.json'), 'utf8'));
-    base.wind.paths = [windPath];
-    base.ensemble.members = 10;
-    base.solver.durationSec = 4 * 3600;
-    base.launch.sites = base.launch.sites.slice(0, 2);
+    const base = smallScenario({ windPath, members: 10, hours: 4 });
+    base.launch.sites = base.launch.sites?.slice(0, 2);
     scenario = join(dir, 'here', 'scenario.json');
     writeFileSync(scenario, JSON.stringify(base));
     // A second wind of other bytes: the first with every u component turned, so the members differ.

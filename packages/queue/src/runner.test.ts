@@ -3,16 +3,15 @@
  * WorkerPool on this machine: the same frames, in the same order, bit for bit, the same events per
  * frame and the same summary; a cancelled run stops and the workers serve the next one.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadScenarioTargets, loadScenarioWind, readScenarioFile, WorkerPool } from '@balloon-sim/node';
 import type { AnalysisEvent, Frame, SimEvent } from '@balloon-sim/sim-core';
 import { prepareRun } from '@balloon-sim/sim-core';
-import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueRunner } from './runner.js';
-import { redisSkipReason, startRedis, type TestRedis } from './testing/index.js';
+import { redisSkipReason, smallScenario, startRedis, type TestRedis } from './testing/index.js';
 import { QueueWorker } from './worker.js';
 
 const TEST_TIMEOUT_MS = 180_000;
@@ -43,11 +42,7 @@ describe.skipIf(skip !== null)('a run streamed from the queue', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'balloon-sim-runner-'));
-    const base = JSON.parse(readFileSync(resolve(REPO_ROOT, 'fixtures/scenarios/default.json'), 'utf8'));
-    base.wind.paths = [resolve(REPO_ROOT, 'fixtures/wind/illustrative-border-night.json')];
-    base.ensemble.members = 10;
-    base.solver.durationSec = 4 * 3600;
-    writeFileSync(join(dir, 'run.json'), JSON.stringify(base));
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(smallScenario({ members: 10, hours: 4 })));
     inputs = await load();
     redis = await startRedis();
     const config = { redisUrl: redis.url, queueName: 'stream' };

@@ -18,13 +18,20 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { cli } from '@balloon-sim/node/testing';
 import type { SweepTable } from '@balloon-sim/sim-core';
-import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeasonTable } from './season.js';
-import { redisSkipReason, startQueueCli, startRedis, stopQueueCli, workerArgs } from './testing/index.js';
+import {
+  ILLUSTRATIVE_WIND,
+  redisSkipReason,
+  smallScenario,
+  startQueueCli,
+  startRedis,
+  stopQueueCli,
+  workerArgs,
+} from './testing/index.js';
 
 // Separate processes computing on a machine that may be busy: generous, never a timing assertion.
 const TEST_TIMEOUT_MS = 180_000;
@@ -41,9 +48,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'balloon-sim-season-'));
   winds = join(dir, 'winds');
   mkdirSync(winds);
-  const wind = JSON.parse(
-    readFileSync(resolve(REPO_ROOT, 'fixtures/wind/illustrative-border-night.json'), 'utf8'),
-  );
+  const wind = JSON.parse(readFileSync(ILLUSTRATIVE_WIND, 'utf8'));
   writeFileSync(join(winds, 'a-2025-10-24.json'), JSON.stringify(wind));
   const dayMs = 86_400_000;
   const shifted = {
@@ -52,12 +57,11 @@ beforeAll(() => {
     times: wind.times.map((t: string) => new Date(Date.parse(t) + dayMs).toISOString()),
   };
   writeFileSync(join(winds, 'b-2025-10-25.json'), JSON.stringify(shifted));
-  const base = JSON.parse(readFileSync(resolve(REPO_ROOT, 'fixtures/scenarios/default.json'), 'utf8'));
-  base.wind.paths = [join(winds, 'a-2025-10-24.json')];
-  base.ensemble.members = 10;
-  base.solver.durationSec = 4 * 3600;
   scenario = join(dir, 'season.json');
-  writeFileSync(scenario, JSON.stringify(base));
+  writeFileSync(
+    scenario,
+    JSON.stringify(smallScenario({ windPath: join(winds, 'a-2025-10-24.json'), members: 10, hours: 4 })),
+  );
 });
 
 afterAll(() => {

@@ -13,3 +13,4 @@ export {
   workerArgs,
 } from './cli.js';
 export { hasRedisServer, redisSkipReason, startRedis, type TestRedis } from './redis.js';
+export { ILLUSTRATIVE_WIND, smallScenario } from './scenario.js';
