@@ -30,32 +30,31 @@ function closedPort(): Promise<number> {
   );
 }
 
+/** `balloon-sim wind fetch gfs` of step 0 of `cycle` over the shared GFS files' box, into `out`, from `baseUrl`. */
+const fetchGfsStep0 = (cycle: string, out: string, baseUrl: string, ...more: string[]) => [
+  'wind',
+  'fetch',
+  'gfs',
+  '--bbox',
+  '13,48,25,56',
+  '--hours',
+  '0',
+  '--cycle',
+  cycle,
+  '--out',
+  out,
+  '--base-url',
+  baseUrl,
+  ...more,
+];
+
 describe('balloon-sim wind fetch: failures and exit codes', () => {
   it('a network failure exits 1 (not bad input), naming the cause and the URL; nothing is written', async () => {
     const out = mkdtempSync(join(tmpdir(), 'fetch-cli-'));
     const port = await closedPort();
     const env = { ...process.env };
     for (const key of ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy']) delete env[key];
-    const r = cli(
-      [
-        'wind',
-        'fetch',
-        'gfs',
-        '--bbox',
-        '13,48,25,56',
-        '--hours',
-        '0',
-        '--cycle',
-        '2020080412',
-        '--out',
-        out,
-        '--attempts',
-        '1',
-        '--base-url',
-        `http://127.0.0.1:${port}`,
-      ],
-      env,
-    );
+    const r = cli(fetchGfsStep0('2020080412', out, `http://127.0.0.1:${port}`, '--attempts', '1'), env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`http://127.0.0.1:${port}/cgi-bin/filter_gfs_0p25.pl`);
     expect(r.stderr).toMatch(/failed after 1 attempt: connection refused \(ECONNREFUSED/);
@@ -66,21 +65,9 @@ describe('balloon-sim wind fetch: failures and exit codes', () => {
   });
 
   it('a malformed --cycle is bad usage: exit 2, a clean message, no stack trace, no request', () => {
-    const r = cli([
-      'wind',
-      'fetch',
-      'gfs',
-      '--bbox',
-      '13,48,25,56',
-      '--hours',
-      '0',
-      '--cycle',
-      '2020-08-04',
-      '--out',
-      mkdtempSync(join(tmpdir(), 'fetch-cli-')),
-      '--base-url',
-      'http://127.0.0.1:9',
-    ]);
+    const r = cli(
+      fetchGfsStep0('2020-08-04', mkdtempSync(join(tmpdir(), 'fetch-cli-')), 'http://127.0.0.1:9'),
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cycle must be latest or YYYYMMDDHH');
     expect(r.stderr).toContain('got "2020-08-04"');
