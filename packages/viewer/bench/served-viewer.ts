@@ -2,6 +2,9 @@
  * The viewer as the browser tests see it: built with Vite from the current source into a temporary
  * folder, served with the API by the real server (buildApp) on 127.0.0.1, port 0.
  */
+// The callbacks given to page.evaluate run in the page: they name its DOM (this folder's bench
+// build, tsconfig.scripts.json, is otherwise Node only).
+/// <reference lib="dom" />
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
