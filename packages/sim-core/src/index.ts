@@ -9,6 +9,8 @@ export {
   type Agreement,
   type AltitudeFit,
   BACKTRACK_DEFAULTS,
+  type BacktrackForecast,
+  type BacktrackForecastMember,
   type BacktrackOptions,
   type BacktrackPriors,
   type BacktrackResult,
