@@ -68,6 +68,8 @@ export {
   type ZoneTarget,
 } from './analysis/observer.js';
 export {
+  type ForecastLaunchSpread,
+  type ForecastLaunchZone,
   type ForecastMemberSummary,
   type ForecastSummary,
   type ForecastZoneSpread,
