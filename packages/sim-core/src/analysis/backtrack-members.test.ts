@@ -3,6 +3,7 @@ import { M_PER_DEG, RAD_PER_DEG } from '../earth.js';
 import { UniformWind } from '../wind/analytic.js';
 import { forecastWind } from '../wind/forecast-members.js';
 import { backtrack, backtrackSummary } from './backtrack.js';
+import { memberWarnings } from './backtrack-members.js';
 import { launchRegion } from './backtrack-priors.js';
 
 /** A box as a region (counter-clockwise ring). */
@@ -129,5 +130,29 @@ describe('backtrack through forecast members (analytic, two members)', () => {
     expect(() => backtrack({ ...options, members: 1 })).toThrow(
       /members must be at least the number of forecast members \(2\)/,
     );
+  });
+});
+
+describe('memberWarnings', () => {
+  it('gives one line per kind of warning, however many members give it, and leaves out their forward checks', () => {
+    const labels = ['m0', 'm1', 'm2', 'm3', 'm4'];
+    const few = (n: number) => `the posterior rests on few samples (effective ${n}): its cells are rough`;
+    const lines = memberWarnings(labels, [
+      [few(12), 'the wind data begin late', 'the forward check kept 2 of 70 launches run: too few'],
+      [few(12), 'the wind data begin late'],
+      [few(9), 'the wind data begin late'],
+      [few(12), 'the wind data begin late', 'the back-track and the forward check disagree: 12 km'],
+      ['the wind data begin late', few(3)],
+    ]);
+    expect(lines).toEqual([
+      "every forecast member (figures differ; the first's): the posterior rests on few samples (effective 12): its cells are rough",
+      'every forecast member: the wind data begin late',
+    ]);
+    expect(memberWarnings(labels, [[few(3)], [], [few(4)], [], []])).toEqual([
+      "2 of 5 forecast members (m0; m2; figures differ, m0's): the posterior rests on few samples (effective 3): its cells are rough",
+    ]);
+    expect(memberWarnings(labels, [['x'], ['x'], ['x'], ['x'], []])).toEqual([
+      '4 of 5 forecast members (m0; m1; m2; …): x',
+    ]);
   });
 });

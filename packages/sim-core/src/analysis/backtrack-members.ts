@@ -159,20 +159,43 @@ function membersSentence(
   return `The forecast members disagree on where it was launched: their best estimates lie up to ${spreadKm!.toFixed(1)} km apart (${where}${placing.length > shown.length ? '; …' : ''})${firstAreaProbability === null ? '' : `, and the first area holds ${pct(firstAreaProbability)} of the combined mass`}: search each member's area, not one place.${noneText}`;
 }
 
+/** A member's warnings about its own forward check: the combined forward check speaks for them. */
+const FORWARD_WARNING = /^the forward check kept |^the back-track and the forward check disagree/;
+
+const labelList = (labels: readonly string[]) =>
+  `${labels.slice(0, 3).join('; ')}${labels.length > 3 ? '; …' : ''}`;
+
 /**
- * Members' warnings once each: a warning every member gives stands alone, one some members give
- * names them.
+ * The members' own warnings, one line per kind (the same text with its figures left out): a kind
+ * every member gives with the same figures stands alone; otherwise the line says how many members
+ * give it, names the first few, and quotes the first member's figures. Warnings about a member's own
+ * forward check are left out (the combined check has its own). Fifty members would otherwise give
+ * fifty lines saying the same.
  */
-function memberWarnings(labels: readonly string[], lists: readonly string[][]): string[] {
-  const by = new Map<string, string[]>();
+export function memberWarnings(labels: readonly string[], lists: readonly string[][]): string[] {
+  const kinds = new Map<string, { texts: Set<string>; who: string[]; first: string }>();
   lists.forEach((list, m) => {
-    for (const w of list) by.set(w, [...(by.get(w) ?? []), labels[m]]);
+    for (const w of list) {
+      if (FORWARD_WARNING.test(w)) continue;
+      const key = w.replace(/\d+(\.\d+)?/g, '#');
+      const kind = kinds.get(key);
+      if (kind) {
+        kind.texts.add(w);
+        if (kind.who.at(-1) !== labels[m]) kind.who.push(labels[m]);
+      } else kinds.set(key, { texts: new Set([w]), who: [labels[m]], first: w });
+    }
   });
-  return [...by].map(([w, who]) =>
-    who.length === labels.length
-      ? `every forecast member: ${w}`
-      : `forecast member${who.length > 1 ? 's' : ''} ${who.slice(0, 3).join('; ')}${who.length > 3 ? `; … (${who.length})` : ''}: ${w}`,
-  );
+  const all = labels.length;
+  return [...kinds.values()].map(({ texts, who, first }) => {
+    if (who.length === all)
+      return texts.size === 1
+        ? `every forecast member: ${first}`
+        : `every forecast member (figures differ; the first's): ${first}`;
+    const count = `${who.length} of ${all} forecast members`;
+    return texts.size === 1
+      ? `${count} (${labelList(who)}): ${first}`
+      : `${count} (${labelList(who)}; figures differ, ${who[0]}'s): ${first}`;
+  });
 }
 
 export interface CombinedBacktrack {
@@ -312,7 +335,15 @@ export function combineMemberBacktracks(
         )}${empty.length > 3 ? '; …' : ''}) place no launch inside the priors: the combined figures are the other members' alone`,
     );
   if (!agree && bests.length > 1) warnings.push(sentence);
-  if (forward && agreement && !agreement.agree && forward.kept >= 20)
+  if (ranked.cells.length > 0 && effectiveSampleSize(w) < 30)
+    warnings.push(
+      `the combined posterior rests on few samples (effective ${effectiveSampleSize(w).toFixed(0)}): its cells are rough; more members sharpen it`,
+    );
+  if (forward && ranked.cells.length > 0 && forward.kept < 20)
+    warnings.push(
+      `the forward check kept ${forward.kept} of ${forward.run} launches run over the forecast members: too few to confirm or refute the back-track`,
+    );
+  else if (forward && agreement && !agreement.agree)
     warnings.push(
       `the back-track and the forward check disagree (combined over the forecast members): their best estimates lie ${agreement.bestDistanceKm.toFixed(1)} km apart`,
     );
