@@ -261,7 +261,10 @@ describe.skipIf(!hasChromium() || !hasSharedData)('Tonight in the viewer, in Chr
           expect(await reach.allTextContents()).toEqual(
             briefing.airports
               .find((x) => x.icao === a.icao)!
-              .hours.map((h) => `${h.forecastMembers!.membersReachingThreshold} of 3`),
+              .hours.map(
+                ({ forecastMembers: h }) =>
+                  `${h!.membersReachingThreshold} of 3${h!.tooFew > 0 ? ` (${h!.tooFew} too few)` : ''}`,
+              ),
           );
         }
         expect(fm.airports.some((a) => a.uncertainty === 'weather')).toBe(true);

@@ -229,7 +229,13 @@ function hourTable(airport: BriefingAirport): HTMLTableElement {
             : '–',
           'num',
         ),
-        element('td', f ? `${f.membersReachingThreshold} of ${f.forecastMembers}` : '–', 'num'),
+        element(
+          'td',
+          f
+            ? `${f.membersReachingThreshold} of ${f.forecastMembers}${f.tooFew > 0 ? ` (${f.tooFew} too few)` : ''}`
+            : '–',
+          'num',
+        ),
       );
     }
     body.append(row);

@@ -105,6 +105,10 @@ describe('the spread per launch hour', () => {
           alone.members.filter((m) => m.zones.some((z) => ids.includes(z.id) && z.crossesThreshold)).length,
         );
         expect(spread.forecastMembers).toBe(3);
+        // 4 sites × 1 trajectory per forecast member this hour, far under 3/0.2 = 15: all too few.
+        expect(alone.members.map((m) => m.members)).toEqual([4, 4, 4]);
+        expect(spread.tooFew).toBe(alone.members.filter((m) => !m.resolvesThreshold).length);
+        expect(spread.tooFew).toBe(3);
         expect(spread.zones).toEqual(alone.zones.filter((z) => ids.includes(z.id)));
       }
     }
@@ -133,7 +137,9 @@ describe('the spread per launch hour', () => {
     for (const a of briefing.airports)
       for (const h of a.hours)
         expect(text).toMatch(
-          new RegExp(`${h.launch.slice(11, 16)}Z .* ${h.forecastMembers!.membersReachingThreshold} of 3`),
+          new RegExp(
+            `${h.launch.slice(11, 16)}Z .* ${h.forecastMembers!.membersReachingThreshold} of 3 \\(3 too few\\)`,
+          ),
         );
   });
 

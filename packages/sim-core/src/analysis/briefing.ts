@@ -1,5 +1,11 @@
 import { type Window, wilsonInterval } from './ensemble-stats.js';
-import type { BandSummary, ForecastLaunchSpread, ForecastZoneSpread, RunSummary } from './summary.js';
+import {
+  type BandSummary,
+  type ForecastLaunchSpread,
+  type ForecastZoneSpread,
+  membersToResolve,
+  type RunSummary,
+} from './summary.js';
 
 /**
  * The night's briefing for the duty officer: what one run of the border-strip scenario over
@@ -83,6 +89,12 @@ export interface BriefingHourSpread {
   /** Forecast members whose P(inside) from this hour's launches reached the threshold at one of the zones, of all. */
   membersReachingThreshold: number;
   forecastMembers: number;
+  /**
+   * Forecast members flown by fewer of this hour's trajectories than resolve the threshold (3/t:
+   * 300 at 1 %): one trajectory alone decides whether such a member reaches it. An hour has far
+   * fewer trajectories per member than the night, so its `k of n` is often this coarse.
+   */
+  tooFew: number;
   /** Per zone, the hour's spread (the summary's `forecast.launches[…].zones`, without the per-member lists). */
   zones: ForecastZoneSpread[];
 }
@@ -361,6 +373,7 @@ function hoursOf(summary: RunSummary, zoneIds: readonly string[]): BriefingHour[
       forecastMembers: hourSpread(
         launches?.find((l) => l.launch === launch),
         zoneIds,
+        summary.closureThreshold,
       ),
     }));
 }
@@ -369,8 +382,10 @@ function hoursOf(summary: RunSummary, zoneIds: readonly string[]): BriefingHour[
 function hourSpread(
   launch: ForecastLaunchSpread | undefined,
   zoneIds: readonly string[],
+  threshold: number,
 ): BriefingHourSpread | null {
   if (!launch) return null;
+  const need = membersToResolve(threshold);
   const zones = launch.zones.filter((z) => zoneIds.includes(z.id));
   const count = launch.members.length;
   const highest = (key: 'probability' | 'probabilityUpper') =>
@@ -385,6 +400,7 @@ function hourSpread(
     membersReachingThreshold: launch.members.filter((_, m) => zones.some((z) => z.crossesThreshold[m]))
       .length,
     forecastMembers: count,
+    tooFew: launch.members.filter((n) => n < need).length,
     zones: zones.map(({ probability: _p, probabilityUpper: _u, crossesThreshold: _c, ...spread }) => spread),
   };
 }

@@ -75,7 +75,8 @@ function parts(briefing: Briefing) {
   };
   // Per launch hour, beside the hour's P(enter), its spread across the forecast members: the range
   // of the airport's P(enter) (upper bounds in brackets where trajectories that left the wind's data
-  // could raise it) and how many members reach the threshold from that hour's launches.
+  // could raise it) and how many members reach the threshold from that hour's launches, with how
+  // many of them fly too few of the hour's trajectories to resolve it (one trajectory decides).
   const hourSpread = (a: BriefingAirport) => a.hours.some((h) => h.forecastMembers);
   const hourRows = (a: BriefingAirport) => [
     [
@@ -97,7 +98,7 @@ function parts(briefing: Briefing) {
           ? s
             ? [
                 `${percentBounds(s.probabilityMin, s.probabilityMax)}${s.probabilityUpperMax > s.probabilityMax ? ` (upper ${percentBounds(s.probabilityUpperMin, s.probabilityUpperMax)})` : ''}`,
-                `${s.membersReachingThreshold} of ${s.forecastMembers}`,
+                `${s.membersReachingThreshold} of ${s.forecastMembers}${s.tooFew > 0 ? ` (${s.tooFew} too few)` : ''}`,
               ]
             : ['-', '-']
           : []),
