@@ -60,8 +60,9 @@ priors:
   --float-altitude M        a known float altitude (m): replaces the prior and the fit
   --max-float-hours H       longest float before the first detection (default: the window bounds it)
 members:
-  --members N               backward members (default ${BACKTRACK_DEFAULTS.members})
-  --forward-members N       launches of the forward check (default ${BACKTRACK_DEFAULTS.forwardMembers}; 0 skips it)
+  --members N               backward members (default ${BACKTRACK_DEFAULTS.members}); with forecast members, split
+                            among them by weight, at least one each
+  --forward-members N       launches of the forward check (default ${BACKTRACK_DEFAULTS.forwardMembers}; 0 skips it), split alike
   --ascent-rate MPS         ascent after launch (default ${BACKTRACK_DEFAULTS.ascentRateMps})
   --seed N                  (default ${SCENARIO_DEFAULTS.seed})
   --allow-mixed-runs        make one wind of files from different forecast runs (refused by default)
