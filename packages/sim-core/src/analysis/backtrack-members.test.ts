@@ -127,6 +127,19 @@ describe('backtrack through forecast members (analytic, two members)', () => {
   });
 
   it('refuses fewer backward members than forecast members, naming the option', () => {
+    // Weights 100 : 1 split 50 members 50 : 0 (largest remainders): the light member would place nothing.
+    expect(() =>
+      backtrack({
+        ...options,
+        members: 50,
+        wind: forecastWind([
+          { label: 'heavy', weight: 100, field: new UniformWind(10, 0) },
+          { label: 'light', weight: 1, field: new UniformWind(0, 10) },
+        ]),
+      }),
+    ).toThrow(
+      /members must give every forecast member at least one backward member: .* 50 give none to light/,
+    );
     expect(() => backtrack({ ...options, members: 1 })).toThrow(
       /members must be at least the number of forecast members \(2\)/,
     );

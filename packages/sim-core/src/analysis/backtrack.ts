@@ -278,6 +278,13 @@ function backtrackMembers(options: BacktrackOptions, ensemble: ForecastEnsemble)
       members,
     );
   const counts = forecastMemberCounts(members, weights);
+  const none = counts.indexOf(0);
+  if (none >= 0)
+    invalid(
+      'members',
+      `must give every forecast member at least one backward member: split by the weights (${weights.join(', ')}), ${members} give none to ${ensemble.members[none].label}`,
+      members,
+    );
   const f = options.forward === false ? false : (options.forward ?? {});
   const forwardCounts =
     f === false
