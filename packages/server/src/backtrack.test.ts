@@ -316,3 +316,58 @@ describe('back-tracks run on the worker pool', () => {
     expect(response.json().issues[0].path).toBe('detections[0].tSec');
   });
 });
+
+it('POST /api/backtrack takes a wind of several forecast members, as a scenario does, and answers per member', async () => {
+  const app = openApp();
+  // Member "east" blows to the east, member "north" to the north (10 m/s): launched 2800 s before
+  // the detection, the balloon came from 28 km west under one and 28 km south under the other.
+  const payload = {
+    wind: {
+      type: 'ensemble',
+      members: [
+        { type: 'uniform', uMps: 10, vMps: 0 },
+        { type: 'uniform', uMps: 0, vMps: 10 },
+      ],
+      weights: [1, 3],
+    },
+    detections: [{ lon: 26, lat: 54.02, altM: 3000, time: '2025-10-24T20:00:00Z', sigmaPositionM: 0 }],
+    region: 'anywhere',
+    launchWindow: { start: '2025-10-24T19:11:20Z', end: '2025-10-24T19:15:20Z' },
+    floatAltitudeM: 3000,
+    members: 200,
+    forwardMembers: 0,
+  };
+  const response = await app.inject({ method: 'POST', url: '/api/backtrack', payload });
+  expect(response.statusCode, response.body).toBe(200);
+  const result = response.json();
+  const f = result.forecast;
+  expect(f.members.map((m: { share: number; members: number }) => [m.share, m.members])).toEqual([
+    [0.25, 50],
+    [0.75, 150],
+  ]);
+  // The heavier member's launch (south: bearing 180°) first, with its 75 % of the mass; the
+  // members' wind error (σ 1 m/s, the back-track's default) spreads each launch by a few degrees.
+  expect(Math.abs(result.areas[0].bearingDeg - 180)).toBeLessThanOrEqual(5);
+  expect(result.areas[0].probability).toBeCloseTo(0.75, 2);
+  expect(Math.abs(f.members[0].best.bearingDeg - 270)).toBeLessThanOrEqual(5);
+  expect(f.agree).toBe(false);
+  expect(f.sentence).toMatch(/disagree on where it was launched/);
+  // The worker thread answers what the library answers in this thread.
+  const { provenance: _, ...answer } = result;
+  const d = payload.detections[0];
+  const inThread = backtrackSummary(
+    backtrack({
+      wind: await loadScenarioWind(payload.wind as Parameters<typeof loadScenarioWind>[0], SCENARIOS),
+      detections: [{ ...d, tSec: Date.parse(d.time) / 1000 }],
+      region: null,
+      launchWindow: {
+        startSec: Date.parse('2025-10-24T19:11:20Z') / 1000,
+        endSec: Date.parse('2025-10-24T19:15:20Z') / 1000,
+      },
+      floatAltitudeM: 3000,
+      members: 200,
+      forward: false,
+    }),
+  );
+  expect(answer).toEqual(JSON.parse(JSON.stringify(inThread)));
+});

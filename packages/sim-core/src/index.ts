@@ -9,6 +9,8 @@ export {
   type Agreement,
   type AltitudeFit,
   BACKTRACK_DEFAULTS,
+  type BacktrackForecast,
+  type BacktrackForecastMember,
   type BacktrackOptions,
   type BacktrackPriors,
   type BacktrackResult,
@@ -66,6 +68,8 @@ export {
   type ZoneTarget,
 } from './analysis/observer.js';
 export {
+  type ForecastLaunchSpread,
+  type ForecastLaunchZone,
   type ForecastMemberSummary,
   type ForecastSummary,
   type ForecastZoneSpread,

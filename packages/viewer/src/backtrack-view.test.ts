@@ -1,10 +1,18 @@
-import { DEFAULT_FLOAT_ALTITUDES } from '@balloon-sim/sim-core';
+import {
+  backtrack,
+  backtrackSummary,
+  DEFAULT_FLOAT_ALTITUDES,
+  forecastWind,
+  UniformWind,
+} from '@balloon-sim/sim-core';
 import { describe, expect, it } from 'vitest';
 import {
   compassPoint,
   distanceBearingText,
+  FORECAST_MEMBER_COLUMNS,
   fitTransform,
   floatAltitudeBands,
+  forecastMemberRows,
   forwardText,
   forwardTracksText,
   launchWindowFor,
@@ -231,5 +239,37 @@ describe('forwardTracksText', () => {
     );
     // Not asked for (an older server, or none sent): no line.
     expect(forwardTracksText(undefined)).toBe('');
+  });
+});
+
+describe('the forecast members of a back-track, as the table shows them', () => {
+  it('one row per member: its share, its best cell and its best estimate from the detection', () => {
+    // Member "east" blows to the east, "north" to the north at 10 m/s, weighted 3 : 1; launched
+    // 2800 s before the detection: 28 km west (bearing 270°) under one, 28 km south (180°) under the other.
+    const tSec = Date.parse('2025-10-24T20:00:00Z') / 1000;
+    const answer = backtrackSummary(
+      backtrack({
+        wind: forecastWind([
+          { label: 'east', weight: 3, field: new UniformWind(10, 0) },
+          { label: 'north', weight: 1, field: new UniformWind(0, 10) },
+        ]),
+        detections: [{ lon: 26, lat: 54.02, altM: 3000, tSec }],
+        members: 200,
+        ascentRateFraction: 0,
+        windSigmaMps: 0,
+        launchWindow: { startSec: tSec - 2920, endSec: tSec - 2680 },
+        forward: false,
+      }),
+    );
+    const rows = forecastMemberRows(answer);
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.length === FORECAST_MEMBER_COLUMNS.length)).toBe(true);
+    expect(rows[0].slice(0, 2)).toEqual(['east', '75 %']);
+    expect(rows[0][2]).toMatch(/^25\.\d\d E, 54\.0\d N/);
+    expect(rows[0][3]).toMatch(/km, 270° true \(W\)$/);
+    expect(rows[1].slice(0, 2)).toEqual(['north', '25 %']);
+    expect(rows[1][3]).toMatch(/km, 180° true \(S\)$/);
+    // One wind: no table.
+    expect(forecastMemberRows({ forecast: null })).toEqual([]);
   });
 });

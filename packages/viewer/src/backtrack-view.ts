@@ -293,3 +293,34 @@ export function forwardTracksText(
   const rejected = tracks.tracks.length - kept;
   return `Forward tracks drawn: ${kept} of ${tracks.keptTotal} kept launches (solid), ${rejected} of ${tracks.rejectedTotal} rejected (faint).`;
 }
+
+// ---- forecast members ----------------------------------------------------------------------------
+
+/** The answer's forecast members (a back-track through a wind of several), or null for one wind. */
+export type ForecastFacts = Pick<ReturnType<typeof backtrackSummary>, 'forecast'>;
+
+/**
+ * One row per forecast member for the result panel's table: its label, its share of the combined
+ * mass, its best cell (lon, lat and its own mass there) and its best estimate's distance and bearing
+ * from the first detection; "no launch inside the priors" where it places none. Empty for one wind.
+ */
+export function forecastMemberRows(answer: ForecastFacts): string[][] {
+  const f = answer.forecast;
+  if (!f) return [];
+  return f.members.map((m) => [
+    m.label,
+    percent(m.share),
+    m.bestCell
+      ? `${m.bestCell.lon.toFixed(2)} E, ${m.bestCell.lat.toFixed(2)} N (${percent(m.bestCell.probability)} of its own)`
+      : 'no launch inside the priors',
+    m.best ? distanceBearingText(m.best.distanceKm, m.best.bearingDeg) : '–',
+  ]);
+}
+
+/** The table's column titles (forecastMemberRows' order). */
+export const FORECAST_MEMBER_COLUMNS = Object.freeze([
+  'Forecast member',
+  'Share of the answer',
+  'Its best cell',
+  'Its best estimate from the first detection',
+]);

@@ -24,8 +24,10 @@ import { ApiError, type Issue, postJson } from './api.js';
 import {
   boxOutline,
   distanceBearingText,
+  FORECAST_MEMBER_COLUMNS,
   FORWARD_TRACKS_ASKED,
   fitTransform,
+  forecastMemberRows,
   forwardText,
   forwardTracksText,
   launchWindowFor,
@@ -534,6 +536,42 @@ export class Backtrack {
         }),
       );
       out.push(list);
+    }
+    // A wind of several forecast members: each member's own best cell and share, and whether they
+    // agree (the figures above are their weight mixture), so that a patrol is not sent to one place
+    // when the weather says two.
+    const members = forecastMemberRows(answer);
+    if (answer.forecast && members.length > 0) {
+      out.push(p(answer.forecast.sentence, 'backtrack-members-sentence'));
+      const table = document.createElement('table');
+      table.className = 'backtrack-members';
+      const caption = document.createElement('caption');
+      caption.textContent = `Forecast members (${members.length}), each back-tracked on its own; the cells above are their weight mixture`;
+      const head = document.createElement('tr');
+      for (const title of FORECAST_MEMBER_COLUMNS) {
+        const th = document.createElement('th');
+        th.scope = 'col';
+        th.textContent = title;
+        head.append(th);
+      }
+      const thead = document.createElement('thead');
+      thead.append(head);
+      const body = document.createElement('tbody');
+      for (const row of members) {
+        const tr = document.createElement('tr');
+        const th = document.createElement('th');
+        th.scope = 'row';
+        th.textContent = row[0];
+        tr.append(th);
+        for (const text of row.slice(1)) {
+          const td = document.createElement('td');
+          td.textContent = text;
+          tr.append(td);
+        }
+        body.append(tr);
+      }
+      table.append(caption, thead, body);
+      out.push(table);
     }
     out.push(p(forwardText(answer), 'backtrack-forward'));
     const drawn = forwardTracksText(answer.forward?.tracks);

@@ -210,6 +210,18 @@ describe.skipIf(!CHROMIUM || !hasSharedData)('Tonight in the viewer, in Chromium
           );
           expect(text).toContain(a.sentence);
           expect(await line.getAttribute('data-uncertainty')).toBe(a.uncertainty);
+          // Per launch hour: how many forecast members reach the threshold from that hour's launches.
+          const reach = other.locator(
+            `.tonight-airport[data-icao="${a.icao}"] table.tonight-hours tbody td:last-child`,
+          );
+          expect(await reach.allTextContents()).toEqual(
+            briefing.airports
+              .find((x) => x.icao === a.icao)!
+              .hours.map(
+                ({ forecastMembers: h }) =>
+                  `${h!.membersReachingThreshold} of 3${h!.tooFew > 0 ? ` (${h!.tooFew} too few)` : ''}`,
+              ),
+          );
         }
         expect(fm.airports.some((a) => a.uncertainty === 'weather')).toBe(true);
         expect(await other.locator('.tonight-forecast').textContent()).toContain('3 forecast members');

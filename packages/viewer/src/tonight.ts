@@ -196,8 +196,16 @@ function hourTable(airport: BriefingAirport): HTMLTableElement {
       `${airport.icao}: P(enter) per launch hour, all launch points of the hour (lower–upper where members left the wind)`,
     ),
   );
+  // With forecast members, each hour also gives its spread across them (the briefing's
+  // hours[…].forecastMembers): the range of the airport's P(enter) and how many reach the threshold.
+  const spread = airport.hours.some((h) => h.forecastMembers);
   const head = element('tr');
-  for (const title of ['Launch (UTC, LT)', 'Members', ...airport.zones.map((z) => `P(enter) ${z.id}`)]) {
+  for (const title of [
+    'Launch (UTC, LT)',
+    'Members',
+    ...airport.zones.map((z) => `P(enter) ${z.id}`),
+    ...(spread ? ['Forecast members: P(enter)', 'Reach threshold'] : []),
+  ]) {
     const th = element('th', title);
     th.setAttribute('scope', 'col');
     head.append(th);
@@ -211,6 +219,25 @@ function hourTable(airport: BriefingAirport): HTMLTableElement {
     th.setAttribute('scope', 'row');
     row.append(th, element('td', String(hour.members), 'num'));
     for (const z of hour.zones) row.append(element('td', bounds(z.probability, z.probabilityUpper), 'num'));
+    if (spread) {
+      const f = hour.forecastMembers;
+      row.append(
+        element(
+          'td',
+          f
+            ? `${bounds(f.probabilityMin, f.probabilityMax)}${f.probabilityUpperMax > f.probabilityMax ? ` (upper ${bounds(f.probabilityUpperMin, f.probabilityUpperMax)})` : ''}`
+            : '–',
+          'num',
+        ),
+        element(
+          'td',
+          f
+            ? `${f.membersReachingThreshold} of ${f.forecastMembers}${f.tooFew > 0 ? ` (${f.tooFew} too few)` : ''}`
+            : '–',
+          'num',
+        ),
+      );
+    }
     body.append(row);
   }
   table.append(body);

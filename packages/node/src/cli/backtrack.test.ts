@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { ellipsoidDistanceM, Simulation } from '@balloon-sim/sim-core';
 import { membersAt, REPO_ROOT } from '@balloon-sim/sim-core/testing';
 import { describe, expect, it } from 'vitest';
@@ -163,5 +165,104 @@ describe('balloon-sim backtrack: the launch found under the priors (seeded smoke
     const region = cli([...base, '--region', 'no-such-region.json']);
     expect(region.code).not.toBe(0);
     expect(region.stderr).toMatch(/no-such-region\.json/);
+  });
+});
+
+describe('balloon-sim backtrack through forecast members', () => {
+  it('takes a wind of several members from --wind-source, and answers per member', () => {
+    // Member "east" blows to the east, "north" to the north (10 m/s), weighted 3 : 1: launched
+    // 2800 s before the detection, the balloon came from 28 km west under one, 28 km south under
+    // the other.
+    const dir = mkdtempSync(join(tmpdir(), 'backtrack-members-'));
+    const file = join(dir, 'wind.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'ensemble',
+        members: [
+          { type: 'uniform', uMps: 10, vMps: 0 },
+          { type: 'uniform', uMps: 0, vMps: 10 },
+        ],
+        weights: [3, 1],
+      }),
+    );
+    const ask = [
+      'backtrack',
+      '--wind-source',
+      file,
+      '--detection',
+      '26,54.02,3000,2025-10-24T20:00:00Z',
+      '--region',
+      'anywhere',
+      '--launch-window',
+      '2025-10-24T19:11:20Z/2025-10-24T19:15:20Z',
+      '--float-altitude',
+      '3000',
+      '--members',
+      '200',
+      '--forward-members',
+      '0',
+    ];
+    const json = cli([...ask, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const f = JSON.parse(json.stdout).forecast;
+    expect(f.members.map((m: { share: number; members: number }) => [m.share, m.members])).toEqual([
+      [0.75, 150],
+      [0.25, 50],
+    ]);
+    expect(Math.abs(f.members[0].best.bearingDeg - 270)).toBeLessThanOrEqual(5);
+    expect(Math.abs(f.members[1].best.bearingDeg - 180)).toBeLessThanOrEqual(5);
+    expect(f.agree).toBe(false);
+    const text = cli(ask);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/forecast members: 2, each back-tracked on its own/);
+    expect(text.stdout).toMatch(/ {2}1\. 0: uniform wind .*: 75\.0 % of the mass/);
+    expect(text.stdout).toMatch(/warning: The forecast members disagree on where it was launched/);
+  });
+
+  it('--grid-offset back-tracks the 27 displaced copies of a --wind file; bad member lists are refused', () => {
+    const r = cli([
+      'backtrack',
+      '--wind',
+      WIND,
+      '--grid-offset',
+      '--detection',
+      `25.2875,54.6,3000,${TIME}`,
+      '--members',
+      '54',
+      '--max-float-hours',
+      '2',
+      '--forward-members',
+      '0',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const f = JSON.parse(r.stdout).forecast;
+    expect(f.members).toHaveLength(27);
+    expect(f.members.every((m: { members: number }) => m.members === 2)).toBe(true);
+    const bad = cli([
+      'backtrack',
+      '--wind',
+      WIND,
+      '--forecast-members',
+      'x',
+      '--detection',
+      `25.2875,54.6,3000,${TIME}`,
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      '--forecast-members must be "all" or member numbers N,N,… (0 the control), got "x"',
+    );
+    const both = cli([
+      'backtrack',
+      '--wind',
+      WIND,
+      '--wind-source',
+      WIND,
+      '--detection',
+      `25.2875,54.6,3000,${TIME}`,
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give the wind once');
   });
 });

@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import {
   type AltitudeBand,
   BACKTRACK_DEFAULTS,
@@ -16,21 +17,24 @@ import {
   parseCoordinate,
   provenanceLines,
   SCENARIO_DEFAULTS,
+  validateScenario,
+  type WindField,
 } from '@balloon-sim/sim-core';
+import { readInput } from '../files.js';
 import {
   BUNDLED_REGIONS,
   type BundledRegion,
   loadLaunchRegion,
   type RegionSource,
 } from '../launch-region.js';
-import { loadWindFiles } from '../load-wind.js';
+import { loadScenarioWind, loadWindFiles } from '../load-wind.js';
 import { backtrackProvenance, runTime, toolInfo } from '../provenance.js';
 import { type Command, parse, UsageError } from './command.js';
 
 const bandsText = (bands: readonly AltitudeBand[]) =>
   bands.map((b) => `${b.fromM}-${b.toM}${b.weight === 1 ? '' : `:${b.weight}`}`).join(',');
 
-const usage = `usage: balloon-sim backtrack --wind FILE [--wind FILE…] --detection LON,LAT,ALT_M,TIME [--detection …] [options]
+const usage = `usage: balloon-sim backtrack (--wind FILE [--wind FILE…] | --wind-source FILE) --detection LON,LAT,ALT_M,TIME [--detection …] [options]
 
 From radar detections of one balloon, where and when was it launched? Backward members from the
 detections, weighted by three priors (where launches happen, when, how high balloons float) and by
@@ -56,11 +60,18 @@ priors:
   --float-altitude M        a known float altitude (m): replaces the prior and the fit
   --max-float-hours H       longest float before the first detection (default: the window bounds it)
 members:
-  --members N               backward members (default ${BACKTRACK_DEFAULTS.members})
-  --forward-members N       launches of the forward check (default ${BACKTRACK_DEFAULTS.forwardMembers}; 0 skips it)
+  --members N               backward members (default ${BACKTRACK_DEFAULTS.members}); with forecast members, split
+                            among them by weight, at least one each
+  --forward-members N       launches of the forward check (default ${BACKTRACK_DEFAULTS.forwardMembers}; 0 skips it), split alike
   --ascent-rate MPS         ascent after launch (default ${BACKTRACK_DEFAULTS.ascentRateMps})
   --seed N                  (default ${SCENARIO_DEFAULTS.seed})
   --allow-mixed-runs        make one wind of files from different forecast runs (refused by default)
+forecast members (each back-tracked on its own, the answer their weight mixture):
+  --forecast-members all|N,N…  the members of a multi-member --wind file (ensemble GRIB2, NetCDF)
+  --grid-offset             the --wind field as 27 copies displaced by ±1 grid cell and ±250 m
+  --wind-source FILE        the wind as a scenario gives it: a JSON file holding a scenario's "wind"
+                            (a forecast with "members" or "lagged", an "ensemble" with "weights"…),
+                            or a scenario file, whose wind is taken; paths relative to its folder
   --json                    print the result as one JSON document`;
 
 function parseDetection(
@@ -143,6 +154,78 @@ function cellLine(c: LaunchCell, rank: number, times: LocalTimes): string {
   return `  ${rank}. ${c.lon.toFixed(3)}, ${c.lat.toFixed(3)}  ${(100 * c.probability).toFixed(1)} %  launched ${times.stamp(c.medianLaunch)}, 90 % ${interval(times, c.launchFrom, c.launchTo)}  ${c.distanceKm.toFixed(1)} km at ${c.bearingDeg}° from the first detection`;
 }
 
+/** `all` or `0,3,…`: the members of a multi-member file, as a scenario's `members`. */
+function parseMembers(text: string): 'all' | number[] {
+  if (text === 'all') return 'all';
+  const list = text.split(',').map((x) => (/^\s*\d+\s*$/.test(x) ? Number(x) : Number.NaN));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n)))
+    throw new UsageError(
+      `--forecast-members must be "all" or member numbers N,N,… (0 the control), got "${text}"`,
+    );
+  return list;
+}
+
+/**
+ * The wind of a back-track: the --wind files as one field (as before), the same files as several
+ * forecast members (--forecast-members, --grid-offset: the scenario's file source with those keys),
+ * or a scenario's wind source from a file (--wind-source), checked by the scenario schema.
+ */
+async function backtrackWind(
+  winds: string[],
+  sourceFile: string | undefined,
+  o: { mixedRuns: 'allow' | 'refuse'; members: string | undefined; gridOffset: boolean },
+): Promise<WindField> {
+  if (sourceFile === undefined && o.members === undefined && !o.gridOffset)
+    return loadWindFiles(winds, { mixedRuns: o.mixedRuns });
+  let source: unknown;
+  let baseDir = process.cwd();
+  if (sourceFile !== undefined) {
+    if (o.members !== undefined || o.gridOffset)
+      throw new UsageError(
+        '--forecast-members and --grid-offset go with --wind files; in a --wind-source file write them as the source\'s "members" and "gridOffset"',
+      );
+    const doc = JSON.parse((await readInput(sourceFile, 'wind source file')).toString('utf8')) as unknown;
+    // A scenario file gives its wind; anything else is the wind source itself.
+    source = doc && typeof doc === 'object' && 'wind' in doc && 'launch' in doc ? doc.wind : doc;
+    baseDir = dirname(resolve(sourceFile));
+  } else
+    source = {
+      type: 'file',
+      paths: winds.map((w) => resolve(w)),
+      mixedRuns: o.mixedRuns,
+      ...(o.members === undefined ? {} : { members: parseMembers(o.members) }),
+      ...(o.gridOffset ? { gridOffset: true } : {}),
+    };
+  // Checked by the scenario schema (its messages and paths) inside a carrier scenario, as the
+  // server checks a back-track's wind.
+  const carrier = validateScenario({
+    wind: source,
+    launch: { sites: [{ id: 'detection', lon: 0, lat: 0 }], times: { start: '2000-01-01T00:00:00Z' } },
+    flight: { floatAltitudeM: 1000 },
+    solver: { durationSec: 60 },
+  });
+  return loadScenarioWind(carrier.wind, baseDir);
+}
+
+/** The forecast members of a back-track through several: each one's best estimate and share, and the sentence. */
+function forecastLines(result: BacktrackResult, times: LocalTimes): string[] {
+  const f = result.forecast;
+  if (!f) return [];
+  return [
+    `forecast members: ${f.members.length}, each back-tracked on its own; the figures above are their weight mixture (a member's share of the mass is its weight's share among those placing a launch)`,
+    ...f.members.map(
+      (m, k) =>
+        `  ${k + 1}. ${m.label}: ${(100 * m.share).toFixed(1)} % of the mass (weight ${m.weight}, ${m.members} backward members, effective ${Math.round(m.effectiveSamples)})${
+          m.best && m.bestCell
+            ? `; best estimate ${m.best.lon.toFixed(3)}, ${m.best.lat.toFixed(3)} (${m.best.distanceKm.toFixed(1)} km at ${m.best.bearingDeg}°), launched ${times.stamp(m.best.medianLaunch)}; best cell ${m.bestCell.lon.toFixed(3)}, ${m.bestCell.lat.toFixed(3)} (${(100 * m.bestCell.probability).toFixed(1)} % of its own mass)`
+            : '; no launch inside the priors'
+        }`,
+    ),
+    // The sentence stands here unless the warnings below carry it (members that disagree).
+    ...(result.warnings.includes(f.sentence) ? [] : [f.sentence]),
+  ];
+}
+
 export const backtrackCommand: Command = {
   summary: 'from radar detections, where and when was the balloon launched',
   usage,
@@ -168,15 +251,21 @@ export const backtrackCommand: Command = {
         seed: { type: 'string' },
         json: { type: 'boolean' },
         'allow-mixed-runs': { type: 'boolean' },
+        'forecast-members': { type: 'string' },
+        'grid-offset': { type: 'boolean' },
+        'wind-source': { type: 'string' },
       },
       usage,
     );
     if (parsed.values.help) return out(usage);
     const winds = (parsed.values.wind as string[] | undefined) ?? [];
     const texts = (parsed.values.detection as string[] | undefined) ?? [];
-    if (winds.length === 0 || texts.length === 0)
-      throw new UsageError(`--wind and --detection are required\n\n${usage}`);
     const v = parsed.values;
+    const windSource = v['wind-source'] as string | undefined;
+    if ((winds.length === 0 && windSource === undefined) || texts.length === 0)
+      throw new UsageError(`--wind (or --wind-source) and --detection are required\n\n${usage}`);
+    if (winds.length > 0 && windSource !== undefined)
+      throw new UsageError('give the wind once: --wind FILE… or --wind-source FILE, not both');
     const sigmas = {
       position: num(v['sigma-position-m'], 'sigma-position-m', 1000),
       alt: num(v['sigma-alt-m'], 'sigma-alt-m', 200),
@@ -191,8 +280,10 @@ export const backtrackCommand: Command = {
       v['float-altitudes'] === undefined ? undefined : parseBands(v['float-altitudes'] as string);
     const maxFloatHours = num(v['max-float-hours'], 'max-float-hours');
     const forwardMembers = num(v['forward-members'], 'forward-members', BACKTRACK_DEFAULTS.forwardMembers);
-    const wind = await loadWindFiles(winds, {
+    const wind = await backtrackWind(winds, windSource, {
       mixedRuns: v['allow-mixed-runs'] ? 'allow' : 'refuse',
+      members: v['forecast-members'] as string | undefined,
+      gridOffset: v['grid-offset'] === true,
     });
     const region = regionSource === null ? null : await loadLaunchRegion(regionSource, process.cwd());
     const options: BacktrackOptions = {
@@ -252,6 +343,7 @@ export const backtrackCommand: Command = {
             `agreement: best estimates ${a.bestDistanceKm.toFixed(1)} km apart, ${a.topCellsShared} of the top ${a.topCellsCompared} cells shared, mass overlap ${a.massOverlap.toFixed(2)}${a.launchDifferenceMin === null ? '' : `, launch times ${Math.abs(a.launchDifferenceMin)} min apart`}: ${a.agree ? 'the two methods agree' : 'THE TWO METHODS DISAGREE'}`,
           ]
         : []),
+      ...forecastLines(result, times),
       ...result.warnings.map((w) => `warning: ${w}`),
     ];
     out(lines.join('\n'));

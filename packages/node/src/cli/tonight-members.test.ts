@@ -107,6 +107,20 @@ describe.runIf(hasSharedData && hasEccodes)('balloon-sim tonight on an ensemble 
       );
       expect(a.members.map((m) => m.trajectories)).toEqual(f.members.map((m) => m.members));
       expect(a.tooFew).toEqual(f.members.filter((m) => !m.resolvesThreshold).map((m) => m.label));
+      // Per launch hour: the hour's range across the members and how many reach the threshold, from
+      // the run's answers per launch time (every launch point of the hour together).
+      const hours = briefing.airports.find((x) => x.icao === a.icao)!.hours;
+      expect(hours.map((h) => h.launch)).toEqual(f.launches!.map((l) => l.launch));
+      for (const [k, h] of hours.entries()) {
+        const zones = f.launches![k].zones.filter((z) => ids.includes(z.id));
+        const p = f.members.map((_, m) => Math.max(0, ...zones.map((z) => z.probability[m])));
+        const s = h.forecastMembers!;
+        expect([s.probabilityMin, s.probabilityMax]).toEqual([Math.min(...p), Math.max(...p)]);
+        expect(s.membersReachingThreshold).toBe(
+          f.members.filter((_, m) => zones.some((z) => z.crossesThreshold[m])).length,
+        );
+        expect(t.stdout).toContain(`${s.membersReachingThreshold} of 3`);
+      }
     }
     // Members built to disagree: the uncertainty lies in the weather at one airport at least, and
     // the text, the Markdown and the JSON say so in the same sentence.

@@ -66,7 +66,9 @@ interface BacktrackBody {
  * POST /api/backtrack: from radar detections of one balloon, where and when it was probably launched
  * (see sim-core's backtrack): the posterior under the priors (region, launch window, float
  * altitudes), the forward cross-check and their agreement. The wind is given as in a scenario, with
- * the same path confinement; the worker reads it like a run's. The region is a bundled id (default
+ * the same path confinement; the worker reads it like a run's, and a wind of several forecast members
+ * (an ensemble, members, lagged, gridOffset) is back-tracked member by member (the answer's
+ * `forecast`). The region is a bundled id (default
  * the Belarusian border strip), "anywhere", or GeoJSON given inline.
  */
 export const backtrackRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {

@@ -10,7 +10,7 @@ import { invalid } from '../errors.js';
 import { SCENARIO_DEFAULTS } from '../scenario/defaults.js';
 import type { SolverMethod } from '../solver/simulation.js';
 import { isoTimeOrNull, isoTimeText } from '../time.js';
-import { forecastMembersOf } from '../wind/forecast-members.js';
+import { type ForecastEnsemble, forecastMemberCounts, forecastMembersOf } from '../wind/forecast-members.js';
 import { coversLonLat, type WindField } from '../wind/wind-field.js';
 import { type AltitudeFit, type Detection, FloatAltitudes, fitFloatAltitude } from './backtrack-altitude.js';
 import { type BacktrackSetup, backwardPosterior } from './backtrack-backward.js';
@@ -25,7 +25,13 @@ import {
   rankCells,
   weightedQuantile,
 } from './backtrack-cells.js';
-import { type ForwardTrackOptions, type ForwardTracks, forwardSelection } from './backtrack-forward.js';
+import {
+  FORWARD_TRACK_DEFAULTS,
+  type ForwardTrackOptions,
+  type ForwardTracks,
+  forwardSelection,
+} from './backtrack-forward.js';
+import { type BacktrackForecast, combineMemberBacktracks } from './backtrack-members.js';
 import {
   type AltitudeBand,
   AltitudePrior,
@@ -53,6 +59,7 @@ export {
   type ForwardTrackOptions,
   type ForwardTracks,
 } from './backtrack-forward.js';
+export type { BacktrackForecast, BacktrackForecastMember } from './backtrack-members.js';
 
 /**
  * Defaults of a back-track's own options. The solver, step, seed, wind-error correlation and ground
@@ -199,6 +206,12 @@ export interface BacktrackResult {
   launchTo: string | null;
   forward: (ForwardSummary & { samples: LaunchSamples }) | null;
   agreement: Agreement | null;
+  /**
+   * Present when the wind has several forecast members: each member's best estimate and share of the
+   * mass, and whether they agree. The figures above are then the members' weight mixture
+   * (backtrack-members.ts says exactly what its probabilities mean); null for one wind.
+   */
+  forecast: BacktrackForecast | null;
   /** What the figures do not show: an empty posterior, members cut short, detections no member passes. */
   warnings: string[];
 }
@@ -243,15 +256,105 @@ const km = (m: number) => `${(m / 1000).toFixed(1)} km`;
  * empty is no error: it comes with a warning saying so.
  */
 export function backtrack(options: BacktrackOptions): BacktrackResult {
-  const { wind, detections } = options;
-  // A back-track weighs candidate launches against one wind; a wind of several forecast members
-  // would need a back-track per member, which this does not do yet.
-  if (forecastMembersOf(wind))
+  const ensemble = forecastMembersOf(options.wind);
+  return ensemble ? backtrackMembers(options, ensemble) : backtrackOne(options, options.wind);
+}
+
+/**
+ * The back-track through each forecast member (backtrack-members.ts): the backward members and the
+ * forward launches are split among the forecast members by weight, as a run splits its trajectory
+ * members (forecastMemberCounts), every member with the same detections, priors and seed; the
+ * answer is their weight mixture, with each member's best estimate and its share of the mass.
+ */
+function backtrackMembers(options: BacktrackOptions, ensemble: ForecastEnsemble): BacktrackResult {
+  const m = ensemble.members.length;
+  const weights = ensemble.members.map((x) => x.weight);
+  // Every forecast member needs backward members of its own, or its weight would place nothing.
+  const members = count('members', options.members, BACKTRACK_DEFAULTS.members, 1);
+  if (members < m)
     invalid(
-      'wind',
-      'must be one wind for a back-track: a wind of several forecast members (ensemble, members, lagged, gridOffset) is flown only by run and sweep; name one member or one source',
-      wind.description,
+      'members',
+      `must be at least the number of forecast members (${m}) so that each is back-tracked`,
+      members,
     );
+  const counts = forecastMemberCounts(members, weights);
+  const none = counts.indexOf(0);
+  if (none >= 0)
+    invalid(
+      'members',
+      `must give every forecast member at least one backward member: split by the weights (${weights.join(', ')}), ${members} give none to ${ensemble.members[none].label}`,
+      members,
+    );
+  const f = options.forward === false ? false : (options.forward ?? {});
+  const forwardCounts =
+    f === false
+      ? null
+      : forecastMemberCounts(
+          count('forward.members', f.members, BACKTRACK_DEFAULTS.forwardMembers, 0),
+          weights,
+        );
+  // Forward tracks to draw: the sample's bound is the whole answer's, split like the launches.
+  const keptTracks =
+    f !== false && f.tracks
+      ? forecastMemberCounts(f.tracks.kept ?? FORWARD_TRACK_DEFAULTS.kept, weights)
+      : null;
+  const rejectedTracks =
+    f !== false && f.tracks
+      ? forecastMemberCounts(f.tracks.rejected ?? FORWARD_TRACK_DEFAULTS.rejected, weights)
+      : null;
+  const each = ensemble.fields.map((field, k) =>
+    backtrackOne(
+      {
+        ...options,
+        members: counts[k],
+        forward:
+          f === false
+            ? false
+            : {
+                ...f,
+                members: forwardCounts![k],
+                ...(f.tracks
+                  ? { tracks: { ...f.tracks, kept: keptTracks![k], rejected: rejectedTracks![k] } }
+                  : {}),
+              },
+      },
+      field,
+    ),
+  );
+  const first = [...options.detections].sort((a, b) => a.tSec - b.tSec)[0];
+  const combined = combineMemberBacktracks(ensemble, each, {
+    cellDeg: options.cellDeg ?? BACKTRACK_DEFAULTS.cellDeg,
+    from: first,
+    topCells: BACKTRACK_DEFAULTS.topCells,
+    areas: BACKTRACK_DEFAULTS.areas,
+  });
+  return {
+    priors: each[0].priors,
+    floatAltitudeM: combined.floatAltitudeM ?? each[0].floatAltitudeM,
+    // Each member fits its own float altitude to the track; the members' fits are not one curve.
+    altitudeFit: null,
+    members: combined.members,
+    candidates: combined.candidates,
+    reachedGround: combined.reachedGround,
+    plausible: combined.plausible,
+    effectiveSamples: combined.effectiveSamples,
+    samples: combined.samples,
+    grid: combined.grid,
+    areas: combined.areas,
+    mostLikely: combined.mostLikely,
+    medianLaunch: combined.medianLaunch,
+    launchFrom: combined.launchFrom,
+    launchTo: combined.launchTo,
+    forward: combined.forward,
+    agreement: combined.agreement,
+    forecast: combined.forecast,
+    warnings: combined.warnings,
+  };
+}
+
+/** The back-track through one wind field (see backtrack). */
+function backtrackOne(options: BacktrackOptions, wind: WindField): BacktrackResult {
+  const { detections } = options;
   if (!Array.isArray(detections) || detections.length === 0)
     invalid('detections', 'must hold at least one detection', detections);
   for (const [k, d] of detections.entries()) checkDetection(d, k, wind);
@@ -447,6 +550,7 @@ export function backtrack(options: BacktrackOptions): BacktrackResult {
     launchTo: isoTimeOrNull(weightedQuantile(backward.samples.tSec, w, 0.95)),
     forward,
     agreement,
+    forecast: null,
     warnings,
   };
 }
@@ -476,6 +580,7 @@ export function backtrackSummary(result: BacktrackResult) {
     grid: result.grid,
     forward: result.forward ? (forward as ForwardSummary) : null,
     agreement: result.agreement,
+    forecast: result.forecast,
     warnings: result.warnings,
   };
 }

@@ -1,5 +1,11 @@
 import { type Window, wilsonInterval } from './ensemble-stats.js';
-import type { BandSummary, ForecastZoneSpread, RunSummary } from './summary.js';
+import {
+  type BandSummary,
+  type ForecastLaunchSpread,
+  type ForecastZoneSpread,
+  membersToResolve,
+  type RunSummary,
+} from './summary.js';
 
 /**
  * The night's briefing for the duty officer: what one run of the border-strip scenario over
@@ -63,6 +69,34 @@ export interface BriefingHour {
   launch: string;
   members: number;
   zones: BriefingHourZone[];
+  /**
+   * The spread of this launch hour across the forecast members (the summary's
+   * `forecast.launches`): null for a run of one forecast, or a summary without it.
+   */
+  forecastMembers: BriefingHourSpread | null;
+}
+
+/** One launch hour of an airport across the forecast members (every launch point of the hour together). */
+export interface BriefingHourSpread {
+  /**
+   * The range across forecast members of the airport's P(enter) for this hour, each member's being
+   * the highest of the airport's zones (lower bounds; and upper bounds), as for the whole night.
+   */
+  probabilityMin: number;
+  probabilityMax: number;
+  probabilityUpperMin: number;
+  probabilityUpperMax: number;
+  /** Forecast members whose P(inside) from this hour's launches reached the threshold at one of the zones, of all. */
+  membersReachingThreshold: number;
+  forecastMembers: number;
+  /**
+   * Forecast members flown by fewer of this hour's trajectories than resolve the threshold (3/t:
+   * 300 at 1 %): one trajectory alone decides whether such a member reaches it. An hour has far
+   * fewer trajectories per member than the night, so its `k of n` is often this coarse.
+   */
+  tooFew: number;
+  /** Per zone, the hour's spread (the summary's `forecast.launches[…].zones`, without the per-member lists). */
+  zones: ForecastZoneSpread[];
 }
 
 export interface BriefingZone {
@@ -308,6 +342,7 @@ export function unionWindows(windows: readonly Window[]): Window[] {
  * the row, so it is recovered exactly while a row has fewer than 5 000 members).
  */
 function hoursOf(summary: RunSummary, zoneIds: readonly string[]): BriefingHour[] {
+  const launches = summary.forecast?.launches;
   const byLaunch = new Map<string, { members: number; entered: number[]; upper: number[] }>();
   for (const row of summary.risk) {
     let hour = byLaunch.get(row.launch);
@@ -335,7 +370,39 @@ function hoursOf(summary: RunSummary, zoneIds: readonly string[]): BriefingHour[
         probability: h.members ? h.entered[k] / h.members : 0,
         probabilityUpper: h.members ? h.upper[k] / h.members : 0,
       })),
+      forecastMembers: hourSpread(
+        launches?.find((l) => l.launch === launch),
+        zoneIds,
+        summary.closureThreshold,
+      ),
     }));
+}
+
+/** An airport's spread across forecast members for one launch hour; null without the summary's figures. */
+function hourSpread(
+  launch: ForecastLaunchSpread | undefined,
+  zoneIds: readonly string[],
+  threshold: number,
+): BriefingHourSpread | null {
+  if (!launch) return null;
+  const need = membersToResolve(threshold);
+  const zones = launch.zones.filter((z) => zoneIds.includes(z.id));
+  const count = launch.members.length;
+  const highest = (key: 'probability' | 'probabilityUpper') =>
+    launch.members.map((_, m) => Math.max(0, ...zones.map((z) => z[key][m])));
+  const p = highest('probability');
+  const pu = highest('probabilityUpper');
+  return {
+    probabilityMin: Math.min(...p),
+    probabilityMax: Math.max(...p),
+    probabilityUpperMin: Math.min(...pu),
+    probabilityUpperMax: Math.max(...pu),
+    membersReachingThreshold: launch.members.filter((_, m) => zones.some((z) => z.crossesThreshold[m]))
+      .length,
+    forecastMembers: count,
+    tooFew: launch.members.filter((n) => n < need).length,
+    zones: zones.map(({ probability: _p, probabilityUpper: _u, crossesThreshold: _c, ...spread }) => spread),
+  };
 }
 
 function peakOf(summary: RunSummary, lower: number[], upper: number[]): BriefingZone['peakInside'] {

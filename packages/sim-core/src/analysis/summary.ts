@@ -186,6 +186,27 @@ export interface ForecastSummary {
   members: ForecastMemberSummary[];
   zones: ForecastZoneSpread[];
   border: { probabilityMin: number; probabilityMax: number } | null;
+  /**
+   * Per launch time (every launch site together), each forecast member's answers: what a run of
+   * that launch time alone would give in its own `members` and `zones` (tonight's spread per launch
+   * hour). Absent in summaries written before it.
+   */
+  launches?: ForecastLaunchSpread[];
+}
+
+/** One launch time's answers per forecast member (see ForecastSummary.launches). */
+export interface ForecastLaunchSpread {
+  launch: string;
+  /** Trajectory members of this launch time that flew each forecast member (in `members`' order). */
+  members: number[];
+  zones: ForecastLaunchZone[];
+}
+
+/** A zone's spread over one launch time, with each forecast member's figures (in `members`' order). */
+export interface ForecastLaunchZone extends ForecastZoneSpread {
+  probability: number[];
+  probabilityUpper: number[];
+  crossesThreshold: boolean[];
 }
 
 /** A band of float altitudes (m AMSL): one altitude (minM = maxM) or a slice of a range. */
@@ -541,7 +562,49 @@ function forecastSummary(
     members,
     zones,
     border: hasBorder ? { probabilityMin: Math.min(...borders), probabilityMax: Math.max(...borders) } : null,
+    launches: forecastLaunches(ctx, prepared, list.length, of),
   };
+}
+
+/** Per launch time, each forecast member's P(enter) and threshold answer per zone (ForecastSummary.launches). */
+function forecastLaunches(
+  ctx: ZoneStatsContext,
+  prepared: SummaryInput['prepared'],
+  forecastCount: number,
+  memberForecast: ArrayLike<number>,
+): ForecastLaunchSpread[] {
+  const byLaunch = prepared.launchTimesSec.map(() =>
+    Array.from({ length: forecastCount }, (): number[] => []),
+  );
+  for (let i = 0; i < memberForecast.length; i++)
+    byLaunch[prepared.memberLaunch[i]]?.[memberForecast[i]]?.push(i);
+  return byLaunch.flatMap((lists, k) => {
+    if (lists.every((ids) => ids.length === 0)) return [];
+    const entries = lists.map((ids) => zoneEntries(ctx, ids));
+    return [
+      {
+        launch: isoTime(prepared.launchTimesSec[k]),
+        members: lists.map((ids) => ids.length),
+        zones: ctx.observer.targets.zones.map((zone, z) => {
+          const p = entries.map((e) => rounded(e[z].probability, 4) ?? 0);
+          const pu = entries.map((e) => rounded(e[z].probabilityUpper, 4) ?? 0);
+          const crosses = entries.map((e) => e[z].thresholdWindow.length > 0);
+          return {
+            id: zone.id,
+            probabilityMin: Math.min(...p),
+            probabilityMax: Math.max(...p),
+            probabilityUpperMin: Math.min(...pu),
+            probabilityUpperMax: Math.max(...pu),
+            membersCrossingThreshold: crosses.filter(Boolean).length,
+            forecastMembers: forecastCount,
+            probability: p,
+            probabilityUpper: pu,
+            crossesThreshold: crosses,
+          };
+        }),
+      },
+    ];
+  });
 }
 
 /** Per zone, the spread of P(enter) across the forecast members of some members (a launch's). */

@@ -73,15 +73,35 @@ function parts(briefing: Briefing) {
       s.sentence,
     ];
   };
+  // Per launch hour, beside the hour's P(enter), its spread across the forecast members: the range
+  // of the airport's P(enter) (upper bounds in brackets where trajectories that left the wind's data
+  // could raise it) and how many members reach the threshold from that hour's launches, with how
+  // many of them fly too few of the hour's trajectories to resolve it (one trajectory decides).
+  const hourSpread = (a: BriefingAirport) => a.hours.some((h) => h.forecastMembers);
   const hourRows = (a: BriefingAirport) => [
-    ['launch (local)', 'UTC', 'members', ...a.zones.map((z) => `P(enter) ${z.id}`)],
+    [
+      'launch (local)',
+      'UTC',
+      'members',
+      ...a.zones.map((z) => `P(enter) ${z.id}`),
+      ...(hourSpread(a) ? ['forecast members P(enter)', 'reach threshold'] : []),
+    ],
     ...a.hours.map((h) => {
       const local = lt.stamp(h.launch);
+      const s = h.forecastMembers;
       return [
         local.replace(/ \(.*\)$/, ''),
         `${h.launch.slice(11, 16)}Z`,
         String(h.members),
         ...h.zones.map((z) => percentBounds(z.probability, z.probabilityUpper)),
+        ...(hourSpread(a)
+          ? s
+            ? [
+                `${percentBounds(s.probabilityMin, s.probabilityMax)}${s.probabilityUpperMax > s.probabilityMax ? ` (upper ${percentBounds(s.probabilityUpperMin, s.probabilityUpperMax)})` : ''}`,
+                `${s.membersReachingThreshold} of ${s.forecastMembers}${s.tooFew > 0 ? ` (${s.tooFew} too few)` : ''}`,
+              ]
+            : ['-', '-']
+          : []),
       ];
     }),
   ];

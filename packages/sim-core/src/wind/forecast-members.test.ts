@@ -304,8 +304,8 @@ describe('a two-member wind of different uniform winds', () => {
     ]);
     expect(forecastMembersOf(both)).toBeInstanceOf(ForecastEnsemble);
     expect(() => both.sample(0, 0, 0, 0, new Float64Array(2))).toThrow(/choose one member/);
-    // A back-track takes one wind, and says so before anything samples the ensemble.
-    expect(() => backtrack({ wind: both, detections: [] })).toThrow(/wind must be one wind for a back-track/);
+    // A back-track runs per member (backtrack-members.ts): it checks its detections, never samples the ensemble.
+    expect(() => backtrack({ wind: both, detections: [] })).toThrow(/detections must hold at least one/);
   });
 
   it('flies every member inside the coverage all members share', () => {
