@@ -47,6 +47,14 @@ export interface BenchResult {
   /** The tracks' part of that sharp redraw (the rest is the probability map and its markers). */
   zoomSettleTracksMeanMs: number;
   zoomSettleTracksP95Ms: number;
+  /**
+   * The other two parts of that sharp redraw, each timed on its own at the same zooms (a layer
+   * drawing only the probability map, one drawing only the launch, burst and landing markers).
+   */
+  zoomSettleMapMeanMs: number;
+  zoomSettleMapP95Ms: number;
+  zoomSettleMarkersMeanMs: number;
+  zoomSettleMarkersP95Ms: number;
 }
 
 const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
@@ -105,8 +113,8 @@ export async function runBench(
   );
   // The probability map and the launch, burst and landing markers, drawn with the tracks as the page
   // does (all three kinds for every member: the most there can be).
-  const ensembleFrequency = (n: number, d: Float32Array[]) => {
-    const layer = new FrequencyLayer(view, canvases[2], canvases[3]);
+  const ensembleFrequency = (n: number, d: Float32Array[], on = [canvases[2], canvases[3]]) => {
+    const layer = new FrequencyLayer(view, on[0], on[1]);
     const at = (f: number) =>
       Array.from({ length: n }, (_, m) => ({ lon: d[f][3 * m], lat: d[f][3 * m + 1] }));
     layer.grid = trajectoryFrequency(n, d.length, (m, f) => [d[f][3 * m], d[f][3 * m + 1]]);
@@ -182,7 +190,38 @@ export async function runBench(
         settleTracks.push(tTracks - t2);
       }
     }
+  // The probability map and the markers each on their own (on canvases of their own, the same
+  // size), at the same zooms, to say which part of the settle costs what.
+  const spare = [0, 1].map(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = width * pixelRatio;
+    canvas.height = height * pixelRatio;
+    return canvas;
+  });
+  const mapOnly = ensembleFrequency(zoomMembers, zoomData, spare);
+  mapOnly.showMarkers = false;
+  const marksOnly = ensembleFrequency(zoomMembers, zoomData, spare);
+  marksOnly.showMap = false;
+  const spareContexts = spare.map((c) => c.getContext('2d')!);
+  const settleMap: number[] = [];
+  const settleMarkers: number[] = [];
+  for (let round = 0; round < rounds; round++)
+    for (const k of steps.slice(1)) {
+      view.transform = { k, x: (width / 2) * (1 - k), y: (height / 2) * (1 - k) };
+      for (const [part, times] of [
+        [mapOnly, settleMap],
+        [marksOnly, settleMarkers],
+      ] as const) {
+        await nextFrame();
+        const t0 = performance.now();
+        part.draw();
+        for (const ctx of spareContexts) ctx.getImageData(0, 0, 1, 1);
+        if (round > 0) times.push(performance.now() - t0);
+      }
+    }
   view.transform = { k: 1, x: 0, y: 0 };
+  const sm = stats(settleMap);
+  const sk = stats(settleMarkers);
   const z = stats(zoom);
   const zs = stats(settle);
   const zt = stats(settleTracks);
@@ -204,6 +243,10 @@ export async function runBench(
     zoomSettleMaxMs: zs.max,
     zoomSettleTracksMeanMs: zt.mean,
     zoomSettleTracksP95Ms: zt.p95,
+    zoomSettleMapMeanMs: sm.mean,
+    zoomSettleMapP95Ms: sm.p95,
+    zoomSettleMarkersMeanMs: sk.mean,
+    zoomSettleMarkersP95Ms: sk.p95,
   };
   return result;
 }

@@ -8,6 +8,8 @@
  * with a legend; and the launch, burst and landing points as markers above them.
  */
 import * as d3 from 'd3';
+import { clearBox, emptyBox, type PixelBox, rgbOf } from './heads.js';
+import { type AlphaMask, placeMask, SUBPIXEL_STEPS, stampMask } from './stamps.js';
 
 /** The grid: 0.1° of longitude by 0.06° of latitude, about 6.5 × 6.7 km at 54.5° N. */
 export const CELL_LON_DEG = 0.1;
@@ -151,6 +153,99 @@ export function markerSwatch(kind: MarkerKind): HTMLCanvasElement {
   return canvas;
 }
 
+/**
+ * Strokes the symbols of `kind` at the points (CSS pixels of the context's current transform, one
+ * path for all of them): the way markers were drawn before they were stamped, kept for the masks
+ * and for the browser test that compares the two.
+ */
+export function strokeMarkerSymbols(
+  ctx: CanvasRenderingContext2D,
+  kind: MarkerKind,
+  points: readonly (readonly [number, number])[],
+): void {
+  const colour = MARKER_KINDS.find((k) => k.kind === kind)!.colour;
+  stroke(ctx, kind, colour, () => {
+    for (const [x, y] of points) symbol(ctx, kind, x, y, markerSizePx(kind));
+  });
+}
+
+/** A symbol's size on the map, CSS pixels. */
+const markerSizePx = (kind: MarkerKind) => (kind === 'landing' ? 7 : 9);
+
+/** One pass of a kind's symbols: its halo, or its coloured stroke and fill. */
+interface MarkerPass {
+  rgb: [number, number, number];
+  /** By sub-pixel offset (stamps.ts placeMask's variant). */
+  masks: AlphaMask[];
+}
+
+/**
+ * Each kind's symbol rendered by the canvas once per sub-pixel offset, as two masks: the dark halo
+ * (lineWidth 3, 90 % opaque) and the coloured stroke with its fill, each one colour.
+ */
+function markerMasks(ratio: number): Record<MarkerKind, MarkerPass[]> {
+  const byKind = {} as Record<MarkerKind, MarkerPass[]>;
+  for (const { kind, colour } of MARKER_KINDS) {
+    // Room for the symbol, its halo and the halo's mitred corners (up to 3.1 px past a tip).
+    const half = Math.ceil((markerSizePx(kind) / 2 + 5) * ratio) + 1;
+    const side = 2 * half + 1;
+    const canvas = document.createElement('canvas');
+    canvas.width = side;
+    canvas.height = side;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    const render = (sx: number, sy: number, pass: 'halo' | 'colour'): AlphaMask => {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, side, side);
+      ctx.setTransform(ratio, 0, 0, ratio, half + sx / SUBPIXEL_STEPS, half + sy / SUBPIXEL_STEPS);
+      ctx.beginPath();
+      symbol(ctx, kind, 0, 0, markerSizePx(kind));
+      if (pass === 'halo') {
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = 'rgba(13, 17, 23, 0.9)';
+        ctx.stroke();
+      } else {
+        ctx.lineWidth = kind === 'burst' ? 1.5 : 1.6;
+        ctx.strokeStyle = colour;
+        ctx.stroke();
+        if (kind === 'launch') {
+          ctx.fillStyle = `${colour}55`;
+          ctx.fill();
+        }
+      }
+      return trimmedMask(ctx.getImageData(0, 0, side, side), half, half);
+    };
+    byKind[kind] = (['halo', 'colour'] as const).map((pass) => {
+      const masks: AlphaMask[] = [];
+      for (let sy = 0; sy < SUBPIXEL_STEPS; sy++)
+        for (let sx = 0; sx < SUBPIXEL_STEPS; sx++) masks.push(render(sx, sy, pass));
+      return { rgb: pass === 'halo' ? ([13, 17, 23] as [number, number, number]) : rgbOf(colour), masks };
+    });
+  }
+  return byKind;
+}
+
+/** The alpha of `image` cut to the box of its non-transparent pixels; (cx, cy) moved with it. */
+function trimmedMask(image: ImageData, cx: number, cy: number): AlphaMask {
+  const { width, height, data } = image;
+  let x0 = width;
+  let y0 = height;
+  let x1 = 0;
+  let y1 = 0;
+  for (let j = 0; j < height; j++)
+    for (let i = 0; i < width; i++)
+      if (data[4 * (j * width + i) + 3] > 0) {
+        x0 = Math.min(x0, i);
+        x1 = Math.max(x1, i + 1);
+        y0 = Math.min(y0, j);
+        y1 = Math.max(y1, j + 1);
+      }
+  if (x1 <= x0) return { width: 0, height: 0, alpha: new Uint8Array(0), cx: 0, cy: 0 };
+  const alpha = new Uint8Array((x1 - x0) * (y1 - y0));
+  for (let j = y0; j < y1; j++)
+    for (let i = x0; i < x1; i++) alpha[(j - y0) * (x1 - x0) + (i - x0)] = data[4 * (j * width + i) + 3];
+  return { width: x1 - x0, height: y1 - y0, alpha, cx: cx - x0, cy: cy - y0 };
+}
+
 function stroke(ctx: CanvasRenderingContext2D, kind: MarkerKind, colour: string, path: () => void): void {
   ctx.beginPath();
   path();
@@ -196,9 +291,9 @@ interface Drawn {
  * The probability map and the launch/burst/landing markers, each on its own canvas.
  *
  * Drawn only when something it shows changed (the zoom, the grid, the markers, the switches): the
- * page asks for a draw with every replay frame, and 30 000 marker symbols (10 000 members) took
- * tens of milliseconds to stroke again. Markers are projected once (base projection, like the
- * tracks), not on every draw.
+ * page asks for a draw with every replay frame. Markers are projected once (base projection, like
+ * the tracks), not on every draw, and written as stamped masks into a pixel buffer (stamps.ts):
+ * stroked as paths, 15 000 symbols took 280 ms.
  */
 export class FrequencyLayer {
   grid: FrequencyGrid | null = null;
@@ -211,6 +306,11 @@ export class FrequencyLayer {
   /** Base-projection x, y of each kind's markers, as many as projected so far. */
   private markerXY: Record<MarkerKind, number[]> = { launch: [], burst: [], landing: [] };
   private projectedFrom: FrequencyLayer['markers'] | null = null;
+  /** The markers' pixels (stampMarkers), the marker canvas's size, and the box last written in it. */
+  private markerImage: ImageData | null = null;
+  private markerBox: PixelBox = emptyBox();
+  /** Each kind's symbol rendered once per sub-pixel offset, for the device pixel ratio. */
+  private masks: { ratio: number; byKind: Record<MarkerKind, MarkerPass[]> } | null = null;
 
   constructor(
     private readonly view: FrequencyView,
@@ -326,24 +426,48 @@ export class FrequencyLayer {
     }
     if (this.showMarkers) {
       this.projectMarkers();
-      const ctx = this.markerCanvas.getContext('2d')!;
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      for (const { kind, colour } of MARKER_KINDS) {
-        const xy = this.markerXY[kind];
-        if (xy.length === 0) continue;
-        stroke(ctx, kind, colour, () => {
-          for (let i = 0; i < xy.length; i += 2) {
-            if (Number.isNaN(xy[i])) continue;
-            const x = t.k * xy[i] + t.x;
-            const y = t.k * xy[i + 1] + t.y;
-            if (x < -10 || y < -10 || x > view.width + 10 || y > view.height + 10) continue;
-            symbol(ctx, kind, x, y, kind === 'landing' ? 7 : 9);
-          }
-        });
-      }
+      this.stampMarkers();
     }
     // Kept aside now, while at hand, so that a gesture starting from it scales it without a copy.
     if (!empty) this.keep(state);
+  }
+
+  /**
+   * Writes every kind's symbols into the markers' pixel buffer and puts it on the (cleared)
+   * marker canvas in one call: for each kind, first all the halos, then all the coloured strokes,
+   * the order in which one path per kind was stroked before (stamps.ts says why and how close).
+   */
+  private stampMarkers(): void {
+    const { view } = this;
+    const t = view.transform;
+    const ratio = view.pixelRatio;
+    const canvas = this.markerCanvas;
+    const ctx = canvas.getContext('2d')!;
+    if (canvas.width === 0 || canvas.height === 0) return;
+    if (this.markerImage?.width !== canvas.width || this.markerImage.height !== canvas.height)
+      this.markerImage = ctx.createImageData(canvas.width, canvas.height);
+    else clearBox(this.markerImage, this.markerBox);
+    const image = this.markerImage;
+    const box = emptyBox();
+    this.markerBox = box;
+    if (this.masks?.ratio !== ratio) this.masks = { ratio, byKind: markerMasks(ratio) };
+    for (const { kind } of MARKER_KINDS) {
+      const xy = this.markerXY[kind];
+      if (xy.length === 0) continue;
+      for (const pass of this.masks.byKind[kind]) {
+        for (let i = 0; i < xy.length; i += 2) {
+          if (Number.isNaN(xy[i])) continue;
+          const x = t.k * xy[i] + t.x;
+          const y = t.k * xy[i + 1] + t.y;
+          if (x < -10 || y < -10 || x > view.width + 10 || y > view.height + 10) continue;
+          const at = placeMask(ratio * x, ratio * y);
+          const mask = pass.masks[at.variant];
+          stampMask(image, mask, at.left - mask.cx, at.top - mask.cy, pass.rgb, box);
+        }
+      }
+    }
+    if (box.x1 > box.x0 && box.y1 > box.y0)
+      ctx.putImageData(image, 0, 0, box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0);
   }
 
   /** Projects the markers added since the last draw (all of them after invalidate or clear). */

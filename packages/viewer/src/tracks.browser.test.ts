@@ -145,6 +145,25 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
     }
   });
 
+  it('the markers stamped from masks match the canvas stroking the same symbols', async () => {
+    for (const [members, transform, painted] of [
+      [20, { k: 1, x: 0, y: 0 }, 1_000],
+      [20, { k: 2.56, x: -900, y: -500 }, 1_000],
+      [2000, { k: 1, x: 0, y: 0 }, 50_000],
+    ] as const) {
+      const r = await check<Check.PixelDiff>(
+        `(c) => c.markersAgainstPaths(${members}, 73, ${JSON.stringify(transform)}, 64)`,
+      );
+      // A stamp stands up to 1/8 pixel from the path's position, Skia's path coverage is itself
+      // approximate (to 1/8, see the heads above), and where symbols of a kind overlap the path
+      // fills their union once while stamps blend one over the other: edge pixels differ, by more
+      // than a quarter of full scale on at most 1 % of the pixels; the ink is the same to 1 %.
+      expect(r.painted).toBeGreaterThan(painted);
+      expect(r.differing).toBeLessThanOrEqual(r.painted / 100);
+      expect(Math.abs(r.inkA - r.inkB)).toBeLessThanOrEqual(r.inkB / 100);
+    }
+  });
+
   it('screenshots: 10 000 tracks replayed, a zoom step during the gesture, and after it', async () => {
     await page.evaluate(
       `import('/src/tracks.check.ts').then((c) => { window.shown = c.showcase(10000, 73); })`,

@@ -6,7 +6,7 @@
  * picture, and returns how the pixels differ; the test asserts on that.
  */
 import { ALTITUDE_COLOURS } from './colours.js';
-import { FrequencyLayer, trajectoryFrequency } from './frequency.js';
+import { FrequencyLayer, MARKER_KINDS, strokeMarkerSymbols, trajectoryFrequency } from './frequency.js';
 import { fitRegion, regionProjection } from './map.js';
 import { syntheticFrames } from './synthetic-tracks.js';
 import { TrackLayer } from './tracks.js';
@@ -295,4 +295,33 @@ export function frequencyThroughZoom(
     preview,
     settled: [diff(shown.map, fresh.map), diff(shown.marks, fresh.marks)],
   };
+}
+
+/**
+ * The launch, burst and landing markers as the layer draws them (masks stamped into a pixel
+ * buffer, stamps.ts) against the canvas stroking the same symbols as one path per kind, halos
+ * first, at zoom `transform`.
+ */
+export function markersAgainstPaths(
+  members: number,
+  frames: number,
+  transform: { k: number; x: number; y: number },
+  threshold: number,
+): PixelDiff {
+  const shown = frequencyEnsemble(members, frames);
+  shown.layer.showMap = false;
+  shown.layer.markers.landing.push(...shown.landings);
+  shown.view.transform = transform;
+  shown.layer.draw();
+  const [reference] = canvases();
+  const ctx = reference.getContext('2d')!;
+  const t = transform;
+  for (const { kind } of MARKER_KINDS) {
+    const points = shown.layer.markers[kind].flatMap((m) => {
+      const p = shown.view.projection([m.lon, m.lat]);
+      return p ? [[t.k * p[0] + t.x, t.k * p[1] + t.y] as const] : [];
+    });
+    strokeMarkerSymbols(ctx, kind, points);
+  }
+  return diff(shown.marks, reference, threshold);
 }
