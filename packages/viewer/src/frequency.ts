@@ -9,6 +9,14 @@
  */
 import * as d3 from 'd3';
 import { clearBox, emptyBox, type PixelBox, rgbOf } from './heads.js';
+import {
+  drawOverviewAround,
+  type Extent,
+  emptyExtent,
+  extendBy,
+  fitExtent,
+  type Overview,
+} from './overview.js';
 import { type AlphaMask, placeMask, SUBPIXEL_STEPS, stampMask } from './stamps.js';
 
 /** The grid: 0.1° of longitude by 0.06° of latitude, about 6.5 × 6.7 km at 54.5° N. */
@@ -172,6 +180,12 @@ export function strokeMarkerSymbols(
 /** A symbol's size on the map, CSS pixels. */
 const markerSizePx = (kind: MarkerKind) => (kind === 'landing' ? 7 : 9);
 
+/** A marker canvas's pixel buffer (its size) and the box last written in it. */
+interface MarkerPixels {
+  image: ImageData | null;
+  box: PixelBox;
+}
+
 /** One pass of a kind's symbols: its halo, or its coloured stroke and fill. */
 interface MarkerPass {
   rgb: [number, number, number];
@@ -307,10 +321,17 @@ export class FrequencyLayer {
   private markerXY: Record<MarkerKind, number[]> = { launch: [], burst: [], landing: [] };
   private projectedFrom: FrequencyLayer['markers'] | null = null;
   /** The markers' pixels (stampMarkers), the marker canvas's size, and the box last written in it. */
-  private markerImage: ImageData | null = null;
-  private markerBox: PixelBox = emptyBox();
-  /** Each kind's symbol rendered once per sub-pixel offset, for the device pixel ratio. */
-  private masks: { ratio: number; byKind: Record<MarkerKind, MarkerPass[]> } | null = null;
+  private markerPixels: MarkerPixels = { image: null, box: emptyBox() };
+  /** Each kind's symbol rendered once per sub-pixel offset, by device pixel ratio. */
+  private masks = new Map<number, Record<MarkerKind, MarkerPass[]>>();
+  /** The base-projection box of the grid's non-empty cells (set by classPaths). */
+  private cellExtent: Extent = emptyExtent();
+  /**
+   * The map and the markers of the whole extent at a zoom that fits it (overview.ts), drawn under
+   * a quick draw where the scaled sharp drawing does not reach; made by the first quick draw that
+   * needs it after what it shows changed (`of`: the drawing whose content it shows).
+   */
+  private overview: { of: Drawn; views: [Overview, Overview]; pixels: MarkerPixels } | null = null;
 
   constructor(
     private readonly view: FrequencyView,
@@ -328,6 +349,8 @@ export class FrequencyLayer {
   private classPaths(): (Path2D | null)[] {
     const grid = this.grid;
     const paths: (Path2D | null)[] = FREQUENCY_CLASSES.map(() => null);
+    const extent = emptyExtent();
+    this.cellExtent = extent;
     if (!grid) return paths;
     const project = (lon: number, lat: number) => this.view.projection([lon, lat])!;
     for (let j = 0; j < grid.ny; j++)
@@ -343,6 +366,7 @@ export class FrequencyLayer {
         const c = project(lon + grid.dLon, lat + grid.dLat);
         const d = project(lon, lat + grid.dLat);
         const p = paths[k]!;
+        extendBy(extent, [...a, ...b, ...c, ...d]);
         p.moveTo(a[0], a[1]);
         p.lineTo(b[0], b[1]);
         p.lineTo(c[0], c[1]);
@@ -359,6 +383,7 @@ export class FrequencyLayer {
     this.cache = null;
     this.projectedFrom = null;
     this.drawn = null;
+    this.overview = null;
   }
 
   /** Whether the canvases show a scaled bitmap (a quick draw) that the next full draw replaces. */
@@ -414,52 +439,63 @@ export class FrequencyLayer {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, canvas.width, canvas.height);
     }
-    if (this.showMap && this.grid) {
-      this.cache ??= this.classPaths();
-      const ctx = this.mapCanvas.getContext('2d')!;
-      ctx.setTransform(ratio * t.k, 0, 0, ratio * t.k, ratio * t.x, ratio * t.y);
-      this.cache.forEach((path, k) => {
-        if (!path) return;
-        ctx.fillStyle = FREQUENCY_CLASSES[k].colour;
-        ctx.fill(path);
-      });
-    }
+    if (this.showMap && this.grid) this.fillCells(this.mapCanvas, t, ratio);
     if (this.showMarkers) {
       this.projectMarkers();
-      this.stampMarkers();
+      this.stampMarkers(this.markerCanvas, this.markerPixels, t, ratio);
     }
     // Kept aside now, while at hand, so that a gesture starting from it scales it without a copy.
     if (!empty) this.keep(state);
   }
 
+  /** Fills the grid's cells, one path per class, on `canvas`: base point b at ratio · (t.k · b + t). */
+  private fillCells(canvas: HTMLCanvasElement, t: { k: number; x: number; y: number }, ratio: number): void {
+    this.cache ??= this.classPaths();
+    const ctx = canvas.getContext('2d')!;
+    ctx.setTransform(ratio * t.k, 0, 0, ratio * t.k, ratio * t.x, ratio * t.y);
+    this.cache.forEach((path, k) => {
+      if (!path) return;
+      ctx.fillStyle = FREQUENCY_CLASSES[k].colour;
+      ctx.fill(path);
+    });
+  }
+
   /**
-   * Writes every kind's symbols into the markers' pixel buffer and puts it on the (cleared)
-   * marker canvas in one call: for each kind, first all the halos, then all the coloured strokes,
-   * the order in which one path per kind was stroked before (stamps.ts says why and how close).
+   * Writes every kind's symbols into a pixel buffer and puts it on `canvas` (cleared) in one call,
+   * base point b at CSS pixel t.k · b + t: for each kind, first all the halos, then all the
+   * coloured strokes, the order in which one path per kind was stroked before (stamps.ts says why
+   * and how close).
    */
-  private stampMarkers(): void {
-    const { view } = this;
-    const t = view.transform;
-    const ratio = view.pixelRatio;
-    const canvas = this.markerCanvas;
+  private stampMarkers(
+    canvas: HTMLCanvasElement,
+    pixels: MarkerPixels,
+    t: { k: number; x: number; y: number },
+    ratio: number,
+  ): void {
     const ctx = canvas.getContext('2d')!;
     if (canvas.width === 0 || canvas.height === 0) return;
-    if (this.markerImage?.width !== canvas.width || this.markerImage.height !== canvas.height)
-      this.markerImage = ctx.createImageData(canvas.width, canvas.height);
-    else clearBox(this.markerImage, this.markerBox);
-    const image = this.markerImage;
+    if (pixels.image?.width !== canvas.width || pixels.image.height !== canvas.height)
+      pixels.image = ctx.createImageData(canvas.width, canvas.height);
+    else clearBox(pixels.image, pixels.box);
+    const image = pixels.image;
     const box = emptyBox();
-    this.markerBox = box;
-    if (this.masks?.ratio !== ratio) this.masks = { ratio, byKind: markerMasks(ratio) };
+    pixels.box = box;
+    let byKind = this.masks.get(ratio);
+    if (!byKind) {
+      byKind = markerMasks(ratio);
+      this.masks.set(ratio, byKind);
+    }
+    const width = canvas.width / ratio;
+    const height = canvas.height / ratio;
     for (const { kind } of MARKER_KINDS) {
       const xy = this.markerXY[kind];
       if (xy.length === 0) continue;
-      for (const pass of this.masks.byKind[kind]) {
+      for (const pass of byKind[kind]) {
         for (let i = 0; i < xy.length; i += 2) {
           if (Number.isNaN(xy[i])) continue;
           const x = t.k * xy[i] + t.x;
           const y = t.k * xy[i + 1] + t.y;
-          if (x < -10 || y < -10 || x > view.width + 10 || y > view.height + 10) continue;
+          if (x < -10 || y < -10 || x > width + 10 || y > height + 10) continue;
           const at = placeMask(ratio * x, ratio * y);
           const mask = pass.masks[at.variant];
           stampMask(image, mask, at.left - mask.cx, at.top - mask.cy, pass.rgb, box);
@@ -522,7 +558,57 @@ export class FrequencyLayer {
       );
       ctx.drawImage(snapshot.canvases[i], 0, 0);
     });
+    // Where the scaled drawing does not reach (a zoom out, a pan): the overview, softer.
+    const overview = this.overviewOf(sharp);
+    if (overview) {
+      const x0 = ratio * (state.x - scale * sharp.x);
+      const y0 = ratio * (state.y - scale * sharp.y);
+      const covered = { x0, y0, x1: x0 + scale * sharp.width, y1: y0 + scale * sharp.height };
+      targets.forEach((target, i) => {
+        drawOverviewAround(target.getContext('2d')!, overview[i], state, ratio, covered);
+      });
+    }
     this.drawn = { ...state, preview: true };
+  }
+
+  /** The overviews (map, markers) of what `sharp` shows: the ones kept, or made now. */
+  private overviewOf(sharp: Drawn): [Overview, Overview] | null {
+    const held = this.overview;
+    const same = (a: Drawn) =>
+      a.width === sharp.width &&
+      a.height === sharp.height &&
+      a.grid === sharp.grid &&
+      a.markers === sharp.markers &&
+      a.markerCount === sharp.markerCount &&
+      a.showMap === sharp.showMap &&
+      a.showMarkers === sharp.showMarkers;
+    if (held && same(held.of)) return held.views;
+    // The extent: the cells (projected when the map was drawn) and the markers.
+    const extent = emptyExtent();
+    if (sharp.showMap && sharp.grid) {
+      this.cache ??= this.classPaths();
+      extendBy(extent, [this.cellExtent.x0, this.cellExtent.y0, this.cellExtent.x1, this.cellExtent.y1]);
+    }
+    if (sharp.showMarkers) {
+      this.projectMarkers();
+      for (const { kind } of MARKER_KINDS) extendBy(extent, this.markerXY[kind]);
+    }
+    const fit = fitExtent(extent, sharp.width, sharp.height, 12);
+    if (!fit) return null;
+    const views = [0, 1].map((i) => {
+      const canvas = held?.views[i].canvas ?? document.createElement('canvas');
+      canvas.width = sharp.width;
+      canvas.height = sharp.height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      return { canvas, ...fit };
+    }) as [Overview, Overview];
+    const pixels = held?.pixels ?? { image: null, box: emptyBox() };
+    if (sharp.showMap && sharp.grid) this.fillCells(views[0].canvas, fit, 1);
+    if (sharp.showMarkers) this.stampMarkers(views[1].canvas, pixels, fit, 1);
+    this.overview = { of: sharp, views, pixels };
+    return views;
   }
 }
 

@@ -164,6 +164,32 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
     }
   });
 
+  it('a gesture that zooms out or pans shows the overview where the scaled drawing does not reach', async () => {
+    // From a sharp drawing zoomed in ×2.56 about the centre (much of the data off the view): a
+    // zoom out to ×1.6 about the centre, and a pan by (300, −200) pixels.
+    const from = { k: 2.56, x: -640 * 1.56, y: -360 * 1.56 };
+    for (const to of [
+      { k: 1.6, x: -640 * 0.6, y: -360 * 0.6 },
+      { k: 2.56, x: from.x + 300, y: from.y - 200 },
+    ]) {
+      const r = await check<ReturnType<CheckModule['edgesDuringGesture']>>(
+        `(c) => c.edgesDuringGesture(2000, 73, ${JSON.stringify(from)}, ${JSON.stringify(to)})`,
+      );
+      expect(r.previewing).toBe(true);
+      // Where the sharp picture has tracks, cells or markers outside the scaled drawing, the quick
+      // picture has them too (within 2 pixels: the overview is softer), ...
+      for (const part of [r.tracks, r.map, r.marks]) {
+        expect(part.sharpPainted).toBeGreaterThan(10_000);
+        expect(part.covered).toBeGreaterThanOrEqual(0.95);
+      }
+      // ... and little where it has none: blur round the lines and cells; the markers' symbols
+      // keep the size they have in the overview, larger when it is enlarged (the pan at ×2.56).
+      expect(r.tracks.stray).toBeLessThanOrEqual(0.1);
+      expect(r.map.stray).toBeLessThanOrEqual(0.1);
+      expect(r.marks.stray).toBeLessThanOrEqual(0.5);
+    }
+  });
+
   it('screenshots: 10 000 tracks replayed, a zoom step during the gesture, and after it', async () => {
     await page.evaluate(
       `import('/src/tracks.check.ts').then((c) => { window.shown = c.showcase(10000, 73); })`,
@@ -173,6 +199,9 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
     await page.screenshot({ path: resolve(RESULTS, 'tracks-10000-zoom-gesture.png') });
     expect(await page.evaluate('window.shown.settle()')).toBe(false);
     await page.screenshot({ path: resolve(RESULTS, 'tracks-10000-zoom-settled.png') });
+    // Zoomed out from there: the sharp drawing shrinks, the overview fills the view round it.
+    expect(await page.evaluate('window.shown.zoom(1.6)')).toBe(true);
+    await page.screenshot({ path: resolve(RESULTS, 'tracks-10000-zoom-out-gesture.png') });
     expect(errors).toEqual([]);
   });
 });

@@ -30,7 +30,36 @@ function pixels(canvas: HTMLCanvasElement): Uint8ClampedArray {
   return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
 }
 
-function diff(a: HTMLCanvasElement, b: HTMLCanvasElement, threshold = 0): PixelDiff {
+/** Device pixels x0 ≤ x < x1, y0 ≤ y < y1. */
+interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+type Zoom = { k: number; x: number; y: number };
+
+/**
+ * Where a quick draw put the earlier sharp drawing (made at zoom `from`) when zoomed to `to`, less
+ * `inset` pixels round it: inside it the picture is that drawing's; outside, the overview's.
+ */
+function placedRect(to: Zoom, inset: number, from: Zoom = { k: 1, x: 0, y: 0 }): Rect {
+  const s = to.k / from.k;
+  const x0 = to.x - s * from.x;
+  const y0 = to.y - s * from.y;
+  return { x0: x0 + inset, y0: y0 + inset, x1: x0 + s * WIDTH - inset, y1: y0 + s * HEIGHT - inset };
+}
+
+const within = (r: Rect, x: number, y: number) => x >= r.x0 && x < r.x1 && y >= r.y0 && y < r.y1;
+
+/** The pixels of a and b compared, all of them or those `only` accepts (by column, row). */
+function diff(
+  a: HTMLCanvasElement,
+  b: HTMLCanvasElement,
+  threshold = 0,
+  only?: (x: number, y: number) => boolean,
+): PixelDiff {
   const pa = pixels(a);
   const pb = pixels(b);
   let differing = 0;
@@ -39,6 +68,7 @@ function diff(a: HTMLCanvasElement, b: HTMLCanvasElement, threshold = 0): PixelD
   let inkA = 0;
   let inkB = 0;
   for (let k = 0; k < pa.length; k += 4) {
+    if (only && !only((k / 4) % a.width, Math.floor(k / 4 / a.width))) continue;
     if (pa[k + 3] > 0) painted++;
     inkA += pa[k + 3] / 255;
     inkB += pb[k + 3] / 255;
@@ -173,7 +203,9 @@ export function quickThenSettle(
   gesture.view.transform = to;
   gesture.layer.draw({ quick: true });
   const previewing = gesture.layer.previewing;
-  const preview = diff(gesture.trails, placed, 2);
+  // Inside the rectangle the earlier drawing went to; outside it the overview (edgesDuringGesture).
+  const inside = placedRect(to, 1);
+  const preview = diff(gesture.trails, placed, 2, (x, y) => within(inside, x, y));
 
   const sharp = ensemble(members, frames);
   sharp.view.transform = to;
@@ -281,7 +313,10 @@ export function frequencyThroughZoom(
   shown.view.transform = to;
   shown.layer.draw({ quick: true });
   const previewing = shown.layer.previewing;
-  const preview = [diff(shown.map, placed[0], 2), diff(shown.marks, placed[1], 2)];
+  const inside = placedRect(to, 1);
+  const preview = [shown.map, shown.marks].map((canvas, i) =>
+    diff(canvas, placed[i], 2, (x, y) => within(inside, x, y)),
+  );
 
   shown.layer.markers.landing.push(...shown.landings);
   shown.layer.draw();
@@ -324,4 +359,98 @@ export function markersAgainstPaths(
     strokeMarkerSymbols(ctx, kind, points);
   }
   return diff(shown.marks, reference, threshold);
+}
+
+/** How a quick draw's picture outside the scaled sharp drawing compares with the sharp picture there. */
+export interface EdgeCoverage {
+  /** Pixels outside the scaled drawing where the sharp picture has something. */
+  sharpPainted: number;
+  /** Of those, the share with something in the quick picture within `radius` pixels. */
+  covered: number;
+  /** Pixels painted outside in the quick picture, and the share with nothing sharp within `radius`. */
+  quickPainted: number;
+  stray: number;
+}
+
+function edgeCoverage(
+  quick: HTMLCanvasElement,
+  sharp: HTMLCanvasElement,
+  outside: Rect,
+  radius: number,
+): EdgeCoverage {
+  const q = pixels(quick);
+  const p = pixels(sharp);
+  const w = quick.width;
+  const h = quick.height;
+  const near = (data: Uint8ClampedArray, x: number, y: number) => {
+    for (let j = Math.max(0, y - radius); j <= Math.min(h - 1, y + radius); j++)
+      for (let i = Math.max(0, x - radius); i <= Math.min(w - 1, x + radius); i++)
+        if (data[4 * (j * w + i) + 3] > 0) return true;
+    return false;
+  };
+  let sharpPainted = 0;
+  let covered = 0;
+  let quickPainted = 0;
+  let stray = 0;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      if (within(outside, x, y)) continue;
+      const k = 4 * (y * w + x);
+      if (p[k + 3] > 0) {
+        sharpPainted++;
+        if (near(q, x, y)) covered++;
+      }
+      if (q[k + 3] > 0) {
+        quickPainted++;
+        if (!near(p, x, y)) stray++;
+      }
+    }
+  return {
+    sharpPainted,
+    covered: sharpPainted ? covered / sharpPainted : 0,
+    quickPainted,
+    stray: quickPainted ? stray / quickPainted : 0,
+  };
+}
+
+/**
+ * A gesture that zooms out or pans from a sharp drawing at zoom `from`: the quick draw's pixels
+ * outside the rectangle the sharp drawing was scaled to (the overview's) against a sharp drawing
+ * at `to`, for the tracks, the probability map and its markers.
+ */
+export function edgesDuringGesture(
+  members: number,
+  frames: number,
+  from: Zoom,
+  to: Zoom,
+): { previewing: boolean; tracks: EdgeCoverage; map: EdgeCoverage; marks: EdgeCoverage } {
+  const gesture = ensemble(members, frames);
+  gesture.view.transform = from;
+  gesture.layer.shown = frames - 1;
+  gesture.layer.draw();
+  gesture.view.transform = to;
+  gesture.layer.draw({ quick: true });
+  const sharp = ensemble(members, frames);
+  sharp.view.transform = to;
+  sharp.layer.shown = frames - 1;
+  sharp.layer.draw();
+
+  const freq = frequencyEnsemble(members, frames);
+  freq.layer.markers.landing.push(...freq.landings);
+  freq.view.transform = from;
+  freq.layer.draw();
+  freq.view.transform = to;
+  freq.layer.draw({ quick: true });
+  const fresh = frequencyEnsemble(members, frames);
+  fresh.layer.markers.landing.push(...fresh.landings);
+  fresh.view.transform = to;
+  fresh.layer.draw();
+  // A pixel more round the rectangle: its edge pixels are shared by both pictures.
+  const outside = placedRect(to, -1, from);
+  return {
+    previewing: gesture.layer.previewing && freq.layer.previewing,
+    tracks: edgeCoverage(gesture.trails, sharp.trails, outside, 2),
+    map: edgeCoverage(freq.map, fresh.map, outside, 2),
+    marks: edgeCoverage(freq.marks, fresh.marks, outside, 2),
+  };
 }

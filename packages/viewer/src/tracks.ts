@@ -29,6 +29,7 @@
 import { ALTITUDE_COLOURS, altitudeClass, SITE_COLOURS } from './colours.js';
 import { FORECAST_COLOURS } from './forecast-colours.js';
 import { clearBox, emptyBox, fillSquare, type PixelBox, rgbOf } from './heads.js';
+import { drawOverviewAround, emptyExtent, extendBy, fitExtent, type Overview } from './overview.js';
 
 /** What the renderer needs of the map: the base projection, the zoom, the device pixel ratio. */
 export interface TrackView {
@@ -98,6 +99,14 @@ export class TrackLayer {
   private trailsState: TrailsState | null = null;
   /** The sharp drawing a gesture's quick draws scale, with what it holds; valid while previewing. */
   private snapshot: { canvas: HTMLCanvasElement; state: TrailsState } | null = null;
+  /**
+   * Every track up to frame `upTo` drawn at a zoom that fits them all (overview.ts), drawn under a
+   * quick draw where the scaled sharp drawing does not reach; made by the first quick draw that
+   * needs it after what it shows changed (`version`: see contentVersion).
+   */
+  private overview: (Overview & { upTo: number; mode: ColourMode; version: number }) | null = null;
+  /** Counts changes of what is drawn other than frames appended (reset, reproject, markers, colours). */
+  private contentVersion = 0;
   private readonly trails: CanvasRenderingContext2D;
   private readonly heads: CanvasRenderingContext2D;
   /** The heads' pixels (heads.ts), the size of the heads canvas, and the box last written in it. */
@@ -123,6 +132,7 @@ export class TrackLayer {
     this.shown = 0;
     this.highlight = -1;
     this.trailsState = null;
+    this.contentVersion++;
     this.siteClass = new Uint8Array(members);
     for (let i = 0; i < members; i++) this.siteClass[i] = memberSite[i] % SITE_COLOURS.length;
     this.forecastClass = new Uint8Array(members);
@@ -132,6 +142,7 @@ export class TrackLayer {
   setForecastClasses(classes: Uint8Array<ArrayBuffer>): void {
     this.forecastClass = classes;
     this.trailsState = null;
+    this.contentVersion++;
     for (const frame of this.frames) if (frame) frame.segments.forecast = null;
   }
 
@@ -166,6 +177,7 @@ export class TrackLayer {
     this.frames[index] = frame;
     // A frame arriving below what the trails canvas holds (out of order) makes it stale.
     if (this.trailsState && index <= this.trailsState.upTo) this.trailsState = null;
+    if (this.overview && index <= this.overview.upTo) this.contentVersion++;
   }
 
   addMarkers(markers: Marker[]): void {
@@ -178,6 +190,7 @@ export class TrackLayer {
     for (const frame of this.frames) if (frame) frame.markers = null;
     // Markers may belong to frames already drawn (events come just before their frame).
     this.trailsState = null;
+    this.contentVersion++;
   }
 
   /** After the projection changed (the map was resized): project every stored frame again. */
@@ -193,6 +206,7 @@ export class TrackLayer {
       if (p) [m.x, m.y] = p;
     }
     this.trailsState = null;
+    this.contentVersion++;
   }
 
   /** Position of a member at a frame: [lon, lat, altM], or null when it is not flying. */
@@ -310,7 +324,7 @@ export class TrackLayer {
     if (same) from = held.upTo + 1;
     else this.clear(ctx);
     this.trailsState = state;
-    this.strokeFrames(from, last);
+    this.strokeFrames(ctx, from, last, t, this.view.pixelRatio);
     // A full drawing of a large ensemble is kept aside now, while it is at hand, so that a gesture
     // starting from it (a zoom step after the last one ended) scales it without copying it first.
     if (from === 0 && this.members * last >= QUICK_MIN_SEGMENTS) this.keep(state);
@@ -349,18 +363,60 @@ export class TrackLayer {
       ratio * (state.y - scale * sharp.y),
     );
     ctx.drawImage(snapshot.canvas, 0, 0);
+    // Where the scaled drawing does not reach (a zoom out, a pan): the overview, softer.
+    const overview = this.overviewOf(sharp);
+    if (overview) {
+      const x0 = ratio * (state.x - scale * sharp.x);
+      const y0 = ratio * (state.y - scale * sharp.y);
+      drawOverviewAround(ctx, overview, state, ratio, {
+        x0,
+        y0,
+        x1: x0 + scale * sharp.width,
+        y1: y0 + scale * sharp.height,
+      });
+    }
     this.trailsState = { ...state, preview: true };
-    this.strokeFrames(sharp.upTo + 1, state.upTo);
+    this.strokeFrames(ctx, sharp.upTo + 1, state.upTo, state, ratio);
   }
 
-  /** Strokes frames from..last (segments and markers) over what the trails canvas holds. */
-  private strokeFrames(from: number, last: number): void {
+  /** The overview of the tracks up to `sharp.upTo` in its mode: the one kept, or made now. */
+  private overviewOf(sharp: TrailsState): Overview | null {
+    const held = this.overview;
+    if (held && held.upTo === sharp.upTo && held.mode === sharp.mode && held.version === this.contentVersion)
+      return held;
+    const extent = emptyExtent();
+    for (let f = 0; f <= sharp.upTo; f++) {
+      const xy = this.frames[f]?.xy;
+      if (xy) extendBy(extent, xy);
+    }
+    const fit = fitExtent(extent, sharp.width, sharp.height, 8);
+    if (!fit) return null;
+    const canvas = held?.canvas ?? document.createElement('canvas');
+    canvas.width = sharp.width;
+    canvas.height = sharp.height;
+    const ctx = canvas.getContext('2d')!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    this.strokeFrames(ctx, 0, sharp.upTo, fit, 1);
+    this.overview = { canvas, ...fit, upTo: sharp.upTo, mode: sharp.mode, version: this.contentVersion };
+    return this.overview;
+  }
+
+  /**
+   * Strokes frames from..last (segments and markers) over what `ctx` holds, base point b at device
+   * pixel ratio · (t.k · b + t) (the trails canvas: the view's zoom; an overview: its own).
+   */
+  private strokeFrames(
+    ctx: CanvasRenderingContext2D,
+    from: number,
+    last: number,
+    t: { k: number; x: number; y: number },
+    ratio: number,
+  ): void {
     if (last < from || this.members === 0) return;
-    const ctx = this.trails;
-    const t = this.view.transform;
-    this.begin(ctx);
+    ctx.setTransform(ratio * t.k, 0, 0, ratio * t.k, ratio * t.x, ratio * t.y);
     // Exactly one device pixel: Skia's hairline stroke (see the top of this file).
-    const hairline = 1 / (t.k * this.view.pixelRatio);
+    const hairline = 1 / (t.k * ratio);
     // Many members overlap: translucent lines show where they crowd.
     const n = this.members;
     const alpha = n > 2000 ? 0.25 : n > 300 ? 0.4 : 0.75;
