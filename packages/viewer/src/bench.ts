@@ -9,7 +9,8 @@
  * to the trails canvas and redraws positions and markers; the probability map and its markers are
  * asked to draw too, and are not redrawn as nothing they show changed); `fullRedraw…Ms`, every step drawn
  * from scratch, the cost of a seek at that frame; `zoomStep…Ms`, a zoom step during the gesture
- * (the last sharp drawing scaled, see TrackLayer.draw) and `zoomSettle…Ms`, the sharp redraw that
+ * (the last sharp drawing scaled, see TrackLayer.draw; the first step of a gesture copies the
+ * sharp drawing aside, and a zoom out or pan draws the overview at the edges) and `zoomSettle…Ms`, the sharp redraw that
  * follows when the gesture ends. Times include the rasterisation,
  * forced by reading a pixel back from each canvas (a canvas otherwise records its drawing and
  * paints it later). The first pass warms up the JIT and is not counted.
@@ -55,6 +56,12 @@ export interface BenchResult {
   zoomSettleMapP95Ms: number;
   zoomSettleMarkersMeanMs: number;
   zoomSettleMarkersP95Ms: number;
+  /**
+   * The first zoom-out step (×1/1.6) after the content changed: besides the scaled drawings it
+   * makes the overviews (overview.ts) drawn where they do not reach — paid once per content.
+   */
+  zoomOutFirstStepMeanMs: number;
+  zoomOutFirstStepMaxMs: number;
 }
 
 const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
@@ -219,7 +226,26 @@ export async function runBench(
         if (round > 0) times.push(performance.now() - t0);
       }
     }
+  const firstOut: number[] = [];
+  const centred = (k: number) => ({ k, x: (width / 2) * (1 - k), y: (height / 2) * (1 - k) });
+  for (let round = 0; round < rounds; round++) {
+    // The same data projected again: new content as far as the layers know.
+    zoomLayer.reproject();
+    zoomFrequency.invalidate();
+    view.transform = centred(1.6 ** 2);
+    zoomLayer.draw();
+    zoomFrequency.draw();
+    flush();
+    await nextFrame();
+    const t0 = performance.now();
+    view.transform = centred(1.6);
+    zoomLayer.draw({ quick: true });
+    zoomFrequency.draw({ quick: true });
+    flush();
+    if (round > 0) firstOut.push(performance.now() - t0);
+  }
   view.transform = { k: 1, x: 0, y: 0 };
+  const fo = stats(firstOut);
   const sm = stats(settleMap);
   const sk = stats(settleMarkers);
   const z = stats(zoom);
@@ -247,6 +273,8 @@ export async function runBench(
     zoomSettleMapP95Ms: sm.p95,
     zoomSettleMarkersMeanMs: sk.mean,
     zoomSettleMarkersP95Ms: sk.p95,
+    zoomOutFirstStepMeanMs: fo.mean,
+    zoomOutFirstStepMaxMs: fo.max,
   };
   return result;
 }

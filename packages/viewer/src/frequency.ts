@@ -10,6 +10,7 @@
 import * as d3 from 'd3';
 import { clearBox, emptyBox, type PixelBox, rgbOf } from './heads.js';
 import {
+  coversCanvas,
   drawOverviewAround,
   type Extent,
   emptyExtent,
@@ -444,8 +445,8 @@ export class FrequencyLayer {
       this.projectMarkers();
       this.stampMarkers(this.markerCanvas, this.markerPixels, t, ratio);
     }
-    // Kept aside now, while at hand, so that a gesture starting from it scales it without a copy.
-    if (!empty) this.keep(state);
+    // Not copied aside here (part of the sharp redraw that ends a gesture): the first quick draw
+    // of the next gesture copies it, the canvases still holding it then.
   }
 
   /** Fills the grid's cells, one path per class, on `canvas`: base point b at ratio · (t.k · b + t). */
@@ -559,11 +560,11 @@ export class FrequencyLayer {
       ctx.drawImage(snapshot.canvases[i], 0, 0);
     });
     // Where the scaled drawing does not reach (a zoom out, a pan): the overview, softer.
-    const overview = this.overviewOf(sharp);
+    const x0 = ratio * (state.x - scale * sharp.x);
+    const y0 = ratio * (state.y - scale * sharp.y);
+    const covered = { x0, y0, x1: x0 + scale * sharp.width, y1: y0 + scale * sharp.height };
+    const overview = coversCanvas(covered, sharp.width, sharp.height) ? null : this.overviewOf(sharp);
     if (overview) {
-      const x0 = ratio * (state.x - scale * sharp.x);
-      const y0 = ratio * (state.y - scale * sharp.y);
-      const covered = { x0, y0, x1: x0 + scale * sharp.width, y1: y0 + scale * sharp.height };
       targets.forEach((target, i) => {
         drawOverviewAround(target.getContext('2d')!, overview[i], state, ratio, covered);
       });

@@ -65,6 +65,10 @@ export interface Overview {
   y: number;
 }
 
+/** Whether `covered` (device pixels) holds every pixel of a width × height canvas. */
+export const coversCanvas = (covered: Extent, width: number, height: number) =>
+  covered.x0 <= 0 && covered.y0 <= 0 && covered.x1 >= width && covered.y1 >= height;
+
 /**
  * Draws the overview placed for the view (base point b at device pixel ratio · (k · b + t)) on
  * `ctx`, except inside `covered` (device pixels [x0, x1) × [y0, y1) of ctx's canvas: where the
@@ -78,7 +82,7 @@ export function drawOverviewAround(
   covered: Extent,
 ): void {
   const { width, height } = ctx.canvas;
-  if (covered.x0 <= 0 && covered.y0 <= 0 && covered.x1 >= width && covered.y1 >= height) return;
+  if (coversCanvas(covered, width, height)) return;
   const scale = (ratio * view.k) / overview.k;
   ctx.save();
   ctx.setTransform(1, 0, 0, 1, 0, 0);

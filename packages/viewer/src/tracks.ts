@@ -29,7 +29,14 @@
 import { ALTITUDE_COLOURS, altitudeClass, SITE_COLOURS } from './colours.js';
 import { FORECAST_COLOURS } from './forecast-colours.js';
 import { clearBox, emptyBox, fillSquare, type PixelBox, rgbOf } from './heads.js';
-import { drawOverviewAround, emptyExtent, extendBy, fitExtent, type Overview } from './overview.js';
+import {
+  coversCanvas,
+  drawOverviewAround,
+  emptyExtent,
+  extendBy,
+  fitExtent,
+  type Overview,
+} from './overview.js';
 
 /** What the renderer needs of the map: the base projection, the zoom, the device pixel ratio. */
 export interface TrackView {
@@ -325,9 +332,8 @@ export class TrackLayer {
     else this.clear(ctx);
     this.trailsState = state;
     this.strokeFrames(ctx, from, last, t, this.view.pixelRatio);
-    // A full drawing of a large ensemble is kept aside now, while it is at hand, so that a gesture
-    // starting from it (a zoom step after the last one ended) scales it without copying it first.
-    if (from === 0 && this.members * last >= QUICK_MIN_SEGMENTS) this.keep(state);
+    // Not copied aside here (5–15 ms of the sharp redraw that ends a gesture): the first quick
+    // draw of the next gesture copies it, the canvas still holding it then.
   }
 
   /** Copies the trails canvas aside as the sharp drawing of `state`. */
@@ -364,16 +370,12 @@ export class TrackLayer {
     );
     ctx.drawImage(snapshot.canvas, 0, 0);
     // Where the scaled drawing does not reach (a zoom out, a pan): the overview, softer.
-    const overview = this.overviewOf(sharp);
-    if (overview) {
-      const x0 = ratio * (state.x - scale * sharp.x);
-      const y0 = ratio * (state.y - scale * sharp.y);
-      drawOverviewAround(ctx, overview, state, ratio, {
-        x0,
-        y0,
-        x1: x0 + scale * sharp.width,
-        y1: y0 + scale * sharp.height,
-      });
+    const x0 = ratio * (state.x - scale * sharp.x);
+    const y0 = ratio * (state.y - scale * sharp.y);
+    const covered = { x0, y0, x1: x0 + scale * sharp.width, y1: y0 + scale * sharp.height };
+    if (!coversCanvas(covered, sharp.width, sharp.height)) {
+      const overview = this.overviewOf(sharp);
+      if (overview) drawOverviewAround(ctx, overview, state, ratio, covered);
     }
     this.trailsState = { ...state, preview: true };
     this.strokeFrames(ctx, sharp.upTo + 1, state.upTo, state, ratio);
@@ -389,11 +391,15 @@ export class TrackLayer {
       const xy = this.frames[f]?.xy;
       if (xy) extendBy(extent, xy);
     }
-    const fit = fitExtent(extent, sharp.width, sharp.height, 8);
+    // The canvas's own size (at half of it, tried, the edges came out visibly blurred when zoomed
+    // in; the whole extent in it is already coarser than the view when zoomed in).
+    const width = sharp.width;
+    const height = sharp.height;
+    const fit = fitExtent(extent, width, height, 8);
     if (!fit) return null;
     const canvas = held?.canvas ?? document.createElement('canvas');
-    canvas.width = sharp.width;
-    canvas.height = sharp.height;
+    canvas.width = width;
+    canvas.height = height;
     const ctx = canvas.getContext('2d')!;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
