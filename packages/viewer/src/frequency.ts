@@ -332,7 +332,7 @@ export class FrequencyLayer {
    * a quick draw where the scaled sharp drawing does not reach; made by the first quick draw that
    * needs it after what it shows changed (`of`: the drawing whose content it shows).
    */
-  private overview: { of: Drawn; views: [Overview, Overview]; pixels: MarkerPixels } | null = null;
+  private overview: { of: Drawn | null; views: [Overview, Overview]; pixels: MarkerPixels } | null = null;
 
   constructor(
     private readonly view: FrequencyView,
@@ -384,7 +384,8 @@ export class FrequencyLayer {
     this.cache = null;
     this.projectedFrom = null;
     this.drawn = null;
-    this.overview = null;
+    // Its canvases and pixel buffer are kept for the next one (allocating them is not free).
+    if (this.overview) this.overview.of = null;
   }
 
   /** Whether the canvases show a scaled bitmap (a quick draw) that the next full draw replaces. */
@@ -583,7 +584,7 @@ export class FrequencyLayer {
       a.markerCount === sharp.markerCount &&
       a.showMap === sharp.showMap &&
       a.showMarkers === sharp.showMarkers;
-    if (held && same(held.of)) return held.views;
+    if (held?.of && same(held.of)) return held.views;
     // The extent: the cells (projected when the map was drawn) and the markers.
     const extent = emptyExtent();
     if (sharp.showMap && sharp.grid) {
