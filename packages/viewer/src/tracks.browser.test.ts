@@ -202,6 +202,15 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
     // Zoomed out from there: the sharp drawing shrinks, the overview fills the view round it.
     expect(await page.evaluate('window.shown.zoom(1.6)')).toBe(true);
     await page.screenshot({ path: resolve(RESULTS, 'tracks-10000-zoom-out-gesture.png') });
+    // The probability map with its stamped markers, at zoom 1 and zoomed in ×2.56.
+    await page.evaluate(
+      `import('/src/tracks.check.ts').then((c) => c.frequencyShowcase(300, 73, { k: 1, x: 0, y: 0 }))`,
+    );
+    await page.screenshot({ path: resolve(RESULTS, 'probability-map-300.png') });
+    await page.evaluate(
+      `import('/src/tracks.check.ts').then((c) => c.frequencyShowcase(300, 73, { k: 2.56, x: -640 * 1.56, y: -360 * 1.56 }))`,
+    );
+    await page.screenshot({ path: resolve(RESULTS, 'probability-map-300-zoomed.png') });
     expect(errors).toEqual([]);
   });
 });

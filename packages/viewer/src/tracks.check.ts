@@ -454,3 +454,19 @@ export function edgesDuringGesture(
     marks: edgeCoverage(freq.marks, fresh.marks, outside, 2),
   };
 }
+
+/**
+ * For a screenshot: the probability map (at 60 % opacity, as the page shows it) and the launch,
+ * burst and landing markers of `members` synthetic tracks, on canvases in the page, at zoom `to`.
+ */
+export function frequencyShowcase(members: number, frames: number, to: Zoom): void {
+  document.body.replaceChildren();
+  document.body.style.background = '#11161d';
+  const shown = frequencyEnsemble(members, frames);
+  shown.layer.markers.landing.push(...shown.landings);
+  shown.view.transform = to;
+  shown.layer.draw();
+  shown.map.style.cssText = 'position:absolute;left:0;top:0;opacity:0.6';
+  shown.marks.style.cssText = 'position:absolute;left:0;top:0';
+  document.body.append(shown.map, shown.marks);
+}
