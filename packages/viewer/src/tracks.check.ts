@@ -95,7 +95,7 @@ function canvases(attach = false): [HTMLCanvasElement, HTMLCanvasElement] {
 }
 
 /** A layer on its own canvases with `members` synthetic tracks of `frames` frames and a marker each. */
-function ensemble(members: number, frames: number, attach = false) {
+function ensemble(members: number, frames: number, attach = false, markers = true) {
   const projection = regionProjection();
   fitRegion(projection, WIDTH, HEIGHT);
   const view = {
@@ -112,13 +112,14 @@ function ensemble(members: number, frames: number, attach = false) {
   const data = syntheticFrames(members, frames);
   for (let f = 0; f < frames; f++) layer.addFrame(f, f * 600, data[f]);
   const crossing = data[Math.min(frames - 1, 20)];
-  layer.addMarkers(
-    Array.from({ length: members }, (_, m) => ({
-      lon: crossing[3 * m],
-      lat: crossing[3 * m + 1],
-      tSec: 20 * 600,
-    })),
-  );
+  if (markers)
+    layer.addMarkers(
+      Array.from({ length: members }, (_, m) => ({
+        lon: crossing[3 * m],
+        lat: crossing[3 * m + 1],
+        tSec: 20 * 600,
+      })),
+    );
   return { layer, view, trails, heads, data };
 }
 
@@ -469,4 +470,40 @@ export function frequencyShowcase(members: number, frames: number, to: Zoom): vo
   shown.map.style.cssText = 'position:absolute;left:0;top:0;opacity:0.6';
   shown.marks.style.cssText = 'position:absolute;left:0;top:0';
   document.body.append(shown.map, shown.marks);
+}
+
+/**
+ * Tracks zoomed in to `to` (no crossing markers), where only the tiles of segments that meet the
+ * canvas are stroked, against every frame's segments stroked whole, one path per altitude colour
+ * in colour order (the way TrackLayer drew before it had tiles), written out here.
+ */
+export function tilesAgainstWhole(members: number, frames: number, to: Zoom): PixelDiff {
+  const zoomed = ensemble(members, frames, false, false);
+  zoomed.view.transform = to;
+  zoomed.layer.shown = frames - 1;
+  zoomed.layer.draw();
+  const [reference] = canvases();
+  const ctx = reference.getContext('2d')!;
+  ctx.setTransform(to.k, 0, 0, to.k, to.x, to.y);
+  ctx.lineWidth = 1 / to.k;
+  ctx.globalAlpha = members > 2000 ? 0.25 : members > 300 ? 0.4 : 0.75;
+  const { data, view } = zoomed;
+  for (let f = 1; f < frames; f++) {
+    const paths = ALTITUDE_COLOURS.map(() => null as Path2D | null);
+    for (let m = 0; m < members; m++) {
+      const a = view.projection([data[f - 1][3 * m], data[f - 1][3 * m + 1]]);
+      const b = view.projection([data[f][3 * m], data[f][3 * m + 1]]);
+      if (!a || !b) continue;
+      const c = altitudeClassOf(data[f][3 * m + 2]);
+      paths[c] ??= new Path2D();
+      paths[c].moveTo(Math.fround(a[0]), Math.fround(a[1]));
+      paths[c].lineTo(Math.fround(b[0]), Math.fround(b[1]));
+    }
+    paths.forEach((path, c) => {
+      if (!path) return;
+      ctx.strokeStyle = ALTITUDE_COLOURS[c];
+      ctx.stroke(path);
+    });
+  }
+  return diff(zoomed.trails, reference, 2);
 }

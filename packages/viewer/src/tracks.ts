@@ -32,6 +32,7 @@ import { clearBox, emptyBox, fillSquare, type PixelBox, rgbOf } from './heads.js
 import {
   coversCanvas,
   drawOverviewAround,
+  type Extent,
   emptyExtent,
   extendBy,
   fitExtent,
@@ -58,11 +59,28 @@ interface TrackFrame {
   /** Segments from the previous frame to this one, a Path2D per colour class (null: none), per mode. */
   segments: Record<ColourMode, (Path2D | null)[] | null>;
   /**
+   * The same segments split by tile of the base projection (by their start), with each tile's box,
+   * in colour order; built the first time a zoomed-in view shows only part of them (see tilesOf).
+   */
+  tiles: Record<ColourMode, SegmentTile[] | null>;
+  /**
    * Diamonds of the markers after the previous frame's time up to this one's, built for zoom k
    * (their size is in screen pixels); null: not built since the markers changed.
    */
   markers: { k: number; path: Path2D } | null;
+  /** The box of the segments leading to this frame (set with them by segmentsOf). */
+  segmentBox?: Extent;
 }
+
+/** A frame's segments of one colour class starting in one tile, and the box of their points. */
+interface SegmentTile {
+  colour: number;
+  path: Path2D;
+  box: Extent;
+}
+
+/** Tiles' side in base-projection units (CSS pixels at zoom 1): about 10 × 8 across the map. */
+const TILE = 128;
 
 /** A point drawn over the tracks from the time it happens (border crossings). */
 export interface Marker {
@@ -150,7 +168,11 @@ export class TrackLayer {
     this.forecastClass = classes;
     this.trailsState = null;
     this.contentVersion++;
-    for (const frame of this.frames) if (frame) frame.segments.forecast = null;
+    for (const frame of this.frames)
+      if (frame) {
+        frame.segments.forecast = null;
+        frame.tiles.forecast = null;
+      }
   }
 
   /** The colour key of the current mode: the colours, and each member's class (null: by altitude). */
@@ -177,6 +199,7 @@ export class TrackLayer {
       xy: new Float32Array(2 * n),
       altClass: new Uint8Array(n),
       segments: { altitude: null, site: null, forecast: null },
+      tiles: { altitude: null, site: null, forecast: null },
       markers: null,
     };
     this.project(frame);
@@ -206,6 +229,7 @@ export class TrackLayer {
       if (!frame) continue;
       this.project(frame);
       frame.segments = { altitude: null, site: null, forecast: null };
+      frame.tiles = { altitude: null, site: null, forecast: null };
       frame.markers = null;
     }
     for (const m of this.markers) {
@@ -427,16 +451,34 @@ export class TrackLayer {
     const n = this.members;
     const alpha = n > 2000 ? 0.25 : n > 300 ? 0.4 : 0.75;
     const { colours } = this.colourKey();
+    // The base-projection box the canvas shows, and a hairline more: a frame's segments wholly in it
+    // are stroked as one path per colour; of one reaching past it (zoomed in), only the tiles that
+    // meet it — Skia's per-segment cost is paid even for segments off the canvas.
+    const pad = 2 / (t.k * ratio);
+    const shows: Extent = {
+      x0: -t.x / t.k - pad,
+      y0: -t.y / t.k - pad,
+      x1: (ctx.canvas.width / ratio - t.x) / t.k + pad,
+      y1: (ctx.canvas.height / ratio - t.y) / t.k + pad,
+    };
     for (let f = from; f <= last; f++) {
       const paths = this.segmentsOf(f);
       ctx.globalAlpha = alpha;
       ctx.lineWidth = hairline;
-      for (let c = 0; c < paths.length; c++) {
-        const path = paths[c];
-        if (!path) continue;
-        ctx.strokeStyle = colours[c];
-        ctx.stroke(path);
-      }
+      const box = this.frames[f]?.segmentBox;
+      if (box && !inside(box, shows)) {
+        for (const tile of this.tilesOf(f)) {
+          if (!meets(tile.box, shows)) continue;
+          ctx.strokeStyle = colours[tile.colour];
+          ctx.stroke(tile.path);
+        }
+      } else
+        for (let c = 0; c < paths.length; c++) {
+          const path = paths[c];
+          if (!path) continue;
+          ctx.strokeStyle = colours[c];
+          ctx.stroke(path);
+        }
       // Border crossings of this frame's interval: white diamonds with a dark hairline edge.
       const diamonds = this.markersOf(f, t.k);
       if (!diamonds) continue;
@@ -560,10 +602,13 @@ export class TrackLayer {
     const paths: (Path2D | null)[] = colours.map(() => null);
     const a = before.xy;
     const b = frame.xy;
+    const box = emptyExtent();
     for (let m = 0; m < this.members; m++) {
       const x0 = a[2 * m];
       const x1 = b[2 * m];
       if (Number.isNaN(x0) || Number.isNaN(x1)) continue;
+      grow(box, x0, a[2 * m + 1]);
+      grow(box, x1, b[2 * m + 1]);
       const c = perMember ? perMember[m] : frame.altClass[m];
       let path = paths[c];
       if (!path) {
@@ -574,7 +619,44 @@ export class TrackLayer {
       path.lineTo(x1, b[2 * m + 1]);
     }
     frame.segments[this.mode] = paths;
+    frame.segmentBox = box;
     return paths;
+  }
+
+  /** The segments leading to frame f split by tile (TILE) and colour class; built once, then kept. */
+  private tilesOf(f: number): SegmentTile[] {
+    const frame = this.frames[f];
+    const before = this.frames[f - 1];
+    if (!frame || !before) return [];
+    const cached = frame.tiles[this.mode];
+    if (cached) return cached;
+    const { perMember } = this.colourKey();
+    const byKey = new Map<number, SegmentTile>();
+    const a = before.xy;
+    const b = frame.xy;
+    for (let m = 0; m < this.members; m++) {
+      const x0 = a[2 * m];
+      const x1 = b[2 * m];
+      if (Number.isNaN(x0) || Number.isNaN(x1)) continue;
+      const y0 = a[2 * m + 1];
+      const y1 = b[2 * m + 1];
+      const c = perMember ? perMember[m] : frame.altClass[m];
+      // Colour first in the key, so that sorting by it strokes the colours in the order of the
+      // whole paths; tiles numbered from a corner far off the map (keys stay positive).
+      const key = c * 1e6 + (Math.floor(y0 / TILE) + 500) * 1000 + (Math.floor(x0 / TILE) + 500);
+      let tile = byKey.get(key);
+      if (!tile) {
+        tile = { colour: c, path: new Path2D(), box: emptyExtent() };
+        byKey.set(key, tile);
+      }
+      tile.path.moveTo(x0, y0);
+      tile.path.lineTo(x1, y1);
+      grow(tile.box, x0, y0);
+      grow(tile.box, x1, y1);
+    }
+    const tiles = [...byKey.entries()].sort((p, q) => p[0] - q[0]).map(([, tile]) => tile);
+    frame.tiles[this.mode] = tiles;
+    return tiles;
   }
 
   private project(frame: TrackFrame): void {
@@ -595,3 +677,16 @@ export class TrackLayer {
     }
   }
 }
+
+function grow(box: Extent, x: number, y: number): void {
+  if (x < box.x0) box.x0 = x;
+  if (x > box.x1) box.x1 = x;
+  if (y < box.y0) box.y0 = y;
+  if (y > box.y1) box.y1 = y;
+}
+
+/** Whether box a lies wholly in b. */
+const inside = (a: Extent, b: Extent) => a.x0 >= b.x0 && a.x1 <= b.x1 && a.y0 >= b.y0 && a.y1 <= b.y1;
+
+/** Whether boxes a and b share a point. */
+const meets = (a: Extent, b: Extent) => a.x0 <= b.x1 && a.x1 >= b.x0 && a.y0 <= b.y1 && a.y1 >= b.y0;
