@@ -21,8 +21,11 @@
  * - one stroke holds one frame's segments (one fill, one frame's markers): short and rarely
  *   crossing each other. A large path that overlaps itself costs far more (it is rasterised as one
  *   shape): 1 000 markers filled at once took 6 ms, a frame's worth a fraction of one.
+ * - zoomed in, a frame's segments that reach past the canvas are stroked only by the tiles (TILE)
+ *   that meet it: Skia's cost per segment is paid for segments off the canvas too;
  * - during a zoom or pan gesture a large ensemble is not redrawn: the last sharp drawing is scaled
- *   (draw's `quick`), and redrawn sharp when the gesture ends.
+ *   (draw's `quick`), with an overview of all the tracks (overview.ts) where it does not reach,
+ *   and redrawn sharp when the gesture ends.
  * The full and the incremental drawing stroke the same paths in the same order (frame by frame),
  * so they give the same pixels (tracks.browser.test.ts).
  */
