@@ -333,6 +333,8 @@ export class FrequencyLayer {
    * needs it after what it shows changed (`of`: the drawing whose content it shows).
    */
   private overview: { of: Drawn | null; views: [Overview, Overview]; pixels: MarkerPixels } | null = null;
+  /** The pending idle callback that makes the overview, or 0. */
+  private overviewIdle = 0;
 
   constructor(
     private readonly view: FrequencyView,
@@ -447,7 +449,33 @@ export class FrequencyLayer {
       this.stampMarkers(this.markerCanvas, this.markerPixels, t, ratio);
     }
     // Not copied aside here (part of the sharp redraw that ends a gesture): the first quick draw
-    // of the next gesture copies it, the canvases still holding it then.
+    // of the next gesture copies it, the canvases still holding it then. The overview is made
+    // when the page is next idle, so that a gesture zooming out from here does not have to.
+    if (!empty && typeof requestIdleCallback === 'function') {
+      if (this.overviewIdle) cancelIdleCallback(this.overviewIdle);
+      this.overviewIdle = requestIdleCallback(() => {
+        this.overviewIdle = 0;
+        if (this.drawn === state) this.overviewOf(state);
+      });
+    }
+  }
+
+  /** Whether the overview of what the canvases show (a sharp drawing) is made. */
+  get overviewReady(): boolean {
+    const of = this.overview?.of;
+    const drawn = this.drawn;
+    return (
+      !!of &&
+      !!drawn &&
+      !drawn.preview &&
+      of.width === drawn.width &&
+      of.height === drawn.height &&
+      of.grid === drawn.grid &&
+      of.markers === drawn.markers &&
+      of.markerCount === drawn.markerCount &&
+      of.showMap === drawn.showMap &&
+      of.showMarkers === drawn.showMarkers
+    );
   }
 
   /** Fills the grid's cells, one path per class, on `canvas`: base point b at ratio · (t.k · b + t). */

@@ -204,6 +204,14 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
     }
   });
 
+  it('the overviews are made when the page is idle after a sharp drawing, not during it', async () => {
+    const r = await check<Awaited<ReturnType<CheckModule['overviewAfterIdle']>>>(
+      '(c) => c.overviewAfterIdle(2000, 73)',
+    );
+    expect(r.before).toEqual([false, false]);
+    expect(r.after).toEqual([true, true]);
+  });
+
   it('screenshots: 10 000 tracks replayed, a zoom step during the gesture, and after it', async () => {
     await page.evaluate(
       `import('/src/tracks.check.ts').then((c) => { window.shown = c.showcase(10000, 73); })`,

@@ -507,3 +507,22 @@ export function tilesAgainstWhole(members: number, frames: number, to: Zoom): Pi
   }
   return diff(zoomed.trails, reference, 2);
 }
+
+/**
+ * Whether the tracks' and the probability map's overviews are made right after a sharp drawing
+ * (they are not: that would slow it) and once the page has been idle (they are).
+ */
+export async function overviewAfterIdle(
+  members: number,
+  frames: number,
+): Promise<{ before: boolean[]; after: boolean[] }> {
+  const tracks = ensemble(members, frames);
+  tracks.layer.shown = frames - 1;
+  tracks.layer.draw();
+  const freq = frequencyEnsemble(members, frames);
+  freq.layer.draw();
+  const before = [tracks.layer.overviewReady, freq.layer.overviewReady];
+  // Idle callbacks run in the order they were asked for: the layers' first.
+  await new Promise<void>((resolve) => requestIdleCallback(() => resolve()));
+  return { before, after: [tracks.layer.overviewReady, freq.layer.overviewReady] };
+}

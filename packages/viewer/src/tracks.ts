@@ -133,6 +133,8 @@ export class TrackLayer {
    * needs it after what it shows changed (`version`: see contentVersion).
    */
   private overview: (Overview & { upTo: number; mode: ColourMode; version: number }) | null = null;
+  /** The pending idle callback that makes the overview (overviewWhenIdle), or 0. */
+  private overviewIdle = 0;
   /** Counts changes of what is drawn other than frames appended (reset, reproject, markers, colours). */
   private contentVersion = 0;
   private readonly trails: CanvasRenderingContext2D;
@@ -359,6 +361,7 @@ export class TrackLayer {
     else this.clear(ctx);
     this.trailsState = state;
     this.strokeFrames(ctx, from, last, t, this.view.pixelRatio);
+    if (from === 0 && this.members * last >= QUICK_MIN_SEGMENTS) this.overviewWhenIdle(state);
     // Not copied aside here (5–15 ms of the sharp redraw that ends a gesture): the first quick
     // draw of the next gesture copies it, the canvas still holding it then.
   }
@@ -406,6 +409,33 @@ export class TrackLayer {
     }
     this.trailsState = { ...state, preview: true };
     this.strokeFrames(ctx, sharp.upTo + 1, state.upTo, state, ratio);
+  }
+
+  /**
+   * Makes the overview of a full drawing when the page is next idle (if it still shows it then),
+   * so that the gesture that zooms out from it does not have to.
+   */
+  private overviewWhenIdle(state: TrailsState): void {
+    if (typeof requestIdleCallback !== 'function') return;
+    if (this.overviewIdle) cancelIdleCallback(this.overviewIdle);
+    this.overviewIdle = requestIdleCallback(() => {
+      this.overviewIdle = 0;
+      if (this.trailsState === state) this.overviewOf(state);
+    });
+  }
+
+  /** Whether the overview of the full drawing the trails canvas holds is made. */
+  get overviewReady(): boolean {
+    const held = this.overview;
+    const state = this.trailsState;
+    return (
+      held !== null &&
+      state !== null &&
+      !state.preview &&
+      held.upTo === state.upTo &&
+      held.mode === state.mode &&
+      held.version === this.contentVersion
+    );
   }
 
   /** The overview of the tracks up to `sharp.upTo` in its mode: the one kept, or made now. */
