@@ -9,7 +9,8 @@
  * to the trails canvas and redraws positions and markers; the probability map and its markers are
  * asked to draw too, and are not redrawn as nothing they show changed); `fullRedraw…Ms`, every step drawn
  * from scratch, the cost of a seek at that frame; `zoomStep…Ms`, a zoom step during the gesture
- * (the last sharp drawing scaled, see TrackLayer.draw) and `zoomSettle…Ms`, the sharp redraw that
+ * (the last sharp drawing scaled, see TrackLayer.draw; the first step of a gesture copies the
+ * sharp drawing aside, and a zoom out or pan draws the overview at the edges) and `zoomSettle…Ms`, the sharp redraw that
  * follows when the gesture ends. Times include the rasterisation,
  * forced by reading a pixel back from each canvas (a canvas otherwise records its drawing and
  * paints it later). The first pass warms up the JIT and is not counted.
@@ -47,6 +48,24 @@ export interface BenchResult {
   /** The tracks' part of that sharp redraw (the rest is the probability map and its markers). */
   zoomSettleTracksMeanMs: number;
   zoomSettleTracksP95Ms: number;
+  /**
+   * The other two parts of that sharp redraw, each timed on its own at the same zooms (a layer
+   * drawing only the probability map, one drawing only the launch, burst and landing markers).
+   */
+  zoomSettleMapMeanMs: number;
+  zoomSettleMapP95Ms: number;
+  zoomSettleMarkersMeanMs: number;
+  zoomSettleMarkersP95Ms: number;
+  /**
+   * The first zoom-out step (×1/1.6) right after the content changed and was drawn, with no idle
+   * time between: besides the scaled drawings it makes the overviews (overview.ts) drawn where
+   * they do not reach — paid once per content…
+   */
+  zoomOutFirstStepMeanMs: number;
+  zoomOutFirstStepMaxMs: number;
+  /** …and the same step when the page was idle once in between (the layers make them then). */
+  zoomOutAfterIdleMeanMs: number;
+  zoomOutAfterIdleMaxMs: number;
 }
 
 const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
@@ -105,8 +124,8 @@ export async function runBench(
   );
   // The probability map and the launch, burst and landing markers, drawn with the tracks as the page
   // does (all three kinds for every member: the most there can be).
-  const ensembleFrequency = (n: number, d: Float32Array[]) => {
-    const layer = new FrequencyLayer(view, canvases[2], canvases[3]);
+  const ensembleFrequency = (n: number, d: Float32Array[], on = [canvases[2], canvases[3]]) => {
+    const layer = new FrequencyLayer(view, on[0], on[1]);
     const at = (f: number) =>
       Array.from({ length: n }, (_, m) => ({ lon: d[f][3 * m], lat: d[f][3 * m + 1] }));
     layer.grid = trajectoryFrequency(n, d.length, (m, f) => [d[f][3 * m], d[f][3 * m + 1]]);
@@ -182,7 +201,65 @@ export async function runBench(
         settleTracks.push(tTracks - t2);
       }
     }
+  // The probability map and the markers each on their own (on canvases of their own, the same
+  // size), at the same zooms, to say which part of the settle costs what.
+  const spare = [0, 1].map(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = width * pixelRatio;
+    canvas.height = height * pixelRatio;
+    return canvas;
+  });
+  const mapOnly = ensembleFrequency(zoomMembers, zoomData, spare);
+  mapOnly.showMarkers = false;
+  const marksOnly = ensembleFrequency(zoomMembers, zoomData, spare);
+  marksOnly.showMap = false;
+  const spareContexts = spare.map((c) => c.getContext('2d')!);
+  const settleMap: number[] = [];
+  const settleMarkers: number[] = [];
+  for (let round = 0; round < rounds; round++)
+    for (const k of steps.slice(1)) {
+      view.transform = { k, x: (width / 2) * (1 - k), y: (height / 2) * (1 - k) };
+      for (const [part, times] of [
+        [mapOnly, settleMap],
+        [marksOnly, settleMarkers],
+      ] as const) {
+        await nextFrame();
+        const t0 = performance.now();
+        part.draw();
+        for (const ctx of spareContexts) ctx.getImageData(0, 0, 1, 1);
+        if (round > 0) times.push(performance.now() - t0);
+      }
+    }
+  const firstOut: number[] = [];
+  const afterIdle: number[] = [];
+  const centred = (k: number) => ({ k, x: (width / 2) * (1 - k), y: (height / 2) * (1 - k) });
+  const idle = () => new Promise<void>((resolve) => requestIdleCallback(() => resolve()));
+  for (let round = 0; round < rounds; round++)
+    for (const waited of [false, true]) {
+      // The same data projected again: new content as far as the layers know.
+      zoomLayer.reproject();
+      zoomFrequency.invalidate();
+      view.transform = centred(1.6 ** 2);
+      zoomLayer.draw();
+      zoomFrequency.draw();
+      flush();
+      // Without waiting, no idle callback can run before the step (same task).
+      if (waited) {
+        await idle();
+        await nextFrame();
+      }
+      const t0 = performance.now();
+      view.transform = centred(1.6);
+      zoomLayer.draw({ quick: true });
+      zoomFrequency.draw({ quick: true });
+      flush();
+      if (round > 0) (waited ? afterIdle : firstOut).push(performance.now() - t0);
+    }
   view.transform = { k: 1, x: 0, y: 0 };
+  const fo = stats(firstOut);
+  const fi = stats(afterIdle);
+  const sm = stats(settleMap);
+  const sk = stats(settleMarkers);
   const z = stats(zoom);
   const zs = stats(settle);
   const zt = stats(settleTracks);
@@ -204,6 +281,14 @@ export async function runBench(
     zoomSettleMaxMs: zs.max,
     zoomSettleTracksMeanMs: zt.mean,
     zoomSettleTracksP95Ms: zt.p95,
+    zoomSettleMapMeanMs: sm.mean,
+    zoomSettleMapP95Ms: sm.p95,
+    zoomSettleMarkersMeanMs: sk.mean,
+    zoomSettleMarkersP95Ms: sk.p95,
+    zoomOutFirstStepMeanMs: fo.mean,
+    zoomOutFirstStepMaxMs: fo.max,
+    zoomOutAfterIdleMeanMs: fi.mean,
+    zoomOutAfterIdleMaxMs: fi.max,
   };
   return result;
 }

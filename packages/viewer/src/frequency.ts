@@ -8,6 +8,17 @@
  * with a legend; and the launch, burst and landing points as markers above them.
  */
 import * as d3 from 'd3';
+import { clearBox, emptyBox, type PixelBox, rgbOf } from './heads.js';
+import {
+  coversCanvas,
+  drawOverviewAround,
+  type Extent,
+  emptyExtent,
+  extendBy,
+  fitExtent,
+  type Overview,
+} from './overview.js';
+import { type AlphaMask, placeMask, SUBPIXEL_STEPS, stampMask } from './stamps.js';
 
 /** The grid: 0.1° of longitude by 0.06° of latitude, about 6.5 × 6.7 km at 54.5° N. */
 export const CELL_LON_DEG = 0.1;
@@ -151,6 +162,105 @@ export function markerSwatch(kind: MarkerKind): HTMLCanvasElement {
   return canvas;
 }
 
+/**
+ * Strokes the symbols of `kind` at the points (CSS pixels of the context's current transform, one
+ * path for all of them): the way markers were drawn before they were stamped, kept for the masks
+ * and for the browser test that compares the two.
+ */
+export function strokeMarkerSymbols(
+  ctx: CanvasRenderingContext2D,
+  kind: MarkerKind,
+  points: readonly (readonly [number, number])[],
+): void {
+  const colour = MARKER_KINDS.find((k) => k.kind === kind)!.colour;
+  stroke(ctx, kind, colour, () => {
+    for (const [x, y] of points) symbol(ctx, kind, x, y, markerSizePx(kind));
+  });
+}
+
+/** A symbol's size on the map, CSS pixels. */
+const markerSizePx = (kind: MarkerKind) => (kind === 'landing' ? 7 : 9);
+
+/** A marker canvas's pixel buffer (its size) and the box last written in it. */
+interface MarkerPixels {
+  image: ImageData | null;
+  box: PixelBox;
+}
+
+/** One pass of a kind's symbols: its halo, or its coloured stroke and fill. */
+interface MarkerPass {
+  rgb: [number, number, number];
+  /** By sub-pixel offset (stamps.ts placeMask's variant). */
+  masks: AlphaMask[];
+}
+
+/**
+ * Each kind's symbol rendered by the canvas once per sub-pixel offset, as two masks: the dark halo
+ * (lineWidth 3, 90 % opaque) and the coloured stroke with its fill, each one colour.
+ */
+function markerMasks(ratio: number): Record<MarkerKind, MarkerPass[]> {
+  const byKind = {} as Record<MarkerKind, MarkerPass[]>;
+  for (const { kind, colour } of MARKER_KINDS) {
+    // Room for the symbol, its halo and the halo's mitred corners (up to 3.1 px past a tip).
+    const half = Math.ceil((markerSizePx(kind) / 2 + 5) * ratio) + 1;
+    const side = 2 * half + 1;
+    const canvas = document.createElement('canvas');
+    canvas.width = side;
+    canvas.height = side;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    const render = (sx: number, sy: number, pass: 'halo' | 'colour'): AlphaMask => {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, side, side);
+      ctx.setTransform(ratio, 0, 0, ratio, half + sx / SUBPIXEL_STEPS, half + sy / SUBPIXEL_STEPS);
+      ctx.beginPath();
+      symbol(ctx, kind, 0, 0, markerSizePx(kind));
+      if (pass === 'halo') {
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = 'rgba(13, 17, 23, 0.9)';
+        ctx.stroke();
+      } else {
+        ctx.lineWidth = kind === 'burst' ? 1.5 : 1.6;
+        ctx.strokeStyle = colour;
+        ctx.stroke();
+        if (kind === 'launch') {
+          ctx.fillStyle = `${colour}55`;
+          ctx.fill();
+        }
+      }
+      return trimmedMask(ctx.getImageData(0, 0, side, side), half, half);
+    };
+    byKind[kind] = (['halo', 'colour'] as const).map((pass) => {
+      const masks: AlphaMask[] = [];
+      for (let sy = 0; sy < SUBPIXEL_STEPS; sy++)
+        for (let sx = 0; sx < SUBPIXEL_STEPS; sx++) masks.push(render(sx, sy, pass));
+      return { rgb: pass === 'halo' ? ([13, 17, 23] as [number, number, number]) : rgbOf(colour), masks };
+    });
+  }
+  return byKind;
+}
+
+/** The alpha of `image` cut to the box of its non-transparent pixels; (cx, cy) moved with it. */
+function trimmedMask(image: ImageData, cx: number, cy: number): AlphaMask {
+  const { width, height, data } = image;
+  let x0 = width;
+  let y0 = height;
+  let x1 = 0;
+  let y1 = 0;
+  for (let j = 0; j < height; j++)
+    for (let i = 0; i < width; i++)
+      if (data[4 * (j * width + i) + 3] > 0) {
+        x0 = Math.min(x0, i);
+        x1 = Math.max(x1, i + 1);
+        y0 = Math.min(y0, j);
+        y1 = Math.max(y1, j + 1);
+      }
+  if (x1 <= x0) return { width: 0, height: 0, alpha: new Uint8Array(0), cx: 0, cy: 0 };
+  const alpha = new Uint8Array((x1 - x0) * (y1 - y0));
+  for (let j = y0; j < y1; j++)
+    for (let i = x0; i < x1; i++) alpha[(j - y0) * (x1 - x0) + (i - x0)] = data[4 * (j * width + i) + 3];
+  return { width: x1 - x0, height: y1 - y0, alpha, cx: cx - x0, cy: cy - y0 };
+}
+
 function stroke(ctx: CanvasRenderingContext2D, kind: MarkerKind, colour: string, path: () => void): void {
   ctx.beginPath();
   path();
@@ -196,9 +306,9 @@ interface Drawn {
  * The probability map and the launch/burst/landing markers, each on its own canvas.
  *
  * Drawn only when something it shows changed (the zoom, the grid, the markers, the switches): the
- * page asks for a draw with every replay frame, and 30 000 marker symbols (10 000 members) took
- * tens of milliseconds to stroke again. Markers are projected once (base projection, like the
- * tracks), not on every draw.
+ * page asks for a draw with every replay frame. Markers are projected once (base projection, like
+ * the tracks), not on every draw, and written as stamped masks into a pixel buffer (stamps.ts):
+ * stroked as paths, 15 000 symbols took 280 ms.
  */
 export class FrequencyLayer {
   grid: FrequencyGrid | null = null;
@@ -211,6 +321,20 @@ export class FrequencyLayer {
   /** Base-projection x, y of each kind's markers, as many as projected so far. */
   private markerXY: Record<MarkerKind, number[]> = { launch: [], burst: [], landing: [] };
   private projectedFrom: FrequencyLayer['markers'] | null = null;
+  /** The markers' pixels (stampMarkers), the marker canvas's size, and the box last written in it. */
+  private markerPixels: MarkerPixels = { image: null, box: emptyBox() };
+  /** Each kind's symbol rendered once per sub-pixel offset, by device pixel ratio. */
+  private masks = new Map<number, Record<MarkerKind, MarkerPass[]>>();
+  /** The base-projection box of the grid's non-empty cells (set by classPaths). */
+  private cellExtent: Extent = emptyExtent();
+  /**
+   * The map and the markers of the whole extent at a zoom that fits it (overview.ts), drawn under
+   * a quick draw where the scaled sharp drawing does not reach; made by the first quick draw that
+   * needs it after what it shows changed (`of`: the drawing whose content it shows).
+   */
+  private overview: { of: Drawn | null; views: [Overview, Overview]; pixels: MarkerPixels } | null = null;
+  /** The pending idle callback that makes the overview, or 0. */
+  private overviewIdle = 0;
 
   constructor(
     private readonly view: FrequencyView,
@@ -228,6 +352,8 @@ export class FrequencyLayer {
   private classPaths(): (Path2D | null)[] {
     const grid = this.grid;
     const paths: (Path2D | null)[] = FREQUENCY_CLASSES.map(() => null);
+    const extent = emptyExtent();
+    this.cellExtent = extent;
     if (!grid) return paths;
     const project = (lon: number, lat: number) => this.view.projection([lon, lat])!;
     for (let j = 0; j < grid.ny; j++)
@@ -243,6 +369,7 @@ export class FrequencyLayer {
         const c = project(lon + grid.dLon, lat + grid.dLat);
         const d = project(lon, lat + grid.dLat);
         const p = paths[k]!;
+        extendBy(extent, [...a, ...b, ...c, ...d]);
         p.moveTo(a[0], a[1]);
         p.lineTo(b[0], b[1]);
         p.lineTo(c[0], c[1]);
@@ -259,6 +386,8 @@ export class FrequencyLayer {
     this.cache = null;
     this.projectedFrom = null;
     this.drawn = null;
+    // Its canvases and pixel buffer are kept for the next one (allocating them is not free).
+    if (this.overview) this.overview.of = null;
   }
 
   /** Whether the canvases show a scaled bitmap (a quick draw) that the next full draw replaces. */
@@ -314,36 +443,97 @@ export class FrequencyLayer {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, canvas.width, canvas.height);
     }
-    if (this.showMap && this.grid) {
-      this.cache ??= this.classPaths();
-      const ctx = this.mapCanvas.getContext('2d')!;
-      ctx.setTransform(ratio * t.k, 0, 0, ratio * t.k, ratio * t.x, ratio * t.y);
-      this.cache.forEach((path, k) => {
-        if (!path) return;
-        ctx.fillStyle = FREQUENCY_CLASSES[k].colour;
-        ctx.fill(path);
-      });
-    }
+    if (this.showMap && this.grid) this.fillCells(this.mapCanvas, t, ratio);
     if (this.showMarkers) {
       this.projectMarkers();
-      const ctx = this.markerCanvas.getContext('2d')!;
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      for (const { kind, colour } of MARKER_KINDS) {
-        const xy = this.markerXY[kind];
-        if (xy.length === 0) continue;
-        stroke(ctx, kind, colour, () => {
-          for (let i = 0; i < xy.length; i += 2) {
-            if (Number.isNaN(xy[i])) continue;
-            const x = t.k * xy[i] + t.x;
-            const y = t.k * xy[i + 1] + t.y;
-            if (x < -10 || y < -10 || x > view.width + 10 || y > view.height + 10) continue;
-            symbol(ctx, kind, x, y, kind === 'landing' ? 7 : 9);
-          }
-        });
+      this.stampMarkers(this.markerCanvas, this.markerPixels, t, ratio);
+    }
+    // Not copied aside here (part of the sharp redraw that ends a gesture): the first quick draw
+    // of the next gesture copies it, the canvases still holding it then. The overview is made
+    // when the page is next idle, so that a gesture zooming out from here does not have to.
+    if (!empty && typeof requestIdleCallback === 'function') {
+      if (this.overviewIdle) cancelIdleCallback(this.overviewIdle);
+      this.overviewIdle = requestIdleCallback(() => {
+        this.overviewIdle = 0;
+        if (this.drawn === state) this.overviewOf(state);
+      });
+    }
+  }
+
+  /** Whether the overview of what the canvases show (a sharp drawing) is made. */
+  get overviewReady(): boolean {
+    const of = this.overview?.of;
+    const drawn = this.drawn;
+    return (
+      !!of &&
+      !!drawn &&
+      !drawn.preview &&
+      of.width === drawn.width &&
+      of.height === drawn.height &&
+      of.grid === drawn.grid &&
+      of.markers === drawn.markers &&
+      of.markerCount === drawn.markerCount &&
+      of.showMap === drawn.showMap &&
+      of.showMarkers === drawn.showMarkers
+    );
+  }
+
+  /** Fills the grid's cells, one path per class, on `canvas`: base point b at ratio · (t.k · b + t). */
+  private fillCells(canvas: HTMLCanvasElement, t: { k: number; x: number; y: number }, ratio: number): void {
+    this.cache ??= this.classPaths();
+    const ctx = canvas.getContext('2d')!;
+    ctx.setTransform(ratio * t.k, 0, 0, ratio * t.k, ratio * t.x, ratio * t.y);
+    this.cache.forEach((path, k) => {
+      if (!path) return;
+      ctx.fillStyle = FREQUENCY_CLASSES[k].colour;
+      ctx.fill(path);
+    });
+  }
+
+  /**
+   * Writes every kind's symbols into a pixel buffer and puts it on `canvas` (cleared) in one call,
+   * base point b at CSS pixel t.k · b + t: for each kind, first all the halos, then all the
+   * coloured strokes, the order in which one path per kind was stroked before (stamps.ts says why
+   * and how close).
+   */
+  private stampMarkers(
+    canvas: HTMLCanvasElement,
+    pixels: MarkerPixels,
+    t: { k: number; x: number; y: number },
+    ratio: number,
+  ): void {
+    const ctx = canvas.getContext('2d')!;
+    if (canvas.width === 0 || canvas.height === 0) return;
+    if (pixels.image?.width !== canvas.width || pixels.image.height !== canvas.height)
+      pixels.image = ctx.createImageData(canvas.width, canvas.height);
+    else clearBox(pixels.image, pixels.box);
+    const image = pixels.image;
+    const box = emptyBox();
+    pixels.box = box;
+    let byKind = this.masks.get(ratio);
+    if (!byKind) {
+      byKind = markerMasks(ratio);
+      this.masks.set(ratio, byKind);
+    }
+    const width = canvas.width / ratio;
+    const height = canvas.height / ratio;
+    for (const { kind } of MARKER_KINDS) {
+      const xy = this.markerXY[kind];
+      if (xy.length === 0) continue;
+      for (const pass of byKind[kind]) {
+        for (let i = 0; i < xy.length; i += 2) {
+          if (Number.isNaN(xy[i])) continue;
+          const x = t.k * xy[i] + t.x;
+          const y = t.k * xy[i + 1] + t.y;
+          if (x < -10 || y < -10 || x > width + 10 || y > height + 10) continue;
+          const at = placeMask(ratio * x, ratio * y);
+          const mask = pass.masks[at.variant];
+          stampMask(image, mask, at.left - mask.cx, at.top - mask.cy, pass.rgb, box);
+        }
       }
     }
-    // Kept aside now, while at hand, so that a gesture starting from it scales it without a copy.
-    if (!empty) this.keep(state);
+    if (box.x1 > box.x0 && box.y1 > box.y0)
+      ctx.putImageData(image, 0, 0, box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0);
   }
 
   /** Projects the markers added since the last draw (all of them after invalidate or clear). */
@@ -398,7 +588,57 @@ export class FrequencyLayer {
       );
       ctx.drawImage(snapshot.canvases[i], 0, 0);
     });
+    // Where the scaled drawing does not reach (a zoom out, a pan): the overview, softer.
+    const x0 = ratio * (state.x - scale * sharp.x);
+    const y0 = ratio * (state.y - scale * sharp.y);
+    const covered = { x0, y0, x1: x0 + scale * sharp.width, y1: y0 + scale * sharp.height };
+    const overview = coversCanvas(covered, sharp.width, sharp.height) ? null : this.overviewOf(sharp);
+    if (overview) {
+      targets.forEach((target, i) => {
+        drawOverviewAround(target.getContext('2d')!, overview[i], state, ratio, covered);
+      });
+    }
     this.drawn = { ...state, preview: true };
+  }
+
+  /** The overviews (map, markers) of what `sharp` shows: the ones kept, or made now. */
+  private overviewOf(sharp: Drawn): [Overview, Overview] | null {
+    const held = this.overview;
+    const same = (a: Drawn) =>
+      a.width === sharp.width &&
+      a.height === sharp.height &&
+      a.grid === sharp.grid &&
+      a.markers === sharp.markers &&
+      a.markerCount === sharp.markerCount &&
+      a.showMap === sharp.showMap &&
+      a.showMarkers === sharp.showMarkers;
+    if (held?.of && same(held.of)) return held.views;
+    // The extent: the cells (projected when the map was drawn) and the markers.
+    const extent = emptyExtent();
+    if (sharp.showMap && sharp.grid) {
+      this.cache ??= this.classPaths();
+      extendBy(extent, [this.cellExtent.x0, this.cellExtent.y0, this.cellExtent.x1, this.cellExtent.y1]);
+    }
+    if (sharp.showMarkers) {
+      this.projectMarkers();
+      for (const { kind } of MARKER_KINDS) extendBy(extent, this.markerXY[kind]);
+    }
+    const fit = fitExtent(extent, sharp.width, sharp.height, 12);
+    if (!fit) return null;
+    const views = [0, 1].map((i) => {
+      const canvas = held?.views[i].canvas ?? document.createElement('canvas');
+      canvas.width = sharp.width;
+      canvas.height = sharp.height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      return { canvas, ...fit };
+    }) as [Overview, Overview];
+    const pixels = held?.pixels ?? { image: null, box: emptyBox() };
+    if (sharp.showMap && sharp.grid) this.fillCells(views[0].canvas, fit, 1);
+    if (sharp.showMarkers) this.stampMarkers(views[1].canvas, pixels, fit, 1);
+    this.overview = { of: sharp, views, pixels };
+    return views;
   }
 }
 

@@ -114,6 +114,20 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
     }
   });
 
+  it('zoomed in, stroking only the tiles that meet the canvas gives the pixels of stroking every segment', async () => {
+    for (const to of [
+      { k: 2.56, x: -640 * 1.56, y: -360 * 1.56 },
+      { k: 6.55, x: -640 * 5.55 - 200, y: -360 * 5.55 + 300 },
+    ]) {
+      const r = await check<Check.PixelDiff>(`(c) => c.tilesAgainstWhole(2000, 73, ${JSON.stringify(to)})`);
+      // Same segments, colours in the same order; within a colour the tiles put its segments in
+      // another order, and where they cross the 8-bit blending rounds differently: more than 2
+      // levels apart on at most 1 pixel in 10 000 (1 of 60 000 seen; the whole paths give 0).
+      expect(r.painted).toBeGreaterThan(50_000);
+      expect(r.differing).toBeLessThanOrEqual(r.painted / 10_000);
+    }
+  });
+
   it('a small ensemble is redrawn sharp even during a gesture', async () => {
     const r = await check<ReturnType<CheckModule['smallQuickIsSharp']>>(
       '(c) => c.smallQuickIsSharp(300, 73)',
@@ -145,6 +159,59 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
     }
   });
 
+  it('the markers stamped from masks match the canvas stroking the same symbols', async () => {
+    for (const [members, transform, painted] of [
+      [20, { k: 1, x: 0, y: 0 }, 1_000],
+      [20, { k: 2.56, x: -900, y: -500 }, 1_000],
+      [2000, { k: 1, x: 0, y: 0 }, 50_000],
+    ] as const) {
+      const r = await check<Check.PixelDiff>(
+        `(c) => c.markersAgainstPaths(${members}, 73, ${JSON.stringify(transform)}, 64)`,
+      );
+      // A stamp stands up to 1/8 pixel from the path's position, Skia's path coverage is itself
+      // approximate (to 1/8, see the heads above), and where symbols of a kind overlap the path
+      // fills their union once while stamps blend one over the other: edge pixels differ, by more
+      // than a quarter of full scale on at most 1 % of the pixels; the ink is the same to 1 %.
+      expect(r.painted).toBeGreaterThan(painted);
+      expect(r.differing).toBeLessThanOrEqual(r.painted / 100);
+      expect(Math.abs(r.inkA - r.inkB)).toBeLessThanOrEqual(r.inkB / 100);
+    }
+  });
+
+  it('a gesture that zooms out or pans shows the overview where the scaled drawing does not reach', async () => {
+    // From a sharp drawing zoomed in ×2.56 about the centre (much of the data off the view): a
+    // zoom out to ×1.6 about the centre, and a pan by (300, −200) pixels.
+    const from = { k: 2.56, x: -640 * 1.56, y: -360 * 1.56 };
+    for (const to of [
+      { k: 1.6, x: -640 * 0.6, y: -360 * 0.6 },
+      { k: 2.56, x: from.x + 300, y: from.y - 200 },
+    ]) {
+      const r = await check<ReturnType<CheckModule['edgesDuringGesture']>>(
+        `(c) => c.edgesDuringGesture(2000, 73, ${JSON.stringify(from)}, ${JSON.stringify(to)})`,
+      );
+      expect(r.previewing).toBe(true);
+      // Where the sharp picture has tracks, cells or markers outside the scaled drawing, the quick
+      // picture has them too (within 2 pixels: the overview is softer), ...
+      for (const part of [r.tracks, r.map, r.marks]) {
+        expect(part.sharpPainted).toBeGreaterThan(10_000);
+        expect(part.covered).toBeGreaterThanOrEqual(0.95);
+      }
+      // ... and little where it has none: blur round the lines and cells; the markers' symbols
+      // keep the size they have in the overview, larger when it is enlarged (the pan at ×2.56).
+      expect(r.tracks.stray).toBeLessThanOrEqual(0.1);
+      expect(r.map.stray).toBeLessThanOrEqual(0.1);
+      expect(r.marks.stray).toBeLessThanOrEqual(0.5);
+    }
+  });
+
+  it('the overviews are made when the page is idle after a sharp drawing, not during it', async () => {
+    const r = await check<Awaited<ReturnType<CheckModule['overviewAfterIdle']>>>(
+      '(c) => c.overviewAfterIdle(2000, 73)',
+    );
+    expect(r.before).toEqual([false, false]);
+    expect(r.after).toEqual([true, true]);
+  });
+
   it('screenshots: 10 000 tracks replayed, a zoom step during the gesture, and after it', async () => {
     await page.evaluate(
       `import('/src/tracks.check.ts').then((c) => { window.shown = c.showcase(10000, 73); })`,
@@ -154,6 +221,18 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
     await page.screenshot({ path: resolve(RESULTS, 'tracks-10000-zoom-gesture.png') });
     expect(await page.evaluate('window.shown.settle()')).toBe(false);
     await page.screenshot({ path: resolve(RESULTS, 'tracks-10000-zoom-settled.png') });
+    // Zoomed out from there: the sharp drawing shrinks, the overview fills the view round it.
+    expect(await page.evaluate('window.shown.zoom(1.6)')).toBe(true);
+    await page.screenshot({ path: resolve(RESULTS, 'tracks-10000-zoom-out-gesture.png') });
+    // The probability map with its stamped markers, at zoom 1 and zoomed in ×2.56.
+    await page.evaluate(
+      `import('/src/tracks.check.ts').then((c) => c.frequencyShowcase(300, 73, { k: 1, x: 0, y: 0 }))`,
+    );
+    await page.screenshot({ path: resolve(RESULTS, 'probability-map-300.png') });
+    await page.evaluate(
+      `import('/src/tracks.check.ts').then((c) => c.frequencyShowcase(300, 73, { k: 2.56, x: -640 * 1.56, y: -360 * 1.56 }))`,
+    );
+    await page.screenshot({ path: resolve(RESULTS, 'probability-map-300-zoomed.png') });
     expect(errors).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  * picture, and returns how the pixels differ; the test asserts on that.
  */
 import { ALTITUDE_COLOURS } from './colours.js';
-import { FrequencyLayer, trajectoryFrequency } from './frequency.js';
+import { FrequencyLayer, MARKER_KINDS, strokeMarkerSymbols, trajectoryFrequency } from './frequency.js';
 import { fitRegion, regionProjection } from './map.js';
 import { syntheticFrames } from './synthetic-tracks.js';
 import { TrackLayer } from './tracks.js';
@@ -30,7 +30,36 @@ function pixels(canvas: HTMLCanvasElement): Uint8ClampedArray {
   return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
 }
 
-function diff(a: HTMLCanvasElement, b: HTMLCanvasElement, threshold = 0): PixelDiff {
+/** Device pixels x0 ≤ x < x1, y0 ≤ y < y1. */
+interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+type Zoom = { k: number; x: number; y: number };
+
+/**
+ * Where a quick draw put the earlier sharp drawing (made at zoom `from`) when zoomed to `to`, less
+ * `inset` pixels round it: inside it the picture is that drawing's; outside, the overview's.
+ */
+function placedRect(to: Zoom, inset: number, from: Zoom = { k: 1, x: 0, y: 0 }): Rect {
+  const s = to.k / from.k;
+  const x0 = to.x - s * from.x;
+  const y0 = to.y - s * from.y;
+  return { x0: x0 + inset, y0: y0 + inset, x1: x0 + s * WIDTH - inset, y1: y0 + s * HEIGHT - inset };
+}
+
+const within = (r: Rect, x: number, y: number) => x >= r.x0 && x < r.x1 && y >= r.y0 && y < r.y1;
+
+/** The pixels of a and b compared, all of them or those `only` accepts (by column, row). */
+function diff(
+  a: HTMLCanvasElement,
+  b: HTMLCanvasElement,
+  threshold = 0,
+  only?: (x: number, y: number) => boolean,
+): PixelDiff {
   const pa = pixels(a);
   const pb = pixels(b);
   let differing = 0;
@@ -39,6 +68,7 @@ function diff(a: HTMLCanvasElement, b: HTMLCanvasElement, threshold = 0): PixelD
   let inkA = 0;
   let inkB = 0;
   for (let k = 0; k < pa.length; k += 4) {
+    if (only && !only((k / 4) % a.width, Math.floor(k / 4 / a.width))) continue;
     if (pa[k + 3] > 0) painted++;
     inkA += pa[k + 3] / 255;
     inkB += pb[k + 3] / 255;
@@ -65,7 +95,7 @@ function canvases(attach = false): [HTMLCanvasElement, HTMLCanvasElement] {
 }
 
 /** A layer on its own canvases with `members` synthetic tracks of `frames` frames and a marker each. */
-function ensemble(members: number, frames: number, attach = false) {
+function ensemble(members: number, frames: number, attach = false, markers = true) {
   const projection = regionProjection();
   fitRegion(projection, WIDTH, HEIGHT);
   const view = {
@@ -82,13 +112,14 @@ function ensemble(members: number, frames: number, attach = false) {
   const data = syntheticFrames(members, frames);
   for (let f = 0; f < frames; f++) layer.addFrame(f, f * 600, data[f]);
   const crossing = data[Math.min(frames - 1, 20)];
-  layer.addMarkers(
-    Array.from({ length: members }, (_, m) => ({
-      lon: crossing[3 * m],
-      lat: crossing[3 * m + 1],
-      tSec: 20 * 600,
-    })),
-  );
+  if (markers)
+    layer.addMarkers(
+      Array.from({ length: members }, (_, m) => ({
+        lon: crossing[3 * m],
+        lat: crossing[3 * m + 1],
+        tSec: 20 * 600,
+      })),
+    );
   return { layer, view, trails, heads, data };
 }
 
@@ -173,7 +204,9 @@ export function quickThenSettle(
   gesture.view.transform = to;
   gesture.layer.draw({ quick: true });
   const previewing = gesture.layer.previewing;
-  const preview = diff(gesture.trails, placed, 2);
+  // Inside the rectangle the earlier drawing went to; outside it the overview (edgesDuringGesture).
+  const inside = placedRect(to, 1);
+  const preview = diff(gesture.trails, placed, 2, (x, y) => within(inside, x, y));
 
   const sharp = ensemble(members, frames);
   sharp.view.transform = to;
@@ -281,7 +314,10 @@ export function frequencyThroughZoom(
   shown.view.transform = to;
   shown.layer.draw({ quick: true });
   const previewing = shown.layer.previewing;
-  const preview = [diff(shown.map, placed[0], 2), diff(shown.marks, placed[1], 2)];
+  const inside = placedRect(to, 1);
+  const preview = [shown.map, shown.marks].map((canvas, i) =>
+    diff(canvas, placed[i], 2, (x, y) => within(inside, x, y)),
+  );
 
   shown.layer.markers.landing.push(...shown.landings);
   shown.layer.draw();
@@ -295,4 +331,198 @@ export function frequencyThroughZoom(
     preview,
     settled: [diff(shown.map, fresh.map), diff(shown.marks, fresh.marks)],
   };
+}
+
+/**
+ * The launch, burst and landing markers as the layer draws them (masks stamped into a pixel
+ * buffer, stamps.ts) against the canvas stroking the same symbols as one path per kind, halos
+ * first, at zoom `transform`.
+ */
+export function markersAgainstPaths(
+  members: number,
+  frames: number,
+  transform: { k: number; x: number; y: number },
+  threshold: number,
+): PixelDiff {
+  const shown = frequencyEnsemble(members, frames);
+  shown.layer.showMap = false;
+  shown.layer.markers.landing.push(...shown.landings);
+  shown.view.transform = transform;
+  shown.layer.draw();
+  const [reference] = canvases();
+  const ctx = reference.getContext('2d')!;
+  const t = transform;
+  for (const { kind } of MARKER_KINDS) {
+    const points = shown.layer.markers[kind].flatMap((m) => {
+      const p = shown.view.projection([m.lon, m.lat]);
+      return p ? [[t.k * p[0] + t.x, t.k * p[1] + t.y] as const] : [];
+    });
+    strokeMarkerSymbols(ctx, kind, points);
+  }
+  return diff(shown.marks, reference, threshold);
+}
+
+/** How a quick draw's picture outside the scaled sharp drawing compares with the sharp picture there. */
+export interface EdgeCoverage {
+  /** Pixels outside the scaled drawing where the sharp picture has something. */
+  sharpPainted: number;
+  /** Of those, the share with something in the quick picture within `radius` pixels. */
+  covered: number;
+  /** Pixels painted outside in the quick picture, and the share with nothing sharp within `radius`. */
+  quickPainted: number;
+  stray: number;
+}
+
+function edgeCoverage(
+  quick: HTMLCanvasElement,
+  sharp: HTMLCanvasElement,
+  outside: Rect,
+  radius: number,
+): EdgeCoverage {
+  const q = pixels(quick);
+  const p = pixels(sharp);
+  const w = quick.width;
+  const h = quick.height;
+  const near = (data: Uint8ClampedArray, x: number, y: number) => {
+    for (let j = Math.max(0, y - radius); j <= Math.min(h - 1, y + radius); j++)
+      for (let i = Math.max(0, x - radius); i <= Math.min(w - 1, x + radius); i++)
+        if (data[4 * (j * w + i) + 3] > 0) return true;
+    return false;
+  };
+  let sharpPainted = 0;
+  let covered = 0;
+  let quickPainted = 0;
+  let stray = 0;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      if (within(outside, x, y)) continue;
+      const k = 4 * (y * w + x);
+      if (p[k + 3] > 0) {
+        sharpPainted++;
+        if (near(q, x, y)) covered++;
+      }
+      if (q[k + 3] > 0) {
+        quickPainted++;
+        if (!near(p, x, y)) stray++;
+      }
+    }
+  return {
+    sharpPainted,
+    covered: sharpPainted ? covered / sharpPainted : 0,
+    quickPainted,
+    stray: quickPainted ? stray / quickPainted : 0,
+  };
+}
+
+/**
+ * A gesture that zooms out or pans from a sharp drawing at zoom `from`: the quick draw's pixels
+ * outside the rectangle the sharp drawing was scaled to (the overview's) against a sharp drawing
+ * at `to`, for the tracks, the probability map and its markers.
+ */
+export function edgesDuringGesture(
+  members: number,
+  frames: number,
+  from: Zoom,
+  to: Zoom,
+): { previewing: boolean; tracks: EdgeCoverage; map: EdgeCoverage; marks: EdgeCoverage } {
+  const gesture = ensemble(members, frames);
+  gesture.view.transform = from;
+  gesture.layer.shown = frames - 1;
+  gesture.layer.draw();
+  gesture.view.transform = to;
+  gesture.layer.draw({ quick: true });
+  const sharp = ensemble(members, frames);
+  sharp.view.transform = to;
+  sharp.layer.shown = frames - 1;
+  sharp.layer.draw();
+
+  const freq = frequencyEnsemble(members, frames);
+  freq.layer.markers.landing.push(...freq.landings);
+  freq.view.transform = from;
+  freq.layer.draw();
+  freq.view.transform = to;
+  freq.layer.draw({ quick: true });
+  const fresh = frequencyEnsemble(members, frames);
+  fresh.layer.markers.landing.push(...fresh.landings);
+  fresh.view.transform = to;
+  fresh.layer.draw();
+  // A pixel more round the rectangle: its edge pixels are shared by both pictures.
+  const outside = placedRect(to, -1, from);
+  return {
+    previewing: gesture.layer.previewing && freq.layer.previewing,
+    tracks: edgeCoverage(gesture.trails, sharp.trails, outside, 2),
+    map: edgeCoverage(freq.map, fresh.map, outside, 2),
+    marks: edgeCoverage(freq.marks, fresh.marks, outside, 2),
+  };
+}
+
+/**
+ * For a screenshot: the probability map (at 60 % opacity, as the page shows it) and the launch,
+ * burst and landing markers of `members` synthetic tracks, on canvases in the page, at zoom `to`.
+ */
+export function frequencyShowcase(members: number, frames: number, to: Zoom): void {
+  document.body.replaceChildren();
+  document.body.style.background = '#11161d';
+  const shown = frequencyEnsemble(members, frames);
+  shown.layer.markers.landing.push(...shown.landings);
+  shown.view.transform = to;
+  shown.layer.draw();
+  shown.map.style.cssText = 'position:absolute;left:0;top:0;opacity:0.6';
+  shown.marks.style.cssText = 'position:absolute;left:0;top:0';
+  document.body.append(shown.map, shown.marks);
+}
+
+/**
+ * Tracks zoomed in to `to` (no crossing markers), where only the tiles of segments that meet the
+ * canvas are stroked, against every frame's segments stroked whole, one path per altitude colour
+ * in colour order (the way TrackLayer drew before it had tiles), written out here.
+ */
+export function tilesAgainstWhole(members: number, frames: number, to: Zoom): PixelDiff {
+  const zoomed = ensemble(members, frames, false, false);
+  zoomed.view.transform = to;
+  zoomed.layer.shown = frames - 1;
+  zoomed.layer.draw();
+  const [reference] = canvases();
+  const ctx = reference.getContext('2d')!;
+  ctx.setTransform(to.k, 0, 0, to.k, to.x, to.y);
+  ctx.lineWidth = 1 / to.k;
+  ctx.globalAlpha = members > 2000 ? 0.25 : members > 300 ? 0.4 : 0.75;
+  const { data, view } = zoomed;
+  for (let f = 1; f < frames; f++) {
+    const paths = ALTITUDE_COLOURS.map(() => null as Path2D | null);
+    for (let m = 0; m < members; m++) {
+      const a = view.projection([data[f - 1][3 * m], data[f - 1][3 * m + 1]]);
+      const b = view.projection([data[f][3 * m], data[f][3 * m + 1]]);
+      if (!a || !b) continue;
+      const c = altitudeClassOf(data[f][3 * m + 2]);
+      paths[c] ??= new Path2D();
+      paths[c].moveTo(Math.fround(a[0]), Math.fround(a[1]));
+      paths[c].lineTo(Math.fround(b[0]), Math.fround(b[1]));
+    }
+    paths.forEach((path, c) => {
+      if (!path) return;
+      ctx.strokeStyle = ALTITUDE_COLOURS[c];
+      ctx.stroke(path);
+    });
+  }
+  return diff(zoomed.trails, reference, 2);
+}
+
+/**
+ * Whether the tracks' and the probability map's overviews are made right after a sharp drawing
+ * (they are not: that would slow it) and once the page has been idle (they are).
+ */
+export async function overviewAfterIdle(
+  members: number,
+  frames: number,
+): Promise<{ before: boolean[]; after: boolean[] }> {
+  const tracks = ensemble(members, frames);
+  tracks.layer.shown = frames - 1;
+  tracks.layer.draw();
+  const freq = frequencyEnsemble(members, frames);
+  freq.layer.draw();
+  const before = [tracks.layer.overviewReady, freq.layer.overviewReady];
+  // Idle callbacks run in the order they were asked for: the layers' first.
+  await new Promise<void>((resolve) => requestIdleCallback(() => resolve()));
+  return { before, after: [tracks.layer.overviewReady, freq.layer.overviewReady] };
 }

@@ -21,14 +21,26 @@
  * - one stroke holds one frame's segments (one fill, one frame's markers): short and rarely
  *   crossing each other. A large path that overlaps itself costs far more (it is rasterised as one
  *   shape): 1 000 markers filled at once took 6 ms, a frame's worth a fraction of one.
+ * - zoomed in, a frame's segments that reach past the canvas are stroked only by the tiles (TILE)
+ *   that meet it: Skia's cost per segment is paid for segments off the canvas too;
  * - during a zoom or pan gesture a large ensemble is not redrawn: the last sharp drawing is scaled
- *   (draw's `quick`), and redrawn sharp when the gesture ends.
+ *   (draw's `quick`), with an overview of all the tracks (overview.ts) where it does not reach,
+ *   and redrawn sharp when the gesture ends.
  * The full and the incremental drawing stroke the same paths in the same order (frame by frame),
  * so they give the same pixels (tracks.browser.test.ts).
  */
 import { ALTITUDE_COLOURS, altitudeClass, SITE_COLOURS } from './colours.js';
 import { FORECAST_COLOURS } from './forecast-colours.js';
 import { clearBox, emptyBox, fillSquare, type PixelBox, rgbOf } from './heads.js';
+import {
+  coversCanvas,
+  drawOverviewAround,
+  type Extent,
+  emptyExtent,
+  extendBy,
+  fitExtent,
+  type Overview,
+} from './overview.js';
 
 /** What the renderer needs of the map: the base projection, the zoom, the device pixel ratio. */
 export interface TrackView {
@@ -50,11 +62,28 @@ interface TrackFrame {
   /** Segments from the previous frame to this one, a Path2D per colour class (null: none), per mode. */
   segments: Record<ColourMode, (Path2D | null)[] | null>;
   /**
+   * The same segments split by tile of the base projection (by their start), with each tile's box,
+   * in colour order; built the first time a zoomed-in view shows only part of them (see tilesOf).
+   */
+  tiles: Record<ColourMode, SegmentTile[] | null>;
+  /**
    * Diamonds of the markers after the previous frame's time up to this one's, built for zoom k
    * (their size is in screen pixels); null: not built since the markers changed.
    */
   markers: { k: number; path: Path2D } | null;
+  /** The box of the segments leading to this frame (set with them by segmentsOf). */
+  segmentBox?: Extent;
 }
+
+/** A frame's segments of one colour class starting in one tile, and the box of their points. */
+interface SegmentTile {
+  colour: number;
+  path: Path2D;
+  box: Extent;
+}
+
+/** Tiles' side in base-projection units (CSS pixels at zoom 1): about 10 × 8 across the map. */
+const TILE = 128;
 
 /** A point drawn over the tracks from the time it happens (border crossings). */
 export interface Marker {
@@ -98,6 +127,16 @@ export class TrackLayer {
   private trailsState: TrailsState | null = null;
   /** The sharp drawing a gesture's quick draws scale, with what it holds; valid while previewing. */
   private snapshot: { canvas: HTMLCanvasElement; state: TrailsState } | null = null;
+  /**
+   * Every track up to frame `upTo` drawn at a zoom that fits them all (overview.ts), drawn under a
+   * quick draw where the scaled sharp drawing does not reach; made by the first quick draw that
+   * needs it after what it shows changed (`version`: see contentVersion).
+   */
+  private overview: (Overview & { upTo: number; mode: ColourMode; version: number }) | null = null;
+  /** The pending idle callback that makes the overview (overviewWhenIdle), or 0. */
+  private overviewIdle = 0;
+  /** Counts changes of what is drawn other than frames appended (reset, reproject, markers, colours). */
+  private contentVersion = 0;
   private readonly trails: CanvasRenderingContext2D;
   private readonly heads: CanvasRenderingContext2D;
   /** The heads' pixels (heads.ts), the size of the heads canvas, and the box last written in it. */
@@ -123,6 +162,7 @@ export class TrackLayer {
     this.shown = 0;
     this.highlight = -1;
     this.trailsState = null;
+    this.contentVersion++;
     this.siteClass = new Uint8Array(members);
     for (let i = 0; i < members; i++) this.siteClass[i] = memberSite[i] % SITE_COLOURS.length;
     this.forecastClass = new Uint8Array(members);
@@ -132,7 +172,12 @@ export class TrackLayer {
   setForecastClasses(classes: Uint8Array<ArrayBuffer>): void {
     this.forecastClass = classes;
     this.trailsState = null;
-    for (const frame of this.frames) if (frame) frame.segments.forecast = null;
+    this.contentVersion++;
+    for (const frame of this.frames)
+      if (frame) {
+        frame.segments.forecast = null;
+        frame.tiles.forecast = null;
+      }
   }
 
   /** The colour key of the current mode: the colours, and each member's class (null: by altitude). */
@@ -159,6 +204,7 @@ export class TrackLayer {
       xy: new Float32Array(2 * n),
       altClass: new Uint8Array(n),
       segments: { altitude: null, site: null, forecast: null },
+      tiles: { altitude: null, site: null, forecast: null },
       markers: null,
     };
     this.project(frame);
@@ -166,6 +212,7 @@ export class TrackLayer {
     this.frames[index] = frame;
     // A frame arriving below what the trails canvas holds (out of order) makes it stale.
     if (this.trailsState && index <= this.trailsState.upTo) this.trailsState = null;
+    if (this.overview && index <= this.overview.upTo) this.contentVersion++;
   }
 
   addMarkers(markers: Marker[]): void {
@@ -178,6 +225,7 @@ export class TrackLayer {
     for (const frame of this.frames) if (frame) frame.markers = null;
     // Markers may belong to frames already drawn (events come just before their frame).
     this.trailsState = null;
+    this.contentVersion++;
   }
 
   /** After the projection changed (the map was resized): project every stored frame again. */
@@ -186,6 +234,7 @@ export class TrackLayer {
       if (!frame) continue;
       this.project(frame);
       frame.segments = { altitude: null, site: null, forecast: null };
+      frame.tiles = { altitude: null, site: null, forecast: null };
       frame.markers = null;
     }
     for (const m of this.markers) {
@@ -193,6 +242,7 @@ export class TrackLayer {
       if (p) [m.x, m.y] = p;
     }
     this.trailsState = null;
+    this.contentVersion++;
   }
 
   /** Position of a member at a frame: [lon, lat, altM], or null when it is not flying. */
@@ -310,10 +360,10 @@ export class TrackLayer {
     if (same) from = held.upTo + 1;
     else this.clear(ctx);
     this.trailsState = state;
-    this.strokeFrames(from, last);
-    // A full drawing of a large ensemble is kept aside now, while it is at hand, so that a gesture
-    // starting from it (a zoom step after the last one ended) scales it without copying it first.
-    if (from === 0 && this.members * last >= QUICK_MIN_SEGMENTS) this.keep(state);
+    this.strokeFrames(ctx, from, last, t, this.view.pixelRatio);
+    if (from === 0 && this.members * last >= QUICK_MIN_SEGMENTS) this.overviewWhenIdle(state);
+    // Not copied aside here (5–15 ms of the sharp redraw that ends a gesture): the first quick
+    // draw of the next gesture copies it, the canvas still holding it then.
   }
 
   /** Copies the trails canvas aside as the sharp drawing of `state`. */
@@ -349,32 +399,119 @@ export class TrackLayer {
       ratio * (state.y - scale * sharp.y),
     );
     ctx.drawImage(snapshot.canvas, 0, 0);
+    // Where the scaled drawing does not reach (a zoom out, a pan): the overview, softer.
+    const x0 = ratio * (state.x - scale * sharp.x);
+    const y0 = ratio * (state.y - scale * sharp.y);
+    const covered = { x0, y0, x1: x0 + scale * sharp.width, y1: y0 + scale * sharp.height };
+    if (!coversCanvas(covered, sharp.width, sharp.height)) {
+      const overview = this.overviewOf(sharp);
+      if (overview) drawOverviewAround(ctx, overview, state, ratio, covered);
+    }
     this.trailsState = { ...state, preview: true };
-    this.strokeFrames(sharp.upTo + 1, state.upTo);
+    this.strokeFrames(ctx, sharp.upTo + 1, state.upTo, state, ratio);
   }
 
-  /** Strokes frames from..last (segments and markers) over what the trails canvas holds. */
-  private strokeFrames(from: number, last: number): void {
+  /**
+   * Makes the overview of a full drawing when the page is next idle (if it still shows it then),
+   * so that the gesture that zooms out from it does not have to.
+   */
+  private overviewWhenIdle(state: TrailsState): void {
+    if (typeof requestIdleCallback !== 'function') return;
+    if (this.overviewIdle) cancelIdleCallback(this.overviewIdle);
+    this.overviewIdle = requestIdleCallback(() => {
+      this.overviewIdle = 0;
+      if (this.trailsState === state) this.overviewOf(state);
+    });
+  }
+
+  /** Whether the overview of the full drawing the trails canvas holds is made. */
+  get overviewReady(): boolean {
+    const held = this.overview;
+    const state = this.trailsState;
+    return (
+      held !== null &&
+      state !== null &&
+      !state.preview &&
+      held.upTo === state.upTo &&
+      held.mode === state.mode &&
+      held.version === this.contentVersion
+    );
+  }
+
+  /** The overview of the tracks up to `sharp.upTo` in its mode: the one kept, or made now. */
+  private overviewOf(sharp: TrailsState): Overview | null {
+    const held = this.overview;
+    if (held && held.upTo === sharp.upTo && held.mode === sharp.mode && held.version === this.contentVersion)
+      return held;
+    const extent = emptyExtent();
+    for (let f = 0; f <= sharp.upTo; f++) {
+      const xy = this.frames[f]?.xy;
+      if (xy) extendBy(extent, xy);
+    }
+    // The canvas's own size (at half of it, tried, the edges came out visibly blurred when zoomed
+    // in; the whole extent in it is already coarser than the view when zoomed in).
+    const width = sharp.width;
+    const height = sharp.height;
+    const fit = fitExtent(extent, width, height, 8);
+    if (!fit) return null;
+    const canvas = held?.canvas ?? document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const ctx = canvas.getContext('2d')!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    this.strokeFrames(ctx, 0, sharp.upTo, fit, 1);
+    this.overview = { canvas, ...fit, upTo: sharp.upTo, mode: sharp.mode, version: this.contentVersion };
+    return this.overview;
+  }
+
+  /**
+   * Strokes frames from..last (segments and markers) over what `ctx` holds, base point b at device
+   * pixel ratio · (t.k · b + t) (the trails canvas: the view's zoom; an overview: its own).
+   */
+  private strokeFrames(
+    ctx: CanvasRenderingContext2D,
+    from: number,
+    last: number,
+    t: { k: number; x: number; y: number },
+    ratio: number,
+  ): void {
     if (last < from || this.members === 0) return;
-    const ctx = this.trails;
-    const t = this.view.transform;
-    this.begin(ctx);
+    ctx.setTransform(ratio * t.k, 0, 0, ratio * t.k, ratio * t.x, ratio * t.y);
     // Exactly one device pixel: Skia's hairline stroke (see the top of this file).
-    const hairline = 1 / (t.k * this.view.pixelRatio);
+    const hairline = 1 / (t.k * ratio);
     // Many members overlap: translucent lines show where they crowd.
     const n = this.members;
     const alpha = n > 2000 ? 0.25 : n > 300 ? 0.4 : 0.75;
     const { colours } = this.colourKey();
+    // The base-projection box the canvas shows, and a hairline more: a frame's segments wholly in it
+    // are stroked as one path per colour; of one reaching past it (zoomed in), only the tiles that
+    // meet it — Skia's per-segment cost is paid even for segments off the canvas.
+    const pad = 2 / (t.k * ratio);
+    const shows: Extent = {
+      x0: -t.x / t.k - pad,
+      y0: -t.y / t.k - pad,
+      x1: (ctx.canvas.width / ratio - t.x) / t.k + pad,
+      y1: (ctx.canvas.height / ratio - t.y) / t.k + pad,
+    };
     for (let f = from; f <= last; f++) {
       const paths = this.segmentsOf(f);
       ctx.globalAlpha = alpha;
       ctx.lineWidth = hairline;
-      for (let c = 0; c < paths.length; c++) {
-        const path = paths[c];
-        if (!path) continue;
-        ctx.strokeStyle = colours[c];
-        ctx.stroke(path);
-      }
+      const box = this.frames[f]?.segmentBox;
+      if (box && !inside(box, shows)) {
+        for (const tile of this.tilesOf(f)) {
+          if (!meets(tile.box, shows)) continue;
+          ctx.strokeStyle = colours[tile.colour];
+          ctx.stroke(tile.path);
+        }
+      } else
+        for (let c = 0; c < paths.length; c++) {
+          const path = paths[c];
+          if (!path) continue;
+          ctx.strokeStyle = colours[c];
+          ctx.stroke(path);
+        }
       // Border crossings of this frame's interval: white diamonds with a dark hairline edge.
       const diamonds = this.markersOf(f, t.k);
       if (!diamonds) continue;
@@ -498,10 +635,13 @@ export class TrackLayer {
     const paths: (Path2D | null)[] = colours.map(() => null);
     const a = before.xy;
     const b = frame.xy;
+    const box = emptyExtent();
     for (let m = 0; m < this.members; m++) {
       const x0 = a[2 * m];
       const x1 = b[2 * m];
       if (Number.isNaN(x0) || Number.isNaN(x1)) continue;
+      grow(box, x0, a[2 * m + 1]);
+      grow(box, x1, b[2 * m + 1]);
       const c = perMember ? perMember[m] : frame.altClass[m];
       let path = paths[c];
       if (!path) {
@@ -512,7 +652,44 @@ export class TrackLayer {
       path.lineTo(x1, b[2 * m + 1]);
     }
     frame.segments[this.mode] = paths;
+    frame.segmentBox = box;
     return paths;
+  }
+
+  /** The segments leading to frame f split by tile (TILE) and colour class; built once, then kept. */
+  private tilesOf(f: number): SegmentTile[] {
+    const frame = this.frames[f];
+    const before = this.frames[f - 1];
+    if (!frame || !before) return [];
+    const cached = frame.tiles[this.mode];
+    if (cached) return cached;
+    const { perMember } = this.colourKey();
+    const byKey = new Map<number, SegmentTile>();
+    const a = before.xy;
+    const b = frame.xy;
+    for (let m = 0; m < this.members; m++) {
+      const x0 = a[2 * m];
+      const x1 = b[2 * m];
+      if (Number.isNaN(x0) || Number.isNaN(x1)) continue;
+      const y0 = a[2 * m + 1];
+      const y1 = b[2 * m + 1];
+      const c = perMember ? perMember[m] : frame.altClass[m];
+      // Colour first in the key, so that sorting by it strokes the colours in the order of the
+      // whole paths; tiles numbered from a corner far off the map (keys stay positive).
+      const key = c * 1e6 + (Math.floor(y0 / TILE) + 500) * 1000 + (Math.floor(x0 / TILE) + 500);
+      let tile = byKey.get(key);
+      if (!tile) {
+        tile = { colour: c, path: new Path2D(), box: emptyExtent() };
+        byKey.set(key, tile);
+      }
+      tile.path.moveTo(x0, y0);
+      tile.path.lineTo(x1, y1);
+      grow(tile.box, x0, y0);
+      grow(tile.box, x1, y1);
+    }
+    const tiles = [...byKey.entries()].sort((p, q) => p[0] - q[0]).map(([, tile]) => tile);
+    frame.tiles[this.mode] = tiles;
+    return tiles;
   }
 
   private project(frame: TrackFrame): void {
@@ -533,3 +710,16 @@ export class TrackLayer {
     }
   }
 }
+
+function grow(box: Extent, x: number, y: number): void {
+  if (x < box.x0) box.x0 = x;
+  if (x > box.x1) box.x1 = x;
+  if (y < box.y0) box.y0 = y;
+  if (y > box.y1) box.y1 = y;
+}
+
+/** Whether box a lies wholly in b. */
+const inside = (a: Extent, b: Extent) => a.x0 >= b.x0 && a.x1 <= b.x1 && a.y0 >= b.y0 && a.y1 <= b.y1;
+
+/** Whether boxes a and b share a point. */
+const meets = (a: Extent, b: Extent) => a.x0 <= b.x1 && a.x1 >= b.x0 && a.y0 <= b.y1 && a.y1 >= b.y0;
