@@ -6,6 +6,13 @@
  */
 
 export {
+  aggregateArrays,
+  type RunAggregates,
+  runAggregates,
+  runsForward,
+  type ZoneAggregate,
+} from './analysis/aggregates.js';
+export {
   type Agreement,
   type AltitudeFit,
   BACKTRACK_DEFAULTS,

@@ -5,6 +5,7 @@ import type { SimulationOptions } from '../solver/simulation.js';
 import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
 import { isoTime } from '../time.js';
 import type { WindField } from '../wind/wind-field.js';
+import { type RunAggregates, runAggregates } from './aggregates.js';
 import { type CoverageSummary, summarizeCoverage } from './coverage.js';
 import {
   type BorderSummary,
@@ -236,6 +237,11 @@ export interface SummaryInput {
   endLat: ArrayLike<number>;
   endTSec: ArrayLike<number>;
   observer: RunObserver;
+  /**
+   * What the summary reads of the members' zone records and landings, merged from a run's parts
+   * (each worker computes its part's): absent, it is computed here from the records.
+   */
+  aggregates?: RunAggregates | null;
 }
 
 /** Summarises a finished run; `runEndSec` is the time the run reached. */
@@ -285,6 +291,7 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     maxDriftSpeedMps: prepared.scenario.analysis?.maxDriftSpeedMps,
   });
   const times = outputTimes(startSec, endSec, prepared.outputEverySteps * sim.dtSec);
+  const aggregates = result.aggregates ?? runAggregates(result, endSec >= startSec);
   const ctx: ZoneStatsContext = {
     observer,
     startSec,
@@ -297,15 +304,19 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     reachTSec,
     ...visitsByMember(observer),
   };
-  const groups = new Map<string, number[]>();
+  // Members by site and launch time, the groups in the order of their first member (a number per
+  // pair, not a string: this runs once per member).
+  const launchCount = Math.max(1, prepared.launchTimesSec.length);
+  const groups = new Map<number, number[]>();
   for (let i = 0; i < members.count; i++) {
-    const key = `${prepared.memberSite[i]}:${prepared.memberLaunch[i]}`;
+    const key = prepared.memberSite[i] * launchCount + prepared.memberLaunch[i];
     const list = groups.get(key);
     if (list) list.push(i);
     else groups.set(key, [i]);
   }
   const risk: RiskRow[] = [...groups.entries()].map(([key, list]) => {
-    const [s, k] = key.split(':').map(Number);
+    const s = Math.floor(key / launchCount);
+    const k = key % launchCount;
     const border = hasBorder ? borderSummary(observer, list, unresolved) : null;
     return {
       site: prepared.sites[s].id,
@@ -330,7 +341,7 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
         : {}),
     };
   });
-  const zones = zoneSummaries(ctx);
+  const zones = zoneSummaries(ctx, undefined, aggregates.zones);
   const forecast = forecastSummary(ctx, prepared, hasBorder);
   return {
     name: prepared.scenario.name ?? null,
@@ -376,7 +387,7 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     timeline: times.map((t) => isoTime(t)),
     zones,
     coverage,
-    landings: landingSummary(observer, status, endLon, endLat),
+    landings: landingSummary(observer, aggregates, status, endLon, endLat),
     risk,
     bands: bandSummaries(ctx, prepared, hasBorder),
     ...(forecast ? { forecast } : {}),
@@ -405,6 +416,7 @@ function outputTimes(startSec: number, endSec: number, intervalSec: number): num
 /** Where payloads came down: the count, the median point, per country of the geography, the footprint. */
 function landingSummary(
   observer: RunObserver,
+  aggregates: Pick<RunAggregates, 'landingCountry' | 'landingInHome'>,
   status: ArrayLike<number>,
   endLon: ArrayLike<number>,
   endLat: ArrayLike<number>,
@@ -419,9 +431,9 @@ function landingSummary(
     if (status[i] !== MemberStatus.landed) continue;
     landedLon.push(endLon[i]);
     landedLat.push(endLat[i]);
-    if (observer.targets.home?.contains(endLon[i], endLat[i])) inHome++;
-    // Country outlines do not overlap: the first that holds the point is its country.
-    const c = countries.findIndex((country) => country.contains(endLon[i], endLat[i]));
+    // Which country holds each landing: found where the member flew (see landingCountries).
+    inHome += aggregates.landingInHome[i];
+    const c = aggregates.landingCountry[i];
     if (c >= 0) perCountry[c]++;
     else elsewhere++;
   }

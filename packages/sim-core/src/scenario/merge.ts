@@ -1,3 +1,4 @@
+import { mergeAggregates, type RunAggregates } from '../analysis/aggregates.js';
 import type { AnalysisEvent, AnalysisTargets, ObserverRecords } from '../analysis/observer.js';
 import { RunObserver } from '../analysis/observer.js';
 import { summarizeRun } from '../analysis/summary.js';
@@ -22,6 +23,12 @@ export interface RunPart {
   analysisEvents: AnalysisEvent[];
   /** Time the run reached (the same for every part). */
   runEndSec: number;
+  /**
+   * The part's summary aggregates (see analysis/aggregates.ts), by the part's member indices: a
+   * worker computes them, so that the merge reads them instead of every member's records. Parts
+   * without them (a shard's file, a queue's message) are summarised from the merged records.
+   */
+  aggregates?: RunAggregates;
 }
 
 /** The plain parts of a finished run, for sending to another thread. */
@@ -76,11 +83,12 @@ export function mergeRunParts(
   const endLat = new Float64Array(n);
   const endAltM = new Float64Array(n);
   const endTSec = new Float64Array(n);
-  const observer = new RunObserver(targets, prepared.simulation.members);
   const events: SimEvent[] = [];
   const analysisEvents: AnalysisEvent[] = [];
+  const partIds: Uint32Array[] = [];
   for (const part of parts) {
     const ids = localOf ? Uint32Array.from(part.ids, (g) => localOf.get(g) ?? 0) : part.ids;
+    partIds.push(ids);
     ids.forEach((i, p) => {
       status[i] = part.status[p];
       endLon[i] = part.endLon[p];
@@ -88,10 +96,14 @@ export function mergeRunParts(
       endAltM[i] = part.endAltM[p];
       endTSec[i] = part.endTSec[p];
     });
-    observer.absorb(part.observer, ids);
     appendAll(events, part.events);
     appendAll(analysisEvents, part.analysisEvents);
   }
+  const observer = RunObserver.ofParts(
+    targets,
+    prepared.simulation.members,
+    parts.map((part, p) => ({ records: part.observer, ids: partIds[p] })),
+  );
   events.sort(byTimeThenMember);
   analysisEvents.sort(byTimeThenMember);
   const result = {
@@ -105,6 +117,13 @@ export function mergeRunParts(
     endTSec,
     observer,
     analysisEvents,
+    aggregates: mergeAggregates(
+      parts.map((p) => p.aggregates),
+      partIds,
+      n,
+      observer.closestM,
+      observer.zoneCount,
+    ),
   };
   return { ...result, summary: summarizeRun(result, parts[0]?.runEndSec ?? Number.NaN) };
 }

@@ -1,0 +1,311 @@
+import { MemberStatus } from '../solver/status.js';
+import type { RunObserver } from './observer.js';
+
+/**
+ * Per zone, what the whole run's zone summary reads of its members (zoneSummaries), in a form that
+ * a part of the run computes for its own members and that parts merge without replaying anything:
+ * the values whose quantiles are asked, sorted (parts merge them in O(n), and an order statistic is
+ * then read, not sorted for); counts and extremes, which merge by addition, min and max. A summary
+ * from merged aggregates is the summary of the whole run, bit for bit: every figure is a function
+ * of these multisets, not of their order.
+ */
+export interface ZoneAggregate {
+  /** Entry times (s) of the members seen to enter, ascending: one per member entered. */
+  entries: Float64Array;
+  /** Their minutes inside, ascending (not paired with entries: only their quantiles are read). */
+  minutesInside: Float64Array;
+  /**
+   * The seen stays inside (a stay still open at the end runs to ±∞, the run's direction) of
+   * positive length, starts and ends each ascending: a stay of no length is inside at no time, so
+   * neither the P(inside) counts nor the threshold windows change without it.
+   */
+  seenStarts: Float64Array;
+  seenEnds: Float64Array;
+  /** Over every seen stay, those of no length too: the earliest start and the latest end (±∞: none). */
+  seenMin: number;
+  seenMax: number;
+  /**
+   * The closest approaches' horizontal distances (m, the sphere: RunObserver.closestHorizontalM) of
+   * members with one, finite ones, ascending; and each one's member (this part's index).
+   */
+  closestSphereM: Float64Array;
+  closestMember: Uint32Array;
+  /** The member with the least separation (the first in member order among equals); −1: none. */
+  closestBest: number;
+}
+
+/** What a part of a run adds to the summary's aggregates (see ZoneAggregate). */
+export interface RunAggregates {
+  zones: ZoneAggregate[];
+  /**
+   * Per member that landed (this part's index): the index of the country of the targets holding the
+   * landing point (−1: none of them), and 1 when the home country holds it; 0 for other members.
+   */
+  landingCountry: Int16Array;
+  landingInHome: Uint8Array;
+}
+
+/** Whether the run goes forward in time, as the summary decides it (its end at or after its start). */
+export function runsForward(simulation: {
+  direction: 'forward' | 'backward';
+  startSec?: number;
+  durationSec: number;
+}): boolean {
+  const startSec = simulation.startSec ?? 0;
+  const sign = simulation.direction === 'backward' ? -1 : 1;
+  return startSec + sign * simulation.durationSec >= startSec;
+}
+
+/** Values ascending, NaN left out (as the quantiles leave them out). */
+function sortedOf(values: number[]): Float64Array {
+  let n = 0;
+  for (const v of values) if (!Number.isNaN(v)) n++;
+  const out = new Float64Array(n);
+  n = 0;
+  for (const v of values) if (!Number.isNaN(v)) out[n++] = v;
+  return out.sort();
+}
+
+/**
+ * The zone aggregates of an observer's members (`members`: some of them, ascending; default all),
+ * with the visits of each member found through `visitsOf` when a subset is asked (see
+ * visitsByMember).
+ */
+export function zoneAggregates(
+  observer: RunObserver,
+  forward: boolean,
+  members?: { list: ArrayLike<number>; visitStart: Int32Array; visitIdx: Int32Array },
+): ZoneAggregate[] {
+  const zc = observer.zoneCount;
+  const visits = observer.visits;
+  const horizontalM = observer.targets.zones.some((z) => z.geometry) ? observer.closestHorizontalM() : null;
+  const n = members ? members.list.length : observer.count;
+  const memberAt = (q: number) => (members ? members.list[q] : q);
+  return observer.targets.zones.map((zone, z) => {
+    const entries: number[] = [];
+    const minutesInside: number[] = [];
+    for (let q = 0; q < n; q++) {
+      const k = memberAt(q) * zc + z;
+      const entry = observer.entryTSec[k];
+      if (!Number.isNaN(entry)) {
+        entries.push(entry);
+        minutesInside.push(observer.insideSec[k] / 60);
+      }
+    }
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let seenMin = Number.POSITIVE_INFINITY;
+    let seenMax = Number.NEGATIVE_INFINITY;
+    const addVisit = (v: number) => {
+      if (visits.zone[v] !== z) return;
+      const a0 = visits.startTSec[v];
+      const b0 = visits.endTSec[v];
+      // As zoneCounts: an open visit (the member inside, airborne and followed, at the end) runs on.
+      let a: number;
+      let b: number;
+      if (Number.isNaN(b0))
+        [a, b] = forward ? [a0, Number.POSITIVE_INFINITY] : [Number.NEGATIVE_INFINITY, a0];
+      else [a, b] = a0 <= b0 ? [a0, b0] : [b0, a0];
+      seenMin = Math.min(seenMin, a);
+      seenMax = Math.max(seenMax, b);
+      if (b > a) {
+        starts.push(a);
+        ends.push(b);
+      }
+    };
+    if (members) {
+      for (let q = 0; q < n; q++) {
+        const i = members.list[q];
+        for (let p = members.visitStart[i]; p < members.visitStart[i + 1]; p++) addVisit(members.visitIdx[p]);
+      }
+    } else for (let v = 0; v < visits.count; v++) addVisit(v);
+    // Closest approaches: ranked by their horizontal distance on the sphere; the least separation.
+    const proxy: number[] = [];
+    const proxyMember: number[] = [];
+    let best = -1;
+    if (zone.geometry && horizontalM) {
+      for (let q = 0; q < n; q++) {
+        const i = memberAt(q);
+        const k = i * zc + z;
+        if (!Number.isFinite(observer.closestM[k])) continue;
+        if (Number.isFinite(horizontalM[k])) {
+          proxy.push(horizontalM[k]);
+          proxyMember.push(i);
+        }
+        if (best < 0 || observer.closestM[k] < observer.closestM[best * zc + z]) best = i;
+      }
+    }
+    const order = Uint32Array.from(proxy.keys()).sort((x, y) => proxy[x] - proxy[y]);
+    return {
+      entries: sortedOf(entries),
+      minutesInside: sortedOf(minutesInside),
+      seenStarts: Float64Array.from(starts).sort(),
+      seenEnds: Float64Array.from(ends).sort(),
+      seenMin,
+      seenMax,
+      closestSphereM: Float64Array.from(order, (x) => proxy[x]),
+      closestMember: Uint32Array.from(order, (x) => proxyMember[x]),
+      closestBest: best,
+    };
+  });
+}
+
+/** Where each landed member came down, by country of the targets (see RunAggregates). */
+export function landingCountries(
+  targets: RunObserver['targets'],
+  status: ArrayLike<number>,
+  endLon: ArrayLike<number>,
+  endLat: ArrayLike<number>,
+): Pick<RunAggregates, 'landingCountry' | 'landingInHome'> {
+  const countries = targets.countries ?? [];
+  const landingCountry = new Int16Array(status.length);
+  const landingInHome = new Uint8Array(status.length);
+  for (let i = 0; i < status.length; i++) {
+    if (status[i] !== MemberStatus.landed) continue;
+    if (targets.home?.contains(endLon[i], endLat[i])) landingInHome[i] = 1;
+    // Country outlines do not overlap: the first that holds the point is its country.
+    landingCountry[i] = countries.findIndex((country) => country.contains(endLon[i], endLat[i]));
+  }
+  return { landingCountry, landingInHome };
+}
+
+/** The aggregates of a finished run or part (a worker computes its part's: see mergeAggregates). */
+export function runAggregates(
+  result: {
+    observer: RunObserver;
+    status: ArrayLike<number>;
+    endLon: ArrayLike<number>;
+    endLat: ArrayLike<number>;
+  },
+  forward: boolean,
+): RunAggregates {
+  return {
+    zones: zoneAggregates(result.observer, forward),
+    ...landingCountries(result.observer.targets, result.status, result.endLon, result.endLat),
+  };
+}
+
+/** Sorted arrays merged into one, ascending; with payloads, each value's payload follows it. */
+export function mergeSorted(
+  lists: Float64Array[],
+  payloads?: Uint32Array[],
+): { values: Float64Array; payload: Uint32Array | null } {
+  let items = lists.map((values, k) => ({ values, payload: payloads?.[k] ?? null }));
+  if (items.length === 0)
+    return { values: new Float64Array(0), payload: payloads ? new Uint32Array(0) : null };
+  // Pairwise, in rounds: O(n log k) for k lists.
+  while (items.length > 1) {
+    const next: typeof items = [];
+    for (let p = 0; p < items.length; p += 2) {
+      const a = items[p];
+      const b = items[p + 1];
+      if (!b) {
+        next.push(a);
+        continue;
+      }
+      const values = new Float64Array(a.values.length + b.values.length);
+      const payload = a.payload && b.payload ? new Uint32Array(values.length) : null;
+      let i = 0;
+      let j = 0;
+      let o = 0;
+      while (i < a.values.length && j < b.values.length) {
+        if (b.values[j] < a.values[i]) {
+          if (payload) payload[o] = b.payload![j];
+          values[o++] = b.values[j++];
+        } else {
+          if (payload) payload[o] = a.payload![i];
+          values[o++] = a.values[i++];
+        }
+      }
+      for (; i < a.values.length; i++) {
+        if (payload) payload[o] = a.payload![i];
+        values[o++] = a.values[i];
+      }
+      for (; j < b.values.length; j++) {
+        if (payload) payload[o] = b.payload![j];
+        values[o++] = b.values[j];
+      }
+      next.push({ values, payload });
+    }
+    items = next;
+  }
+  return { values: items[0].values, payload: items[0].payload };
+}
+
+/**
+ * The aggregates of the whole from those of its parts: part p's member m is member ids[p][m] of the
+ * whole (`count` members). Null when a part has none (it came from elsewhere: the summary then
+ * computes them from the merged records).
+ */
+export function mergeAggregates(
+  parts: readonly (RunAggregates | undefined)[],
+  ids: readonly ArrayLike<number>[],
+  count: number,
+  closestM: Float64Array,
+  zoneCount: number,
+): RunAggregates | null {
+  if (parts.length === 0 || parts.some((p) => !p)) return null;
+  const all = parts as RunAggregates[];
+  const landingCountry = new Int16Array(count);
+  const landingInHome = new Uint8Array(count);
+  all.forEach((part, p) => {
+    const map = ids[p];
+    for (let m = 0; m < map.length; m++) {
+      landingCountry[map[m]] = part.landingCountry[m];
+      landingInHome[map[m]] = part.landingInHome[m];
+    }
+  });
+  const zones = Array.from({ length: zoneCount }, (_, z): ZoneAggregate => {
+    const of = all.map((part) => part.zones[z]);
+    const closest = mergeSorted(
+      of.map((a) => a.closestSphereM),
+      of.map((a, p) => {
+        // A loop: Uint32Array.from with a mapping function goes through an iterator, ~10× slower.
+        const map = ids[p];
+        const out = new Uint32Array(a.closestMember.length);
+        for (let r = 0; r < out.length; r++) out[r] = map[a.closestMember[r]];
+        return out;
+      }),
+    );
+    // The least separation; among equals the first member (as a scan in member order finds it).
+    let best = -1;
+    of.forEach((a, p) => {
+      if (a.closestBest < 0) return;
+      const i = ids[p][a.closestBest];
+      if (best < 0) best = i;
+      else {
+        const mine = closestM[i * zoneCount + z];
+        const theirs = closestM[best * zoneCount + z];
+        if (mine < theirs || (mine === theirs && i < best)) best = i;
+      }
+    });
+    return {
+      entries: mergeSorted(of.map((a) => a.entries)).values,
+      minutesInside: mergeSorted(of.map((a) => a.minutesInside)).values,
+      seenStarts: mergeSorted(of.map((a) => a.seenStarts)).values,
+      seenEnds: mergeSorted(of.map((a) => a.seenEnds)).values,
+      seenMin: Math.min(...of.map((a) => a.seenMin)),
+      seenMax: Math.max(...of.map((a) => a.seenMax)),
+      closestSphereM: closest.values,
+      closestMember: closest.payload!,
+      closestBest: best,
+    };
+  });
+  return { zones, landingCountry, landingInHome };
+}
+
+/** Every typed array of some aggregates (to transfer them between threads). */
+export function aggregateArrays(a: RunAggregates): ArrayBufferView[] {
+  return [
+    a.landingCountry,
+    a.landingInHome,
+    ...a.zones.flatMap((z) => [
+      z.entries,
+      z.minutesInside,
+      z.seenStarts,
+      z.seenEnds,
+      z.closestSphereM,
+      z.closestMember,
+    ]),
+  ];
+}
