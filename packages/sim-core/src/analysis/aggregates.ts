@@ -1,4 +1,6 @@
-import { MemberStatus } from '../solver/status.js';
+import { distanceM } from '../earth.js';
+import type { MemberSet } from '../solver/members.js';
+import { MemberStatus, STATUS_NAMES } from '../solver/status.js';
 import type { RunObserver } from './observer.js';
 
 /**
@@ -34,9 +36,30 @@ export interface ZoneAggregate {
   closestBest: number;
 }
 
+/**
+ * Per launch site, what the summary's site row reads of its members (as ZoneAggregate: sorted
+ * values, counts): how they ended, and for those that launched their end points, launch-to-end
+ * distances and flight times.
+ */
+export interface SiteAggregate {
+  members: number;
+  /** Members per end status (index: status code) and the first of them (this part's index; −1: none). */
+  statusCount: Uint32Array;
+  statusFirst: Int32Array;
+  /** End longitudes and latitudes of the members that launched, each ascending. */
+  lon: Float64Array;
+  lat: Float64Array;
+  /** Hours from launch to the end of flight of those that ended, ascending. */
+  flightHours: Float64Array;
+  /** Launch-to-end distances on the sphere (m), finite ones, ascending, and each one's member. */
+  sphereM: Float64Array;
+  sphereMember: Uint32Array;
+}
+
 /** What a part of a run adds to the summary's aggregates (see ZoneAggregate). */
 export interface RunAggregates {
   zones: ZoneAggregate[];
+  sites: SiteAggregate[];
   /**
    * Per member that landed (this part's index): the index of the country of the targets holding the
    * landing point (−1: none of them), and 1 when the home country holds it; 0 for other members.
@@ -169,18 +192,74 @@ export function landingCountries(
   return { landingCountry, landingInHome };
 }
 
+/** What the site aggregates are made of: the run's sites, each member's site, launch and end. */
+export interface SiteInput {
+  prepared: {
+    sites: readonly unknown[];
+    memberSite: ArrayLike<number>;
+    simulation: { members: Pick<MemberSet, 'lon' | 'lat' | 'launchTSec'> };
+  };
+  status: ArrayLike<number>;
+  endLon: ArrayLike<number>;
+  endLat: ArrayLike<number>;
+  endTSec: ArrayLike<number>;
+}
+
+/** The site aggregates of a run's or part's members (see SiteAggregate). */
+export function siteAggregates(input: SiteInput): SiteAggregate[] {
+  const { prepared, status, endLon, endLat, endTSec } = input;
+  const members = prepared.simulation.members;
+  const statuses = STATUS_NAMES.length;
+  const bySite = prepared.sites.map(() => ({
+    members: 0,
+    statusCount: new Uint32Array(statuses),
+    statusFirst: new Int32Array(statuses).fill(-1),
+    lon: [] as number[],
+    lat: [] as number[],
+    flightHours: [] as number[],
+    sphereM: [] as number[],
+    sphereMember: [] as number[],
+  }));
+  for (let i = 0; i < status.length; i++) {
+    const site = bySite[prepared.memberSite[i]];
+    const code = status[i];
+    site.members++;
+    if (site.statusCount[code]++ === 0) site.statusFirst[code] = i;
+    if (code === MemberStatus.pending) continue;
+    site.lon.push(endLon[i]);
+    site.lat.push(endLat[i]);
+    const sphereM = distanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]);
+    if (Number.isFinite(sphereM)) {
+      site.sphereM.push(sphereM);
+      site.sphereMember.push(i);
+    }
+    if (!Number.isNaN(endTSec[i])) site.flightHours.push(Math.abs(endTSec[i] - members.launchTSec[i]) / 3600);
+  }
+  return bySite.map((b) => {
+    const order = Uint32Array.from(b.sphereM.keys()).sort((x, y) => b.sphereM[x] - b.sphereM[y]);
+    return {
+      members: b.members,
+      statusCount: b.statusCount,
+      statusFirst: b.statusFirst,
+      lon: sortedOf(b.lon),
+      lat: sortedOf(b.lat),
+      flightHours: sortedOf(b.flightHours),
+      sphereM: Float64Array.from(order, (x) => b.sphereM[x]),
+      sphereMember: Uint32Array.from(order, (x) => b.sphereMember[x]),
+    };
+  });
+}
+
 /** The aggregates of a finished run or part (a worker computes its part's: see mergeAggregates). */
 export function runAggregates(
-  result: {
+  result: SiteInput & {
     observer: RunObserver;
-    status: ArrayLike<number>;
-    endLon: ArrayLike<number>;
-    endLat: ArrayLike<number>;
   },
   forward: boolean,
 ): RunAggregates {
   return {
     zones: zoneAggregates(result.observer, forward),
+    sites: siteAggregates(result),
     ...landingCountries(result.observer.targets, result.status, result.endLon, result.endLat),
   };
 }
@@ -259,13 +338,7 @@ export function mergeAggregates(
     const of = all.map((part) => part.zones[z]);
     const closest = mergeSorted(
       of.map((a) => a.closestSphereM),
-      of.map((a, p) => {
-        // A loop: Uint32Array.from with a mapping function goes through an iterator, ~10× slower.
-        const map = ids[p];
-        const out = new Uint32Array(a.closestMember.length);
-        for (let r = 0; r < out.length; r++) out[r] = map[a.closestMember[r]];
-        return out;
-      }),
+      of.map((a, p) => mapped(a.closestMember, ids[p])),
     );
     // The least separation; among equals the first member (as a scan in member order finds it).
     let best = -1;
@@ -291,7 +364,41 @@ export function mergeAggregates(
       closestBest: best,
     };
   });
-  return { zones, landingCountry, landingInHome };
+  const sites = all[0].sites.map((_, k): SiteAggregate => {
+    const of = all.map((part) => part.sites[k]);
+    const statusCount = new Uint32Array(STATUS_NAMES.length);
+    const statusFirst = new Int32Array(STATUS_NAMES.length).fill(-1);
+    of.forEach((a, p) => {
+      for (let c = 0; c < statusCount.length; c++) {
+        statusCount[c] += a.statusCount[c];
+        if (a.statusFirst[c] < 0) continue;
+        const i = ids[p][a.statusFirst[c]];
+        if (statusFirst[c] < 0 || i < statusFirst[c]) statusFirst[c] = i;
+      }
+    });
+    const sphere = mergeSorted(
+      of.map((a) => a.sphereM),
+      of.map((a, p) => mapped(a.sphereMember, ids[p])),
+    );
+    return {
+      members: of.reduce((sum, a) => sum + a.members, 0),
+      statusCount,
+      statusFirst,
+      lon: mergeSorted(of.map((a) => a.lon)).values,
+      lat: mergeSorted(of.map((a) => a.lat)).values,
+      flightHours: mergeSorted(of.map((a) => a.flightHours)).values,
+      sphereM: sphere.values,
+      sphereMember: sphere.payload!,
+    };
+  });
+  return { zones, sites, landingCountry, landingInHome };
+}
+
+/** Part indices as the whole's (a loop: Uint32Array.from with a mapping function goes through an iterator, ~10× slower). */
+function mapped(local: Uint32Array, map: ArrayLike<number>): Uint32Array {
+  const out = new Uint32Array(local.length);
+  for (let r = 0; r < out.length; r++) out[r] = map[local[r]];
+  return out;
 }
 
 /** Every typed array of some aggregates (to transfer them between threads). */
@@ -306,6 +413,15 @@ export function aggregateArrays(a: RunAggregates): ArrayBufferView[] {
       z.seenEnds,
       z.closestSphereM,
       z.closestMember,
+    ]),
+    ...a.sites.flatMap((s) => [
+      s.statusCount,
+      s.statusFirst,
+      s.lon,
+      s.lat,
+      s.flightHours,
+      s.sphereM,
+      s.sphereMember,
     ]),
   ];
 }

@@ -1,4 +1,3 @@
-import { distanceM } from '../earth.js';
 import { ELLIPSOID_OVER_SPHERE, ellipsoidDistanceM } from '../geo/ellipsoid.js';
 import type { Provenance } from '../scenario/provenance.js';
 import type { SimulationOptions } from '../solver/simulation.js';
@@ -21,7 +20,7 @@ import {
   zoneSummaries,
 } from './ensemble-stats.js';
 import type { RunObserver } from './observer.js';
-import { median, quantilesViaProxy, rounded } from './stats.js';
+import { median, quantileOfSorted, quantilesViaSortedProxy, rounded } from './stats.js';
 
 /**
  * The P(inside) at or above which a zone's threshold closure window is open, when the scenario sets
@@ -248,29 +247,6 @@ export interface SummaryInput {
 export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummary {
   const { prepared, status, endLon, endLat, endTSec } = result;
   const { members } = prepared.simulation;
-  const status0 = Object.fromEntries(STATUS_NAMES.map((n) => [n, 0])) as Record<MemberStatusName, number>;
-  const bySite = prepared.sites.map(() => ({
-    status: {} as Partial<Record<MemberStatusName, number>>,
-    lon: [] as number[],
-    lat: [] as number[],
-    ended: [] as number[],
-    sphereM: [] as number[],
-    flightHours: [] as number[],
-    members: 0,
-  }));
-  for (let i = 0; i < members.count; i++) {
-    const name = STATUS_NAMES[status[i]];
-    status0[name]++;
-    const site = bySite[prepared.memberSite[i]];
-    site.members++;
-    site.status[name] = (site.status[name] ?? 0) + 1;
-    if (status[i] === MemberStatus.pending) continue;
-    site.lon.push(endLon[i]);
-    site.lat.push(endLat[i]);
-    site.ended.push(i);
-    site.sphereM.push(distanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]));
-    if (!Number.isNaN(endTSec[i])) site.flightHours.push(Math.abs(endTSec[i] - members.launchTSec[i]) / 3600);
-  }
   const sim = prepared.simulation;
   const observer = result.observer;
   const hasBorder = Boolean(observer.targets.home && observer.targets.origin);
@@ -292,6 +268,18 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
   });
   const times = outputTimes(startSec, endSec, prepared.outputEverySteps * sim.dtSec);
   const aggregates = result.aggregates ?? runAggregates(result, endSec >= startSec);
+  // Members per end status, the run's and each site's (its statuses in the order they first occur).
+  const status0 = Object.fromEntries(STATUS_NAMES.map((n) => [n, 0])) as Record<MemberStatusName, number>;
+  const siteStatus = aggregates.sites.map((a) => {
+    const codes = STATUS_NAMES.map((_, c) => c).filter((c) => a.statusCount[c] > 0);
+    codes.sort((x, y) => a.statusFirst[x] - a.statusFirst[y]);
+    const out: Partial<Record<MemberStatusName, number>> = {};
+    for (const c of codes) {
+      out[STATUS_NAMES[c]] = a.statusCount[c];
+      status0[STATUS_NAMES[c]] += a.statusCount[c];
+    }
+    return out;
+  });
   const ctx: ZoneStatsContext = {
     observer,
     startSec,
@@ -357,13 +345,13 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
       ? { id: observer.targets.home.id, name: observer.targets.home.name }
       : null,
     sites: prepared.sites.map((s, k) => {
-      const b = bySite[k];
+      const b = aggregates.sites[k];
       // Launch-to-end distances on the ellipsoid: median, p90 and max, measuring only the members
       // near those ranks (their spherical distances rank them within 1 %).
-      const [p50, p90, max] = quantilesViaProxy(
+      const [p50, p90, max] = quantilesViaSortedProxy(
         b.sphereM,
-        (q) => {
-          const i = b.ended[q];
+        (r) => {
+          const i = b.sphereMember[r];
           return ellipsoidDistanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]);
         },
         [0.5, 0.9, 1],
@@ -373,13 +361,13 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
         id: s.id,
         ...(s.name ? { name: s.name } : {}),
         members: b.members,
-        status: b.status,
-        medianEndLon: rounded(median(b.lon), 4),
-        medianEndLat: rounded(median(b.lat), 4),
+        status: siteStatus[k],
+        medianEndLon: rounded(quantileOfSorted(b.lon, 0.5), 4),
+        medianEndLat: rounded(quantileOfSorted(b.lat, 0.5), 4),
         medianDistanceKm: rounded(p50 / 1000, 1),
         p90DistanceKm: rounded(p90 / 1000, 1),
         maxDistanceKm: rounded(max / 1000, 1),
-        medianFlightHours: rounded(median(b.flightHours), 2),
+        medianFlightHours: rounded(quantileOfSorted(b.flightHours, 0.5), 2),
       };
     }),
     border: hasBorder ? borderSummary(observer, undefined, unresolved) : null,
