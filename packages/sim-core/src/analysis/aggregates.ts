@@ -56,10 +56,39 @@ export interface SiteAggregate {
   sphereMember: Uint32Array;
 }
 
+/** Per zone, what a risk-table cell reads of one site and launch time's members (see GroupAggregate). */
+export interface GroupZoneAggregate {
+  /** Members seen to enter, and the earliest entry (+∞: none). */
+  entered: number;
+  earliest: number;
+  /** Their seen stays of positive length (as ZoneAggregate), starts and ends each ascending. */
+  seenStarts: Float64Array;
+  seenEnds: Float64Array;
+}
+
+/** The members of one launch site and launch time: a row of the summary's risk table. */
+export interface GroupAggregate {
+  /** site · (launch times) + launch time. */
+  key: number;
+  /** Its first member (this part's index): rows go in the order of their first members. */
+  first: number;
+  members: number;
+  /** Members seen to cross the border. */
+  crossed: number;
+  zones: GroupZoneAggregate[];
+}
+
 /** What a part of a run adds to the summary's aggregates (see ZoneAggregate). */
 export interface RunAggregates {
   zones: ZoneAggregate[];
   sites: SiteAggregate[];
+  /** Risk-table rows, in the order of their first members. */
+  groups: GroupAggregate[];
+  /** Border crossing times (s) of the members seen to cross, ascending. */
+  borderTimes: Float64Array;
+  /** End points of the members that landed, longitudes and latitudes each ascending. */
+  landedLon: Float64Array;
+  landedLat: Float64Array;
   /**
    * Per member that landed (this part's index): the index of the country of the targets holding the
    * landing point (−1: none of them), and 1 when the home country holds it; 0 for other members.
@@ -196,7 +225,9 @@ export function landingCountries(
 export interface SiteInput {
   prepared: {
     sites: readonly unknown[];
+    launchTimesSec: readonly number[];
     memberSite: ArrayLike<number>;
+    memberLaunch: ArrayLike<number>;
     simulation: { members: Pick<MemberSet, 'lon' | 'lat' | 'launchTSec'> };
   };
   status: ArrayLike<number>;
@@ -250,6 +281,101 @@ export function siteAggregates(input: SiteInput): SiteAggregate[] {
   });
 }
 
+/** Stays of a visit as zoneCounts forms them (an open one runs on to ±∞): [start, end]. */
+function stayOf(observer: RunObserver, v: number, forward: boolean): [number, number] {
+  const visits = observer.visits;
+  const a = visits.startTSec[v];
+  const b = visits.endTSec[v];
+  if (Number.isNaN(b)) return forward ? [a, Number.POSITIVE_INFINITY] : [Number.NEGATIVE_INFINITY, a];
+  return a <= b ? [a, b] : [b, a];
+}
+
+/** The risk-table rows' aggregates of a run's or part's members (see GroupAggregate). */
+export function groupAggregates(
+  input: SiteInput & { observer: RunObserver },
+  forward: boolean,
+): GroupAggregate[] {
+  const { prepared, observer } = input;
+  const zc = observer.zoneCount;
+  const launchCount = Math.max(1, prepared.launchTimesSec.length);
+  const index = new Map<number, number>();
+  const groups: {
+    key: number;
+    first: number;
+    members: number;
+    crossed: number;
+    zones: { entered: number; earliest: number; starts: number[]; ends: number[] }[];
+  }[] = [];
+  const groupOf = new Int32Array(observer.count);
+  for (let i = 0; i < observer.count; i++) {
+    const key = prepared.memberSite[i] * launchCount + prepared.memberLaunch[i];
+    let g = index.get(key);
+    if (g === undefined) {
+      g = groups.length;
+      index.set(key, g);
+      groups.push({
+        key,
+        first: i,
+        members: 0,
+        crossed: 0,
+        zones: Array.from({ length: zc }, () => ({
+          entered: 0,
+          earliest: Number.POSITIVE_INFINITY,
+          starts: [],
+          ends: [],
+        })),
+      });
+    }
+    groupOf[i] = g;
+    const group = groups[g];
+    group.members++;
+    if (!Number.isNaN(observer.borderTSec[i])) group.crossed++;
+    for (let z = 0; z < zc; z++) {
+      const entry = observer.entryTSec[i * zc + z];
+      if (Number.isNaN(entry)) continue;
+      group.zones[z].entered++;
+      group.zones[z].earliest = Math.min(group.zones[z].earliest, entry);
+    }
+  }
+  const visits = observer.visits;
+  for (let v = 0; v < visits.count; v++) {
+    const [a, b] = stayOf(observer, v, forward);
+    if (!(b > a)) continue;
+    const cell = groups[groupOf[visits.member[v]]].zones[visits.zone[v]];
+    cell.starts.push(a);
+    cell.ends.push(b);
+  }
+  return groups.map((g) => ({
+    key: g.key,
+    first: g.first,
+    members: g.members,
+    crossed: g.crossed,
+    zones: g.zones.map((c) => ({
+      entered: c.entered,
+      earliest: c.earliest,
+      seenStarts: Float64Array.from(c.starts).sort(),
+      seenEnds: Float64Array.from(c.ends).sort(),
+    })),
+  }));
+}
+
+/** Border crossing times and landing points, sorted (see RunAggregates). */
+function borderAndLandings(
+  input: SiteInput & { observer: RunObserver },
+): Pick<RunAggregates, 'borderTimes' | 'landedLon' | 'landedLat'> {
+  const times: number[] = [];
+  const lon: number[] = [];
+  const lat: number[] = [];
+  const border = input.observer.borderTSec;
+  for (let i = 0; i < input.status.length; i++) {
+    if (!Number.isNaN(border[i])) times.push(border[i]);
+    if (input.status[i] !== MemberStatus.landed) continue;
+    lon.push(input.endLon[i]);
+    lat.push(input.endLat[i]);
+  }
+  return { borderTimes: sortedOf(times), landedLon: sortedOf(lon), landedLat: sortedOf(lat) };
+}
+
 /** The aggregates of a finished run or part (a worker computes its part's: see mergeAggregates). */
 export function runAggregates(
   result: SiteInput & {
@@ -260,6 +386,8 @@ export function runAggregates(
   return {
     zones: zoneAggregates(result.observer, forward),
     sites: siteAggregates(result),
+    groups: groupAggregates(result, forward),
+    ...borderAndLandings(result),
     ...landingCountries(result.observer.targets, result.status, result.endLon, result.endLat),
   };
 }
@@ -391,7 +519,44 @@ export function mergeAggregates(
       sphereMember: sphere.payload!,
     };
   });
-  return { zones, sites, landingCountry, landingInHome };
+  // Rows by key, each from the parts that have members in it, in the order of their first members.
+  const rows = new Map<number, GroupAggregate[]>();
+  const firsts = new Map<number, number>();
+  all.forEach((part, p) => {
+    for (const g of part.groups) {
+      const first = ids[p][g.first];
+      const list = rows.get(g.key);
+      if (list) list.push(g);
+      else rows.set(g.key, [g]);
+      firsts.set(g.key, Math.min(firsts.get(g.key) ?? first, first));
+    }
+  });
+  const groups = [...rows.entries()]
+    .map(
+      ([key, of]): GroupAggregate => ({
+        key,
+        first: firsts.get(key)!,
+        members: of.reduce((sum, g) => sum + g.members, 0),
+        crossed: of.reduce((sum, g) => sum + g.crossed, 0),
+        zones: Array.from({ length: zoneCount }, (_, z) => ({
+          entered: of.reduce((sum, g) => sum + g.zones[z].entered, 0),
+          earliest: Math.min(...of.map((g) => g.zones[z].earliest)),
+          seenStarts: mergeSorted(of.map((g) => g.zones[z].seenStarts)).values,
+          seenEnds: mergeSorted(of.map((g) => g.zones[z].seenEnds)).values,
+        })),
+      }),
+    )
+    .sort((a, b) => a.first - b.first);
+  return {
+    zones,
+    sites,
+    groups,
+    borderTimes: mergeSorted(all.map((a) => a.borderTimes)).values,
+    landedLon: mergeSorted(all.map((a) => a.landedLon)).values,
+    landedLat: mergeSorted(all.map((a) => a.landedLat)).values,
+    landingCountry,
+    landingInHome,
+  };
 }
 
 /** Part indices as the whole's (a loop: Uint32Array.from with a mapping function goes through an iterator, ~10× slower). */
@@ -414,6 +579,10 @@ export function aggregateArrays(a: RunAggregates): ArrayBufferView[] {
       z.closestSphereM,
       z.closestMember,
     ]),
+    a.borderTimes,
+    a.landedLon,
+    a.landedLat,
+    ...a.groups.flatMap((g) => g.zones.flatMap((z) => [z.seenStarts, z.seenEnds])),
     ...a.sites.flatMap((s) => [
       s.statusCount,
       s.statusFirst,

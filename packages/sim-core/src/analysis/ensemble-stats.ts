@@ -1,7 +1,7 @@
 import { minOf } from '../arrays.js';
 import { ELLIPSOID_OVER_SPHERE } from '../geo/ellipsoid.js';
 import { isoTime, isoTimeOrNull } from '../time.js';
-import { mergeSorted, type ZoneAggregate, zoneAggregates } from './aggregates.js';
+import { type GroupZoneAggregate, mergeSorted, type ZoneAggregate, zoneAggregates } from './aggregates.js';
 import type { RunObserver } from './observer.js';
 import { median, quantile, quantileOfSorted, quantilesViaSortedProxy, rounded } from './stats.js';
 
@@ -508,6 +508,70 @@ export function zoneEntries(ctx: ZoneStatsContext, members: ArrayLike<number>): 
       ).map(windowOf),
     };
   });
+}
+
+/**
+ * zoneEntries of one site and launch time's members (`n` of them) from their aggregate (sorted seen
+ * stays, entries counted) and their members that left the wind's coverage: the same cells.
+ */
+export function zoneEntriesOf(
+  ctx: ZoneStatsContext,
+  n: number,
+  cells: readonly GroupZoneAggregate[],
+  unresolvedMembers: readonly number[],
+): ZoneEntries[] {
+  const [from, to] = span(ctx);
+  const forward = ctx.endSec >= ctx.startSec;
+  const { observer } = ctx;
+  return observer.targets.zones.map((zone, z) => {
+    const cell = cells[z];
+    const possible: [number, number][] = [];
+    let mayHaveEntered = 0;
+    for (const i of unresolvedMembers) {
+      const k = i * observer.zoneCount + z;
+      const reach = ctx.reachTSec[k];
+      const inTime = forward ? reach <= ctx.endSec : reach >= ctx.endSec;
+      if (inTime) {
+        possible.push(forward ? [reach, Number.POSITIVE_INFINITY] : [Number.NEGATIVE_INFINITY, reach]);
+        if (Number.isNaN(observer.entryTSec[k])) mayHaveEntered++;
+      }
+    }
+    const entered = cell.entered;
+    const [possibleStarts, possibleEnds] = sortedEnds(possible);
+    return {
+      id: zone.id,
+      probability: n ? entered / n : 0,
+      probabilityUpper: n ? (entered + mayHaveEntered) / n : 0,
+      earliestEntry: isoTimeOrNull(entered ? cell.earliest : Number.NaN),
+      thresholdWindow: bridged(
+        coveredSorted(
+          mergeSorted([cell.seenStarts, possibleStarts]).values,
+          mergeSorted([cell.seenEnds, possibleEnds]).values,
+          membersForThreshold(ctx.threshold, n),
+          from,
+          to,
+        ),
+        ctx.bridgeSec,
+      ).map(windowOf),
+    };
+  });
+}
+
+/**
+ * The border crossing of members: `n` of them, `maybe` of them unresolved and not seen to cross,
+ * the crossing times of those that did, ascending (see borderSummary).
+ */
+export function borderSummaryOf(sortedTimes: Float64Array, n: number, maybe: number): BorderSummary {
+  const crossed = sortedTimes.length;
+  return {
+    probability: n ? crossed / n : 0,
+    probabilityUpper: n ? (crossed + maybe) / n : 0,
+    ci95: boundedInterval(crossed, crossed + maybe, n),
+    membersCrossed: crossed,
+    earliest: isoTimeOrNull(crossed ? sortedTimes[0] : Number.NaN),
+    median: isoTimeOrNull(quantileOfSorted(sortedTimes, 0.5)),
+    p90: isoTimeOrNull(quantileOfSorted(sortedTimes, 0.9)),
+  };
 }
 
 /**

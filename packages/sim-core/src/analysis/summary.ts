@@ -9,6 +9,7 @@ import { type CoverageSummary, summarizeCoverage } from './coverage.js';
 import {
   type BorderSummary,
   borderSummary,
+  borderSummaryOf,
   boundedInterval,
   type DensityGrid,
   densityGrid,
@@ -17,10 +18,11 @@ import {
   type ZoneStatsContext,
   type ZoneSummary,
   zoneEntries,
+  zoneEntriesOf,
   zoneSummaries,
 } from './ensemble-stats.js';
 import type { RunObserver } from './observer.js';
-import { median, quantileOfSorted, quantilesViaSortedProxy, rounded } from './stats.js';
+import { quantileOfSorted, quantilesViaSortedProxy, rounded } from './stats.js';
 
 /**
  * The P(inside) at or above which a zone's threshold closure window is open, when the scenario sets
@@ -292,27 +294,42 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     reachTSec,
     ...visitsByMember(observer),
   };
-  // Members by site and launch time, the groups in the order of their first member (a number per
-  // pair, not a string: this runs once per member).
+  // Risk rows: one per site and launch time, in the order of their first members, from their
+  // aggregates; the members that left the wind's coverage (few) looked at one by one.
   const launchCount = Math.max(1, prepared.launchTimesSec.length);
-  const groups = new Map<number, number[]>();
+  const unresolvedOf = new Map<number, number[]>();
+  let maybeCrossed = 0;
   for (let i = 0; i < members.count; i++) {
+    if (!unresolved[i]) continue;
+    if (Number.isNaN(observer.borderTSec[i])) maybeCrossed++;
     const key = prepared.memberSite[i] * launchCount + prepared.memberLaunch[i];
-    const list = groups.get(key);
+    const list = unresolvedOf.get(key);
     if (list) list.push(i);
-    else groups.set(key, [i]);
+    else unresolvedOf.set(key, [i]);
   }
-  const risk: RiskRow[] = [...groups.entries()].map(([key, list]) => {
-    const s = Math.floor(key / launchCount);
-    const k = key % launchCount;
-    const border = hasBorder ? borderSummary(observer, list, unresolved) : null;
+  // A wind of several forecast members spreads each row over them: that needs each row's members.
+  const membersOf = new Map<number, number[]>();
+  if (prepared.forecastMembers && prepared.memberForecast)
+    for (let i = 0; i < members.count; i++) {
+      const key = prepared.memberSite[i] * launchCount + prepared.memberLaunch[i];
+      const list = membersOf.get(key);
+      if (list) list.push(i);
+      else membersOf.set(key, [i]);
+    }
+  const risk: RiskRow[] = aggregates.groups.map((group) => {
+    const s = Math.floor(group.key / launchCount);
+    const k = group.key % launchCount;
+    const n = group.members;
+    const lost = unresolvedOf.get(group.key) ?? [];
+    let maybe = 0;
+    for (const i of lost) if (Number.isNaN(observer.borderTSec[i])) maybe++;
     return {
       site: prepared.sites[s].id,
       launch: isoTime(prepared.launchTimesSec[k]),
-      members: list.length,
-      borderProbability: border ? rounded(border.probability, 4) : null,
-      borderProbabilityUpper: border ? rounded(border.probabilityUpper, 4) : null,
-      zones: zoneEntries(ctx, list).map((z) => ({
+      members: n,
+      borderProbability: hasBorder ? rounded(n ? group.crossed / n : 0, 4) : null,
+      borderProbabilityUpper: hasBorder ? rounded(n ? (group.crossed + maybe) / n : 0, 4) : null,
+      zones: zoneEntriesOf(ctx, n, group.zones, lost).map((z) => ({
         ...z,
         probability: rounded(z.probability, 4) ?? 0,
         probabilityUpper: rounded(z.probabilityUpper, 4) ?? 0,
@@ -321,7 +338,7 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
         ? {
             forecastZones: forecastSpread(
               ctx,
-              list,
+              membersOf.get(group.key) ?? [],
               prepared.forecastMembers.length,
               prepared.memberForecast,
             ),
@@ -370,7 +387,7 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
         medianFlightHours: rounded(quantileOfSorted(b.flightHours, 0.5), 2),
       };
     }),
-    border: hasBorder ? borderSummary(observer, undefined, unresolved) : null,
+    border: hasBorder ? borderSummaryOf(aggregates.borderTimes, members.count, maybeCrossed) : null,
     closureThreshold: threshold,
     timeline: times.map((t) => isoTime(t)),
     zones,
@@ -404,7 +421,7 @@ function outputTimes(startSec: number, endSec: number, intervalSec: number): num
 /** Where payloads came down: the count, the median point, per country of the geography, the footprint. */
 function landingSummary(
   observer: RunObserver,
-  aggregates: Pick<RunAggregates, 'landingCountry' | 'landingInHome'>,
+  aggregates: Pick<RunAggregates, 'landingCountry' | 'landingInHome' | 'landedLon' | 'landedLat'>,
   status: ArrayLike<number>,
   endLon: ArrayLike<number>,
   endLat: ArrayLike<number>,
@@ -427,8 +444,8 @@ function landingSummary(
   }
   return {
     count: landedLon.length,
-    medianLon: rounded(median(landedLon), 4),
-    medianLat: rounded(median(landedLat), 4),
+    medianLon: rounded(quantileOfSorted(aggregates.landedLon, 0.5), 4),
+    medianLat: rounded(quantileOfSorted(aggregates.landedLat, 0.5), 4),
     inHomeCountry: observer.targets.home ? inHome : null,
     byCountry: countries.map((c, k) => ({ id: c.id, name: c.name, count: perCountry[k] })),
     elsewhere: countries.length > 0 ? elsewhere : null,
