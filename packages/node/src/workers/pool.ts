@@ -15,11 +15,12 @@ import {
   appendAll,
   byTimeThenMember,
   mergeFrames,
-  mergeRunParts,
+  mergeRunPartsUnsummarized,
   minOf,
   type PackedEvents,
   type RunPart,
   type RunResult,
+  summarizeRun,
   unpackEvents,
 } from '@balloon-sim/sim-core';
 import {
@@ -83,6 +84,8 @@ export interface RunTiming {
    * machine is loaded and the main thread waits for a core.
    */
   mergeCpuMs: number;
+  /** Of mergeMs, the summary (the rest: the parts' records and aggregates merged). */
+  summaryMs: number;
   /** Chunks the members were split into. */
   chunks: number;
 }
@@ -126,7 +129,10 @@ interface PooledWorker {
  */
 function mergeParts(options: ParallelRunOptions, parts: PackedRunPart[], frames: Frame[]): RunResult {
   const bare = parts.map((p) => ({ ...p, events: [], analysisEvents: [] }) satisfies RunPart);
-  const result = mergeRunParts(options.prepared, options.targets, bare, frames, options.ids);
+  const merged = mergeRunPartsUnsummarized(options.prepared, options.targets, bare, frames, options.ids);
+  const summaryStarted = performance.now();
+  const result: RunResult = { ...merged.result, summary: summarizeRun(merged.result, merged.runEndSec) };
+  if (options.timing) options.timing.summaryMs = performance.now() - summaryStarted;
   const lazy = <E extends SimEvent | AnalysisEvent>(pick: (p: PackedRunPart) => PackedEvents) => {
     let list: E[] | null = null;
     return {
@@ -260,6 +266,7 @@ export class WorkerPool {
       timing.workersStartMs = Number.POSITIVE_INFINITY;
       timing.workersEndMs = Number.NEGATIVE_INFINITY;
       timing.mergeMs = 0;
+      timing.summaryMs = 0;
       timing.mergeCpuMs = 0;
       timing.chunks = chunks.length;
     }

@@ -75,6 +75,18 @@ export function mergeRunParts(
   frames: Frame[] = [],
   subset?: Uint32Array,
 ): RunResult {
+  const { result, runEndSec } = mergeRunPartsUnsummarized(whole, targets, parts, frames, subset);
+  return { ...result, summary: summarizeRun(result, runEndSec) };
+}
+
+/** mergeRunParts without the summary (a caller timing the two apart summarises it: summarizeRun). */
+export function mergeRunPartsUnsummarized(
+  whole: PreparedRun,
+  targets: AnalysisTargets,
+  parts: RunPart[],
+  frames: Frame[] = [],
+  subset?: Uint32Array,
+): { result: Omit<RunResult, 'summary'> & { aggregates: RunAggregates | null }; runEndSec: number } {
   const prepared = subset ? selectMembers(whole, subset) : whole;
   const localOf = subset ? new Map(Array.from(subset, (g, l) => [g, l])) : null;
   const n = prepared.simulation.members.count;
@@ -125,5 +137,5 @@ export function mergeRunParts(
       observer.zoneCount,
     ),
   };
-  return { ...result, summary: summarizeRun(result, parts[0]?.runEndSec ?? Number.NaN) };
+  return { result, runEndSec: parts[0]?.runEndSec ?? Number.NaN };
 }
