@@ -114,6 +114,13 @@ export function splitMembers(all: Uint32Array, workers: number, lockstep: boolea
   );
 }
 
+/** 0, 1, …, n − 1. */
+function everyMember(n: number): Uint32Array {
+  const all = new Uint32Array(n);
+  for (let i = 0; i < n; i++) all[i] = i;
+  return all;
+}
+
 /** A worker of the pool and whether it is free. */
 interface PooledWorker {
   worker: Worker;
@@ -236,7 +243,8 @@ export class WorkerPool {
   async run(options: ParallelRunOptions): Promise<RunResult> {
     const startMs = performance.timeOrigin + performance.now();
     const n = options.prepared.simulation.members.count;
-    const all = options.ids ?? Uint32Array.from({ length: n }, (_, i) => i);
+    // A loop, not Uint32Array.from with a mapping function (an iterator: ~10× slower for 10⁵ members).
+    const all = options.ids ?? everyMember(n);
     const count = Math.max(1, Math.min(options.workers, this.size, all.length || 1));
     const lockstep = Boolean(options.onFrame || options.keepFrames);
     const chunks = splitMembers(all, count, lockstep);
