@@ -1,7 +1,9 @@
 import { distanceM } from '../earth.js';
+import { ELLIPSOID_OVER_SPHERE, ellipsoidDistanceM } from '../geo/ellipsoid.js';
 import type { MemberSet } from '../solver/members.js';
 import { MemberStatus, STATUS_NAMES } from '../solver/status.js';
 import type { RunObserver } from './observer.js';
+import { proxyWindows } from './stats.js';
 
 /**
  * Per zone, what the whole run's zone summary reads of its members (zoneSummaries), in a form that
@@ -32,6 +34,11 @@ export interface ZoneAggregate {
    */
   closestSphereM: Float64Array;
   closestMember: Uint32Array;
+  /**
+   * Their horizontal distances on the ellipsoid (what the summary reports), measured beforehand
+   * near the ranks the summary's median needs (proxyWindows), NaN elsewhere (measured when asked).
+   */
+  closestEllipsoidM: Float64Array;
   /** The member with the least separation (the first in member order among equals); −1: none. */
   closestBest: number;
 }
@@ -54,6 +61,8 @@ export interface SiteAggregate {
   /** Launch-to-end distances on the sphere (m), finite ones, ascending, and each one's member. */
   sphereM: Float64Array;
   sphereMember: Uint32Array;
+  /** Their distances on the ellipsoid near the ranks the site row needs, NaN elsewhere (as closestEllipsoidM). */
+  ellipsoidM: Float64Array;
 }
 
 /** Per zone, what a risk-table cell reads of one site and launch time's members (see GroupAggregate). */
@@ -188,6 +197,12 @@ export function zoneAggregates(
       }
     }
     const order = Uint32Array.from(proxy.keys()).sort((x, y) => proxy[x] - proxy[y]);
+    const sortedProxy = new Float64Array(order.length);
+    const sortedMember = new Uint32Array(order.length);
+    for (let r = 0; r < order.length; r++) {
+      sortedProxy[r] = proxy[order[r]];
+      sortedMember[r] = proxyMember[order[r]];
+    }
     return {
       entries: sortedOf(entries),
       minutesInside: sortedOf(minutesInside),
@@ -195,8 +210,12 @@ export function zoneAggregates(
       seenEnds: Float64Array.from(ends).sort(),
       seenMin,
       seenMax,
-      closestSphereM: Float64Array.from(order, (x) => proxy[x]),
-      closestMember: Uint32Array.from(order, (x) => proxyMember[x]),
+      closestSphereM: sortedProxy,
+      closestMember: sortedMember,
+      closestEllipsoidM: premeasured(sortedProxy, CLOSEST_QUANTILES, (r) => {
+        const k = sortedMember[r] * zc + z;
+        return zone.geometry!.ellipsoidDistanceM(observer.closestLon[k], observer.closestLat[k]);
+      }),
       closestBest: best,
     };
   });
@@ -268,6 +287,12 @@ export function siteAggregates(input: SiteInput): SiteAggregate[] {
   }
   return bySite.map((b) => {
     const order = Uint32Array.from(b.sphereM.keys()).sort((x, y) => b.sphereM[x] - b.sphereM[y]);
+    const sphereM = new Float64Array(order.length);
+    const sphereMember = new Uint32Array(order.length);
+    for (let r = 0; r < order.length; r++) {
+      sphereM[r] = b.sphereM[order[r]];
+      sphereMember[r] = b.sphereMember[order[r]];
+    }
     return {
       members: b.members,
       statusCount: b.statusCount,
@@ -275,8 +300,12 @@ export function siteAggregates(input: SiteInput): SiteAggregate[] {
       lon: sortedOf(b.lon),
       lat: sortedOf(b.lat),
       flightHours: sortedOf(b.flightHours),
-      sphereM: Float64Array.from(order, (x) => b.sphereM[x]),
-      sphereMember: Uint32Array.from(order, (x) => b.sphereMember[x]),
+      sphereM,
+      sphereMember,
+      ellipsoidM: premeasured(sphereM, SITE_QUANTILES, (r) => {
+        const i = sphereMember[r];
+        return ellipsoidDistanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]);
+      }),
     };
   });
 }
@@ -464,9 +493,10 @@ export function mergeAggregates(
   });
   const zones = Array.from({ length: zoneCount }, (_, z): ZoneAggregate => {
     const of = all.map((part) => part.zones[z]);
-    const closest = mergeSorted(
+    const closest = mergeRanked(
       of.map((a) => a.closestSphereM),
       of.map((a, p) => mapped(a.closestMember, ids[p])),
+      of.map((a) => a.closestEllipsoidM),
     );
     // The least separation; among equals the first member (as a scan in member order finds it).
     let best = -1;
@@ -488,7 +518,8 @@ export function mergeAggregates(
       seenMin: Math.min(...of.map((a) => a.seenMin)),
       seenMax: Math.max(...of.map((a) => a.seenMax)),
       closestSphereM: closest.values,
-      closestMember: closest.payload!,
+      closestMember: closest.member,
+      closestEllipsoidM: closest.measured,
       closestBest: best,
     };
   });
@@ -504,9 +535,10 @@ export function mergeAggregates(
         if (statusFirst[c] < 0 || i < statusFirst[c]) statusFirst[c] = i;
       }
     });
-    const sphere = mergeSorted(
+    const sphere = mergeRanked(
       of.map((a) => a.sphereM),
       of.map((a, p) => mapped(a.sphereMember, ids[p])),
+      of.map((a) => a.ellipsoidM),
     );
     return {
       members: of.reduce((sum, a) => sum + a.members, 0),
@@ -516,7 +548,8 @@ export function mergeAggregates(
       lat: mergeSorted(of.map((a) => a.lat)).values,
       flightHours: mergeSorted(of.map((a) => a.flightHours)).values,
       sphereM: sphere.values,
-      sphereMember: sphere.payload!,
+      sphereMember: sphere.member,
+      ellipsoidM: sphere.measured,
     };
   });
   // Rows by key, each from the parts that have members in it, in the order of their first members.
@@ -559,6 +592,60 @@ export function mergeAggregates(
   };
 }
 
+/** The quantiles the summary reports of the closest approaches' and the sites' distances. */
+export const CLOSEST_QUANTILES = [0.5] as const;
+export const SITE_QUANTILES = [0.5, 0.9, 1] as const;
+
+/**
+ * The costly values of the ranks quantilesViaSortedProxy will measure for `qs` (of these proxies
+ * alone), NaN for the rest: measured where the part is (a worker), not by the summary.
+ */
+function premeasured(
+  sorted: Float64Array,
+  qs: readonly number[],
+  value: (r: number) => number,
+): Float64Array {
+  const out = new Float64Array(sorted.length).fill(Number.NaN);
+  for (const [from, to] of proxyWindows(sorted, qs, ELLIPSOID_OVER_SPHERE))
+    for (let r = from; r < to; r++) if (Number.isNaN(out[r])) out[r] = value(r);
+  return out;
+}
+
+/** Ranked values of parts merged, each with its member and its value measured beforehand (or NaN). */
+function mergeRanked(
+  lists: Float64Array[],
+  members: Uint32Array[],
+  measured: Float64Array[],
+): { values: Float64Array; member: Uint32Array; measured: Float64Array } {
+  if (lists.length === 1) return { values: lists[0], member: members[0], measured: measured[0] };
+  // Each value's place in the parts' arrays laid end to end, merged along with it.
+  const offsets: number[] = [];
+  let total = 0;
+  for (const list of lists) {
+    offsets.push(total);
+    total += list.length;
+  }
+  const places = lists.map((list, k) => {
+    const out = new Uint32Array(list.length);
+    for (let r = 0; r < out.length; r++) out[r] = offsets[k] + r;
+    return out;
+  });
+  const { values, payload } = mergeSorted(lists, places);
+  const allMembers = new Uint32Array(total);
+  const allMeasured = new Float64Array(total);
+  lists.forEach((_, k) => {
+    allMembers.set(members[k], offsets[k]);
+    allMeasured.set(measured[k], offsets[k]);
+  });
+  const member = new Uint32Array(total);
+  const measuredOut = new Float64Array(total);
+  for (let r = 0; r < total; r++) {
+    member[r] = allMembers[payload![r]];
+    measuredOut[r] = allMeasured[payload![r]];
+  }
+  return { values, member, measured: measuredOut };
+}
+
 /** Part indices as the whole's (a loop: Uint32Array.from with a mapping function goes through an iterator, ~10× slower). */
 function mapped(local: Uint32Array, map: ArrayLike<number>): Uint32Array {
   const out = new Uint32Array(local.length);
@@ -578,6 +665,7 @@ export function aggregateArrays(a: RunAggregates): ArrayBufferView[] {
       z.seenEnds,
       z.closestSphereM,
       z.closestMember,
+      z.closestEllipsoidM,
     ]),
     a.borderTimes,
     a.landedLon,
@@ -591,6 +679,7 @@ export function aggregateArrays(a: RunAggregates): ArrayBufferView[] {
       s.flightHours,
       s.sphereM,
       s.sphereMember,
+      s.ellipsoidM,
     ]),
   ];
 }

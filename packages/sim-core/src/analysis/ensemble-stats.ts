@@ -1,7 +1,13 @@
 import { minOf } from '../arrays.js';
 import { ELLIPSOID_OVER_SPHERE } from '../geo/ellipsoid.js';
 import { isoTime, isoTimeOrNull } from '../time.js';
-import { type GroupZoneAggregate, mergeSorted, type ZoneAggregate, zoneAggregates } from './aggregates.js';
+import {
+  CLOSEST_QUANTILES,
+  type GroupZoneAggregate,
+  mergeSorted,
+  type ZoneAggregate,
+  zoneAggregates,
+} from './aggregates.js';
 import type { RunObserver } from './observer.js';
 import { median, quantile, quantileOfSorted, quantilesViaSortedProxy, rounded } from './stats.js';
 
@@ -453,10 +459,13 @@ function closestApproach(
   const [med] = quantilesViaSortedProxy(
     a.closestSphereM,
     (r) => {
+      // Measured where the part ran, when it was near the part's own median.
+      const measured = a.closestEllipsoidM[r];
+      if (!Number.isNaN(measured)) return measured;
       const k = a.closestMember[r] * zc + z;
       return geometry.ellipsoidDistanceM(observer.closestLon[k], observer.closestLat[k]);
     },
-    [0.5],
+    CLOSEST_QUANTILES,
     ELLIPSOID_OVER_SPHERE,
   );
   return {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../testing/helpers.js';
 import {
   median,
+  proxyWindows,
   quantile,
   quantileOfSorted,
   quantilesViaProxy,
@@ -112,6 +113,20 @@ describe('quantilesViaSortedProxy and quantileOfSorted', () => {
         bounds,
       );
       expect(got).toEqual(qs.map((q) => quantile(value, q)));
+      // The ranks it measures are those proxyWindows names (a worker measures them beforehand).
+      const asked = new Set<number>();
+      quantilesViaSortedProxy(
+        sorted,
+        (r) => {
+          asked.add(r);
+          return value[order[r]];
+        },
+        qs,
+        bounds,
+      );
+      const named = new Set<number>();
+      for (const [from, to] of proxyWindows(sorted, qs, bounds)) for (let r = from; r < to; r++) named.add(r);
+      expect([...asked].sort((a, b) => a - b)).toEqual([...named].sort((a, b) => a - b));
       // Each value measured once at most, though neighbouring ranks share their candidates.
       expect(calls).toBeLessThanOrEqual(n);
       const sortedValues = Float64Array.from(value).sort();

@@ -133,18 +133,6 @@ export function quantilesViaSortedProxy(
 ): number[] {
   const n = sorted.length;
   if (n === 0) return qs.map(() => Number.NaN);
-  const { lo, hi, tol } = bounds;
-  const countBelow = (x: number, orEqual = false) => {
-    let a = 0;
-    let b = n;
-    while (a < b) {
-      const mid = (a + b) >> 1;
-      const p = sorted[mid];
-      if (p < x || (orEqual && p === x)) a = mid + 1;
-      else b = mid;
-    }
-    return a;
-  };
   // Values measured once (the two order statistics of an even count share their candidates).
   const known = new Map<number, number>();
   const measured = (r: number) => {
@@ -156,9 +144,7 @@ export function quantilesViaSortedProxy(
     return v;
   };
   const orderStatistic = (r: number) => {
-    const p = sorted[r];
-    const below = countBelow((lo * p - 2 * tol) / hi);
-    const notAbove = countBelow((hi * p + 2 * tol) / lo, true);
+    const [below, notAbove] = rankWindow(sorted, r, bounds);
     const candidates: number[] = [];
     for (let s = below; s < notAbove; s++) candidates.push(measured(s));
     candidates.sort((a, b) => a - b);
@@ -171,5 +157,45 @@ export function quantilesViaSortedProxy(
     const vLo = orderStatistic(rLo);
     const vHi = rHi === rLo ? vLo : orderStatistic(rHi);
     return vLo + (pos - rLo) * (vHi - vLo);
+  });
+}
+
+/**
+ * The ranks [below, notAbove) whose values may hold the r-th smallest value, the proxies sorted
+ * (see quantilesViaProxy): those not surely below nor surely above it.
+ */
+function rankWindow(sorted: ArrayLike<number>, r: number, bounds: ProxyBounds): [number, number] {
+  const { lo, hi, tol } = bounds;
+  const n = sorted.length;
+  const countBelow = (x: number, orEqual = false) => {
+    let a = 0;
+    let b = n;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      const p = sorted[mid];
+      if (p < x || (orEqual && p === x)) a = mid + 1;
+      else b = mid;
+    }
+    return a;
+  };
+  const p = sorted[r];
+  return [countBelow((lo * p - 2 * tol) / hi), countBelow((hi * p + 2 * tol) / lo, true)];
+}
+
+/**
+ * The ranks quantilesViaSortedProxy measures for these quantiles, as [from, to) windows: a part of
+ * a run measures them for its own members beforehand (in its worker), so that a summary of the part
+ * alone, or of parts alike, finds them measured.
+ */
+export function proxyWindows(
+  sorted: ArrayLike<number>,
+  qs: readonly number[],
+  bounds: ProxyBounds,
+): [number, number][] {
+  const n = sorted.length;
+  if (n === 0) return [];
+  return qs.flatMap((q) => {
+    const pos = (n - 1) * q;
+    return [...new Set([Math.floor(pos), Math.ceil(pos)])].map((r) => rankWindow(sorted, r, bounds));
   });
 }

@@ -4,7 +4,7 @@ import type { SimulationOptions } from '../solver/simulation.js';
 import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
 import { isoTime } from '../time.js';
 import type { WindField } from '../wind/wind-field.js';
-import { type RunAggregates, runAggregates } from './aggregates.js';
+import { type RunAggregates, runAggregates, SITE_QUANTILES } from './aggregates.js';
 import { type CoverageSummary, summarizeCoverage } from './coverage.js';
 import {
   type BorderSummary,
@@ -368,10 +368,13 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
       const [p50, p90, max] = quantilesViaSortedProxy(
         b.sphereM,
         (r) => {
+          // Measured where the part ran, when it was near the part's own ranks.
+          const measured = b.ellipsoidM[r];
+          if (!Number.isNaN(measured)) return measured;
           const i = b.sphereMember[r];
           return ellipsoidDistanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]);
         },
-        [0.5, 0.9, 1],
+        SITE_QUANTILES,
         ELLIPSOID_OVER_SPHERE,
       );
       return {
