@@ -133,21 +133,23 @@ export function quantilesViaSortedProxy(
 ): number[] {
   const n = sorted.length;
   if (n === 0) return qs.map(() => Number.NaN);
-  // Values measured once (the two order statistics of an even count share their candidates).
-  const known = new Map<number, number>();
+  // Values measured once (the two order statistics of an even count share their candidates); a
+  // window can hold thousands (every member at distance 0 of a zone most entered): typed arrays,
+  // and a typed array's numeric sort.
+  const known = new Float64Array(n);
+  const isKnown = new Uint8Array(n);
   const measured = (r: number) => {
-    let v = known.get(r);
-    if (v === undefined) {
-      v = value(r);
-      known.set(r, v);
+    if (!isKnown[r]) {
+      known[r] = value(r);
+      isKnown[r] = 1;
     }
-    return v;
+    return known[r];
   };
   const orderStatistic = (r: number) => {
     const [below, notAbove] = rankWindow(sorted, r, bounds);
-    const candidates: number[] = [];
-    for (let s = below; s < notAbove; s++) candidates.push(measured(s));
-    candidates.sort((a, b) => a - b);
+    const candidates = new Float64Array(notAbove - below);
+    for (let s = below; s < notAbove; s++) candidates[s - below] = measured(s);
+    candidates.sort();
     return candidates[r - below];
   };
   return qs.map((q) => {

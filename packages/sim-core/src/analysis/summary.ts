@@ -282,6 +282,7 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     }
     return out;
   });
+  let visits: ReturnType<typeof visitsByMember> | null = null;
   const ctx: ZoneStatsContext = {
     observer,
     startSec,
@@ -292,7 +293,16 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     bridgeSec: prepared.outputEverySteps * sim.dtSec,
     unresolved,
     reachTSec,
-    ...visitsByMember(observer),
+    // Indexed when first read: only the bands' and forecast members' rows, from members' lists,
+    // read visits by member; the rest of the summary reads the parts' aggregates.
+    get visitStart() {
+      visits ??= visitsByMember(observer);
+      return visits.visitStart;
+    },
+    get visitIdx() {
+      visits ??= visitsByMember(observer);
+      return visits.visitIdx;
+    },
   };
   // Risk rows: one per site and launch time, in the order of their first members, from their
   // aggregates; the members that left the wind's coverage (few) looked at one by one.

@@ -101,13 +101,24 @@ export function mergeRunPartsUnsummarized(
   for (const part of parts) {
     const ids = localOf ? Uint32Array.from(part.ids, (g) => localOf.get(g) ?? 0) : part.ids;
     partIds.push(ids);
-    ids.forEach((i, p) => {
-      status[i] = part.status[p];
-      endLon[i] = part.endLon[p];
-      endLat[i] = part.endLat[p];
-      endAltM[i] = part.endAltM[p];
-      endTSec[i] = part.endTSec[p];
-    });
+    // A worker's chunk is a range of members: its arrays are copied whole.
+    let range = ids.length > 0;
+    for (let p = 1; p < ids.length && range; p++) range = ids[p] === ids[0] + p;
+    if (range && ids[0] + ids.length <= n && part.status.length === ids.length) {
+      status.set(part.status, ids[0]);
+      endLon.set(part.endLon, ids[0]);
+      endLat.set(part.endLat, ids[0]);
+      endAltM.set(part.endAltM, ids[0]);
+      endTSec.set(part.endTSec, ids[0]);
+    } else
+      for (let p = 0; p < ids.length; p++) {
+        const i = ids[p];
+        status[i] = part.status[p];
+        endLon[i] = part.endLon[p];
+        endLat[i] = part.endLat[p];
+        endAltM[i] = part.endAltM[p];
+        endTSec[i] = part.endTSec[p];
+      }
     appendAll(events, part.events);
     appendAll(analysisEvents, part.analysisEvents);
   }
