@@ -6,6 +6,13 @@
  */
 
 export {
+  aggregateArrays,
+  type RunAggregates,
+  runAggregates,
+  runsForward,
+  type ZoneAggregate,
+} from './analysis/aggregates.js';
+export {
   type Agreement,
   type AltitudeFit,
   BACKTRACK_DEFAULTS,
@@ -204,7 +211,13 @@ export { SCENARIO_DEFAULTS } from './scenario/defaults.js';
 export { prepareRun, runScenario } from './scenario/entry.js';
 export { ScenarioError, type ValidationIssue } from './scenario/issues.js';
 export { withAreaSites } from './scenario/launch-area.js';
-export { mergeFrames, mergeRunParts, type RunPart, runPart } from './scenario/merge.js';
+export {
+  mergeFrames,
+  mergeRunParts,
+  mergeRunPartsUnsummarized,
+  type RunPart,
+  runPart,
+} from './scenario/merge.js';
 export {
   type PackableEvent,
   type PackedEvents,

@@ -10,6 +10,9 @@
  * serialFraction = serialSec ÷ oneWorkerSec: Amdahl's serial share, which bounds the speedup on n
  * workers by 1 ÷ (serialFraction + (1 − serialFraction) ÷ n) (amdahl16Bound for n = 16).
  * serialSecTwoWorkers and mergeSec (the merge and summary alone, 2 workers) are the same at 2 workers.
+ * serialParts splits the 1-worker serialSec: setupSec (pool.run to the first step: members handed
+ * out, the worker's inputs and members prepared), waitSec (the last part ready to its merge
+ * starting: sent, received), mergeSec (the parts' records and aggregates merged) and summarySec.
  * On a loaded machine wall times swell with the wait for a core; CPU times do not: oneWorkerCpuSec
  * (the process's CPU over the 1-worker run), mergeCpuSec (the main thread's CPU in its merge and
  * summary, RunTiming.mergeCpuMs) and mergeCpuFraction = mergeCpuSec ÷ oneWorkerCpuSec, least of the
@@ -91,6 +94,7 @@ async function oneAndTwo() {
   const best = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
   const serial = [0, 0];
   const merge = [0, 0];
+  let serialParts = { setupSec: 0, waitSec: 0, mergeSec: 0, summarySec: 0 };
   // CPU seconds (the whole process) of the 1-worker runs and of their merges: the least of each.
   let oneWorkerCpu = Number.POSITIVE_INFINITY;
   let mergeCpu = Number.POSITIVE_INFINITY;
@@ -112,6 +116,16 @@ async function oneAndTwo() {
           serial[k] = serialOf(timings[k]);
           merge[k] = timings[k].mergeMs / 1000;
         }
+        if (k === 0) {
+          const t = timings[0];
+          const sec = (ms: number) => Number((ms / 1000).toFixed(3));
+          serialParts = {
+            setupSec: sec(t.workersStartMs - t.startMs),
+            waitSec: sec(t.endMs - t.workersEndMs - t.mergeMs),
+            mergeSec: sec(t.mergeMs - t.summaryMs),
+            summarySec: sec(t.summaryMs),
+          };
+        }
       }
       if (JSON.stringify(result.summary) !== expected) throw new Error(`run ${k} disagrees with the first`);
     }
@@ -128,6 +142,7 @@ async function oneAndTwo() {
     serialSec: Number(serial[0].toFixed(3)),
     serialFraction: Number(serialFraction.toFixed(4)),
     amdahl16Bound: Number((1 / (serialFraction + (1 - serialFraction) / 16)).toFixed(1)),
+    serialParts,
     serialSecTwoWorkers: Number(serial[1].toFixed(3)),
     mergeSec: Number(merge[1].toFixed(3)),
     oneWorkerCpuSec: Number(oneWorkerCpu.toFixed(3)),

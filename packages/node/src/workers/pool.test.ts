@@ -172,6 +172,8 @@ describe('WorkerPool.run', () => {
         expect(timing.startMs).toBeLessThanOrEqual(timing.workersStartMs);
         expect(timing.workersStartMs).toBeLessThan(timing.workersEndMs);
         expect(timing.workersEndMs).toBeLessThanOrEqual(timing.endMs);
+        expect(timing.summaryMs).toBeGreaterThan(0);
+        expect(timing.summaryMs).toBeLessThanOrEqual(timing.mergeMs);
       }
     }
     // 2040 members on 3 workers: 4 chunks of 510, the fourth to the first worker that is free.

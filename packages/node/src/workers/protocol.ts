@@ -8,7 +8,7 @@ import type {
   RunPart,
   Scenario,
 } from '@balloon-sim/sim-core';
-import { DecodeError, InputError, packEvents, packedBuffers } from '@balloon-sim/sim-core';
+import { aggregateArrays, DecodeError, InputError, packEvents, packedBuffers } from '@balloon-sim/sim-core';
 import type { RegionSource } from '../launch-region.js';
 
 /** What the main thread asks a run worker to do: run these members of this scenario. */
@@ -100,6 +100,7 @@ export function packRunPart(part: RunPart): { packed: PackedRunPart; transfer: A
     part.endAltM,
     part.endTSec,
     ...Object.values(part.observer),
+    ...(part.aggregates ? aggregateArrays(part.aggregates) : []),
   ];
   const buffers = new Set<ArrayBuffer>([
     ...arrays.map((a) => a.buffer as ArrayBuffer),

@@ -20,7 +20,9 @@ import {
   packEvents,
   packedBuffers,
   prepareValidRun,
+  runAggregates,
   runPart,
+  runsForward,
   runUnsummarized,
   selectMembers,
 } from '@balloon-sim/sim-core';
@@ -124,7 +126,10 @@ async function run(request: RunRequest): Promise<void> {
       // Per member and zone, a distance to the zone's outline: computed here, in parallel, for the
       // main thread's summary (see RunObserver.closestHorizontalM).
       result.observer.closestHorizontalM();
-      const { packed, transfer } = packRunPart(runPart(result, runEndSec));
+      // The part's summary aggregates (sorted values, per-zone extremes, landing countries), so
+      // that the main thread merges them instead of going through every member's records.
+      const aggregates = runAggregates(result, runsForward(prepared.simulation));
+      const { packed, transfer } = packRunPart({ ...runPart(result, runEndSec), aggregates });
       const span = { startMs, endMs: performance.timeOrigin + performance.now() };
       post({ type: 'done', part: packed, span }, transfer);
       return;

@@ -1,8 +1,15 @@
 import { minOf } from '../arrays.js';
 import { ELLIPSOID_OVER_SPHERE } from '../geo/ellipsoid.js';
 import { isoTime, isoTimeOrNull } from '../time.js';
+import {
+  CLOSEST_QUANTILES,
+  type GroupZoneAggregate,
+  mergeSorted,
+  type ZoneAggregate,
+  zoneAggregates,
+} from './aggregates.js';
 import type { RunObserver } from './observer.js';
-import { median, quantile, quantilesViaProxy, rounded } from './stats.js';
+import { median, quantile, quantileOfSorted, quantilesViaSortedProxy, rounded } from './stats.js';
 
 /**
  * Wilson score interval for a binomial proportion (95 %: z = 1.96). Unlike the normal approximation
@@ -241,7 +248,13 @@ export function coveredAtLeast(
   to: number,
   bridgeSec = 0,
 ): [number, number][] {
-  const pieces = covered(intervals, need, from, to);
+  if (need <= 0 || intervals.length < need) return [];
+  const [starts, ends] = sortedEnds(intervals);
+  return bridged(coveredSorted(starts, ends, need, from, to), bridgeSec);
+}
+
+/** Pieces less than `bridgeSec` apart joined (see coveredAtLeast). */
+function bridged(pieces: [number, number][], bridgeSec: number): [number, number][] {
   const out: [number, number][] = [];
   for (const piece of pieces) {
     const last = out[out.length - 1];
@@ -251,28 +264,21 @@ export function coveredAtLeast(
   return out;
 }
 
-function covered(
-  intervals: readonly [number, number][],
+/**
+ * The union of the times within [from, to] when at least `need` intervals hold, the intervals (of
+ * positive length) given as their starts and their ends, each sorted: swept together, at each time
+ * every start and end there counts before the test, so their order among themselves does not matter.
+ * Fewer than `need` intervals never reach it.
+ */
+function coveredSorted(
+  starts: Float64Array,
+  ends: Float64Array,
   need: number,
   from: number,
   to: number,
 ): [number, number][] {
-  if (need <= 0 || intervals.length < need) return [];
-  // Starts and ends sorted apart (typed arrays: a large run has 10⁵ intervals per zone), then swept
-  // together: at each time every start and end there counts before the test, so their order among
-  // themselves does not matter.
-  let m = 0;
-  for (const [a, b] of intervals) if (b > a) m++;
-  const starts = new Float64Array(m);
-  const ends = new Float64Array(m);
-  m = 0;
-  for (const [a, b] of intervals) {
-    if (!(b > a)) continue;
-    starts[m] = a;
-    ends[m++] = b;
-  }
-  starts.sort();
-  ends.sort();
+  const m = starts.length;
+  if (need <= 0 || m < need) return [];
   const out: [number, number][] = [];
   let count = 0;
   let openAt = Number.NaN;
@@ -312,37 +318,66 @@ export function membersForThreshold(threshold: number, n: number): number {
 
 const windowOf = ([a, b]: [number, number]): Window => ({ start: isoTime(a), end: isoTime(b) });
 
-/** The hull [first start, last end] of intervals within [from, to]; null when there are none. */
-function hull(intervals: readonly [number, number][], from: number, to: number): Window | null {
-  let a = Number.POSITIVE_INFINITY;
-  let b = Number.NEGATIVE_INFINITY;
-  for (const [s, e] of intervals) {
-    a = Math.min(a, s);
-    b = Math.max(b, e);
-  }
-  a = Math.max(a, from);
-  b = Math.min(b, to);
-  return b >= a ? { start: isoTime(a), end: isoTime(b) } : null;
-}
-
 /** The run's span [earliest, latest] whichever its direction. */
 function span(ctx: ZoneStatsContext): [number, number] {
   return [Math.min(ctx.startSec, ctx.endSec), Math.max(ctx.startSec, ctx.endSec)];
 }
 
-/** Summaries of every zone over a subset of members (default: all). */
-export function zoneSummaries(ctx: ZoneStatsContext, members?: ArrayLike<number>): ZoneSummary[] {
+/**
+ * Summaries of every zone over a subset of members (default: all), from their zone aggregates
+ * (`aggregates`: merged from a run's parts; default: computed here from the observer).
+ */
+export function zoneSummaries(
+  ctx: ZoneStatsContext,
+  members?: ArrayLike<number>,
+  aggregates?: readonly ZoneAggregate[],
+): ZoneSummary[] {
   const { observer } = ctx;
-  const list = members ?? Array.from({ length: observer.count }, (_, i) => i);
-  const n = list.length;
+  const n = members ? members.length : observer.count;
   const [from, to] = span(ctx);
+  const forward = ctx.endSec >= ctx.startSec;
+  const aggs =
+    aggregates ??
+    zoneAggregates(
+      observer,
+      forward,
+      members ? { list: members, visitStart: ctx.visitStart, visitIdx: ctx.visitIdx } : undefined,
+    );
+  // The members that left the wind's coverage: what they may have done is bounded here, per zone.
+  const unresolved: number[] = [];
+  for (let q = 0; q < n; q++) {
+    const i = members ? members[q] : q;
+    if (ctx.unresolved[i]) unresolved.push(i);
+  }
   return observer.targets.zones.map((zone, z) => {
-    const c = zoneCounts(ctx, z, list);
-    const entered = c.entries.length;
-    const upper = entered + c.mayHaveEntered;
-    const all = [...c.seen, ...c.possible];
+    const a = aggs[z];
+    const possible: [number, number][] = [];
+    let mayHaveEntered = 0;
+    for (const i of unresolved) {
+      const k = i * observer.zoneCount + z;
+      const reach = ctx.reachTSec[k];
+      const inTime = forward ? reach <= ctx.endSec : reach >= ctx.endSec;
+      if (inTime) {
+        possible.push(forward ? [reach, Number.POSITIVE_INFINITY] : [Number.NEGATIVE_INFINITY, reach]);
+        if (Number.isNaN(observer.entryTSec[k])) mayHaveEntered++;
+      }
+    }
+    const entered = a.entries.length;
+    const upper = entered + mayHaveEntered;
     const need = membersForThreshold(ctx.threshold, n);
     const round = (k: number) => (n ? (rounded(k / n, 4) ?? 0) : 0);
+    // Seen and possible stays together (for the upper bounds): their sorted ends merged.
+    const [possibleStarts, possibleEnds] = sortedEnds(possible);
+    const allStarts = mergeSorted([a.seenStarts, possibleStarts]).values;
+    const allEnds = mergeSorted([a.seenEnds, possibleEnds]).values;
+    let allMin = a.seenMin;
+    let allMax = a.seenMax;
+    for (const [s, e] of possible) {
+      allMin = Math.min(allMin, s);
+      allMax = Math.max(allMax, e);
+    }
+    const seenCounts = countsAtSorted(a.seenStarts, a.seenEnds, ctx.times);
+    const possibleCounts = countsAt(possible, ctx.times);
     return {
       id: zone.id,
       name: zone.name,
@@ -353,56 +388,84 @@ export function zoneSummaries(ctx: ZoneStatsContext, members?: ArrayLike<number>
       probabilityUpper: n ? upper / n : 0,
       ci95: boundedInterval(entered, upper, n),
       membersEntered: entered,
-      membersMayHaveEntered: c.mayHaveEntered,
-      earliestEntry: isoTimeOrNull(entered ? minOf(c.entries) : Number.NaN),
-      medianEntry: isoTimeOrNull(median(c.entries)),
-      p90Entry: isoTimeOrNull(quantile(c.entries, 0.9)),
-      medianMinutesInside: rounded(median(c.minutesInside), 1),
-      anyMemberWindow: hull(all, from, to),
-      anyMemberWindowSeen: hull(c.seen, from, to),
-      thresholdWindow: coveredAtLeast(all, need, from, to, ctx.bridgeSec).map(windowOf),
-      thresholdWindowSeen: coveredAtLeast(c.seen, need, from, to, ctx.bridgeSec).map(windowOf),
+      membersMayHaveEntered: mayHaveEntered,
+      earliestEntry: isoTimeOrNull(entered ? a.entries[0] : Number.NaN),
+      medianEntry: isoTimeOrNull(quantileOfSorted(a.entries, 0.5)),
+      p90Entry: isoTimeOrNull(quantileOfSorted(a.entries, 0.9)),
+      medianMinutesInside: rounded(quantileOfSorted(a.minutesInside, 0.5), 1),
+      anyMemberWindow: hullOf(allMin, allMax, from, to),
+      anyMemberWindowSeen: hullOf(a.seenMin, a.seenMax, from, to),
+      thresholdWindow: bridged(coveredSorted(allStarts, allEnds, need, from, to), ctx.bridgeSec).map(
+        windowOf,
+      ),
+      thresholdWindowSeen: bridged(
+        coveredSorted(a.seenStarts, a.seenEnds, need, from, to),
+        ctx.bridgeSec,
+      ).map(windowOf),
       insideProbability: {
-        lower: countsAt(c.seen, ctx.times).map(round),
-        upper: countsAt(all, ctx.times).map(round),
+        lower: seenCounts.map(round),
+        upper: seenCounts.map((c, t) => round(c + possibleCounts[t])),
       },
-      ...closestApproach(observer, z, list),
+      ...closestApproach(observer, z, a),
     };
   });
 }
 
+/** Starts and ends of the intervals of positive length, each sorted ascending. */
+function sortedEnds(intervals: readonly [number, number][]): [Float64Array, Float64Array] {
+  let m = 0;
+  for (const [a, b] of intervals) if (b > a) m++;
+  const starts = new Float64Array(m);
+  const ends = new Float64Array(m);
+  m = 0;
+  for (const [a, b] of intervals) {
+    if (!(b > a)) continue;
+    starts[m] = a;
+    ends[m++] = b;
+  }
+  return [starts.sort(), ends.sort()];
+}
+
+/** countsAt of intervals given as their sorted starts and sorted ends. */
+function countsAtSorted(starts: Float64Array, ends: Float64Array, times: readonly number[]): number[] {
+  return times.map((t) => notAfter(starts, t) - notAfter(ends, t));
+}
+
+/** The hull [first start, last end] within [from, to] of intervals spanning [a, b]; null when empty. */
+function hullOf(a: number, b: number, from: number, to: number): Window | null {
+  const start = Math.max(a, from);
+  const end = Math.min(b, to);
+  return end >= start ? { start: isoTime(start), end: isoTime(end) } : null;
+}
+
 /**
- * The closest approach to zone z of a subset of members: the least separation (the observer's
- * per-step figure picks the member) measured again exactly at its point, horizontally on the
- * ellipsoid; and the median horizontal distance, ranked on the sphere and measured on the ellipsoid
- * only near the median (quantilesViaProxy).
+ * The closest approach to zone z of some members (their aggregate): the least separation (the
+ * observer's per-step figure picks the member) measured again exactly at its point, horizontally on
+ * the ellipsoid; and the median horizontal distance, ranked on the sphere and measured on the
+ * ellipsoid only near the median (quantilesViaSortedProxy).
  */
 function closestApproach(
   observer: RunObserver,
   z: number,
-  list: ArrayLike<number>,
+  a: ZoneAggregate,
 ): Pick<ZoneSummary, 'closestApproach' | 'medianClosestHorizontalKm'> {
   const geometry = observer.targets.zones[z].geometry;
   const zone = observer.targets.zones[z];
-  if (!geometry) return { closestApproach: null, medianClosestHorizontalKm: null };
-  const ks: number[] = [];
-  const sphereM: number[] = [];
-  const horizontalM = observer.closestHorizontalM();
-  let bestK = -1;
-  for (let q = 0; q < list.length; q++) {
-    const k = list[q] * observer.zoneCount + z;
-    if (!Number.isFinite(observer.closestM[k])) continue;
-    ks.push(k);
-    sphereM.push(horizontalM[k]);
-    if (bestK < 0 || observer.closestM[k] < observer.closestM[bestK]) bestK = k;
-  }
-  if (bestK < 0) return { closestApproach: null, medianClosestHorizontalKm: null };
+  if (!geometry || a.closestBest < 0) return { closestApproach: null, medianClosestHorizontalKm: null };
+  const zc = observer.zoneCount;
+  const bestK = a.closestBest * zc + z;
   const alt = observer.closestAltM[bestK];
   const verticalM = alt < zone.lowerM ? zone.lowerM - alt : alt > zone.upperM ? alt - zone.upperM : 0;
-  const [med] = quantilesViaProxy(
-    sphereM,
-    (q) => geometry.ellipsoidDistanceM(observer.closestLon[ks[q]], observer.closestLat[ks[q]]),
-    [0.5],
+  const [med] = quantilesViaSortedProxy(
+    a.closestSphereM,
+    (r) => {
+      // Measured where the part ran, when it was near the part's own median.
+      const measured = a.closestEllipsoidM[r];
+      if (!Number.isNaN(measured)) return measured;
+      const k = a.closestMember[r] * zc + z;
+      return geometry.ellipsoidDistanceM(observer.closestLon[k], observer.closestLat[k]);
+    },
+    CLOSEST_QUANTILES,
     ELLIPSOID_OVER_SPHERE,
   );
   return {
@@ -454,6 +517,70 @@ export function zoneEntries(ctx: ZoneStatsContext, members: ArrayLike<number>): 
       ).map(windowOf),
     };
   });
+}
+
+/**
+ * zoneEntries of one site and launch time's members (`n` of them) from their aggregate (sorted seen
+ * stays, entries counted) and their members that left the wind's coverage: the same cells.
+ */
+export function zoneEntriesOf(
+  ctx: ZoneStatsContext,
+  n: number,
+  cells: readonly GroupZoneAggregate[],
+  unresolvedMembers: readonly number[],
+): ZoneEntries[] {
+  const [from, to] = span(ctx);
+  const forward = ctx.endSec >= ctx.startSec;
+  const { observer } = ctx;
+  return observer.targets.zones.map((zone, z) => {
+    const cell = cells[z];
+    const possible: [number, number][] = [];
+    let mayHaveEntered = 0;
+    for (const i of unresolvedMembers) {
+      const k = i * observer.zoneCount + z;
+      const reach = ctx.reachTSec[k];
+      const inTime = forward ? reach <= ctx.endSec : reach >= ctx.endSec;
+      if (inTime) {
+        possible.push(forward ? [reach, Number.POSITIVE_INFINITY] : [Number.NEGATIVE_INFINITY, reach]);
+        if (Number.isNaN(observer.entryTSec[k])) mayHaveEntered++;
+      }
+    }
+    const entered = cell.entered;
+    const [possibleStarts, possibleEnds] = sortedEnds(possible);
+    return {
+      id: zone.id,
+      probability: n ? entered / n : 0,
+      probabilityUpper: n ? (entered + mayHaveEntered) / n : 0,
+      earliestEntry: isoTimeOrNull(entered ? cell.earliest : Number.NaN),
+      thresholdWindow: bridged(
+        coveredSorted(
+          mergeSorted([cell.seenStarts, possibleStarts]).values,
+          mergeSorted([cell.seenEnds, possibleEnds]).values,
+          membersForThreshold(ctx.threshold, n),
+          from,
+          to,
+        ),
+        ctx.bridgeSec,
+      ).map(windowOf),
+    };
+  });
+}
+
+/**
+ * The border crossing of members: `n` of them, `maybe` of them unresolved and not seen to cross,
+ * the crossing times of those that did, ascending (see borderSummary).
+ */
+export function borderSummaryOf(sortedTimes: Float64Array, n: number, maybe: number): BorderSummary {
+  const crossed = sortedTimes.length;
+  return {
+    probability: n ? crossed / n : 0,
+    probabilityUpper: n ? (crossed + maybe) / n : 0,
+    ci95: boundedInterval(crossed, crossed + maybe, n),
+    membersCrossed: crossed,
+    earliest: isoTimeOrNull(crossed ? sortedTimes[0] : Number.NaN),
+    median: isoTimeOrNull(quantileOfSorted(sortedTimes, 0.5)),
+    p90: isoTimeOrNull(quantileOfSorted(sortedTimes, 0.9)),
+  };
 }
 
 /**

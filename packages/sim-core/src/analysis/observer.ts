@@ -157,10 +157,10 @@ export class RunObserver {
 
   /** Visits, in the order found: member, zone, entry and exit (NaN: still inside when the run ended). */
   private visitCount = 0;
-  private visitMember = new Uint32Array(64);
-  private visitZone = new Uint32Array(64);
-  private visitStartTSec = new Float64Array(64);
-  private visitEndTSec = new Float64Array(64);
+  private visitMember: Uint32Array = new Uint32Array(64);
+  private visitZone: Uint32Array = new Uint32Array(64);
+  private visitStartTSec: Float64Array = new Float64Array(64);
+  private visitEndTSec: Float64Array = new Float64Array(64);
 
   private readonly inside: Uint8Array;
   /** Index of the member's open visit of a zone (member·zoneCount + zone), −1 when outside. */
@@ -188,12 +188,51 @@ export class RunObserver {
     readonly targets: AnalysisTargets,
     private readonly members: MemberSet,
     sharedWith?: RunObserver,
+    /**
+     * Records only (see ofParts): no member is observed stepping; true: records left unset (0),
+     * records given: these, taken as they are (not copied).
+     */
+    recordsOnly: boolean | ObserverRecords = false,
   ) {
     const n = members.count;
     const z = targets.zones.length;
     this.count = n;
     this.zoneCount = z;
-    const nan = (size: number) => new Float64Array(size).fill(Number.NaN);
+    const nan = (size: number) =>
+      recordsOnly ? new Float64Array(size) : new Float64Array(size).fill(Number.NaN);
+    if (recordsOnly) {
+      const given = recordsOnly === true ? null : recordsOnly;
+      this.borderTSec = given?.borderTSec ?? nan(n);
+      this.borderLon = given?.borderLon ?? nan(n);
+      this.borderLat = given?.borderLat ?? nan(n);
+      this.borderAltM = given?.borderAltM ?? nan(n);
+      this.entryTSec = given?.entryTSec ?? nan(n * z);
+      this.insideSec = given?.insideSec ?? new Float64Array(n * z);
+      this.closestM = given?.closestM ?? new Float64Array(n * z);
+      this.closestTSec = given?.closestTSec ?? nan(n * z);
+      this.closestAltM = given?.closestAltM ?? nan(n * z);
+      this.closestLon = given?.closestLon ?? nan(n * z);
+      this.closestLat = given?.closestLat ?? nan(n * z);
+      if (given) {
+        this.visitCount = given.visitMember.length;
+        this.visitMember = given.visitMember;
+        this.visitZone = given.visitZone;
+        this.visitStartTSec = given.visitStartTSec;
+        this.visitEndTSec = given.visitEndTSec;
+        this.horizontalM = given.closestHorizontalM ?? null;
+      }
+      this.inside = new Uint8Array(0);
+      this.openVisit = new Int32Array(0);
+      this.country = new Uint8Array(0);
+      this.prevLon = nan(0);
+      this.prevLat = nan(0);
+      this.prevAlt = nan(0);
+      this.prevT = nan(0);
+      this.finished = new Uint8Array(0);
+      this.rasters = [];
+      this.boxCos = new Float64Array(0);
+      return;
+    }
     this.borderTSec = nan(n);
     this.borderLon = nan(n);
     this.borderLat = nan(n);
@@ -326,7 +365,7 @@ export class RunObserver {
   private addVisit(i: number, z: number, t: number): number {
     if (this.visitCount === this.visitMember.length) {
       const grow = <A extends Uint32Array | Float64Array>(a: A): A => {
-        const b = new (a.constructor as new (n: number) => A)(2 * a.length);
+        const b = new (a.constructor as new (n: number) => A)(Math.max(64, 2 * a.length));
         b.set(a);
         return b;
       };
@@ -543,6 +582,71 @@ export class RunObserver {
       visitStartTSec: this.visitStartTSec.slice(0, v),
       visitEndTSec: this.visitEndTSec.slice(0, v),
     };
+  }
+
+  /**
+   * An observer holding the records of parts of a run (part p's member m is member parts[p].ids[m]
+   * here), as `absorb` into a fresh observer gives them, for a summary: it observes no steps, so
+   * none of the stepping state is made, and only members no part brings are set to "nothing
+   * recorded" (the records of a 10⁵-member run are tens of MB; setting them all first, then
+   * overwriting them with the parts', cost the main thread as much as half its merge).
+   */
+  static ofParts(
+    targets: AnalysisTargets,
+    members: MemberSet,
+    parts: readonly { records: ObserverRecords; ids: ArrayLike<number> }[],
+  ): RunObserver {
+    // One part of every member in order (one worker's run): its records are the run's, as they are.
+    const [only] = parts;
+    if (parts.length === 1 && only.ids.length === members.count) {
+      let identity = true;
+      for (let p = 0; p < only.ids.length && identity; p++) identity = only.ids[p] === p;
+      const r = only.records;
+      const sized =
+        r.borderTSec.length === members.count &&
+        r.entryTSec.length === members.count * targets.zones.length &&
+        r.visitMember.length === r.visitEndTSec.length;
+      if (identity && sized) return new RunObserver(targets, members, undefined, r);
+    }
+    const observer = new RunObserver(targets, members, undefined, true);
+    const covered = new Uint8Array(observer.count);
+    let visits = 0;
+    for (const { records, ids } of parts) {
+      for (let p = 0; p < ids.length; p++) covered[ids[p]] = 1;
+      visits += records.visitMember.length;
+    }
+    observer.reserveVisits(visits);
+    const z = observer.zoneCount;
+    for (let i = 0; i < observer.count; i++) {
+      if (covered[i]) continue;
+      for (const a of [observer.borderTSec, observer.borderLon, observer.borderLat, observer.borderAltM])
+        a[i] = Number.NaN;
+      for (let k = i * z; k < (i + 1) * z; k++) {
+        observer.entryTSec[k] = Number.NaN;
+        observer.closestM[k] = Number.POSITIVE_INFINITY;
+        observer.closestTSec[k] = Number.NaN;
+        observer.closestAltM[k] = Number.NaN;
+        observer.closestLon[k] = Number.NaN;
+        observer.closestLat[k] = Number.NaN;
+      }
+    }
+    for (const { records, ids } of parts) observer.absorb(records, ids);
+    return observer;
+  }
+
+  /** Room for `extra` more visits at once (not doubling, visit by visit, while absorbing parts). */
+  private reserveVisits(extra: number): void {
+    const size = this.visitCount + extra;
+    if (size <= this.visitMember.length) return;
+    const grow = <A extends Uint32Array | Float64Array>(a: A): A => {
+      const b = new (a.constructor as new (n: number) => A)(size);
+      b.set(a.subarray(0, this.visitCount));
+      return b;
+    };
+    this.visitMember = grow(this.visitMember);
+    this.visitZone = grow(this.visitZone);
+    this.visitStartTSec = grow(this.visitStartTSec);
+    this.visitEndTSec = grow(this.visitEndTSec);
   }
 
   /** Takes the records of another observer whose member p is member ids[p] here (merging parts of a run). */

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../testing/helpers.js';
-import { median, quantile, quantilesViaProxy, rounded } from './stats.js';
+import {
+  median,
+  proxyWindows,
+  quantile,
+  quantileOfSorted,
+  quantilesViaProxy,
+  quantilesViaSortedProxy,
+  rounded,
+} from './stats.js';
 
 describe('quantile', () => {
   it('interpolates linearly between order statistics, ignoring NaN', () => {
@@ -74,5 +82,57 @@ describe('quantilesViaProxy', () => {
     expect(calls).toBeLessThan(n / 10);
     expect(quantilesViaProxy([Number.NaN, 3, Number.NaN], (i) => [9, 3, 9][i], [0.5], bounds)).toEqual([3]);
     expect(quantilesViaProxy([], () => 0, [0.5], bounds)).toEqual([Number.NaN]);
+  });
+});
+
+describe('quantilesViaSortedProxy and quantileOfSorted', () => {
+  const bounds = { lo: 0.994, hi: 1.005, tol: 0.002 };
+  const qs = [0, 0.1, 0.5, 0.9, 1];
+
+  it('give exactly what quantile gives over every value, from proxies sorted beforehand (property, seeded)', () => {
+    const rand = seededRandom('quantilesViaSortedProxy');
+    for (let trial = 0; trial < 200; trial++) {
+      const n = Math.floor(rand() * 60);
+      const proxy = Array.from({ length: n }, () =>
+        rand() < 0.3 ? 5000 : Math.round(rand() * 20) * 1000 * rand(),
+      );
+      const value = proxy.map(
+        (p) => p * (bounds.lo + rand() * (bounds.hi - bounds.lo)) + (rand() - 0.5) * bounds.tol,
+      );
+      // Ranks by proxy (ties in any order: only the values' multiset decides a quantile).
+      const order = proxy.map((_, i) => i).sort((a, b) => proxy[a] - proxy[b]);
+      const sorted = order.map((i) => proxy[i]);
+      let calls = 0;
+      const got = quantilesViaSortedProxy(
+        sorted,
+        (r) => {
+          calls++;
+          return value[order[r]];
+        },
+        qs,
+        bounds,
+      );
+      expect(got).toEqual(qs.map((q) => quantile(value, q)));
+      // The ranks it measures are those proxyWindows names (a worker measures them beforehand).
+      const asked = new Set<number>();
+      quantilesViaSortedProxy(
+        sorted,
+        (r) => {
+          asked.add(r);
+          return value[order[r]];
+        },
+        qs,
+        bounds,
+      );
+      const named = new Set<number>();
+      for (const [from, to] of proxyWindows(sorted, qs, bounds)) for (let r = from; r < to; r++) named.add(r);
+      expect([...asked].sort((a, b) => a - b)).toEqual([...named].sort((a, b) => a - b));
+      // Each value measured once at most, though neighbouring ranks share their candidates.
+      expect(calls).toBeLessThanOrEqual(n);
+      const sortedValues = Float64Array.from(value).sort();
+      for (const q of qs) expect(quantileOfSorted(sortedValues, q)).toBe(quantile(value, q));
+    }
+    expect(quantilesViaSortedProxy([], () => 0, [0.5], bounds)).toEqual([Number.NaN]);
+    expect(quantileOfSorted([], 0.5)).toBeNaN();
   });
 });

@@ -109,3 +109,95 @@ export function quantilesViaProxy(
     return vLo + (pos - rLo) * (vHi - vLo);
   });
 }
+
+/** The q-quantile of values already sorted ascending (no NaN): what `quantile` gives of them, bit for bit. */
+export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/**
+ * quantilesViaProxy with the finite proxies already sorted ascending (`value(r)`: the costly value
+ * of the one at rank r): the members near each order statistic are a run of ranks, found by binary
+ * search, not by a pass over every member. The same result, bit for bit: the same values are
+ * measured and ranked.
+ */
+export function quantilesViaSortedProxy(
+  sorted: ArrayLike<number>,
+  value: (r: number) => number,
+  qs: readonly number[],
+  bounds: ProxyBounds,
+): number[] {
+  const n = sorted.length;
+  if (n === 0) return qs.map(() => Number.NaN);
+  // Values measured once (the two order statistics of an even count share their candidates); a
+  // window can hold thousands (every member at distance 0 of a zone most entered): typed arrays,
+  // and a typed array's numeric sort.
+  const known = new Float64Array(n);
+  const isKnown = new Uint8Array(n);
+  const measured = (r: number) => {
+    if (!isKnown[r]) {
+      known[r] = value(r);
+      isKnown[r] = 1;
+    }
+    return known[r];
+  };
+  const orderStatistic = (r: number) => {
+    const [below, notAbove] = rankWindow(sorted, r, bounds);
+    const candidates = new Float64Array(notAbove - below);
+    for (let s = below; s < notAbove; s++) candidates[s - below] = measured(s);
+    candidates.sort();
+    return candidates[r - below];
+  };
+  return qs.map((q) => {
+    const pos = (n - 1) * q;
+    const rLo = Math.floor(pos);
+    const rHi = Math.ceil(pos);
+    const vLo = orderStatistic(rLo);
+    const vHi = rHi === rLo ? vLo : orderStatistic(rHi);
+    return vLo + (pos - rLo) * (vHi - vLo);
+  });
+}
+
+/**
+ * The ranks [below, notAbove) whose values may hold the r-th smallest value, the proxies sorted
+ * (see quantilesViaProxy): those not surely below nor surely above it.
+ */
+function rankWindow(sorted: ArrayLike<number>, r: number, bounds: ProxyBounds): [number, number] {
+  const { lo, hi, tol } = bounds;
+  const n = sorted.length;
+  const countBelow = (x: number, orEqual = false) => {
+    let a = 0;
+    let b = n;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      const p = sorted[mid];
+      if (p < x || (orEqual && p === x)) a = mid + 1;
+      else b = mid;
+    }
+    return a;
+  };
+  const p = sorted[r];
+  return [countBelow((lo * p - 2 * tol) / hi), countBelow((hi * p + 2 * tol) / lo, true)];
+}
+
+/**
+ * The ranks quantilesViaSortedProxy measures for these quantiles, as [from, to) windows: a part of
+ * a run measures them for its own members beforehand (in its worker), so that a summary of the part
+ * alone, or of parts alike, finds them measured.
+ */
+export function proxyWindows(
+  sorted: ArrayLike<number>,
+  qs: readonly number[],
+  bounds: ProxyBounds,
+): [number, number][] {
+  const n = sorted.length;
+  if (n === 0) return [];
+  return qs.flatMap((q) => {
+    const pos = (n - 1) * q;
+    return [...new Set([Math.floor(pos), Math.ceil(pos)])].map((r) => rankWindow(sorted, r, bounds));
+  });
+}

@@ -1,14 +1,15 @@
-import { distanceM } from '../earth.js';
 import { ELLIPSOID_OVER_SPHERE, ellipsoidDistanceM } from '../geo/ellipsoid.js';
 import type { Provenance } from '../scenario/provenance.js';
 import type { SimulationOptions } from '../solver/simulation.js';
 import { MemberStatus, type MemberStatusName, STATUS_NAMES } from '../solver/status.js';
 import { isoTime } from '../time.js';
 import type { WindField } from '../wind/wind-field.js';
+import { type RunAggregates, runAggregates, SITE_QUANTILES } from './aggregates.js';
 import { type CoverageSummary, summarizeCoverage } from './coverage.js';
 import {
   type BorderSummary,
   borderSummary,
+  borderSummaryOf,
   boundedInterval,
   type DensityGrid,
   densityGrid,
@@ -17,10 +18,11 @@ import {
   type ZoneStatsContext,
   type ZoneSummary,
   zoneEntries,
+  zoneEntriesOf,
   zoneSummaries,
 } from './ensemble-stats.js';
 import type { RunObserver } from './observer.js';
-import { median, quantilesViaProxy, rounded } from './stats.js';
+import { quantileOfSorted, quantilesViaSortedProxy, rounded } from './stats.js';
 
 /**
  * The P(inside) at or above which a zone's threshold closure window is open, when the scenario sets
@@ -257,35 +259,17 @@ export interface SummaryInput {
   endLat: ArrayLike<number>;
   endTSec: ArrayLike<number>;
   observer: RunObserver;
+  /**
+   * What the summary reads of the members' zone records and landings, merged from a run's parts
+   * (each worker computes its part's): absent, it is computed here from the records.
+   */
+  aggregates?: RunAggregates | null;
 }
 
 /** Summarises a finished run; `runEndSec` is the time the run reached. */
 export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummary {
   const { prepared, status, endLon, endLat, endTSec } = result;
   const { members } = prepared.simulation;
-  const status0 = Object.fromEntries(STATUS_NAMES.map((n) => [n, 0])) as Record<MemberStatusName, number>;
-  const bySite = prepared.sites.map(() => ({
-    status: {} as Partial<Record<MemberStatusName, number>>,
-    lon: [] as number[],
-    lat: [] as number[],
-    ended: [] as number[],
-    sphereM: [] as number[],
-    flightHours: [] as number[],
-    members: 0,
-  }));
-  for (let i = 0; i < members.count; i++) {
-    const name = STATUS_NAMES[status[i]];
-    status0[name]++;
-    const site = bySite[prepared.memberSite[i]];
-    site.members++;
-    site.status[name] = (site.status[name] ?? 0) + 1;
-    if (status[i] === MemberStatus.pending) continue;
-    site.lon.push(endLon[i]);
-    site.lat.push(endLat[i]);
-    site.ended.push(i);
-    site.sphereM.push(distanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]));
-    if (!Number.isNaN(endTSec[i])) site.flightHours.push(Math.abs(endTSec[i] - members.launchTSec[i]) / 3600);
-  }
   const sim = prepared.simulation;
   const observer = result.observer;
   const hasBorder = Boolean(observer.targets.home && observer.targets.origin);
@@ -306,6 +290,20 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     maxDriftSpeedMps: prepared.scenario.analysis?.maxDriftSpeedMps,
   });
   const times = outputTimes(startSec, endSec, prepared.outputEverySteps * sim.dtSec);
+  const aggregates = result.aggregates ?? runAggregates(result, endSec >= startSec);
+  // Members per end status, the run's and each site's (its statuses in the order they first occur).
+  const status0 = Object.fromEntries(STATUS_NAMES.map((n) => [n, 0])) as Record<MemberStatusName, number>;
+  const siteStatus = aggregates.sites.map((a) => {
+    const codes = STATUS_NAMES.map((_, c) => c).filter((c) => a.statusCount[c] > 0);
+    codes.sort((x, y) => a.statusFirst[x] - a.statusFirst[y]);
+    const out: Partial<Record<MemberStatusName, number>> = {};
+    for (const c of codes) {
+      out[STATUS_NAMES[c]] = a.statusCount[c];
+      status0[STATUS_NAMES[c]] += a.statusCount[c];
+    }
+    return out;
+  });
+  let visits: ReturnType<typeof visitsByMember> | null = null;
   const ctx: ZoneStatsContext = {
     observer,
     startSec,
@@ -316,25 +314,53 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
     bridgeSec: prepared.outputEverySteps * sim.dtSec,
     unresolved,
     reachTSec,
-    ...visitsByMember(observer),
+    // Indexed when first read: only the bands' and forecast members' rows, from members' lists,
+    // read visits by member; the rest of the summary reads the parts' aggregates.
+    get visitStart() {
+      visits ??= visitsByMember(observer);
+      return visits.visitStart;
+    },
+    get visitIdx() {
+      visits ??= visitsByMember(observer);
+      return visits.visitIdx;
+    },
   };
-  const groups = new Map<string, number[]>();
+  // Risk rows: one per site and launch time, in the order of their first members, from their
+  // aggregates; the members that left the wind's coverage (few) looked at one by one.
+  const launchCount = Math.max(1, prepared.launchTimesSec.length);
+  const unresolvedOf = new Map<number, number[]>();
+  let maybeCrossed = 0;
   for (let i = 0; i < members.count; i++) {
-    const key = `${prepared.memberSite[i]}:${prepared.memberLaunch[i]}`;
-    const list = groups.get(key);
+    if (!unresolved[i]) continue;
+    if (Number.isNaN(observer.borderTSec[i])) maybeCrossed++;
+    const key = prepared.memberSite[i] * launchCount + prepared.memberLaunch[i];
+    const list = unresolvedOf.get(key);
     if (list) list.push(i);
-    else groups.set(key, [i]);
+    else unresolvedOf.set(key, [i]);
   }
-  const risk: RiskRow[] = [...groups.entries()].map(([key, list]) => {
-    const [s, k] = key.split(':').map(Number);
-    const border = hasBorder ? borderSummary(observer, list, unresolved) : null;
+  // A wind of several forecast members spreads each row over them: that needs each row's members.
+  const membersOf = new Map<number, number[]>();
+  if (prepared.forecastMembers && prepared.memberForecast)
+    for (let i = 0; i < members.count; i++) {
+      const key = prepared.memberSite[i] * launchCount + prepared.memberLaunch[i];
+      const list = membersOf.get(key);
+      if (list) list.push(i);
+      else membersOf.set(key, [i]);
+    }
+  const risk: RiskRow[] = aggregates.groups.map((group) => {
+    const s = Math.floor(group.key / launchCount);
+    const k = group.key % launchCount;
+    const n = group.members;
+    const lost = unresolvedOf.get(group.key) ?? [];
+    let maybe = 0;
+    for (const i of lost) if (Number.isNaN(observer.borderTSec[i])) maybe++;
     return {
       site: prepared.sites[s].id,
       launch: isoTime(prepared.launchTimesSec[k]),
-      members: list.length,
-      borderProbability: border ? rounded(border.probability, 4) : null,
-      borderProbabilityUpper: border ? rounded(border.probabilityUpper, 4) : null,
-      zones: zoneEntries(ctx, list).map((z) => ({
+      members: n,
+      borderProbability: hasBorder ? rounded(n ? group.crossed / n : 0, 4) : null,
+      borderProbabilityUpper: hasBorder ? rounded(n ? (group.crossed + maybe) / n : 0, 4) : null,
+      zones: zoneEntriesOf(ctx, n, group.zones, lost).map((z) => ({
         ...z,
         probability: rounded(z.probability, 4) ?? 0,
         probabilityUpper: rounded(z.probabilityUpper, 4) ?? 0,
@@ -343,7 +369,7 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
         ? {
             forecastZones: forecastSpread(
               ctx,
-              list,
+              membersOf.get(group.key) ?? [],
               prepared.forecastMembers.length,
               prepared.memberForecast,
             ),
@@ -351,7 +377,7 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
         : {}),
     };
   });
-  const zones = zoneSummaries(ctx);
+  const zones = zoneSummaries(ctx, undefined, aggregates.zones);
   const forecast = forecastSummary(ctx, prepared, hasBorder);
   return {
     name: prepared.scenario.name ?? null,
@@ -367,37 +393,40 @@ export function summarizeRun(result: SummaryInput, runEndSec: number): RunSummar
       ? { id: observer.targets.home.id, name: observer.targets.home.name }
       : null,
     sites: prepared.sites.map((s, k) => {
-      const b = bySite[k];
+      const b = aggregates.sites[k];
       // Launch-to-end distances on the ellipsoid: median, p90 and max, measuring only the members
       // near those ranks (their spherical distances rank them within 1 %).
-      const [p50, p90, max] = quantilesViaProxy(
+      const [p50, p90, max] = quantilesViaSortedProxy(
         b.sphereM,
-        (q) => {
-          const i = b.ended[q];
+        (r) => {
+          // Measured where the part ran, when it was near the part's own ranks.
+          const measured = b.ellipsoidM[r];
+          if (!Number.isNaN(measured)) return measured;
+          const i = b.sphereMember[r];
           return ellipsoidDistanceM(members.lon[i], members.lat[i], endLon[i], endLat[i]);
         },
-        [0.5, 0.9, 1],
+        SITE_QUANTILES,
         ELLIPSOID_OVER_SPHERE,
       );
       return {
         id: s.id,
         ...(s.name ? { name: s.name } : {}),
         members: b.members,
-        status: b.status,
-        medianEndLon: rounded(median(b.lon), 4),
-        medianEndLat: rounded(median(b.lat), 4),
+        status: siteStatus[k],
+        medianEndLon: rounded(quantileOfSorted(b.lon, 0.5), 4),
+        medianEndLat: rounded(quantileOfSorted(b.lat, 0.5), 4),
         medianDistanceKm: rounded(p50 / 1000, 1),
         p90DistanceKm: rounded(p90 / 1000, 1),
         maxDistanceKm: rounded(max / 1000, 1),
-        medianFlightHours: rounded(median(b.flightHours), 2),
+        medianFlightHours: rounded(quantileOfSorted(b.flightHours, 0.5), 2),
       };
     }),
-    border: hasBorder ? borderSummary(observer, undefined, unresolved) : null,
+    border: hasBorder ? borderSummaryOf(aggregates.borderTimes, members.count, maybeCrossed) : null,
     closureThreshold: threshold,
     timeline: times.map((t) => isoTime(t)),
     zones,
     coverage,
-    landings: landingSummary(observer, status, endLon, endLat),
+    landings: landingSummary(observer, aggregates, status, endLon, endLat),
     risk,
     bands: bandSummaries(ctx, prepared, hasBorder),
     ...(forecast ? { forecast } : {}),
@@ -426,6 +455,7 @@ function outputTimes(startSec: number, endSec: number, intervalSec: number): num
 /** Where payloads came down: the count, the median point, per country of the geography, the footprint. */
 function landingSummary(
   observer: RunObserver,
+  aggregates: Pick<RunAggregates, 'landingCountry' | 'landingInHome' | 'landedLon' | 'landedLat'>,
   status: ArrayLike<number>,
   endLon: ArrayLike<number>,
   endLat: ArrayLike<number>,
@@ -440,16 +470,16 @@ function landingSummary(
     if (status[i] !== MemberStatus.landed) continue;
     landedLon.push(endLon[i]);
     landedLat.push(endLat[i]);
-    if (observer.targets.home?.contains(endLon[i], endLat[i])) inHome++;
-    // Country outlines do not overlap: the first that holds the point is its country.
-    const c = countries.findIndex((country) => country.contains(endLon[i], endLat[i]));
+    // Which country holds each landing: found where the member flew (see landingCountries).
+    inHome += aggregates.landingInHome[i];
+    const c = aggregates.landingCountry[i];
     if (c >= 0) perCountry[c]++;
     else elsewhere++;
   }
   return {
     count: landedLon.length,
-    medianLon: rounded(median(landedLon), 4),
-    medianLat: rounded(median(landedLat), 4),
+    medianLon: rounded(quantileOfSorted(aggregates.landedLon, 0.5), 4),
+    medianLat: rounded(quantileOfSorted(aggregates.landedLat, 0.5), 4),
     inHomeCountry: observer.targets.home ? inHome : null,
     byCountry: countries.map((c, k) => ({ id: c.id, name: c.name, count: perCountry[k] })),
     elsewhere: countries.length > 0 ? elsewhere : null,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AnalysisTargets } from '../analysis/observer.js';
+import { runAggregates, runsForward } from '../analysis/aggregates.js';
+import { type AnalysisTargets, RunObserver } from '../analysis/observer.js';
 import { analysisTargets, countryAreas } from '../analysis/targets.js';
 import type { Zone } from '../geo/zones.js';
 import { SoundingWind } from '../wind/analytic.js';
@@ -228,5 +229,49 @@ describe('a run with a float-altitude fan and members leaving the wind, split in
     ]);
     expect(partial.observer.closestHorizontalM()).toEqual(horizontal);
     expect(partial.summary).toEqual(whole.summary);
+    // With the aggregates workers send (sorted per part, merged here): the same summary, from
+    // interleaved parts, from one part of every member (its records taken as they are), and with
+    // a part without them (the summary then computes them from the merged records).
+    const withAggregates = parts.map((r) => ({
+      ...runPart(r, Date.parse(whole.summary.end) / 1000),
+      aggregates: runAggregates(r, runsForward(prepared.simulation)),
+    }));
+    expect(withAggregates[0].aggregates.zones[0].entries.length).toBeGreaterThan(0);
+    expect(mergeRunParts(prepared, fanTargets, withAggregates).summary).toEqual(whole.summary);
+    const one = {
+      ...runPart(whole, Date.parse(whole.summary.end) / 1000),
+      aggregates: runAggregates(whole, runsForward(prepared.simulation)),
+    };
+    expect(mergeRunParts(prepared, fanTargets, [one]).summary).toEqual(whole.summary);
+    expect(
+      mergeRunParts(prepared, fanTargets, [
+        withAggregates[0],
+        { ...withAggregates[1], aggregates: undefined },
+      ]).summary,
+    ).toEqual(whole.summary);
+    // A shard of the run (every third member), merged from its two halves' aggregates, is what
+    // the shard gives run alone.
+    const shard = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 === 0);
+    const alone = runPrepared(selectMembers(prepared, shard), { targets: fanTargets });
+    const halves = [0, 1].map((h) => shard.filter((_, q) => q % 2 === h));
+    const shardParts = halves.map((ids) => {
+      const r = runPrepared(selectMembers(prepared, ids), { targets: fanTargets });
+      return {
+        ...runPart(r, Date.parse(whole.summary.end) / 1000),
+        ids,
+        aggregates: runAggregates(r, runsForward(prepared.simulation)),
+      };
+    });
+    const mergedShard = mergeRunParts(prepared, fanTargets, shardParts, [], shard);
+    expect(mergedShard.summary).toEqual(alone.summary);
+    expect(mergedShard.observer.entryTSec).toEqual(alone.observer.entryTSec);
+    // Members no part brings hold "nothing recorded", as in an observer that absorbed the parts.
+    const half = RunObserver.ofParts(fanTargets, prepared.simulation.members, [
+      { records: shardParts[0].observer, ids: halves[0] },
+    ]);
+    const absorbed = new RunObserver(fanTargets, prepared.simulation.members);
+    absorbed.absorb(shardParts[0].observer, halves[0]);
+    expect(half.records()).toEqual(absorbed.records());
+    expect(Number.isNaN(half.entryTSec[1 * half.zoneCount])).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { mergeAggregates, type RunAggregates } from '../analysis/aggregates.js';
 import type { AnalysisEvent, AnalysisTargets, ObserverRecords } from '../analysis/observer.js';
 import { RunObserver } from '../analysis/observer.js';
 import { summarizeRun } from '../analysis/summary.js';
@@ -22,6 +23,12 @@ export interface RunPart {
   analysisEvents: AnalysisEvent[];
   /** Time the run reached (the same for every part). */
   runEndSec: number;
+  /**
+   * The part's summary aggregates (see analysis/aggregates.ts), by the part's member indices: a
+   * worker computes them, so that the merge reads them instead of every member's records. Parts
+   * without them (a shard's file, a queue's message) are summarised from the merged records.
+   */
+  aggregates?: RunAggregates;
 }
 
 /** The plain parts of a finished run, for sending to another thread. */
@@ -68,6 +75,18 @@ export function mergeRunParts(
   frames: Frame[] = [],
   subset?: Uint32Array,
 ): RunResult {
+  const { result, runEndSec } = mergeRunPartsUnsummarized(whole, targets, parts, frames, subset);
+  return { ...result, summary: summarizeRun(result, runEndSec) };
+}
+
+/** mergeRunParts without the summary (a caller timing the two apart summarises it: summarizeRun). */
+export function mergeRunPartsUnsummarized(
+  whole: PreparedRun,
+  targets: AnalysisTargets,
+  parts: RunPart[],
+  frames: Frame[] = [],
+  subset?: Uint32Array,
+): { result: Omit<RunResult, 'summary'> & { aggregates: RunAggregates | null }; runEndSec: number } {
   const prepared = subset ? selectMembers(whole, subset) : whole;
   const localOf = subset ? new Map(Array.from(subset, (g, l) => [g, l])) : null;
   const n = prepared.simulation.members.count;
@@ -76,22 +95,38 @@ export function mergeRunParts(
   const endLat = new Float64Array(n);
   const endAltM = new Float64Array(n);
   const endTSec = new Float64Array(n);
-  const observer = new RunObserver(targets, prepared.simulation.members);
   const events: SimEvent[] = [];
   const analysisEvents: AnalysisEvent[] = [];
+  const partIds: Uint32Array[] = [];
   for (const part of parts) {
     const ids = localOf ? Uint32Array.from(part.ids, (g) => localOf.get(g) ?? 0) : part.ids;
-    ids.forEach((i, p) => {
-      status[i] = part.status[p];
-      endLon[i] = part.endLon[p];
-      endLat[i] = part.endLat[p];
-      endAltM[i] = part.endAltM[p];
-      endTSec[i] = part.endTSec[p];
-    });
-    observer.absorb(part.observer, ids);
+    partIds.push(ids);
+    // A worker's chunk is a range of members: its arrays are copied whole.
+    let range = ids.length > 0;
+    for (let p = 1; p < ids.length && range; p++) range = ids[p] === ids[0] + p;
+    if (range && ids[0] + ids.length <= n && part.status.length === ids.length) {
+      status.set(part.status, ids[0]);
+      endLon.set(part.endLon, ids[0]);
+      endLat.set(part.endLat, ids[0]);
+      endAltM.set(part.endAltM, ids[0]);
+      endTSec.set(part.endTSec, ids[0]);
+    } else
+      for (let p = 0; p < ids.length; p++) {
+        const i = ids[p];
+        status[i] = part.status[p];
+        endLon[i] = part.endLon[p];
+        endLat[i] = part.endLat[p];
+        endAltM[i] = part.endAltM[p];
+        endTSec[i] = part.endTSec[p];
+      }
     appendAll(events, part.events);
     appendAll(analysisEvents, part.analysisEvents);
   }
+  const observer = RunObserver.ofParts(
+    targets,
+    prepared.simulation.members,
+    parts.map((part, p) => ({ records: part.observer, ids: partIds[p] })),
+  );
   events.sort(byTimeThenMember);
   analysisEvents.sort(byTimeThenMember);
   const result = {
@@ -105,6 +140,13 @@ export function mergeRunParts(
     endTSec,
     observer,
     analysisEvents,
+    aggregates: mergeAggregates(
+      parts.map((p) => p.aggregates),
+      partIds,
+      n,
+      observer.closestM,
+      observer.zoneCount,
+    ),
   };
-  return { ...result, summary: summarizeRun(result, parts[0]?.runEndSec ?? Number.NaN) };
+  return { result, runEndSec: parts[0]?.runEndSec ?? Number.NaN };
 }
