@@ -333,7 +333,10 @@ export {
   type GridLevels,
   type GridNodes,
   type GridWindInit,
+  type GridWindMeta,
+  type GridWindParts,
   gridWind,
+  type NormalisedGrid,
   PressureGridWind,
 } from './wind/grid.js';
 export { GRID_OFFSET_VERTICAL_M, gridOffsetMembers, OffsetWind } from './wind/grid-offset.js';

@@ -1,6 +1,6 @@
 import { invalid } from '../errors.js';
 import { GridWindBase } from './grid-base.js';
-import { type GridWindInit, normaliseGrid } from './grid-init.js';
+import { type GridWindInit, type GridWindParts, gridWindParts } from './grid-init.js';
 import {
   fillSlabCell,
   newSlabView,
@@ -34,11 +34,13 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
   private readonly corners = new Int32Array(8);
   private readonly nodes = new Float64Array(16);
 
-  constructor(init: GridWindInit) {
-    if (init.levels.kind !== 'altitude')
-      invalid('levels.kind', 'must be "altitude" for AltitudeGridWind', init.levels.kind);
-    const norm = normaliseGrid(init);
-    super(init, norm);
+  /** From an init (checked and normalised here) or from a field's parts (see GridWindParts). */
+  constructor(from: GridWindInit | GridWindParts) {
+    const kind = 'grid' in from ? from.kind : from.levels.kind;
+    if (kind !== 'altitude') invalid('levels.kind', 'must be "altitude" for AltitudeGridWind', kind);
+    const parts = 'grid' in from ? from : gridWindParts(from);
+    super(parts);
+    const norm = parts.grid;
     this.altitudesM = Float64Array.from(norm.levelValues);
     this.lowestM = this.altitudesM[0];
     this.highestM = this.altitudesM[this.altitudesM.length - 1];

@@ -1,5 +1,5 @@
 import { isoTimeText } from '../time.js';
-import type { GridAxis, GridWindInit, NormalisedGrid } from './grid-init.js';
+import type { GridAxis, GridWindParts } from './grid-init.js';
 import { GridTimeAxis, newTimePlace, type TimePlace } from './grid-time-axis.js';
 import type { WindFieldSource } from './source.js';
 import { timeGapWarning } from './time-gaps.js';
@@ -75,7 +75,13 @@ export abstract class GridWindBase {
   /** Result of locating the time: timeBase, dn and wt. */
   protected readonly time: TimePlace = newTimePlace();
 
-  constructor(init: GridWindInit, norm: NormalisedGrid) {
+  /** What the field was built from (see gridParts). */
+  private readonly parts: GridWindParts;
+
+  constructor(parts: GridWindParts) {
+    this.parts = parts;
+    const init = parts.meta;
+    const norm = parts.grid;
     this.description = init.description;
     const gap = timeGapWarning(init.timesSec);
     this.warnings = [...(init.warnings ?? []), ...(gap ? [gap] : [])];
@@ -111,7 +117,7 @@ export abstract class GridWindBase {
         latStepDeg: Math.abs(init.lat.step),
         nLat: norm.ny,
       },
-      levels: { kind: init.levels.kind, values: [...norm.levelValues] },
+      levels: { kind: parts.kind, values: [...norm.levelValues] },
       validTimes: Array.from(init.timesSec, (t) => isoTimeText(t)),
     };
   }
@@ -159,6 +165,14 @@ export abstract class GridWindBase {
       timeStride: this.timeStride,
       geopotentialHeightM: null,
     };
+  }
+
+  /**
+   * The field's parts (its normalised nodes, the field's own, to be read, never written): `gridWind`
+   * builds an identical field from them, e.g. in another thread over the same shared memory.
+   */
+  gridParts(): GridWindParts {
+    return this.parts;
   }
 
   get nTimes(): number {

@@ -44,6 +44,39 @@ export interface GridWindInit {
   source?: WindSourceInfo;
 }
 
+/**
+ * What a grid field keeps of its init besides the node values: with the normalised nodes, enough
+ * to build the same field again (see GridWindParts).
+ */
+export interface GridWindMeta {
+  description: string;
+  warnings?: readonly string[];
+  lat: GridAxis;
+  timesSec: readonly number[];
+  source?: WindSourceInfo;
+}
+
+/**
+ * A gridded field's parts once checked and normalised: `gridWind` builds the same field from them
+ * without checking or copying the nodes again. So a Node worker builds its field over arrays that
+ * another thread decoded into a SharedArrayBuffer (the arrays may live in any ArrayBufferLike); the
+ * nodes are only read, never written.
+ */
+export interface GridWindParts {
+  kind: 'altitude' | 'pressure';
+  meta: GridWindMeta;
+  grid: NormalisedGrid;
+}
+
+/** An init checked and normalised into parts (see normaliseGrid); the init's own arrays are not kept. */
+export function gridWindParts(init: GridWindInit): GridWindParts {
+  const { description, warnings, lat, timesSec, source } = init;
+  const meta: GridWindMeta = { description, lat: { ...lat }, timesSec: [...timesSec] };
+  if (warnings) meta.warnings = warnings;
+  if (source) meta.source = source;
+  return { kind: init.levels.kind, meta, grid: normaliseGrid(init) };
+}
+
 /** An init in the form the samplers want (see `normaliseGrid`). */
 export interface NormalisedGrid {
   nx: number;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
 import { seededRandom } from '../testing/helpers.js';
 import { PerColumnPressureWind } from '../testing/per-column-pressure.js';
+import { gridWind } from './grid.js';
 import type { GridWindInit } from './grid-init.js';
 import { PressureGridWind } from './grid-pressure.js';
 
@@ -133,6 +134,35 @@ describe('PressureGridWind: merged columns', () => {
       }
     }
     console.info(`[pressure merged vs per-column] largest difference: ${worst.toFixed(3)} of the bound`);
+  });
+
+  it("a field built from another's parts reads its very arrays and samples the same to the bit (property)", () => {
+    const rand = seededRandom('pressure parts');
+    for (let g = 0; g < 20; g++) {
+      const init = randomGrid(rand, { wrap: g % 3 === 0 });
+      const field = new PressureGridWind(init);
+      const again = gridWind(field.gridParts()) as PressureGridWind;
+      expect(again).toBeInstanceOf(PressureGridWind);
+      // The same node arrays, not copies: a worker's field over shared memory holds no grid of its own.
+      expect(again.gridParts().grid.uv).toBe(field.gridParts().grid.uv);
+      expect(again.gridNodes().geopotentialHeightM).toBe(field.gridNodes().geopotentialHeightM);
+      expect([again.coverage, again.source, again.warnings, again.description]).toEqual([
+        field.coverage,
+        field.source,
+        field.warnings,
+        field.description,
+      ]);
+      for (const n of [300, 5]) {
+        const { lon, lat, alt, t } = randomPoints(rand, init, n);
+        const [u0, v0, u1, v1] = [0, 0, 0, 0].map(() => new Float64Array(n));
+        field.sampleMany(n, lon, lat, alt, t, u0, v0);
+        again.sampleMany(n, lon, lat, alt, t, u1, v1);
+        expect([Array.from(u1), Array.from(v1)]).toEqual([Array.from(u0), Array.from(v0)]);
+        expect(again.pressureLevelAltitudeM(lon[0], lat[0], 850, t)).toBe(
+          field.pressureLevelAltitudeM(lon[0], lat[0], 850, t),
+        );
+      }
+    }
   });
 
   it('sampleMany gives sample results to the bit, from slabs or point by point (property)', () => {

@@ -1,6 +1,6 @@
 import { invalid } from '../errors.js';
 import { type GridNodes, GridWindBase } from './grid-base.js';
-import { type GridWindInit, normaliseGrid } from './grid-init.js';
+import { type GridWindInit, type GridWindParts, gridWindParts } from './grid-init.js';
 import {
   columnWindAt,
   type PressureGridNodes,
@@ -49,11 +49,13 @@ export class PressureGridWind extends GridWindBase implements WindField {
     v: new Float64Array(1),
   };
 
-  constructor(init: GridWindInit) {
-    if (init.levels.kind !== 'pressure')
-      invalid('levels.kind', 'must be "pressure" for PressureGridWind', init.levels.kind);
-    const norm = normaliseGrid(init);
-    super(init, norm);
+  /** From an init (checked and normalised here) or from a field's parts (see GridWindParts). */
+  constructor(from: GridWindInit | GridWindParts) {
+    const kind = 'grid' in from ? from.kind : from.levels.kind;
+    if (kind !== 'pressure') invalid('levels.kind', 'must be "pressure" for PressureGridWind', kind);
+    const parts = 'grid' in from ? from : gridWindParts(from);
+    super(parts);
+    const norm = parts.grid;
     this.pressuresHpa = Float64Array.from(norm.levelValues);
     this.gh = norm.gh!;
     this.logP = this.pressuresHpa.map((p) => Math.log(p));

@@ -133,6 +133,22 @@ describe('AltitudeGridWind', () => {
     }
   });
 
+  it('built again from its parts: the same arrays, coverage, source and samples', () => {
+    const again = gridWind(wind.gridParts());
+    expect(again).toBeInstanceOf(AltitudeGridWind);
+    expect(again.gridNodes().uv).toBe(wind.gridNodes().uv);
+    expect([again.coverage, again.source, again.warnings]).toEqual([
+      wind.coverage,
+      wind.source,
+      wind.warnings,
+    ]);
+    const rand = seededRandom('grid parts');
+    for (let p = 0; p < 200; p++) {
+      const [lon, lat, alt, t] = [19 + rand() * 6, 51 + rand() * 5, rand() * 6000, rand() * 25_000];
+      expect(sample(again, lon, lat, alt, t)).toEqual(sample(wind, lon, lat, alt, t));
+    }
+  });
+
   it('sampleMany gives sample results to the bit, with or without a time slab', () => {
     const rand = seededRandom('grid batch');
     const n = 5000; // enough points at one time for the slab to be built

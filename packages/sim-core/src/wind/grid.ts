@@ -9,15 +9,26 @@
  * - grid-pressure.ts: `PressureGridWind`, on isobaric levels with geopotential heights.
  */
 import { AltitudeGridWind } from './grid-altitude.js';
-import type { GridWindInit } from './grid-init.js';
+import type { GridWindInit, GridWindParts } from './grid-init.js';
 import { PressureGridWind } from './grid-pressure.js';
 
 export { AltitudeGridWind } from './grid-altitude.js';
 export type { GridNodes } from './grid-base.js';
-export type { GridAxis, GridLevels, GridWindInit } from './grid-init.js';
+export type {
+  GridAxis,
+  GridLevels,
+  GridWindInit,
+  GridWindMeta,
+  GridWindParts,
+  NormalisedGrid,
+} from './grid-init.js';
 export { PressureGridWind } from './grid-pressure.js';
 
-/** Builds the right gridded field for the kind of levels given. */
-export function gridWind(init: GridWindInit): AltitudeGridWind | PressureGridWind {
-  return init.levels.kind === 'altitude' ? new AltitudeGridWind(init) : new PressureGridWind(init);
+/**
+ * Builds the right gridded field for the kind of levels given: from an init, or from another field's
+ * parts (`gridParts()`: the same field, over the same node arrays, nothing checked or copied again).
+ */
+export function gridWind(from: GridWindInit | GridWindParts): AltitudeGridWind | PressureGridWind {
+  const kind = 'grid' in from ? from.kind : from.levels.kind;
+  return kind === 'altitude' ? new AltitudeGridWind(from) : new PressureGridWind(from);
 }
