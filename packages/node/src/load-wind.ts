@@ -31,6 +31,7 @@ import {
 } from '@balloon-sim/sim-core';
 import { defaultStoreRoot, listStore, resolveStoredCycle } from './fetch/store.js';
 import { readInput } from './files.js';
+import { onSharedMemory } from './workers/shared-wind.js';
 
 /**
  * Reads wind files from disk, each with its SHA-256: the run's provenance names every file by its
@@ -150,9 +151,16 @@ export async function pinWindSource(
  * The wind field of a scenario's source; file paths are relative to `baseDir` (the scenario's
  * folder). A source of several forecast members (an ensemble, members, a lagged forecast, a grid
  * offset) gives a ForecastEnsemble (sim-core), whose members the run flies; one gives the field.
+ * Its grids are in shared memory (unless `shared` is false), so that a worker pool's threads run
+ * on them without copying or decoding them again (see workers/shared-wind.ts).
  */
-export async function loadScenarioWind(source: WindSource, baseDir: string): Promise<WindField> {
-  return forecastWind(await loadWindMembers(source, baseDir, 'wind'));
+export async function loadScenarioWind(
+  source: WindSource,
+  baseDir: string,
+  options: { shared?: boolean } = {},
+): Promise<WindField> {
+  const wind = forecastWind(await loadWindMembers(source, baseDir, 'wind'));
+  return options.shared === false ? wind : onSharedMemory(wind);
 }
 
 /** The forecast members of a wind source, each with weight 1 unless an ensemble's weights say otherwise. */

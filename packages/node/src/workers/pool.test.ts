@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { copyFileSync, rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { RunResult, Scenario } from '@balloon-sim/sim-core';
 import {
   backtrack,
@@ -12,15 +13,17 @@ import {
   runTracks,
   UniformWind,
 } from '@balloon-sim/sim-core';
-import { REPO_ROOT } from '@balloon-sim/sim-core/testing';
+import { hasSharedData, REPO_ROOT, sharedDataPath } from '@balloon-sim/sim-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadScenarioTargets } from '../geography.js';
 import { DEFAULT_REGION, loadLaunchRegion } from '../launch-region.js';
 import { loadScenarioWind } from '../load-wind.js';
 import { backtrackProvenance } from '../provenance.js';
 import { readScenarioFile } from '../scenario-file.js';
+import { testFolders } from '../testing/folders.js';
 import { type RunTiming, splitMembers, WorkerPool } from './pool.js';
 import type { BacktrackRequest } from './protocol.js';
+import { describeSharedWind } from './shared-wind.js';
 
 const BASE_DIR = resolve(REPO_ROOT, 'fixtures/scenarios');
 
@@ -192,6 +195,74 @@ describe('WorkerPool.run', () => {
     expect(timing.chunks).toBe(4);
     expect(outputs(chunked)).toEqual(one);
   }, 120_000);
+
+  const folders = testFolders('balloon-sim-pool-');
+
+  /**
+   * Runs `scenario` (its wind files copied to a folder of their own) on 2 workers after this thread
+   * has read the wind and the files are gone: the workers can only run on the wind this thread
+   * shares. The result must be the one-thread run's.
+   */
+  const runWithoutWindFiles = async (scenario: Scenario, files: string[]) => {
+    const dir = folders.folder('wind');
+    for (const f of files) copyFileSync(f, join(dir, basename(f)));
+    const moved: Scenario = {
+      ...scenario,
+      wind: { ...scenario.wind, paths: files.map((f) => join(dir, basename(f))) } as Scenario['wind'],
+    };
+    const wind = await loadScenarioWind(moved.wind, BASE_DIR);
+    const prepared = prepareRun(moved, wind);
+    const targets = await loadScenarioTargets(moved, BASE_DIR);
+    const expected = outputs(runPrepared(prepared, { targets }));
+    rmSync(dir, { recursive: true });
+    pool = new WorkerPool(2);
+    const result = await pool.run({
+      scenario: moved,
+      baseDir: BASE_DIR,
+      prepared,
+      targets,
+      workers: 2,
+      keepFrames: true,
+    });
+    expect(outputs(result)).toEqual(expected);
+    return { wind, result };
+  };
+
+  it('workers run on the wind this thread decoded, in shared memory: its files may be gone', async () => {
+    const file = await readScenarioFile(resolve(BASE_DIR, 'default.json'));
+    const scenario: Scenario = { ...file.scenario, ensemble: { ...file.scenario.ensemble, members: 20 } };
+    const { wind, result } = await runWithoutWindFiles(scenario, [
+      resolve(REPO_ROOT, 'fixtures/wind/illustrative-border-night.json'),
+    ]);
+    expect(result.summary.landings.count).toBeGreaterThan(0);
+    const shared = describeSharedWind(wind)!;
+    expect(shared.grids).toHaveLength(1);
+    expect(shared.grids[0].grid.uv.buffer).toBeInstanceOf(SharedArrayBuffer);
+  }, 60_000);
+
+  it.skipIf(!hasSharedData)(
+    'a grid offset of a real GFS forecast (pressure levels): 27 members over one shared grid, files gone',
+    async () => {
+      const file = await readScenarioFile(resolve(BASE_DIR, 'grodno-2020-08-04.json'));
+      const scenario: Scenario = {
+        ...file.scenario,
+        wind: { ...(file.scenario.wind as Extract<Scenario['wind'], { type: 'file' }>), gridOffset: true },
+        launch: { ...file.scenario.launch, times: { start: '2020-08-04T18:00:00Z' } },
+        ensemble: { ...file.scenario.ensemble, members: 27 },
+      };
+      const files = ['f000', 'f006', 'f012'].map((s) =>
+        sharedDataPath('gfs-0p25-poland', `20200804_${s}.grib2`),
+      );
+      const { wind } = await runWithoutWindFiles(scenario, files);
+      const shared = describeSharedWind(wind)!;
+      // One grid for the 27 members, sent once: its nodes and heights in shared memory.
+      expect(shared.grids).toHaveLength(1);
+      expect(shared.grids[0].kind).toBe('pressure');
+      expect(shared.grids[0].grid.gh!.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(shared.root.kind === 'members' && shared.root.members).toHaveLength(27);
+    },
+    60_000,
+  );
 });
 
 describe('WorkerPool.close', () => {

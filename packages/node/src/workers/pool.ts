@@ -32,6 +32,7 @@ import {
   type RunRequest,
   type WorkerCommand,
 } from './protocol.js';
+import { describeSharedWind } from './shared-wind.js';
 
 /** The compiled worker script (tests run from the sources, so fall back to the build). */
 function workerScript(): string {
@@ -268,6 +269,8 @@ export class WorkerPool {
   ): Promise<RunResult> {
     const n = options.prepared.simulation.members.count;
     const total = chunks.reduce((sum, c) => sum + c.length, 0);
+    // The wind this thread decoded, shared with the workers: none of them reads the files again.
+    const wind = describeSharedWind(options.prepared.wind);
     const timing = options.timing;
     if (timing) {
       timing.startMs = startMs;
@@ -386,6 +389,7 @@ export class WorkerPool {
           baseDir: options.baseDir,
           ids: chunks[c],
           frames: lockstep,
+          ...(wind ? { wind } : {}),
         };
         workers[w].worker.postMessage({ type: 'run', request } satisfies WorkerCommand);
       };

@@ -10,6 +10,7 @@ import type {
 } from '@balloon-sim/sim-core';
 import { aggregateArrays, DecodeError, InputError, packEvents, packedBuffers } from '@balloon-sim/sim-core';
 import type { RegionSource } from '../launch-region.js';
+import type { SharedWind } from './shared-wind.js';
 
 /** What the main thread asks a run worker to do: run these members of this scenario. */
 export interface RunRequest {
@@ -20,6 +21,12 @@ export interface RunRequest {
   ids: Uint32Array;
   /** Send every frame back (for streaming or writing tracks). */
   frames: boolean;
+  /**
+   * The scenario's wind as the main thread decoded it, in shared memory (see shared-wind.ts): the
+   * worker builds its field over it instead of reading the files. Absent: the worker reads the
+   * scenario's wind itself (an analytic one costs nothing).
+   */
+  wind?: SharedWind;
 }
 
 /**

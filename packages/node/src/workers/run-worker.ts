@@ -38,6 +38,7 @@ import {
   type WorkerCommand,
   workerError,
 } from './protocol.js';
+import { type SharedWind, sharedWindField } from './shared-wind.js';
 
 const port = parentPort!;
 const post = (reply: RunReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
@@ -46,11 +47,16 @@ let cancelled = false;
 /** The last wind and zones read: a pooled worker serving the same scenario again skips the files. */
 let lastInputs: { key: string; value: Promise<{ wind: WindField; targets: AnalysisTargets }> } | null = null;
 
-function inputs(scenario: Scenario, baseDir: string) {
-  const key = JSON.stringify([baseDir, scenario.wind, scenario.zones ?? null]);
+function inputs(scenario: Scenario, baseDir: string, shared?: SharedWind) {
+  // A shared wind is known by its id: the same one sent again is the same field.
+  const windKey = shared ? { shared: shared.id } : scenario.wind;
+  const key = JSON.stringify([baseDir, windKey, scenario.zones ?? null]);
   if (lastInputs?.key !== key) {
     const value = (async () => ({
-      wind: await loadScenarioWind(scenario.wind, baseDir),
+      // Unshared when read here: no other thread reads this copy.
+      wind: shared
+        ? sharedWindField(shared)
+        : await loadScenarioWind(scenario.wind, baseDir, { shared: false }),
       targets: await loadScenarioTargets(scenario, baseDir),
     }))();
     value.catch(() => {
@@ -76,7 +82,7 @@ function preparedWhole(scenario: Scenario, baseDir: string, wind: WindField): Pr
 
 async function run(request: RunRequest): Promise<void> {
   const { scenario, baseDir, ids } = request;
-  const { wind, targets } = await inputs(scenario, baseDir);
+  const { wind, targets } = await inputs(scenario, baseDir, request.wind);
   const prepared = selectMembers(preparedWhole(scenario, baseDir, wind), ids);
   let events: SimEvent[] = [];
   let analysisEvents: AnalysisEvent[] = [];
