@@ -1,6 +1,6 @@
 import { invalid } from '../errors.js';
 import { GridWindBase } from './grid-base.js';
-import { type GridWindInit, type GridWindParts, gridWindParts } from './grid-init.js';
+import { checkGridParts, type GridWindInit, type GridWindParts, gridWindParts } from './grid-init.js';
 import {
   fillSlabCell,
   newSlabView,
@@ -38,7 +38,7 @@ export class AltitudeGridWind extends GridWindBase implements WindField {
   constructor(from: GridWindInit | GridWindParts) {
     const kind = 'grid' in from ? from.kind : from.levels.kind;
     if (kind !== 'altitude') invalid('levels.kind', 'must be "altitude" for AltitudeGridWind', kind);
-    const parts = 'grid' in from ? from : gridWindParts(from);
+    const parts = 'grid' in from ? checkGridParts(from) : gridWindParts(from);
     super(parts);
     const norm = parts.grid;
     this.altitudesM = Float64Array.from(norm.levelValues);

@@ -77,6 +77,26 @@ export function gridWindParts(init: GridWindInit): GridWindParts {
   return { kind: init.levels.kind, meta, grid: normaliseGrid(init) };
 }
 
+/**
+ * Checks that parts' arrays have the lengths their sizes say (O(1): the values were checked when the
+ * parts were first made): parts that crossed from another thread may not be what a field made.
+ */
+export function checkGridParts(parts: GridWindParts): GridWindParts {
+  const { nx, ny, nz, nt, uv, gh, orography, levelValues } = parts.grid;
+  const nodes = nx * ny * nz * nt;
+  if (!(Number.isInteger(nodes) && nodes >= 1))
+    invalid('grid.nx', 'nx × ny × nz × nt must be an integer >= 1', nodes);
+  if (uv.length !== 2 * nodes) invalid('grid.uv.length', `must be ${2 * nodes} (u, v per node)`, uv.length);
+  if ((parts.kind === 'pressure') !== (gh !== null) || (gh && gh.length !== nodes))
+    invalid('grid.gh.length', `must be ${parts.kind === 'pressure' ? nodes : 'absent'}`, gh?.length ?? null);
+  if (orography && orography.length !== nx * ny)
+    invalid('grid.orography.length', `must be ${nx * ny}`, orography.length);
+  if (levelValues.length !== nz) invalid('grid.levelValues.length', `must be ${nz}`, levelValues.length);
+  if (parts.meta.timesSec.length !== nt)
+    invalid('meta.timesSec.length', `must be ${nt}`, parts.meta.timesSec.length);
+  return parts;
+}
+
 /** An init in the form the samplers want (see `normaliseGrid`). */
 export interface NormalisedGrid {
   nx: number;

@@ -1,6 +1,6 @@
 import { invalid } from '../errors.js';
 import { type GridNodes, GridWindBase } from './grid-base.js';
-import { type GridWindInit, type GridWindParts, gridWindParts } from './grid-init.js';
+import { checkGridParts, type GridWindInit, type GridWindParts, gridWindParts } from './grid-init.js';
 import {
   columnWindAt,
   type PressureGridNodes,
@@ -53,7 +53,7 @@ export class PressureGridWind extends GridWindBase implements WindField {
   constructor(from: GridWindInit | GridWindParts) {
     const kind = 'grid' in from ? from.kind : from.levels.kind;
     if (kind !== 'pressure') invalid('levels.kind', 'must be "pressure" for PressureGridWind', kind);
-    const parts = 'grid' in from ? from : gridWindParts(from);
+    const parts = 'grid' in from ? checkGridParts(from) : gridWindParts(from);
     super(parts);
     const norm = parts.grid;
     this.pressuresHpa = Float64Array.from(norm.levelValues);

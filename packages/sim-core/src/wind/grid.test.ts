@@ -142,6 +142,11 @@ describe('AltitudeGridWind', () => {
       wind.source,
       wind.warnings,
     ]);
+    // Parts whose arrays do not match their sizes (a message not made by a field) are refused:
+    // 17 × 13 × 5 levels × 3 times = 3315 nodes, two values each.
+    const parts = wind.gridParts();
+    const short = { ...parts, grid: { ...parts.grid, uv: parts.grid.uv.subarray(2) } };
+    expect(() => gridWind(short)).toThrow(/grid\.uv\.length must be 6630.*6628/);
     const rand = seededRandom('grid parts');
     for (let p = 0; p < 200; p++) {
       const [lon, lat, alt, t] = [19 + rand() * 6, 51 + rand() * 5, rand() * 6000, rand() * 25_000];
