@@ -52,6 +52,9 @@ export interface BenchResult {
    */
   zoomSettleLongestTaskMs: number;
   zoomSettleLongestTaskP95Ms: number;
+  zoomSettleLongestTaskMeanMs: number;
+  /** The slice that swaps the sharp picture in (the last), longest over all settles. */
+  zoomSettleSwapSliceMaxMs: number;
   /** …the time from the gesture's end (the draw calls) until the sharp picture is on screen… */
   zoomSettleToSharpMeanMs: number;
   zoomSettleToSharpP95Ms: number;
@@ -188,6 +191,7 @@ export async function runBench(
   const settleToSharp: number[] = [];
   const settleWork: number[] = [];
   const settleSlices: number[] = [];
+  const swapSlices: number[] = [];
   // The swap's drawImage onto the screen canvases is rasterised when the page paints them: read
   // back inside the timed slice, as every figure here is.
   sharedSettler.afterSwap = flush;
@@ -217,7 +221,10 @@ export async function runBench(
         longest = Math.max(longest, ms);
         work += ms;
         slices++;
-        if (swapped) sharpAt = performance.now();
+        if (swapped) {
+          sharpAt = performance.now();
+          if (round > 0) swapSlices.push(ms);
+        }
       };
       await sharedSettler.whenSettled();
       sharedSettler.onSlice = null;
@@ -310,6 +317,8 @@ export async function runBench(
     zoomStepMaxMs: z.max,
     zoomSettleLongestTaskMs: sl.max,
     zoomSettleLongestTaskP95Ms: sl.p95,
+    zoomSettleLongestTaskMeanMs: sl.mean,
+    zoomSettleSwapSliceMaxMs: stats(swapSlices).max,
     zoomSettleToSharpMeanMs: ss.mean,
     zoomSettleToSharpP95Ms: ss.p95,
     zoomSettleToSharpMaxMs: ss.max,

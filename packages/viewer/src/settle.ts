@@ -29,7 +29,7 @@ export class Settler {
    * at most a few ms (a few frames of tracks, the map's cells, the markers' stamps), so a slice
    * stays well under the 50 ms a task may take without the page feeling stuck.
    */
-  sliceBudgetMs = 20;
+  sliceBudgetMs = 10;
   /** Called after the swap, inside the timed slice (bench.ts forces the screen's rasterisation). */
   afterSwap: (() => void) | null = null;
   /** Called with each slice's duration in ms and whether it swapped (bench.ts). */

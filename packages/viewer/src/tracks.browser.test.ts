@@ -123,7 +123,7 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
       { k: 1 / 1.6, x: 200, y: 100 },
     ]) {
       const seen = await check<Check.SettleFrame[]>(`(c) => c.settleFrames(2000, 73, ${JSON.stringify(to)})`);
-      // 146 000 segments at 20 000 a step, the map, the markers, then the swap in a frame of its own.
+      // 146 000 segments at 10 000 a step, the map, the markers, then the swap in a frame of its own.
       expect(seen.length).toBeGreaterThan(5);
       expect(seen.indexOf('sharp')).toBe(seen.length - 1);
       expect(seen.slice(0, -1).every((s) => s === 'quick')).toBe(true);

@@ -114,9 +114,9 @@ export const QUICK_MIN_SEGMENTS = 100_000;
 
 /**
  * Segments stroked in one step of the sharp redraw after a gesture (settle.ts): whole frames, at
- * least this many (about 3 ms of Skia's hairlines in bench:viewer).
+ * least this many (1–2 ms of Skia's hairlines each in bench:viewer, quiet).
  */
-const SETTLE_STEP_SEGMENTS = 20_000;
+const SETTLE_STEP_SEGMENTS = 10_000;
 
 /** The sharp redraw after a gesture being made offscreen (settle.ts). */
 interface TrailsSettle extends SettleJob {
