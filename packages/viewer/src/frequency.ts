@@ -337,7 +337,7 @@ export class FrequencyLayer {
   /** The pending idle callback that makes the overview, or 0. */
   private overviewIdle = 0;
   /** The sharp redraw that ends a gesture, made offscreen in steps (settle.ts), or null. */
-  private settling: (SettleJob & { state: Drawn }) | null = null;
+  private settling: (SettleJob & { state: Drawn; canvases: HTMLCanvasElement[] }) | null = null;
   /** Canvases the size of the map's for the next settle to draw into (the last snapshot's). */
   private spare: HTMLCanvasElement[] | null = null;
 
@@ -492,6 +492,8 @@ export class FrequencyLayer {
   private cancelSettle(): void {
     if (!this.settling) return;
     this.settler.cancel(this.settling);
+    // Its canvases serve the next one.
+    this.spare = this.settling.canvases;
     this.settling = null;
   }
 
@@ -525,6 +527,7 @@ export class FrequencyLayer {
     let next = 0;
     const job = {
       state,
+      canvases,
       step: () => {
         const step = steps[next++];
         if (step) {

@@ -123,6 +123,8 @@ interface TrailsSettle extends SettleJob {
   /** What it draws; `upTo` grows when frames are shown during the slices. */
   state: TrailsState;
   version: number;
+  /** The offscreen canvas it draws on. */
+  canvas: HTMLCanvasElement;
 }
 
 export class TrackLayer {
@@ -430,6 +432,8 @@ export class TrackLayer {
   private cancelSettle(): void {
     if (!this.settling) return;
     this.settler.cancel(this.settling);
+    // Its canvas serves the next one.
+    this.spare = this.settling.canvas;
     this.settling = null;
   }
 
@@ -452,6 +456,7 @@ export class TrackLayer {
     const job: TrailsSettle = {
       state,
       version: this.contentVersion,
+      canvas,
       step: () => {
         if (job.version !== this.contentVersion) return true;
         const last = Math.min(job.state.upTo, next + Math.ceil(SETTLE_STEP_SEGMENTS / perFrame) - 1);
