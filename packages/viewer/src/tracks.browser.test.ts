@@ -135,6 +135,14 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
     expect(seen.length).toBeGreaterThan(8);
     expect(seen.indexOf('sharp')).toBe(seen.length - 1);
     expect(seen.slice(0, -1).every((s) => s === 'quick')).toBe(true);
+    // A replay going on during the slices (the last 20 frames shown three frames in): they are
+    // drawn over the quick picture at once, and the sharp picture swapped in at the end has them.
+    const replayed = await check<Check.SettleFrame[]>(
+      `(c) => c.settleFrames(2000, 73, { k: 1.6, x: -300, y: -150 }, null, 3, 20)`,
+    );
+    expect(replayed.length).toBeGreaterThan(5);
+    expect(replayed.indexOf('sharp')).toBe(replayed.length - 1);
+    expect(replayed.slice(0, -1).every((s) => s === 'quick')).toBe(true);
     expect(errors).toEqual([]);
   });
 

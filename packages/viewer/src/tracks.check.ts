@@ -538,13 +538,6 @@ export async function overviewAfterIdle(
   return { before, after: [tracks.layer.overviewReady, freq.layer.overviewReady] };
 }
 
-/** A copy of a canvas's pixels now (to compare with what it shows later). */
-function copyOf(canvas: HTMLCanvasElement): HTMLCanvasElement {
-  const [copy] = canvases();
-  copy.getContext('2d')!.drawImage(canvas, 0, 0);
-  return copy;
-}
-
 /** What the screen showed in one animation frame after a gesture's end. */
 export type SettleFrame = 'quick' | 'sharp' | 'mixed';
 
@@ -553,7 +546,9 @@ export type SettleFrame = 'quick' | 'sharp' | 'mixed';
  * animation frame (a settler whose budget is 0): after every animation frame until the settler is
  * idle, whether the three canvases show the gesture's quick pictures, the complete sharp ones (those
  * of layers that only ever drew at the final zoom), or anything else. With `second`, a second
- * gesture to `second` begins after `after` frames of slices and ends at once.
+ * gesture to `second` begins after `after` frames of slices and ends at once. With `later`, the
+ * tracks are shown up to `later` frames before the last, and the rest are shown (a replay going
+ * on) after `after` frames of slices.
  */
 export async function settleFrames(
   members: number,
@@ -561,13 +556,14 @@ export async function settleFrames(
   to: Zoom,
   second: Zoom | null = null,
   after = 3,
+  later = 0,
 ): Promise<SettleFrame[]> {
   const settler = new Settler();
   settler.sliceBudgetMs = 0;
   const tracks = ensemble(members, frames, false, true, settler);
   const freq = frequencyEnsemble(members, frames, settler);
   freq.layer.markers.landing.push(...freq.landings);
-  tracks.layer.shown = frames - 1;
+  tracks.layer.shown = frames - 1 - later;
   tracks.layer.draw();
   freq.layer.draw();
   const gesture = (zoom: Zoom) => {
@@ -575,12 +571,12 @@ export async function settleFrames(
     freq.view.transform = zoom;
     tracks.layer.draw({ quick: true });
     freq.layer.draw({ quick: true });
-    return [copyOf(tracks.trails), copyOf(freq.map), copyOf(freq.marks)];
+    return shown.map(words);
   };
-  const sharpAt = (zoom: Zoom) => {
+  const sharpAt = (zoom: Zoom, upTo = frames - 1) => {
     const t = ensemble(members, frames);
     t.view.transform = zoom;
-    t.layer.shown = frames - 1;
+    t.layer.shown = upTo;
     t.layer.draw();
     const f = frequencyEnsemble(members, frames);
     f.layer.markers.landing.push(...f.landings);
@@ -589,22 +585,35 @@ export async function settleFrames(
     return [t.trails, f.map, f.marks];
   };
   const shown = [tracks.trails, freq.map, freq.marks];
-  const same = (a: HTMLCanvasElement[]) => a.every((canvas, i) => diff(shown[i], canvas).differing === 0);
+  // Byte for byte (a swap is a drawImage at the same place: the very pixels).
+  const words = (canvas: HTMLCanvasElement) => new Uint32Array(pixels(canvas).buffer);
+  const equal = (a: Uint32Array, b: Uint32Array) => a.length === b.length && a.every((w, i) => w === b[i]);
+  const same = (a: Uint32Array[], now: Uint32Array[]) => a.every((w, i) => equal(now[i], w));
   let quick = gesture(to);
-  let sharp = sharpAt(to);
+  let sharp = sharpAt(to, frames - 1 - later).map(words);
   const seen: SettleFrame[] = [];
   tracks.layer.draw();
   freq.layer.draw();
   let frame = 0;
   do {
     await new Promise((resolve) => requestAnimationFrame(resolve));
-    seen.push(same(sharp) ? 'sharp' : same(quick) ? 'quick' : 'mixed');
-    if (second && ++frame === after) {
+    const now = shown.map(words);
+    seen.push(same(sharp, now) ? 'sharp' : same(quick, now) ? 'quick' : 'mixed');
+    frame++;
+    if (second && frame === after) {
       quick = gesture(second);
-      sharp = sharpAt(second);
+      sharp = sharpAt(second).map(words);
       tracks.layer.draw();
       freq.layer.draw();
       second = null;
+    }
+    if (later && frame === after) {
+      // The frames shown are drawn over the quick picture now; the sharp one must have them too.
+      tracks.layer.shown = frames - 1;
+      tracks.layer.draw();
+      freq.layer.draw();
+      quick = shown.map(words);
+      sharp = sharpAt(to).map(words);
     }
   } while (settler.busy);
   return seen;
