@@ -18,6 +18,7 @@ import {
   fitExtent,
   type Overview,
 } from './overview.js';
+import { type SettleJob, type Settler, sharedSettler } from './settle.js';
 import { type AlphaMask, placeMask, SUBPIXEL_STEPS, stampMask } from './stamps.js';
 
 /** The grid: 0.1° of longitude by 0.06° of latitude, about 6.5 × 6.7 km at 54.5° N. */
@@ -335,11 +336,16 @@ export class FrequencyLayer {
   private overview: { of: Drawn | null; views: [Overview, Overview]; pixels: MarkerPixels } | null = null;
   /** The pending idle callback that makes the overview, or 0. */
   private overviewIdle = 0;
+  /** The sharp redraw that ends a gesture, made offscreen in steps (settle.ts), or null. */
+  private settling: (SettleJob & { state: Drawn; canvases: HTMLCanvasElement[] }) | null = null;
+  /** Canvases the size of the map's for the next settle to draw into (the last snapshot's). */
+  private spare: HTMLCanvasElement[] | null = null;
 
   constructor(
     private readonly view: FrequencyView,
     private readonly mapCanvas: HTMLCanvasElement,
     private readonly markerCanvas: HTMLCanvasElement,
+    private readonly settler: Settler = sharedSettler,
   ) {}
 
   clear(): void {
@@ -386,6 +392,7 @@ export class FrequencyLayer {
     this.cache = null;
     this.projectedFrom = null;
     this.drawn = null;
+    this.cancelSettle();
     // Its canvases and pixel buffer are kept for the next one (allocating them is not free).
     if (this.overview) this.overview.of = null;
   }
@@ -399,7 +406,8 @@ export class FrequencyLayer {
    * Draws the map and the markers if anything they show changed. `quick` (during a zoom or pan
    * gesture): when only the zoom changed, the last sharp drawing is scaled to it instead (one
    * drawImage per canvas; the markers' symbols grow or shrink with it until the draw after the
-   * gesture).
+   * gesture). That draw, when only the zoom changed, makes the sharp drawing offscreen in steps
+   * (the map, then the markers: settle.ts) and swaps it in with the tracks' when all are complete.
    */
   draw(options: { quick?: boolean } = {}): void {
     const { view } = this;
@@ -430,10 +438,19 @@ export class FrequencyLayer {
       a.showMarkers === state.showMarkers;
     const sameZoom = (a: Drawn) => a.k === state.k && a.x === state.x && a.y === state.y;
     if (held && !held.preview && sameContent(held) && sameZoom(held)) return;
+    const job = this.settling;
+    if (!options.quick && job && sameContent(job.state) && sameZoom(job.state)) return;
+    this.cancelSettle();
     const sharp = held?.preview ? this.snapshot?.drawn : held;
     const empty = state.grid === null && state.markerCount <= 0;
     if (options.quick && held && sharp && sameContent(sharp) && !empty) {
       this.drawPreview(sharp, state);
+      return;
+    }
+    // The gesture has ended: the sharp drawing is made offscreen, the preview shown meanwhile.
+    if (held?.preview && sharp && sameContent(sharp) && !empty) {
+      if (!sameZoom(held)) this.drawPreview(sharp, state);
+      this.startSettle(state);
       return;
     }
     this.drawn = state;
@@ -449,15 +466,92 @@ export class FrequencyLayer {
       this.stampMarkers(this.markerCanvas, this.markerPixels, t, ratio);
     }
     // Not copied aside here (part of the sharp redraw that ends a gesture): the first quick draw
-    // of the next gesture copies it, the canvases still holding it then. The overview is made
-    // when the page is next idle, so that a gesture zooming out from here does not have to.
-    if (!empty && typeof requestIdleCallback === 'function') {
-      if (this.overviewIdle) cancelIdleCallback(this.overviewIdle);
-      this.overviewIdle = requestIdleCallback(() => {
-        this.overviewIdle = 0;
-        if (this.drawn === state) this.overviewOf(state);
-      });
+    // of the next gesture copies it, the canvases still holding it then.
+    if (!empty) this.overviewWhenIdle(state);
+  }
+
+  /** Whether the sharp redraw that ends a gesture is being made offscreen (settle.ts). */
+  get settlingNow(): boolean {
+    return this.settling !== null;
+  }
+
+  /**
+   * Makes the overview when the page is next idle (if it still shows `state` then), so that a
+   * gesture zooming out from here does not have to.
+   */
+  private overviewWhenIdle(state: Drawn): void {
+    if (typeof requestIdleCallback !== 'function') return;
+    if (this.overviewIdle) cancelIdleCallback(this.overviewIdle);
+    this.overviewIdle = requestIdleCallback(() => {
+      this.overviewIdle = 0;
+      if (this.drawn === state) this.overviewOf(state);
+    });
+  }
+
+  /** Drops the sharp redraw being made, if any; what the screen shows stays. */
+  private cancelSettle(): void {
+    if (!this.settling) return;
+    this.settler.cancel(this.settling);
+    // Its canvases serve the next one.
+    this.spare = this.settling.canvases;
+    this.settling = null;
+  }
+
+  /**
+   * Starts the sharp drawing of `state` on canvases of their own, the map's cells in one step and
+   * the markers' stamps in another; when every layer's is complete (settle.ts) it replaces the
+   * preview (one drawImage per canvas) and becomes the snapshot the next gesture scales.
+   */
+  private startSettle(state: Drawn): void {
+    const targets = [this.mapCanvas, this.markerCanvas];
+    const canvases = this.spare ?? targets.map(() => document.createElement('canvas'));
+    this.spare = null;
+    targets.forEach((target, i) => {
+      canvases[i].width = target.width;
+      canvases[i].height = target.height;
+      const ctx = canvases[i].getContext('2d')!;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, target.width, target.height);
+    });
+    const ratio = this.view.pixelRatio;
+    // Each step draws on one canvas, then rasterises it (settle.ts): one pixel read makes the
+    // canvas play what it recorded.
+    const steps: { on: HTMLCanvasElement; draw: () => void }[] = [];
+    if (state.showMap && state.grid)
+      steps.push({ on: canvases[0], draw: () => this.fillCells(canvases[0], state, ratio) });
+    if (state.showMarkers) {
+      this.projectMarkers();
+      for (const draw of this.markerSteps(canvases[1], this.markerPixels, state, ratio))
+        steps.push({ on: canvases[1], draw });
     }
+    let next = 0;
+    const job = {
+      state,
+      canvases,
+      step: () => {
+        const step = steps[next++];
+        if (step) {
+          step.draw();
+          step.on.getContext('2d')!.getImageData(0, 0, 1, 1);
+        }
+        return next >= steps.length;
+      },
+      swap: () => {
+        this.settling = null;
+        targets.forEach((target, i) => {
+          const ctx = target.getContext('2d')!;
+          ctx.setTransform(1, 0, 0, 1, 0, 0);
+          ctx.clearRect(0, 0, target.width, target.height);
+          ctx.drawImage(canvases[i], 0, 0);
+        });
+        this.drawn = state;
+        if (this.snapshot) this.spare = this.snapshot.canvases;
+        this.snapshot = { canvases, drawn: state };
+        this.overviewWhenIdle(state);
+      },
+    };
+    this.settling = job;
+    this.settler.start(job);
   }
 
   /** Whether the overview of what the canvases show (a sharp drawing) is made. */
@@ -502,38 +596,57 @@ export class FrequencyLayer {
     t: { k: number; x: number; y: number },
     ratio: number,
   ): void {
+    for (const step of this.markerSteps(canvas, pixels, t, ratio)) step();
+  }
+
+  /**
+   * stampMarkers in steps, to be run in order: each kind's halos, each kind's coloured symbols
+   * (about 3 ms each for 5 000 of them), then the buffer put on the canvas. The buffer is made
+   * ready (sized, cleared) when the first step runs.
+   */
+  private markerSteps(
+    canvas: HTMLCanvasElement,
+    pixels: MarkerPixels,
+    t: { k: number; x: number; y: number },
+    ratio: number,
+  ): (() => void)[] {
+    if (canvas.width === 0 || canvas.height === 0) return [];
     const ctx = canvas.getContext('2d')!;
-    if (canvas.width === 0 || canvas.height === 0) return;
-    if (pixels.image?.width !== canvas.width || pixels.image.height !== canvas.height)
-      pixels.image = ctx.createImageData(canvas.width, canvas.height);
-    else clearBox(pixels.image, pixels.box);
-    const image = pixels.image;
-    const box = emptyBox();
-    pixels.box = box;
     let byKind = this.masks.get(ratio);
     if (!byKind) {
       byKind = markerMasks(ratio);
       this.masks.set(ratio, byKind);
     }
+    const box = emptyBox();
+    const ready = () => {
+      if (pixels.image?.width !== canvas.width || pixels.image.height !== canvas.height)
+        pixels.image = ctx.createImageData(canvas.width, canvas.height);
+      else clearBox(pixels.image, pixels.box);
+      pixels.box = box;
+    };
     const width = canvas.width / ratio;
     const height = canvas.height / ratio;
-    for (const { kind } of MARKER_KINDS) {
-      const xy = this.markerXY[kind];
-      if (xy.length === 0) continue;
-      for (const pass of byKind[kind]) {
-        for (let i = 0; i < xy.length; i += 2) {
-          if (Number.isNaN(xy[i])) continue;
-          const x = t.k * xy[i] + t.x;
-          const y = t.k * xy[i + 1] + t.y;
-          if (x < -10 || y < -10 || x > width + 10 || y > height + 10) continue;
-          const at = placeMask(ratio * x, ratio * y);
-          const mask = pass.masks[at.variant];
-          stampMask(image, mask, at.left - mask.cx, at.top - mask.cy, pass.rgb, box);
-        }
-      }
-    }
-    if (box.x1 > box.x0 && box.y1 > box.y0)
-      ctx.putImageData(image, 0, 0, box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0);
+    const steps: (() => void)[] = [ready];
+    for (const { kind } of MARKER_KINDS)
+      for (const pass of byKind[kind])
+        steps.push(() => {
+          const image = pixels.image!;
+          const xy = this.markerXY[kind];
+          for (let i = 0; i < xy.length; i += 2) {
+            if (Number.isNaN(xy[i])) continue;
+            const x = t.k * xy[i] + t.x;
+            const y = t.k * xy[i + 1] + t.y;
+            if (x < -10 || y < -10 || x > width + 10 || y > height + 10) continue;
+            const at = placeMask(ratio * x, ratio * y);
+            const mask = pass.masks[at.variant];
+            stampMask(image, mask, at.left - mask.cx, at.top - mask.cy, pass.rgb, box);
+          }
+        });
+    steps.push(() => {
+      if (box.x1 > box.x0 && box.y1 > box.y0)
+        ctx.putImageData(pixels.image!, 0, 0, box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0);
+    });
+    return steps;
   }
 
   /** Projects the markers added since the last draw (all of them after invalidate or clear). */

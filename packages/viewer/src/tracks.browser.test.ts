@@ -101,7 +101,7 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
       [{ k: 1, x: 120, y: -80 }, false],
       [{ k: 1.6, x: -300, y: -150 }, true],
     ] as const) {
-      const r = await check<ReturnType<CheckModule['quickThenSettle']>>(
+      const r = await check<Awaited<ReturnType<CheckModule['quickThenSettle']>>>(
         `(c) => c.quickThenSettle(2000, 73, ${JSON.stringify(to)}, ${replayed})`,
       );
       expect(r.previewing).toBe(true);
@@ -112,6 +112,38 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
       expect(r.settledPreviewing).toBe(false);
       expect(r.settled.differing).toBe(0);
     }
+  });
+
+  it('the end of a gesture shows the quick picture until the whole sharp one replaces it, in one frame', async () => {
+    // One unit of work per animation frame (settle.ts; a settler with no time budget), sampled
+    // after every frame: the tracks, the probability map and its markers all show the gesture's
+    // quick pictures, or all the complete sharp ones; never part of one, never layers disagreeing.
+    for (const to of [
+      { k: 1.6, x: -300, y: -150 },
+      { k: 1 / 1.6, x: 200, y: 100 },
+    ]) {
+      const seen = await check<Check.SettleFrame[]>(`(c) => c.settleFrames(2000, 73, ${JSON.stringify(to)})`);
+      // 146 000 segments at 10 000 a step, the map, the markers, then the swap in a frame of its own.
+      expect(seen.length).toBeGreaterThan(5);
+      expect(seen.indexOf('sharp')).toBe(seen.length - 1);
+      expect(seen.slice(0, -1).every((s) => s === 'quick')).toBe(true);
+    }
+    // A second gesture three frames into the slices: its quick picture, then its own sharp one.
+    const seen = await check<Check.SettleFrame[]>(
+      `(c) => c.settleFrames(2000, 73, { k: 1.6, x: -300, y: -150 }, { k: 2.56, x: -900, y: -500 }, 3)`,
+    );
+    expect(seen.length).toBeGreaterThan(8);
+    expect(seen.indexOf('sharp')).toBe(seen.length - 1);
+    expect(seen.slice(0, -1).every((s) => s === 'quick')).toBe(true);
+    // A replay going on during the slices (the last 20 frames shown three frames in): they are
+    // drawn over the quick picture at once, and the sharp picture swapped in at the end has them.
+    const replayed = await check<Check.SettleFrame[]>(
+      `(c) => c.settleFrames(2000, 73, { k: 1.6, x: -300, y: -150 }, null, 3, 20)`,
+    );
+    expect(replayed.length).toBeGreaterThan(5);
+    expect(replayed.indexOf('sharp')).toBe(replayed.length - 1);
+    expect(replayed.slice(0, -1).every((s) => s === 'quick')).toBe(true);
+    expect(errors).toEqual([]);
   });
 
   it('zoomed in, stroking only the tiles that meet the canvas gives the pixels of stroking every segment', async () => {
@@ -141,7 +173,7 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
       { k: 1.6, x: -300, y: -150 },
       { k: 1 / 1.6, x: 200, y: 100 },
     ]) {
-      const r = await check<ReturnType<CheckModule['frequencyThroughZoom']>>(
+      const r = await check<Awaited<ReturnType<CheckModule['frequencyThroughZoom']>>>(
         `(c) => c.frequencyThroughZoom(500, 73, ${JSON.stringify(to)})`,
       );
       expect(r.untouched).toBe(true);

@@ -8,6 +8,7 @@
 import { ALTITUDE_COLOURS } from './colours.js';
 import { FrequencyLayer, MARKER_KINDS, strokeMarkerSymbols, trajectoryFrequency } from './frequency.js';
 import { fitRegion, regionProjection } from './map.js';
+import { Settler, sharedSettler } from './settle.js';
 import { syntheticFrames } from './synthetic-tracks.js';
 import { TrackLayer } from './tracks.js';
 
@@ -95,7 +96,13 @@ function canvases(attach = false): [HTMLCanvasElement, HTMLCanvasElement] {
 }
 
 /** A layer on its own canvases with `members` synthetic tracks of `frames` frames and a marker each. */
-function ensemble(members: number, frames: number, attach = false, markers = true) {
+function ensemble(
+  members: number,
+  frames: number,
+  attach = false,
+  markers = true,
+  settler: Settler = sharedSettler,
+) {
   const projection = regionProjection();
   fitRegion(projection, WIDTH, HEIGHT);
   const view = {
@@ -104,7 +111,7 @@ function ensemble(members: number, frames: number, attach = false, markers = tru
     pixelRatio: 1,
   };
   const [trails, heads] = canvases(attach);
-  const layer = new TrackLayer(trails, heads, view);
+  const layer = new TrackLayer(trails, heads, view, settler);
   layer.reset(
     members,
     Uint16Array.from({ length: members }, (_, i) => i % 3),
@@ -185,12 +192,12 @@ function altitudeClassOf(altM: number): number {
  * destination rectangle: the same picture reached another way); the full draw with a layer that
  * only ever drew sharp at the new zoom.
  */
-export function quickThenSettle(
+export async function quickThenSettle(
   members: number,
   frames: number,
   to: { k: number; x: number; y: number },
   replayed = false,
-): { previewing: boolean; preview: PixelDiff; settledPreviewing: boolean; settled: PixelDiff } {
+): Promise<{ previewing: boolean; preview: PixelDiff; settledPreviewing: boolean; settled: PixelDiff }> {
   const gesture = ensemble(members, frames);
   // Drawn in one go (kept aside then), or replayed frame by frame (copied aside when the gesture
   // begins).
@@ -212,7 +219,9 @@ export function quickThenSettle(
   sharp.view.transform = to;
   sharp.layer.shown = frames - 1;
   sharp.layer.draw();
+  // The gesture's end: the sharp drawing is made in slices (settle.ts) and swapped in at the end.
   gesture.layer.draw();
+  await sharedSettler.whenSettled();
   return {
     previewing,
     preview,
@@ -257,15 +266,16 @@ export function showcase(members: number, frames: number) {
       shown.layer.draw({ quick: true });
       return shown.layer.previewing;
     },
-    settle() {
+    async settle() {
       shown.layer.draw();
+      await sharedSettler.whenSettled();
       return shown.layer.previewing;
     },
   };
 }
 
 /** A probability-map layer of `members` synthetic tracks with launch, burst and landing markers. */
-function frequencyEnsemble(members: number, frames: number) {
+function frequencyEnsemble(members: number, frames: number, settler: Settler = sharedSettler) {
   const projection = regionProjection();
   fitRegion(projection, WIDTH, HEIGHT);
   const view = {
@@ -276,7 +286,7 @@ function frequencyEnsemble(members: number, frames: number) {
     height: HEIGHT,
   };
   const [map, marks] = canvases();
-  const layer = new FrequencyLayer(view, map, marks);
+  const layer = new FrequencyLayer(view, map, marks, settler);
   const d = syntheticFrames(members, frames, 7);
   const at = (f: number) =>
     Array.from({ length: members }, (_, m) => ({ lon: d[f][3 * m], lat: d[f][3 * m + 1] }));
@@ -290,11 +300,11 @@ function frequencyEnsemble(members: number, frames: number) {
  * gesture's quick draw is the earlier drawing in the zoomed rectangle, and the draw after it (with
  * landings added meanwhile, projected incrementally) is what a fresh layer draws at that zoom.
  */
-export function frequencyThroughZoom(
+export async function frequencyThroughZoom(
   members: number,
   frames: number,
   to: { k: number; x: number; y: number },
-): { untouched: boolean; previewing: boolean; preview: PixelDiff[]; settled: PixelDiff[] } {
+): Promise<{ untouched: boolean; previewing: boolean; preview: PixelDiff[]; settled: PixelDiff[] }> {
   const shown = frequencyEnsemble(members, frames);
   shown.layer.draw();
   // A pixel painted behind its back survives a draw that has nothing new to show.
@@ -321,6 +331,7 @@ export function frequencyThroughZoom(
 
   shown.layer.markers.landing.push(...shown.landings);
   shown.layer.draw();
+  await sharedSettler.whenSettled();
   const fresh = frequencyEnsemble(members, frames);
   fresh.layer.markers.landing.push(...fresh.landings);
   fresh.view.transform = to;
@@ -525,4 +536,85 @@ export async function overviewAfterIdle(
   // Idle callbacks run in the order they were asked for: the layers' first.
   await new Promise<void>((resolve) => requestIdleCallback(() => resolve()));
   return { before, after: [tracks.layer.overviewReady, freq.layer.overviewReady] };
+}
+
+/** What the screen showed in one animation frame after a gesture's end. */
+export type SettleFrame = 'quick' | 'sharp' | 'mixed';
+
+/**
+ * A zoom gesture's end with the tracks, the probability map and its markers, sliced one unit per
+ * animation frame (a settler whose budget is 0): after every animation frame until the settler is
+ * idle, whether the three canvases show the gesture's quick pictures, the complete sharp ones (those
+ * of layers that only ever drew at the final zoom), or anything else. With `second`, a second
+ * gesture to `second` begins after `after` frames of slices and ends at once. With `later`, the
+ * tracks are shown up to `later` frames before the last, and the rest are shown (a replay going
+ * on) after `after` frames of slices.
+ */
+export async function settleFrames(
+  members: number,
+  frames: number,
+  to: Zoom,
+  second: Zoom | null = null,
+  after = 3,
+  later = 0,
+): Promise<SettleFrame[]> {
+  const settler = new Settler();
+  settler.sliceBudgetMs = 0;
+  const tracks = ensemble(members, frames, false, true, settler);
+  const freq = frequencyEnsemble(members, frames, settler);
+  freq.layer.markers.landing.push(...freq.landings);
+  tracks.layer.shown = frames - 1 - later;
+  tracks.layer.draw();
+  freq.layer.draw();
+  const gesture = (zoom: Zoom) => {
+    tracks.view.transform = zoom;
+    freq.view.transform = zoom;
+    tracks.layer.draw({ quick: true });
+    freq.layer.draw({ quick: true });
+    return shown.map(words);
+  };
+  const sharpAt = (zoom: Zoom, upTo = frames - 1) => {
+    const t = ensemble(members, frames);
+    t.view.transform = zoom;
+    t.layer.shown = upTo;
+    t.layer.draw();
+    const f = frequencyEnsemble(members, frames);
+    f.layer.markers.landing.push(...f.landings);
+    f.view.transform = zoom;
+    f.layer.draw();
+    return [t.trails, f.map, f.marks];
+  };
+  const shown = [tracks.trails, freq.map, freq.marks];
+  // Byte for byte (a swap is a drawImage at the same place: the very pixels).
+  const words = (canvas: HTMLCanvasElement) => new Uint32Array(pixels(canvas).buffer);
+  const equal = (a: Uint32Array, b: Uint32Array) => a.length === b.length && a.every((w, i) => w === b[i]);
+  const same = (a: Uint32Array[], now: Uint32Array[]) => a.every((w, i) => equal(now[i], w));
+  let quick = gesture(to);
+  let sharp = sharpAt(to, frames - 1 - later).map(words);
+  const seen: SettleFrame[] = [];
+  tracks.layer.draw();
+  freq.layer.draw();
+  let frame = 0;
+  do {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const now = shown.map(words);
+    seen.push(same(sharp, now) ? 'sharp' : same(quick, now) ? 'quick' : 'mixed');
+    frame++;
+    if (second && frame === after) {
+      quick = gesture(second);
+      sharp = sharpAt(second).map(words);
+      tracks.layer.draw();
+      freq.layer.draw();
+      second = null;
+    }
+    if (later && frame === after) {
+      // The frames shown are drawn over the quick picture now; the sharp one must have them too.
+      tracks.layer.shown = frames - 1;
+      tracks.layer.draw();
+      freq.layer.draw();
+      quick = shown.map(words);
+      sharp = sharpAt(to).map(words);
+    }
+  } while (settler.busy);
+  return seen;
 }

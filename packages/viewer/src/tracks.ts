@@ -41,6 +41,7 @@ import {
   fitExtent,
   type Overview,
 } from './overview.js';
+import { type SettleJob, type Settler, sharedSettler } from './settle.js';
 
 /** What the renderer needs of the map: the base projection, the zoom, the device pixel ratio. */
 export interface TrackView {
@@ -111,6 +112,21 @@ interface TrailsState {
  */
 export const QUICK_MIN_SEGMENTS = 100_000;
 
+/**
+ * Segments stroked in one step of the sharp redraw after a gesture (settle.ts): whole frames, at
+ * least this many (1–2 ms of Skia's hairlines each in bench:viewer, quiet).
+ */
+const SETTLE_STEP_SEGMENTS = 10_000;
+
+/** The sharp redraw after a gesture being made offscreen (settle.ts). */
+interface TrailsSettle extends SettleJob {
+  /** What it draws; `upTo` grows when frames are shown during the slices. */
+  state: TrailsState;
+  version: number;
+  /** The offscreen canvas it draws on. */
+  canvas: HTMLCanvasElement;
+}
+
 export class TrackLayer {
   members = 0;
   mode: ColourMode = 'altitude';
@@ -127,6 +143,10 @@ export class TrackLayer {
   private trailsState: TrailsState | null = null;
   /** The sharp drawing a gesture's quick draws scale, with what it holds; valid while previewing. */
   private snapshot: { canvas: HTMLCanvasElement; state: TrailsState } | null = null;
+  /** The sharp redraw that ends a gesture, made offscreen in slices (settle.ts), or null. */
+  private settling: TrailsSettle | null = null;
+  /** A canvas the size of the trails' for the next settle to draw into (the last snapshot's). */
+  private spare: HTMLCanvasElement | null = null;
   /**
    * Every track up to frame `upTo` drawn at a zoom that fits them all (overview.ts), drawn under a
    * quick draw where the scaled sharp drawing does not reach; made by the first quick draw that
@@ -149,6 +169,7 @@ export class TrackLayer {
     trailsCanvas: HTMLCanvasElement,
     headsCanvas: HTMLCanvasElement,
     private readonly view: TrackView,
+    private readonly settler: Settler = sharedSettler,
   ) {
     this.trails = trailsCanvas.getContext('2d')!;
     this.heads = headsCanvas.getContext('2d')!;
@@ -163,6 +184,7 @@ export class TrackLayer {
     this.highlight = -1;
     this.trailsState = null;
     this.contentVersion++;
+    this.cancelSettle();
     this.siteClass = new Uint8Array(members);
     for (let i = 0; i < members; i++) this.siteClass[i] = memberSite[i] % SITE_COLOURS.length;
     this.forecastClass = new Uint8Array(members);
@@ -173,6 +195,7 @@ export class TrackLayer {
     this.forecastClass = classes;
     this.trailsState = null;
     this.contentVersion++;
+    this.cancelSettle();
     for (const frame of this.frames)
       if (frame) {
         frame.segments.forecast = null;
@@ -212,6 +235,7 @@ export class TrackLayer {
     this.frames[index] = frame;
     // A frame arriving below what the trails canvas holds (out of order) makes it stale.
     if (this.trailsState && index <= this.trailsState.upTo) this.trailsState = null;
+    if (this.settling && index <= this.settling.state.upTo) this.cancelSettle();
     if (this.overview && index <= this.overview.upTo) this.contentVersion++;
   }
 
@@ -226,6 +250,7 @@ export class TrackLayer {
     // Markers may belong to frames already drawn (events come just before their frame).
     this.trailsState = null;
     this.contentVersion++;
+    this.cancelSettle();
   }
 
   /** After the projection changed (the map was resized): project every stored frame again. */
@@ -243,6 +268,7 @@ export class TrackLayer {
     }
     this.trailsState = null;
     this.contentVersion++;
+    this.cancelSettle();
   }
 
   /** Position of a member at a frame: [lon, lat, altM], or null when it is not flying. */
@@ -255,6 +281,7 @@ export class TrackLayer {
   /** Makes the next draw a full one (as after a zoom). */
   invalidate(): void {
     this.trailsState = null;
+    this.cancelSettle();
   }
 
   /**
@@ -264,7 +291,9 @@ export class TrackLayer {
    * redrawing them all would take long (QUICK_MIN_SEGMENTS), the last sharp drawing is scaled to
    * the new zoom instead (one drawImage: blurred when zoomed in, blank where it did not reach) and
    * only the segments added since are stroked; the next draw without `quick` (when the gesture
-   * ends) draws everything sharp again. The heads are always drawn exactly.
+   * ends) draws everything sharp again: offscreen, in slices of bounded work per animation frame
+   * (settle.ts), the quick picture staying on screen until the sharp one is complete and swapped
+   * in (`settling` says whether one is being made). The heads are always drawn exactly.
    */
   draw(options: { quick?: boolean } = {}): void {
     const last = Math.min(this.shown, this.frames.length - 1);
@@ -275,6 +304,11 @@ export class TrackLayer {
   /** Whether the trails canvas shows a scaled bitmap (a quick draw) that the next full draw replaces. */
   get previewing(): boolean {
     return this.trailsState?.preview === true;
+  }
+
+  /** Whether the sharp redraw that ends a gesture is being made offscreen (settle.ts). */
+  get settlingNow(): boolean {
+    return this.settling !== null;
   }
 
   /**
@@ -341,6 +375,34 @@ export class TrackLayer {
     // What a quick draw scales: the sharp drawing the canvas holds, or the one kept when the
     // gesture began (the canvas then holds a preview).
     const sharp = held?.preview ? this.snapshot?.state : held;
+    // The gesture has ended (a draw without `quick` over a preview): the sharp drawing is made
+    // offscreen in slices, the preview (placed for this view, with the frames since) shown meanwhile.
+    if (
+      !quick &&
+      held?.preview &&
+      sharp &&
+      sharp.mode === state.mode &&
+      sharp.width === state.width &&
+      sharp.height === state.height &&
+      sharp.upTo <= last &&
+      this.members * last >= QUICK_MIN_SEGMENTS
+    ) {
+      const job = this.settling;
+      if (job && job.version === this.contentVersion && sameView(job.state) && job.state.upTo <= last) {
+        // Frames shown during the slices (streaming, replay): the job strokes them too.
+        if (job.state.upTo < last) {
+          job.state = state;
+          this.settler.resume(job);
+          this.drawPreview(sharp, state);
+        }
+        return;
+      }
+      this.cancelSettle();
+      if (!sameView(held) || held.upTo !== last) this.drawPreview(sharp, state);
+      this.startSettle(state);
+      return;
+    }
+    this.cancelSettle();
     if (
       quick &&
       held &&
@@ -364,6 +426,60 @@ export class TrackLayer {
     if (from === 0 && this.members * last >= QUICK_MIN_SEGMENTS) this.overviewWhenIdle(state);
     // Not copied aside here (5–15 ms of the sharp redraw that ends a gesture): the first quick
     // draw of the next gesture copies it, the canvas still holding it then.
+  }
+
+  /** Drops the sharp redraw being made, if any; what the screen shows stays. */
+  private cancelSettle(): void {
+    if (!this.settling) return;
+    this.settler.cancel(this.settling);
+    // Its canvas serves the next one.
+    this.spare = this.settling.canvas;
+    this.settling = null;
+  }
+
+  /**
+   * Starts the sharp drawing of `state` on a canvas of its own, a few frames per step; when every
+   * layer's is complete (settle.ts) it replaces the preview in one drawImage and becomes the
+   * snapshot the next gesture scales (so that gesture need not copy it aside).
+   */
+  private startSettle(state: TrailsState): void {
+    const canvas = this.spare ?? document.createElement('canvas');
+    this.spare = null;
+    canvas.width = state.width;
+    canvas.height = state.height;
+    const ctx = canvas.getContext('2d')!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    const ratio = this.view.pixelRatio;
+    const perFrame = Math.max(1, this.members);
+    let next = 0;
+    const job: TrailsSettle = {
+      state,
+      version: this.contentVersion,
+      canvas,
+      step: () => {
+        if (job.version !== this.contentVersion) return true;
+        const last = Math.min(job.state.upTo, next + Math.ceil(SETTLE_STEP_SEGMENTS / perFrame) - 1);
+        this.strokeFrames(ctx, next, last, job.state, ratio);
+        next = last + 1;
+        // Rasterised now (settle.ts): one pixel read makes the canvas play what it recorded.
+        ctx.getImageData(0, 0, 1, 1);
+        return next > job.state.upTo;
+      },
+      swap: () => {
+        this.settling = null;
+        if (job.version !== this.contentVersion) return;
+        const screen = this.trails;
+        this.clear(screen);
+        screen.drawImage(canvas, 0, 0);
+        this.trailsState = job.state;
+        if (this.snapshot) this.spare = this.snapshot.canvas;
+        this.snapshot = { canvas, state: job.state };
+        this.overviewWhenIdle(job.state);
+      },
+    };
+    this.settling = job;
+    this.settler.start(job);
   }
 
   /** Copies the trails canvas aside as the sharp drawing of `state`. */
