@@ -98,6 +98,27 @@ describe('backtrack through forecast members (analytic, two members)', () => {
     expect(result.agreement!.agree).toBe(true);
   });
 
+  it('says which members the forward check kept nothing for, with their share of the mass', () => {
+    // Weights 2000 : 1: 600 forward launches split by the largest remainders give "light" none
+    // (0.3), while its one backward member of 1500 (0.75) places a launch: its share of the
+    // back-track's mass is unchecked, and the combined check (heavy's alone) must say so.
+    const partial = backtrack({
+      ...options,
+      members: 1500,
+      wind: forecastWind([
+        { label: 'heavy', weight: 2000, field: new UniformWind(10, 0) },
+        { label: 'light', weight: 1, field: new UniformWind(0, 10) },
+      ]),
+      forward: { members: 600 },
+    });
+    expect(partial.forecast!.members[1].share).toBeGreaterThan(0);
+    expect(partial.forward!.kept).toBeGreaterThan(0);
+    expect(partial.warnings.join('\n')).toMatch(
+      /the forward check kept no launch for 1 of 2 forecast members \(light, [^)]* of the back-track's mass\)/,
+    );
+    expect(result.warnings.join('\n')).not.toMatch(/the forward check kept no launch for/);
+  });
+
   it('the summary carries the members; the same answer every time', () => {
     const summary = backtrackSummary(result);
     expect(summary.forecast?.members.map((m) => m.label)).toEqual(['east', 'north']);
@@ -120,6 +141,10 @@ describe('backtrack through forecast members (analytic, two members)', () => {
     const westOnly = backtrack({ ...options, region: box(25.0, 25.9, 53.9, 54.1), forward: false });
     expect(westOnly.forecast!.members.map((m) => m.share)).toEqual([1, 0]);
     expect(westOnly.forecast!.members[1].best).toBeNull();
+    // One member placing a launch among two agrees with nobody: not "agree", and the sentence says
+    // the answer rests on it alone.
+    expect(westOnly.forecast!.agree).toBe(false);
+    expect(westOnly.forecast!.sentence).toMatch(/Only one forecast member \(east\)/);
     expect(westOnly.mostLikely[0].probability).toBeCloseTo(1, 6);
     expect(westOnly.warnings.join('\n')).toMatch(
       /1 of 2 forecast members \(north, 25 % of the weight\) place no launch/,

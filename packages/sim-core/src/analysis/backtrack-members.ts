@@ -61,7 +61,10 @@ export interface BacktrackForecast {
   members: BacktrackForecastMember[];
   /** The largest distance between two members' best estimates (km on WGS 84); null with fewer than two. */
   spreadKm: number | null;
-  /** True when every member's best estimate lies within AREA_RADIUS_KM of every other's. */
+  /**
+   * True when two members or more (or the only one there is) place a launch and every best estimate
+   * lies within AREA_RADIUS_KM of every other's: one member alone among several agrees with nobody.
+   */
   agree: boolean;
   /** One plain sentence: do the members send a patrol to one place, or to several? */
   sentence: string;
@@ -132,6 +135,7 @@ const pct = (x: number) => `${Math.round(100 * x)} %`;
 function membersSentence(
   members: readonly BacktrackForecastMember[],
   spreadKm: number | null,
+  agree: boolean,
   firstAreaProbability: number | null,
 ): string {
   const placing = members.filter((m) => m.best);
@@ -147,8 +151,8 @@ function membersSentence(
     return `None of the ${members.length} forecast members places a launch inside the priors.`;
   if (placing.length === 1)
     return `Only one forecast member (${placing[0].label}) places a launch inside the priors: the answer rests on it alone.${noneText}`;
-  if (spreadKm !== null && spreadKm <= AREA_RADIUS_KM)
-    return `The ${placing.length} forecast members agree: their best estimates lie within ${spreadKm.toFixed(1)} km of each other.${noneText}`;
+  if (agree)
+    return `The ${placing.length} forecast members agree: their best estimates lie within ${spreadKm!.toFixed(1)} km of each other.${noneText}`;
   const shown = [...placing].sort((a, b) => b.share - a.share).slice(0, 4);
   const where = shown
     .map(
@@ -274,8 +278,11 @@ export function combineMemberBacktracks(
       spreadM = Math.max(spreadM ?? 0, d);
     }
   const spreadKm = spreadM === null ? null : rounded(spreadM / 1000, 1)!;
-  const agree = bests.length > 0 && (spreadM === null || spreadM / 1000 <= AREA_RADIUS_KM);
-  const sentence = membersSentence(members, spreadKm, areas[0]?.probability ?? null);
+  // Agreement needs two members placing a launch (or the only member there is): one member alone
+  // among several agrees with nobody.
+  const agree =
+    bests.length >= Math.min(2, members.length) && (spreadM === null || spreadM / 1000 <= AREA_RADIUS_KM);
+  const sentence = membersSentence(members, spreadKm, agree, areas[0]?.probability ?? null);
 
   // ---- the forward cross-check, mixed the same way ----
   let forward: CombinedBacktrack['forward'] = null;
@@ -335,6 +342,19 @@ export function combineMemberBacktracks(
         )}${empty.length > 3 ? '; …' : ''}) place no launch inside the priors: the combined figures are the other members' alone`,
     );
   if (!agree && bests.length > 1) warnings.push(sentence);
+  // The combined forward check is shared among the members whose own check kept launches: one that
+  // holds back-track mass but kept none (or ran none) would otherwise vanish from it unsaid.
+  const unchecked = forward ? members.filter((m, i) => m.share > 0 && each[i].forward!.kept === 0) : [];
+  // (When no member's check kept any, the "too few" warning below says it for all.)
+  if (unchecked.length > 0 && unchecked.length < members.filter((m) => m.share > 0).length)
+    warnings.push(
+      `the forward check kept no launch for ${unchecked.length} of ${members.length} forecast members (${unchecked
+        .slice(0, 3)
+        .map((m) => `${m.label}, ${pct(m.share)} of the back-track's mass`)
+        .join(
+          '; ',
+        )}${unchecked.length > 3 ? '; …' : ''}): the combined forward check speaks for the others only`,
+    );
   if (ranked.cells.length > 0 && effectiveSampleSize(w) < 30)
     warnings.push(
       `the combined posterior rests on few samples (effective ${effectiveSampleSize(w).toFixed(0)}): its cells are rough; more members sharpen it`,
