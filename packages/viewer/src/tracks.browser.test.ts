@@ -257,6 +257,7 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
     expect(r.previewing).toBe(true);
     // Not made by the quick draw (its edges stay blank), but being made in slices, and made then.
     expect(r.atStep).toEqual([false, false]);
+    expect(r.edgeInk).toEqual([0, 0, 0]);
     expect(r.building).toEqual([true, true]);
     expect(r.after).toEqual([true, true]);
   });

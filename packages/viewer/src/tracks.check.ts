@@ -584,7 +584,13 @@ export async function overviewInSlices(
 export async function zoomOutRightAfterContent(
   members: number,
   frames: number,
-): Promise<{ previewing: boolean; atStep: boolean[]; building: boolean[]; after: boolean[] }> {
+): Promise<{
+  previewing: boolean;
+  atStep: boolean[];
+  building: boolean[];
+  edgeInk: number[];
+  after: boolean[];
+}> {
   const overviews = new Settler();
   overviews.yieldsTo = sharedSettler;
   const tracks = ensemble(members, frames, false, true, sharedSettler, overviews);
@@ -609,8 +615,25 @@ export async function zoomOutRightAfterContent(
   const atStep = [tracks.layer.overviewReady, freq.layer.overviewReady];
   const building = [tracks.layer.overviewBuilding, freq.layer.overviewBuilding];
   const previewing = tracks.layer.previewing && freq.layer.previewing;
+  // Painted pixels outside the rectangle the sharp drawing was scaled to (a pixel more round it):
+  // where the overview would go.
+  const outside = placedRect(to, -1, from);
+  const edgeInk = [tracks.trails, freq.map, freq.marks].map((canvas) => {
+    const p = pixels(canvas);
+    let painted = 0;
+    for (let k = 0; k < p.length; k += 4)
+      if (p[k + 3] > 0 && !within(outside, (k / 4) % canvas.width, Math.floor(k / 4 / canvas.width)))
+        painted++;
+    return painted;
+  });
   await overviews.whenSettled();
-  return { previewing, atStep, building, after: [tracks.layer.overviewReady, freq.layer.overviewReady] };
+  return {
+    previewing,
+    atStep,
+    building,
+    edgeInk,
+    after: [tracks.layer.overviewReady, freq.layer.overviewReady],
+  };
 }
 
 /**
