@@ -18,7 +18,7 @@ import {
   fitExtent,
   type Overview,
 } from './overview.js';
-import { type SettleJob, type Settler, sharedSettler } from './settle.js';
+import { overviewSettler, type SettleJob, type Settler, sharedSettler } from './settle.js';
 import { type AlphaMask, placeMask, SUBPIXEL_STEPS, stampMask } from './stamps.js';
 
 /** The grid: 0.1° of longitude by 0.06° of latitude, about 6.5 × 6.7 km at 54.5° N. */
@@ -330,12 +330,14 @@ export class FrequencyLayer {
   private cellExtent: Extent = emptyExtent();
   /**
    * The map and the markers of the whole extent at a zoom that fits it (overview.ts), drawn under
-   * a quick draw where the scaled sharp drawing does not reach; made by the first quick draw that
-   * needs it after what it shows changed (`of`: the drawing whose content it shows).
+   * a quick draw where the scaled sharp drawing does not reach; made in slices after a sharp
+   * drawing (startOverview) (`of`: the drawing whose content it shows).
    */
   private overview: { of: Drawn | null; views: [Overview, Overview]; pixels: MarkerPixels } | null = null;
-  /** The pending idle callback that makes the overview, or 0. */
-  private overviewIdle = 0;
+  /** The overview being made in slices (startOverview), or null. */
+  private overviewJob: (SettleJob & { of: Drawn }) | null = null;
+  /** Canvases and pixel buffer for the next overview (the ones it replaced, or a cancelled job's). */
+  private overviewSpare: { canvases: HTMLCanvasElement[]; pixels: MarkerPixels } | null = null;
   /** The sharp redraw that ends a gesture, made offscreen in steps (settle.ts), or null. */
   private settling: (SettleJob & { state: Drawn; canvases: HTMLCanvasElement[] }) | null = null;
   /** Canvases the size of the map's for the next settle to draw into (the last snapshot's). */
@@ -346,6 +348,7 @@ export class FrequencyLayer {
     private readonly mapCanvas: HTMLCanvasElement,
     private readonly markerCanvas: HTMLCanvasElement,
     private readonly settler: Settler = sharedSettler,
+    private readonly overviews: Settler = overviewSettler,
   ) {}
 
   clear(): void {
@@ -393,6 +396,7 @@ export class FrequencyLayer {
     this.projectedFrom = null;
     this.drawn = null;
     this.cancelSettle();
+    this.cancelOverview();
     // Its canvases and pixel buffer are kept for the next one (allocating them is not free).
     if (this.overview) this.overview.of = null;
   }
@@ -467,25 +471,12 @@ export class FrequencyLayer {
     }
     // Not copied aside here (part of the sharp redraw that ends a gesture): the first quick draw
     // of the next gesture copies it, the canvases still holding it then.
-    if (!empty) this.overviewWhenIdle(state);
+    if (!empty) this.startOverview(state);
   }
 
   /** Whether the sharp redraw that ends a gesture is being made offscreen (settle.ts). */
   get settlingNow(): boolean {
     return this.settling !== null;
-  }
-
-  /**
-   * Makes the overview when the page is next idle (if it still shows `state` then), so that a
-   * gesture zooming out from here does not have to.
-   */
-  private overviewWhenIdle(state: Drawn): void {
-    if (typeof requestIdleCallback !== 'function') return;
-    if (this.overviewIdle) cancelIdleCallback(this.overviewIdle);
-    this.overviewIdle = requestIdleCallback(() => {
-      this.overviewIdle = 0;
-      if (this.drawn === state) this.overviewOf(state);
-    });
   }
 
   /** Drops the sharp redraw being made, if any; what the screen shows stays. */
@@ -547,29 +538,21 @@ export class FrequencyLayer {
         this.drawn = state;
         if (this.snapshot) this.spare = this.snapshot.canvases;
         this.snapshot = { canvases, drawn: state };
-        this.overviewWhenIdle(state);
+        this.startOverview(state);
       },
     };
     this.settling = job;
     this.settler.start(job);
   }
 
-  /** Whether the overview of what the canvases show (a sharp drawing) is made. */
+  /**
+   * Whether the overviews of the sharp drawing shown (or, during a gesture, of the one it scales)
+   * are made, so that a quick draw can put them at the edges.
+   */
   get overviewReady(): boolean {
-    const of = this.overview?.of;
     const drawn = this.drawn;
-    return (
-      !!of &&
-      !!drawn &&
-      !drawn.preview &&
-      of.width === drawn.width &&
-      of.height === drawn.height &&
-      of.grid === drawn.grid &&
-      of.markers === drawn.markers &&
-      of.markerCount === drawn.markerCount &&
-      of.showMap === drawn.showMap &&
-      of.showMarkers === drawn.showMarkers
-    );
+    const sharp = drawn?.preview ? this.snapshot?.drawn : drawn;
+    return !!sharp && this.overviewFor(sharp) !== null;
   }
 
   /** Fills the grid's cells, one path per class, on `canvas`: base point b at ratio · (t.k · b + t). */
@@ -705,7 +688,8 @@ export class FrequencyLayer {
     const x0 = ratio * (state.x - scale * sharp.x);
     const y0 = ratio * (state.y - scale * sharp.y);
     const covered = { x0, y0, x1: x0 + scale * sharp.width, y1: y0 + scale * sharp.height };
-    const overview = coversCanvas(covered, sharp.width, sharp.height) ? null : this.overviewOf(sharp);
+    // Only when made (startOverview): never built here, in the gesture's step.
+    const overview = coversCanvas(covered, sharp.width, sharp.height) ? null : this.overviewFor(sharp);
     if (overview) {
       targets.forEach((target, i) => {
         drawOverviewAround(target.getContext('2d')!, overview[i], state, ratio, covered);
@@ -714,44 +698,118 @@ export class FrequencyLayer {
     this.drawn = { ...state, preview: true };
   }
 
-  /** The overviews (map, markers) of what `sharp` shows: the ones kept, or made now. */
-  private overviewOf(sharp: Drawn): [Overview, Overview] | null {
+  /** Whether `a` and `b` show the same content (an overview of one serves the other). */
+  private static sameContent(a: Drawn, b: Drawn): boolean {
+    return (
+      a.width === b.width &&
+      a.height === b.height &&
+      a.grid === b.grid &&
+      a.markers === b.markers &&
+      a.markerCount === b.markerCount &&
+      a.showMap === b.showMap &&
+      a.showMarkers === b.showMarkers
+    );
+  }
+
+  /** The overviews (map, markers) kept, if they show what `sharp` shows. */
+  private overviewFor(sharp: Drawn): [Overview, Overview] | null {
     const held = this.overview;
-    const same = (a: Drawn) =>
-      a.width === sharp.width &&
-      a.height === sharp.height &&
-      a.grid === sharp.grid &&
-      a.markers === sharp.markers &&
-      a.markerCount === sharp.markerCount &&
-      a.showMap === sharp.showMap &&
-      a.showMarkers === sharp.showMarkers;
-    if (held?.of && same(held.of)) return held.views;
-    // The extent: the cells (projected when the map was drawn) and the markers.
-    const extent = emptyExtent();
-    if (sharp.showMap && sharp.grid) {
-      this.cache ??= this.classPaths();
-      extendBy(extent, [this.cellExtent.x0, this.cellExtent.y0, this.cellExtent.x1, this.cellExtent.y1]);
-    }
-    if (sharp.showMarkers) {
-      this.projectMarkers();
-      for (const { kind } of MARKER_KINDS) extendBy(extent, this.markerXY[kind]);
-    }
-    const fit = fitExtent(extent, sharp.width, sharp.height, 12);
-    if (!fit) return null;
-    const views = [0, 1].map((i) => {
-      const canvas = held?.views[i].canvas ?? document.createElement('canvas');
-      canvas.width = sharp.width;
-      canvas.height = sharp.height;
-      const ctx = canvas.getContext('2d')!;
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
-      return { canvas, ...fit };
-    }) as [Overview, Overview];
-    const pixels = held?.pixels ?? { image: null, box: emptyBox() };
-    if (sharp.showMap && sharp.grid) this.fillCells(views[0].canvas, fit, 1);
-    if (sharp.showMarkers) this.stampMarkers(views[1].canvas, pixels, fit, 1);
-    this.overview = { of: sharp, views, pixels };
-    return views;
+    return held?.of && FrequencyLayer.sameContent(held.of, sharp) ? held.views : null;
+  }
+
+  /** Drops the overview being made, if any; the one kept stays. */
+  private cancelOverview(): void {
+    const job = this.overviewJob;
+    if (!job) return;
+    this.overviews.cancel(job);
+    this.overviewJob = null;
+  }
+
+  /**
+   * Starts making the overviews (map, markers) of what `sharp` shows, unless kept or being made,
+   * in slices (settle.ts: the overview settler, after any sharp redraw): the extent, the map's
+   * cells, then the markers' passes (markerSteps), each a unit; quick draws use them only once
+   * complete and leave the edges blank until then.
+   */
+  private startOverview(sharp: Drawn): void {
+    if (this.overviewFor(sharp)) return;
+    if (this.overviewJob && FrequencyLayer.sameContent(this.overviewJob.of, sharp)) return;
+    this.cancelOverview();
+    const spare = this.overviewSpare ?? {
+      canvases: [document.createElement('canvas'), document.createElement('canvas')],
+      pixels: { image: null, box: emptyBox() },
+    };
+    this.overviewSpare = null;
+    const { canvases, pixels } = spare;
+    let fit: { k: number; x: number; y: number } | null = null;
+    let steps: { on: HTMLCanvasElement; draw: () => void }[] | null = null;
+    let next = 0;
+    const job = {
+      of: sharp,
+      step: (): boolean => {
+        if (!steps) {
+          // The first unit: the extent (the cells, projected when the map was drawn, and the
+          // markers), the canvases, and the units after it.
+          const extent = emptyExtent();
+          if (sharp.showMap && sharp.grid) {
+            this.cache ??= this.classPaths();
+            extendBy(extent, [
+              this.cellExtent.x0,
+              this.cellExtent.y0,
+              this.cellExtent.x1,
+              this.cellExtent.y1,
+            ]);
+          }
+          if (sharp.showMarkers) {
+            this.projectMarkers();
+            for (const { kind } of MARKER_KINDS) extendBy(extent, this.markerXY[kind]);
+          }
+          fit = fitExtent(extent, sharp.width, sharp.height, 12);
+          steps = [];
+          if (!fit) return true;
+          const at = fit;
+          for (const canvas of canvases) {
+            canvas.width = sharp.width;
+            canvas.height = sharp.height;
+            const ctx = canvas.getContext('2d')!;
+            ctx.setTransform(1, 0, 0, 1, 0, 0);
+            ctx.clearRect(0, 0, canvas.width, canvas.height);
+          }
+          if (sharp.showMap && sharp.grid)
+            steps.push({ on: canvases[0], draw: () => this.fillCells(canvases[0], at, 1) });
+          if (sharp.showMarkers)
+            for (const draw of this.markerSteps(canvases[1], pixels, at, 1))
+              steps.push({ on: canvases[1], draw });
+          return steps.length === 0;
+        }
+        const step = steps[next++];
+        if (step) {
+          step.draw();
+          // Rasterised now (settle.ts), not by the quick draw that first shows it.
+          step.on.getContext('2d')!.getImageData(0, 0, 1, 1);
+        }
+        return next >= steps.length;
+      },
+      swap: () => {
+        if (this.overviewJob !== job) return;
+        this.overviewJob = null;
+        if (!fit) {
+          this.overviewSpare = spare;
+          return;
+        }
+        const held = this.overview;
+        if (held) this.overviewSpare = { canvases: held.views.map((v) => v.canvas), pixels: held.pixels };
+        const views = canvases.map((canvas) => ({ canvas, ...fit! })) as [Overview, Overview];
+        this.overview = { of: sharp, views, pixels };
+      },
+    };
+    this.overviewJob = job;
+    this.overviews.start(job);
+  }
+
+  /** Whether an overview is being made in slices (startOverview). */
+  get overviewBuilding(): boolean {
+    return this.overviewJob !== null;
   }
 }
 

@@ -218,9 +218,11 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
       { k: 1.6, x: -640 * 0.6, y: -360 * 0.6 },
       { k: 2.56, x: from.x + 300, y: from.y - 200 },
     ]) {
-      const r = await check<ReturnType<CheckModule['edgesDuringGesture']>>(
+      const r = await check<Awaited<ReturnType<CheckModule['edgesDuringGesture']>>>(
         `(c) => c.edgesDuringGesture(2000, 73, ${JSON.stringify(from)}, ${JSON.stringify(to)})`,
       );
+      // The gesture began once the overviews, made in slices after the sharp drawings, were ready.
+      expect(r.ready).toEqual([true, true]);
       expect(r.previewing).toBe(true);
       // Where the sharp picture has tracks, cells or markers outside the scaled drawing, the quick
       // picture has them too (within 2 pixels: the overview is softer), ...
@@ -236,11 +238,37 @@ describe.skipIf(!hasChromium())('the track renderer in Chromium', () => {
     }
   });
 
-  it('the overviews are made when the page is idle after a sharp drawing, not during it', async () => {
-    const r = await check<Awaited<ReturnType<CheckModule['overviewAfterIdle']>>>(
-      '(c) => c.overviewAfterIdle(2000, 73)',
+  it('the overviews are made in slices after a sharp drawing, not during it nor in one task', async () => {
+    const r = await check<Awaited<ReturnType<CheckModule['overviewInSlices']>>>(
+      '(c) => c.overviewInSlices(2000, 73)',
     );
     expect(r.before).toEqual([false, false]);
+    // One unit per slice: 146 000 segments are more than one unit (10 000), so one slice is not all.
+    expect(r.afterOneFrame).toEqual([false, false]);
+    expect(r.building).toEqual([true, true]);
+    expect(r.after).toEqual([true, true]);
+    expect(r.slices).toBeGreaterThan(146_000 / 10_000);
+  });
+
+  it('a zoom out right after new content does not make the overviews in its step', async () => {
+    const r = await check<Awaited<ReturnType<CheckModule['zoomOutRightAfterContent']>>>(
+      '(c) => c.zoomOutRightAfterContent(2000, 73)',
+    );
+    expect(r.previewing).toBe(true);
+    // Not made by the quick draw (its edges stay blank), but being made in slices, and made then.
+    expect(r.atStep).toEqual([false, false]);
+    expect(r.edgeInk).toEqual([0, 0, 0]);
+    expect(r.building).toEqual([true, true]);
+    expect(r.after).toEqual([true, true]);
+  });
+
+  it('new content while the overviews are being made drops them and makes them again', async () => {
+    const r = await check<Awaited<ReturnType<CheckModule['overviewRestartsOnNewContent']>>>(
+      '(c) => c.overviewRestartsOnNewContent(2000, 73)',
+    );
+    expect(r.buildingBefore).toEqual([true, true]);
+    expect(r.afterChange).toEqual([false, false, false, false]);
+    expect(r.rebuilding).toEqual([true, true]);
     expect(r.after).toEqual([true, true]);
   });
 

@@ -8,7 +8,7 @@
 import { ALTITUDE_COLOURS } from './colours.js';
 import { FrequencyLayer, MARKER_KINDS, strokeMarkerSymbols, trajectoryFrequency } from './frequency.js';
 import { fitRegion, regionProjection } from './map.js';
-import { Settler, sharedSettler } from './settle.js';
+import { overviewSettler, Settler, sharedSettler } from './settle.js';
 import { syntheticFrames } from './synthetic-tracks.js';
 import { TrackLayer } from './tracks.js';
 
@@ -102,6 +102,7 @@ function ensemble(
   attach = false,
   markers = true,
   settler: Settler = sharedSettler,
+  overviews: Settler = overviewSettler,
 ) {
   const projection = regionProjection();
   fitRegion(projection, WIDTH, HEIGHT);
@@ -111,7 +112,7 @@ function ensemble(
     pixelRatio: 1,
   };
   const [trails, heads] = canvases(attach);
-  const layer = new TrackLayer(trails, heads, view, settler);
+  const layer = new TrackLayer(trails, heads, view, settler, overviews);
   layer.reset(
     members,
     Uint16Array.from({ length: members }, (_, i) => i % 3),
@@ -269,13 +270,20 @@ export function showcase(members: number, frames: number) {
     async settle() {
       shown.layer.draw();
       await sharedSettler.whenSettled();
+      // And the overview made after it (the zoom out that follows shows it at the edges).
+      await overviewSettler.whenSettled();
       return shown.layer.previewing;
     },
   };
 }
 
 /** A probability-map layer of `members` synthetic tracks with launch, burst and landing markers. */
-function frequencyEnsemble(members: number, frames: number, settler: Settler = sharedSettler) {
+function frequencyEnsemble(
+  members: number,
+  frames: number,
+  settler: Settler = sharedSettler,
+  overviews: Settler = overviewSettler,
+) {
   const projection = regionProjection();
   fitRegion(projection, WIDTH, HEIGHT);
   const view = {
@@ -286,7 +294,7 @@ function frequencyEnsemble(members: number, frames: number, settler: Settler = s
     height: HEIGHT,
   };
   const [map, marks] = canvases();
-  const layer = new FrequencyLayer(view, map, marks, settler);
+  const layer = new FrequencyLayer(view, map, marks, settler, overviews);
   const d = syntheticFrames(members, frames, 7);
   const at = (f: number) =>
     Array.from({ length: members }, (_, m) => ({ lon: d[f][3 * m], lat: d[f][3 * m + 1] }));
@@ -430,16 +438,32 @@ function edgeCoverage(
  * outside the rectangle the sharp drawing was scaled to (the overview's) against a sharp drawing
  * at `to`, for the tracks, the probability map and its markers.
  */
-export function edgesDuringGesture(
+export async function edgesDuringGesture(
   members: number,
   frames: number,
   from: Zoom,
   to: Zoom,
-): { previewing: boolean; tracks: EdgeCoverage; map: EdgeCoverage; marks: EdgeCoverage } {
-  const gesture = ensemble(members, frames);
+): Promise<{
+  previewing: boolean;
+  ready: boolean[];
+  tracks: EdgeCoverage;
+  map: EdgeCoverage;
+  marks: EdgeCoverage;
+}> {
+  // The overviews are made in slices after the sharp drawings (settle.ts), on a settler of their own
+  // here; the gesture begins once they are complete.
+  const overviews = new Settler();
+  overviews.yieldsTo = sharedSettler;
+  const gesture = ensemble(members, frames, false, true, sharedSettler, overviews);
   gesture.view.transform = from;
   gesture.layer.shown = frames - 1;
   gesture.layer.draw();
+  const freq = frequencyEnsemble(members, frames, sharedSettler, overviews);
+  freq.layer.markers.landing.push(...freq.landings);
+  freq.view.transform = from;
+  freq.layer.draw();
+  await overviews.whenSettled();
+  const ready = [gesture.layer.overviewReady, freq.layer.overviewReady];
   gesture.view.transform = to;
   gesture.layer.draw({ quick: true });
   const sharp = ensemble(members, frames);
@@ -447,10 +471,6 @@ export function edgesDuringGesture(
   sharp.layer.shown = frames - 1;
   sharp.layer.draw();
 
-  const freq = frequencyEnsemble(members, frames);
-  freq.layer.markers.landing.push(...freq.landings);
-  freq.view.transform = from;
-  freq.layer.draw();
   freq.view.transform = to;
   freq.layer.draw({ quick: true });
   const fresh = frequencyEnsemble(members, frames);
@@ -461,6 +481,7 @@ export function edgesDuringGesture(
   const outside = placedRect(to, -1, from);
   return {
     previewing: gesture.layer.previewing && freq.layer.previewing,
+    ready,
     tracks: edgeCoverage(gesture.trails, sharp.trails, outside, 2),
     map: edgeCoverage(freq.map, fresh.map, outside, 2),
     marks: edgeCoverage(freq.marks, fresh.marks, outside, 2),
@@ -520,25 +541,141 @@ export function tilesAgainstWhole(members: number, frames: number, to: Zoom): Pi
 }
 
 /**
- * Whether the tracks' and the probability map's overviews are made right after a sharp drawing
- * (they are not: that would slow it) and once the page has been idle (they are).
+ * The overviews made in slices after a sharp drawing (settle.ts), on a settler of their own whose
+ * slices are one unit each: whether the tracks' and the map's are ready right after the drawing
+ * (`before`), after one animation frame (`afterOneFrame`: a slice does not make a whole one), and
+ * once the settler is idle (`after`), and how many slices that took.
  */
-export async function overviewAfterIdle(
+export async function overviewInSlices(
   members: number,
   frames: number,
-): Promise<{ before: boolean[]; after: boolean[] }> {
-  const tracks = ensemble(members, frames);
+): Promise<{
+  before: boolean[];
+  afterOneFrame: boolean[];
+  building: boolean[];
+  after: boolean[];
+  slices: number;
+}> {
+  const overviews = new Settler();
+  overviews.sliceBudgetMs = 0;
+  overviews.yieldsTo = sharedSettler;
+  let slices = 0;
+  overviews.onSlice = () => slices++;
+  const tracks = ensemble(members, frames, false, true, sharedSettler, overviews);
   tracks.layer.shown = frames - 1;
   tracks.layer.draw();
-  const freq = frequencyEnsemble(members, frames);
+  const freq = frequencyEnsemble(members, frames, sharedSettler, overviews);
+  freq.layer.markers.landing.push(...freq.landings);
   freq.layer.draw();
-  const before = [tracks.layer.overviewReady, freq.layer.overviewReady];
-  // Idle callbacks run in the order they were asked for: the layers' first.
-  await new Promise<void>((resolve) => requestIdleCallback(() => resolve()));
-  return { before, after: [tracks.layer.overviewReady, freq.layer.overviewReady] };
+  const ready = () => [tracks.layer.overviewReady, freq.layer.overviewReady];
+  const before = ready();
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  const afterOneFrame = ready();
+  const building = [tracks.layer.overviewBuilding, freq.layer.overviewBuilding];
+  await overviews.whenSettled();
+  return { before, afterOneFrame, building, after: ready(), slices };
 }
 
-/** What the screen showed in one animation frame after a gesture's end. */
+/**
+ * A zoom-out step right after new content was drawn sharp (before the overviews' slices ran): whether
+ * the quick draw found the overviews ready (`atStep`: it must not make them then), whether they were
+ * being made in slices, and whether they are ready once the slices are done (`after`).
+ */
+export async function zoomOutRightAfterContent(
+  members: number,
+  frames: number,
+): Promise<{
+  previewing: boolean;
+  atStep: boolean[];
+  building: boolean[];
+  edgeInk: number[];
+  after: boolean[];
+}> {
+  const overviews = new Settler();
+  overviews.yieldsTo = sharedSettler;
+  const tracks = ensemble(members, frames, false, true, sharedSettler, overviews);
+  const freq = frequencyEnsemble(members, frames, sharedSettler, overviews);
+  freq.layer.markers.landing.push(...freq.landings);
+  const from = { k: 2.56, x: -640 * 1.56, y: -360 * 1.56 };
+  const to = { k: 1.6, x: -640 * 0.6, y: -360 * 0.6 };
+  tracks.view.transform = from;
+  tracks.layer.shown = frames - 1;
+  tracks.layer.draw();
+  freq.view.transform = from;
+  freq.layer.draw();
+  // New content (the markers' colours by forecast member), drawn sharp, then at once a zoom out.
+  tracks.layer.setForecastClasses(Uint8Array.from({ length: members }, (_, m) => m % 2));
+  tracks.layer.draw();
+  freq.layer.markers.landing.push(...freq.landings.slice(0, 10));
+  freq.layer.draw();
+  tracks.view.transform = to;
+  tracks.layer.draw({ quick: true });
+  freq.view.transform = to;
+  freq.layer.draw({ quick: true });
+  const atStep = [tracks.layer.overviewReady, freq.layer.overviewReady];
+  const building = [tracks.layer.overviewBuilding, freq.layer.overviewBuilding];
+  const previewing = tracks.layer.previewing && freq.layer.previewing;
+  // Painted pixels outside the rectangle the sharp drawing was scaled to (a pixel more round it):
+  // where the overview would go.
+  const outside = placedRect(to, -1, from);
+  const edgeInk = [tracks.trails, freq.map, freq.marks].map((canvas) => {
+    const p = pixels(canvas);
+    let painted = 0;
+    for (let k = 0; k < p.length; k += 4)
+      if (p[k + 3] > 0 && !within(outside, (k / 4) % canvas.width, Math.floor(k / 4 / canvas.width)))
+        painted++;
+    return painted;
+  });
+  await overviews.whenSettled();
+  return {
+    previewing,
+    atStep,
+    building,
+    edgeInk,
+    after: [tracks.layer.overviewReady, freq.layer.overviewReady],
+  };
+}
+
+/**
+ * New content while the overviews are being made (after the first slice): whether the overview of
+ * the old content is dropped (`building` false, not ready, right after the change), made again for
+ * the new one when it is drawn, and ready (of the new content) once the slices are done.
+ */
+export async function overviewRestartsOnNewContent(
+  members: number,
+  frames: number,
+): Promise<{ buildingBefore: boolean[]; afterChange: boolean[]; rebuilding: boolean[]; after: boolean[] }> {
+  const overviews = new Settler();
+  overviews.sliceBudgetMs = 0;
+  overviews.yieldsTo = sharedSettler;
+  const tracks = ensemble(members, frames, false, true, sharedSettler, overviews);
+  tracks.layer.shown = frames - 1;
+  tracks.layer.draw();
+  const freq = frequencyEnsemble(members, frames, sharedSettler, overviews);
+  freq.layer.draw();
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  const buildingBefore = [tracks.layer.overviewBuilding, freq.layer.overviewBuilding];
+  tracks.layer.setForecastClasses(Uint8Array.from({ length: members }, (_, m) => m % 2));
+  freq.layer.invalidate();
+  const afterChange = [
+    tracks.layer.overviewBuilding,
+    freq.layer.overviewBuilding,
+    tracks.layer.overviewReady,
+    freq.layer.overviewReady,
+  ];
+  tracks.layer.draw();
+  freq.layer.markers.landing.push(...freq.landings);
+  freq.layer.draw();
+  const rebuilding = [tracks.layer.overviewBuilding, freq.layer.overviewBuilding];
+  await overviews.whenSettled();
+  return {
+    buildingBefore,
+    afterChange,
+    rebuilding,
+    after: [tracks.layer.overviewReady, freq.layer.overviewReady],
+  };
+}
+
 export type SettleFrame = 'quick' | 'sharp' | 'mixed';
 
 /**

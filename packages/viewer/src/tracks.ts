@@ -41,7 +41,7 @@ import {
   fitExtent,
   type Overview,
 } from './overview.js';
-import { type SettleJob, type Settler, sharedSettler } from './settle.js';
+import { overviewSettler, type SettleJob, type Settler, sharedSettler } from './settle.js';
 
 /** What the renderer needs of the map: the base projection, the zoom, the device pixel ratio. */
 export interface TrackView {
@@ -149,12 +149,16 @@ export class TrackLayer {
   private spare: HTMLCanvasElement | null = null;
   /**
    * Every track up to frame `upTo` drawn at a zoom that fits them all (overview.ts), drawn under a
-   * quick draw where the scaled sharp drawing does not reach; made by the first quick draw that
-   * needs it after what it shows changed (`version`: see contentVersion).
+   * quick draw where the scaled sharp drawing does not reach; made in slices after a full sharp
+   * drawing (startOverview), for the content it shows (`version`: see contentVersion).
    */
   private overview: (Overview & { upTo: number; mode: ColourMode; version: number }) | null = null;
-  /** The pending idle callback that makes the overview (overviewWhenIdle), or 0. */
-  private overviewIdle = 0;
+  /** The overview being made in slices (startOverview), or null. */
+  private overviewJob:
+    | (SettleJob & { canvas: HTMLCanvasElement; upTo: number; mode: ColourMode; version: number })
+    | null = null;
+  /** A canvas for the next overview to draw into (the one it replaced, or a cancelled job's). */
+  private overviewSpare: HTMLCanvasElement | null = null;
   /** Counts changes of what is drawn other than frames appended (reset, reproject, markers, colours). */
   private contentVersion = 0;
   private readonly trails: CanvasRenderingContext2D;
@@ -170,6 +174,7 @@ export class TrackLayer {
     headsCanvas: HTMLCanvasElement,
     private readonly view: TrackView,
     private readonly settler: Settler = sharedSettler,
+    private readonly overviews: Settler = overviewSettler,
   ) {
     this.trails = trailsCanvas.getContext('2d')!;
     this.heads = headsCanvas.getContext('2d')!;
@@ -185,6 +190,7 @@ export class TrackLayer {
     this.trailsState = null;
     this.contentVersion++;
     this.cancelSettle();
+    this.cancelOverview();
     this.siteClass = new Uint8Array(members);
     for (let i = 0; i < members; i++) this.siteClass[i] = memberSite[i] % SITE_COLOURS.length;
     this.forecastClass = new Uint8Array(members);
@@ -196,6 +202,7 @@ export class TrackLayer {
     this.trailsState = null;
     this.contentVersion++;
     this.cancelSettle();
+    this.cancelOverview();
     for (const frame of this.frames)
       if (frame) {
         frame.segments.forecast = null;
@@ -237,6 +244,11 @@ export class TrackLayer {
     if (this.trailsState && index <= this.trailsState.upTo) this.trailsState = null;
     if (this.settling && index <= this.settling.state.upTo) this.cancelSettle();
     if (this.overview && index <= this.overview.upTo) this.contentVersion++;
+    // The overview being made shows it (it is of frames up to the sharp drawing's): made again.
+    if (this.overviewJob && index <= this.overviewJob.upTo) {
+      this.contentVersion++;
+      this.cancelOverview();
+    }
   }
 
   addMarkers(markers: Marker[]): void {
@@ -251,6 +263,7 @@ export class TrackLayer {
     this.trailsState = null;
     this.contentVersion++;
     this.cancelSettle();
+    this.cancelOverview();
   }
 
   /** After the projection changed (the map was resized): project every stored frame again. */
@@ -269,6 +282,7 @@ export class TrackLayer {
     this.trailsState = null;
     this.contentVersion++;
     this.cancelSettle();
+    this.cancelOverview();
   }
 
   /** Position of a member at a frame: [lon, lat, altM], or null when it is not flying. */
@@ -423,7 +437,7 @@ export class TrackLayer {
     else this.clear(ctx);
     this.trailsState = state;
     this.strokeFrames(ctx, from, last, t, this.view.pixelRatio);
-    if (from === 0 && this.members * last >= QUICK_MIN_SEGMENTS) this.overviewWhenIdle(state);
+    if (from === 0 && this.members * last >= QUICK_MIN_SEGMENTS) this.startOverview(state);
     // Not copied aside here (5–15 ms of the sharp redraw that ends a gesture): the first quick
     // draw of the next gesture copies it, the canvas still holding it then.
   }
@@ -475,7 +489,7 @@ export class TrackLayer {
         this.trailsState = job.state;
         if (this.snapshot) this.spare = this.snapshot.canvas;
         this.snapshot = { canvas, state: job.state };
-        this.overviewWhenIdle(job.state);
+        this.startOverview(job.state);
       },
     };
     this.settling = job;
@@ -520,7 +534,8 @@ export class TrackLayer {
     const y0 = ratio * (state.y - scale * sharp.y);
     const covered = { x0, y0, x1: x0 + scale * sharp.width, y1: y0 + scale * sharp.height };
     if (!coversCanvas(covered, sharp.width, sharp.height)) {
-      const overview = this.overviewOf(sharp);
+      // Only when made (startOverview): never built here, in the gesture's step.
+      const overview = this.overviewFor(sharp);
       if (overview) drawOverviewAround(ctx, overview, state, ratio, covered);
     }
     this.trailsState = { ...state, preview: true };
@@ -528,57 +543,109 @@ export class TrackLayer {
   }
 
   /**
-   * Makes the overview of a full drawing when the page is next idle (if it still shows it then),
-   * so that the gesture that zooms out from it does not have to.
+   * Starts making the overview of the full drawing `state` (unless the one kept shows it) in
+   * slices (settle.ts: the overview settler, after any sharp redraw), so that the gesture that
+   * zooms out from it finds it made; until it is complete, quick draws leave the edges blank.
    */
-  private overviewWhenIdle(state: TrailsState): void {
-    if (typeof requestIdleCallback !== 'function') return;
-    if (this.overviewIdle) cancelIdleCallback(this.overviewIdle);
-    this.overviewIdle = requestIdleCallback(() => {
-      this.overviewIdle = 0;
-      if (this.trailsState === state) this.overviewOf(state);
-    });
+  private startOverview(state: TrailsState): void {
+    if (this.overviewFor(state)) return;
+    const job0 = this.overviewJob;
+    if (job0 && job0.upTo === state.upTo && job0.mode === state.mode && job0.version === this.contentVersion)
+      return;
+    this.cancelOverview();
+    const canvas = this.overviewSpare ?? document.createElement('canvas');
+    this.overviewSpare = null;
+    const version = this.contentVersion;
+    const perFrame = Math.max(1, this.members);
+    let fit: { k: number; x: number; y: number } | null = null;
+    let next = -1;
+    const job = {
+      canvas,
+      upTo: state.upTo,
+      mode: state.mode,
+      version,
+      step: (): boolean => {
+        // Drawn in the colours of the mode it was started for (strokeFrames draws in the current one).
+        if (version !== this.contentVersion || this.mode !== state.mode) {
+          fit = null;
+          return true;
+        }
+        if (next < 0) {
+          // The first unit: the extent of every track (one pass over the positions) and the canvas.
+          const extent = emptyExtent();
+          for (let f = 0; f <= state.upTo; f++) {
+            const xy = this.frames[f]?.xy;
+            if (xy) extendBy(extent, xy);
+          }
+          // The canvas's own size (at half of it, tried, the edges came out visibly blurred when
+          // zoomed in; the whole extent in it is already coarser than the view when zoomed in).
+          fit = fitExtent(extent, state.width, state.height, 8);
+          if (!fit) return true;
+          canvas.width = state.width;
+          canvas.height = state.height;
+          const ctx = canvas.getContext('2d')!;
+          ctx.setTransform(1, 0, 0, 1, 0, 0);
+          ctx.clearRect(0, 0, canvas.width, canvas.height);
+          next = 0;
+          return false;
+        }
+        if (!fit) return true;
+        const ctx = canvas.getContext('2d')!;
+        const last = Math.min(state.upTo, next + Math.ceil(SETTLE_STEP_SEGMENTS / perFrame) - 1);
+        this.strokeFrames(ctx, next, last, fit, 1);
+        next = last + 1;
+        // Rasterised now (settle.ts), not by the quick draw that first shows it.
+        ctx.getImageData(0, 0, 1, 1);
+        return next > state.upTo;
+      },
+      swap: () => {
+        if (this.overviewJob !== job) return;
+        this.overviewJob = null;
+        if (!fit || version !== this.contentVersion) {
+          this.overviewSpare = canvas;
+          return;
+        }
+        if (this.overview) this.overviewSpare = this.overview.canvas;
+        this.overview = { canvas, ...fit, upTo: state.upTo, mode: state.mode, version };
+      },
+    };
+    this.overviewJob = job;
+    this.overviews.start(job);
   }
 
-  /** Whether the overview of the full drawing the trails canvas holds is made. */
-  get overviewReady(): boolean {
+  /** Drops the overview being made, if any (what it shows changed); the one kept stays. */
+  private cancelOverview(): void {
+    const job = this.overviewJob;
+    if (!job) return;
+    this.overviews.cancel(job);
+    this.overviewSpare = job.canvas;
+    this.overviewJob = null;
+  }
+
+  /** The overview kept if it shows the tracks up to `sharp.upTo` in its mode, as they are now. */
+  private overviewFor(sharp: TrailsState): Overview | null {
     const held = this.overview;
-    const state = this.trailsState;
-    return (
-      held !== null &&
-      state !== null &&
-      !state.preview &&
-      held.upTo === state.upTo &&
-      held.mode === state.mode &&
+    return held &&
+      held.upTo === sharp.upTo &&
+      held.mode === sharp.mode &&
       held.version === this.contentVersion
-    );
+      ? held
+      : null;
   }
 
-  /** The overview of the tracks up to `sharp.upTo` in its mode: the one kept, or made now. */
-  private overviewOf(sharp: TrailsState): Overview | null {
-    const held = this.overview;
-    if (held && held.upTo === sharp.upTo && held.mode === sharp.mode && held.version === this.contentVersion)
-      return held;
-    const extent = emptyExtent();
-    for (let f = 0; f <= sharp.upTo; f++) {
-      const xy = this.frames[f]?.xy;
-      if (xy) extendBy(extent, xy);
-    }
-    // The canvas's own size (at half of it, tried, the edges came out visibly blurred when zoomed
-    // in; the whole extent in it is already coarser than the view when zoomed in).
-    const width = sharp.width;
-    const height = sharp.height;
-    const fit = fitExtent(extent, width, height, 8);
-    if (!fit) return null;
-    const canvas = held?.canvas ?? document.createElement('canvas');
-    canvas.width = width;
-    canvas.height = height;
-    const ctx = canvas.getContext('2d')!;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    this.strokeFrames(ctx, 0, sharp.upTo, fit, 1);
-    this.overview = { canvas, ...fit, upTo: sharp.upTo, mode: sharp.mode, version: this.contentVersion };
-    return this.overview;
+  /**
+   * Whether the overview of the sharp drawing shown (or, during a gesture, of the one it scales)
+   * is made, so that a quick draw can put it at the edges.
+   */
+  get overviewReady(): boolean {
+    const state = this.trailsState;
+    const sharp = state?.preview ? this.snapshot?.state : state;
+    return !!sharp && this.overviewFor(sharp) !== null;
+  }
+
+  /** Whether an overview is being made in slices (startOverview). */
+  get overviewBuilding(): boolean {
+    return this.overviewJob !== null;
   }
 
   /**
