@@ -592,7 +592,10 @@ export class TrackLayer {
         if (!fit) return true;
         const ctx = canvas.getContext('2d')!;
         const last = Math.min(state.upTo, next + Math.ceil(SETTLE_STEP_SEGMENTS / perFrame) - 1);
-        this.strokeFrames(ctx, next, last, fit, 1);
+        // Without the border-crossing diamonds: the overview only fills a gesture's edges, and
+        // their paths at its zoom would replace the view's cached ones (10 000 of them: ~370 ms
+        // to make again at the next replay frame that shows them, measured by bench:viewer).
+        this.strokeFrames(ctx, next, last, fit, 1, false);
         next = last + 1;
         // Rasterised now (settle.ts), not by the quick draw that first shows it.
         ctx.getImageData(0, 0, 1, 1);
@@ -658,6 +661,7 @@ export class TrackLayer {
     last: number,
     t: { k: number; x: number; y: number },
     ratio: number,
+    withMarkers = true,
   ): void {
     if (last < from || this.members === 0) return;
     ctx.setTransform(ratio * t.k, 0, 0, ratio * t.k, ratio * t.x, ratio * t.y);
@@ -696,7 +700,7 @@ export class TrackLayer {
           ctx.stroke(path);
         }
       // Border crossings of this frame's interval: white diamonds with a dark hairline edge.
-      const diamonds = this.markersOf(f, t.k);
+      const diamonds = withMarkers ? this.markersOf(f, t.k) : null;
       if (!diamonds) continue;
       ctx.globalAlpha = 1;
       ctx.fillStyle = '#ffffff';
