@@ -67,11 +67,6 @@ interface TrackFrame {
    * in colour order; built the first time a zoomed-in view shows only part of them (see tilesOf).
    */
   tiles: Record<ColourMode, SegmentTile[] | null>;
-  /**
-   * Diamonds of the markers after the previous frame's time up to this one's, built for zoom k
-   * (their size is in screen pixels); null: not built since the markers changed.
-   */
-  markers: { k: number; path: Path2D } | null;
   /** The box of the segments leading to this frame (set with them by segmentsOf). */
   segmentBox?: Extent;
 }
@@ -235,7 +230,6 @@ export class TrackLayer {
       altClass: new Uint8Array(n),
       segments: { altitude: null, site: null, forecast: null },
       tiles: { altitude: null, site: null, forecast: null },
-      markers: null,
     };
     this.project(frame);
     for (let i = 0; i < n; i++) frame.altClass[i] = altitudeClass(positions[3 * i + 2]);
@@ -258,7 +252,6 @@ export class TrackLayer {
       if (p) this.markers.push({ ...m, x: p[0], y: p[1] });
     }
     this.markers.sort((a, b) => a.tSec - b.tSec);
-    for (const frame of this.frames) if (frame) frame.markers = null;
     // Markers may belong to frames already drawn (events come just before their frame).
     this.trailsState = null;
     this.contentVersion++;
@@ -273,7 +266,6 @@ export class TrackLayer {
       this.project(frame);
       frame.segments = { altitude: null, site: null, forecast: null };
       frame.tiles = { altitude: null, site: null, forecast: null };
-      frame.markers = null;
     }
     for (const m of this.markers) {
       const p = this.view.projection([m.lon, m.lat]);
@@ -700,36 +692,48 @@ export class TrackLayer {
           ctx.stroke(path);
         }
       // Border crossings of this frame's interval: white diamonds with a dark hairline edge.
-      const diamonds = withMarkers ? this.markersOf(f, t.k) : null;
-      if (!diamonds) continue;
-      ctx.globalAlpha = 1;
-      ctx.fillStyle = '#ffffff';
-      ctx.fill(diamonds);
-      ctx.strokeStyle = '#111111';
-      ctx.stroke(diamonds);
+      if (withMarkers) this.drawDiamonds(ctx, f, t, ratio);
     }
     ctx.globalAlpha = 1;
   }
 
-  /** Diamonds (3.5 px half-diagonal at zoom k) of the markers after frame f − 1's time up to frame f's. */
-  private markersOf(f: number, k: number): Path2D | null {
+  /**
+   * The diamonds (3.5 px half-diagonal) of the markers after frame f − 1's time up to frame f's, as
+   * squares in a frame turned 45°: one small rectangle each. Why: one path of 10 000 overlapping
+   * diamonds took Skia ~370 ms to fill the first time it met it (every new zoom, bench:viewer); the
+   * rectangles take a few ms. Leaves the transform as strokeFrames set it.
+   */
+  private drawDiamonds(
+    ctx: CanvasRenderingContext2D,
+    f: number,
+    t: { k: number; x: number; y: number },
+    ratio: number,
+  ): void {
     const frame = this.frames[f];
-    if (!frame || this.markers.length === 0) return null;
-    if (frame.markers?.k === k) return frame.markers.path;
-    const size = 3.5 / k;
+    if (!frame || this.markers.length === 0) return;
     const after = f > 0 ? (this.frames[f - 1]?.tSec ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY;
-    const path = new Path2D();
-    for (const m of this.markers) {
-      if (m.tSec <= after) continue;
-      if (m.tSec > frame.tSec) break;
-      path.moveTo(m.x, m.y - size);
-      path.lineTo(m.x + size, m.y);
-      path.lineTo(m.x, m.y + size);
-      path.lineTo(m.x - size, m.y);
-      path.closePath();
+    let i0 = 0;
+    while (i0 < this.markers.length && this.markers[i0].tSec <= after) i0++;
+    let i1 = i0;
+    while (i1 < this.markers.length && this.markers[i1].tSec <= frame.tSec) i1++;
+    if (i1 === i0) return;
+    // Base point p drawn at ratio · (k · p + t); turned: p = R₄₅ q, q = R₄₅ᵀ p.
+    const scale = ratio * t.k;
+    const c = Math.SQRT1_2;
+    ctx.setTransform(scale * c, scale * c, -scale * c, scale * c, ratio * t.x, ratio * t.y);
+    const half = (3.5 / t.k) * c;
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = '#ffffff';
+    for (let i = i0; i < i1; i++) {
+      const m = this.markers[i];
+      ctx.fillRect(c * (m.x + m.y) - half, c * (m.y - m.x) - half, 2 * half, 2 * half);
     }
-    frame.markers = { k, path };
-    return path;
+    ctx.strokeStyle = '#111111';
+    for (let i = i0; i < i1; i++) {
+      const m = this.markers[i];
+      ctx.strokeRect(c * (m.x + m.y) - half, c * (m.y - m.x) - half, 2 * half, 2 * half);
+    }
+    ctx.setTransform(scale, 0, 0, scale, ratio * t.x, ratio * t.y);
   }
 
   private drawHeads(last: number): void {
