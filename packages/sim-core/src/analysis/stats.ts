@@ -62,7 +62,6 @@ export function quantilesViaProxy(
   for (let i = 0; i < proxy.length; i++) if (Number.isFinite(proxy[i])) sorted[n++] = proxy[i];
   sorted.sort();
   if (n === 0) return qs.map(() => Number.NaN);
-  const { lo, hi, tol } = bounds;
   const known = new Map<number, number>();
   const measured = (i: number) => {
     let v = known.get(i);
@@ -72,24 +71,9 @@ export function quantilesViaProxy(
     }
     return v;
   };
-  /** How many proxies lie below x (or at most x, with `orEqual`): a binary search in `sorted`. */
-  const countBelow = (x: number, orEqual = false) => {
-    let a = 0;
-    let b = n;
-    while (a < b) {
-      const mid = (a + b) >> 1;
-      const p = sorted[mid];
-      if (p < x || (orEqual && p === x)) a = mid + 1;
-      else b = mid;
-    }
-    return a;
-  };
   /** The r-th smallest value (0-based). */
   const orderStatistic = (r: number) => {
-    const p = sorted[r];
-    // Surely below it: hi·proxy + tol < lo·p − tol. Surely above it: lo·proxy − tol > hi·p + tol.
-    const below = countBelow((lo * p - 2 * tol) / hi);
-    const notAbove = countBelow((hi * p + 2 * tol) / lo, true);
+    const [below, notAbove] = rankWindow(sorted, r, bounds);
     const from = sorted[below];
     const to = sorted[notAbove - 1];
     const candidates: number[] = [];
@@ -169,6 +153,7 @@ export function quantilesViaSortedProxy(
 function rankWindow(sorted: ArrayLike<number>, r: number, bounds: ProxyBounds): [number, number] {
   const { lo, hi, tol } = bounds;
   const n = sorted.length;
+  /** How many proxies lie below x (or at most x, with `orEqual`): a binary search. */
   const countBelow = (x: number, orEqual = false) => {
     let a = 0;
     let b = n;
@@ -181,6 +166,7 @@ function rankWindow(sorted: ArrayLike<number>, r: number, bounds: ProxyBounds): 
     return a;
   };
   const p = sorted[r];
+  // Surely below it: hi·proxy + tol < lo·p − tol. Surely above it: lo·proxy − tol > hi·p + tol.
   return [countBelow((lo * p - 2 * tol) / hi), countBelow((hi * p + 2 * tol) / lo, true)];
 }
 
