@@ -351,17 +351,7 @@ export function zoneSummaries(
   }
   return observer.targets.zones.map((zone, z) => {
     const a = aggs[z];
-    const possible: [number, number][] = [];
-    let mayHaveEntered = 0;
-    for (const i of unresolved) {
-      const k = i * observer.zoneCount + z;
-      const reach = ctx.reachTSec[k];
-      const inTime = forward ? reach <= ctx.endSec : reach >= ctx.endSec;
-      if (inTime) {
-        possible.push(forward ? [reach, Number.POSITIVE_INFINITY] : [Number.NEGATIVE_INFINITY, reach]);
-        if (Number.isNaN(observer.entryTSec[k])) mayHaveEntered++;
-      }
-    }
+    const { possible, mayHaveEntered } = possibleStays(ctx, unresolved, z, forward);
     const entered = a.entries.length;
     const upper = entered + mayHaveEntered;
     const need = membersForThreshold(ctx.threshold, n);
@@ -409,6 +399,32 @@ export function zoneSummaries(
       ...closestApproach(observer, z, a),
     };
   });
+}
+
+/**
+ * What members that left the wind's coverage may have done at zone z: the stays they could have
+ * begun (from reaching the zone's distance until the run's end; backward, mirrored), and how many
+ * of them, not seen to enter, may have.
+ */
+function possibleStays(
+  ctx: ZoneStatsContext,
+  unresolved: Iterable<number>,
+  z: number,
+  forward: boolean,
+): { possible: [number, number][]; mayHaveEntered: number } {
+  const { observer } = ctx;
+  const possible: [number, number][] = [];
+  let mayHaveEntered = 0;
+  for (const i of unresolved) {
+    const k = i * observer.zoneCount + z;
+    const reach = ctx.reachTSec[k];
+    const inTime = forward ? reach <= ctx.endSec : reach >= ctx.endSec;
+    if (inTime) {
+      possible.push(forward ? [reach, Number.POSITIVE_INFINITY] : [Number.NEGATIVE_INFINITY, reach]);
+      if (Number.isNaN(observer.entryTSec[k])) mayHaveEntered++;
+    }
+  }
+  return { possible, mayHaveEntered };
 }
 
 /** Starts and ends of the intervals of positive length, each sorted ascending. */
@@ -534,17 +550,7 @@ export function zoneEntriesOf(
   const { observer } = ctx;
   return observer.targets.zones.map((zone, z) => {
     const cell = cells[z];
-    const possible: [number, number][] = [];
-    let mayHaveEntered = 0;
-    for (const i of unresolvedMembers) {
-      const k = i * observer.zoneCount + z;
-      const reach = ctx.reachTSec[k];
-      const inTime = forward ? reach <= ctx.endSec : reach >= ctx.endSec;
-      if (inTime) {
-        possible.push(forward ? [reach, Number.POSITIVE_INFINITY] : [Number.NEGATIVE_INFINITY, reach]);
-        if (Number.isNaN(observer.entryTSec[k])) mayHaveEntered++;
-      }
-    }
+    const { possible, mayHaveEntered } = possibleStays(ctx, unresolvedMembers, z, forward);
     const entered = cell.entered;
     const [possibleStarts, possibleEnds] = sortedEnds(possible);
     return {
