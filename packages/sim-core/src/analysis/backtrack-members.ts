@@ -234,6 +234,22 @@ export interface CombinedBacktrack {
   warnings: string[];
 }
 
+/** The members' samples mixed by weight (mixtureShares), with their ranked cells and launch areas. */
+function mixture(
+  weights: readonly number[],
+  parts: readonly LaunchSamples[],
+  options: { cellDeg: number; from: { lon: number; lat: number }; topCells: number; areas: number },
+) {
+  const shares = mixtureShares(weights, parts);
+  const samples = mixSamples(parts, shares);
+  return {
+    shares,
+    samples,
+    ranked: rankCells(samples, options.cellDeg, options.from, options.topCells),
+    areas: launchAreas(samples, options.from, options.areas),
+  };
+}
+
 /**
  * Combines the members' back-tracks (in the ensemble's order) into one answer: the weight mixture of
  * the file's head, the members' own best estimates, and whether they agree.
@@ -245,16 +261,11 @@ export function combineMemberBacktracks(
 ): CombinedBacktrack {
   const weights = ensemble.members.map((m) => m.weight);
   const weightSum = weights.reduce((a, b) => a + b, 0);
-  const shares = mixtureShares(
+  const { shares, samples, ranked, areas } = mixture(
     weights,
     each.map((r) => r.samples),
+    options,
   );
-  const samples = mixSamples(
-    each.map((r) => r.samples),
-    shares,
-  );
-  const ranked = rankCells(samples, options.cellDeg, options.from, options.topCells);
-  const areas = launchAreas(samples, options.from, options.areas);
   const w = samples.weight;
 
   const members: BacktrackForecastMember[] = each.map((r, m) => ({
@@ -289,16 +300,15 @@ export function combineMemberBacktracks(
   let agreement: Agreement | null = null;
   if (each.every((r) => r.forward)) {
     const fs = each.map((r) => r.forward!);
-    const fShares = mixtureShares(
+    const {
+      samples: fSamples,
+      ranked: fRanked,
+      areas: fAreas,
+    } = mixture(
       weights,
       fs.map((f) => f.samples),
+      options,
     );
-    const fSamples = mixSamples(
-      fs.map((f) => f.samples),
-      fShares,
-    );
-    const fRanked = rankCells(fSamples, options.cellDeg, options.from, options.topCells);
-    const fAreas = launchAreas(fSamples, options.from, options.areas);
     const fw = fSamples.weight;
     const sum = (key: 'proposed' | 'outsidePriors' | 'run' | 'kept') => fs.reduce((a, f) => a + f[key], 0);
     const withTracks = fs.filter((f) => f.tracks);
